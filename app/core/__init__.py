@@ -1,0 +1,1 @@
+"""Pure-Python core: case model, hashing, custody log and errors. Never imports Qt."""

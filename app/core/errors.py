@@ -1,0 +1,84 @@
+"""One error hierarchy for everything a user can be told about.
+
+Every error carries structured fields (path, expected, found) and one
+user-facing sentence. Front ends turn them into text in exactly one place:
+the CLI's single ``except`` and the GUI's plain-text error dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EvidenceError(Exception):
+    """Base class for errors the user can act on."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.expected = expected
+        self.found = found
+
+    def diagnostics(self) -> str:
+        """One line for the user: the file (if any), then the problem."""
+        text = self.message
+        if self.expected is not None or self.found is not None:
+            parts = []
+            if self.expected is not None:
+                parts.append(f"expected {self.expected}")
+            if self.found is not None:
+                parts.append(f"found {self.found}")
+            text = f"{text} ({', '.join(parts)})"
+        if self.path:
+            return f"{self.path}: {text}"
+        return text
+
+    def __str__(self) -> str:
+        return self.diagnostics()
+
+
+class CaseFileError(EvidenceError):
+    """The case file cannot be opened, is not a case file, or is damaged."""
+
+
+class ImportRefused(EvidenceError):
+    """An input file was refused; nothing of it was stored."""
+
+
+class ParseFailed(EvidenceError):
+    """The original was kept as evidence, but its content could not be parsed."""
+
+
+class InvalidDomain(EvidenceError):
+    """Text that is not a valid domain name."""
+
+
+class ImageRefused(ImportRefused):
+    """An image that is corrupt, truncated or too large to decode safely."""
+
+
+class IdentityError(EvidenceError):
+    """Signing identity missing, wrong passphrase, or unusable key."""
+
+
+class BundleError(EvidenceError):
+    """A bundle that cannot be built or read (hostile, truncated, not a bundle)."""
+
+
+class TemplateError(EvidenceError):
+    """A document template failed to render; names the template and line."""
+
+
+class OperationCancelled(EvidenceError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
+        super().__init__(message)

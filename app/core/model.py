@@ -1,0 +1,147 @@
+"""The case and what it holds, in investigators' and counsel's words.
+
+These are plain values (snapshots): the store reads and writes them, the
+bundle and documents layers read them, the GUI shows them. None of them
+holds a database connection.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ItemKind(str, enum.Enum):
+    """What an evidence item is. The value is what the CLI's ``--as`` accepts."""
+
+    DOMAIN_RECORD = "domain-record"  # saved WHOIS text or RDAP JSON
+    SCREENSHOT = "screenshot"  # PNG / JPEG capture of a site
+    EMAIL = "email"  # one .eml or Outlook .msg file
+    MAILBOX = "mailbox"  # an mbox file, kept whole; its messages are items of their own
+    MAILBOX_MESSAGE = "mailbox-message"  # one message cut from a mailbox
+
+    @property
+    def label(self) -> str:
+        return {
+            ItemKind.DOMAIN_RECORD: "Domain record",
+            ItemKind.SCREENSHOT: "Screenshot",
+            ItemKind.EMAIL: "Email",
+            ItemKind.MAILBOX: "Mailbox",
+            ItemKind.MAILBOX_MESSAGE: "Mailbox message",
+        }[self]
+
+    @property
+    def is_exhibit_kind(self) -> bool:
+        """Whether items of this kind become exhibits (a mailbox does not; its messages do)."""
+        return self is not ItemKind.MAILBOX
+
+
+class ParseStatus(str, enum.Enum):
+    OK = "ok"  # parsed fully
+    PARTIAL = "partial"  # parsed with defects (broken MIME, bad charset...)
+    FAILED = "failed"  # original kept as evidence, content unreadable
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """Facts about the case that appear in documents and the bundle."""
+
+    case_id: str  # UUID, fixed at creation
+    title: str
+    case_number: str = ""  # blank until filed: "Civil Action No. ____"
+    court: str = "edva"  # court profile id
+    declarant: str = ""
+    declarant_title: str = ""
+    organisation: str = ""
+    plaintiff: str = ""
+    defendants: str = ""
+    sealed: bool = False
+    signed_in_us: bool = True
+    signing_place: str = ""  # "Redmond, Washington"
+    bates_prefix: str = "EVB"
+    bates_start: int = 1
+    bundle_date: str = ""  # YYYY-MM-DD; fixes dates in documents for reproducible builds
+    fictional: bool = False  # sample case: every page says so
+    created_at: str = ""  # UTC ISO 8601
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe name for the case (bundle and document file names)."""
+        source = self.case_number or self.title or "case"
+        chars = [c if c.isalnum() else "-" for c in source.strip()]
+        slug = "".join(chars).strip("-")
+        while "--" in slug:
+            slug = slug.replace("--", "-")
+        return slug[:80] or "case"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of evidence: an original file, stored byte-exact, plus what was parsed from it."""
+
+    id: int
+    kind: ItemKind
+    name: str  # what the user sees: subject, file name, domain...
+    original_name: str  # the file name it arrived under
+    sha256: str
+    sha512: str
+    size: int
+    acquired_at: str  # UTC ISO 8601
+    acquired_by: str
+    source_path: str  # where it was read from (as given)
+    parse_status: ParseStatus
+    parse_error: str = ""
+    record: dict[str, Any] = field(default_factory=dict)  # parsed fields, kind-specific
+    metadata: dict[str, Any] = field(default_factory=dict)  # user-entered: url, captured_at, notes...
+    parent_id: int | None = None  # a mailbox message's mailbox
+    exhibit_number: int | None = None
+
+    @property
+    def exhibit_label(self) -> str:
+        return f"Exhibit {self.exhibit_number}" if self.exhibit_number is not None else ""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain named in the case (normally listed in Appendix A or B)."""
+
+    id: int
+    ascii: str  # A-label form, lower case, no trailing dot
+    unicode: str  # U-label form
+    tld: str
+    registrable: str  # registrable domain (PSL); equals ascii for a registered domain
+    registry_id: str  # key into the registry table
+    added_at: str
+    source: str = ""  # where it came from: "cli", a file name, a spam item
+
+    @property
+    def is_subdomain(self) -> bool:
+        return self.ascii != self.registrable
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A registry operator as named in Appendix A."""
+
+    id: str
+    name: str
+    address: tuple[str, ...]
+    tlds: tuple[str, ...]
+    rdap: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    """One line of the hash-chained custody log."""
+
+    seq: int
+    at: str  # UTC ISO 8601 with 'Z'
+    actor: str
+    action: str  # "case-created", "acquired", "parsed", "exhibit-numbered", ...
+    item_id: int | None
+    sha256: str | None  # the evidence object concerned, if any
+    details: dict[str, Any]
+    prev_hash: str
+    entry_hash: str

@@ -1,0 +1,52 @@
+"""Where the app keeps its files, and where it finds its own resources.
+
+One place, overridable for tests and portable installs: ``EVBUNDLE_HOME``
+replaces every per-user folder (data, settings, identities).
+Resources and templates are read through ``importlib.resources`` so that a
+frozen (PyInstaller) build finds them as well as a source checkout does.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+import platformdirs
+
+from app import APP_NAME
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("EVBUNDLE_HOME")
+    if override:
+        return Path(override) / "data"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    override = os.environ.get("EVBUNDLE_HOME")
+    if override:
+        return Path(override) / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def identities_dir() -> Path:
+    return user_data_dir() / "identities"
+
+
+def resource(*parts: str) -> Traversable:
+    """A file or folder under the top-level ``resources/`` package."""
+    node = resources.files("resources")
+    for part in parts:
+        node = node.joinpath(part)
+    return node
+
+
+def template(*parts: str) -> Traversable:
+    """A file or folder under the top-level ``templates/`` package."""
+    node = resources.files("templates")
+    for part in parts:
+        node = node.joinpath(part)
+    return node

@@ -1,0 +1,239 @@
+"""Seal a case: render exhibits and documents, write the signed bundle.
+
+The bundle is written from a snapshot of the case taken at the start, so
+the case can be read (and shown) while the build runs. Documents are written
+into a temporary folder and moved beside the bundle only when everything
+succeeded: a cancel or a failure leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.bundle.bag import PayloadFile, build_bundle
+from app.bundle.identity import SigningIdentity
+from app.core import custody
+from app.core.errors import BundleError, OperationCancelled
+from app.core.model import CaseInfo, Item
+from app.documents import (
+    DeclarationInput,
+    ExhibitEntry,
+    load_profile,
+    render_declaration,
+    render_exhibit,
+    write_appendix_csv,
+)
+from app.sources.registries import RegistryTable
+from app.store import CaseFile
+
+BUNDLE_FORMAT_VERSION = 1
+TOOL_NAME = "evbundle"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    bundle: Path
+    documents: list[Path]
+    fingerprint: str
+
+
+def build_case(
+    case: CaseFile,
+    out_dir: Path,
+    identity: SigningIdentity,
+    *,
+    documents: bool = True,
+    bundle_date: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BuildResult:
+    """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it."""
+    report = progress or (lambda stage, done, total: None)
+    is_cancelled = cancelled or (lambda: False)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise BundleError("the output folder does not exist", path=out_dir)
+
+    info = case.info()
+    date = bundle_date or info.bundle_date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    info = replace(info, bundle_date=date)
+    exhibits = [ExhibitEntry(number, item, description) for number, item, description in case.exhibits()]
+    others = [item for item in case.items() if item.exhibit_number is None]
+    domains = case.domains()
+    table = RegistryTable.load()
+    registries = {d.registry_id: table.get(d.registry_id) for d in domains}
+    entries = custody.bundle_prefix(case.custody())
+    profile = load_profile(info.court)
+
+    payload: list[PayloadFile] = []
+    exhibit_paths: dict[int, dict[str, str]] = {}
+    bates: dict[int, tuple[str, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="evbundle-build-", dir=out_dir) as work_name:
+        work = Path(work_name)
+        next_bates = info.bates_start
+        for index, entry in enumerate(exhibits):
+            if is_cancelled():
+                raise OperationCancelled()
+            report("Rendering exhibits", index, len(exhibits))
+            folder = f"exhibits/{_exhibit_folder(entry.number)}"
+            original = f"{folder}/original/{_safe_name(entry.item.original_name, entry.item.id)}"
+            payload.append(_object_file(case, original, entry.item))
+            paths = {"original": f"data/{original}"}
+            if documents:
+                rendered = render_exhibit(
+                    entry, case.read_object(entry.item.sha256), info, profile, next_bates
+                )
+                next_bates += rendered.pages
+                bates[entry.number] = (rendered.first_bates, rendered.last_bates)
+                payload.append(_bytes_file(f"{folder}/exhibit.pdf", rendered.pdf))
+                paths["exhibit_pdf"] = f"data/{folder}/exhibit.pdf"
+            exhibit_paths[entry.number] = paths
+        for item in others:
+            name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
+            payload.append(_object_file(case, name, item))
+            exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
+
+        document_files: list[Path] = []
+        inp = DeclarationInput(
+            case=info, exhibits=exhibits, domains=domains, registries=registries,
+            signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
+            tool_version=__version__, bates=bates,
+        )
+        if documents:
+            report("Rendering documents", 0, 1)
+            doc_dir = work / "documents"
+            doc_dir.mkdir()
+            document_files = list(render_declaration(inp, doc_dir))
+            csv_path = doc_dir / "appendix-a.csv"
+            write_appendix_csv(inp, csv_path)
+            document_files.append(csv_path)
+            for path in sorted(document_files):
+                payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
+            report("Rendering documents", 1, 1)
+        if is_cancelled():
+            raise OperationCancelled()
+
+        case_json = _case_json(info, exhibits, others, exhibit_paths, domains, registries,
+                               identity.fingerprint, bates)
+        tag_files = {
+            "case.json": case_json,
+            "custody.jsonl": custody.to_jsonl(entries),
+        }
+        bag_info = {
+            "Source-Organization": info.organisation or "",
+            "External-Identifier": info.case_number or info.case_id,
+            "External-Description": info.title,
+            "Bag-Software-Agent": f"{TOOL_NAME} {__version__}",
+            "Signer-Fingerprint-SHA256": identity.fingerprint,
+        }
+        slug = info.slug
+        built = build_bundle(
+            work / f"{slug}.zip", slug, payload, tag_files, bag_info, identity, date,
+            progress=lambda done, total: report("Writing bundle", done, total),
+            cancelled=is_cancelled,
+        )
+
+        # Everything succeeded: move the results into place.
+        final_bundle = out_dir / f"{slug}.zip"
+        final_docs: list[Path] = []
+        if documents:
+            target = out_dir / f"{slug}-documents"
+            if target.exists():
+                shutil.rmtree(target)
+            (work / "documents").replace(target)
+            final_docs = [target / p.name for p in sorted(document_files)]
+        Path(built.path).replace(final_bundle)
+
+    case.log(
+        "bundle-built",
+        details={
+            "bundle": final_bundle.name, "bundle_sha256": built.sha256,
+            "signer": identity.fingerprint, "bundle_date": date,
+            "documents": [p.name for p in final_docs],
+        },
+    )
+    return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
+
+
+def _exhibit_folder(number: int) -> str:
+    return f"Exhibit-{number:03d}"
+
+
+def _safe_name(name: str, item_id: int) -> str:
+    """A file name that is safe in a zip and on every OS, keeping what the user will recognise."""
+    name = unicodedata.normalize("NFC", name)
+    cleaned = "".join(
+        "_" if (c in '/\\:*?"<>|' or unicodedata.category(c).startswith("C")) else c for c in name
+    ).strip(" .")
+    return cleaned[:120] or f"item-{item_id}"
+
+
+def _object_file(case: CaseFile, path: str, item: Item) -> PayloadFile:
+    return PayloadFile(path=path, size=item.size, open=lambda: case.open_object(item.sha256),
+                       sha256=item.sha256)
+
+
+def _bytes_file(path: str, data: bytes) -> PayloadFile:
+    return PayloadFile(path=path, size=len(data), open=lambda: io.BytesIO(data))
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    data = asdict(item)
+    data["kind"] = item.kind.value
+    data["parse_status"] = item.parse_status.value
+    return data
+
+
+def _case_json(
+    info: CaseInfo,
+    exhibits: list[ExhibitEntry],
+    others: list[Item],
+    paths: dict[int, dict[str, str]],
+    domains: list[Any],
+    registries: dict[str, Any],
+    fingerprint: str,
+    bates: dict[int, tuple[str, str]],
+) -> bytes:
+    document = {
+        "format": "evbundle",
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "case": asdict(info),
+        "signer_fingerprint_sha256": fingerprint,
+        "exhibits": [
+            {
+                "number": e.number,
+                "label": f"Exhibit {e.number}",
+                "description": e.description,
+                "bates": list(bates[e.number]) if e.number in bates else None,
+                "files": paths.get(e.number, {}),
+                "item": _item_json(e.item),
+            }
+            for e in exhibits
+        ],
+        "other_items": [
+            {"files": paths.get(-item.id, {}), "item": _item_json(item)} for item in others
+        ],
+        "registries": {
+            key: {"name": r.name, "address": list(r.address), "tlds": list(r.tlds), "rdap": list(r.rdap)}
+            for key, r in sorted(registries.items())
+        },
+        "domains": [
+            {"domain": d.ascii, "unicode": d.unicode, "registrable": d.registrable,
+             "registry": d.registry_id, "added_at": d.added_at, "source": d.source}
+            for d in domains
+        ],
+    }
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

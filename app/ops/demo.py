@@ -1,0 +1,95 @@
+"""The sample case, end to end: create, import, list domains, sign, build.
+
+The sample in ``resources/sample/`` is fictional and says so on every page.
+It is signed with a throwaway identity labelled DEMO, kept in the output
+folder, so that the demo never touches the user's own keys.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from app.core.errors import CaseFileError
+from app.core.model import CaseInfo, ItemKind
+from app.core.paths import resource
+from app.store import CASE_SUFFIX, CaseFile
+
+from .build import BuildResult, build_case
+from .identity import signing_identity
+from .intake import add_domains, import_file
+
+DEMO_PASSPHRASE = "demo-only-not-secret"
+DEMO_IDENTITY_FOLDER = "demo-identity"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    case_path: Path
+    build: BuildResult
+    identity_dir: Path
+    items: int
+    domains: int
+
+
+def run_demo(
+    out_dir: Path,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> DemoResult:
+    """Build the fictional sample case into ``out_dir`` (created if needed)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spec = json.loads(resource("sample", "case.json").read_text(encoding="utf-8"))
+    known = {f.name for f in fields(CaseInfo)}
+    info = CaseInfo(case_id="", **{k: v for k, v in spec.items() if k in known and k != "case_id"})
+    info = CaseInfo(**{**info.__dict__, "fictional": True})
+    case_path = out_dir / f"{info.slug}{CASE_SUFFIX}"
+    _clear_previous_demo(case_path, out_dir / DEMO_IDENTITY_FOLDER)
+
+    report = progress or (lambda stage, done, total: None)
+    with CaseFile.create(case_path, info, actor=info.declarant or None) as case:
+        items = spec.get("items", [])
+        with tempfile.TemporaryDirectory(prefix="evbundle-sample-") as tmp:
+            for index, entry in enumerate(items):
+                report("Importing the sample evidence", index, len(items))
+                # Copy out of the package first: the importer records the path it read.
+                source = resource("sample", *entry["file"].split("/"))
+                local = Path(tmp) / Path(entry["file"]).name
+                local.write_bytes(source.read_bytes())
+                import_file(
+                    case, local, forced_kind=ItemKind(entry["kind"]) if entry.get("kind") else None,
+                    metadata=entry.get("metadata") or {}, description=entry.get("description"),
+                )
+        domains_text = resource("sample", spec.get("domains_file", "domains.txt")).read_text("utf-8")
+        add_domains(case, domains_text, source="sample domains.txt")
+        identity = signing_identity(
+            DEMO_PASSPHRASE, name=f"{info.declarant or 'Sample Investigator'} (DEMO)",
+            organisation=info.organisation or "Fictional sample", label="DEMO",
+            directory=out_dir / DEMO_IDENTITY_FOLDER,
+        )
+        result = build_case(case, out_dir, identity, progress=progress, cancelled=cancelled)
+        return DemoResult(case_path, result, out_dir / DEMO_IDENTITY_FOLDER,
+                          case.count_items(), case.count_domains())
+
+
+def _clear_previous_demo(case_path: Path, identity_dir: Path) -> None:
+    """Replace an earlier demo run, but never a real case that happens to share the name."""
+    if case_path.exists():
+        try:
+            with CaseFile.open(case_path) as old:
+                fictional = old.info().fictional
+        except CaseFileError:
+            fictional = False
+        if not fictional:
+            raise CaseFileError("a case that is not the sample case is already here; choose another folder",
+                                path=case_path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{case_path}{suffix}").unlink(missing_ok=True)
+    if identity_dir.exists():
+        shutil.rmtree(identity_dir)

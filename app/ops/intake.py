@@ -1,0 +1,189 @@
+"""Bring files and domain lists into a case.
+
+Each file is read once: hashed with SHA-256 and SHA-512 while it is copied
+into the case, then parsed from the stored copy, all in one transaction with
+its custody entries. A file that is refused leaves no trace in the case; a
+file whose content cannot be parsed is kept as evidence and marked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import EvidenceError, ImportRefused, OperationCancelled
+from app.core.model import Domain, ItemKind, ParseStatus
+from app.sources.detect import detect_kind
+from app.sources.domains import parse_domain_list
+from app.sources.parse import parse_item, split_mailbox
+from app.sources.registries import RegistryTable
+from app.store import CaseFile
+
+from .describe import default_description
+
+HEAD_BYTES = 64 * 1024
+MAX_PARSE_BYTES = 256 * 1024 * 1024  # larger files are kept, but not parsed in memory
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What happened to each file: the ids of items made, and (path, reason) for each refusal."""
+
+    imported: list[int] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+@dataclass(frozen=True)
+class DomainReport:
+    added: int
+    duplicates: int
+    problems: list[str]
+
+
+def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files as given, and the files inside any folder given (sorted, hidden ones skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def import_files(
+    case: CaseFile,
+    paths: Sequence[Path],
+    *,
+    forced_kind: ItemKind | None = None,
+    metadata: dict[str, Any] | None = None,
+    description: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import every file; one file's refusal never costs the others."""
+    files = list(expand_paths([Path(p) for p in paths]))
+    report = ImportReport()
+    for index, path in enumerate(files):
+        if cancelled is not None and cancelled():
+            raise OperationCancelled(
+                f"Cancelled after {index} of {len(files)} files; those already imported are kept."
+            )
+        try:
+            report.imported.extend(
+                import_file(case, path, forced_kind=forced_kind, metadata=metadata,
+                            description=description, cancelled=cancelled)
+            )
+        except OperationCancelled:
+            raise
+        except EvidenceError as exc:
+            report.refused.append((str(path), exc.message))
+        except OSError as exc:
+            report.refused.append((str(path), f"cannot read the file: {exc.strerror or exc}"))
+        if progress is not None:
+            progress(index + 1, len(files))
+    return report
+
+
+def import_file(
+    case: CaseFile,
+    path: Path,
+    *,
+    forced_kind: ItemKind | None = None,
+    metadata: dict[str, Any] | None = None,
+    description: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[int]:
+    """Import one file as one item (or a mailbox and its messages); returns the new item ids."""
+    if not path.exists():
+        raise ImportRefused("no such file", path=path)
+    if not path.is_file():
+        raise ImportRefused("not a regular file", path=path)
+    with open(path, "rb") as stream:
+        head = stream.read(HEAD_BYTES)
+        kind = forced_kind or detect_kind(head, path.name)
+        stream.seek(0)
+        with case.transaction() as tx:
+            digests = case.store_object(tx, stream, cancelled=cancelled)
+            duplicate = case.find_item_by_sha256(digests.sha256)
+            if duplicate is not None:
+                where = f" ({duplicate.exhibit_label})" if duplicate.exhibit_label else ""
+                raise ImportRefused(
+                    f"already in the case as item {duplicate.id}{where}, same SHA-256; not added again"
+                )
+            if digests.size > MAX_PARSE_BYTES:
+                data = b""
+            else:
+                data = case.read_object(digests.sha256)
+            common = dict(digests=digests, original_name=path.name, source_path=str(path))
+            if kind is ItemKind.MAILBOX:
+                return _import_mailbox(case, tx, data, common)
+            if data or digests.size == 0:
+                parsed = parse_item(kind, data, path.name)
+                status, name, record, error = parsed.status, parsed.name, parsed.record, parsed.error
+            else:
+                status, name, record = ParseStatus.FAILED, path.name, {}
+                error = "too large to parse; the original is kept"
+            item_id = case.add_item(
+                tx, kind=kind, name=name, parse_status=status, parse_error=error,
+                record=record, metadata=metadata or {},
+                description=description or default_description(kind, name, record, metadata or {}),
+                **common,
+            )
+            return [item_id]
+
+
+def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]) -> list[int]:
+    """The mailbox is kept whole; each message becomes an item of its own."""
+    parts = split_mailbox(data)
+    mailbox_id = case.add_item(
+        tx, kind=ItemKind.MAILBOX, name=common["original_name"], parse_status=ParseStatus.OK,
+        record={"messages": len(parts)}, **common,
+    )
+    ids = [mailbox_id]
+    for part in parts:
+        digests = case.store_object(tx, io.BytesIO(part.data))
+        name = f"{common['original_name']} #{part.index + 1}"
+        if part.problem:
+            status, record, error = ParseStatus.FAILED, {"index": part.index}, part.problem
+        else:
+            parsed = parse_item(ItemKind.EMAIL, part.data, name)
+            status, record, error = parsed.status, dict(parsed.record), parsed.error
+            record["index"] = part.index
+            name = parsed.name
+        ids.append(
+            case.add_item(
+                tx, kind=ItemKind.MAILBOX_MESSAGE, digests=digests, name=name,
+                original_name=f"{common['original_name']}.{part.index + 1:04d}.eml",
+                source_path=common["source_path"], parse_status=status, parse_error=error,
+                record=record, parent_id=mailbox_id,
+                description=default_description(ItemKind.MAILBOX_MESSAGE, name, record, {}),
+            )
+        )
+    return ids
+
+
+def add_domains(case: CaseFile, text: str, *, source: str) -> DomainReport:
+    """Add the domains in a pasted list (one per line, CSV, URLs, defanged) to the case."""
+    names, problems = parse_domain_list(text)
+    table = RegistryTable.load()
+    domains = [
+        Domain(
+            id=0, ascii=n.ascii, unicode=n.unicode, tld=n.tld, registrable=n.registrable,
+            registry_id=table.for_tld(n.tld).id, added_at="", source=source,
+        )
+        for n in names
+    ]
+    with case.transaction() as tx:
+        added = case.add_domains(tx, domains, source=source)
+    return DomainReport(added=added, duplicates=len(domains) - added, problems=problems)

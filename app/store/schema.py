@@ -1,0 +1,120 @@
+"""Schema of the case file and its migrations.
+
+The schema version lives in ``PRAGMA user_version``; ``PRAGMA application_id``
+marks the file as ours so that a random SQLite file is refused with a clear
+message. Each migration runs in the same transaction as the version bump, so
+a crash mid-migration leaves the old version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# "EVBD" as a 32-bit big-endian integer.
+APPLICATION_ID = 0x45564244
+
+MIGRATIONS: list[str] = [
+    # 1: the walking skeleton.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- Evidence bytes, content-addressed by SHA-256 and stored in 1 MiB chunks
+    -- so that large files stream in and out without being held in memory.
+    CREATE TABLE objects (
+        id      INTEGER PRIMARY KEY,
+        sha256  TEXT NOT NULL UNIQUE,
+        sha512  TEXT NOT NULL,
+        size    INTEGER NOT NULL
+    );
+    CREATE TABLE chunks (
+        object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,
+        data      BLOB NOT NULL,
+        PRIMARY KEY (object_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE items (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        sha256        TEXT NOT NULL REFERENCES objects(sha256),
+        acquired_at   TEXT NOT NULL,
+        acquired_by   TEXT NOT NULL,
+        source_path   TEXT NOT NULL,
+        parse_status  TEXT NOT NULL,
+        parse_error   TEXT NOT NULL DEFAULT '',
+        record        TEXT NOT NULL DEFAULT '{}',
+        metadata      TEXT NOT NULL DEFAULT '{}',
+        parent_id     INTEGER REFERENCES items(id)
+    );
+    CREATE INDEX items_sha256 ON items(sha256);
+    CREATE INDEX items_kind ON items(kind);
+    CREATE TABLE exhibits (
+        id          INTEGER PRIMARY KEY,
+        number      INTEGER NOT NULL UNIQUE,
+        item_id     INTEGER NOT NULL UNIQUE REFERENCES items(id),
+        description TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE domains (
+        id          INTEGER PRIMARY KEY,
+        ascii       TEXT NOT NULL UNIQUE,
+        unicode     TEXT NOT NULL,
+        tld         TEXT NOT NULL,
+        registrable TEXT NOT NULL,
+        registry_id TEXT NOT NULL,
+        added_at    TEXT NOT NULL,
+        source      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX domains_registry ON domains(registry_id, registrable, ascii);
+    CREATE TABLE custody (
+        seq        INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        item_id    INTEGER,
+        sha256     TEXT,
+        details    TEXT NOT NULL,
+        prev_hash  TEXT NOT NULL,
+        entry_hash TEXT NOT NULL UNIQUE
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; returns the version found before migrating.
+
+    The caller holds no transaction; each step runs in its own.
+    """
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
