@@ -1,0 +1,1 @@
+"""Fictional sample case (data only); see README.md."""

@@ -1,0 +1,1 @@
+"""Fictional sample case data; a package only so that it ships as package data."""
