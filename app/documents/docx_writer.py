@@ -1,0 +1,250 @@
+"""Write a Document as DOCX with python-docx, styled through a replaceable reference document.
+
+Counsel edit these files in Word, so they use real styles (Title, Heading 1,
+Numbered Paragraph...) rather than direct formatting, a real table for the
+caption, and a PAGE field in the footer. Long domain lists are built by
+cloning one row's XML, because python-docx's cell access is slow in loops.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from app.core.errors import TemplateError
+from app.core.paths import template
+from app.documents import model as m
+from app.documents.docx_zip import fix_core_properties, normalise_docx
+from app.documents.layout import INDENT_STEP, atomic_write, caption_columns, caption_rows, justifiable
+from app.documents.make_reference_docx import (
+    CAPTION_COURT,
+    CAPTION_TEXT,
+    DOMAIN_LIST,
+    GROUP_NOTE,
+    LEGEND,
+    NUMBERED,
+    REQUIRED_STYLES,
+    SIGNATURE,
+)
+from app.documents.profile import CourtProfile
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def _open_reference(reference_docx: Path | None) -> WordDocument:
+    if reference_docx is not None:
+        data = reference_docx.read_bytes()
+        name = str(reference_docx)
+    else:
+        data = template("reference.docx").read_bytes()
+        name = "templates/reference.docx"
+    try:
+        doc = open_docx(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several types for a bad package
+        raise TemplateError(f"reference document cannot be opened ({exc})", path=name) from exc
+    present = {s.name for s in doc.styles}
+    missing = [s for s in REQUIRED_STYLES if s not in present]
+    if missing:
+        raise TemplateError("reference document lacks styles the documents use", path=name,
+                            expected=", ".join(REQUIRED_STYLES), found="missing " + ", ".join(missing))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return doc
+
+
+def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Pt(profile.page_size[0])
+    section.page_height = Pt(profile.page_size[1])
+    section.top_margin = Pt(profile.margin_top)
+    section.bottom_margin = Pt(profile.margin_bottom)
+    section.left_margin = Pt(profile.margin_left)
+    section.right_margin = Pt(profile.margin_right)
+    section.header_distance = Pt(profile.stamp_band + 4)  # the legend sits below the court's stamp
+    section.footer_distance = Pt(profile.margin_bottom / 2)
+    header = section.header
+    header.is_linked_to_previous = False
+    hp = header.paragraphs[0]
+    hp.text = legend
+    hp.style = doc.styles[LEGEND]
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    fp = footer.paragraphs[0]
+    fp.text = ""
+    fp.style = doc.styles["Footer"]
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    fp._p.append(field)
+
+
+def _add_runs(paragraph: WordParagraph, runs: m.Runs) -> None:
+    for run in runs:
+        word_run = paragraph.add_run(run.text)
+        if run.bold:
+            word_run.bold = True
+        if run.italic:
+            word_run.italic = True
+
+
+def _set_grid(table: object, widths: tuple[float, ...]) -> None:
+    """Fixed column widths: Word reads the cells' widths, LibreOffice the table grid; set both."""
+    table.autofit = False  # type: ignore[attr-defined]
+    for column, width in zip(table.columns, widths):  # type: ignore[attr-defined]
+        column.width = Pt(width)
+
+
+def _set_cell_width(cell: object, width_pt: float) -> None:
+    cell.width = Pt(width_pt)  # type: ignore[attr-defined]
+
+
+def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile) -> None:
+    for line in caption.court_lines:
+        doc.add_paragraph(line, style=CAPTION_COURT)
+    if caption.division:
+        doc.add_paragraph(caption.division, style=CAPTION_COURT)
+    doc.add_paragraph("", style=CAPTION_TEXT)
+    rows = caption_rows(caption, profile)
+    if not rows:
+        return
+    columns = caption_columns(profile)
+    # A little wider than the PDF's wrap width, so Word never rewraps a pre-wrapped line.
+    widths = (columns.left + 8, columns.paren, columns.right - 8)
+    table = doc.add_table(rows=len(rows), cols=3)
+    _set_grid(table, widths)
+    for row, cells in zip(rows, (r.cells for r in table.rows)):
+        texts = (row.left, ")" if profile.paren_column else "", row.right)
+        for index, (cell, text, width) in enumerate(zip(cells, texts, widths)):
+            _set_cell_width(cell, width)
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles[CAPTION_TEXT]
+            word_run = paragraph.add_run(text)
+            if index == 0 and row.indent:
+                paragraph.paragraph_format.left_indent = Pt(row.indent * INDENT_STEP)
+            if index == 2 and row.right_bold:
+                word_run.bold = True
+    doc.add_paragraph("", style=CAPTION_TEXT)
+
+
+def _mark_header_row(row_element: object) -> None:
+    tr_pr = row_element.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfile) -> None:
+    number_width = 0.6 * 72
+    widths = (number_width, profile.frame_width - number_width)
+    table = doc.add_table(rows=2, cols=2)
+    _set_grid(table, widths)
+    try:
+        table.style = doc.styles["Table Grid"]
+    except KeyError:
+        pass
+    header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
+    for cells in (header_cells, sample_cells):
+        for cell, width in zip(cells, widths):
+            _set_cell_width(cell, width)
+            cell.paragraphs[0].style = doc.styles[DOMAIN_LIST]
+    for cell, text in zip(header_cells, ("No.", "Domain name")):
+        cell.paragraphs[0].add_run(text).bold = True
+    header_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sample_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for cell in sample_cells:
+        cell.paragraphs[0].add_run("0")
+    _mark_header_row(table.rows[0]._tr)
+    sample = table.rows[1]._tr
+    tbl = table._tbl
+    for number, domain in enumerate(group.domains, start=1):
+        row = copy.deepcopy(sample)
+        texts = row.findall(".//" + qn("w:t"))
+        texts[0].text = str(number)
+        texts[1].text = domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
+        tbl.append(row)
+    tbl.remove(sample)
+
+
+def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo) -> None:
+    if isinstance(block, m.Caption):
+        _caption(doc, block, profile)
+    elif isinstance(block, m.Title):
+        _add_runs(doc.add_paragraph(style="Title"), block.runs)
+    elif isinstance(block, m.Heading):
+        doc.add_paragraph(f"{block.label} {block.text}", style="Heading 1")
+    elif isinstance(block, m.NumberedParagraph):
+        paragraph = doc.add_paragraph(f"{block.number}.\t", style=NUMBERED)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justifiable(block.runs) else WD_ALIGN_PARAGRAPH.LEFT
+        _add_runs(paragraph, block.runs)
+    elif isinstance(block, m.Paragraph):
+        style = "Body Text" if block.spacing == "body" else "Normal"
+        paragraph = doc.add_paragraph(style=style)
+        paragraph.alignment = _ALIGN[block.align]
+        if not block.indent_first:
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+        if block.keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
+        _add_runs(paragraph, block.runs)
+    elif isinstance(block, m.SignatureBlock):
+        doc.add_paragraph("", style=SIGNATURE)
+        for line in block.lines:
+            doc.add_paragraph(line, style=SIGNATURE)
+    elif isinstance(block, m.PageBreak):
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    elif isinstance(block, m.AppendixTitle):
+        doc.add_paragraph(block.label, style="Heading 1")
+        sub = doc.add_paragraph(block.text, style="Normal")
+        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        sub.paragraph_format.space_after = Pt(profile.font_size)
+    elif isinstance(block, m.RegistryGroup):
+        doc.add_paragraph(block.title, style="Heading 2")
+        for line in block.address:
+            doc.add_paragraph(line, style="Normal").paragraph_format.keep_with_next = True
+        if block.note:
+            doc.add_paragraph(block.note, style=GROUP_NOTE)
+        _domain_table(doc, block, profile)
+    else:  # pragma: no cover - a new block type without a renderer is a programming error
+        raise TypeError(f"no DOCX rendering for {type(block).__name__}")
+
+
+def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
+                      reference_docx: Path | None = None) -> bytes:
+    """The document as DOCX bytes (see ``render_docx``)."""
+    word = _open_reference(reference_docx)
+    _page_setup(word, profile, doc.info.legend)
+    for block in doc.blocks:
+        _add_block(word, block, profile, doc.info)
+    fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
+                        subject=doc.info.subject)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return normalise_docx(buffer.getvalue(), doc.info.date)
+
+
+def render_docx(doc: m.Document, profile: CourtProfile, out: Path, *,
+                reference_docx: Path | None = None) -> None:
+    """Write the document as DOCX to ``out`` (atomically), styled by ``reference_docx``
+    (default: the shipped ``templates/reference.docx``)."""
+    atomic_write(out, render_docx_bytes(doc, profile, reference_docx=reference_docx))

@@ -1,0 +1,322 @@
+"""One exhibit as filed: a slip sheet, then the evidence drawn as pages, every page Bates-stamped.
+
+Screenshots are scaled to the page with their capture metadata; emails are
+shown as headers and plain text (never loading remote content, never opening
+attachments, which are only listed with their hashes); domain records as
+their parsed fields and then the raw response. Every page carries the exhibit
+label (lower left) and its Bates number (lower right), clear of the band at
+the top of the page where the court's e-filing stamp goes.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import io
+import json
+import textwrap
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+from xml.sax.saxutils import escape
+
+from PIL import Image as PILImage
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Preformatted,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.core.model import CaseInfo, ItemKind
+from app.documents import fonts
+from app.documents.facts import text, utc_time
+from app.documents.inputs import ExhibitEntry
+from app.documents.layout import pdf_date
+from app.documents.pdf_writer import draw_legend
+from app.documents.profile import CourtProfile
+
+MAX_IMAGE_PIXELS = 80_000_000
+MONO_SIZE = 8.5
+CONTINUATION = "\u00bb "  # in Liberation Mono, unlike arrows
+WRAP_NOTE = " (long lines wrapped; \u00bb marks a continued line)"
+EMAIL_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
+
+
+@dataclass(frozen=True)
+class RenderedExhibit:
+    """An exhibit's PDF bytes, its page count and the Bates numbers of its first and last page."""
+
+    pdf: bytes
+    pages: int
+    first_bates: str
+    last_bates: str
+
+
+class _Styles:
+    def __init__(self, profile: CourtProfile) -> None:
+        size = profile.font_size
+        base = ParagraphStyle("x-base", fontName=fonts.SERIF, fontSize=size - 1, leading=(size - 1) * 1.2)
+        self.base = base
+        self.slip_label = ParagraphStyle("x-slip", base, fontName=fonts.SERIF_BOLD, fontSize=40,
+                                         leading=48, alignment=TA_CENTER, spaceAfter=24)
+        self.slip_text = ParagraphStyle("x-slip-text", base, fontSize=size + 2, leading=(size + 2) * 1.3,
+                                        alignment=TA_CENTER)
+        self.heading = ParagraphStyle("x-heading", base, fontName=fonts.SERIF_BOLD, fontSize=size,
+                                      leading=size * 1.3, spaceBefore=6, spaceAfter=4, keepWithNext=1)
+        self.mono = ParagraphStyle("x-mono", base, fontName=fonts.MONO, fontSize=MONO_SIZE,
+                                   leading=MONO_SIZE * 1.25)
+        self.cell = ParagraphStyle("x-cell", base, fontSize=size - 2, leading=(size - 2) * 1.2)
+        self.cell_bold = ParagraphStyle("x-cell-bold", self.cell, fontName=fonts.SERIF_BOLD)
+
+
+def _printable(value: str) -> str:
+    """Text safe to typeset: tabs expanded, control characters shown as escapes (\\x07)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+def _wrapped(value: str, width_pt: float) -> str:
+    """Hard-wrap monospace text to the frame, marking continuation lines with a leading "» "."""
+    columns = max(20, int(width_pt / (0.6 * MONO_SIZE)))
+    lines = []
+    for line in _printable(value).split("\n"):
+        if len(line) <= columns:
+            lines.append(line)
+            continue
+        pieces = textwrap.wrap(line, columns - 2, break_long_words=True, break_on_hyphens=False,
+                               drop_whitespace=False, replace_whitespace=False) or [""]
+        lines.append(pieces[0])
+        lines.extend(CONTINUATION + piece for piece in pieces[1:])
+    return "\n".join(lines)
+
+
+def _field_table(rows: list[tuple[str, str]], profile: CourtProfile, styles: _Styles) -> Flowable:
+    label_width = 1.3 * 72
+    data = [[Paragraph(escape(k), styles.cell_bold), Paragraph(escape(_printable(v)), styles.cell)]
+            for k, v in rows]
+    table = Table(data, colWidths=[label_width, profile.frame_width - label_width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.SERIF, styles.cell.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+    ]))
+    return table
+
+
+def _mono(value: str, profile: CourtProfile, styles: _Styles) -> Flowable:
+    return Preformatted(_wrapped(value, profile.frame_width), styles.mono)
+
+
+def _screenshot(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
+                room: float) -> list[Flowable]:
+    meta = entry.item.metadata or {}
+    rows = [
+        ("URL", text(meta.get("url")) or "not recorded"),
+        ("Captured at", utc_time(meta.get("captured_at")) or "not recorded"),
+        ("Captured by", text(meta.get("captured_by")) or "not recorded"),
+        ("Tool", text(meta.get("tool")) or "not recorded"),
+        ("SHA-256", entry.item.sha256),
+    ]
+    if text(meta.get("notes")):
+        rows.append(("Notes", text(meta.get("notes"))))
+    caption = _field_table(rows, profile, styles)
+    try:
+        with PILImage.open(io.BytesIO(original)) as probe:
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValueError("too many pixels")
+            probe.load()
+    except Exception as exc:  # Pillow raises many types for damaged or hostile images
+        return [Paragraph(escape(f"The image could not be drawn ({type(exc).__name__}); the original "
+                                 "file is in the bundle with the hash value below."), styles.base),
+                Spacer(1, 6), caption]
+    _, caption_height = caption.wrap(profile.frame_width, room)
+    box_h = room - caption_height - 12
+    scale = min(profile.frame_width / width, box_h / height, 1.0)  # never enlarge: no invented detail
+    image = Image(io.BytesIO(original), width=width * scale, height=height * scale)
+    image.hAlign = "CENTER"
+    return [image, Spacer(1, 8), caption]
+
+
+def _parse_email(original: bytes) -> EmailMessage | None:
+    try:
+        message = email.message_from_bytes(original, policy=email.policy.default)
+    except Exception:  # a message the parser cannot even split: show it raw
+        return None
+    return message if isinstance(message, EmailMessage) else None
+
+
+def _email_body(message: EmailMessage | None, original: bytes) -> str:
+    if message is None:
+        return original.decode("utf-8", errors="backslashreplace")
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except Exception:
+        part = None
+    if part is None:
+        return "(no text body)"
+    try:
+        body = part.get_content()
+    except Exception:  # unknown charset, broken transfer encoding
+        payload = part.get_payload(decode=True)
+        body = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
+    if not isinstance(body, str):
+        body = str(body)
+    if part.get_content_subtype() == "html":
+        body = "(HTML part shown as source; nothing was loaded)\n" + body
+    return body
+
+
+def _attachments(entry: ExhibitEntry, message: EmailMessage | None) -> list[tuple[str, str, str]]:
+    listed = entry.item.record.get("attachments") if entry.item.record else None
+    if isinstance(listed, list) and listed:
+        out = []
+        for a in listed:
+            if isinstance(a, dict):
+                out.append((text(a.get("filename") or a.get("name")) or "[unnamed]", text(a.get("size")),
+                            text(a.get("sha256"))))
+        return out
+    out = []
+    if message is not None:
+        try:
+            for part in message.iter_attachments():
+                payload = part.get_payload(decode=True) or b""
+                data = payload if isinstance(payload, bytes) else b""
+                out.append((text(part.get_filename()) or "[unnamed]", str(len(data)),
+                            hashlib.sha256(data).hexdigest()))
+        except Exception:  # listing is best effort; the original is in the bundle
+            pass
+    return out
+
+
+def _email(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
+    message = _parse_email(original)
+    record = entry.item.record or {}
+    rows = []
+    for name in EMAIL_HEADERS:
+        value = ""
+        if message is not None:
+            try:
+                value = text(message.get(name, ""))
+            except Exception:  # a header the policy cannot parse
+                value = ""
+        value = value or text(record.get(name.lower().replace("-", "_")))
+        if value:
+            rows.append((name, value))
+    if text(record.get("date_utc")):
+        rows.append(("Date (UTC)", utc_time(record.get("date_utc"))))
+    rows.append(("SHA-256", entry.item.sha256))
+    out: list[Flowable] = [Paragraph("Message headers", styles.heading), _field_table(rows, profile, styles),
+                           Paragraph("Message text" + WRAP_NOTE, styles.heading),
+                           _mono(_email_body(message, original), profile, styles)]
+    attachments = _attachments(entry, message)
+    out.append(Paragraph("Attachments (listed, not opened)", styles.heading))
+    if attachments:
+        out.append(_field_table([(name, f"{size} bytes, SHA-256 {sha}" if sha else f"{size} bytes")
+                                 for name, size, sha in attachments], profile, styles))
+    else:
+        out.append(Paragraph("None.", styles.base))
+    return out
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)[:2000]
+    return text(value)
+
+
+def _domain_record(entry: ExhibitEntry, original: bytes, profile: CourtProfile,
+                   styles: _Styles) -> list[Flowable]:
+    record = entry.item.record or {}
+    rows = [(str(k).replace("_", " ").capitalize(), _value(v)) for k, v in sorted(record.items())
+            if k not in ("raw", "text") and _value(v)]
+    rows.append(("SHA-256", entry.item.sha256))
+    return [Paragraph("Parsed fields", styles.heading), _field_table(rows, profile, styles),
+            Paragraph("Raw response, as received" + WRAP_NOTE, styles.heading),
+            _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
+
+
+def _body(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
+          room: float) -> list[Flowable]:
+    kind = entry.item.kind
+    if kind is ItemKind.SCREENSHOT:
+        return _screenshot(entry, original, profile, styles, room)
+    if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
+        return _email(entry, original, profile, styles)
+    if kind is ItemKind.DOMAIN_RECORD:
+        return _domain_record(entry, original, profile, styles)
+    return [_mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
+
+
+def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile: CourtProfile,
+                   first_bates: int) -> RenderedExhibit:
+    """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page."""
+    fonts.register_fonts()
+    styles = _Styles(profile)
+    width, height = profile.page_size
+    label = profile.exhibit_label(entry.number)
+    legend = profile.fictional_legend if case.fictional else ""
+    last_page = [0]
+
+    def decorate(canv: Canvas, doc: BaseDocTemplate) -> None:
+        page = canv.getPageNumber()
+        last_page[0] = page
+        canv.saveState()
+        canv.setDateFormatter(lambda *_: pdf_date(case.bundle_date))
+        if legend:
+            draw_legend(canv, profile, legend)
+        y = profile.margin_bottom / 2
+        canv.setFont(fonts.SERIF_BOLD, 10)
+        canv.drawString(profile.margin_left, y, label)
+        canv.drawRightString(width - profile.margin_right, y,
+                             profile.bates(case.bates_prefix, first_bates + page - 1))
+        canv.restoreState()
+
+    room = height - profile.margin_top - profile.margin_bottom
+    frame = Frame(profile.margin_left, profile.margin_bottom, profile.frame_width, room,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=profile.page_size, leftMargin=profile.margin_left,
+        rightMargin=profile.margin_right, topMargin=profile.margin_top, bottomMargin=profile.margin_bottom,
+        title=f"{label}: {text(entry.description)}", author=text(case.declarant),
+        subject=text(case.title), creator="evbundle", invariant=1, initialFontName=fonts.SERIF,
+        initialFontSize=profile.font_size, lang="en-US",
+    )
+    doc.addPageTemplates([PageTemplate(id="slip", frames=[frame], onPage=decorate),
+                          PageTemplate(id="page", frames=[frame], onPage=decorate)])
+    story: list[Flowable] = [
+        Spacer(1, room * 0.3),
+        Paragraph(escape(profile.slip_sheet_label(entry.number)), styles.slip_label),
+        Paragraph(escape(text(entry.description)), styles.slip_text),
+        NextPageTemplate("page"),
+        PageBreak(),
+    ]
+    story.extend(_body(entry, original, profile, styles, room))
+    doc.build(story)
+    pages = last_page[0]
+    return RenderedExhibit(
+        pdf=buffer.getvalue(),
+        pages=pages,
+        first_bates=profile.bates(case.bates_prefix, first_bates),
+        last_bates=profile.bates(case.bates_prefix, first_bates + pages - 1),
+    )

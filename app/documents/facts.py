@@ -1,0 +1,212 @@
+"""Turn the case snapshot into the plain facts a template prints.
+
+Templates are edited by firms, so they see only strings, numbers, lists and
+dicts (never live objects), and every field has a value: anything missing from
+the evidence becomes a visible "[bracketed]" placeholder or an empty string the
+template can test, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from app.core.model import Domain, ItemKind, Registry
+from app.documents.inputs import DeclarationInput, ExhibitEntry
+from app.documents.profile import CourtProfile
+
+UNKNOWN_REGISTRY = "Registry not identified"
+
+
+def text(value: Any) -> str:
+    """A field as one line of text; missing, None and containers become ""."""
+    if value is None or isinstance(value, (dict, list, tuple, set)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def long_date(value: str) -> str:
+    """"2025-03-01" -> "March 1, 2025"; anything unparsable is returned as given."""
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return text(value)
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+def utc_time(value: Any) -> str:
+    """An ISO 8601 time as "March 1, 2025 at 14:03:07 UTC"; says so when no zone was recorded."""
+    raw = text(value)
+    if not raw:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        return raw
+    suffix = "UTC"
+    if moment.tzinfo is None:
+        suffix = "(time zone not recorded)"
+    else:
+        moment = moment.astimezone(dt.timezone.utc)
+    return f"{moment.strftime('%B')} {moment.day}, {moment.year} at {moment.strftime('%H:%M:%S')} {suffix}"
+
+
+def _attachments(record: Mapping[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for entry in record.get("attachments") or []:
+        if isinstance(entry, Mapping):
+            out.append(
+                {
+                    "name": text(entry.get("filename") or entry.get("name")) or "[unnamed]",
+                    "size": text(entry.get("size")),
+                    "sha256": text(entry.get("sha256")),
+                }
+            )
+        else:
+            out.append({"name": text(entry) or "[unnamed]", "size": "", "sha256": ""})
+    return out
+
+
+def exhibit_facts(
+    entry: ExhibitEntry, profile: CourtProfile, bates: tuple[str, str] | None
+) -> dict[str, Any]:
+    """What the declaration says about one exhibit."""
+    item = entry.item
+    record = item.record or {}
+    meta = item.metadata or {}
+    facts: dict[str, Any] = {
+        "number": entry.number,
+        "label": profile.exhibit_label(entry.number),
+        "description": text(entry.description).rstrip(".") or text(item.name) or "[description]",
+        "kind": item.kind.value,
+        "kind_label": item.kind.label,
+        "name": text(item.name),
+        "file_name": text(item.original_name),
+        "sha256": text(item.sha256),
+        "size": item.size,
+        "acquired_at": utc_time(item.acquired_at),
+        "acquired_by": text(item.acquired_by),
+        "parse_failed": item.parse_status.value == "failed",
+        "bates_first": bates[0] if bates else "",
+        "bates_last": bates[1] if bates else "",
+        # screenshot
+        "url": text(meta.get("url")),
+        "captured_at": utc_time(meta.get("captured_at")),
+        "captured_by": text(meta.get("captured_by")),
+        "tool": text(meta.get("tool")),
+        # email
+        "sender": text(record.get("from")),
+        "subject": text(record.get("subject")),
+        "received_at": utc_time(record.get("date_utc")) or text(record.get("date")),
+        "advertised_domains": [text(d) for d in record.get("domains") or [] if text(d)],
+        "attachments": _attachments(record),
+        # domain record
+        "domain": text(record.get("domain")),
+        "registrar": text(record.get("registrar")),
+        "record_source": text(record.get("source") or record.get("server") or record.get("query")),
+        "retrieved_at": utc_time(record.get("retrieved_at") or meta.get("retrieved_at")),
+    }
+    if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
+        facts["kind"] = "email"
+    return facts
+
+
+def _registry_name(registries: Mapping[str, Registry], registry_id: str) -> str:
+    registry = registries.get(registry_id)
+    return registry.name if registry else UNKNOWN_REGISTRY
+
+
+def registry_groups(
+    domains: list[Domain], registries: Mapping[str, Registry]
+) -> list[dict[str, Any]]:
+    """Appendix A: registered domains grouped by registry, groups by registry name, domains sorted."""
+    grouped: dict[str, list[Domain]] = defaultdict(list)
+    for domain in domains:
+        if not domain.is_subdomain:
+            grouped[domain.registry_id].append(domain)
+    groups = []
+    for registry_id, members in grouped.items():
+        registry = registries.get(registry_id)
+        groups.append(
+            {
+                "name": registry.name if registry else UNKNOWN_REGISTRY,
+                "address": list(registry.address) if registry else [],
+                "tlds": sorted({d.tld for d in members}),
+                "domains": [
+                    {"ascii": d.ascii, "unicode": d.unicode if d.unicode != d.ascii else ""}
+                    for d in sorted(members, key=lambda d: d.ascii)
+                ],
+            }
+        )
+    groups.sort(key=lambda g: (g["name"] == UNKNOWN_REGISTRY, g["name"].lower()))
+    return groups
+
+
+def subdomain_groups(
+    domains: list[Domain], registries: Mapping[str, Registry]
+) -> list[dict[str, Any]]:
+    """Appendix B: subdomains grouped under their registrable domain."""
+    grouped: dict[str, list[Domain]] = defaultdict(list)
+    for domain in domains:
+        if domain.is_subdomain:
+            grouped[domain.registrable].append(domain)
+    groups = []
+    for registrable in sorted(grouped):
+        members = sorted(grouped[registrable], key=lambda d: d.ascii)
+        groups.append(
+            {
+                "name": registrable,
+                "registry": _registry_name(registries, members[0].registry_id),
+                "domains": [
+                    {"ascii": d.ascii, "unicode": d.unicode if d.unicode != d.ascii else ""}
+                    for d in members
+                ],
+            }
+        )
+    return groups
+
+
+def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]:
+    """The template context for the declaration."""
+    case = inp.case
+    domains = list(inp.domains)
+    defendants = [text(line) for line in case.defendants.splitlines() if text(line)]
+    return {
+        "court": {
+            "lines": list(profile.court_lines),
+            "division": profile.division,
+            "case_number_label": profile.case_number_label,
+            "sealed_legend": profile.sealed_legend,
+        },
+        "case": {
+            "title": text(case.title),
+            "number": text(case.case_number) or profile.blank_case_number,
+            "has_number": bool(text(case.case_number)),
+            "plaintiff": text(case.plaintiff) or text(case.organisation) or "[PLAINTIFF]",
+            # "Contoso Corporation, a Washington corporation" -> "Contoso Corporation" for "...'s Application"
+            "plaintiff_short": (text(case.plaintiff).split(",")[0].strip() or text(case.organisation)
+                                or "[PLAINTIFF]"),
+            "defendants": defendants or ["JOHN DOES 1-10"],
+            "sealed": case.sealed,
+            "fictional": case.fictional,
+            "legend": profile.fictional_legend if case.fictional else "",
+        },
+        "declarant": {
+            "name": text(case.declarant) or "[NAME]",
+            "title": text(case.declarant_title) or "[TITLE]",
+            "organisation": text(case.organisation) or text(case.plaintiff) or "[ORGANISATION]",
+        },
+        "bundle_date": text(case.bundle_date),
+        "signed_in_us": case.signed_in_us,
+        "executed_on": long_date(case.bundle_date) or "[DATE]",
+        "executed_at": text(case.signing_place) or "[CITY, STATE]",
+        "exhibits": [exhibit_facts(e, profile, inp.bates.get(e.number)) for e in inp.exhibits],
+        "registry_groups": registry_groups(domains, inp.registries),
+        "subdomain_groups": subdomain_groups(domains, inp.registries),
+        "domain_count": sum(1 for d in domains if not d.is_subdomain),
+        "subdomain_count": sum(1 for d in domains if d.is_subdomain),
+        "signer_fingerprint": text(inp.signer_fingerprint),
+        "tool": {"name": text(inp.tool_name), "version": text(inp.tool_version)},
+    }

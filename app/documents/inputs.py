@@ -1,0 +1,36 @@
+"""What the documents layer is given: plain values built by the orchestration from the case file.
+
+Nothing here reads the store; the caller takes a snapshot and hands it over,
+so rendering can run on a worker thread or in a batch job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from app.core.model import CaseInfo, Domain, Item, Registry
+
+
+@dataclass(frozen=True)
+class ExhibitEntry:
+    """One exhibit as counsel numbered it: the evidence item and how the declaration describes it."""
+
+    number: int
+    item: Item
+    description: str  # "a screenshot of the web page at http://example.com/ captured on ..."
+
+
+@dataclass(frozen=True)
+class DeclarationInput:
+    """Everything the declaration and its appendices say."""
+
+    case: CaseInfo
+    exhibits: Sequence[ExhibitEntry]
+    domains: Sequence[Domain]
+    registries: Mapping[str, Registry]
+    signer_fingerprint: str | None  # SHA-256 of the bundle signer's certificate
+    tool_name: str
+    tool_version: str
+    bates: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    """Exhibit number -> (first, last) Bates number, when the exhibits were rendered."""

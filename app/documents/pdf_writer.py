@@ -1,0 +1,312 @@
+"""Draw a Document as a filing-ready PDF with reportlab.
+
+Only the shipped Liberation fonts are used (all embedded); the file is
+invariant (same input, same bytes) with its dates taken from the bundle date;
+it has bookmarks, metadata and page numbers, and never JavaScript, encryption
+or attachments. Long domain lists are cut into short tables, because one
+reportlab LongTable grows quadratically with its rows.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.documents import fonts
+from app.documents import model as m
+from app.documents.layout import (
+    INDENT_STEP,
+    atomic_write,
+    caption_columns,
+    caption_rows,
+    justifiable,
+    pdf_date,
+)
+from app.documents.profile import CourtProfile
+
+DOMAIN_ROWS_PER_TABLE = 60
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+def runs_markup(runs: m.Runs) -> str:
+    """Runs as reportlab paragraph markup, every character of the text escaped."""
+    parts = []
+    for run in runs:
+        text = escape(run.text)
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.bold:
+            text = f"<b>{text}</b>"
+        parts.append(text)
+    return "".join(parts)
+
+
+class Styles:
+    """The paragraph styles of one court profile."""
+
+    def __init__(self, profile: CourtProfile) -> None:
+        size = profile.font_size
+        single = size * 1.17
+        body = size * profile.body_spacing
+        base = ParagraphStyle("base", fontName=fonts.SERIF, fontSize=size, leading=single)
+        self.body = ParagraphStyle("body", base, leading=body, alignment=TA_JUSTIFY)
+        self.body_first = ParagraphStyle("body-first", self.body, firstLineIndent=36)
+        self.single = ParagraphStyle("single", base, alignment=TA_JUSTIFY, spaceAfter=size * 0.5)
+        self.numbered = ParagraphStyle(
+            "numbered", self.body, firstLineIndent=72, bulletIndent=36, bulletFontName=fonts.SERIF,
+            bulletFontSize=size,
+        )
+        self.numbered_left = ParagraphStyle("numbered-left", self.numbered, alignment=TA_LEFT)
+        self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER)
+        self.title = ParagraphStyle(
+            "title", base, fontName=fonts.SERIF_BOLD, alignment=TA_JUSTIFY, spaceBefore=size,
+            spaceAfter=size * 1.5,
+        )
+        self.heading = ParagraphStyle(
+            "heading", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER, spaceBefore=size * 0.5,
+            spaceAfter=size * 0.75, keepWithNext=1,
+        )
+        self.signature = ParagraphStyle("signature", base, leftIndent=3.25 * 72)
+        self.appendix = ParagraphStyle(
+            "appendix", base, fontName=fonts.SERIF_BOLD, fontSize=size + 2, leading=(size + 2) * 1.3,
+            alignment=TA_CENTER, keepWithNext=1,
+        )
+        self.appendix_sub = ParagraphStyle("appendix-sub", base, alignment=TA_CENTER, spaceAfter=size,
+                                           keepWithNext=1)
+        self.group = ParagraphStyle("group", base, fontName=fonts.SERIF_BOLD, spaceBefore=size,
+                                    keepWithNext=1)
+        self.address = ParagraphStyle("address", base, keepWithNext=1)
+        self.note = ParagraphStyle("note", base, fontName=fonts.SERIF_ITALIC, spaceAfter=size * 0.4,
+                                   keepWithNext=1)
+        self.cell = ParagraphStyle("cell", base, fontSize=size - 1, leading=(size - 1) * 1.15)
+
+
+class _DeclarationDoc(BaseDocTemplate):
+    """Adds PDF outline entries for flowables marked with a ``bookmark`` attribute."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._marks = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        mark = getattr(flowable, "bookmark", None)
+        if mark is None:
+            return
+        title, level = mark
+        self._marks += 1
+        key = f"mark{self._marks}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+
+
+def _marked(flowable: Flowable, title: str, level: int) -> Flowable:
+    flowable.bookmark = (title, level)  # type: ignore[attr-defined]
+    return flowable
+
+
+def page_decorator(
+    profile: CourtProfile, legend: str, date: str, *, page_numbers: bool = True
+) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """What every page carries: the fictional-case legend (below the stamp band) and the page number."""
+    width, height = profile.page_size
+
+    def decorate(canv: Canvas, doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        canv.setDateFormatter(lambda *_: pdf_date(date))
+        if canv.getPageNumber() == 1:
+            canv.showOutline()
+        if legend:
+            draw_legend(canv, profile, legend)
+        if page_numbers:
+            canv.setFont(fonts.SERIF, profile.font_size - 1)
+            canv.setFillColor(colors.black)
+            canv.drawCentredString(width / 2, profile.margin_bottom / 2, str(canv.getPageNumber()))
+        canv.restoreState()
+
+    return decorate
+
+
+def draw_legend(canv: Canvas, profile: CourtProfile, legend: str) -> None:
+    """The fictional-case legend, centred just under the band kept clear for the court's stamp."""
+    width, height = profile.page_size
+    size = 9.0
+    baseline = height - profile.stamp_band - size - 3
+    canv.setFont(fonts.SERIF_BOLD, size)
+    canv.setFillColor(colors.Color(0.6, 0, 0))
+    canv.drawCentredString(width / 2, baseline, legend)
+    canv.setFillColor(colors.black)
+
+
+def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(escape(line), styles.court) for line in caption.court_lines]
+    if caption.division:
+        out.append(Paragraph(escape(caption.division), styles.court))
+    out.append(Spacer(1, profile.font_size))
+    rows = caption_rows(caption, profile)
+    if not rows:
+        return out
+    columns = caption_columns(profile)
+    data = [[row.left, ")" if profile.paren_column else "", row.right] for row in rows]
+    style = [
+        ("FONT", (0, 0), (-1, -1), fonts.SERIF, profile.font_size, profile.font_size * 1.17),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (2, 0), (2, -1), 10),
+    ]
+    for i, row in enumerate(rows):
+        if row.indent:
+            style.append(("LEFTPADDING", (0, i), (0, i), row.indent * INDENT_STEP))
+        if row.right_bold:
+            style.append(("FONT", (2, i), (2, i), fonts.SERIF_BOLD, profile.font_size))
+    table = Table(data, colWidths=[columns.left, columns.paren, columns.right], hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    out.append(table)
+    return out
+
+
+def _domain_cell(domain: m.ListedDomain, width: float, styles: Styles) -> Any:
+    text = domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
+    if stringWidth(text, fonts.SERIF, styles.cell.fontSize) <= width - 2:
+        return text  # a plain string cell: far cheaper than a Paragraph for thousands of rows
+    return Paragraph(escape(text), styles.cell)
+
+
+def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles) -> list[Flowable]:
+    out: list[Flowable] = [_marked(Paragraph(escape(group.title), styles.group), group.title, 1)]
+    out.extend(Paragraph(escape(line), styles.address) for line in group.address)
+    if group.note:
+        out.append(Paragraph(escape(group.note), styles.note))
+    number_width = 0.6 * 72
+    domain_width = profile.frame_width - number_width
+    table_style = TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.SERIF, styles.cell.fontSize, styles.cell.leading),
+        ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+        ("RIGHTPADDING", (0, 0), (0, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ])
+    header = ["No.", "Domain name"]
+    for start in range(0, len(group.domains), DOMAIN_ROWS_PER_TABLE):
+        chunk = group.domains[start:start + DOMAIN_ROWS_PER_TABLE]
+        data: list[list[Any]] = [header]
+        data.extend(
+            [str(start + i + 1), _domain_cell(d, domain_width, styles)] for i, d in enumerate(chunk)
+        )
+        table = Table(data, colWidths=[number_width, domain_width], repeatRows=1, hAlign="LEFT")
+        table.setStyle(table_style)
+        out.append(table)
+    return out
+
+
+def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]:
+    """The document's blocks as reportlab flowables."""
+    styles = Styles(profile)
+    story: list[Flowable] = []
+    pending_keep: list[Flowable] = []
+    for block in doc.blocks:
+        flow: list[Flowable]
+        if isinstance(block, m.Caption):
+            flow = _caption_flowables(block, profile, styles)
+        elif isinstance(block, m.Title):
+            flow = [_marked(Paragraph(runs_markup(block.runs), styles.title), doc.info.title or "Title", 0)]
+        elif isinstance(block, m.Heading):
+            text = f"{block.label} {block.text}"
+            flow = [_marked(Paragraph(escape(text), styles.heading), text, 0)]
+        elif isinstance(block, m.NumberedParagraph):
+            style = styles.numbered if justifiable(block.runs) else styles.numbered_left
+            flow = [Paragraph(runs_markup(block.runs), style, bulletText=f"{block.number}.")]
+        elif isinstance(block, m.Paragraph):
+            style = styles.single if block.spacing == "single" else (
+                styles.body_first if block.indent_first else styles.body)
+            style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=_ALIGN[block.align])
+            flow = [Paragraph(runs_markup(block.runs), style)]
+            if block.keep_with_next:
+                pending_keep.extend(flow)
+                continue
+        elif isinstance(block, m.SignatureBlock):
+            flow = [Spacer(1, profile.font_size)]
+            flow.extend(Paragraph(escape(line), styles.signature) for line in block.lines)
+            flow = [KeepTogether(pending_keep + flow)]
+            pending_keep = []
+        elif isinstance(block, m.PageBreak):
+            flow = [PageBreak()]
+        elif isinstance(block, m.AppendixTitle):
+            flow = [
+                _marked(Paragraph(escape(block.label), styles.appendix), block.label, 0),
+                Paragraph(escape(block.text), styles.appendix_sub),
+            ]
+        elif isinstance(block, m.RegistryGroup):
+            flow = _group_flowables(block, profile, styles)
+        else:  # pragma: no cover - a new block type without a renderer is a programming error
+            raise TypeError(f"no PDF rendering for {type(block).__name__}")
+        if pending_keep:
+            story.extend(pending_keep)
+            pending_keep = []
+        story.extend(flow)
+    story.extend(pending_keep)
+    return story
+
+
+def render_pdf_bytes(doc: m.Document, profile: CourtProfile, *, metadata: m.DocumentInfo | None = None) -> bytes:
+    """The document as PDF bytes (see ``render_pdf``)."""
+    fonts.register_fonts()
+    info = metadata or doc.info
+    buffer = io.BytesIO()
+    width, height = profile.page_size
+    template = _DeclarationDoc(
+        buffer,
+        pagesize=profile.page_size,
+        leftMargin=profile.margin_left,
+        rightMargin=profile.margin_right,
+        topMargin=profile.margin_top,
+        bottomMargin=profile.margin_bottom,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        creator="evbundle",
+        invariant=1,
+        initialFontName=fonts.SERIF,
+        initialFontSize=profile.font_size,
+        displayDocTitle=1,
+        lang="en-US",
+    )
+    frame = Frame(profile.margin_left, profile.margin_bottom, profile.frame_width,
+                  height - profile.margin_top - profile.margin_bottom, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    decorate = page_decorator(profile, info.legend, info.date)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
+    template.build(document_flowables(doc, profile))
+    return buffer.getvalue()
+
+
+def render_pdf(
+    doc: m.Document, profile: CourtProfile, out: Path, *, metadata: m.DocumentInfo | None = None
+) -> None:
+    """Write the document as a PDF to ``out`` (atomically). ``metadata`` overrides ``doc.info``."""
+    atomic_write(out, render_pdf_bytes(doc, profile, metadata=metadata))

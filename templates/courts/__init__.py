@@ -1,0 +1,1 @@
+"""Court profiles: page, type, caption, exhibit and Bates conventions per court."""
