@@ -12,7 +12,6 @@ import io
 import json
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.bundle.bag import PayloadFile, build_bundle
+from app.bundle import PayloadFile, build_bundle, portable_name
 from app.bundle.identity import SigningIdentity
 from app.core import custody
 from app.core.errors import BundleError, OperationCancelled
@@ -172,12 +171,8 @@ def _exhibit_folder(number: int) -> str:
 
 
 def _safe_name(name: str, item_id: int) -> str:
-    """A file name that is safe in a zip and on every OS, keeping what the user will recognise."""
-    name = unicodedata.normalize("NFC", name)
-    cleaned = "".join(
-        "_" if (c in '/\\:*?"<>|' or unicodedata.category(c).startswith("C")) else c for c in name
-    ).strip(" .")
-    return cleaned[:120] or f"item-{item_id}"
+    """A file name that is safe in a zip, in BagIt manifests and on every OS."""
+    return portable_name(name) or f"item-{item_id}"
 
 
 def _object_file(case: CaseFile, path: str, item: Item) -> PayloadFile:

@@ -1,0 +1,325 @@
+"""Seal evidence into a signed BagIt bag inside a zip (bundle format version 1).
+
+Each payload file is read once: while its bytes stream into the zip they are
+hashed with SHA-256 and SHA-512 for the manifests, so what was hashed is
+exactly what was written. The tag manifests then cover every tag file, and a
+detached CMS signature covers ``tagmanifest-sha256.txt``. The output appears
+at its final name only when complete (temporary file + ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app import __version__
+from app.core.errors import BundleError, EvidenceError, OperationCancelled
+from app.core.hashing import Digests
+
+from . import bagit_text
+from .identity import SigningIdentity
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, verify_instructions
+from .names import find_clashes, unsafe_reason
+from .signing import sign_detached
+from .streaming import DualHasher
+from .zipwriter import ReproducibleZip
+
+FORMAT_VERSION = 1
+RESERVED_TAG_FILES = frozenset(
+    {"bagit.txt", "bag-info.txt", "fetch.txt", "VERIFY.txt"}
+    | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
+    | {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}
+)
+COMPUTED_BAG_INFO = ("Bagging-Date", "Payload-Oxum", "Bag-Size")
+
+
+@dataclass(frozen=True)
+class PayloadFile:
+    """One evidence file to seal, as the caller knows it."""
+
+    path: str  # POSIX path under data/, e.g. "exhibits/Exhibit-001/original/spam.eml"
+    size: int
+    open: Callable[[], BinaryIO]  # returns a fresh stream of the bytes
+    sha256: str | None = None  # when known in advance: checked while copying
+
+
+@dataclass(frozen=True)
+class BuiltBundle:
+    """What was written: enough to cite the bundle in a declaration."""
+
+    path: Path
+    sha256: str  # of the zip file itself
+    signer_fingerprint: str
+    bag_name: str
+    file_count: int  # payload files
+    payload_bytes: int
+    entries: int  # zip entries, folders included
+    tagmanifest_sha256: str  # hash of the signed tag manifest
+    payload_digests: Mapping[str, Digests]  # "data/..." → hashes, as in the manifests
+
+
+def build_bundle(
+    out_zip: Path,
+    bag_name: str,
+    payload: Sequence[PayloadFile],
+    tag_files: Mapping[str, bytes],
+    bag_info: Mapping[str, str],
+    signer: SigningIdentity,
+    bundle_date: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BuiltBundle:
+    """Write the signed bundle to ``out_zip``; raises BundleError or OperationCancelled, leaving nothing.
+
+    ``tag_files`` are extra tag files at the top of the bag (case.json,
+    custody.jsonl); ``bag_info`` fields go into bag-info.txt before the
+    computed ones (Bagging-Date = ``bundle_date``, Payload-Oxum, Bag-Size).
+    ``progress(done, total)`` counts payload bytes.
+    """
+    out_zip = Path(out_zip)
+    date_time = _zip_date_time(bundle_date)
+    _check_bag_name(bag_name)
+    files = _check_payload(payload)
+    _check_tag_files(tag_files)
+    total = sum(f.size for f in files)
+    info_bytes = _bag_info(bag_info, bundle_date, total, len(files))
+    instructions = verify_instructions(bag_name, signer.subject, signer.fingerprint)
+
+    static: dict[str, bytes] = {
+        "bagit.txt": bagit_text.BAGIT_TXT,
+        "bag-info.txt": info_bytes,
+        "VERIFY.txt": instructions,
+        **tag_files,
+    }
+    generated = [
+        *(f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS),
+        *(f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS),
+        SIGNATURE_FILE,
+        CERTIFICATE_FILE,
+    ]
+    by_name = {f"data/{f.path}": f for f in files}
+    names = sorted([*static, *generated, *by_name])
+    folders = {"data/"} | {"/".join(n.split("/")[:i]) + "/" for n in names for i in range(1, n.count("/") + 1)}
+    order = sorted([*names, *folders, ""])  # "" is the bag folder itself
+
+    try:
+        out_zip.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(
+            dir=out_zip.parent, prefix=f".{out_zip.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise BundleError(f"cannot write the bundle: {exc.strerror}", path=out_zip) from exc
+    temp = Path(temp_name)
+    sealer = _Sealer(static, by_name, signer, total, progress, cancelled)
+    try:
+        with os.fdopen(descriptor, "w+b") as stream:
+            archive = ReproducibleZip(stream, date_time)
+            try:
+                for name in order:
+                    full = f"{bag_name}/{name}"
+                    if name == "" or name.endswith("/"):
+                        archive.add_folder(full if name else f"{bag_name}/")
+                    elif name in by_name:
+                        sealer.copy_payload(archive, full, by_name[name])
+                    else:
+                        archive.add_bytes(full, sealer.tag_bytes(name))
+            except BaseException:
+                archive.abandon()
+                raise
+            archive.close()
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.seek(0)
+            zip_sha256 = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
+        os.chmod(temp, 0o644)
+        os.replace(temp, out_zip)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BundleError(f"cannot write the bundle: {exc.strerror or exc}", path=out_zip) from exc
+        raise
+    finally:
+        sealer.close()
+    return BuiltBundle(
+        path=out_zip,
+        sha256=zip_sha256,
+        signer_fingerprint=signer.fingerprint,
+        bag_name=bag_name,
+        file_count=len(files),
+        payload_bytes=total,
+        entries=archive.entries,
+        tagmanifest_sha256=hashlib.sha256(sealer.tag_bytes("tagmanifest-sha256.txt")).hexdigest(),
+        payload_digests=dict(sealer.digests),
+    )
+
+
+class _Sealer:
+    """Holds the hashes gathered while writing, and makes the files that depend on them."""
+
+    def __init__(
+        self,
+        static: dict[str, bytes],
+        payload: dict[str, PayloadFile],
+        signer: SigningIdentity,
+        total: int,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self._tags = dict(static)
+        self._payload = payload
+        self._signer = signer
+        self._total = total
+        self._done = 0
+        self._progress = progress
+        self._cancelled = cancelled
+        self._hasher = DualHasher()
+        self.digests: dict[str, Digests] = {}
+
+    def close(self) -> None:
+        self._hasher.close()
+
+    def _tick(self, size: int) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise OperationCancelled("Bundle cancelled; no bundle was written.")
+        self._done += size
+        if self._progress is not None:
+            self._progress(min(self._done, self._total), self._total)
+
+    def copy_payload(self, archive: ReproducibleZip, full_name: str, item: PayloadFile) -> None:
+        name = f"data/{item.path}"
+        self._tick(0)
+        try:
+            with item.open() as source, archive.open_file(full_name, item.size) as sink:
+                digests = self._hasher.hash_stream(source, sink.write, self._tick)
+        except EvidenceError:
+            raise
+        except OSError as exc:
+            raise BundleError(f"cannot read evidence file: {exc.strerror or exc}", path=name) from exc
+        if digests.size != item.size:
+            raise BundleError(
+                "evidence file changed size while it was being sealed",
+                path=name, expected=f"{item.size} bytes", found=f"{digests.size} bytes",
+            )
+        if item.sha256 is not None and digests.sha256 != item.sha256.lower():
+            raise BundleError(
+                "evidence file does not match the SHA-256 recorded when it was acquired",
+                path=name, expected=item.sha256.lower(), found=digests.sha256,
+            )
+        self.digests[name] = digests
+
+    def tag_bytes(self, name: str) -> bytes:
+        """A tag file's bytes; those computed from the payload are made on first use."""
+        if name not in self._tags:
+            self._tags[name] = self._make(name)
+        return self._tags[name]
+
+    def _make(self, name: str) -> bytes:
+        if len(self.digests) != len(self._payload):
+            raise AssertionError(f"{name} needed before the payload was written")
+        if name.startswith("manifest-"):
+            algorithm = name.removeprefix("manifest-").removesuffix(".txt")
+            return bagit_text.format_manifest(
+                (path, getattr(d, algorithm)) for path, d in self.digests.items()
+            )
+        if name.startswith("tagmanifest-"):
+            algorithm = name.removeprefix("tagmanifest-").removesuffix(".txt")
+            covered = [n for n in self._tag_names() if not n.startswith("tagmanifest-")]
+            return bagit_text.format_manifest(
+                (n, hashlib.new(algorithm, self.tag_bytes(n)).hexdigest()) for n in covered
+            )
+        if name == SIGNATURE_FILE:
+            return sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
+        if name == CERTIFICATE_FILE:
+            chain = (self._signer.certificate, *self._signer.chain)
+            return b"".join(c.public_bytes(Encoding.PEM) for c in chain)
+        raise AssertionError(f"no rule makes {name}")
+
+    def _tag_names(self) -> list[str]:
+        names = set(self._tags) | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
+        return sorted(n for n in names if not n.startswith(("signature/", "tagmanifest-")))
+
+
+# --- checks on the caller's input ---------------------------------------------
+
+
+def _zip_date_time(bundle_date: str) -> tuple[int, int, int, int, int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", bundle_date)
+    if not match:
+        raise BundleError("the bundle date must be YYYY-MM-DD", found=repr(bundle_date))
+    year, month, day = (int(g) for g in match.groups())
+    if not (1980 <= year <= 2107 and 1 <= month <= 12 and 1 <= day <= 31):
+        raise BundleError("the bundle date is out of range for a zip file", found=bundle_date)
+    return (year, month, day, 0, 0, 0)
+
+
+def _check_bag_name(bag_name: str) -> None:
+    reason = unsafe_reason(bag_name, allow_line_breaks=False)
+    if reason is None and "/" in bag_name:
+        reason = "the name contains '/'"
+    if reason:
+        raise BundleError(f"unusable bag name: {reason}", found=repr(bag_name))
+
+
+def _check_payload(payload: Sequence[PayloadFile]) -> list[PayloadFile]:
+    for item in payload:
+        reason = unsafe_reason(item.path, allow_line_breaks=False)
+        if reason is None and "%" in item.path:
+            # RFC 8493 wants '%' written as %25 in manifests, but bagit-python
+            # (the stock validator VERIFY.txt names) does not decode it, and
+            # Info-ZIP unzip drops CR/LF from names: such bags would fail with
+            # stock tools. names.portable_name() makes a name that works.
+            reason = "the name contains '%', which bagit-python cannot validate"
+        if reason:
+            raise BundleError(f"unusable evidence file name: {reason}", path=repr(item.path))
+        if item.size < 0:
+            raise BundleError("negative file size", path=item.path)
+    clashes = find_clashes(item.path for item in payload)
+    if clashes:
+        first, second, why = clashes[0]
+        raise BundleError(f"two evidence files would be one in the bundle ({why})", path=f"{first} / {second}")
+    return sorted(payload, key=lambda item: item.path)
+
+
+def _check_tag_files(tag_files: Mapping[str, bytes]) -> None:
+    for name in tag_files:
+        reason = unsafe_reason(name, allow_line_breaks=False)
+        if reason is None and (
+            name in RESERVED_TAG_FILES
+            or name.startswith(("data/", "signature/"))
+            or re.fullmatch(r"(tag)?manifest-\w+\.txt", name)
+        ):
+            reason = "the name is one the bundle writes itself"
+        if reason:
+            raise BundleError(f"unusable tag file name: {reason}", path=repr(name))
+    clashes = find_clashes([*tag_files, *RESERVED_TAG_FILES, "data/x", "signature/x"])
+    if clashes:
+        raise BundleError("a tag file name clashes with another file of the bag", path=clashes[0][1])
+
+
+def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: int) -> bytes:
+    lines: list[tuple[str, str]] = []
+    if "Bag-Software-Agent" not in fields:
+        lines.append(("Bag-Software-Agent", f"evbundle {__version__}"))
+    for label, value in fields.items():
+        reason = bagit_text.check_bag_info_label(label)
+        if reason is None and label in COMPUTED_BAG_INFO:
+            reason = "this field is computed by the bundle"
+        if reason:
+            raise BundleError(f"unusable bag-info field: {reason}", found=repr(label))
+        lines.append((label, value))
+    lines += [
+        ("Bagging-Date", bundle_date),
+        ("Payload-Oxum", bagit_text.payload_oxum(total, count)),
+        ("Bag-Size", bagit_text.human_size(total)),
+    ]
+    return bagit_text.format_bag_info(lines)
+
