@@ -1,0 +1,1 @@
+"""Importers: evidence files in, parsed values out (pure Python: no Qt, no database)."""

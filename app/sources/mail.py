@@ -1,0 +1,402 @@
+"""Spam samples (.eml, one mbox message): what a declaration needs from them, read from broken mail.
+
+Parsed with the standard library's ``email`` package and its modern policy,
+falling back to ``compat32`` for a header the modern policy cannot read.
+Nothing is fetched, executed or written out: attachments are listed with
+their size and SHA-256 only.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import re
+from email import policy
+from email.header import decode_header
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+from datetime import timezone
+from typing import Any
+
+from app.core.model import ParseStatus
+from app.sources.links import MAX_TEXT, MAX_URLS, domains_of, find_urls, read_html
+
+MAX_ATTACHMENTS = 200
+
+_IP = re.compile(r"\[?((?:\d{1,3}\.){3}\d{1,3}|IPv6:[0-9a-fA-F:]+|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})\]?")
+_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{2,4}\b|\(?(?:UT|UTC|GMT|Z|[ECMP][SD]T)\b)", re.IGNORECASE)
+
+
+def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
+    """Parse one message: (status, subject, record, error). Never raises for content problems."""
+    if not data.strip():
+        return ParseStatus.FAILED, "", {}, "empty message"
+    defects: list[str] = []
+    try:
+        modern = email.message_from_bytes(data, policy=policy.default)
+    except Exception as exc:  # the modern parser gave up: use the legacy one
+        defects.append(f"modern parser failed ({type(exc).__name__}); read with compat32")
+        modern = None
+    legacy = email.message_from_bytes(data, policy=policy.compat32)
+    message: Message = modern if modern is not None else legacy
+    if not legacy.keys():
+        return ParseStatus.FAILED, "", {}, "no message headers found"
+
+    headers = _Headers(modern, legacy, _header_charset(legacy), defects)
+    record: dict[str, Any] = {
+        "subject": headers.text("subject"),
+        "from": headers.text("from"),
+        "to": headers.text("to"),
+        "cc": headers.text("cc"),
+        "reply_to": headers.text("reply-to"),
+        "return_path": headers.text("return-path"),
+        "sender_address": _first_address(headers.text("from")),
+        "message_id": headers.text("message-id"),
+    }
+    raw_dates = headers.raw("date")
+    record.update(_date_fields(raw_dates[0] if raw_dates else "", defects))
+    hops = [_hop(value) for value in headers.raw("received")]
+    record["received"] = hops
+    record["hop_count"] = len(hops)
+
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[dict[str, Any]] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        if _safe(part.get_content_maintype, "") == "multipart":
+            _recover_multipart(part, texts, htmls, attachments, defects)
+            continue
+        _read_part(part, texts, htmls, attachments, defects)
+
+    html_text = ""
+    urls: list[str] = []
+    for text in texts:
+        urls.extend(u for u in find_urls(text) if u not in urls)
+    for html in htmls:
+        rendered, links = read_html(html)
+        html_text += rendered + "\n"
+        for url in links + find_urls(rendered):
+            if url not in urls:
+                urls.append(url)
+    plain = "\n".join(texts).strip()
+    html_text = html_text.strip()
+    body = plain if len(plain) * 2 >= len(html_text) else html_text
+    record["text_body"] = body[:MAX_TEXT]
+    record["text_truncated"] = len(body) > MAX_TEXT
+    record["has_html"] = bool(htmls)
+    record["urls"] = urls[:MAX_URLS]
+    record["domains"] = domains_of(record["urls"])
+    record["attachments"] = attachments
+    for part in message.walk():
+        defects.extend(_defect_text(d) for d in getattr(part, "defects", []))
+    if not (record["subject"] or record["from"] or record["date"] or body or attachments):
+        defects.append("no subject, sender, date or body")
+    record["defects"] = _unique(defects)
+    status = ParseStatus.PARTIAL if record["defects"] else ParseStatus.OK
+    error = "; ".join(record["defects"][:5]) if record["defects"] else ""
+    return status, record["subject"], record, error
+
+
+class _Headers:
+    """Header values as text, tolerant of every way headers break.
+
+    The modern policy's rendering is used when it is clean; otherwise the raw
+    header is decoded here (RFC 2047 words with charset aliases such as
+    GB2312 read as GB18030, raw 8-bit bytes as UTF-8 or the message's charset).
+    """
+
+    def __init__(self, modern: Message | None, legacy: Message, charset: str, defects: list[str]) -> None:
+        self.modern = modern
+        self.legacy = legacy
+        self.charset = charset
+        self.defects = defects
+
+    def text(self, name: str) -> str:
+        values = self.all(name)
+        return values[0] if values else ""
+
+    def raw(self, name: str) -> list[str]:
+        """Values as found, unfolded, 8-bit bytes decoded but encoded words left alone."""
+        values = []
+        for key, value in self.legacy.raw_items():
+            if key.lower() == name:
+                values.append(self._unfold(self._bytes_to_text(str(value), name)))
+        return values
+
+    def all(self, name: str) -> list[str]:
+        raws = self.raw(name)
+        modern_values: list[str] = []
+        if self.modern is not None:
+            try:
+                modern_values = [self._unfold(str(v)) for v in (self.modern.get_all(name) or [])]
+            except Exception as exc:
+                self.defects.append(f"{name} header unreadable by the modern parser ({type(exc).__name__})")
+        result = []
+        for index, raw in enumerate(raws):
+            own = _decode_words(raw)
+            modern_value = modern_values[index] if index < len(modern_values) else ""
+            clean = modern_value and "\ufffd" not in modern_value and not _has_surrogates(modern_value)
+            result.append(modern_value if clean and not _has_surrogates(raw) else own)
+        return result
+
+    def _bytes_to_text(self, value: str, name: str) -> str:
+        if not _has_surrogates(value):
+            return value
+        raw = value.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("utf-8")  # RFC 6532 (SMTPUTF8) headers are raw UTF-8 by design
+        except UnicodeDecodeError:
+            self.defects.append(f"raw 8-bit bytes (not UTF-8) in the {name} header")
+            return _decode_8bit(raw, self.charset)
+
+    @staticmethod
+    def _unfold(value: str) -> str:
+        value = value.replace("\r", "").replace("\n", "")
+        return re.sub(r"\s{2,}", " ", value).strip()
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in value)
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words, reading each charset through its superset alias."""
+    if "=?" not in value:
+        return value
+    try:
+        pieces = decode_header(value)
+    except Exception:
+        return value
+    out: list[str] = []
+    for piece, charset in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        name = _python_charset(charset.split("*", 1)[0]) if charset else "ascii"
+        try:
+            out.append(piece.decode(name, errors="replace"))
+        except LookupError:
+            out.append(piece.decode("utf-8", errors="replace"))
+    text = ""
+    for index, chunk in enumerate(out):
+        plain_before = index > 0 and isinstance(pieces[index - 1][0], str)
+        needs_space = text and not text.endswith(" ") and not chunk.startswith(" ") and (
+            plain_before or isinstance(pieces[index][0], str)
+        )
+        text += (" " if needs_space else "") + chunk
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _decode_8bit(raw: bytes, charset: str) -> str:
+    for candidate in ("utf-8", charset):
+        if candidate:
+            try:
+                return raw.decode(candidate)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return raw.decode("latin-1")
+
+
+def _header_charset(legacy: Message) -> str:
+    """The charset most likely used for raw 8-bit headers: the first one the message declares."""
+    for part in legacy.walk():
+        charset = part.get_content_charset()
+        if charset:
+            return _python_charset(charset)
+    return ""
+
+
+def _python_charset(charset: str) -> str:
+    charset = charset.strip().strip('"').lower()
+    if charset in ("gb2312", "gbk", "x-gbk", "euc-cn"):
+        return "gb18030"  # a superset: GB2312-labelled spam routinely uses GBK characters
+    return charset
+
+
+def _first_address(value: str) -> str:
+    try:
+        pairs = getaddresses([value])
+    except Exception:
+        return ""
+    for _, address in pairs:
+        if "@" in address:
+            return address
+    return ""
+
+
+def _date_fields(found: str, defects: list[str]) -> dict[str, str]:
+    """The Date header as found, plus UTC ISO 8601 only when the date and its zone can be read."""
+    result = {"date": found, "date_utc": ""}
+    if not found:
+        return result
+    try:
+        parsed = parsedate_to_datetime(found)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        defects.append("Date header cannot be read as a date")
+        return result
+    if parsed.tzinfo is None and not _ZONE.search(found):
+        defects.append("Date header has no time zone")
+        return result
+    if parsed.tzinfo is None:  # "-0000": UTC, local zone unknown (RFC 5322)
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    result["date_utc"] = parsed.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return result
+
+
+def _hop(value: str) -> dict[str, str]:
+    """One Received header as a hop: from, by, IP and time, as found."""
+    text = re.sub(r"\s+", " ", value).strip()
+    head, _, when = text.rpartition(";")
+    if not head:
+        head, when = text, ""
+    from_match = re.match(r"from\s+(\S+)", head, re.IGNORECASE)
+    by_match = re.search(r"\bby\s+([^\s;()]+)", head, re.IGNORECASE)
+    from_part = head[: by_match.start()] if by_match else head
+    ip_match = _IP.search(from_part)
+    return {
+        "from": from_match.group(1) if from_match else "",
+        "by": by_match.group(1) if by_match else "",
+        "ip": ip_match.group(1) if ip_match else "",
+        "time": when.strip(),
+        "raw": text[:2000],
+    }
+
+
+def _recover_multipart(
+    part: Message,
+    texts: list[str],
+    htmls: list[str],
+    attachments: list[dict[str, Any]],
+    defects: list[str],
+) -> None:
+    """A multipart whose declared boundary never appears: find the one the body uses and read its parts."""
+    payload = _safe(lambda: part.get_payload(decode=True), b"")
+    if not isinstance(payload, bytes) or not payload.strip():
+        return
+    counts: dict[bytes, int] = {}
+    for line in payload.splitlines():
+        match = re.match(rb"--([!-~]{3,200}?)(?:--)?\s*$", line)
+        if match:
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    recovered: list[Message] = []
+    if counts:
+        boundary = max(counts, key=lambda b: counts[b])
+        if b'"' not in boundary:
+            wrapper = b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\n\n' + payload
+            parsed = email.message_from_bytes(wrapper, policy=policy.compat32)
+            if parsed.is_multipart():
+                recovered = [p for p in parsed.walk() if not p.is_multipart()]
+    if recovered:
+        defects.append(
+            f"MIME boundary did not match the declared one; {len(recovered)} part(s) recovered "
+            "using the boundary found in the body"
+        )
+        for sub in recovered:
+            _read_part(sub, texts, htmls, attachments, defects)
+        return
+    defects.append("multipart body without usable boundaries; shown as plain text")
+    text = payload.decode("utf-8", errors="replace")
+    (htmls if "<html" in text.lower() else texts).append(text)
+
+
+def _read_part(
+    part: Message,
+    texts: list[str],
+    htmls: list[str],
+    attachments: list[dict[str, Any]],
+    defects: list[str],
+) -> None:
+    content_type = _safe(part.get_content_type, "application/octet-stream")
+    disposition = _safe(part.get_content_disposition, None)
+    filename = _filename(part, defects)
+    is_text = content_type in ("text/plain", "text/html")
+    if is_text and disposition != "attachment" and not filename:
+        text = _part_text(part, defects)
+        (htmls if content_type == "text/html" else texts).append(text)
+        return
+    if len(attachments) >= MAX_ATTACHMENTS:
+        return
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception as exc:
+        defects.append(f"attachment {filename or content_type!r} could not be decoded ({type(exc).__name__})")
+        payload = None
+    if not isinstance(payload, bytes):
+        payload = b""
+    attachments.append(
+        {
+            "name": filename,
+            "content_type": content_type,
+            "size": len(payload),
+            "sha256": hashlib.sha256(payload).hexdigest(),
+        }
+    )
+
+
+def _filename(part: Message, defects: list[str]) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception as exc:
+        defects.append(f"unreadable attachment name ({type(exc).__name__})")
+        return ""
+    if any("\udc80" <= c <= "\udcff" for c in name):
+        name = _decode_8bit(name.encode("utf-8", "surrogateescape"), "")
+    return name.replace("\r", "").replace("\n", "").strip()
+
+
+def _part_text(part: Message, defects: list[str]) -> str:
+    """A text part as str, whatever its declared charset and transfer encoding claim."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception as exc:
+        defects.append(f"text part could not be decoded ({type(exc).__name__})")
+        return ""
+    if not isinstance(payload, bytes):
+        return ""
+    declared = _safe(part.get_content_charset, None) or ""
+    charset = _python_charset(declared) if declared else "utf-8"
+    try:
+        return payload.decode(charset)
+    except LookupError:
+        defects.append(f"unknown charset {declared!r}; text decoded as UTF-8 with replacements")
+    except UnicodeDecodeError:
+        if declared:
+            defects.append(f"text not valid {declared}; decoded with replacements")
+        else:
+            try:
+                return payload.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+    return payload.decode(charset if _known(charset) else "utf-8", errors="replace")
+
+
+def _known(charset: str) -> bool:
+    try:
+        "".encode(charset)
+    except LookupError:
+        return False
+    return True
+
+
+def _safe(call: Any, default: Any) -> Any:
+    try:
+        return call()
+    except Exception:
+        return default
+
+
+def _defect_text(defect: Any) -> str:
+    name = type(defect).__name__
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    detail = str(defect)
+    return f"{words}: {detail}" if detail and detail != name else words
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

@@ -1,0 +1,130 @@
+"""Which registry operator runs a TLD, with the name and address Appendix A prints.
+
+The table lives in ``resources/registries.json`` with its sources and date,
+so it can be checked, corrected and regenerated (issue 3 builds it from the
+IANA bootstrap file). A TLD that is not in the table still gets a Registry,
+with id ``unknown-<tld>`` and a name that says so, so that Appendix A groups
+it and the pre-filing checks flag it instead of silently dropping it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import idna
+
+from app.core.errors import EvidenceError
+from app.core.model import Registry
+from app.core.paths import resource
+
+UNKNOWN_PREFIX = "unknown-"
+
+
+def _tld_key(tld: str) -> str:
+    """A TLD as the table keys it: A-label, lower case, no dots."""
+    key = tld.strip().strip(".").lower()
+    if not key.isascii():
+        try:
+            key = idna.encode(key, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            pass
+    return key
+
+
+@dataclass(frozen=True)
+class RegistryTable:
+    """TLD → registry operator, loaded once from the bundled JSON."""
+
+    registries: dict[str, Registry]
+    by_tld: dict[str, str]
+    rdap_by_tld: dict[str, tuple[str, ...]]
+    as_of: str = ""
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def load(cls) -> RegistryTable:
+        """The table shipped with the app (read once per process)."""
+        return _load_bundled()
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> RegistryTable:
+        """Build a table from the JSON structure of ``resources/registries.json``."""
+        registries: dict[str, Registry] = {}
+        by_tld: dict[str, str] = {}
+        rdap_by_tld: dict[str, tuple[str, ...]] = {}
+        for entry in document.get("registries", []):
+            tld_map: dict[str, list[str]] = entry.get("tlds", {})
+            urls: list[str] = []
+            for tld, tld_urls in tld_map.items():
+                key = _tld_key(tld)
+                if key in by_tld:
+                    raise EvidenceError(
+                        f"registry table lists .{key} twice ({by_tld[key]} and {entry['id']})"
+                    )
+                by_tld[key] = entry["id"]
+                rdap_by_tld[key] = tuple(tld_urls)
+                urls.extend(u for u in tld_urls if u not in urls)
+            registries[entry["id"]] = Registry(
+                id=entry["id"],
+                name=entry["name"],
+                address=tuple(entry.get("address", [])),
+                tlds=tuple(sorted(_tld_key(t) for t in tld_map)),
+                rdap=tuple(urls),
+                source=entry.get("source", ""),
+            )
+        return cls(
+            registries=registries,
+            by_tld=by_tld,
+            rdap_by_tld=rdap_by_tld,
+            as_of=str(document.get("as_of", "")),
+            sources=tuple(document.get("sources", [])),
+        )
+
+    @property
+    def source(self) -> str:
+        """Where the table comes from and how current it is, for documents and the GUI."""
+        head = f"Registry table as of {self.as_of}" if self.as_of else "Registry table"
+        return head + ("; sources: " + "; ".join(self.sources) if self.sources else "")
+
+    def for_tld(self, tld: str) -> Registry:
+        """The registry for a TLD ('com', '.COM', 'xn--p1ai' or its Unicode form); never fails."""
+        key = _tld_key(tld)
+        registry_id = self.by_tld.get(key)
+        if registry_id is not None:
+            return self.registries[registry_id]
+        return _unknown(key)
+
+    def get(self, registry_id: str) -> Registry:
+        """A registry by id; ``unknown-<tld>`` ids give the placeholder. KeyError for any other id."""
+        if registry_id in self.registries:
+            return self.registries[registry_id]
+        if registry_id.startswith(UNKNOWN_PREFIX):
+            return _unknown(registry_id[len(UNKNOWN_PREFIX):])
+        raise KeyError(registry_id)
+
+    def rdap_urls(self, tld: str) -> tuple[str, ...]:
+        """RDAP base URLs for a TLD (empty when none is known)."""
+        return self.rdap_by_tld.get(_tld_key(tld), ())
+
+    def is_known(self, tld: str) -> bool:
+        return _tld_key(tld) in self.by_tld
+
+
+def _unknown(tld: str) -> Registry:
+    return Registry(
+        id=f"{UNKNOWN_PREFIX}{tld}",
+        name=f"Registry for .{tld} (not in the registry table: name and address to be confirmed)",
+        address=(),
+        tlds=(tld,),
+        rdap=(),
+        source="not in the bundled registry table",
+    )
+
+
+@functools.cache
+def _load_bundled() -> RegistryTable:
+    text = resource("registries.json").read_text(encoding="utf-8")
+    return RegistryTable.from_json(json.loads(text))
