@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from app.core.errors import EvidenceError, ImportRefused, OperationCancelled
 from app.core.model import Domain, ItemKind, ParseStatus
@@ -112,9 +112,9 @@ def import_file(
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
         kind = forced_kind or detect_kind(head, path.name)
-        stream.seek(0)
         with case.transaction() as tx:
-            digests = case.store_object(tx, stream, cancelled=cancelled)
+            # The head already read goes first, so every byte is read from disk exactly once.
+            digests = case.store_object(tx, _Prefixed(head, stream), cancelled=cancelled)
             duplicate = case.find_item_by_sha256(digests.sha256)
             if duplicate is not None:
                 where = f" ({duplicate.exhibit_label})" if duplicate.exhibit_label else ""
@@ -141,6 +141,23 @@ def import_file(
                 **common,
             )
             return [item_id]
+
+
+class _Prefixed:
+    """A stream that yields bytes already read, then the rest of the file."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._rest.read(size)
 
 
 def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]) -> list[int]:
