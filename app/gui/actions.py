@@ -1,0 +1,72 @@
+"""Every command of the window, declared once, enabled from the window's state.
+
+Menus and the toolbar are built from these; nothing else creates a QAction
+for a command, so a command is enabled, disabled or renamed in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """What decides which commands make sense right now."""
+
+    case_open: bool
+    busy: bool  # background work is running
+
+
+class Actions:
+    """The window's commands. Connect ``triggered``; call :meth:`update` when the state changes."""
+
+    def __init__(self, parent: QWidget) -> None:
+        style = parent.style()
+
+        def make(text: str, tip: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                 icon: QStyle.StandardPixmap | None = None) -> QAction:
+            action = QAction(text, parent)
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            if icon is not None:
+                action.setIcon(QIcon(style.standardIcon(icon)))
+            return action
+
+        pix = QStyle.StandardPixmap
+        self.new_case = make("&New case…", "Create a new case file", QKeySequence.StandardKey.New,
+                             pix.SP_FileIcon)
+        self.open_case = make("&Open case…", "Open an existing case file", QKeySequence.StandardKey.Open,
+                              pix.SP_DialogOpenButton)
+        self.add_evidence = make("Add &evidence…", "Import screenshots, emails, mailboxes and domain records",
+                                 "Ctrl+E", pix.SP_FileDialogNewFolder)
+        self.add_domains = make("Add &domains…", "Paste a list of domains to seize", "Ctrl+D",
+                                pix.SP_FileDialogDetailedView)
+        self.build_bundle = make("&Build bundle…", "Build the signed exhibit bundle and the documents",
+                                 "Ctrl+B", pix.SP_DialogSaveButton)
+        self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
+        self.quit = make("&Quit", "Quit the app", QKeySequence.StandardKey.Quit)
+        self.update(WindowState(case_open=False, busy=False))
+
+    def update(self, state: WindowState) -> None:
+        """Enable what makes sense: without a case only New, Open and Quit.
+
+        Adding evidence stays possible while other work runs (writes queue up
+        one after another); opening, closing and building wait for it.
+        """
+        self.new_case.setEnabled(not state.busy)
+        self.open_case.setEnabled(not state.busy)
+        self.close_case.setEnabled(state.case_open and not state.busy)
+        self.add_evidence.setEnabled(state.case_open)
+        self.add_domains.setEnabled(state.case_open)
+        self.build_bundle.setEnabled(state.case_open and not state.busy)
+        self.quit.setEnabled(True)
+
+    def toolbar(self) -> list[QAction | None]:
+        """The toolbar, left to right (None is a separator)."""
+        return [self.new_case, self.open_case, None, self.add_evidence, self.add_domains, None,
+                self.build_bundle]

@@ -1,0 +1,194 @@
+"""What the evidence commands do: add files, add domains, build the bundle.
+
+Each command asks what it needs (dialogs), then hands the work to
+:class:`Operations` and, when it is done, tells :class:`CaseEvents` what
+changed. The ``start_*`` methods take plain values, so tests and drag and
+drop call them without any dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from app.ops.build import BuildResult, build_case
+from app.ops.identity import has_identity, signing_identity
+from app.ops.intake import DomainReport, ImportReport, add_domains, import_files
+from app.store import CaseFile
+
+from . import messages
+from .background import Operation, Operations, Progress
+from .dialogs import AddDomainsDialog, PassphraseDialog
+from .events import CaseEvents
+from .settings import Settings
+
+EVIDENCE_FILTER = (
+    "Evidence (*.png *.jpg *.jpeg *.eml *.mbox *.msg *.txt *.json);;All files (*)"
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def import_summary(report: ImportReport) -> str:
+    """What an import did, in plain text: each refused file with its reason."""
+    lines = [f"{_plural(len(report.imported), 'item')} added."]
+    if report.refused:
+        lines += ["", f"{_plural(len(report.refused), 'file')} refused (nothing of them was stored):", ""]
+        lines += [f"{path}\n    {reason}" for path, reason in report.refused]
+    return "\n".join(lines)
+
+
+def domains_summary(report: DomainReport) -> str:
+    lines = [f"{_plural(report.added, 'domain')} added; {report.duplicates} already in the case."]
+    if report.problems:
+        lines += ["", f"{_plural(len(report.problems), 'line')} not added:", ""]
+        lines += report.problems
+    return "\n".join(lines)
+
+
+class CaseCommands:
+    """The commands that change the open case. ``case()`` gives the case open now (or None)."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        case: Callable[[], CaseFile | None],
+        operations: Operations,
+        events: CaseEvents,
+        settings: Settings,
+        status: Callable[[str], None],
+    ) -> None:
+        self._window = window
+        self._case = case
+        self._operations = operations
+        self._events = events
+        self._settings = settings
+        self._status = status
+
+    # -- evidence files ------------------------------------------------------------
+
+    def add_evidence(self) -> None:
+        """Ask for files and import them."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self._window, "Add evidence", str(self._settings.last_folder("evidence")), EVIDENCE_FILTER
+        )
+        if paths:
+            self._settings.set_last_folder("evidence", Path(paths[0]).parent)
+            self.start_import([Path(p) for p in paths])
+
+    def start_import(self, paths: Sequence[Path]) -> Operation[ImportReport] | None:
+        """Import files (or folders) in the background; report refusals when done."""
+        case = self._case()
+        if case is None or not paths:
+            return None
+        files = [Path(p) for p in paths]  # a snapshot: the worker never sees the caller's list
+
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> ImportReport:
+            return import_files(
+                case, files, progress=lambda done, total: progress(done, total, f"Importing {done} of {total}"),
+                cancelled=cancelled,
+            )
+
+        def done(report: ImportReport) -> None:
+            self._events.itemsChanged.emit()
+            self._status(f"{_plural(len(report.imported), 'item')} added, {len(report.refused)} refused")
+            if report.refused:
+                messages.show_message(self._window, "Some files were not added", import_summary(report))
+
+        def stopped() -> None:
+            self._events.itemsChanged.emit()  # files imported before the cancel are kept
+            self._status("Import cancelled; the files imported before it are kept")
+
+        def failed(error: BaseException) -> None:
+            self._events.itemsChanged.emit()
+            messages.show_error(self._window, "The import stopped", error)
+
+        self._status(f"Importing {_plural(len(files), 'file')}…")
+        return self._operations.run(
+            self._window, work, done, on_failure=failed, on_cancelled=stopped,
+            progress_title="Adding evidence", writes_case=True,
+        )
+
+    # -- domains ---------------------------------------------------------------------
+
+    def add_domains(self) -> None:
+        """Ask for a pasted list of domains and add them."""
+        dialog = AddDomainsDialog(self._window)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.domains_text().strip():
+            self.start_add_domains(dialog.domains_text(), dialog.source_text())
+
+    def start_add_domains(self, text: str, source: str) -> Operation[DomainReport] | None:
+        case = self._case()
+        if case is None:
+            return None
+
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> DomainReport:
+            return add_domains(case, text, source=source)
+
+        def done(report: DomainReport) -> None:
+            self._events.domainsChanged.emit()
+            self._status(f"{_plural(report.added, 'domain')} added")
+            if report.problems:
+                messages.show_message(self._window, "Some lines were not added", domains_summary(report))
+
+        return self._operations.run(
+            self._window, work, done, progress_title="Adding domains", cancellable=False,
+            writes_case=True, error_title="The domains were not added",
+        )
+
+    # -- build ---------------------------------------------------------------------------
+
+    def build_bundle(self) -> None:
+        """Ask for the output folder and the passphrase, then build."""
+        case = self._case()
+        if case is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self._window, "Build the bundle into", str(self._settings.last_folder("output"))
+        )
+        if not folder:
+            return
+        self._settings.set_last_folder("output", Path(folder))
+        dialog = PassphraseDialog(first_use=not has_identity(), parent=self._window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.start_build(Path(folder), dialog.value())
+
+    def start_build(self, out_dir: Path, passphrase: str) -> Operation[BuildResult] | None:
+        """Sign and build in the background; a cancel leaves the output folder as it was."""
+        case = self._case()
+        if case is None:
+            return None
+        info = case.info()
+        name, organisation = info.declarant or case.actor, info.organisation
+
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> BuildResult:
+            progress(0, 0, "Unlocking your signing key…")
+            identity = signing_identity(passphrase, name=name, organisation=organisation)
+            return build_case(
+                case, out_dir, identity,
+                progress=lambda stage, done, total: progress(done, total, stage),
+                cancelled=cancelled,
+            )
+
+        def done(result: BuildResult) -> None:
+            self._events.custodyChanged.emit()
+            self._status(f"Bundle built: {result.bundle}")
+            documents = "\n".join(f"  {p}" for p in result.documents) or "  (none)"
+            messages.show_message(
+                self._window, "Bundle built",
+                f"The signed bundle is at:\n  {result.bundle}\n\nDocuments:\n{documents}\n\n"
+                f"Signer certificate fingerprint (SHA-256):\n  {result.fingerprint}",
+            )
+
+        def stopped() -> None:
+            self._status("Build cancelled; the output folder was left as it was")
+
+        return self._operations.run(
+            self._window, work, done, on_cancelled=stopped, progress_title="Building the bundle",
+            writes_case=True, error_title="The bundle was not built",
+        )
+

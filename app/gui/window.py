@@ -1,0 +1,306 @@
+"""The main window: menus and toolbar from :class:`Actions`, a page per kind of evidence.
+
+The window owns the open case and switches between the welcome page and the
+case's pages; the commands that change the case live in
+:class:`CaseCommands`. Files dropped anywhere on the window are imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+)
+
+from app.core.model import CaseInfo
+from app.store import CASE_SUFFIX, CaseFile
+
+from . import messages
+from .actions import Actions, WindowState
+from .background import Operations
+from .commands import CaseCommands
+from .dialogs import NewCaseDialog
+from .domains_model import DomainsModel
+from .events import CaseEvents
+from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
+from .pages import ExhibitsPage, TablePage, WelcomePage
+from .settings import Settings
+
+APP_TITLE = "Evidence Bundle Builder"
+
+
+def _count(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+
+class MainWindow(QMainWindow):
+    """One window per open case (or none). Services are built by the app and passed in."""
+
+    def __init__(
+        self,
+        operations: Operations,
+        settings: Settings,
+        registry_name: Callable[[str], str],
+        events: CaseEvents | None = None,
+    ) -> None:
+        super().__init__()
+        self.operations = operations
+        self.settings = settings
+        self.events = events or CaseEvents(self)
+        self.case: CaseFile | None = None
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+
+        self.window_actions = Actions(self)
+        self.commands = CaseCommands(self, lambda: self.case, operations, self.events, settings,
+                                     self._show_status)
+        self.domains_model = DomainsModel(registry_name, self)
+        self.screenshots_model = ScreenshotsModel(self)
+        self.spam_model = SpamModel(self)
+        self.exhibits_model = ExhibitsModel(self)
+        self.custody_model = CustodyModel(self)
+        self._connect_models()
+        self._build_pages()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_actions()
+        operations.busyChanged.connect(lambda _busy: self.update_state())
+        geometry = settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 700)
+        self.update_state()
+        self._refresh_status()
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _connect_models(self) -> None:
+        """Each model listens for the changes that concern it, and only those."""
+        events = self.events
+        for model in (self.domains_model, self.screenshots_model, self.spam_model,
+                      self.exhibits_model, self.custody_model):
+            events.caseOpened.connect(model.set_case)
+            events.caseClosed.connect(lambda m=model: m.set_case(None))
+        events.domainsChanged.connect(self.domains_model.reload)
+        for model in (self.screenshots_model, self.spam_model, self.exhibits_model):
+            events.itemsChanged.connect(model.reload)
+        for signal in (events.itemsChanged, events.domainsChanged, events.custodyChanged, events.infoChanged):
+            signal.connect(self.custody_model.reload)
+
+    def _build_pages(self) -> None:
+        self.domains_page = TablePage(
+            self.domains_model, self.domains_model.total, ("domain", "domains"),
+            "No domains yet. Use Add domains… to paste a list.",
+            sortable=False, stretch_column=3, widths=(330, 330, 280),
+        )
+        self.screenshots_page = TablePage(
+            self.screenshots_model, self.screenshots_model.rowCount, ("screenshot", "screenshots"),
+            "No screenshots yet. Drop PNG or JPEG captures here, or use Add evidence….",
+            stretch_column=5, widths=(90, 220, 90, 120, 200),
+        )
+        self.spam_page = TablePage(
+            self.spam_model, self.spam_model.rowCount, ("spam sample", "spam samples"),
+            "No spam yet. Drop .eml, .mbox or .msg files here, or use Add evidence….",
+            stretch_column=1, widths=(90, 0, 260, 150, 260, 90),
+        )
+        self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.domains_page, "Domains")
+        self.tabs.addTab(self.screenshots_page, "Screenshots")
+        self.tabs.addTab(self.spam_page, "Spam")
+        self.tabs.addTab(self.exhibits_page, "Exhibits && custody")
+        self.welcome_page = WelcomePage(self.window_actions)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome_page)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+    def _build_menus(self) -> None:
+        actions = self.window_actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(actions.new_case)
+        file_menu.addAction(actions.open_case)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(actions.close_case)
+        file_menu.addSeparator()
+        file_menu.addAction(actions.add_evidence)
+        file_menu.addAction(actions.add_domains)
+        file_menu.addSeparator()
+        file_menu.addAction(actions.build_bundle)
+        file_menu.addSeparator()
+        file_menu.addAction(actions.quit)
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in actions.toolbar():
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    def _build_status_bar(self) -> None:
+        self.case_label = QLabel()
+        self.case_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.case_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        for signal in (self.events.itemsChanged, self.events.domainsChanged, self.events.infoChanged,
+                       self.events.caseOpened, self.events.caseClosed):
+            signal.connect(self._refresh_status)
+
+    def _connect_actions(self) -> None:
+        actions = self.window_actions
+        actions.new_case.triggered.connect(self.new_case)
+        actions.open_case.triggered.connect(self.choose_case)
+        actions.close_case.triggered.connect(self.close_case)
+        actions.add_evidence.triggered.connect(self.commands.add_evidence)
+        actions.add_domains.triggered.connect(self.commands.add_domains)
+        actions.build_bundle.triggered.connect(self.commands.build_bundle)
+        actions.quit.triggered.connect(self.close)
+
+    # -- state -------------------------------------------------------------------------
+
+    def update_state(self) -> None:
+        """Enable commands and choose the page from whether a case is open and work is running."""
+        self.window_actions.update(WindowState(case_open=self.case is not None, busy=self.operations.is_busy()))
+        self.stack.setCurrentWidget(self.tabs if self.case is not None else self.welcome_page)
+
+    def _refresh_status(self) -> None:
+        if self.case is None:
+            self.case_label.setText("No case open")
+            self.counts_label.setText("")
+            self.setWindowTitle(APP_TITLE)
+            self._set_tab_counts(None)
+            return
+        info = self.case.info()
+        number = f" ({info.case_number})" if info.case_number else ""
+        self.case_label.setText(f"{info.title}{number}   {self.case.path}")
+        self.setWindowTitle(f"{info.title} — {APP_TITLE}")
+        self.counts_label.setText("   ".join((
+            _count(self.case.count_items(), "item"),
+            _count(self.exhibits_model.rowCount(), "exhibit"),
+            _count(self.domains_model.total(), "domain"),
+        )))
+        self._set_tab_counts((self.domains_model.total(), self.screenshots_model.rowCount(),
+                              self.spam_model.rowCount(), self.exhibits_model.rowCount()))
+
+    def _set_tab_counts(self, counts: tuple[int, int, int, int] | None) -> None:
+        for index, name in enumerate(("Domains", "Screenshots", "Spam", "Exhibits && custody")):
+            self.tabs.setTabText(index, name if counts is None else f"{name} ({counts[index]:,})")
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    def new_case(self) -> None:
+        dialog = NewCaseDialog(self.settings.last_folder("cases"), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.create_case(dialog.case_path(), dialog.info())
+
+    def create_case(self, path: Path, info: CaseInfo) -> bool:
+        """Create a case file and open it; a problem is shown, not raised."""
+        try:
+            case = CaseFile.create(path, info)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
+            messages.show_error(self, "The case was not created", exc)
+            return False
+        self._set_case(case)
+        return True
+
+    def choose_case(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a case", str(self.settings.last_folder("cases")), f"Case files (*{CASE_SUFFIX})"
+        )
+        if path:
+            self.open_case(Path(path))
+
+    def open_case(self, path: Path) -> bool:
+        """Open a case file (closing the one open); a problem is shown, not raised."""
+        try:
+            case = CaseFile.open(path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
+            messages.show_error(self, "The case could not be opened", exc)
+            return False
+        self._set_case(case)
+        return True
+
+    def close_case(self) -> None:
+        if self.case is None:
+            return
+        case, self.case = self.case, None
+        self.events.caseClosed.emit()
+        case.close()
+        self.update_state()
+
+    def _set_case(self, case: CaseFile) -> None:
+        self.close_case()
+        self.case = case
+        self.settings.remember_case(case.path)
+        self.settings.set_last_folder("cases", case.path.parent)
+        self.events.caseOpened.emit(case)
+        self.update_state()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_cases()
+        for path in recent:
+            action = self.recent_menu.addAction(path.name)
+            action.setStatusTip(str(path))
+            action.setEnabled(not self.operations.is_busy())
+            action.triggered.connect(lambda _checked=False, p=path: self.open_case(p))
+        if not recent:
+            self.recent_menu.addAction("No recent cases").setEnabled(False)
+
+    # -- drag and drop ---------------------------------------------------------------------
+
+    def _dropped_files(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+        mime = event.mimeData()
+        if self.case is None or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)  # type: ignore[arg-type]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Import the dropped files (and folders) in the background."""
+        paths = self._dropped_files(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.commands.start_import(paths)
+
+    # -- quitting --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop background work before the case closes, so nothing is left half written."""
+        self.operations.cancel_all()
+        self.operations.wait()
+        self.settings.set_window_geometry(self.saveGeometry())
+        self.settings.sync()
+        self.close_case()
+        event.accept()

@@ -1,0 +1,108 @@
+"""Fixtures for the window tests: small real evidence files, a populated case, a window.
+
+Cases are built through the real ``app.ops.intake`` functions, so the pages
+show what the store really holds. Message boxes are captured instead of
+shown, so no test ever blocks on a modal dialog.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.core.model import CaseInfo
+from app.gui.app import build_window
+from app.gui.window import MainWindow
+from app.ops.intake import add_domains, import_files
+from app.store import CaseFile
+
+EMAIL = (
+    "From: Rx Savings Desk <deals@example.net>\r\n"
+    "To: victim@example.org\r\n"
+    "Subject: Save 80% on your prescriptions\r\n"
+    "Date: Mon, 14 Sep 2026 06:21:44 +0000\r\n"
+    "Message-ID: <1@example.net>\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "\r\n"
+    "Order now at http://pills-shop-sample.com/buy and save.\r\n"
+)
+DOMAINS = "pills-shop-sample.com\nbotnet-c2-sample.net\nhxxp://a1.free-subdomains-sample[.]cc/x\n"
+
+
+def png_bytes(width: int = 40, height: int = 30, colour: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> dict[str, Path]:
+    """A screenshot, a spam email and a file the importer refuses, written fresh for each test."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    files = {
+        "png": folder / "capture.png",
+        "png2": folder / "capture-2.png",
+        "eml": folder / "spam.eml",
+        "bad": folder / "broken.png",
+    }
+    files["png"].write_bytes(png_bytes())
+    files["png2"].write_bytes(png_bytes(64, 48, "blue"))
+    files["eml"].write_bytes(EMAIL.encode())
+    files["bad"].write_bytes(png_bytes()[:40])  # a truncated PNG: refused, with a reason
+    return files
+
+
+@pytest.fixture
+def case_path(tmp_path: Path, evidence: dict[str, Path]) -> Path:
+    """A closed case file holding one screenshot, one email and three domains."""
+    path = tmp_path / "sample.evcase"
+    info = CaseInfo(case_id="", title="Test Corp. v. John Does", case_number="1:26-cv-00001",
+                    declarant="Pat Investigator", organisation="Test Corp.")
+    with CaseFile.create(path, info) as case:
+        report = import_files(case, [evidence["png"], evidence["eml"]])
+        assert not report.refused, report.refused
+        add_domains(case, DOMAINS, source="test")
+    return path
+
+
+@dataclass
+class Shown:
+    icon: QMessageBox.Icon
+    title: str
+    text: str
+    plain: bool
+    details: str
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
+    """Every message box the app would show, captured instead of shown."""
+    captured: list[Shown] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        from PySide6.QtCore import Qt
+
+        captured.append(Shown(box.icon(), box.windowTitle(), box.text(),
+                              box.textFormat() == Qt.TextFormat.PlainText, box.detailedText()))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return captured
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    """The main window as the app builds it, with no case open."""
+    win = build_window()
+    qtbot.addWidget(win)
+    yield win
+    win.operations.cancel_all()
+    win.operations.wait()
