@@ -24,7 +24,11 @@ def open_gui(case_path: Path | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from app import cli
 
-    return cli.main(argv, open_gui=open_gui)
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `evbundle CASE.evcase`: what a file manager runs when a case file is opened.
+    if len(args) == 1 and args[0].endswith(".evcase"):
+        return open_gui(Path(args[0]))
+    return cli.main(args, open_gui=open_gui)
 
 
 if __name__ == "__main__":
