@@ -97,3 +97,13 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, capsys: pytest.Ca
 def test_build_without_passphrase_says_how_to_give_one(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "build", str(case), "--out", str(tmp_path / "o"))
     assert code == 2 and "EVBUNDLE_PASSPHRASE" in err
+
+
+def test_opening_a_case_file_starts_the_app_on_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import app.__main__ as entry
+
+    opened = []
+    monkeypatch.setattr(entry, "open_gui", lambda path: opened.append(path) or 0)
+    assert entry.main([str(tmp_path / "case.evcase")]) == 0
+    assert entry.main([]) == 0
+    assert opened == [tmp_path / "case.evcase", None]
