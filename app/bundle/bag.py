@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,7 +30,8 @@ from .identity import SigningIdentity
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
 from .signing import sign_detached
-from .streaming import DualHasher
+from .timestamp import TIMESTAMP_FILE, Timestamper
+from .streaming import DualHasher, FileTailHasher
 from .zipwriter import ReproducibleZip
 
 FORMAT_VERSION = 1
@@ -64,6 +66,7 @@ class BuiltBundle:
     entries: int  # zip entries, folders included
     tagmanifest_sha256: str  # hash of the signed tag manifest
     payload_digests: Mapping[str, Digests]  # "data/..." → hashes, as in the manifests
+    timestamped: bool = False  # signature/…p7s.tsr holds an RFC 3161 timestamp of the signature
 
 
 def build_bundle(
@@ -77,13 +80,16 @@ def build_bundle(
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    timestamper: Timestamper | None = None,
 ) -> BuiltBundle:
     """Write the signed bundle to ``out_zip``; raises BundleError or OperationCancelled, leaving nothing.
 
     ``tag_files`` are extra tag files at the top of the bag (case.json,
     custody.jsonl); ``bag_info`` fields go into bag-info.txt before the
     computed ones (Bagging-Date = ``bundle_date``, Payload-Oxum, Bag-Size).
-    ``progress(done, total)`` counts payload bytes.
+    ``progress(done, total)`` counts payload bytes. ``timestamper``, when
+    given, gets the signature file's bytes and returns an RFC 3161 reply,
+    stored as ``signature/tagmanifest-sha256.txt.p7s.tsr`` (see timestamp.py).
     """
     out_zip = Path(out_zip)
     date_time = _zip_date_time(bundle_date)
@@ -105,6 +111,7 @@ def build_bundle(
         *(f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS),
         SIGNATURE_FILE,
         CERTIFICATE_FILE,
+        *([TIMESTAMP_FILE] if timestamper is not None else []),
     ]
     by_name = {f"data/{f.path}": f for f in files}
     names = sorted([*static, *generated, *by_name])
@@ -119,9 +126,12 @@ def build_bundle(
     except OSError as exc:
         raise BundleError(f"cannot write the bundle: {exc.strerror}", path=out_zip) from exc
     temp = Path(temp_name)
-    sealer = _Sealer(static, by_name, signer, total, progress, cancelled)
+    sealer = _Sealer(static, by_name, signer, total, progress, cancelled, timestamper)
+    tail: FileTailHasher | None = None
     try:
         with os.fdopen(descriptor, "w+b") as stream:
+            # The zip's own SHA-256 is computed a step behind the writer, not in a second pass.
+            tail = FileTailHasher(temp)
             archive = ReproducibleZip(stream, date_time)
             try:
                 for name in order:
@@ -130,6 +140,8 @@ def build_bundle(
                         archive.add_folder(full if name else f"{bag_name}/")
                     elif name in by_name:
                         sealer.copy_payload(archive, full, by_name[name])
+                        stream.flush()
+                        tail.final_up_to(stream.tell())  # the entry and its patched header are final
                     else:
                         archive.add_bytes(full, sealer.tag_bytes(name))
             except BaseException:
@@ -138,8 +150,7 @@ def build_bundle(
             archive.close()
             stream.flush()
             os.fsync(stream.fileno())
-            stream.seek(0)
-            zip_sha256 = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
+            zip_sha256 = tail.finish(os.fstat(stream.fileno()).st_size)
         os.chmod(temp, 0o644)
         os.replace(temp, out_zip)
     except BaseException as exc:
@@ -149,6 +160,8 @@ def build_bundle(
         raise
     finally:
         sealer.close()
+        if tail is not None:
+            tail.close()
     return BuiltBundle(
         path=out_zip,
         sha256=zip_sha256,
@@ -159,6 +172,7 @@ def build_bundle(
         entries=archive.entries,
         tagmanifest_sha256=hashlib.sha256(sealer.tag_bytes("tagmanifest-sha256.txt")).hexdigest(),
         payload_digests=dict(sealer.digests),
+        timestamped=timestamper is not None,
     )
 
 
@@ -173,8 +187,10 @@ class _Sealer:
         total: int,
         progress: Callable[[int, int], None] | None,
         cancelled: Callable[[], bool] | None,
+        timestamper: Timestamper | None = None,
     ) -> None:
         self._tags = dict(static)
+        self._timestamper = timestamper
         self._payload = payload
         self._signer = signer
         self._total = total
@@ -183,6 +199,7 @@ class _Sealer:
         self._cancelled = cancelled
         self._hasher = DualHasher()
         self.digests: dict[str, Digests] = {}
+        self._pending: list[tuple[PayloadFile, Future[Digests]]] = []  # hashed behind the writer
 
     def close(self) -> None:
         self._hasher.close()
@@ -199,11 +216,21 @@ class _Sealer:
         self._tick(0)
         try:
             with item.open() as source, archive.open_file(full_name, item.size) as sink:
-                digests = self._hasher.hash_stream(source, sink.write, self._tick)
+                pending = self._hasher.hash_stream_async(source, sink.write, self._tick)
         except EvidenceError:
             raise
         except OSError as exc:
             raise BundleError(f"cannot read evidence file: {exc.strerror or exc}", path=name) from exc
+        self._pending.append((item, pending))
+
+    def _collect(self) -> None:
+        """Wait for the payload hashes and check each against what the caller expected."""
+        for item, pending in self._pending:
+            self._check_digests(item, pending.result())
+        self._pending.clear()
+
+    def _check_digests(self, item: PayloadFile, digests: Digests) -> None:
+        name = f"data/{item.path}"
         if digests.size != item.size:
             raise BundleError(
                 "evidence file changed size while it was being sealed",
@@ -223,6 +250,7 @@ class _Sealer:
         return self._tags[name]
 
     def _make(self, name: str) -> bytes:
+        self._collect()
         if len(self.digests) != len(self._payload):
             raise AssertionError(f"{name} needed before the payload was written")
         if name.startswith("manifest-"):
@@ -238,6 +266,8 @@ class _Sealer:
             )
         if name == SIGNATURE_FILE:
             return sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
+        if name == TIMESTAMP_FILE and self._timestamper is not None:
+            return self._timestamper(self.tag_bytes(SIGNATURE_FILE))
         if name == CERTIFICATE_FILE:
             chain = (self._signer.certificate, *self._signer.chain)
             return b"".join(c.public_bytes(Encoding.PEM) for c in chain)

@@ -17,6 +17,11 @@ OPENSSL_VERIFY = (
     f"-content tagmanifest-sha256.txt -CAfile {CERTIFICATE_FILE} -purpose any"
 )
 OPENSSL_FINGERPRINT = f"openssl x509 -in {CERTIFICATE_FILE} -noout -fingerprint -sha256"
+TIMESTAMP_FILE = f"{SIGNATURE_FILE}.tsr"
+OPENSSL_TIMESTAMP_TEXT = f"openssl ts -reply -in {TIMESTAMP_FILE} -text"
+OPENSSL_TIMESTAMP_VERIFY = (
+    f"openssl ts -verify -in {TIMESTAMP_FILE} -data {SIGNATURE_FILE} -CAfile TSA-ROOT.pem"
+)
 
 # Recomputes app.core.custody's chain: canonical JSON (sorted keys, no spaces,
 # UTF-8) of each entry without its entry_hash, hashed with SHA-256.
@@ -115,6 +120,21 @@ Certificate SHA-256 fingerprint:
 ---- end ----
 
    Every entry must print "ok".
+
+6. If the folder signature/ holds {TIMESTAMP_FILE.split("/")[1]},
+   the signature carries an RFC 3161 trusted timestamp: a timestamp
+   authority (TSA) certified that the signature file existed at the time it
+   states. Show the time and the authority (inside the folder):
+
+     {OPENSSL_TIMESTAMP_TEXT}
+
+   and check it against the authority's root certificate, saved from the
+   authority's own website as TSA-ROOT.pem:
+
+     {OPENSSL_TIMESTAMP_VERIFY}
+
+   It must print "Verification: OK". Without that file, the bundle was
+   not timestamped and the time of signing rests on the signer's clock.
 """
     return text.encode("utf-8")
 

@@ -58,6 +58,7 @@ class SignerSummary:
     signature_valid: bool
     signed_at: str | None = None  # the signer's own clock (not a trusted timestamp)
     not_valid_after: str | None = None
+    trusted_as: str | None = None  # why it is trusted: "your signing identity 'DEMO'", "trusted certificate CN=..."
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,25 @@ class SignerSummary:
             "signature_valid": self.signature_valid,
             "signed_at": self.signed_at,
             "not_valid_after": self.not_valid_after,
+            "trusted_as": self.trusted_as,
+        }
+
+
+@dataclass(frozen=True)
+class TimestampSummary:
+    """One RFC 3161 timestamp of the signature: when, which authority, and whether it holds."""
+
+    path: str  # signature/....tsr
+    valid: bool  # sound and over this bundle's signature
+    time: str | None = None  # UTC ISO 8601, from the timestamp authority's clock
+    authority: str | None = None  # the TSA certificate's subject
+    authority_fingerprint: str | None = None
+    trusted: bool = False  # the TSA is trusted on this machine
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "valid": self.valid, "time": self.time, "authority": self.authority,
+            "authority_fingerprint": self.authority_fingerprint, "trusted": self.trusted,
         }
 
 
@@ -82,8 +102,10 @@ class VerificationReport:
     payload_bytes: int = 0
     manifest_entries: int = 0  # listed in manifest-sha256.txt
     tag_files: int = 0  # found outside data/ and signature/
+    custody_entries: int = 0  # entries in custody.jsonl
     trust_checked: bool = False  # the caller named trusted fingerprints
     notes: list[str] = field(default_factory=list)  # facts that are not problems
+    timestamps: list[TimestampSummary] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +119,13 @@ class VerificationReport:
             return
         self.problems.append(Problem(code, path, message, expected, found))
 
+    @property
+    def signer_trust(self) -> str:
+        """"trusted" (known on this machine), "untrusted" (a signer, but not known here) or "unknown" (no signer)."""
+        if self.signer is None:
+            return "unknown"
+        return "trusted" if self.signer.trusted else "untrusted"
+
     def problem_paths(self) -> set[str]:
         return {p.path for p in self.problems}
 
@@ -106,14 +135,37 @@ class VerificationReport:
             "source": self.source,
             "bag_name": self.bag_name,
             "signer": self.signer.to_json() if self.signer else None,
+            "signer_trust": self.signer_trust,
             "trust_checked": self.trust_checked,
+            "timestamps": [t.to_json() for t in self.timestamps],
             "payload_files": self.payload_files,
             "payload_bytes": self.payload_bytes,
             "manifest_entries": self.manifest_entries,
             "tag_files": self.tag_files,
+            "custody_entries": self.custody_entries,
             "problems": [p.to_json() for p in self.problems],
             "notes": list(self.notes),
         }
+
+    def trust_text(self) -> str:
+        """Whether this machine trusts the signer, in one plain sentence."""
+        if self.signer is None:
+            return "UNKNOWN: the bundle names no readable signer."
+        if self.signer.trusted:
+            why = f" ({self.signer.trusted_as})" if self.signer.trusted_as else ""
+            return f"TRUSTED on this machine{why}."
+        if not self.trust_checked:
+            return ("NOT CHECKED: no trusted identities were given; compare the fingerprint "
+                    "with the one in the sworn declaration.")
+        return ("UNTRUSTED: not one of your identities or trusted certificates; compare the "
+                "fingerprint with the one in the sworn declaration before relying on it.")
+
+    @staticmethod
+    def timestamp_text(stamp: TimestampSummary) -> str:
+        if not stamp.valid:
+            return f"{stamp.path}: NOT VALID (see problems)"
+        trust = "trusted authority" if stamp.trusted else "authority NOT trusted on this machine"
+        return f"{stamp.time} by {stamp.authority} ({trust})"
 
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
@@ -128,15 +180,14 @@ class VerificationReport:
             lines.append(f"  Certificate fingerprint (SHA-256): {self.signer.fingerprint}")
             if self.signer.signed_at:
                 lines.append(f"  Signed at (signer's clock): {self.signer.signed_at}")
-            if not self.trust_checked:
-                lines.append(
-                    "  Trust: not checked against known identities; compare the fingerprint "
-                    "with the one in the sworn declaration."
-                )
-            else:
-                lines.append(f"  Trusted on this machine: {'yes' if self.signer.trusted else 'NO'}")
+            lines.append(f"  Signer: {self.trust_text()}")
         else:
-            lines.append("Signed by: unknown (no readable signer certificate)")
+            lines.append("Signed by: UNKNOWN (no readable signer certificate)")
+        if self.timestamps:
+            for stamp in self.timestamps:
+                lines.append(f"Timestamp: {self.timestamp_text(stamp)}")
+        else:
+            lines.append("Timestamp: none (the time of signing rests on the signer's own clock)")
         lines.append(
             f"Evidence files: {self.payload_files} ({self.payload_bytes} bytes); "
             f"tag files: {self.tag_files}"

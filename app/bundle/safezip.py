@@ -11,8 +11,10 @@ the entry; nothing is opened by a name that did not pass these checks.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +59,10 @@ class BagFiles:
         if name not in self.sizes:
             raise BundleError("not a file of this bag", path=name)
         if self._zip is not None:
-            return self._zip.open(self._members[name])  # type: ignore[return-value]
+            info = self._members[name]
+            if info.compress_type == zipfile.ZIP_STORED:
+                return _StoredEntry(self.source, info)  # type: ignore[return-value]
+            return self._zip.open(info)  # type: ignore[return-value]
         assert self._root is not None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(self._root.joinpath(*name.split("/")), flags)
@@ -79,6 +84,56 @@ class BagFiles:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+
+
+class _StoredEntry(io.RawIOBase):
+    """The bytes of a stored (uncompressed) zip entry, read straight from the file.
+
+    zipfile would also compute the entry's CRC-32 on every read; verification
+    checks SHA-256 and SHA-512 of the same bytes, which catch any change the
+    CRC would, so skipping it saves a third hash pass. The local header is
+    checked as zipfile checks it (signature, name).
+    """
+
+    def __init__(self, path: Path, info: zipfile.ZipInfo) -> None:
+        super().__init__()
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
+        try:
+            self._file.seek(info.header_offset)
+            header = self._file.read(zipfile.sizeFileHeader)
+            if len(header) != zipfile.sizeFileHeader:
+                raise zipfile.BadZipFile("truncated local file header")
+            fields = struct.unpack(zipfile.structFileHeader, header)
+            if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:  # type: ignore[attr-defined]
+                raise zipfile.BadZipFile("bad magic number for file header")
+            raw_name = self._file.read(fields[zipfile._FH_FILENAME_LENGTH])  # type: ignore[attr-defined]
+            encoding = "utf-8" if fields[zipfile._FH_GENERAL_PURPOSE_FLAG_BITS] & 0x800 else "cp437"  # type: ignore[attr-defined]
+            if raw_name.decode(encoding, "replace") != info.orig_filename:
+                raise zipfile.BadZipFile("the local file header names another file than the directory")
+            self._file.seek(fields[zipfile._FH_EXTRA_FIELD_LENGTH], os.SEEK_CUR)  # type: ignore[attr-defined]
+            if info.compress_size != info.file_size:
+                raise zipfile.BadZipFile("a stored entry's sizes disagree")
+        except BaseException:
+            self._file.close()
+            raise
+        self._left = info.compress_size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._file.read(wanted)
+        if not data:
+            raise zipfile.BadZipFile("the entry is truncated")
+        self._left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 @contextmanager

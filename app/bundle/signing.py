@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 
 from asn1crypto import cms as asn1_cms
+from asn1crypto import tsp as _asn1_tsp  # noqa: F401 - registers the TSTInfo content type (RFC 3161)
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -64,6 +65,22 @@ def sign_detached(content: bytes, identity: SigningIdentity) -> bytes:
 
 def verify_detached(signature: bytes, content: bytes) -> SignatureFacts:
     """Check a detached CMS signature over ``content``; raises SignatureInvalid saying why."""
+    facts, _ = _verify_signed_data(signature, content, "data")
+    return facts
+
+
+def verify_embedded(token: bytes, content_type: str) -> tuple[SignatureFacts, bytes]:
+    """Check a CMS SignedData that carries its own content (an RFC 3161 timestamp token).
+
+    Returns what the signature proves and the content it covers (for a token,
+    the DER of its TSTInfo). Raises SignatureInvalid saying why.
+    """
+    return _verify_signed_data(token, None, content_type)
+
+
+def _verify_signed_data(
+    signature: bytes, detached_content: bytes | None, content_type: str
+) -> tuple[SignatureFacts, bytes]:
     try:
         info = asn1_cms.ContentInfo.load(signature, strict=True)
         if info["content_type"].native != "signed_data":
@@ -71,10 +88,17 @@ def verify_detached(signature: bytes, content: bytes) -> SignatureFacts:
         signed = info["content"]
         if signed["version"].native not in ("v1", "v3"):
             raise SignatureInvalid("the signature's SignedData version is not 1 or 3")
-        if signed["encap_content_info"]["content_type"].native != "data":
-            raise SignatureInvalid("the signature is not over plain data")
-        if signed["encap_content_info"]["content"].native is not None:
-            raise SignatureInvalid("the signature is not detached (it carries its own content)")
+        encapsulated = signed["encap_content_info"]
+        if encapsulated["content_type"].native != content_type:
+            raise SignatureInvalid(f"the signature is not over {content_type.replace('_', ' ')}")
+        if detached_content is not None:
+            if encapsulated["content"].native is not None:
+                raise SignatureInvalid("the signature is not detached (it carries its own content)")
+            content = detached_content
+        else:
+            if encapsulated["content"].native is None:
+                raise SignatureInvalid("the signed structure carries no content")
+            content = encapsulated["content"].contents
         signer_infos = list(signed["signer_infos"])
         if len(signer_infos) != 1:
             raise SignatureInvalid(f"expected one signer, found {len(signer_infos)}")
@@ -92,7 +116,7 @@ def verify_detached(signature: bytes, content: bytes) -> SignatureFacts:
             raise SignatureInvalid("the signer information has the wrong version")
         certificates = _certificates(signed)
         certificate = _signer_certificate(signer, certificates)
-        to_verify, claimed_digest, signed_at = _signed_bytes(signer, content)
+        to_verify, claimed_digest, signed_at = _signed_bytes(signer, content, content_type)
         _check_signature(signer, certificate, to_verify, digest_name)
         chain_complete = _check_chain(certificate, certificates)
         # Only now, with the signed attributes proven intact, can a digest
@@ -103,7 +127,7 @@ def verify_detached(signature: bytes, content: bytes) -> SignatureFacts:
         raise
     except Exception as exc:  # noqa: BLE001 - any parse failure of hostile DER means "damaged"
         raise SignatureInvalid(f"the signature file is damaged ({exc.__class__.__name__})") from exc
-    return SignatureFacts(certificate, tuple(certificates), signed_at, chain_complete)
+    return SignatureFacts(certificate, tuple(certificates), signed_at, chain_complete), content
 
 
 def _claims_self_issued(certificate: x509.Certificate) -> bool:
@@ -184,7 +208,7 @@ def _signer_certificate(
 
 
 def _signed_bytes(
-    signer: asn1_cms.SignerInfo, content: bytes
+    signer: asn1_cms.SignerInfo, content: bytes, content_type: str = "data"
 ) -> tuple[bytes, object, datetime.datetime | None]:
     """What the signature covers (the signed attributes as a SET, or else the content itself),
     the content digest those attributes claim, and the signer's claimed signing time."""
@@ -194,8 +218,8 @@ def _signed_bytes(
     values: dict[str, list[object]] = {}
     for attribute in attributes:
         values.setdefault(attribute["type"].native, []).extend(attribute["values"].native)
-    if values.get("content_type") != ["data"]:
-        raise SignatureInvalid("the signed content-type attribute is missing or not 'data'")
+    if values.get("content_type") != [content_type]:
+        raise SignatureInvalid(f"the signed content-type attribute is missing or not '{content_type}'")
     digests = values.get("message_digest")
     if not digests or len(digests) != 1:
         raise SignatureInvalid("the signed message-digest attribute is missing")

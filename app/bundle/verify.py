@@ -15,23 +15,21 @@ import json
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core import custody
 from app.core.errors import BundleError, OperationCancelled
 
 from . import bagit_text
-from .identity import fingerprint_of, normalise_fingerprint, subject_text
-from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE
+from .identity import normalise_fingerprint
 from .names import unsafe_reason
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, open_bag
-from .signing import ContentChanged, SignatureFacts, SignatureInvalid, verify_detached
 from .streaming import DualHasher
+from .verify_signer import SignerChecks, Trust, claimed_signer
 
 REQUIRED_TAG_FILES = (
     "bagit.txt",
@@ -50,7 +48,9 @@ __all__ = ["Problem", "SignerSummary", "VerificationReport", "ReadLimits", "veri
 def verify_bundle(
     path: Path,
     *,
-    trusted_fingerprints: Collection[str] = (),
+    trusted_fingerprints: Collection[str] | Mapping[str, str] = (),
+    trusted_certificates: Sequence[x509.Certificate] = (),
+    require_trusted: bool | None = None,
     limits: ReadLimits | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -58,17 +58,28 @@ def verify_bundle(
     """Check a bundle (.zip, or an unzipped folder) and report every problem found.
 
     ``trusted_fingerprints``: signer fingerprints this machine trusts (for
-    example those of :func:`list_identities`); when given, any other signer
-    is a problem. ``progress(done, total)`` counts evidence bytes hashed.
+    example those of :func:`list_identities`; a mapping gives each one's
+    description). ``trusted_certificates``: the trust store (signers, CAs,
+    timestamp authority roots). ``require_trusted``: an untrusted signer or
+    timestamp authority is a problem (default: when fingerprints are given).
+    ``progress(done, total)`` counts evidence bytes hashed.
     """
+    names = dict(trusted_fingerprints) if isinstance(trusted_fingerprints, Mapping) else {
+        f: "named as trusted" for f in trusted_fingerprints
+    }
+    trust = Trust(
+        {normalise_fingerprint(f): why for f, why in names.items()},
+        tuple(trusted_certificates),
+        bool(trusted_fingerprints) if require_trusted is None else require_trusted,
+    )
     with open_bag(Path(path), limits) as bag, DualHasher() as hasher:
         check = _Verification(bag, hasher, limits or ReadLimits(), progress, cancelled)
-        check.report.trust_checked = bool(trusted_fingerprints)
-        check.run({normalise_fingerprint(f) for f in trusted_fingerprints})
+        check.report.trust_checked = bool(trusted_fingerprints) or bool(trusted_certificates)
+        check.run(trust)
         return check.report
 
 
-class _Verification:
+class _Verification(SignerChecks):
     def __init__(
         self,
         bag: BagFiles,
@@ -97,7 +108,7 @@ class _Verification:
     def add(self, code: str, path: str, message: str, **details: str | None) -> None:
         self.report.add(code, path, message, **details)
 
-    def run(self, trusted: set[str]) -> None:
+    def run(self, trusted: Trust) -> None:
         report = self.report
         report.payload_files = len(self.payload)
         report.payload_bytes = self.total
@@ -113,6 +124,7 @@ class _Verification:
         self._check_bag_info()
         tagmanifests = {a: self._manifest(f"tagmanifest-{a}.txt", payload=False) for a in bagit_text.ALGORITHMS}
         self._check_signature(trusted)
+        self._check_timestamps(trusted)
         self._check_tag_files(tagmanifests)
         self._check_custody()
         self._check_case_json()
@@ -190,17 +202,20 @@ class _Verification:
                 listed.add(_key(path))
                 if _key(path) not in on_disk:
                     self.add("missing-file", path, "is listed in the manifest but missing from the bag")
+        pending = []
         for name in self.payload:
             if _key(name) not in listed:
                 self.add("extra-file", name, "is in data/ but not in the manifest (added after sealing?)")
             try:
                 with self.bag.open(name) as stream:
-                    digests = self.hasher.hash_stream(stream, None, self._tick)
+                    # Hashed behind this reader on both cores; compared once all are read.
+                    pending.append((name, self.hasher.hash_stream_async(stream, None, self._tick)))
             except OperationCancelled:
                 raise
             except _READ_ERRORS as exc:
                 self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
-                continue
+        for name, result in pending:
+            digests = result.result()
             for algorithm, entries in by_key.items():
                 expected = entries.get(_key(name))
                 found = getattr(digests, algorithm)
@@ -291,81 +306,6 @@ class _Verification:
                     "(added after sealing?)",
                 )
 
-    # --- signature --------------------------------------------------------------------
-
-    def _check_signature(self, trusted: set[str]) -> None:
-        for name in self.signature_files:
-            if name in (SIGNATURE_FILE, CERTIFICATE_FILE):
-                continue
-            if name.endswith(".tsr") and name.count("/") == 1:
-                self.report.notes.append(f"{name}: a timestamp token; this version does not check timestamps")
-            else:
-                self.add("extra-file", name, "is not a file the signature folder holds")
-        for name in (SIGNATURE_FILE, CERTIFICATE_FILE):
-            if name not in self.bag.sizes:
-                self.add("missing-file", name, "is missing: nothing proves who sealed the bundle")
-        certificates = self._signer_pem()
-        facts: SignatureFacts | None = None
-        signature = self._read(SIGNATURE_FILE)
-        content = self._read("tagmanifest-sha256.txt")
-        if signature is not None and content is not None:
-            try:
-                facts = verify_detached(signature, content)
-            except ContentChanged:
-                self.signed_manifest_changed = True
-                self.add("signature-invalid", "tagmanifest-sha256.txt",
-                         "was changed after it was signed: the signature covers another version")
-            except SignatureInvalid as exc:
-                self.add("signature-invalid", SIGNATURE_FILE, f"the signature is not valid: {exc.message}")
-        elif signature is not None:
-            self.add("signature-invalid", SIGNATURE_FILE, "cannot be checked: the signed tag manifest is missing")
-        if facts is not None and certificates:
-            signing_der = facts.certificate.public_bytes(Encoding.DER)
-            carried = {c.public_bytes(Encoding.DER) for c in facts.certificates}
-            if certificates[0].public_bytes(Encoding.DER) != signing_der:
-                self.add("certificate-mismatch", CERTIFICATE_FILE,
-                         "is not the certificate that made the signature",
-                         expected=fingerprint_of(facts.certificate), found=fingerprint_of(certificates[0]))
-            elif any(c.public_bytes(Encoding.DER) not in carried for c in certificates[1:]):
-                self.add("certificate-mismatch", CERTIFICATE_FILE,
-                         "holds certificates the signature does not carry")
-            if not facts.chain_complete:
-                self.report.notes.append(
-                    f"The signer's certificate was issued by {facts.certificate.issuer.rfc4514_string()}, "
-                    "whose certificate is not in the bundle: check it against your organisation's PKI."
-                )
-        certificate = facts.certificate if facts is not None else (certificates[0] if certificates else None)
-        if certificate is None:
-            return
-        fingerprint = fingerprint_of(certificate)
-        is_trusted = normalise_fingerprint(fingerprint) in trusted
-        self.report.signer = SignerSummary(
-            subject=subject_text(certificate),
-            fingerprint=fingerprint,
-            trusted=is_trusted,
-            signature_valid=facts is not None,
-            signed_at=facts.signed_at.isoformat() if facts is not None and facts.signed_at else None,
-            not_valid_after=certificate.not_valid_after_utc.isoformat(),
-        )
-        if trusted and not is_trusted:
-            self.add("untrusted-signer", CERTIFICATE_FILE,
-                     "the signer is not one of the identities trusted on this machine", found=fingerprint)
-
-    def _signer_pem(self) -> list[x509.Certificate]:
-        data = self._read(CERTIFICATE_FILE)
-        if data is None:
-            return []
-        try:
-            certificates = x509.load_pem_x509_certificates(data)
-        except ValueError:
-            self.add("certificate-unreadable", CERTIFICATE_FILE, "is not a readable PEM certificate")
-            return []
-        canonical = b"".join(c.public_bytes(Encoding.PEM) for c in certificates)
-        if canonical != data:
-            self.add("certificate-mismatch", CERTIFICATE_FILE,
-                     "was edited: it holds more than the certificates, or they were re-encoded")
-        return certificates
-
     # --- custody log and case --------------------------------------------------------
 
     def _check_custody(self) -> None:
@@ -377,6 +317,7 @@ class _Verification:
         except (ValueError, UnicodeDecodeError) as exc:
             self.add("custody-unreadable", "custody.jsonl", f"is not a custody log: {exc}")
             return
+        self.report.custody_entries = len(entries)
         for problem in custody.verify_chain(entries):
             self.add("custody-chain", "custody.jsonl", f"the custody chain is broken: {problem}")
 
@@ -389,26 +330,7 @@ class _Verification:
         except (ValueError, UnicodeDecodeError) as exc:
             self.add("bad-case-json", "case.json", f"is not valid JSON ({exc})")
             return
-        self._check_claimed_signer("case.json", _claimed_signer(case))
-
-    def _check_claimed_signer(self, path: str, claimed: str | None) -> None:
-        """A fingerprint the bag records (case.json, bag-info.txt) must be the signature's."""
-        signer = self.report.signer
-        if claimed and signer is not None and normalise_fingerprint(claimed) != normalise_fingerprint(signer.fingerprint):
-            self.add("signer-mismatch", path, "names a different signer than the signature",
-                     expected=claimed, found=signer.fingerprint)
-
-
-def _claimed_signer(case: object) -> str | None:
-    """The signer fingerprint case.json records, if it records one."""
-    if not isinstance(case, dict):
-        return None
-    value = case.get("signer_fingerprint_sha256") or case.get("signer_fingerprint")
-    signer = case.get("signer")
-    if value is None and isinstance(signer, dict):
-        value = signer.get("fingerprint")
-    return value if isinstance(value, str) and value else None
-
+        self._check_claimed_signer("case.json", claimed_signer(case))
 
 def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name)

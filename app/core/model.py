@@ -64,6 +64,7 @@ class CaseInfo:
     bundle_date: str = ""  # YYYY-MM-DD; fixes dates in documents for reproducible builds
     fictional: bool = False  # sample case: every page says so
     created_at: str = ""  # UTC ISO 8601
+    signer_fingerprint: str = ""  # the signing identity chosen for this case; "" = the newest one
 
     @property
     def slug(self) -> str:
@@ -114,6 +115,7 @@ class Domain:
     registry_id: str  # key into the registry table
     added_at: str
     source: str = ""  # where it came from: "cli", a file name, a spam item
+    flags: tuple[str, ...] = ()  # look-alike warnings: "mixed-script: …", "confusable: …"
 
     @property
     def is_subdomain(self) -> bool:

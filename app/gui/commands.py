@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from app.ops.build import BuildResult, build_case
 from app.ops.identity import has_identity, signing_identity
+from app.ops.settings import configured_timestamper
 from app.ops.intake import DomainReport, ImportReport, add_domains, import_files
 from app.store import CaseFile
 
@@ -167,11 +168,13 @@ class CaseCommands:
 
         def work(progress: Progress, cancelled: Callable[[], bool]) -> BuildResult:
             progress(0, 0, "Unlocking your signing key…")
-            identity = signing_identity(passphrase, name=name, organisation=organisation)
+            identity = signing_identity(passphrase, name=name, organisation=organisation,
+                                        fingerprint=info.signer_fingerprint)  # the case's chosen identity
             return build_case(
                 case, out_dir, identity,
                 progress=lambda stage, done, total: progress(done, total, stage),
                 cancelled=cancelled,
+                timestamper=configured_timestamper(),  # the TSA URLs in settings.json, if any
             )
 
         def done(result: BuildResult) -> None:

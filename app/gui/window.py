@@ -33,8 +33,12 @@ from .commands import CaseCommands
 from .dialogs import NewCaseDialog
 from .domains_model import DomainsModel
 from .events import CaseEvents
+from .capture import CaptureCommand
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
 from .pages import ExhibitsPage, TablePage, WelcomePage
+from .verify_dialog import VerifyDialog
+from .screenshots_page import ScreenshotsPage
+from .spam_page import SpamPage
 from .settings import Settings
 
 APP_TITLE = "Evidence Bundle Builder"
@@ -103,16 +107,10 @@ class MainWindow(QMainWindow):
             "No domains yet. Use Add domains… to paste a list.",
             sortable=False, stretch_column=3, widths=(330, 330, 280),
         )
-        self.screenshots_page = TablePage(
-            self.screenshots_model, self.screenshots_model.rowCount, ("screenshot", "screenshots"),
-            "No screenshots yet. Drop PNG or JPEG captures here, or use Add evidence….",
-            stretch_column=5, widths=(90, 220, 90, 120, 200),
-        )
-        self.spam_page = TablePage(
-            self.spam_model, self.spam_model.rowCount, ("spam sample", "spam samples"),
-            "No spam yet. Drop .eml, .mbox or .msg files here, or use Add evidence….",
-            stretch_column=1, widths=(90, 0, 260, 150, 260, 90),
-        )
+        self.capture = CaptureCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
+        self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
+                                                self.events, capture=self.capture.ask_and_capture)
+        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -140,6 +138,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.add_domains)
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
+        file_menu.addAction(actions.verify_bundle)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
         toolbar = QToolBar("Main", self)
@@ -172,7 +171,15 @@ class MainWindow(QMainWindow):
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
         actions.add_domains.triggered.connect(self.commands.add_domains)
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
+        actions.verify_bundle.triggered.connect(self.open_verify_dialog)
         actions.quit.triggered.connect(self.close)
+
+    def open_verify_dialog(self) -> VerifyDialog:
+        """The Verify dialog (modeless), which asks for a bundle to check."""
+        dialog = VerifyDialog(self.operations, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # -- state -------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from typing import Any
 from app import __version__
 from app.bundle import PayloadFile, build_bundle, portable_name
 from app.bundle.identity import SigningIdentity
+from app.bundle.timestamp import Timestamper
 from app.core import custody
 from app.core.errors import BundleError, OperationCancelled
 from app.core.model import CaseInfo, Item
@@ -32,7 +33,10 @@ from app.documents import (
     render_exhibit,
     write_appendix_csv,
 )
-from app.sources.registries import RegistryTable
+from app.ops.domains import registry_table
+from app.ops.filing import verify_exhibit_hashes, write_filing_extras
+from app.ops.paragraphs import paragraph_edits
+from app.ops.redactions import confirmed_redactions
 from app.store import CaseFile
 
 BUNDLE_FORMAT_VERSION = 1
@@ -57,6 +61,7 @@ def build_case(
     bundle_date: str | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    timestamper: Timestamper | None = None,
 ) -> BuildResult:
     """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it."""
     report = progress or (lambda stage, done, total: None)
@@ -71,10 +76,11 @@ def build_case(
     exhibits = [ExhibitEntry(number, item, description) for number, item, description in case.exhibits()]
     others = [item for item in case.items() if item.exhibit_number is None]
     domains = case.domains()
-    table = RegistryTable.load()
+    table = registry_table(case)  # the bundled table with the case's registry corrections
     registries = {d.registry_id: table.get(d.registry_id) for d in domains}
     entries = custody.bundle_prefix(case.custody())
     profile = load_profile(info.court)
+    redactions = confirmed_redactions(case)  # Rule 5.2, confirmed by counsel (issue 6)
 
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
@@ -92,7 +98,8 @@ def build_case(
             paths = {"original": f"data/{original}"}
             if documents:
                 rendered = render_exhibit(
-                    entry, case.read_object(entry.item.sha256), info, profile, next_bates
+                    entry, case.read_object(entry.item.sha256), info, profile, next_bates,
+                    redactions=redactions.get(entry.item.id, ()),
                 )
                 next_bates += rendered.pages
                 bates[entry.number] = (rendered.first_bates, rendered.last_bates)
@@ -108,7 +115,7 @@ def build_case(
         inp = DeclarationInput(
             case=info, exhibits=exhibits, domains=domains, registries=registries,
             signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
-            tool_version=__version__, bates=bates,
+            tool_version=__version__, bates=bates, paragraphs=paragraph_edits(case),
         )
         if documents:
             report("Rendering documents", 0, 1)
@@ -118,6 +125,8 @@ def build_case(
             csv_path = doc_dir / "appendix-a.csv"
             write_appendix_csv(inp, csv_path)
             document_files.append(csv_path)
+            verify_exhibit_hashes(case, inp)
+            document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
             for path in sorted(document_files):
                 payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
             report("Rendering documents", 1, 1)
@@ -142,6 +151,7 @@ def build_case(
             work / f"{slug}.zip", slug, payload, tag_files, bag_info, identity, date,
             progress=lambda done, total: report("Writing bundle", done, total),
             cancelled=is_cancelled,
+            timestamper=timestamper,
         )
 
         # Everything succeeded: move the results into place.
@@ -159,7 +169,7 @@ def build_case(
         "bundle-built",
         details={
             "bundle": final_bundle.name, "bundle_sha256": built.sha256,
-            "signer": identity.fingerprint, "bundle_date": date,
+            "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
             "documents": [p.name for p in final_docs],
         },
     )
@@ -227,7 +237,8 @@ def _case_json(
         },
         "domains": [
             {"domain": d.ascii, "unicode": d.unicode, "registrable": d.registrable,
-             "registry": d.registry_id, "added_at": d.added_at, "source": d.source}
+             "registry": d.registry_id, "added_at": d.added_at, "source": d.source,
+             **({"flags": list(d.flags)} if d.flags else {})}
             for d in domains
         ],
     }

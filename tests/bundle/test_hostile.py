@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 import zipfile
@@ -149,3 +150,21 @@ def test_file_outside_the_bag_in_zip_is_a_problem(golden, tmp_path: Path) -> Non
     report = verify_bundle(bundle)
     assert not report.ok
     assert "README-not-in-bag.txt" in report.problem_paths()
+
+
+def test_local_header_naming_another_file_is_unreadable_not_trusted(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Stored entries are read straight from the zip: the local header must still name the listed file."""
+    data = bytearray(golden.path.read_bytes())
+    name = b"original/shot.png"
+    first = data.index(name)  # the local header comes before the central directory
+    data[first:first + len(name)] = b"original/shot.pnG"
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(bytes(data))
+    report = verify_bundle(forged)
+    codes = {(p.code, p.path) for p in report.problems}
+    assert ("unreadable-file", "data/exhibits/Exhibit-002/original/shot.png") in codes
+
+
+def test_built_bundle_hash_is_the_files_hash(golden) -> None:  # type: ignore[no-untyped-def]
+    """The zip's SHA-256 is computed while writing (no second pass); it must be the file's."""
+    assert golden.sha256 == hashlib.sha256(golden.path.read_bytes()).hexdigest()

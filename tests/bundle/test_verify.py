@@ -58,7 +58,7 @@ def test_good_bundle_is_ok_as_zip_folder_and_parent(golden: BuiltBundle, golden_
     report = verify_bundle(golden.path, trusted_fingerprints=[signer.fingerprint.replace(":", "").lower()])
     assert report.ok and report.signer is not None and report.signer.trusted
     text = report.to_text()
-    assert "VALID" in text and signer.fingerprint in text and "Trusted on this machine: yes" in text
+    assert "VALID" in text and signer.fingerprint in text and "TRUSTED on this machine" in text
     data = report.to_json()
     assert data["ok"] is True and data["signer"]["fingerprint"] == signer.fingerprint
     json.dumps(data)

@@ -1,0 +1,214 @@
+"""RFC 3161 trusted timestamps over the bundle's signature: request one, and check one.
+
+What is timestamped: the detached signature file
+(``signature/tagmanifest-sha256.txt.p7s``), byte for byte. RFC 3161
+(Appendix A) and CAdES-T (ETSI EN 319 122, "signature-time-stamp") timestamp
+the *signature*, not the signed data, so that the token proves the signature
+existed at that time; the signature covers the tag manifest, which covers
+every file. We hash the whole signature file rather than only the
+SignerInfo's signature value, because that proves the same (the value is
+inside the file) and a reader can then check it with stock OpenSSL:
+``openssl ts -verify -data signature/tagmanifest-sha256.txt.p7s -in
+signature/tagmanifest-sha256.txt.p7s.tsr -CAfile TSA-ROOT.pem``.
+
+Only the SHA-256 of the signature file leaves the machine (the request holds
+the hash, a nonce and "send your certificate"). The reply is stored whole as
+a ``.tsr`` file (a TimeStampResp, what ``openssl ts -reply`` writes).
+
+Checking a token: it must be granted, its message imprint must equal the
+hash of the signature file, its CMS signature must verify with the TSA
+certificate it carries, that certificate must carry a critical
+``timeStamping`` extended key usage and must have been valid at the
+timestamp's time. Whether the TSA is *trusted* is a separate answer: its
+certificate (or an issuer up its chain) must be one this machine trusts; then
+the maintained ``rfc3161-client`` verifier checks the whole path as well.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import rfc3161_client
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from app.core.errors import BundleError
+
+from .identity import fingerprint_of, subject_text
+from .instructions import TIMESTAMP_FILE
+from .signing import SignatureInvalid, verify_embedded
+from .trust import trusted_anchor
+
+MAX_REPLY_BYTES = 1024 * 1024
+_DIGESTS = {"2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512"}
+
+Timestamper = Callable[[bytes], bytes]  # signature file bytes → timestamp reply bytes
+
+
+class TimestampError(BundleError):
+    """A timestamp that could not be obtained, or does not prove what it should."""
+
+
+class TimestampMismatch(TimestampError):
+    """A sound timestamp, but over other data than this bundle's signature."""
+
+
+@dataclass(frozen=True)
+class TimestampFacts:
+    """What a checked timestamp says: when, by whom, and whether this machine trusts the TSA."""
+
+    time: datetime.datetime  # the TSA's genTime (UTC)
+    authority: str  # the TSA certificate's subject
+    authority_fingerprint: str
+    hash_algorithm: str
+    serial_number: int
+    policy: str
+    trusted: bool  # the TSA's chain reaches a certificate trusted on this machine
+    authority_not_valid_after: datetime.datetime
+
+
+def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
+    """Ask the TSA at ``url`` for a timestamp over ``data``; only its SHA-256 is sent.
+
+    Returns the reply's bytes after checking that it answers this request
+    (status, nonce, imprint, TSA certificate). Raises TimestampError naming the URL.
+    """
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise TimestampError("a timestamp authority URL must start with http:// or https://", found=url)
+    request = (
+        rfc3161_client.TimestampRequestBuilder()
+        .data(data)
+        .hash_algorithm(rfc3161_client.HashAlgorithm.SHA256)
+        .nonce(nonce=True)
+        .cert_request(cert_request=True)
+        .build()
+    )
+    http = urllib.request.Request(
+        url,
+        data=request.as_bytes(),
+        headers={"Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(http, timeout=timeout) as answer:  # noqa: S310 - scheme checked above
+            body = answer.read(MAX_REPLY_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise TimestampError(f"the timestamp authority refused the request (HTTP {exc.code})", path=url) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise TimestampError(f"cannot reach the timestamp authority ({reason})", path=url) from exc
+    if len(body) > MAX_REPLY_BYTES:
+        raise TimestampError("the timestamp authority's reply is too large", path=url)
+    try:
+        response = rfc3161_client.decode_timestamp_response(body)
+    except Exception as exc:  # noqa: BLE001 - the library raises several types for bad DER
+        raise TimestampError("the timestamp authority's reply is not an RFC 3161 reply", path=url) from exc
+    if response.status not in (0, 1):
+        text = "; ".join(response.status_string) or f"status {response.status}"
+        raise TimestampError(f"the timestamp authority did not grant a timestamp ({text})", path=url)
+    if response.tst_info.nonce != request.nonce:
+        raise TimestampError("the timestamp authority answered another request (nonce differs)", path=url)
+    try:
+        check_timestamp(body, data)
+    except TimestampError as exc:
+        raise TimestampError(f"the timestamp authority's reply is unusable: {exc.message}", path=url) from exc
+    return body
+
+
+def timestamper_for(urls: Sequence[str], *, timeout: float = 30.0) -> Timestamper:
+    """A Timestamper that asks each URL in turn and keeps the first good reply."""
+    if not urls:
+        raise TimestampError("no timestamp authority URL is configured")
+
+    def stamp(data: bytes) -> bytes:
+        failures: list[str] = []
+        for url in urls:
+            try:
+                return request_timestamp(data, url, timeout=timeout)
+            except TimestampError as exc:
+                failures.append(exc.diagnostics())
+        raise TimestampError("no timestamp authority gave a timestamp: " + "; ".join(failures))
+
+    return stamp
+
+
+def check_timestamp(
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = ()
+) -> TimestampFacts:
+    """Check a stored timestamp reply against ``data`` (the signature file); raises TimestampError.
+
+    ``trusted``: certificates this machine trusts (TSA roots or the TSA's own
+    certificate). An untrusted but sound timestamp is returned with
+    ``trusted=False``; the caller decides what that means.
+    """
+    try:
+        response = rfc3161_client.decode_timestamp_response(reply)
+    except Exception as exc:  # noqa: BLE001
+        raise TimestampError("is not a readable RFC 3161 timestamp reply") from exc
+    if response.status not in (0, 1):
+        raise TimestampError("the timestamp authority did not grant this timestamp")
+    info = response.tst_info
+    oid = info.message_imprint.hash_algorithm.dotted_string
+    algorithm = _DIGESTS.get(oid)
+    if algorithm is None:
+        raise TimestampError(f"uses an unsupported hash algorithm ({oid})")
+    expected = hashlib.new(algorithm, data).digest()
+    try:
+        facts, _ = verify_embedded(response.time_stamp_token(), "tst_info")
+    except SignatureInvalid as exc:
+        raise TimestampError(f"the timestamp's own signature is not valid: {exc.message}") from exc
+    certificate = facts.certificate
+    _check_timestamping_usage(certificate)
+    moment = info.gen_time.astimezone(datetime.timezone.utc)
+    if not (certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc):
+        raise TimestampError(
+            "the timestamp authority's certificate was not valid when the timestamp was made",
+            expected=f"{certificate.not_valid_before_utc:%Y-%m-%d} to {certificate.not_valid_after_utc:%Y-%m-%d}",
+            found=f"{moment:%Y-%m-%d %H:%M:%S} UTC",
+        )
+    if info.message_imprint.message != expected:
+        raise TimestampMismatch(
+            "is a timestamp for other data, not for this bundle's signature",
+            expected=expected.hex(), found=info.message_imprint.message.hex(),
+        )
+    anchor = trusted_anchor(certificate, facts.certificates, trusted)
+    if anchor is not None and anchor.subject == anchor.issuer:
+        # The trusted certificate is a root: let the maintained verifier check the
+        # whole path at the timestamp's time (our own walk above found it).
+        builder = rfc3161_client.VerifierBuilder(roots=[anchor])
+        for extra in facts.certificates:
+            if extra != anchor and extra != certificate:
+                builder = builder.add_intermediate_certificate(extra)
+        try:
+            builder.build().verify(response, expected)
+        except rfc3161_client.VerificationError as exc:
+            raise TimestampError(f"the timestamp does not verify against the trusted authority: {exc}") from exc
+    return TimestampFacts(
+        time=moment,
+        authority=subject_text(certificate),
+        authority_fingerprint=fingerprint_of(certificate),
+        hash_algorithm=algorithm,
+        serial_number=info.serial_number,
+        policy=info.policy.dotted_string,
+        trusted=anchor is not None,
+        authority_not_valid_after=certificate.not_valid_after_utc,
+    )
+
+
+def _check_timestamping_usage(certificate: x509.Certificate) -> None:
+    """RFC 3161 § 2.3: the TSA certificate's only extended key usage is a critical timeStamping."""
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound as exc:
+        raise TimestampError("the timestamp authority's certificate is not meant for timestamping "
+                             "(no extended key usage)") from exc
+    if not usage.critical or ExtendedKeyUsageOID.TIME_STAMPING not in usage.value:
+        raise TimestampError("the timestamp authority's certificate is not meant for timestamping "
+                             "(needs a critical timeStamping extended key usage)")

@@ -1,0 +1,135 @@
+"""Which signers and timestamp authorities this machine trusts.
+
+A certificate is trusted when it is one of the user's own signing identities,
+or is in the trust store: a folder of PEM certificates the user imported
+(a colleague's signing certificate, the organisation's CA, a timestamp
+authority's root). A certificate issued (directly or up a chain) by a trusted
+certificate is trusted too, so trusting an organisation's CA trusts every
+investigator it certified.
+
+The trust store is a plain folder, ``<fingerprint>.pem`` per certificate, so
+what a machine trusts can be read (and audited) with stock tools.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app.core.errors import IdentityError
+
+from .identity import fingerprint_of, normalise_fingerprint, subject_text
+
+
+@dataclass(frozen=True)
+class TrustedCertificate:
+    """One certificate in the trust store."""
+
+    subject: str
+    fingerprint: str
+    path: Path
+    certificate: x509.Certificate
+    is_authority: bool  # a CA (it may certify others), not only one signer
+
+
+def list_trusted(directory: Path) -> list[TrustedCertificate]:
+    """The certificates in the trust store folder, sorted by subject; unreadable files are skipped."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.pem")):
+        try:
+            certificate = x509.load_pem_x509_certificate(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        found.append(_entry(certificate, path))
+    found.sort(key=lambda entry: (entry.subject, entry.fingerprint))
+    return found
+
+
+def trust_certificate(source: Path, directory: Path) -> list[TrustedCertificate]:
+    """Add every certificate of a PEM or DER file to the trust store; returns those added or present."""
+    source = Path(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise IdentityError(f"cannot read the certificate file: {exc.strerror}", path=source) from exc
+    try:
+        certificates = (
+            x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+        )
+    except ValueError as exc:
+        raise IdentityError("not an X.509 certificate (PEM or DER)", path=source) from exc
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    added = []
+    for certificate in certificates:
+        target = folder / f"{normalise_fingerprint(fingerprint_of(certificate)).lower()}.pem"
+        if not target.exists():
+            _write_atomic(target, certificate.public_bytes(Encoding.PEM))
+        added.append(_entry(certificate, target))
+    return added
+
+
+def trusted_anchor(
+    certificate: x509.Certificate,
+    carried: Iterable[x509.Certificate],
+    trusted: Sequence[x509.Certificate],
+) -> x509.Certificate | None:
+    """The trusted certificate that ``certificate`` is, or that issued it up a chain; else None.
+
+    Issuers are looked up among the certificates the signature carries and the
+    trusted ones, and each link's signature is checked, so a certificate that
+    merely names a trusted issuer is not trusted.
+    """
+    if not trusted:
+        return None
+    wanted = {normalise_fingerprint(fingerprint_of(c)): c for c in trusted}
+    pool = [*carried, *trusted]
+    current = certificate
+    for _ in range(len(pool) + 1):
+        found = wanted.get(normalise_fingerprint(fingerprint_of(current)))
+        if found is not None:
+            return found
+        issuer = None
+        for candidate in pool:
+            if candidate.subject != current.issuer or candidate == current:
+                continue
+            try:
+                current.verify_directly_issued_by(candidate)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            issuer = candidate
+            break
+        if issuer is None:
+            return None
+        current = issuer
+    return None
+
+
+def _entry(certificate: x509.Certificate, path: Path) -> TrustedCertificate:
+    try:
+        is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    return TrustedCertificate(subject_text(certificate), fingerprint_of(certificate), path, certificate, is_ca)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,223 @@
+"""Verify a bundle with this machine's trust, and write the result as a PDF anyone can file or mail.
+
+The PDF says the same as ``evbundle verify`` (verdict, signer and whether
+this machine trusts it, timestamp, what was counted, every problem naming
+its file) plus what was checked, which file was checked (its SHA-256) and
+when. Fonts are the shipped Liberation fonts, embedded, so the report reads
+the same everywhere; no JavaScript, attachments or encryption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app import __version__
+from app.bundle import VerificationReport, verify_bundle
+from app.core.errors import BundleError
+from app.documents.fonts import MONO, SERIF, SERIF_BOLD, register_fonts
+
+from .identity import machine_trust
+
+CHECKS = (
+    "BagIt structure: bagit.txt, bag-info.txt, every required tag file present",
+    "every evidence file against its SHA-256 and SHA-512 in the payload manifests; nothing missing or added",
+    "Payload-Oxum (total bytes and file count) in bag-info.txt",
+    "every tag file against both tag manifests",
+    "the CMS signature over tagmanifest-sha256.txt and the signer's certificate",
+    "whether the signer is trusted on this machine (your identities and trusted certificates)",
+    "RFC 3161 timestamps of the signature, when present",
+    "the hash chain of the custody log (custody.jsonl)",
+    "that case.json and bag-info.txt name the signer who actually signed",
+)
+
+
+def verify_here(
+    path: Path,
+    *,
+    extra_trusted: list[str] | None = None,
+    require_trusted: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> VerificationReport:
+    """Verify with what this machine trusts: your identities, the trust store, ``extra_trusted``."""
+    trust = machine_trust(extra_trusted)
+    report = verify_bundle(
+        path,
+        trusted_fingerprints=trust.fingerprints,
+        trusted_certificates=trust.certificates,
+        require_trusted=require_trusted,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    report.trust_checked = True  # this machine's trust was consulted, even when it trusts no one yet
+    return report
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a bundle zip (None for a folder), so the report names exactly what it checked."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datetime | None = None) -> Path:
+    """Write the verification report as a PDF at ``out`` (atomically); returns ``out``."""
+    register_fonts()
+    out = Path(out)
+    moment = (checked_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    story = _story(report, moment, file_sha256(Path(report.source)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(descriptor)
+    try:
+        document = SimpleDocTemplate(
+            temp_name, pagesize=LETTER, leftMargin=inch, rightMargin=inch, topMargin=inch, bottomMargin=inch,
+            title=f"Verification report: {report.bag_name}", author=f"evbundle {__version__}",
+            subject="Evidence bundle verification", creator=f"evbundle {__version__}", invariant=1,
+            initialFontName=SERIF,
+        )
+        document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+        os.replace(temp_name, out)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise BundleError(f"cannot write the report: {exc.strerror or exc}", path=out) from exc
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return out
+
+
+# --- layout -------------------------------------------------------------------
+
+_BODY = ParagraphStyle("body", fontName=SERIF, fontSize=11, leading=14)
+_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=9.5, leading=12)
+_MONO = ParagraphStyle("mono", parent=_BODY, fontName=MONO, fontSize=8.5, leading=10.5, wordWrap="CJK")
+_TITLE = ParagraphStyle("title", parent=_BODY, fontName=SERIF_BOLD, fontSize=17, leading=21, spaceAfter=8)
+_HEAD = ParagraphStyle("head", parent=_BODY, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=4)
+_GOOD, _BAD = colors.HexColor("#1d6b2f"), colors.HexColor("#a11d1d")
+
+
+def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _mono(text: str) -> Paragraph:
+    # Long hashes and paths wrap anywhere (wordWrap="CJK") rather than run off the page.
+    shown = "".join(ch if ch.isprintable() else f"%{ord(ch):02X}" for ch in text)
+    return Paragraph(escape(shown), _MONO)
+
+
+def _facts(rows: list[tuple[str, Paragraph]]) -> Table:
+    table = Table([[_p(label, _SMALL), value] for label, value in rows], colWidths=[1.6 * inch, 4.9 * inch])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),  # else reportlab names a non-embedded Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> list:
+    story: list = [_p("Evidence bundle verification report", _TITLE)]
+    count = len(report.problems)
+    verdict = ("VALID: every file matches its hashes and the signature is good." if report.ok
+               else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found (listed below).")
+    banner = Table([[Paragraph(escape(verdict), ParagraphStyle("verdict", parent=_BODY, fontName=SERIF_BOLD,
+                                                               fontSize=13, leading=16, textColor=colors.white))]],
+                   colWidths=[6.5 * inch])
+    banner.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("BACKGROUND", (0, 0), (-1, -1), _GOOD if report.ok else _BAD),
+                                ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
+    story += [banner, Spacer(1, 8)]
+
+    rows = [("Bundle", _mono(report.source)), ("Bag", _mono(report.bag_name))]
+    if sha256:
+        rows.append(("Bundle SHA-256", _mono(sha256)))
+    rows += [("Checked at", _p(f"{moment:%Y-%m-%d %H:%M:%S} UTC", _SMALL)),
+             ("Checked with", _p(f"evbundle {__version__}", _SMALL))]
+    story.append(_facts(rows))
+
+    story.append(_p("Signer", _HEAD))
+    signer = report.signer
+    if signer is None:
+        story.append(_p("UNKNOWN: the bundle holds no readable signer certificate.", _BODY))
+    else:
+        story.append(_facts([
+            ("Subject", _p(signer.subject, _SMALL)),
+            ("Fingerprint (SHA-256)", _mono(signer.fingerprint)),
+            ("Signature", _p("valid" if signer.signature_valid else "NOT VALID", _SMALL)),
+            ("Trust", _p(report.trust_text(), _SMALL)),
+            ("Signed at", _p(f"{signer.signed_at or 'not stated'} (the signer's own clock)", _SMALL)),
+            ("Certificate valid until", _p(signer.not_valid_after or "-", _SMALL)),
+        ]))
+        story.append(Spacer(1, 4))
+        story.append(_p("Compare this fingerprint with the one printed in the sworn declaration and the "
+                        "certification: that match, not this report, ties the bundle to the person who swore to it.",
+                        _SMALL))
+
+    story.append(_p("Trusted timestamp", _HEAD))
+    if not report.timestamps:
+        story.append(_p("None: the time of signing rests on the signer's own clock.", _SMALL))
+    for stamp in report.timestamps:
+        story.append(_facts([
+            ("Token", _mono(stamp.path)),
+            ("Result", _p("valid" if stamp.valid else "NOT VALID (see problems)", _SMALL)),
+            *([("Time", _p(f"{stamp.time} (the timestamp authority's clock)", _SMALL)),
+               ("Authority", _p(stamp.authority or "-", _SMALL)),
+               ("Authority trusted", _p("yes" if stamp.trusted else "NO: not trusted on this machine", _SMALL))]
+              if stamp.valid else []),
+        ]))
+
+    story.append(_p("Contents", _HEAD))
+    story.append(_facts([
+        ("Evidence files", _p(f"{report.payload_files} ({report.payload_bytes:,} bytes); "
+                              f"{report.manifest_entries} listed in the manifest", _SMALL)),
+        ("Tag files", _p(str(report.tag_files), _SMALL)),
+        ("Custody log", _p(f"{report.custody_entries} entries", _SMALL)),
+    ]))
+
+    story.append(_p(f"Problems ({count})", _HEAD))
+    if not report.problems:
+        story.append(_p("None.", _SMALL))
+    for number, problem in enumerate(report.problems, start=1):
+        details = [f"expected {problem.expected}" if problem.expected is not None else "",
+                   f"found {problem.found}" if problem.found is not None else ""]
+        parts = [_p(f"{number}. {problem.message}", _SMALL)]
+        if problem.path:
+            parts.insert(0, _mono(f"{number}. {problem.path}"))
+            parts[1] = _p(problem.message, _SMALL)
+        parts += [_mono(d) for d in details if d]
+        story.append(KeepTogether([*parts, Spacer(1, 4)]))
+
+    if report.notes:
+        story.append(_p("Notes", _HEAD))
+        story += [_p(note, _SMALL) for note in report.notes]
+
+    story.append(_p("What was checked", _HEAD))
+    story += [_p(f"\u2022 {check}", _SMALL) for check in CHECKS]
+    story.append(Spacer(1, 6))
+    story.append(_p("Anyone can repeat these checks without this program: VERIFY.txt inside the bundle "
+                    "gives the commands for bagit-python and OpenSSL.", _SMALL))
+    return story
+
+
+def _footer(canvas: object, document: object) -> None:
+    canvas.saveState()  # type: ignore[attr-defined]
+    canvas.setFont(SERIF, 9)  # type: ignore[attr-defined]
+    canvas.drawRightString(LETTER[0] - inch, 0.6 * inch, f"Page {canvas.getPageNumber()}")  # type: ignore[attr-defined]
+    canvas.drawString(inch, 0.6 * inch, "Evidence bundle verification report")  # type: ignore[attr-defined]
+    canvas.restoreState()  # type: ignore[attr-defined]

@@ -1,0 +1,194 @@
+"""Benchmark: sealing and verifying a bundle of screenshots, beside bagit-python and the hashing floor.
+
+    python tests/bench/bench_seal_verify.py [--size 1G] [--dir DIR] [--keep]
+
+Makes ``--size`` bytes (default 1 GiB) of screenshot-like files (random bytes
+named .png, 5-20 MB each) in a temporary folder, then times, each in a fresh
+process so that its peak memory is its own:
+
+- floor: SHA-256 and SHA-512 of every file with hashlib, files spread over 2
+  threads (hashlib releases the GIL), each file read once;
+- seal: ``build_bundle`` (what ``evbundle build --no-documents`` does with the
+  evidence: zip, both manifests, tag manifests, CMS signature, zip SHA-256);
+- verify: ``verify_bundle`` on that zip;
+- bagit-python ``make_bag`` and ``Bag.validate``, both with processes=2 and
+  the same two algorithms, on a copy of the same files.
+
+Prints each figure beside its baselines, and the peak RSS of each process.
+Not a pass/fail test: the goals (issue 5) are seal and verify within 1.3x of
+the floor, faster than bagit-python, and flat memory (under 300 MB at 5 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+BLOCK = 1024 * 1024
+PHASES = ("floor", "sha256-only", "sha512-only", "seal", "verify", "bagit-make", "bagit-validate")
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+    text = text.strip().upper().removesuffix("IB").removesuffix("B")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def make_files(folder: Path, total: int) -> list[Path]:
+    """Screenshot-like files: incompressible bytes, 5-20 MB each, .png names (stored, not deflated)."""
+    folder.mkdir(parents=True)
+    rng = random.Random(20261128)
+    paths, made, number = [], 0, 0
+    while made < total:
+        size = min(rng.randint(5 * 1024**2, 20 * 1024**2), total - made)
+        number += 1
+        path = folder / f"screenshot-{number:04d}.png"
+        with path.open("wb") as stream:
+            left = size
+            while left:
+                chunk = min(left, 4 * BLOCK)
+                stream.write(rng.randbytes(chunk))
+                left -= chunk
+        paths.append(path)
+        made += size
+    return paths
+
+
+def _hash_file(path: Path, algorithms: tuple[str, ...]) -> None:
+    digests = [hashlib.new(a) for a in algorithms]
+    with path.open("rb", buffering=0) as stream:
+        while block := stream.read(BLOCK):
+            for digest in digests:
+                digest.update(block)
+
+
+def run_phase(phase: str, work: Path) -> dict[str, float]:
+    """One measurement, in this (fresh) process."""
+    files = sorted((work / "files").glob("*.png"))
+    started = time.perf_counter()
+    cpu_started = _cpu()
+    if phase in ("floor", "sha256-only", "sha512-only"):
+        algorithms = {"floor": ("sha256", "sha512"), "sha256-only": ("sha256",), "sha512-only": ("sha512",)}[phase]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda p: _hash_file(p, algorithms), files))
+    elif phase == "seal":
+        from app.bundle import PayloadFile, build_bundle, create_identity
+        from app.bundle import identity as identity_module
+
+        identity_module.KDF_ROUNDS = 1000  # the key store is not what is measured
+        signer = create_identity("Bench Investigator", "Bench", "bench passphrase",
+                                 directory=Path(tempfile.mkdtemp(dir=work)))
+        payload = [PayloadFile(f"exhibits/{p.stem}/original/{p.name}", p.stat().st_size,
+                               (lambda p=p: p.open("rb"))) for p in files]
+        started, cpu_started = time.perf_counter(), _cpu()
+        build_bundle(work / "bundle.zip", "bench-bag", payload,
+                     {"case.json": b"{}\n", "custody.jsonl": b""}, {"External-Identifier": "bench"},
+                     signer, "2026-11-28")
+    elif phase == "verify":
+        from app.bundle import verify_bundle
+
+        report = verify_bundle(work / "bundle.zip")
+        assert report.ok, report.to_text()
+    elif phase == "bagit-make":
+        import bagit
+
+        bag = work / "bag"
+        shutil.rmtree(bag, ignore_errors=True)
+        shutil.copytree(work / "files", bag)
+        started, cpu_started = time.perf_counter(), _cpu()
+        bagit.make_bag(str(bag), checksums=["sha256", "sha512"], processes=2)
+    elif phase == "bagit-validate":
+        import bagit
+
+        bagit.Bag(str(work / "bag")).validate(processes=2)
+    else:
+        raise SystemExit(f"unknown phase {phase}")
+    seconds = time.perf_counter() - started
+    cpu = _cpu() - cpu_started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": own, "children_peak_rss_mb": children}
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished children: less noisy than the
+    wall clock on a machine shared with other work."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def measure(phase: str, work: Path) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--work", str(work)],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{phase} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="1G", help="total bytes of screenshots (default 1G = 1 GiB)")
+    parser.add_argument("--dir", type=Path, help="work folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--skip-bagit", action="store_true", help="leave out bagit-python")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(run_phase(args.phase, args.work)))
+        return
+
+    size = parse_size(args.size)
+    work = Path(tempfile.mkdtemp(prefix="evbundle-bench-", dir=args.dir))
+    try:
+        files = make_files(work / "files", size)
+        gib = size / 1024**3
+        print(f"{len(files)} screenshot-like files, {size:,} bytes ({gib:.2f} GiB), in {work}")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        phases = [p for p in PHASES if not (args.skip_bagit and p.startswith("bagit"))]
+        measure("sha256-only", work)  # warm the page cache, so every phase reads from memory alike
+        results = {phase: measure(phase, work) for phase in phases}
+        floor = results["floor"]["seconds"]
+        print()
+        floor_cpu = results["floor"]["cpu_seconds"]
+        print(f"{'':<16}{'seconds':>9}{'GiB/s':>8}{'x floor':>9}{'CPU s':>8}{'x floor':>9}{'peak RSS MB':>13}")
+        for phase in phases:
+            r = results[phase]
+            rss = max(r["peak_rss_mb"], r["children_peak_rss_mb"])
+            print(f"{phase:<16}{r['seconds']:>9.2f}{gib / r['seconds']:>8.2f}{r['seconds'] / floor:>9.2f}"
+                  f"{r['cpu_seconds']:>8.2f}{r['cpu_seconds'] / floor_cpu:>9.2f}{rss:>13.0f}")
+        if not args.skip_bagit:
+            print()
+            for ours, theirs in (("seal", "bagit-make"), ("verify", "bagit-validate")):
+                print(f"{ours} vs {theirs}: {results[ours]['seconds']:.2f} s vs {results[theirs]['seconds']:.2f} s "
+                      f"({results[theirs]['seconds'] / results[ours]['seconds']:.2f}x faster)")
+        zip_size = (work / "bundle.zip").stat().st_size
+        print(f"\nbundle.zip: {zip_size:,} bytes")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
