@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.documents.docx_writer import render_docx
+from app.documents.drafting import by_section, declaration_paragraphs
 from app.documents.facts import declaration_facts, registry_groups, subdomain_groups
 from app.documents.inputs import DeclarationInput
 from app.documents.model import Document
@@ -28,7 +29,9 @@ def build_declaration(
 ) -> Document:
     """The declaration as a format-neutral Document, from the (possibly firm-edited) template."""
     profile = profile or load_profile(inp.case.court)
-    return render_document(DECLARATION_TEMPLATE, declaration_facts(inp, profile), search_path=search_path)
+    facts = declaration_facts(inp, profile)
+    facts["paragraphs"] = by_section(declaration_paragraphs(inp, profile, search_path=search_path))
+    return render_document(DECLARATION_TEMPLATE, facts, search_path=search_path)
 
 
 def render_declaration(

@@ -15,9 +15,11 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -187,20 +189,92 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
     tbl.remove(sample)
 
 
-def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo) -> None:
+def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
+    """A table built by cloning one styled row's XML (python-docx cell access is slow in loops)."""
+    widths = tuple(w * profile.frame_width for w in block.widths)
+    table = doc.add_table(rows=2, cols=len(widths))
+    _set_grid(table, widths)
+    try:
+        table.style = doc.styles["Table Grid"]
+    except KeyError:
+        pass
+    header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
+    size = Pt(max(7.0, profile.font_size - 3))
+    for index, (head, cell, width) in enumerate(zip(header_cells, sample_cells, widths)):
+        for target in (head, cell):
+            _set_cell_width(target, width)
+            paragraph = target.paragraphs[0]
+            paragraph.style = doc.styles[DOMAIN_LIST]
+            paragraph.paragraph_format.line_spacing = 1.0
+            paragraph.paragraph_format.space_after = Pt(0)
+        heading = head.paragraphs[0].add_run(block.header[index])
+        heading.bold = True
+        heading.font.size = size
+        run = cell.paragraphs[0].add_run("0")
+        run.font.size = size
+        if index in block.mono:
+            run.font.name = "Courier New"
+            run.font.size = Pt(max(6.0, profile.font_size - 4.5))
+    _mark_header_row(table.rows[0]._tr)
+    sample = table.rows[1]._tr
+    tbl = table._tbl
+    for values in block.rows:
+        row = copy.deepcopy(sample)
+        for text_node, value in zip(row.findall(".//" + qn("w:t")), values):
+            text_node.text = value
+        tbl.append(row)
+    tbl.remove(sample)
+    doc.add_paragraph("", style="Normal")  # space between the table and what follows
+
+
+def _paragraph_numbering(doc: WordDocument) -> int:
+    """A Word list numbering "1.", "2.", ... straight through the document, for the numbered
+    paragraphs: counsel who insert or move a paragraph in Word get the numbers redone."""
+    numbering = doc.part.numbering_part.element
+    used = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstract_id = max(used, default=-1) + 1
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+        '<w:lvlJc w:val="left"/><w:pPr><w:tabs><w:tab w:val="num" w:pos="1440"/></w:tabs>'
+        '<w:ind w:left="0" w:firstLine="720"/></w:pPr></w:lvl></w:abstractNum>'
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)  # abstract definitions come before the instances
+    else:
+        numbering.append(abstract)
+    return int(numbering.add_num(abstract_id).numId)
+
+
+def _para(doc: WordDocument, ids: dict[str, str], text: str, style: str) -> WordParagraph:
+    """A paragraph in a named style, setting the style id directly: python-docx's style setter
+    scans every style of the document on each call, which dominates long documents."""
+    paragraph = doc.add_paragraph(text)
+    if style != "Normal":
+        paragraph._p.style = ids[style]
+    return paragraph
+
+
+def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo,
+               ids: dict[str, str], num_id: int) -> None:
     if isinstance(block, m.Caption):
         _caption(doc, block, profile)
     elif isinstance(block, m.Title):
-        _add_runs(doc.add_paragraph(style="Title"), block.runs)
+        _add_runs(_para(doc, ids, "", "Title"), block.runs)
     elif isinstance(block, m.Heading):
-        doc.add_paragraph(f"{block.label} {block.text}", style="Heading 1")
+        _para(doc, ids, f"{block.label} {block.text}".strip(), "Heading 1")
     elif isinstance(block, m.NumberedParagraph):
-        paragraph = doc.add_paragraph(f"{block.number}.\t", style=NUMBERED)
+        paragraph = _para(doc, ids, "", NUMBERED)
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justifiable(block.runs) else WD_ALIGN_PARAGRAPH.LEFT
         _add_runs(paragraph, block.runs)
     elif isinstance(block, m.Paragraph):
         style = "Body Text" if block.spacing == "body" else "Normal"
-        paragraph = doc.add_paragraph(style=style)
+        paragraph = _para(doc, ids, "", style)
         paragraph.alignment = _ALIGN[block.align]
         if not block.indent_first:
             paragraph.paragraph_format.first_line_indent = Pt(0)
@@ -208,23 +282,27 @@ def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m
             paragraph.paragraph_format.keep_with_next = True
         _add_runs(paragraph, block.runs)
     elif isinstance(block, m.SignatureBlock):
-        doc.add_paragraph("", style=SIGNATURE)
+        _para(doc, ids, "", SIGNATURE)
         for line in block.lines:
-            doc.add_paragraph(line, style=SIGNATURE)
+            _para(doc, ids, line, SIGNATURE)
     elif isinstance(block, m.PageBreak):
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     elif isinstance(block, m.AppendixTitle):
-        doc.add_paragraph(block.label, style="Heading 1")
-        sub = doc.add_paragraph(block.text, style="Normal")
+        _para(doc, ids, block.label, "Heading 1")
+        sub = _para(doc, ids, block.text, "Normal")
         sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
         sub.paragraph_format.space_after = Pt(profile.font_size)
     elif isinstance(block, m.RegistryGroup):
-        doc.add_paragraph(block.title, style="Heading 2")
+        _para(doc, ids, block.title, "Heading 2")
         for line in block.address:
-            doc.add_paragraph(line, style="Normal").paragraph_format.keep_with_next = True
+            _para(doc, ids, line, "Normal").paragraph_format.keep_with_next = True
         if block.note:
-            doc.add_paragraph(block.note, style=GROUP_NOTE)
+            _para(doc, ids, block.note, GROUP_NOTE)
         _domain_table(doc, block, profile)
+    elif isinstance(block, m.Table):
+        if block.title:
+            _para(doc, ids, block.title, "Heading 2")
+        _table(doc, block, profile)
     else:  # pragma: no cover - a new block type without a renderer is a programming error
         raise TypeError(f"no DOCX rendering for {type(block).__name__}")
 
@@ -234,8 +312,10 @@ def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
     """The document as DOCX bytes (see ``render_docx``)."""
     word = _open_reference(reference_docx)
     _page_setup(word, profile, doc.info.legend)
+    ids = {style.name: style.style_id for style in word.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    num_id = _paragraph_numbering(word) if any(isinstance(b, m.NumberedParagraph) for b in doc.blocks) else 0
     for block in doc.blocks:
-        _add_block(word, block, profile, doc.info)
+        _add_block(word, block, profile, doc.info, ids, num_id)
     fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
                         subject=doc.info.subject)
     buffer = io.BytesIO()

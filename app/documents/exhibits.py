@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -50,6 +51,8 @@ from app.documents.pdf_writer import draw_legend
 from app.documents.profile import CourtProfile
 
 MAX_IMAGE_PIXELS = 80_000_000
+MONO_BLOCK_LINES = 8
+TALL_FACTOR = 1.6  # taller than this many pages at full width: slice rather than shrink
 MONO_SIZE = 8.5
 CONTINUATION = "\u00bb "  # in Liberation Mono, unlike arrows
 WRAP_NOTE = " (long lines wrapped; \u00bb marks a continued line)"
@@ -66,8 +69,16 @@ class RenderedExhibit:
     last_bates: str
 
 
+Redactor = Callable[[str], str]
+
+
+def _no_redaction(value: str) -> str:
+    return value
+
+
 class _Styles:
-    def __init__(self, profile: CourtProfile) -> None:
+    def __init__(self, profile: CourtProfile, redact: Redactor = _no_redaction) -> None:
+        self.redact = redact
         size = profile.font_size
         base = ParagraphStyle("x-base", fontName=fonts.SERIF, fontSize=size - 1, leading=(size - 1) * 1.2)
         self.base = base
@@ -81,6 +92,8 @@ class _Styles:
                                    leading=MONO_SIZE * 1.25)
         self.cell = ParagraphStyle("x-cell", base, fontSize=size - 2, leading=(size - 2) * 1.2)
         self.cell_bold = ParagraphStyle("x-cell-bold", self.cell, fontName=fonts.SERIF_BOLD)
+        self.note = ParagraphStyle("x-note", base, fontName=fonts.SERIF_ITALIC, fontSize=size - 3,
+                                   leading=(size - 3) * 1.2, alignment=TA_CENTER)
 
 
 def _printable(value: str) -> str:
@@ -106,7 +119,7 @@ def _wrapped(value: str, width_pt: float) -> str:
 
 def _field_table(rows: list[tuple[str, str]], profile: CourtProfile, styles: _Styles) -> Flowable:
     label_width = 1.3 * 72
-    data = [[Paragraph(escape(k), styles.cell_bold), Paragraph(escape(_printable(v)), styles.cell)]
+    data = [[Paragraph(escape(k), styles.cell_bold), Paragraph(escape(styles.redact(_printable(v))), styles.cell)]
             for k, v in rows]
     table = Table(data, colWidths=[label_width, profile.frame_width - label_width], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -120,8 +133,11 @@ def _field_table(rows: list[tuple[str, str]], profile: CourtProfile, styles: _St
     return table
 
 
-def _mono(value: str, profile: CourtProfile, styles: _Styles) -> Flowable:
-    return Preformatted(_wrapped(value, profile.frame_width), styles.mono)
+def _mono(value: str, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
+    """Monospace text in blocks of a few lines, so a heading kept with it never leaves a page empty."""
+    lines = _wrapped(styles.redact(_printable(value)), profile.frame_width).split("\n")
+    return [Preformatted("\n".join(lines[i:i + MONO_BLOCK_LINES]), styles.mono)
+            for i in range(0, max(1, len(lines)), MONO_BLOCK_LINES)]
 
 
 def _screenshot(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
@@ -149,10 +165,45 @@ def _screenshot(entry: ExhibitEntry, original: bytes, profile: CourtProfile, sty
                 Spacer(1, 6), caption]
     _, caption_height = caption.wrap(profile.frame_width, room)
     box_h = room - caption_height - 12
-    scale = min(profile.frame_width / width, box_h / height, 1.0)  # never enlarge: no invented detail
+    width_scale = min(profile.frame_width / width, 1.0)  # never enlarge: no invented detail
+    if height * width_scale > box_h * TALL_FACTOR:
+        return _sliced(original, width, height, width_scale, caption, room, styles)
+    scale = min(width_scale, box_h / height)
     image = Image(io.BytesIO(original), width=width * scale, height=height * scale)
     image.hAlign = "CENTER"
     return [image, Spacer(1, 8), caption]
+
+
+def _sliced(original: bytes, width: int, height: int, scale: float, caption: Flowable, room: float,
+            styles: _Styles) -> list[Flowable]:
+    """A tall screenshot at a readable scale, cut across pages; the caption comes first."""
+    _, caption_height = caption.wrap(1e6, room)
+    note_room = 16.0
+    out: list[Flowable] = [caption, Spacer(1, 8)]
+    first_room = max(72.0, room - caption_height - 8 - note_room - 4)
+    slices: list[tuple[int, int]] = []
+    top = 0
+    while top < height:
+        avail = first_room if not slices else room - note_room - 4
+        rows = max(1, int(avail / scale))
+        slices.append((top, min(height, top + rows)))
+        top += rows
+    with PILImage.open(io.BytesIO(original)) as image:
+        image.load()
+        for index, (top, bottom) in enumerate(slices, start=1):
+            piece = image.crop((0, top, width, bottom))
+            if piece.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                piece = piece.convert("RGB")
+            buffer = io.BytesIO()
+            piece.save(buffer, "PNG", optimize=False)
+            flow = Image(io.BytesIO(buffer.getvalue()), width=width * scale, height=(bottom - top) * scale)
+            flow.hAlign = "CENTER"
+            note = (f"Image part {index} of {len(slices)}: pixel rows {top + 1}\u2013{bottom} of {height}"
+                    f" (shown at {scale:.0%})")
+            out.extend([flow, Paragraph(escape(note), styles.note)])
+            if index < len(slices):
+                out.append(PageBreak())
+    return out
 
 
 def _parse_email(original: bytes) -> EmailMessage | None:
@@ -225,7 +276,7 @@ def _email(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: 
     rows.append(("SHA-256", entry.item.sha256))
     out: list[Flowable] = [Paragraph("Message headers", styles.heading), _field_table(rows, profile, styles),
                            Paragraph("Message text" + WRAP_NOTE, styles.heading),
-                           _mono(_email_body(message, original), profile, styles)]
+                           *_mono(_email_body(message, original), profile, styles)]
     attachments = _attachments(entry, message)
     out.append(Paragraph("Attachments (listed, not opened)", styles.heading))
     if attachments:
@@ -252,7 +303,7 @@ def _domain_record(entry: ExhibitEntry, original: bytes, profile: CourtProfile,
     rows.append(("SHA-256", entry.item.sha256))
     return [Paragraph("Parsed fields", styles.heading), _field_table(rows, profile, styles),
             Paragraph("Raw response, as received" + WRAP_NOTE, styles.heading),
-            _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
+            *_mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
 
 
 def _body(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
@@ -264,14 +315,32 @@ def _body(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _
         return _email(entry, original, profile, styles)
     if kind is ItemKind.DOMAIN_RECORD:
         return _domain_record(entry, original, profile, styles)
-    return [_mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
+    return _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)
+
+
+def redactor(redactions: Sequence[tuple[str, str]]) -> Redactor:
+    """A function replacing each confirmed text by its replacement, longest text first."""
+    pairs = sorted((p for p in redactions if p[0]), key=lambda p: -len(p[0]))
+    if not pairs:
+        return _no_redaction
+
+    def redact(value: str) -> str:
+        for old, new in pairs:
+            value = value.replace(old, new)
+        return value
+
+    return redact
 
 
 def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile: CourtProfile,
-                   first_bates: int) -> RenderedExhibit:
-    """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page."""
+                   first_bates: int, *, redactions: Sequence[tuple[str, str]] = ()) -> RenderedExhibit:
+    """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page.
+
+    ``redactions`` are (text, replacement) pairs counsel confirmed (Fed. R. Civ. P. 5.2): the
+    text is removed from every line the exhibit draws; the original file is not touched.
+    """
     fonts.register_fonts()
-    styles = _Styles(profile)
+    styles = _Styles(profile, redactor(redactions))
     width, height = profile.page_size
     label = profile.exhibit_label(entry.number)
     legend = profile.fictional_legend if case.fictional else ""

@@ -53,6 +53,18 @@ def utc_time(value: Any) -> str:
     return f"{moment.strftime('%B')} {moment.day}, {moment.year} at {moment.strftime('%H:%M:%S')} {suffix}"
 
 
+def short_utc_date(value: Any) -> str:
+    """An ISO 8601 time as its UTC calendar date, "2025-03-01" ("" when unreadable)."""
+    raw = text(value)
+    try:
+        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.date().isoformat()
+
+
 def _attachments(record: Mapping[str, Any]) -> list[dict[str, str]]:
     out = []
     for entry in record.get("attachments") or []:
@@ -70,7 +82,7 @@ def _attachments(record: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def exhibit_facts(
-    entry: ExhibitEntry, profile: CourtProfile, bates: tuple[str, str] | None
+    entry: ExhibitEntry, profile: CourtProfile, bates: tuple[str, str] | None, *, parts: int = 1
 ) -> dict[str, Any]:
     """What the declaration says about one exhibit."""
     item = entry.item
@@ -91,6 +103,7 @@ def exhibit_facts(
         "parse_failed": item.parse_status.value == "failed",
         "bates_first": bates[0] if bates else "",
         "bates_last": bates[1] if bates else "",
+        "parts": parts,
         # screenshot
         "url": text(meta.get("url")),
         "captured_at": utc_time(meta.get("captured_at")),
@@ -110,6 +123,17 @@ def exhibit_facts(
     }
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         facts["kind"] = "email"
+    facts["date"] = short_utc_date(
+        meta.get("captured_at") if item.kind is ItemKind.SCREENSHOT else
+        record.get("date_utc") if facts["kind"] == "email" else
+        record.get("retrieved_at") or meta.get("retrieved_at") or meta.get("captured_at")
+    ) or short_utc_date(item.acquired_at)
+    facts["source"] = (facts["url"] if item.kind is ItemKind.SCREENSHOT else
+                       facts["sender"] if facts["kind"] == "email" else
+                       facts["record_source"] or text(meta.get("url")) or text(meta.get("server"))
+                       ) or facts["file_name"]
+    facts["bates_range"] = (f"{facts['bates_first']} \u2013 {facts['bates_last']}"
+                            if facts["bates_first"] else "")
     return facts
 
 
@@ -168,6 +192,11 @@ def subdomain_groups(
     return groups
 
 
+def _plaintiff_short(case: Any) -> str:
+    """"Contoso Corporation, a Washington corporation" -> "Contoso Corporation"."""
+    return text(case.plaintiff).split(",")[0].strip() or text(case.organisation) or "[PLAINTIFF]"
+
+
 def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]:
     """The template context for the declaration."""
     case = inp.case
@@ -175,6 +204,7 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
     defendants = [text(line) for line in case.defendants.splitlines() if text(line)]
     return {
         "court": {
+            "name": profile.name,
             "lines": list(profile.court_lines),
             "division": profile.division,
             "case_number_label": profile.case_number_label,
@@ -186,8 +216,7 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
             "has_number": bool(text(case.case_number)),
             "plaintiff": text(case.plaintiff) or text(case.organisation) or "[PLAINTIFF]",
             # "Contoso Corporation, a Washington corporation" -> "Contoso Corporation" for "...'s Application"
-            "plaintiff_short": (text(case.plaintiff).split(",")[0].strip() or text(case.organisation)
-                                or "[PLAINTIFF]"),
+            "plaintiff_short": _plaintiff_short(case),
             "defendants": defendants or ["JOHN DOES 1-10"],
             "sealed": case.sealed,
             "fictional": case.fictional,
@@ -202,8 +231,12 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
         "signed_in_us": case.signed_in_us,
         "executed_on": long_date(case.bundle_date) or "[DATE]",
         "executed_at": text(case.signing_place) or "[CITY, STATE]",
-        "exhibits": [exhibit_facts(e, profile, inp.bates.get(e.number)) for e in inp.exhibits],
-        "registry_groups": registry_groups(domains, inp.registries),
+        "exhibits": [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1))
+                     for e in inp.exhibits],
+        "registry_groups": [
+            {**group, "directions": profile.directions(group["name"], _plaintiff_short(case))}
+            for group in registry_groups(domains, inp.registries)
+        ],
         "subdomain_groups": subdomain_groups(domains, inp.registries),
         "domain_count": sum(1 for d in domains if not d.is_subdomain),
         "subdomain_count": sum(1 for d in domains if d.is_subdomain),

@@ -34,3 +34,25 @@ class DeclarationInput:
     tool_version: str
     bates: Mapping[int, tuple[str, str]] = field(default_factory=dict)
     """Exhibit number -> (first, last) Bates number, when the exhibits were rendered."""
+    parts: Mapping[int, int] = field(default_factory=dict)
+    """Exhibit number -> how many files it was split into (over the court's size limit)."""
+    hashes_verified: bool = False
+    """Whether every exhibit's original was re-hashed and matched just before rendering."""
+    paragraphs: Sequence[ParagraphEdit] = ()
+    """Counsel's edits to the drafted declaration paragraphs, in the order counsel set."""
+
+
+@dataclass(frozen=True)
+class ParagraphEdit:
+    """Counsel's version of one declaration paragraph.
+
+    ``key`` names a drafted paragraph ("exhibit:12" for the item with id 12) or, for a
+    paragraph counsel added, "added:N". ``text`` None keeps the drafted words; ``removed``
+    leaves the paragraph out. ``position`` orders paragraphs within their ``section``.
+    """
+
+    key: str
+    section: str
+    position: int
+    text: str | None = None
+    removed: bool = False

@@ -122,6 +122,21 @@ class RegistryGroup:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table with a header row repeated on every page (the exhibit index, the hash list).
+
+    ``widths`` are fractions of the text width; ``mono`` lists the columns set in the
+    monospace font (hash values), which may break anywhere.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    mono: tuple[int, ...] = ()
+    title: str = ""  # bookmarked when set
+
+
 Block = Union[
     Caption,
     Title,
@@ -132,6 +147,7 @@ Block = Union[
     PageBreak,
     AppendixTitle,
     RegistryGroup,
+    Table,
 ]
 
 
@@ -166,7 +182,7 @@ class Document:
             elif isinstance(block, NumberedParagraph):
                 lines.append(f"{block.number}. {plain_text(block.runs)}")
             elif isinstance(block, Heading):
-                lines.append(f"{block.label} {block.text}")
+                lines.append(f"{block.label} {block.text}".strip())
             elif isinstance(block, SignatureBlock):
                 lines.extend(block.lines)
             elif isinstance(block, AppendixTitle):
@@ -175,6 +191,9 @@ class Document:
                 lines.append(block.title)
                 lines.extend(block.address)
                 lines.extend(d.ascii for d in block.domains)
+            elif isinstance(block, Table):
+                lines.append(" | ".join(block.header))
+                lines.extend(" | ".join(row) for row in block.rows)
         return "\n".join(lines)
 
 

@@ -55,6 +55,17 @@ class CourtProfile:
     bates_format: str
     attachment_limit_bytes: int
     fictional_legend: str
+    registry_directions: tuple[str, ...] = ()
+    sealed_paper_set: bool = False  # sealed filings go on paper: write one print-ready PDF
+    tab_label_format: str = "EXHIBIT {number}"
+
+    def directions(self, registry: str, plaintiff: str) -> list[str]:
+        """The ordering paragraphs addressed to one registry, from the profile's editable text."""
+        return [d.format(registry=registry, plaintiff=plaintiff) for d in self.registry_directions]
+
+    def tab_label(self, number: int) -> str:
+        """The text of the tab page before an exhibit in the paper set."""
+        return self.tab_label_format.format(number=number)
 
     @property
     def frame_width(self) -> float:
@@ -134,6 +145,9 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             fictional_legend=str(
                 data.get("fictional_legend", "FICTIONAL SAMPLE CASE \u2014 NOT A REAL FILING")
             ),
+            registry_directions=tuple(str(x) for x in data.get("registry_directions", [])),
+            sealed_paper_set=bool(data.get("sealed_paper_set", False)),
+            tab_label_format=str(data.get("tab_label", "EXHIBIT {number}")),
         )
     except KeyError as exc:
         raise TemplateError(f"court profile: missing field {exc.args[0]!r}", path=source) from exc
@@ -142,6 +156,9 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
     _check_format("exhibit_label", profile.exhibit_label_format, {"number"}, source)
     _check_format("slip_sheet_label", profile.slip_sheet_format, {"number"}, source)
     _check_format("bates_format", profile.bates_format, {"prefix", "number"}, source)
+    _check_format("tab_label", profile.tab_label_format, {"number"}, source)
+    for index, direction in enumerate(profile.registry_directions, start=1):
+        _check_format(f"registry_directions[{index}]", direction, {"registry", "plaintiff"}, source)
     if profile.stamp_band >= profile.margin_top:
         raise TemplateError(
             "court profile: the stamp band must be smaller than the top margin",

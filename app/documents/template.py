@@ -10,13 +10,14 @@ The markup is a small XML vocabulary, one element per model block::
     <document title="" author="" subject="" legend="" date="">
       <caption> <court/>* <division/> <party indent="0|1|2"/>* <right bold="yes"/>* </caption>
       <title>runs</title>
-      <heading>TEXT</heading>                  Roman numeral added here: I., II., ...
+      <heading numbered="no">TEXT</heading>    Roman numeral added here (I., II., ...) unless numbered="no"
       <para>runs</para>                        numbered straight through the document
       <p align="left|center|right|justify" indent="yes" spacing="body|single" keep="yes">runs</p>
       <signature> <line/>* </signature>
       <pagebreak/>
       <appendix label="APPENDIX A">subtitle</appendix>
       <group title="" note=""> <address/>* <domain unicode="">ascii</domain>* </group>
+      <table widths="0.1 0.9" mono="1" title=""> <head> <cell/>* </head> <row> <cell/>* </row>* </table>
     </document>
 
 where runs are text with nested <b> and <i>.
@@ -24,6 +25,7 @@ where runs are text with nested <b> and <i>.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ from typing import Any
 from xml.parsers import expat
 
 import jinja2
+import markupsafe
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.core.errors import TemplateError
@@ -45,6 +48,22 @@ def _shipped_source(name: str) -> tuple[str, str, Any] | None:
     return node.read_text(encoding="utf-8"), f"templates/{name}", lambda: True
 
 
+def _escapes(name: str | None) -> bool:
+    """Markup templates escape every value; plain-text templates (``*.txt.j2``) do not,
+    because their output is escaped when it is placed into markup."""
+    return not (name or "").endswith(".txt.j2")
+
+
+def bold_labels(text: str, labels: Sequence[str]) -> markupsafe.Markup:
+    """Escape ``text`` and set each exhibit label in it ("Exhibit 5") in bold, as declarations do."""
+    escaped = str(markupsafe.escape(text))
+    wanted = sorted({str(markupsafe.escape(label)) for label in labels if label}, key=len, reverse=True)
+    if wanted:
+        pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(w) for w in wanted) + r")(?!\d)")
+        escaped = pattern.sub(r"<b>\1</b>", escaped)
+    return markupsafe.Markup(escaped)
+
+
 def make_environment(search_path: Sequence[Path] = ()) -> SandboxedEnvironment:
     """A sandboxed, autoescaping, strict Jinja2 environment; ``search_path`` folders
     (a firm's own templates) are searched before the shipped ones."""
@@ -52,13 +71,14 @@ def make_environment(search_path: Sequence[Path] = ()) -> SandboxedEnvironment:
     loaders.append(jinja2.FunctionLoader(_shipped_source))
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
+        autoescape=_escapes,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["roman"] = m.roman
+    env.filters["bold_labels"] = bold_labels
     return env
 
 
@@ -241,6 +261,40 @@ def _group(node: _Node, name: str) -> m.RegistryGroup:
                            node.attrs.get("note", ""))
 
 
+def _floats(node: _Node, attr: str, name: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(x) for x in node.attrs.get(attr, "").split())
+    except ValueError as exc:
+        raise TemplateError(
+            f"template {name}: {attr}= must be numbers at output line {node.line}", path=name
+        ) from exc
+
+
+def _table(node: _Node, name: str) -> m.Table:
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
+    for child in node.elements():
+        cells = []
+        for cell in child.elements():
+            if cell.tag != "cell":
+                raise _unknown(cell, name, "<cell>")
+            cells.append(cell.text())
+        if child.tag == "head":
+            header = tuple(cells)
+        elif child.tag == "row":
+            rows.append(tuple(cells))
+        else:
+            raise _unknown(child, name, "<head> or <row>")
+    widths = _floats(node, "widths", name) or tuple(1.0 / max(1, len(header)) for _ in header)
+    if not header or len(widths) != len(header) or any(len(r) != len(header) for r in rows):
+        raise TemplateError(
+            f"template {name}: every table row needs one <cell> per column and one width per column"
+            f" (table at output line {node.line})", path=name)
+    total = sum(widths)
+    mono = tuple(int(x) for x in _floats(node, "mono", name))
+    return m.Table(header, tuple(rows), tuple(w / total for w in widths), mono, node.attrs.get("title", ""))
+
+
 def parse_markup(markup: str, *, name: str = "<markup>") -> m.Document:
     """Parse rendered markup into a Document, numbering paragraphs and sections as it goes."""
     root = _parse_xml(markup, name)
@@ -261,8 +315,11 @@ def parse_markup(markup: str, *, name: str = "<markup>") -> m.Document:
         elif tag == "title":
             blocks.append(m.Title(_clean_runs(_runs(node, name=name))))
         elif tag == "heading":
-            section_number += 1
-            blocks.append(m.Heading(f"{m.roman(section_number)}.", node.text()))
+            if node.attrs.get("numbered", "yes").lower() in ("no", "false", "0"):
+                blocks.append(m.Heading("", node.text()))
+            else:
+                section_number += 1
+                blocks.append(m.Heading(f"{m.roman(section_number)}.", node.text()))
         elif tag == "para":
             paragraph_number += 1
             blocks.append(m.NumberedParagraph(paragraph_number, _clean_runs(_runs(node, name=name))))
@@ -283,6 +340,8 @@ def parse_markup(markup: str, *, name: str = "<markup>") -> m.Document:
             blocks.append(m.AppendixTitle(node.attrs.get("label", ""), node.text()))
         elif tag == "group":
             blocks.append(_group(node, name))
+        elif tag == "table":
+            blocks.append(_table(node, name))
         else:
             raise _unknown(node, name, "a block element (caption, title, heading, para, p, ...)")
     return m.Document(info, tuple(blocks))

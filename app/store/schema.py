@@ -80,6 +80,42 @@ MIGRATIONS: list[str] = [
         entry_hash TEXT NOT NULL UNIQUE
     );
     """,
+    # 2 (issue 3): look-alike flags kept with each domain; registry names and addresses
+    # corrected by the user, kept with the case and used by Appendix A.
+    """
+    ALTER TABLE domains ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE registry_overrides (
+        registry_id TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        address     TEXT NOT NULL DEFAULT '[]',
+        tlds        TEXT NOT NULL DEFAULT '[]',
+        note        TEXT NOT NULL DEFAULT '',
+        changed_at  TEXT NOT NULL,
+        changed_by  TEXT NOT NULL
+    );
+    -- The domains page filters a million rows down to the flagged ones without a full scan.
+    CREATE INDEX domains_flagged ON domains(registry_id, registrable, ascii) WHERE flags != '[]';
+    """,
+    # 3 (issue 6): counsel's edits to the drafted declaration paragraphs (NULL text keeps the
+    # drafted words) and the Rule 5.2 redactions counsel confirmed for rendered exhibits.
+    """
+    CREATE TABLE paragraphs (
+        key      TEXT PRIMARY KEY,
+        section  TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        text     TEXT,
+        removed  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE redactions (
+        id           INTEGER PRIMARY KEY,
+        item_id      INTEGER NOT NULL REFERENCES items(id),
+        text         TEXT NOT NULL,
+        replacement  TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        UNIQUE (item_id, text)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

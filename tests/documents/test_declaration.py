@@ -140,8 +140,11 @@ def test_docx_reopens_with_styles(rendered: tuple[Path, Path]) -> None:
     assert set(REQUIRED_STYLES) <= names
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", NUMBERED, "Caption Court"} <= used
-    numbered = [p.text for p in document.paragraphs if p.style.name == NUMBERED]
-    assert numbered[0].startswith("1.\tI am a Senior Investigator")
+    numbered = [p for p in document.paragraphs if p.style.name == NUMBERED]
+    assert numbered[0].text.startswith("I am a Senior Investigator")
+    # Word numbers them itself ("1.", "2.", ...), so inserting a paragraph in Word renumbers the rest.
+    num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
+    assert len(num_ids) == 1 and 'w:lvlText w:val="%1."' in document.part.numbering_part.element.xml
     caption = document.tables[0]
     assert any(")" == row.cells[1].text for row in caption.rows)
     assert "FILED UNDER SEAL" in "".join(row.cells[2].text for row in caption.rows)

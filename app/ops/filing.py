@@ -1,0 +1,260 @@
+"""The filing set: every document counsel file, from one snapshot of the case.
+
+``export_filing_set`` writes, into one folder, the declaration, each exhibit (split
+into parts over the court's size limit), the exhibit index, the FRE 902(13)/(14)
+certification, the proposed order, the appendices (PDF, DOCX and CSV) and one letter
+per registry; and, for a sealed case in a court that takes sealed filings on paper,
+one print-ready PDF with a tab page before each exhibit. Every exhibit's stored copy
+is re-hashed first, so the certification's "the values matched" is true when printed.
+The same case and bundle date give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from app import __version__
+from app.core.errors import CaseFileError, EvidenceError, OperationCancelled
+from app.core.model import ItemKind
+from app.documents import (
+    DeclarationInput,
+    ExhibitEntry,
+    load_profile,
+    render_docx,
+    render_exhibit,
+    render_pdf,
+    write_appendix_csv,
+)
+from app.documents.filing_documents import build_filing_documents
+from app.documents.pdf_parts import join_pdfs, split_exhibit, tab_pages
+from app.documents.profile import CourtProfile
+from app.ops.domains import registry_table
+from app.ops.paragraphs import paragraph_edits
+from app.ops.redactions import confirmed_redactions
+from app.store import CaseFile
+
+TOOL_NAME = "evbundle"
+FORMATS = ("pdf", "docx")
+DECLARATION_STEM = "01-declaration"
+OUR_FILE = re.compile(r"0[0-6]-[a-z0-9-]+\.(pdf|docx|csv)")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderedExhibitFile:
+    """One exhibit file of the filing set (a whole exhibit or one part of it)."""
+
+    number: int
+    label: str
+    description: str
+    file_name: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    files: list[Path]
+    paper_set: Path | None
+
+
+def _kind_word(kind: ItemKind) -> str:
+    return {ItemKind.SCREENSHOT: "screenshot", ItemKind.DOMAIN_RECORD: "domain-record"}.get(kind, "email")
+
+
+def signer_fingerprint(case: CaseFile) -> str | None:
+    """The fingerprint of the certificate that signed the case's last bundle, if it was built."""
+    for entry in reversed(case.custody()):
+        if entry.action == "bundle-built" and entry.details.get("signer"):
+            return str(entry.details["signer"])
+    return None
+
+
+def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
+                      fingerprint: str | None = None) -> DeclarationInput:
+    """A snapshot of everything the documents say (no Bates numbers yet)."""
+    info = case.info()
+    date = bundle_date or info.bundle_date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    domains = case.domains()
+    table = registry_table(case)
+    return DeclarationInput(
+        case=replace(info, bundle_date=date),
+        exhibits=[ExhibitEntry(n, item, d) for n, item, d in case.exhibits()],
+        domains=domains,
+        registries={d.registry_id: table.get(d.registry_id) for d in domains},
+        signer_fingerprint=fingerprint or signer_fingerprint(case),
+        tool_name=TOOL_NAME,
+        tool_version=__version__,
+        paragraphs=paragraph_edits(case),
+    )
+
+
+def verify_exhibit_hashes(case: CaseFile, inp: DeclarationInput) -> None:
+    """Re-hash every exhibit's stored copy; raise if one no longer matches its recorded value."""
+    for entry in inp.exhibits:
+        digest = hashlib.sha256()
+        for chunk in case.iter_object(entry.item.sha256):
+            digest.update(chunk)
+        if digest.hexdigest() != entry.item.sha256:
+            raise CaseFileError(f"the stored copy of Exhibit {entry.number} no longer matches its hash",
+                                path=case.path, expected=entry.item.sha256, found=digest.hexdigest())
+
+
+def render_exhibit_files(
+    case: CaseFile, inp: DeclarationInput, profile: CourtProfile, *,
+    progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[RenderedExhibitFile], DeclarationInput]:
+    """Every exhibit rendered with its Bates numbers and redactions, split over the size limit;
+    returns the files and the input completed with Bates ranges and part counts."""
+    report = progress or (lambda stage, done, total: None)
+    redactions = confirmed_redactions(case)
+    info = inp.case
+    next_bates = info.bates_start
+    files: list[RenderedExhibitFile] = []
+    bates: dict[int, tuple[str, str]] = {}
+    parts: dict[int, int] = {}
+    for index, entry in enumerate(inp.exhibits):
+        if cancelled is not None and cancelled():
+            raise OperationCancelled()
+        report("Rendering exhibits", index, len(inp.exhibits))
+        rendered = render_exhibit(entry, case.read_object(entry.item.sha256), info, profile, next_bates,
+                                  redactions=redactions.get(entry.item.id, ()))
+        next_bates += rendered.pages
+        bates[entry.number] = (rendered.first_bates, rendered.last_bates)
+        label = profile.exhibit_label(entry.number)
+        pieces = split_exhibit(rendered.pdf, profile.attachment_limit_bytes, label,
+                               author=info.declarant, subject=info.title, date=info.bundle_date)
+        parts[entry.number] = len(pieces)
+        stem = f"01-declaration-exhibit-{entry.number:03d}-{_kind_word(entry.item.kind)}"
+        for i, piece in enumerate(pieces, start=1):
+            name = stem + (f"-part-{i}-of-{len(pieces)}" if len(pieces) > 1 else "") + ".pdf"
+            files.append(RenderedExhibitFile(entry.number, piece.label, entry.description, name, piece.pdf))
+    report("Rendering exhibits", len(inp.exhibits), len(inp.exhibits))
+    return files, replace(inp, bates=bates, parts=parts)
+
+
+def write_documents(inp: DeclarationInput, profile: CourtProfile, out_dir: Path, *,
+                    formats: Sequence[str] = FORMATS, search_path: Sequence[Path] = ()) -> list[Path]:
+    """The declaration, index, certification, order, appendices and letters, plus the appendix CSV."""
+    written: list[Path] = []
+    for named in build_filing_documents(inp, profile, search_path=search_path):
+        if "pdf" in formats:
+            render_pdf(named.document, profile, out_dir / f"{named.stem}.pdf")
+            written.append(out_dir / f"{named.stem}.pdf")
+        if "docx" in formats:
+            render_docx(named.document, profile, out_dir / f"{named.stem}.docx")
+            written.append(out_dir / f"{named.stem}.docx")
+    csv_path = out_dir / "05-appendices-a-b-domains.csv"
+    write_appendix_csv(inp, csv_path)
+    written.append(csv_path)
+    return written
+
+
+def write_filing_extras(inp: DeclarationInput, profile: CourtProfile, out_dir: Path) -> list[Path]:
+    """The filed documents other than the declaration (index, certification, order, appendices,
+    letters) in PDF and DOCX: what ``build`` adds to the bundle's ``data/documents/``."""
+    written: list[Path] = []
+    for named in build_filing_documents(inp, profile):
+        if named.stem == DECLARATION_STEM:
+            continue
+        render_pdf(named.document, profile, out_dir / f"{named.stem}.pdf")
+        render_docx(named.document, profile, out_dir / f"{named.stem}.docx")
+        written += [out_dir / f"{named.stem}.pdf", out_dir / f"{named.stem}.docx"]
+    return written
+
+
+def export_filing_set(
+    case: CaseFile,
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    paper: bool | None = None,
+    bundle_date: str | None = None,
+    fingerprint: str | None = None,
+    profile: CourtProfile | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ExportResult:
+    """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
+    (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
+    case's court profile (a firm's own)."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint)
+    profile = profile or load_profile(inp.case.court)
+    verify_exhibit_hashes(case, inp)
+    inp = replace(inp, hashes_verified=True)
+    want_paper = paper if paper is not None else (inp.case.sealed and profile.sealed_paper_set)
+    report = progress or (lambda stage, done, total: None)
+    with tempfile.TemporaryDirectory(prefix=".evbundle-export-", dir=out_dir) as work_name:
+        work = Path(work_name)
+        exhibit_files, inp = render_exhibit_files(case, inp, profile, progress=progress, cancelled=cancelled)
+        for f in exhibit_files:
+            (work / f.file_name).write_bytes(f.pdf)
+        report("Rendering documents", 0, 1)
+        written = [work / f.file_name for f in exhibit_files]
+        written += write_documents(inp, profile, work, formats=formats)
+        if want_paper:
+            report("Assembling the paper set", 0, 1)
+            paper_path = work / "00-paper-set-print-ready.pdf"
+            folder = work
+            if "pdf" not in formats:  # the paper set is made of the PDFs: render them aside
+                folder = work / "pdf-for-paper-set"
+                folder.mkdir()
+                write_documents(inp, profile, folder, formats=("pdf",))
+            paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
+            written.append(paper_path)
+        report("Rendering documents", 1, 1)
+        new_names = {p.name for p in written}
+        for old in out_dir.iterdir():  # files of an earlier export that this one no longer has
+            if OUR_FILE.fullmatch(old.name) and old.name not in new_names and old.is_file():
+                old.unlink()
+        final = []
+        for path in sorted(written):
+            target = out_dir / path.name
+            os.replace(path, target)
+            final.append(target)
+    case.log("documents-exported", details={
+        "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
+        "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
+    })
+    paper_file = out_dir / "00-paper-set-print-ready.pdf"
+    return ExportResult(final, paper_file if want_paper else None)
+
+
+def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
+              exhibits: Sequence[RenderedExhibitFile]) -> bytes:
+    """One print-ready PDF: declaration, index, a tab page before each exhibit, certification,
+    proposed order and appendices; one bookmark per piece."""
+    info = inp.case
+    legend = profile.fictional_legend if info.fictional else ""
+    pieces: list[tuple[bytes, str] | tuple[bytes, str, range]] = [
+        ((folder / "01-declaration.pdf").read_bytes(), "Declaration"),
+        ((folder / "02-exhibit-index.pdf").read_bytes(), "Index of exhibits"),
+    ]
+    firsts: dict[int, RenderedExhibitFile] = {}
+    for f in exhibits:
+        firsts.setdefault(f.number, f)
+    tabs = tab_pages([(profile.tab_label(n), f.description) for n, f in firsts.items()], profile,
+                     legend=legend, date=info.bundle_date)
+    tab_index = {n: i for i, n in enumerate(firsts)}
+    for f in exhibits:
+        if firsts[f.number] is f:
+            i = tab_index[f.number]
+            pieces.append((tabs, f"Tab: {profile.exhibit_label(f.number)}", range(i, i + 1)))
+        pieces.append((f.pdf, f.label))
+    pieces += [
+        ((folder / "03-certification-fre-902-13-14.pdf").read_bytes(), "Certification (FRE 902(13), 902(14))"),
+        ((folder / "04-proposed-order-ex-parte-tro.pdf").read_bytes(), "Proposed order"),
+    ]
+    return join_pdfs(pieces, title=f"Paper set: {info.title}", author=info.declarant, subject=info.title,
+                     date=info.bundle_date)
