@@ -100,11 +100,12 @@ class Operation(Generic[T]):
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         self.last_progress = (done, total, text)
-        if self.dialog is not None and not self._cancel.is_set():
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total > 0 else 0)
+        dialog = self.dialog  # setValue on a modal dialog runs the event loop, which may deliver and close it
+        if dialog is not None and not self._cancel.is_set():
             if text:
-                self.dialog.setLabelText(text)
+                dialog.setLabelText(text)
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total > 0 else 0)
 
     def deliver(self, succeeded: bool, payload: object) -> None:
         """Close the dialog and hand the result (or the exception) to its handler."""

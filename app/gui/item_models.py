@@ -16,6 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFontDatabase
 
 from app.core.model import CustodyEntry, Item, ItemKind, ParseStatus
+from app.sources.categories import category_label
+from app.sources.visible import reveal_invisible
 from app.store import CaseFile
 
 Index = QModelIndex | QPersistentModelIndex
@@ -160,6 +162,15 @@ def spam_date(item: Item) -> str:
     return _text(item.record.get("date"))
 
 
+def spam_category(item: Item) -> str:
+    """The user's confirmed category, or the keyword suggestion marked as such."""
+    confirmed = _text((item.metadata or {}).get("category"))
+    if confirmed:
+        return category_label(confirmed)
+    suggested = _text(item.record.get("suggested_category"))
+    return f"{category_label(suggested)} (suggested)" if suggested else ""
+
+
 def status_text(item: Item) -> str:
     text = STATUS_TEXT.get(item.parse_status, item.parse_status.value)
     return f"{text}: {item.parse_error}" if item.parse_error else text
@@ -184,10 +195,11 @@ class SpamModel(SnapshotTableModel[Item]):
 
     columns = (
         Column("Exhibit", lambda i: i.exhibit_label, exhibit_sort),
-        Column("Subject", lambda i: _text(i.record.get("subject")) or i.name),
-        Column("From", lambda i: _text(i.record.get("from"))),
+        Column("Subject", lambda i: reveal_invisible(_text(i.record.get("subject")) or i.name)),
+        Column("From", lambda i: reveal_invisible(_text(i.record.get("from")))),
         Column("Date (UTC)", spam_date),
         Column("Domains", lambda i: _text(i.record.get("domains"))),
+        Column("Category", lambda i: spam_category(i)),
         Column("Status", status_text),
     )
 

@@ -20,9 +20,9 @@ from app.core.model import Domain, ItemKind, ParseStatus
 from app.sources.detect import detect_kind
 from app.sources.domains import parse_domain_list
 from app.sources.parse import parse_item, split_mailbox
-from app.sources.registries import RegistryTable
 from app.store import CaseFile
 
+from .batching import FileBatch
 from .describe import default_description
 
 HEAD_BYTES = 64 * 1024
@@ -74,24 +74,29 @@ def import_files(
     """Import every file; one file's refusal never costs the others."""
     files = list(expand_paths([Path(p) for p in paths]))
     report = ImportReport()
-    for index, path in enumerate(files):
-        if cancelled is not None and cancelled():
-            raise OperationCancelled(
-                f"Cancelled after {index} of {len(files)} files; those already imported are kept."
-            )
-        try:
-            report.imported.extend(
-                import_file(case, path, forced_kind=forced_kind, metadata=metadata,
-                            description=description, cancelled=cancelled)
-            )
-        except OperationCancelled:
-            raise
-        except EvidenceError as exc:
-            report.refused.append((str(path), exc.message))
-        except OSError as exc:
-            report.refused.append((str(path), f"cannot read the file: {exc.strerror or exc}"))
-        if progress is not None:
-            progress(index + 1, len(files))
+    batch = FileBatch(case)  # several files per commit, each in a savepoint of its own
+    try:
+        for index, path in enumerate(files):
+            if cancelled is not None and cancelled():
+                raise OperationCancelled(
+                    f"Cancelled after {index} of {len(files)} files; those already imported are kept."
+                )
+            try:
+                report.imported.extend(
+                    import_file(case, path, forced_kind=forced_kind, metadata=metadata,
+                                description=description, cancelled=cancelled, batch=batch)
+                )
+            except OperationCancelled:
+                raise
+            except EvidenceError as exc:
+                report.refused.append((str(path), exc.message))
+            except OSError as exc:
+                report.refused.append((str(path), f"cannot read the file: {exc.strerror or exc}"))
+            batch.maybe_commit()
+            if progress is not None:
+                progress(index + 1, len(files))
+    finally:
+        batch.close()
     return report
 
 
@@ -103,8 +108,12 @@ def import_file(
     metadata: dict[str, Any] | None = None,
     description: str | None = None,
     cancelled: Callable[[], bool] | None = None,
+    batch: FileBatch | None = None,
 ) -> list[int]:
-    """Import one file as one item (or a mailbox and its messages); returns the new item ids."""
+    """Import one file as one item (or a mailbox and its messages); returns the new item ids.
+
+    With a ``batch``, the file's changes go into the batch's open transaction (in a savepoint).
+    """
     if not path.exists():
         raise ImportRefused("no such file", path=path)
     if not path.is_file():
@@ -112,7 +121,7 @@ def import_file(
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
         kind = forced_kind or detect_kind(head, path.name)
-        with case.transaction() as tx:
+        with batch.file() if batch is not None else case.transaction() as tx:
             # The head already read goes first, so every byte is read from disk exactly once.
             digests = case.store_object(tx, _Prefixed(head, stream), cancelled=cancelled)
             duplicate = case.find_item_by_sha256(digests.sha256)
@@ -192,12 +201,14 @@ def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]
 
 def add_domains(case: CaseFile, text: str, *, source: str) -> DomainReport:
     """Add the domains in a pasted list (one per line, CSV, URLs, defanged) to the case."""
+    from app.ops.domains import registry_table  # the case's corrections decide new domains' registry too
+
     names, problems = parse_domain_list(text)
-    table = RegistryTable.load()
+    table = registry_table(case)
     domains = [
         Domain(
             id=0, ascii=n.ascii, unicode=n.unicode, tld=n.tld, registrable=n.registrable,
-            registry_id=table.for_tld(n.tld).id, added_at="", source=source,
+            registry_id=table.for_tld(n.tld).id, added_at="", source=source, flags=n.flags,
         )
         for n in names
     ]

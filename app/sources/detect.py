@@ -93,6 +93,11 @@ def detect_kind(head: bytes, file_name: str) -> ItemKind:
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if looks_like_json(text_head):
         return _json_kind(text_head, file_name)
+    if text_head.startswith(b"From ") and _HEADER_LINE.match(
+        text_head.split(b"\n", 2)[1].decode("latin-1") if text_head.count(b"\n") >= 2 else ""
+    ):
+        # A mailbox whose later messages hold binary junk is still a mailbox: one bad message costs nothing.
+        return _mbox_or_message(text_head, file_name)
     if b"\x00" in head[:4096]:
         raise ImportRefused(f"binary data of unknown type; {ACCEPTED}", path=file_name or None)
     if text_head.startswith(b"From "):

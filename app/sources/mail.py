@@ -14,17 +14,18 @@ import re
 from email import policy
 from email.header import decode_header
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
-from datetime import timezone
+from email.utils import getaddresses
 from typing import Any
 
 from app.core.model import ParseStatus
-from app.sources.links import MAX_TEXT, MAX_URLS, domains_of, find_urls, read_html
+from app.sources.links import MAX_TEXT, collect_links, link_domains
+from app.sources.mail_auth import authentication
+from app.sources.mime_recover import declared_file_count, flat_named_parts
+from app.sources.received import date_fields, received_hop
+from app.sources.sniff import name_disagrees, sniff_type, types_disagree
 
 MAX_ATTACHMENTS = 200
 
-_IP = re.compile(r"\[?((?:\d{1,3}\.){3}\d{1,3}|IPv6:[0-9a-fA-F:]+|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})\]?")
-_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{2,4}\b|\(?(?:UT|UTC|GMT|Z|[ECMP][SD]T)\b)", re.IGNORECASE)
 
 
 def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
@@ -32,13 +33,15 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
     if not data.strip():
         return ParseStatus.FAILED, "", {}, "empty message"
     defects: list[str] = []
+    # The body is parsed once, with compat32 (fast, and it never raises on odd headers); the modern
+    # policy reads only the header block, where its decoding of addresses and encoded words helps.
+    legacy = email.message_from_bytes(data, policy=policy.compat32)
     try:
-        modern = email.message_from_bytes(data, policy=policy.default)
-    except Exception as exc:  # the modern parser gave up: use the legacy one
+        modern = email.message_from_bytes(_header_block(data), policy=policy.default)
+    except Exception as exc:  # the modern parser gave up: the legacy reading stands alone
         defects.append(f"modern parser failed ({type(exc).__name__}); read with compat32")
         modern = None
-    legacy = email.message_from_bytes(data, policy=policy.compat32)
-    message: Message = modern if modern is not None else legacy
+    message: Message = legacy
     if not legacy.keys():
         return ParseStatus.FAILED, "", {}, "no message headers found"
 
@@ -53,9 +56,10 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
         "sender_address": _first_address(headers.text("from")),
         "message_id": headers.text("message-id"),
     }
+    record.update(authentication(headers.raw("authentication-results"), headers.raw("dkim-signature")))
     raw_dates = headers.raw("date")
-    record.update(_date_fields(raw_dates[0] if raw_dates else "", defects))
-    hops = [_hop(value) for value in headers.raw("received")]
+    record.update(date_fields(raw_dates[0] if raw_dates else "", defects))
+    hops = [received_hop(value) for value in headers.raw("received")]
     record["received"] = hops
     record["hop_count"] = len(hops)
 
@@ -69,25 +73,21 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
             _recover_multipart(part, texts, htmls, attachments, defects)
             continue
         _read_part(part, texts, htmls, attachments, defects)
+    if declared_file_count(data) > len(attachments):
+        _recover_hidden_attachments(data, attachments, defects)
 
-    html_text = ""
-    urls: list[str] = []
-    for text in texts:
-        urls.extend(u for u in find_urls(text) if u not in urls)
-    for html in htmls:
-        rendered, links = read_html(html)
-        html_text += rendered + "\n"
-        for url in links + find_urls(rendered):
-            if url not in urls:
-                urls.append(url)
+    links, html_text = collect_links(texts, htmls)
     plain = "\n".join(texts).strip()
-    html_text = html_text.strip()
     body = plain if len(plain) * 2 >= len(html_text) else html_text
     record["text_body"] = body[:MAX_TEXT]
     record["text_truncated"] = len(body) > MAX_TEXT
     record["has_html"] = bool(htmls)
-    record["urls"] = urls[:MAX_URLS]
-    record["domains"] = domains_of(record["urls"])
+    html = "\n".join(htmls)
+    record["html_body"] = html[:MAX_TEXT]  # as sent; only ever shown sanitised (app.sources.html_safe)
+    record["urls"] = [link.url for link in links]
+    record["links"] = [link.as_record() for link in links]
+    record["link_mismatches"] = [link.as_record() for link in links if link.mismatch]
+    record["domains"] = link_domains(links)
     record["attachments"] = attachments
     for part in message.walk():
         defects.extend(_defect_text(d) for d in getattr(part, "defects", []))
@@ -97,6 +97,12 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
     status = ParseStatus.PARTIAL if record["defects"] else ParseStatus.OK
     error = "; ".join(record["defects"][:5]) if record["defects"] else ""
     return status, record["subject"], record, error
+
+
+def _header_block(data: bytes) -> bytes:
+    """The message's header block (up to the first empty line), for the modern policy to read."""
+    ends = [i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0]
+    return data[: min(ends) + 2] if ends else data
 
 
 class _Headers:
@@ -127,6 +133,8 @@ class _Headers:
 
     def all(self, name: str) -> list[str]:
         raws = self.raw(name)
+        if all(_plain(raw, name) for raw in raws):
+            return raws  # plain ASCII: nothing to decode, and shown exactly as found
         modern_values: list[str] = []
         if self.modern is not None:
             try:
@@ -157,8 +165,20 @@ class _Headers:
         return re.sub(r"\s{2,}", " ", value).strip()
 
 
+_ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender", "return-path"})
+def _plain(raw: str, name: str) -> bool:
+    """Whether the modern parser could only give the value back as it is (no encoding, quoting or comments)."""
+    if not raw.isascii() or "=?" in raw:
+        return False
+    return name not in _ADDRESS_HEADERS or not any(c in raw for c in '"()\\')
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in value)
+    """Whether undecodable 8-bit bytes hide in the text (the email package keeps them as surrogates)."""
+    return not value.isascii() and _SURROGATE.search(value) is not None
 
 
 def _decode_words(value: str) -> str:
@@ -226,42 +246,16 @@ def _first_address(value: str) -> str:
     return ""
 
 
-def _date_fields(found: str, defects: list[str]) -> dict[str, str]:
-    """The Date header as found, plus UTC ISO 8601 only when the date and its zone can be read."""
-    result = {"date": found, "date_utc": ""}
-    if not found:
-        return result
-    try:
-        parsed = parsedate_to_datetime(found)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        defects.append("Date header cannot be read as a date")
-        return result
-    if parsed.tzinfo is None and not _ZONE.search(found):
-        defects.append("Date header has no time zone")
-        return result
-    if parsed.tzinfo is None:  # "-0000": UTC, local zone unknown (RFC 5322)
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    result["date_utc"] = parsed.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    return result
-
-
-def _hop(value: str) -> dict[str, str]:
-    """One Received header as a hop: from, by, IP and time, as found."""
-    text = re.sub(r"\s+", " ", value).strip()
-    head, _, when = text.rpartition(";")
-    if not head:
-        head, when = text, ""
-    from_match = re.match(r"from\s+(\S+)", head, re.IGNORECASE)
-    by_match = re.search(r"\bby\s+([^\s;()]+)", head, re.IGNORECASE)
-    from_part = head[: by_match.start()] if by_match else head
-    ip_match = _IP.search(from_part)
-    return {
-        "from": from_match.group(1) if from_match else "",
-        "by": by_match.group(1) if by_match else "",
-        "ip": ip_match.group(1) if ip_match else "",
-        "time": when.strip(),
-        "raw": text[:2000],
-    }
+def _recover_hidden_attachments(data: bytes, attachments: list[dict[str, Any]], defects: list[str]) -> None:
+    """Attachments the MIME tree lost (a reused boundary, say) read from a flat cut of the body."""
+    known = {a["sha256"] for a in attachments}
+    found: list[dict[str, Any]] = []
+    for part in flat_named_parts(data):
+        _read_part(part, [], [], found, [])
+    hidden = [a for a in found if a["sha256"] not in known and a["size"]]
+    if hidden:
+        defects.append(f"{len(hidden)} attachment(s) hidden by broken MIME structure recovered")
+        attachments.extend(hidden[: MAX_ATTACHMENTS - len(attachments)])
 
 
 def _recover_multipart(
@@ -325,10 +319,13 @@ def _read_part(
         payload = None
     if not isinstance(payload, bytes):
         payload = b""
+    sniffed = sniff_type(payload)
     attachments.append(
         {
             "name": filename,
             "content_type": content_type,
+            "sniffed_type": sniffed,
+            "type_mismatch": types_disagree(content_type, sniffed) or name_disagrees(filename, sniffed),
             "size": len(payload),
             "sha256": hashlib.sha256(payload).hexdigest(),
         }
@@ -341,8 +338,10 @@ def _filename(part: Message, defects: list[str]) -> str:
     except Exception as exc:
         defects.append(f"unreadable attachment name ({type(exc).__name__})")
         return ""
-    if any("\udc80" <= c <= "\udcff" for c in name):
+    if _has_surrogates(name):
         name = _decode_8bit(name.encode("utf-8", "surrogateescape"), "")
+    if "=?" in name:  # RFC 2047 inside a quoted name: wrong, but what mail clients send and show decoded
+        name = _decode_words(name)
     return name.replace("\r", "").replace("\n", "").strip()
 
 
@@ -357,6 +356,17 @@ def _part_text(part: Message, defects: list[str]) -> str:
         return ""
     declared = _safe(part.get_content_charset, None) or ""
     charset = _python_charset(declared) if declared else "utf-8"
+    bom = _bom_charset(payload)
+    family = charset.replace("_", "-").replace("utf8", "utf-8")[:6]
+    if bom and family != bom[:6]:
+        if declared:
+            defects.append(f"text declared {declared} but starts with a {bom} byte-order mark; read as {bom}")
+        charset = bom
+    elif bom:
+        charset = bom  # the BOM is not text: utf-8-sig, utf-16 and utf-32 drop it
+    elif not declared and b"\x00" in payload[:200] and len(payload) % 2 == 0:
+        charset = "utf-16-le" if payload[1:2] == b"\x00" else "utf-16-be"
+        defects.append(f"text has no declared charset and looks like {charset}; read as such")
     try:
         return payload.decode(charset)
     except LookupError:
@@ -370,6 +380,17 @@ def _part_text(part: Message, defects: list[str]) -> str:
             except UnicodeDecodeError:
                 pass
     return payload.decode(charset if _known(charset) else "utf-8", errors="replace")
+
+
+def _bom_charset(payload: bytes) -> str:
+    """The charset a byte-order mark announces, or ''."""
+    if payload.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if payload.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    return ""
 
 
 def _known(charset: str) -> bool:

@@ -1,8 +1,10 @@
 """Cutting an mbox mailbox into its messages, byte-exact, losing none.
 
 A message starts at a "From " line at the start of the file or after an
-empty line (what mutt and Thunderbird do; a bare "From " inside a body that
-was not quoted does not split it). Each part is the exact slice of the
+empty line (what mutt and Thunderbird do), and only when that line looks
+like an envelope line (it carries a time or a year, or a header follows it):
+"From here on, prices drop" after a blank line in an unquoted body does not
+split the message. Each part is the exact slice of the
 mailbox, its own "From " line included and ">From " quoting left as is, so
 the parts laid end to end give back the mailbox byte for byte.
 """
@@ -16,6 +18,7 @@ from app.core.errors import ImportRefused
 
 _SEPARATOR = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\n\r\n))From [^\r\n]*(?:\r?\n|\Z)")
 _HEADER = re.compile(rb"[!-9;-~]+[ \t]*:")
+_ENVELOPE_TIME = re.compile(rb"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ def split_mailbox(data: bytes) -> list[MailboxPart]:
     """Split an mbox file into messages; one damaged message never costs the others."""
     if not data.strip():
         raise ImportRefused("empty mailbox")
-    starts = [match.start() for match in _SEPARATOR.finditer(data)]
+    starts = [match.start() for match in _SEPARATOR.finditer(data) if _envelope(data, match)]
     parts: list[MailboxPart] = []
     if not starts or starts[0] > 0:
         preamble = data[: starts[0]] if starts else data
@@ -50,6 +53,14 @@ def split_mailbox(data: bytes) -> list[MailboxPart]:
         chunk = data[begin:end]
         parts.append(MailboxPart(len(parts), chunk, _problem(chunk)))
     return parts
+
+
+def _envelope(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether a "From " line is a message's envelope line rather than body text."""
+    if match.start() == 0 or _ENVELOPE_TIME.search(match.group(0)):
+        return True
+    following = data[match.end() : match.end() + 200].split(b"\n", 1)[0]
+    return bool(_HEADER.match(following))
 
 
 def _problem(chunk: bytes) -> str:

@@ -3,7 +3,7 @@
 Only the properties a declaration needs are read: subject, sender,
 recipients, dates, the internet headers Outlook kept, the text and HTML
 bodies, and the attachments' names and sizes (hashed, never written out).
-extract-msg would read more but is GPL-3, so it is not used here.
+extract-msg would read more but is GPL-3, so it is not used here (see the README).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Any
 import olefile
 
 from app.core.model import ParseStatus
-from app.sources.links import MAX_TEXT, MAX_URLS, domains_of, find_urls, read_html
+from app.sources.links import MAX_TEXT, collect_links, link_domains
 from app.sources.mail import parse_email
+from app.sources.sniff import name_disagrees, sniff_type, types_disagree
 
 MAX_STREAM = 50 * 1024 * 1024
 
@@ -113,26 +114,29 @@ def _parse(reader: _Reader, defects: list[str]) -> tuple[ParseStatus, str, dict[
     headers = reader.text("", TRANSPORT_HEADERS)
     if headers.strip():
         _, _, from_headers, _ = parse_email(headers.encode("utf-8", errors="replace") + b"\n\n")
-        for key in ("date", "reply_to", "return_path", "received", "hop_count"):
+        for key in ("date", "reply_to", "return_path", "received", "hop_count", "authentication_results",
+                    "dkim_signatures", "dkim_domains"):
             if from_headers.get(key):
                 record[key] = from_headers[key]
         record["message_id"] = record["message_id"] or from_headers.get("message_id", "")
     record.setdefault("reply_to", "")
     record.setdefault("return_path", "")
+    record.setdefault("authentication_results", [])
+    record.setdefault("dkim_signatures", [])
+    record.setdefault("dkim_domains", [])
 
     body = reader.text("", BODY)
     html_raw = reader.text("", HTML)
-    html_text, links = read_html(html_raw) if html_raw else ("", [])
-    urls: list[str] = []
-    for url in find_urls(body) + links + find_urls(html_text):
-        if url not in urls:
-            urls.append(url)
+    links, html_text = collect_links([body] if body else [], [html_raw] if html_raw else [])
     text_body = body.strip() or html_text
     record["text_body"] = text_body[:MAX_TEXT]
     record["text_truncated"] = len(text_body) > MAX_TEXT
     record["has_html"] = bool(html_raw)
-    record["urls"] = urls[:MAX_URLS]
-    record["domains"] = domains_of(record["urls"])
+    record["html_body"] = html_raw[:MAX_TEXT]  # as sent; only ever shown sanitised
+    record["urls"] = [link.url for link in links]
+    record["links"] = [link.as_record() for link in links]
+    record["link_mismatches"] = [link.as_record() for link in links if link.mismatch]
+    record["domains"] = link_domains(links)
     record["attachments"] = [_attachment(reader, storage) for storage in reader.attachments()]
     record["defects"] = list(dict.fromkeys(defects))
     if not (record["subject"] or record["from"] or text_body or record["attachments"]):
@@ -161,9 +165,13 @@ def _attachment(reader: _Reader, storage: str) -> dict[str, Any]:
     embedded = reader.exists(f"{storage}/__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}")
     fixed = reader.fixed_properties(storage, header=8)
     size = len(content) if content is not None else fixed.get(ATTACH_SIZE, 0)
+    declared = reader.text(storage, ATTACH_MIME_TAG) or ("message/rfc822" if embedded else "")
+    sniffed = sniff_type(content) if content is not None else ("message/rfc822" if embedded else "")
     return {
         "name": name,
-        "content_type": reader.text(storage, ATTACH_MIME_TAG) or ("message/rfc822" if embedded else ""),
+        "content_type": declared,
+        "sniffed_type": sniffed,
+        "type_mismatch": types_disagree(declared, sniffed) or name_disagrees(name, sniffed),
         "size": size if isinstance(size, int) else 0,
         "sha256": hashlib.sha256(content).hexdigest() if content is not None else "",
         "embedded_message": embedded,
@@ -277,3 +285,24 @@ def _decode(raw: bytes, codec: str, defects: list[str]) -> str:
 def _reason(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text[:300]
+
+
+def msg_attachment_payloads(data: bytes) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each attachment stored in an Outlook message; embedded messages are skipped."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception:
+        return []
+    try:
+        reader = _Reader(ole, [])
+        result = []
+        for storage in reader.attachments():
+            content = reader.binary(storage, ATTACH_DATA)
+            if content is not None:
+                name = reader.text(storage, ATTACH_LONG_FILENAME) or reader.text(storage, ATTACH_FILENAME)
+                result.append((name, content))
+        return result
+    except Exception:
+        return []
+    finally:
+        ole.close()

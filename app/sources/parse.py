@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core.errors import ImportRefused
 from app.core.model import ItemKind, ParseStatus
+from app.sources.categories import suggest_category
 from app.sources.detect import OLE2_MAGIC, looks_like_json
 from app.sources.mail import parse_email
 from app.sources.mailbox import MailboxPart, split_mailbox
@@ -74,6 +75,9 @@ def _parse(kind: ItemKind, data: bytes, file_name: str) -> Parsed:
         status, name, record, error = parse_msg(data) if is_msg else parse_email(data)
         if record:
             record["format"] = "outlook-msg" if is_msg else "rfc5322"
+            suggestion = suggest_category(record)
+            record["suggested_category"] = suggestion.category
+            record["category_reasons"] = list(suggestion.reasons)
         return Parsed(status, name or file_name, record, error)
     if kind is ItemKind.DOMAIN_RECORD:
         if looks_like_json(data) or file_name.lower().endswith((".json", ".rdap")):

@@ -24,13 +24,21 @@ from app.core.errors import ImageRefused
 from app.sources.detect import JPEG_MAGIC, PNG_MAGIC
 
 DEFAULT_MAX_PIXELS = 100_000_000
+DEFAULT_MAX_DECODED_BYTES = 512 * 1024 * 1024  # what the decoded pixels may take in memory
+_BYTES_PER_PIXEL = 4  # Pillow holds RGB and RGBA images as 32 bits a pixel
 
 # JPEG start-of-frame markers (baseline, progressive, lossless...): not DHT (C4), JPG (C8), DAC (CC).
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
-def read_screenshot(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> dict[str, Any]:
-    """Decode a PNG or JPEG fully and describe it; raise ImageRefused when it is corrupt, truncated or too large."""
+def read_screenshot(
+    data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_DECODED_BYTES
+) -> dict[str, Any]:
+    """Decode a PNG or JPEG fully and describe it; raise ImageRefused when it is corrupt, truncated or too large.
+
+    Both limits are checked from the header before any pixel is decoded: the
+    pixel count, and the memory the decoded image would take.
+    """
     if data.startswith(PNG_MAGIC):
         fmt = "PNG"
         width, height, trailing = _check_png(data)
@@ -41,6 +49,12 @@ def read_screenshot(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> dict[s
     else:
         raise ImageRefused("not a PNG or JPEG screenshot", expected="PNG or JPEG")
     _check_pixels(width, height, max_pixels)
+    if width * height * _BYTES_PER_PIXEL > max_bytes:
+        raise ImageRefused(
+            f"image is {width} × {height} pixels and would take {width * height * _BYTES_PER_PIXEL / 2**20:,.0f} MiB "
+            f"to decode, over the memory limit of {max_bytes / 2**20:,.0f} MiB; refused without decoding",
+            expected=f"at most {max_bytes / 2**20:,.0f} MiB decoded", found=f"{width} × {height}",
+        )
     try:
         with _quiet_bomb_warning(width * height), Image.open(io.BytesIO(data), formats=(fmt,)) as image:
             if image.size != (width, height):
@@ -72,6 +86,17 @@ def read_screenshot(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> dict[s
         "frames": frames,
         "trailing_bytes": trailing,
     }
+
+
+def image_size(data: bytes) -> tuple[int, int, str]:
+    """(width, height, format) from a PNG's IHDR or a JPEG's frame header, without decoding the pixels."""
+    if data.startswith(PNG_MAGIC):
+        width, height, _ = _check_png(data)
+        return width, height, "PNG"
+    if data.startswith(JPEG_MAGIC):
+        width, height = _jpeg_size(data)
+        return width, height, "JPEG"
+    raise ImageRefused("not a PNG or JPEG screenshot", expected="PNG or JPEG")
 
 
 @contextlib.contextmanager

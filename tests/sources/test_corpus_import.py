@@ -216,3 +216,97 @@ def test_rdap_replies(corpus: Path) -> None:
     assert "bootstrap" in bootstrap.message
     forced = parse_item(ItemKind.DOMAIN_RECORD, (corpus / "rdap" / "bootstrap_dns_syntax_error.json").read_bytes(), "x.json")
     assert forced.status is ParseStatus.FAILED and forced.error.startswith("not valid JSON")
+
+
+MAIL_AND_IMAGES = ("eml", "mbox", "msg", "images")
+
+# (folder, file, subject, sender address, hops, domains linked) for spam; or (folder, file, refusal reason).
+SPAM_FACTS = [
+    ("eml", "mp_malformed_3_boundary_mismatch.eml", "Ahorre Dinero en su Recibo de Luz", "smgsiso@yahoo.com.mx", 3,
+     ["calorsolar.tk", "calefaccionsinlimites.com", "ip-zone.com"]),
+    ("eml", "mp_test_9_gb2312_spam.eml", "我把镜头拉近些，你们看看这个是什么屄，这种场合自然少不了内射", "zyb@sgis.com.cn", None, ["go2buy.com.cn"]),
+    ("eml", "mp_test_6_gold_scam_folded_subject.eml", "Быстрее вкладывайте в золото!", "noreply@ggg.com", 2,
+     ["ggg.com", "professionali.ru"]),
+    ("eml", "pp_3496_pharma_viagra_emoji.eml", "Fresh email for you!", "ex.pharmacy.online8@hotmail.com", 9,
+     ["mediawareonline.it"]),
+    ("eml", "pp_7573_norton_renewal.eml", "Norton Alert: Protection Stopped – Renew Immediately #CASE-580USSDJM",
+     "alert@NortonALERT.2912.com", 4, []),
+    ("eml", "sa_spam_010_oem_software.eml", "Fw: PROTECT YOUR COMPUTER,YOU NEED SYSTEMWORKS2002!",
+     "Bangura803038@yahoo.com", 0, ["saving-much.com"]),
+    ("eml", "sa_spam_015_rx_pharma.eml", "no r-x req", "Gagnenljl@mindspring.com", 2, ["benefitsanditsother.com"]),
+    ("eml", "mp_test_11_rfc2047_filename.eml", "письмо уведом-е", "suvorov.s@nalg.ru", 4, ["nalog.ru", "gov.ru"]),
+    ("eml", "pp_3641_mx_fine_zip_ddns.eml", "ENVIO INFRACCION461", "fotc.461@infracc24.ddns.net", 5, []),
+    ("eml", "mp_malformed_1_jpg_zip.eml", "immagine", "femucca@tin.it", 4, []),
+    ("msg", "poi_no_recipient_address.msg", "Welcome to Microsoft Office Outlook 2003", "olteam@microsoft.com", 0,
+     ["microsoft.com"]),
+    ("mbox", "sisimai_mbox-1_single.mbox", "Error Mail Report", "POSTMASTER@example.jp", 1,
+     ["example.co.jp", "libsisimai.org"]),
+]
+REFUSALS = [
+    ("eml", "pp_2227_zero_bytes.eml", "empty file"),
+    ("mbox", "sisimai_size-0_empty.mbox", "empty file"),
+    ("images", "pillow_decompression_bomb.gif", "not a PNG or JPEG screenshot"),
+    ("images", "pillow_png_decompression_dos.png", "decompression bomb"),
+    ("images", "libpng_badcrc.png", "checksum (CRC) mismatch"),
+    ("images", "sharp_truncated_photo.jpg", "truncated JPEG"),
+    ("images", "pillow_truncated_image.png", "truncated PNG"),
+]
+
+
+@pytest.mark.parametrize(("folder", "name", "subject", "sender", "hops", "domains"), SPAM_FACTS,
+                         ids=[row[1] for row in SPAM_FACTS])
+def test_spam_facts(corpus: Path, folder: str, name: str, subject: str, sender: str, hops: int | None,
+                    domains: list[str]) -> None:
+    result = _import(corpus / folder / name)
+    parsed = result[0] if isinstance(result, list) else result
+    assert parsed.name == subject
+    assert parsed.record["sender_address"] == sender
+    if hops is not None:
+        assert parsed.record["hop_count"] == hops == len(parsed.record["received"])
+    assert parsed.record["domains"] == domains
+
+
+def test_corpus_import_into_a_case_names_every_refused_file(corpus: Path, tmp_path: Path) -> None:
+    from app.core.model import CaseInfo
+    from app.ops.intake import import_files
+    from app.store import CaseFile
+
+    files = sorted(p for folder in MAIL_AND_IMAGES for p in (corpus / folder).iterdir())
+    with CaseFile.create(tmp_path / "corpus.evcase", CaseInfo(case_id="", title="Corpus")) as case:
+        report = import_files(case, [corpus / folder for folder in MAIL_AND_IMAGES])
+        sources = {item.source_path for item in case.items()}
+        refused = dict(report.refused)
+        for path in files:
+            assert (str(path) in sources) != (str(path) in refused), path.name
+        for folder, name, reason in REFUSALS:
+            assert reason in refused[str(corpus / folder / name)], name
+        assert len(refused) == 11 and all(refused.values())
+        # nothing of a refused file was stored; every kept file is byte-exact
+        for item in case.items():
+            if item.parent_id is None:
+                assert case.read_object(item.sha256) == Path(item.source_path).read_bytes()
+
+
+def test_corrupted_msg_and_hidden_malware_attachment(corpus: Path) -> None:
+    corrupt = _parsed(corpus, "msg", "poi_clusterfuzz_4735011465854976_corrupt.msg")
+    assert corrupt.status is ParseStatus.FAILED and corrupt.record.get("damaged") is True
+    hidden = _parsed(corpus, "eml", "mp_malformed_1_jpg_zip.eml")  # inner multipart reuses the outer boundary
+    (attachment,) = hidden.record["attachments"]
+    assert attachment["name"] == "20160523_916527.jpg_.zip" and attachment["sniffed_type"] == "application/zip"
+    assert "hidden by broken MIME structure recovered" in hidden.error
+    assert hidden.record["suggested_category"] == "malware"
+
+
+def test_authentication_dkim_and_obfuscated_links(corpus: Path) -> None:
+    gold = _parsed(corpus, "eml", "mp_test_6_gold_scam_folded_subject.eml")
+    assert gold.record["dkim_domains"] == ["ggg.com"]
+    assert gold.record["authentication_results"][0]["verdicts"] == {"spf": "pass", "dkim": "pass"}
+    pharma = _parsed(corpus, "eml", "pp_3496_pharma_viagra_emoji.eml")
+    assert pharma.record["authentication_results"][0]["verdicts"] == {"spf": "fail", "dkim": "none", "dmarc": "fail"}
+    assert pharma.record["suggested_category"] == "pharma"
+    norton = _parsed(corpus, "eml", "pp_7573_norton_renewal.eml")
+    assert {link["host"] for link in norton.record["links"]} == {"81.171.12.132"}  # 'http://1370164356/' decoded
+    assert norton.record["suggested_category"] == "fake-av"
+    boundary = _parsed(corpus, "eml", "mp_malformed_3_boundary_mismatch.eml")
+    (mismatch,) = boundary.record["link_mismatches"]
+    assert mismatch["shown_host"] == "calefaccionsinlimites.com" and mismatch["domain"] == "calorsolar.tk"

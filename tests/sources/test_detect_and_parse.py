@@ -137,6 +137,20 @@ def test_pixel_limit_is_per_call() -> None:
     assert parse_item(ItemKind.SCREENSHOT, data, "s.png").record["height"] == 100
 
 
+def test_memory_limit_refuses_before_decoding_and_thumbnails_are_small() -> None:
+    from app.sources.screenshot import read_screenshot
+    from app.sources.thumbnails import make_thumbnail
+
+    buffer = BytesIO()
+    Image.new("RGB", (1000, 500), "blue").save(buffer, "JPEG")
+    data = buffer.getvalue()
+    with pytest.raises(ImageRefused, match="memory limit"):
+        read_screenshot(data, max_bytes=1_000_000)
+    assert read_screenshot(data)["format"] == "JPEG"
+    with Image.open(BytesIO(make_thumbnail(data))) as thumb:
+        assert thumb.format == "PNG" and thumb.size == (256, 128)
+
+
 def test_truncated_jpeg_refused() -> None:
     buffer = BytesIO()
     Image.new("RGB", (64, 64), "blue").save(buffer, "JPEG")

@@ -1,0 +1,103 @@
+"""What a screenshot or spam sample needs besides its bytes: who captured it, where, when, with what; and its thumbnail.
+
+Metadata is what the investigator says about an item (the URL shown, the
+capture time, the tool), so it is edited, never parsed; every change goes
+through CaseFile.update_metadata and lands in the custody log with its old
+and new value. Thumbnails are derived data, cached in the user data
+folder by the image's SHA-256, never stored in the case or the bundle.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import EvidenceError
+from app.core.model import Item, ItemKind
+from app.core.paths import user_data_dir
+from app.sources.categories import CATEGORIES
+from app.sources.domains import refang
+from app.sources.thumbnails import THUMBNAIL_SIDE, make_thumbnail
+from app.store import CaseFile
+
+SCREENSHOT_FIELDS = ("url", "captured_at", "captured_by", "tool", "tool_version", "screen", "notes")
+MAIL_FIELDS = ("category", "notes")
+FIELD_LABELS = {
+    "url": "URL shown", "captured_at": "Captured at (UTC)", "captured_by": "Captured by", "tool": "Tool",
+    "tool_version": "Tool version", "screen": "Screen", "notes": "Notes", "category": "Category",
+}
+
+
+class MetadataRefused(EvidenceError):
+    """A metadata value that cannot be recorded as given (a time without a zone, an unknown category)."""
+
+
+def normalise_metadata(kind: ItemKind, changes: dict[str, Any]) -> dict[str, str]:
+    """Check and normalise edited fields: URL refanged and trimmed, capture time as UTC ISO 8601 with 'Z'."""
+    allowed = SCREENSHOT_FIELDS if kind is ItemKind.SCREENSHOT else MAIL_FIELDS + ("url",)
+    result: dict[str, str] = {}
+    for key, value in changes.items():
+        if key not in allowed:
+            raise MetadataRefused(f"'{key}' is not a field of a {kind.label.lower()}",
+                                  expected=", ".join(allowed), found=key)
+        text = str(value if value is not None else "").strip()
+        if key == "url" and text:
+            text = refang(text)
+        elif key == "captured_at" and text:
+            text = utc_iso(text)
+        elif key == "category" and text and text not in CATEGORIES:
+            raise MetadataRefused("unknown category", expected=", ".join(CATEGORIES), found=text)
+        result[key] = text
+    return result
+
+
+def utc_iso(text: str) -> str:
+    """A time with its zone as UTC ISO 8601 ('2026-11-28T12:00:00Z'); refuses a time whose zone is unknown."""
+    value = text.strip().replace(" ", "T", 1) if "T" not in text else text.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise MetadataRefused("not a date and time", expected="ISO 8601, e.g. 2026-11-28T14:05:00Z",
+                              found=text) from None
+    if parsed.tzinfo is None:
+        raise MetadataRefused("the capture time needs its time zone (add Z for UTC)",
+                              expected="e.g. 2026-11-28T14:05:00Z", found=text)
+    return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def edit_metadata(case: CaseFile, item_id: int, changes: dict[str, Any]) -> Item:
+    """Record the investigator's edits to an item; each changed field is logged with its old and new value."""
+    item = case.item(item_id)
+    return case.update_metadata(item_id, normalise_metadata(item.kind, changes))
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def thumbnail_cache_dir() -> Path:
+    return user_data_dir() / "thumbnails"
+
+
+def thumbnail(case: CaseFile, item: Item, *, side: int = THUMBNAIL_SIDE, cache_dir: Path | None = None) -> Path:
+    """The cached thumbnail PNG of a screenshot, made on first use (derived data, outside the case)."""
+    if item.kind is not ItemKind.SCREENSHOT:
+        raise EvidenceError(f"item {item.id} is not a screenshot")
+    folder = cache_dir or thumbnail_cache_dir()
+    target = folder / f"{item.sha256}-{side}.png"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    data = make_thumbnail(case.read_object(item.sha256), side)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".thumb-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target

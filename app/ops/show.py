@@ -1,0 +1,108 @@
+"""An item's parsed view as plain text: what ``evbundle show`` prints and what an examiner reads first.
+
+Nothing here renders HTML or fetches anything: the body is the text
+rendering made at import, and every invisible or direction-changing
+character in headers and bodies is shown as a ``⟦U+XXXX⟧`` marker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.model import Item, ItemKind
+from app.sources.categories import category_label, suggest_category
+from app.sources.html_safe import remote_resources
+from app.sources.visible import reveal_invisible
+from app.store import CaseFile
+
+from .linking import links_of_item
+
+MAIL_KINDS = (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE)
+HEADER_FIELDS = (
+    ("Subject", "subject"), ("From", "from"), ("Reply-To", "reply_to"), ("Return-Path", "return_path"),
+    ("To", "to"), ("Cc", "cc"), ("Date", "date"), ("Date (UTC)", "date_utc"), ("Message-ID", "message_id"),
+)
+
+
+def item_view(case: CaseFile, item_id: int, *, body: bool = True) -> str:
+    """The whole parsed view of one item as text lines."""
+    item = case.item(item_id)
+    lines = [
+        f"Item {item.id}" + (f" ({item.exhibit_label})" if item.exhibit_label else "") + f": {item.kind.label}",
+        f"Name:        {_v(item.name)}",
+        f"File:        {_v(item.original_name)}  ({item.size:,} bytes)",
+        f"SHA-256:     {item.sha256}",
+        f"Acquired:    {item.acquired_at} by {item.acquired_by}",
+        f"Parse:       {item.parse_status.value}" + (f": {_v(item.parse_error)}" if item.parse_error else ""),
+    ]
+    if item.kind in MAIL_KINDS:
+        lines += mail_lines(item, case, body=body)
+    elif item.kind is ItemKind.SCREENSHOT:
+        lines += screenshot_lines(item)
+    else:
+        lines += [f"{key}: {_v(value)}" for key, value in sorted(item.record.items()) if not isinstance(value, (dict, list))]
+    if item.metadata:
+        lines.append("")
+        lines.append("Metadata")
+        lines += [f"  {key}: {_v(value)}" for key, value in sorted(item.metadata.items())]
+    return "\n".join(lines)
+
+
+def header_lines(record: dict[str, Any]) -> list[str]:
+    """The message's headers, one per line, invisible characters revealed."""
+    return [f"{label + ':':<13}{_v(record.get(key))}" for label, key in HEADER_FIELDS if record.get(key)]
+
+
+def mail_lines(item: Item, case: CaseFile, *, body: bool = True) -> list[str]:
+    record = item.record or {}
+    lines = ["", "Headers"] + ["  " + line for line in header_lines(record)]
+    hops = record.get("received") or []
+    lines.append(f"\nReceived hops: {len(hops)} (newest first)")
+    for number, hop in enumerate(hops, 1):
+        lines.append(f"  {number}. from {_v(hop.get('from')) or '?'} [{hop.get('ip') or '?'}] "
+                     f"by {_v(hop.get('by')) or '?'}; {_v(hop.get('time'))}")
+    for result in record.get("authentication_results") or []:
+        verdicts = ", ".join(f"{k}={v}" for k, v in (result.get("verdicts") or {}).items())
+        lines.append(f"Authentication-Results ({_v(result.get('server')) or '?'}): {verdicts or 'none read'}")
+    if record.get("dkim_domains"):
+        lines.append("DKIM signed by (d=): " + ", ".join(record["dkim_domains"]))
+    links = links_of_item(item, case.domains())
+    lines.append(f"\nLinked domains: {', '.join(links.advertised) or 'none'}")
+    if links.in_case:
+        lines.append(f"  in the case (Appendix A): {', '.join(links.in_case)}")
+    if links.unknown:
+        lines.append(f"  not in the case: {', '.join(links.unknown)} (evbundle links CASE --add-unknown)")
+    for link in (record.get("links") or [])[:50]:
+        shown = f"  (text shows {link['shown_host']}: MISMATCH)" if link.get("mismatch") else ""
+        lines.append(f"  {link.get('source', ''):<5} {_v(link.get('url'))}{shown}")
+    blocked = remote_resources(str(record.get("html_body") or ""))
+    if blocked:
+        lines.append(f"Remote content in the HTML (never loaded): {len(blocked)} item(s)")
+    attachments = record.get("attachments") or []
+    lines.append(f"\nAttachments: {len(attachments)}")
+    for a in attachments:
+        flag = "  TYPE MISMATCH" if a.get("type_mismatch") else ""
+        lines.append(f"  {_v(a.get('name')) or '(no name)'}  declared {a.get('content_type') or '?'}, "
+                     f"bytes are {a.get('sniffed_type') or '?'}, {a.get('size', 0):,} bytes, "
+                     f"sha256 {a.get('sha256', '')}{flag}")
+    suggestion = suggest_category(record)
+    confirmed = str(item.metadata.get("category") or "")
+    lines.append(f"\nCategory: {category_label(confirmed) + ' (confirmed)' if confirmed else suggestion.label + ' (suggested)'}")
+    if body:
+        lines.append("\nBody (text rendering; HTML is never rendered here)")
+        lines.append(_v(record.get("text_body")) or "(empty)")
+    return lines
+
+
+def screenshot_lines(item: Item) -> list[str]:
+    record = item.record or {}
+    return [
+        "",
+        f"Image:       {record.get('format', '?')} {record.get('width', '?')} × {record.get('height', '?')} "
+        f"pixels, mode {record.get('mode', '?')}, {record.get('frames', 1)} frame(s)",
+    ] + ([f"Trailing:    {record['trailing_bytes']:,} bytes after the image end"]
+         if record.get("trailing_bytes") else [])
+
+
+def _v(value: Any) -> str:
+    return reveal_invisible(str(value)) if value not in (None, "") else ""
