@@ -5,5 +5,3 @@ Entry point: :func:`app.gui.app.run_gui`. The window is a thin layer over
 long work runs through :mod:`app.gui.background`, and pages redraw only
 what :class:`app.gui.events.CaseEvents` says has changed.
 """
-
-from . import qt_compat as _qt_compat  # noqa: E402,F401 - PySide6 6.12 refcount guard, before any signal is emitted
