@@ -23,6 +23,7 @@ import idna
 from publicsuffixlist import PublicSuffixList
 
 from app.core.errors import InvalidDomain
+from app.sources.lookalikes import flag_lookalikes
 
 MAX_NAME_OCTETS = 253
 MAX_LABEL_OCTETS = 63
@@ -40,6 +41,7 @@ class DomainName:
     unicode: str
     tld: str
     registrable: str
+    flags: tuple[str, ...] = ()  # look-alike warnings ('mixed-script: …', 'confusable: …'); never a refusal
 
     @property
     def is_subdomain(self) -> bool:
@@ -105,6 +107,8 @@ def _check(text: str) -> tuple[DomainName | None, str]:
             return None, _idna_reason(exc)
         except UnicodeError as exc:
             return None, f"cannot be encoded as an ASCII name ({exc})"
+        if not any(label.startswith("xn--") for label in labels):
+            return _finish(ascii_name, ".".join(labels))  # idna.encode has checked every U-label
     try:
         unicode_name = idna.decode(ascii_name)
         # Round trip: an A-label that does not decode to a valid U-label is not an IDN.
@@ -153,13 +157,13 @@ def _finish(ascii_name: str, unicode_name: str) -> tuple[DomainName | None, str]
     if tld.isdigit():
         return None, f"top-level domain '.{tld}' is all digits"
     psl = _psl()
-    suffix = psl.publicsuffix(ascii_name)
-    if suffix is None:
-        return None, f"unknown top-level domain '.{tld}' (not in the Public Suffix List)"
     registrable = psl.privatesuffix(ascii_name)
     if registrable is None:
+        if psl.publicsuffix(ascii_name) is None:
+            return None, f"unknown top-level domain '.{tld}' (not in the Public Suffix List)"
         return None, f"'{ascii_name}' is a public suffix, not a name anyone registers"
-    return DomainName(ascii=ascii_name, unicode=unicode_name, tld=tld, registrable=registrable), ""
+    flags = flag_lookalikes(unicode_name) if unicode_name != ascii_name else ()
+    return DomainName(ascii=ascii_name, unicode=unicode_name, tld=tld, registrable=registrable, flags=flags), ""
 
 
 def _idna_reason(exc: Exception) -> str:

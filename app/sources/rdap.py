@@ -74,6 +74,19 @@ def parse_rdap(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
     if isinstance(secure, dict) and "delegationSigned" in secure:
         record["dnssec"] = "signed" if secure.get("delegationSigned") else "unsigned"
     record["self_link"] = _self_link(document.get("links"))
+    related = _related_rdap(document.get("links"))
+    if related:
+        record["registrar_rdap"] = related
+    registrant = _contact(document.get("entities"), "registrant")
+    if registrant:
+        record["registrant"] = registrant
+    redactions = _redactions(document.get("redacted"))
+    if redactions:
+        record["redacted"] = redactions
+    if "rdapConformance" in document and not isinstance(document.get("rdapConformance"), list):
+        notes.append("rdapConformance is not a list (not conformant to RFC 9083)")
+    if document.get("events") is not None and not isinstance(document.get("events"), list):
+        notes.append("events is not a list (not conformant to RFC 9083)")
     if not record["conformance"]:
         notes.append("no rdapConformance member (not conformant to RFC 9083)")
 
@@ -152,6 +165,57 @@ def _name_servers(document: dict[str, Any]) -> list[str]:
             if name and name not in servers:
                 servers.append(name)
     return servers
+
+
+def _related_rdap(links: Any) -> str:
+    """The registrar's own RDAP URL for the domain (a thin registry's 'related' link)."""
+    for link in _list(links):
+        if isinstance(link, dict) and link.get("rel") == "related" and "rdap" in _text(link.get("type")):
+            return _text(link.get("href"))
+    return ""
+
+
+def _contact(entities: Any, role: str) -> dict[str, str]:
+    """Name, organisation, address, country and e-mail of the first entity with this role, as given."""
+    for entity in _list(entities):
+        if not isinstance(entity, dict) or role not in [_text(r) for r in _list(entity.get("roles"))]:
+            continue
+        items = _list(entity.get("vcardArray"))
+        props = _list(items[1]) if len(items) > 1 else []
+        found: dict[str, str] = {}
+        for prop in props:
+            if not isinstance(prop, list) or len(prop) < 4:
+                continue
+            key, value = prop[0], prop[3]
+            if key == "adr" and isinstance(value, list):
+                parts = [p for p in value if isinstance(p, str) and p.strip()]
+                if parts:
+                    found.setdefault("address", ", ".join(parts))
+                label = prop[1].get("label") if isinstance(prop[1], dict) else None
+                if isinstance(label, str) and label.strip():
+                    found.setdefault("address", label.strip())
+            elif key in ("fn", "org", "email", "tel") and _text(value):
+                found.setdefault({"fn": "name", "org": "organization", "tel": "phone"}.get(key, key), _text(value))
+        return found
+    return {}
+
+
+def _redactions(redacted: Any) -> list[dict[str, str]]:
+    """RFC 9537 'redacted' members: what was removed or emptied, and why."""
+    result: list[dict[str, str]] = []
+    for entry in _list(redacted):
+        if not isinstance(entry, dict):
+            continue
+        name = entry.get("name")
+        reason = entry.get("reason")
+        result.append({
+            "name": _text(name.get("description") or name.get("type")) if isinstance(name, dict) else _text(name),
+            "method": _text(entry.get("method")) or "removal",
+            "path": _text(entry.get("prePath") or entry.get("postPath") or entry.get("replacementPath")),
+            "reason": _text(reason.get("description") or reason.get("type")) if isinstance(reason, dict)
+            else _text(reason),
+        })
+    return result
 
 
 def _self_link(links: Any) -> str:

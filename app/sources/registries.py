@@ -1,8 +1,12 @@
 """Which registry operator runs a TLD, with the name and address Appendix A prints.
 
 The table lives in ``resources/registries.json`` with its sources and date,
-so it can be checked, corrected and regenerated (issue 3 builds it from the
-IANA bootstrap file). A TLD that is not in the table still gets a Registry,
+so it can be checked, corrected and regenerated: it covers every TLD, built by
+``resources/registry/build_registry_table.py`` from the IANA RDAP bootstrap
+file, the Public Suffix List's operator names and a curated list of the major
+registries' legal names and addresses. Registries without a checked postal
+address are marked unconfirmed; the user corrects them per case
+(:meth:`RegistryTable.with_overrides`). A TLD that is not in the table still gets a Registry,
 with id ``unknown-<tld>`` and a name that says so, so that Appendix A groups
 it and the pre-filing checks flag it instead of silently dropping it.
 """
@@ -11,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import idna
@@ -43,6 +48,7 @@ class RegistryTable:
     rdap_by_tld: dict[str, tuple[str, ...]]
     as_of: str = ""
     sources: tuple[str, ...] = field(default_factory=tuple)
+    unconfirmed: frozenset[str] = frozenset()  # ids whose name or address nobody has checked
 
     @classmethod
     def load(cls) -> RegistryTable:
@@ -55,7 +61,10 @@ class RegistryTable:
         registries: dict[str, Registry] = {}
         by_tld: dict[str, str] = {}
         rdap_by_tld: dict[str, tuple[str, ...]] = {}
+        unconfirmed: set[str] = set()
         for entry in document.get("registries", []):
+            if not entry.get("confirmed", True):
+                unconfirmed.add(entry["id"])
             tld_map: dict[str, list[str]] = entry.get("tlds", {})
             urls: list[str] = []
             for tld, tld_urls in tld_map.items():
@@ -81,7 +90,36 @@ class RegistryTable:
             rdap_by_tld=rdap_by_tld,
             as_of=str(document.get("as_of", "")),
             sources=tuple(document.get("sources", [])),
+            unconfirmed=frozenset(unconfirmed),
         )
+
+    def with_overrides(self, overrides: Mapping[str, Registry]) -> RegistryTable:
+        """This table with the case's corrections: each override replaces (or adds) a registry by id.
+
+        An override's TLDs move to it; a corrected registry counts as confirmed.
+        """
+        if not overrides:
+            return self
+        registries = dict(self.registries)
+        by_tld = dict(self.by_tld)
+        rdap_by_tld = dict(self.rdap_by_tld)
+        for registry_id, override in overrides.items():
+            base = registries.get(registry_id)
+            if base is None and registry_id.startswith(UNKNOWN_PREFIX):
+                base = _unknown(registry_id[len(UNKNOWN_PREFIX):])
+            tlds = tuple(sorted(set(override.tlds) | set(base.tlds if base else ())))
+            rdap = override.rdap or (base.rdap if base else ())
+            registries[registry_id] = replace(override, id=registry_id, tlds=tlds, rdap=rdap)
+            for tld in tlds:
+                by_tld[tld] = registry_id
+                rdap_by_tld.setdefault(tld, ())
+        return replace(self, registries=registries, by_tld=by_tld, rdap_by_tld=rdap_by_tld,
+                       unconfirmed=self.unconfirmed - set(overrides))
+
+    def is_confirmed(self, registry_id: str) -> bool:
+        """Whether the registry's name and address were checked (curated, or corrected by the user)."""
+        return (registry_id in self.registries and registry_id not in self.unconfirmed
+                and bool(self.registries[registry_id].address))
 
     @property
     def source(self) -> str:

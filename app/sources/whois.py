@@ -180,4 +180,98 @@ def _fields(record: list[tuple[str, str]]) -> dict[str, Any]:
             if server and server not in servers:
                 servers.append(server)
     result["name_servers"] = servers
+    result["epp_status"] = [code for code in (epp_code(st) for st in statuses) if code]
+    if "dnssec" in result:
+        result["dnssec_signed"] = dnssec_signed(result["dnssec"])
+    for key in ("created", "updated", "expires"):
+        if result.get(key):
+            iso = to_utc_iso(result[key])
+            if iso:
+                result[f"{key}_utc"] = iso
+    registrant, redacted = _contact(record, "registrant")
+    if registrant:
+        result["registrant"] = registrant
+    if redacted:
+        result["registrant_redacted"] = redacted
+    if any(_PROXY.search(registrant.get(k, "")) for k in ("name", "organization", "email")):
+        result["registrant_proxy"] = True  # a privacy or proxy service stands in for the registrant
     return result
+
+
+EPP_CODES = {
+    code.lower(): code for code in (
+        "ok", "inactive", "pendingCreate", "pendingDelete", "pendingRenew", "pendingRestore", "pendingTransfer",
+        "pendingUpdate", "redemptionPeriod", "addPeriod", "autoRenewPeriod", "renewPeriod", "transferPeriod",
+        "clientDeleteProhibited", "clientHold", "clientRenewProhibited", "clientTransferProhibited",
+        "clientUpdateProhibited", "serverDeleteProhibited", "serverHold", "serverRenewProhibited",
+        "serverTransferProhibited", "serverUpdateProhibited",
+    )
+}
+_REDACTED = re.compile(r"redacted|data protected|not disclosed|privacy|withheld|gdpr masked|non-public|"
+                       r"please query the rdds|statutory masking", re.IGNORECASE)
+_PROXY = re.compile(r"private registrant|proxy|privacy|whoisguard|withheld for privacy|contact privacy",
+                    re.IGNORECASE)
+_CONTACT_FIELDS = ("name", "organization", "street", "city", "state/province", "postal code", "country",
+                   "phone", "email")
+
+
+def epp_code(status: str) -> str:
+    """The EPP status code (RFC 5731) in a WHOIS status line, in its canonical spelling; '' when none."""
+    word = status.split()[0] if status.split() else ""
+    return EPP_CODES.get(word.lower(), "")
+
+
+def dnssec_signed(value: str) -> bool | None:
+    """Whether a WHOIS DNSSEC line says the delegation is signed (None when it does not say)."""
+    text = value.lower()
+    if "unsigned" in text or text in ("no", "inactive", "none"):
+        return False
+    if "signed" in text or text in ("yes", "active"):
+        return True
+    return None
+
+
+_DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S",
+                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d-%b-%Y", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S",
+                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%Y.%m.%d", "%Y%m%d", "%d/%m/%Y")
+
+
+def to_utc_iso(value: str) -> str:
+    """A WHOIS date in ISO 8601 UTC ('2010-05-26T00:00:00Z'), or '' when its format is not recognised.
+
+    Dates without a zone are taken as UTC, except JPRS's '(JST)' suffix.
+    """
+    from datetime import datetime, timedelta, timezone
+
+    text = value.strip()
+    shift = timedelta(0)
+    if text.endswith("(JST)"):
+        text, shift = text[:-5].strip(), timedelta(hours=9)
+    text = re.sub(r"Z$", "+0000", text)
+    text = re.sub(r"([+-]\d\d):(\d\d)$", r"\1\2", text)
+    for fmt in _DATE_FORMATS:
+        try:
+            when = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            when = (when - shift).replace(tzinfo=timezone.utc)
+        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ""
+
+
+def _contact(record: list[tuple[str, str]], role: str) -> tuple[dict[str, str], list[str]]:
+    """A contact's fields as given, and the names of those the reply redacts (privacy, GDPR)."""
+    found: dict[str, str] = {}
+    redacted: list[str] = []
+    for key, value in record:
+        if not key.startswith(role + " "):
+            continue
+        field_name = key[len(role) + 1:]
+        if field_name not in _CONTACT_FIELDS or field_name in found or field_name in redacted:
+            continue
+        if _REDACTED.search(value):
+            redacted.append(field_name)
+        elif value:
+            found[field_name] = value
+    return found, redacted

@@ -373,9 +373,10 @@ class CaseFile:
         added = []
         for domain in domains:
             cursor = tx.execute(
-                "INSERT OR IGNORE INTO domains(ascii, unicode, tld, registrable, registry_id, added_at, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (domain.ascii, domain.unicode, domain.tld, domain.registrable, domain.registry_id, now, source),
+                "INSERT OR IGNORE INTO domains(ascii, unicode, tld, registrable, registry_id, added_at, source,"
+                " flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (domain.ascii, domain.unicode, domain.tld, domain.registrable, domain.registry_id, now, source,
+                 json.dumps(list(domain.flags), ensure_ascii=False)),
             )
             if cursor.rowcount:
                 added.append(domain.ascii)
@@ -390,11 +391,11 @@ class CaseFile:
 
     def domains(self, *, offset: int = 0, limit: int = -1) -> list[Domain]:
         rows = self._conn().execute(
-            "SELECT id, ascii, unicode, tld, registrable, registry_id, added_at, source FROM domains"
+            "SELECT id, ascii, unicode, tld, registrable, registry_id, added_at, source, flags FROM domains"
             " ORDER BY registry_id, registrable, ascii LIMIT ? OFFSET ?",
             (limit, offset),
         )
-        return [Domain(*row) for row in rows]
+        return [Domain(*row[:8], flags=tuple(json.loads(row[8])) if row[8] != "[]" else ()) for row in rows]
 
     def count_domains(self) -> int:
         return int(self._conn().execute("SELECT COUNT(*) FROM domains").fetchone()[0])

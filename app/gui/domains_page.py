@@ -1,0 +1,131 @@
+"""The domains page: every domain of the case, filtered by text, registry and look-alike flag, sortable.
+
+Built on :class:`LazyDomainsModel`, so a million rows scroll and filter
+without freezing the window: typing waits 200 ms for a pause, then the query
+runs on a worker thread while the previous result stays on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .domains_table import DomainFilter, LazyDomainsModel
+
+
+class DomainsPage(QWidget):
+    """Heading with counts, the filter row, and the table."""
+
+    def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None) -> None:
+        super().__init__()
+        self.model = model
+        self._lookup = lookup
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = QLabel("No domains yet. Use Add domains… to paste a list.")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setWordWrap(True)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter: part of a domain name")
+        self.search.setClearButtonEnabled(True)
+        self.registry = QComboBox()
+        self.registry.addItem("All registries", None)
+        self.flagged = QCheckBox("Look-alikes only")
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.registry, 1)
+        filters.addWidget(self.flagged)
+        self.lookup_button = QPushButton("Look up selected…")
+        self.lookup_button.setToolTip("RDAP, WHOIS or DNS lookups of the selected domains, kept as evidence")
+        self.lookup_button.setEnabled(False)
+        self.lookup_button.setVisible(lookup is not None)
+        self.lookup_button.clicked.connect(self.lookup_selected)
+        filters.addWidget(self.lookup_button)
+
+        self.view = QTableView()
+        self.view.setModel(model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        vertical = self.view.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring of a million rows
+        vertical.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((260, 200, 220, 200)):
+            self.view.setColumnWidth(column, width)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.hint)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(200)
+        self._typing.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._typing.start)
+        self.registry.currentIndexChanged.connect(self.apply_filter)
+        self.flagged.toggled.connect(self.apply_filter)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.lookup_button.setEnabled(self.view.selectionModel().hasSelection()))
+        model.modelReset.connect(self.refresh)
+        model.filtering.connect(self._busy)
+        self.refresh()
+
+    def selected_names(self) -> list[str]:
+        """The ASCII names of the selected rows, in table order."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [domain.ascii for domain in (self.model.domain(row) for row in rows) if domain is not None]
+
+    def lookup_selected(self) -> None:
+        names = self.selected_names()
+        if names and self._lookup is not None:
+            self._lookup(names)
+
+    def apply_filter(self) -> None:
+        current = self.model.current_filter()
+        self.model.set_filter(DomainFilter(self.search.text(), self.registry.currentData(),
+                                           self.flagged.isChecked(), current.order, current.descending))
+
+    def refresh(self) -> None:
+        """Counts in the heading; the registry list follows the case."""
+        shown, total = self.model.shown(), self.model.total()
+        heading = f"{total:,} domain{'' if total == 1 else 's'}"
+        self.heading.setText(heading if shown == total else f"{shown:,} of {heading} shown")
+        self.hint.setVisible(total == 0)
+        wanted = self.registry.currentData()
+        choices = self.model.registries
+        if [self.registry.itemData(i) for i in range(1, self.registry.count())] != [c[0] for c in choices]:
+            self.registry.blockSignals(True)
+            self.registry.clear()
+            self.registry.addItem("All registries", None)
+            for registry_id, name, count in choices:
+                self.registry.addItem(f"{name} ({count:,})", registry_id)
+            index = self.registry.findData(wanted)
+            self.registry.setCurrentIndex(max(index, 0))
+            self.registry.blockSignals(False)
+
+    def _busy(self, running: bool) -> None:
+        if running:
+            self.heading.setText(f"{self.model.shown():,} domains (filtering…)")

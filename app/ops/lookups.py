@@ -1,0 +1,248 @@
+"""Live lookups, only when the user asks: each reply becomes an evidence item with its hashes and custody.
+
+RDAP base URLs come from the registry table (the bundled IANA bootstrap
+snapshot, or a fresher one the user saved with :func:`refresh_bootstrap`);
+port-43 WHOIS asks IANA which server runs the TLD unless told; DNS goes
+through dnspython. Queries are spaced by ``rate_limit`` (per second),
+cancellable between queries, and report progress. What was stored before a
+cancel is kept, each in its own transaction with its custody entries.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.errors import EvidenceError, OperationCancelled
+from app.core.model import ItemKind, ParseStatus
+from app.core.paths import user_data_dir
+from app.sources.domains import normalise_domain
+from app.sources.lookup_clients import (
+    IANA_WHOIS,
+    Capture,
+    dns_query,
+    parse_dns_capture,
+    rdap_query,
+    whois_query,
+    whois_server_for,
+)
+from app.sources.rdap import parse_rdap
+from app.sources.registries import RegistryTable
+from app.sources.whois import parse_whois
+from app.store import CaseFile
+
+KINDS = ("rdap", "whois", "dns")
+IANA_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
+BOOTSTRAP_FILE = "rdap-dns.json"
+
+
+@dataclass(frozen=True)
+class LookupServers:
+    """Where queries go. Defaults are the real services; tests give 127.0.0.1 servers."""
+
+    rdap_base: str | None = None  # one base URL for every TLD, instead of the bootstrap's
+    whois_server: str | None = None  # host, instead of asking IANA
+    whois_port: int = 43
+    iana_whois: tuple[str, int] = IANA_WHOIS
+    dns_servers: list[str] | None = None
+    dns_port: int = 53
+    timeout: float = 15.0
+
+
+@dataclass
+class LookupReport:
+    """Item ids stored, and (name, kind, reason) for each lookup that got no reply."""
+
+    stored: list[int] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class RateLimiter:
+    """At most `per_second` starts a second; waits in short slices so a cancel is seen at once."""
+
+    def __init__(self, per_second: float, cancelled: Callable[[], bool]) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.cancelled = cancelled
+        self._next = 0.0
+
+    def wait(self) -> None:
+        while True:
+            if self.cancelled():
+                raise OperationCancelled("Lookups cancelled; the replies already received are kept.")
+            remaining = self._next - time.monotonic()
+            if remaining <= 0:
+                break
+            time.sleep(min(remaining, 0.05))
+        self._next = time.monotonic() + self.interval
+
+
+def lookup_domains(
+    case: CaseFile,
+    names: Sequence[str],
+    kinds: Sequence[str] = ("rdap",),
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    rate_limit: float = 1.0,
+    servers: LookupServers | None = None,
+) -> LookupReport:
+    """Query each name with each kind and store every reply as a domain record; never silent about failures."""
+    servers = servers or LookupServers()
+    is_cancelled = cancelled or (lambda: False)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise EvidenceError(f"unknown lookup kind {unknown[0]!r}; use rdap, whois or dns")
+    domains = [normalise_domain(name) for name in names]
+    table = RegistryTable.load()
+    bootstrap = load_user_bootstrap()
+    limiter = RateLimiter(rate_limit, is_cancelled)
+    whois_servers: dict[str, str] = {}
+    report = LookupReport()
+    total = len(domains) * len(kinds)
+    done = 0
+    for domain in domains:
+        for kind in kinds:
+            limiter.wait()
+            if kind == "rdap":
+                bases = ([servers.rdap_base] if servers.rdap_base
+                         else list(bootstrap.get(domain.tld, ())) or list(table.rdap_urls(domain.tld)))
+                if not bases and "whois" in kinds:
+                    capture = None  # the WHOIS lookup asked for covers it
+                    report.failed.append((domain.ascii, kind, f"no RDAP server known for .{domain.tld}"))
+                elif not bases:
+                    # Many ccTLDs have no RDAP service: their port-43 WHOIS is the record there is.
+                    capture = _whois(domain.tld, domain.registrable, servers, whois_servers, limiter)
+                    if capture is None:
+                        report.failed.append((domain.ascii, kind, f"no RDAP or WHOIS server known for "
+                                                                  f".{domain.tld}"))
+                else:
+                    capture = rdap_query(bases[0], domain.registrable, timeout=servers.timeout)
+            elif kind == "whois":
+                capture = _whois(domain.tld, domain.registrable, servers, whois_servers, limiter)
+                if capture is None:
+                    report.failed.append((domain.ascii, kind, f"IANA names no WHOIS server for .{domain.tld}"))
+            else:
+                capture = dns_query(domain.ascii, nameservers=servers.dns_servers, port=servers.dns_port,
+                                    timeout=min(servers.timeout, 5.0))
+            if capture is not None:
+                if capture.raw:
+                    report.stored.append(store_capture(case, capture))
+                else:
+                    report.failed.append((domain.ascii, kind, capture.error))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    return report
+
+
+def _whois(tld: str, name: str, servers: LookupServers, known: dict[str, str],
+           limiter: RateLimiter) -> Capture | None:
+    """Ask the TLD's port-43 server (IANA's referral, remembered per TLD); None when there is none."""
+    server = servers.whois_server or known.get(tld)
+    if server is None:
+        limiter.wait()
+        server = whois_server_for(tld, iana=servers.iana_whois, timeout=servers.timeout)
+        known[tld] = server
+    if not server:
+        return None
+    return whois_query(server, name, port=servers.whois_port, timeout=servers.timeout)
+
+
+def store_capture(case: CaseFile, capture: Capture) -> int:
+    """Keep one reply as a domain-record item: raw bytes hashed into the case, parsed, logged."""
+    if capture.kind == "rdap":
+        status, name, record, error = parse_rdap(capture.raw)
+        record["format"] = "rdap"
+        suffix = "rdap.json"
+        if capture.http_status and capture.http_status >= 400 and not error:
+            status, error = ParseStatus.FAILED, f"HTTP {capture.http_status}"
+        if capture.http_status == 429:
+            record["throttled"] = True
+            error = f"the RDAP server is throttling queries (HTTP 429); {error}".rstrip("; ")
+    elif capture.kind == "whois":
+        status, name, record, error = parse_whois(capture.raw, query=capture.query)
+        record["format"] = "whois"
+        suffix = "whois.txt"
+    else:
+        record = parse_dns_capture(capture.raw)
+        record["format"] = "dns"
+        record["domain"] = capture.query
+        status, name, error = ParseStatus.OK, capture.query, ""
+        suffix = "dns.txt"
+    record["lookup"] = capture.details()
+    record["query"] = capture.query
+    record["queried_at"] = capture.at
+    if capture.error:
+        error = "; ".join(e for e in (error, capture.error) if e)
+        status = ParseStatus.PARTIAL if status is ParseStatus.OK else status
+    stamp = capture.at[:19].replace(":", "").replace("-", "")
+    original = f"{capture.query}.{stamp}Z.{suffix}"
+    with case.transaction() as tx:
+        digests = case.store_object(tx, io.BytesIO(capture.raw))
+        item_id = case.add_item(
+            tx, kind=ItemKind.DOMAIN_RECORD, digests=digests, name=name or capture.query,
+            original_name=original, source_path=capture.final_url or capture.server,
+            parse_status=status, parse_error=error, record=record,
+            metadata={"captured_at": capture.at, "url": capture.final_url or capture.server},
+            description=f"the {capture.kind.upper()} reply for {capture.query} from {capture.server}, "
+                        f"received {capture.at[:19].replace('T', ' ')} UTC",
+        )
+        case._log(tx, "looked-up", item_id=item_id, sha256=digests.sha256, details=capture.details())
+    return item_id
+
+
+# -- the RDAP bootstrap snapshot the user can refresh --------------------------------------
+
+def bootstrap_path() -> Path:
+    return user_data_dir() / BOOTSTRAP_FILE
+
+
+def load_user_bootstrap() -> dict[str, tuple[str, ...]]:
+    """TLD → RDAP base URLs from the user's refreshed bootstrap file; {} when there is none."""
+    path = bootstrap_path()
+    if not path.is_file():
+        return {}
+    try:
+        return bootstrap_map(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, IndexError) as exc:
+        raise EvidenceError(f"the saved RDAP bootstrap file is unusable ({exc}); refresh it again",
+                            path=path) from exc
+
+
+def bootstrap_map(document: dict[str, object]) -> dict[str, tuple[str, ...]]:
+    """RFC 9224 services → TLD map, HTTPS URLs first."""
+    result: dict[str, tuple[str, ...]] = {}
+    services = document.get("services")
+    if not isinstance(services, list):
+        raise ValueError("no 'services' list")
+    for tlds, urls in ((s[0], s[1]) for s in services):
+        ordered = tuple(sorted(urls, key=lambda u: (not u.startswith("https:"), u)))
+        for tld in tlds:
+            result[tld.lower()] = ordered
+    return result
+
+
+def refresh_bootstrap(url: str = IANA_BOOTSTRAP_URL, *, timeout: float = 30.0) -> tuple[Path, int]:
+    """Download IANA's RDAP bootstrap file (only when the user asks) and save it atomically; (path, TLDs)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        data = response.read(16 * 1024 * 1024)
+    try:
+        count = len(bootstrap_map(json.loads(data)))
+    except (ValueError, TypeError, IndexError) as exc:
+        raise EvidenceError(f"{url} did not return an RDAP bootstrap file ({exc}); nothing saved") from exc
+    path = bootstrap_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
+    return path, count

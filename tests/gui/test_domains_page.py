@@ -1,0 +1,124 @@
+"""The lazy domains page: filters by text, registry and look-alike flag on a worker thread, sorts, pages rows."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.core.model import CaseInfo
+from app.gui.domains_page import DomainsPage
+from app.gui.background import Operations
+from app.gui.domains_table import DomainFilter, LazyDomainsModel
+from app.gui.events import CaseEvents
+from app.gui.lookup_command import LookupCommand, LookupDialog
+from app.ops.lookups import LookupServers
+from app.ops.intake import add_domains
+from app.store import CaseFile
+
+
+def _wait(qtbot: QtBot, model: LazyDomainsModel) -> None:
+    with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+        pass
+
+
+def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
+        names = [f"bot{i:04d}.com" for i in range(600)] + ["pаypal.com", "evil.tv", "x.cz.cc"]
+        add_domains(case, "\n".join(names), source="t")
+        model = LazyDomainsModel(lambda rid: rid.upper())
+        page = DomainsPage(model)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            model.set_case(case)
+        assert model.rowCount() == 603 and page.heading.text() == "603 domains"
+        assert model.index(0, 2).data() == "GODADDY-REGISTRY"  # registry order: evil.tv first
+        assert model.index(600, 0).data().startswith("bot")  # a row far past the first page
+        assert [page.registry.itemData(i) for i in range(page.registry.count())] == [
+            None, "godaddy-registry", "verisign"]
+
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            page.flagged.setChecked(True)
+        assert model.rowCount() == 1 and model.index(0, 1).data() == "pаypal.com"
+        assert model.index(0, 4).data() == "mixed-script"
+
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            page.flagged.setChecked(False)
+        page.search.setText("bot05")
+        _wait(qtbot, model)
+        assert model.rowCount() == 100 and page.heading.text() == "100 of 603 domains shown"
+
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            model.sort(0, Qt.SortOrder.DescendingOrder)
+        assert model.index(0, 0).data() == "bot0599.com"
+        assert model.current_filter() == DomainFilter("bot05", None, False, "domain", True)
+        model.wait()
+
+
+def test_lazy_model_passes_the_model_tester(qtbot: QtBot, tmp_path: Path, qtmodeltester: ModelTester) -> None:
+    model = LazyDomainsModel(lambda rid: rid)
+    qtmodeltester.check(model)  # empty, before a case
+    with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
+        add_domains(case, "\n".join(f"n{i}.com" for i in range(300)) + "\nаррӏе.com\n", source="t")
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            model.set_case(case)
+        assert model.total() == 301 and model.shown() == 301
+        qtmodeltester.check(model)
+        model.set_case(None)
+        assert model.rowCount() == 0
+        model.wait()
+
+
+class _Rdap(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        name = self.path.rsplit("/", 1)[-1]
+        body = json.dumps({"objectClassName": "domain", "ldhName": name, "rdapConformance": ["rdap_level_0"]})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rdap+json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_lookup_from_the_page_runs_in_the_background(qtbot: QtBot, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Rdap)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    operations, events = Operations(), CaseEvents()
+    try:
+        with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
+            add_domains(case, "one.com\ntwo.com\nthree.net\n", source="t")
+            command = LookupCommand(None, lambda: case, operations, events,  # type: ignore[arg-type]
+                                    servers=LookupServers(rdap_base=f"http://127.0.0.1:{server.server_address[1]}/"))
+            monkeypatch.setattr(LookupDialog, "exec", lambda self: int(QDialog.DialogCode.Accepted.value))
+            model = LazyDomainsModel(lambda rid: rid)
+            page = DomainsPage(model, lookup=command.ask_and_lookup)
+            qtbot.addWidget(page)
+            with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+                model.set_case(case)
+            assert not page.lookup_button.isHidden()
+            page.view.selectRow(0)
+            page.view.selectionModel().select(model.index(2, 0), page.view.selectionModel().SelectionFlag.Select
+                                              | page.view.selectionModel().SelectionFlag.Rows)
+            assert page.lookup_button.isEnabled()
+            assert page.selected_names() == ["one.com", "two.com"]  # rows 0 and 2 in registrable order
+            with qtbot.waitSignal(events.itemsChanged, timeout=10000):
+                page.lookup_selected()
+            operations.wait()
+            items = case.items()
+            assert [i.record["lookup"]["http_status"] for i in items] == [200, 200]
+            assert sorted(i.name for i in items) == ["one.com", "two.com"]
+            model.wait()
+    finally:
+        server.shutdown()
+        server.server_close()
