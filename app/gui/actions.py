@@ -48,6 +48,8 @@ class Actions:
                                 pix.SP_FileDialogDetailedView)
         self.build_bundle = make("&Build bundle…", "Build the signed exhibit bundle and the documents",
                                  "Ctrl+B", pix.SP_DialogSaveButton)
+        self.export_filing = make("E&xport filing set…", "Write the declaration, exhibits, order, appendices, "
+                                  "index and certification into a folder", "Ctrl+Shift+E")
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.quit = make("&Quit", "Quit the app", QKeySequence.StandardKey.Quit)
@@ -65,6 +67,7 @@ class Actions:
         self.add_evidence.setEnabled(state.case_open)
         self.add_domains.setEnabled(state.case_open)
         self.build_bundle.setEnabled(state.case_open and not state.busy)
+        self.export_filing.setEnabled(state.case_open)  # queues behind running writes
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
         self.quit.setEnabled(True)
 

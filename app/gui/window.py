@@ -31,6 +31,8 @@ from .actions import Actions, WindowState
 from .background import Operations
 from .commands import CaseCommands
 from .dialogs import NewCaseDialog
+from .documents_page import DocumentsPage
+from .export_command import ExportCommand
 from .domains_model import DomainsModel
 from .events import CaseEvents
 from .capture import CaptureCommand
@@ -112,12 +114,17 @@ class MainWindow(QMainWindow):
                                                 self.events, capture=self.capture.ask_and_capture)
         self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
+        self.export = ExportCommand(self, lambda: self.case, self.operations, self.events, self.settings,
+                                    self._show_status)
+        self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
+                                            self.exhibits_model, self.export.ask_and_export)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.domains_page, "Domains")
         self.tabs.addTab(self.screenshots_page, "Screenshots")
         self.tabs.addTab(self.spam_page, "Spam")
         self.tabs.addTab(self.exhibits_page, "Exhibits && custody")
+        self.tabs.addTab(self.documents_page, "Documents")
         self.welcome_page = WelcomePage(self.window_actions)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
@@ -138,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.add_domains)
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
+        file_menu.addAction(actions.export_filing)
         file_menu.addAction(actions.verify_bundle)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
@@ -171,6 +179,7 @@ class MainWindow(QMainWindow):
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
         actions.add_domains.triggered.connect(self.commands.add_domains)
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
+        actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
         actions.quit.triggered.connect(self.close)
 
