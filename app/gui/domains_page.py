@@ -1,4 +1,4 @@
-"""The domains page: every domain of the case, filtered by text, registry and look-alike flag, sortable.
+"""The domains page: every domain of the case, filtered by text, registry, record status and problem, sortable.
 
 Built on :class:`LazyDomainsModel`, so a million rows scroll and filter
 without freezing the window: typing waits 200 ms for a pause, then the query
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,11 +43,21 @@ class DomainsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.registry = QComboBox()
         self.registry.addItem("All registries", None)
-        self.flagged = QCheckBox("Look-alikes only")
+        self.status = QComboBox()
+        self.status.setToolTip("What each domain's latest WHOIS, RDAP or DNS record in the case says")
+        for label, key in (("Any record status", ""), ("With a record", "record"), ("No record", "no-record"),
+                           ("Not registered", "not-registered"), ("On hold", "hold")):
+            self.status.addItem(label, key)
+        self.problem = QComboBox()
+        self.problem.setToolTip("What the pre-filing checks would raise")
+        for label, key in (("All domains", ""), ("Any problem", "any"), ("Look-alikes", "lookalike"),
+                           ("Registry unconfirmed", "unconfirmed-registry"), ("Not registered", "not-registered")):
+            self.problem.addItem(label, key)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         filters.addWidget(self.registry, 1)
-        filters.addWidget(self.flagged)
+        filters.addWidget(self.status)
+        filters.addWidget(self.problem)
         self.lookup_button = QPushButton("Look up selected…")
         self.lookup_button.setToolTip("RDAP, WHOIS or DNS lookups of the selected domains, kept as evidence")
         self.lookup_button.setEnabled(False)
@@ -71,7 +80,7 @@ class DomainsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((260, 200, 220, 200)):
+        for column, width in enumerate((250, 190, 210, 190, 170)):
             self.view.setColumnWidth(column, width)
 
         layout = QVBoxLayout(self)
@@ -86,7 +95,8 @@ class DomainsPage(QWidget):
         self._typing.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._typing.start)
         self.registry.currentIndexChanged.connect(self.apply_filter)
-        self.flagged.toggled.connect(self.apply_filter)
+        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.problem.currentIndexChanged.connect(self.apply_filter)
         self.view.selectionModel().selectionChanged.connect(
             lambda *_: self.lookup_button.setEnabled(self.view.selectionModel().hasSelection()))
         model.modelReset.connect(self.refresh)
@@ -105,8 +115,8 @@ class DomainsPage(QWidget):
 
     def apply_filter(self) -> None:
         current = self.model.current_filter()
-        self.model.set_filter(DomainFilter(self.search.text(), self.registry.currentData(),
-                                           self.flagged.isChecked(), current.order, current.descending))
+        self.model.set_filter(DomainFilter(self.search.text(), self.registry.currentData(), self.status.currentData(),
+                                           self.problem.currentData(), current.order, current.descending))
 
     def refresh(self) -> None:
         """Counts in the heading; the registry list follows the case."""

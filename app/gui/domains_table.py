@@ -14,32 +14,50 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from app.core.errors import OperationCancelled
 from app.core.model import Domain
-from app.ops.domains import domain_ids, domains_by_id, registry_choices
+from app.ops.domains import (
+    NOT_REGISTERED,
+    domain_ids,
+    domains_by_id,
+    record_statuses,
+    registry_choices,
+    unconfirmed_registries,
+)
 from app.store import CaseFile
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Domain", "Unicode", "Registry", "Registrable domain", "Problems")
-ORDERS = ("domain", "domain", "registry", "registrable", "problems")  # sort key per column
+COLUMNS = ("Domain", "Unicode", "Registry", "Registrable domain", "Record status", "Problems")
+ORDERS = ("domain", "domain", "registry", "registrable", "status", "problems")  # sort key per column
 DomainIdRole = Qt.ItemDataRole.UserRole
 
 
 @dataclass(frozen=True)
 class DomainFilter:
-    """What the page shows: text anywhere in the name, one registry, look-alikes only."""
+    """What the page shows: text anywhere in the name, one registry, a record status, a problem."""
 
     text: str = ""
     registry_id: str | None = None
-    flagged_only: bool = False
+    status: str = ""  # a key of app.ops.domains.STATUS_FILTERS, or "" for all
+    problem: str = ""  # one of app.ops.domains.PROBLEM_FILTERS, or "" for all
     order: str = "registry"
     descending: bool = False
+
+
+@dataclass
+class CaseFacts:
+    """What the rows are read against, refreshed when the case's domains or records change."""
+
+    registries: list[tuple[str, str, int]] = field(default_factory=list)  # (id, name, count)
+    statuses: dict[str, str] = field(default_factory=dict)  # domain -> latest record's status
+    unconfirmed: set[str] = field(default_factory=set)  # registry ids without a checked address
 
 
 class _Relay(QObject):
@@ -67,11 +85,15 @@ class LazyDomainsModel(QAbstractTableModel):
         self._cancel = threading.Event()
         self._relay = _Relay(self)
         self._relay.ready.connect(self._arrived)
-        self._threads: list[threading.Thread] = []
+        # One worker thread, so one SQLite connection however many filters are typed.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="domains-filter")
+        self._pending: list[Future[None]] = []
         self._lock = threading.Lock()
         self._inbox: dict[int, object] = {}
-        self.registries: list[tuple[str, str, int]] = []  # (id, name, count) for the registry filter
+        self.facts = CaseFacts()
         self._total = 0
+        worker = self._worker
+        self.destroyed.connect(lambda *_: worker.shutdown(wait=False, cancel_futures=True))
 
     # -- the case and the filter -------------------------------------------------
 
@@ -82,31 +104,40 @@ class LazyDomainsModel(QAbstractTableModel):
     def reload(self) -> None:
         """Run the current filter again (after domains were added or the case changed)."""
         self._total = self._case.count_domains() if self._case is not None else 0
-        self.set_filter(self._filter, count_registries=True)
+        self.set_filter(self._filter, refresh_facts=True)
 
     def current_filter(self) -> DomainFilter:
         return self._filter
 
-    def set_filter(self, wanted: DomainFilter, *, count_registries: bool = False) -> None:
+    @property
+    def registries(self) -> list[tuple[str, str, int]]:
+        """(registry id, name, domain count) for the registry filter."""
+        return self.facts.registries
+
+    def set_filter(self, wanted: DomainFilter, *, refresh_facts: bool = False) -> None:
         """Ask for another filter or order; the rows change when the worker's answer arrives."""
         self._filter = wanted
         self._cancel.set()
         self._cancel = threading.Event()
         self._generation += 1
         if self._case is None:
-            self.registries = []
+            self.facts = CaseFacts()
             self._swap(array("q"))
             return
         self.filtering.emit(True)
-        generation, cancel, case = self._generation, self._cancel, self._case
+        generation, cancel, case, facts = self._generation, self._cancel, self._case, self.facts
 
         def work() -> None:
+            nonlocal facts
             try:
+                if refresh_facts:
+                    facts = CaseFacts(registry_choices(case), record_statuses(case), unconfirmed_registries(case))
                 ids: object = domain_ids(case, text=wanted.text, registry_id=wanted.registry_id,
-                                         flagged_only=wanted.flagged_only, order=wanted.order,
-                                         descending=wanted.descending, cancelled=cancel.is_set)
-                if count_registries:
-                    ids = (ids, registry_choices(case))
+                                         status=wanted.status, problem=wanted.problem, order=wanted.order,
+                                         descending=wanted.descending, statuses=facts.statuses,
+                                         unconfirmed=facts.unconfirmed, cancelled=cancel.is_set)
+                if refresh_facts:
+                    ids = (ids, facts)
             except OperationCancelled:
                 return
             except Exception as exc:  # noqa: BLE001 - shown as an empty result, never a crash
@@ -116,14 +147,11 @@ class LazyDomainsModel(QAbstractTableModel):
                     self._inbox[generation] = ids
                 self._relay.ready.emit(generation)
 
-        thread = threading.Thread(target=work, name="domains-filter", daemon=True)
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
+        self._pending = [f for f in self._pending if not f.done()] + [self._worker.submit(work)]
 
     def wait(self, timeout: float = 30.0) -> None:
         """Wait for running queries to end (tests, benchmarks, closing the case)."""
-        for thread in list(self._threads):
-            thread.join(timeout)
+        wait(list(self._pending), timeout)
 
     def _arrived(self, generation: int) -> None:
         with self._lock:
@@ -132,7 +160,7 @@ class LazyDomainsModel(QAbstractTableModel):
         if generation != self._generation or ids is None:
             return  # an older filter's answer
         if isinstance(ids, tuple):
-            ids, self.registries = ids
+            ids, self.facts = ids
         self._swap(ids if isinstance(ids, array) else array("q"))
         self.filtering.emit(False)
 
@@ -173,8 +201,7 @@ class LazyDomainsModel(QAbstractTableModel):
         if 0 <= column < len(ORDERS):
             descending = order == Qt.SortOrder.DescendingOrder
             if (ORDERS[column], descending) != (self._filter.order, self._filter.descending):
-                f = self._filter
-                self.set_filter(DomainFilter(f.text, f.registry_id, f.flagged_only, ORDERS[column], descending))
+                self.set_filter(replace(self._filter, order=ORDERS[column], descending=descending))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
@@ -196,9 +223,22 @@ class LazyDomainsModel(QAbstractTableModel):
         if column == 3:
             return domain.registrable
         if column == 4:
-            shown = "; ".join(flag.split(":", 1)[0] for flag in domain.flags)
-            return "\n".join(domain.flags) if role == Qt.ItemDataRole.ToolTipRole else shown
+            return self.facts.statuses.get(domain.ascii, "no record")
+        if column == 5:
+            problems = self.problems(domain)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(problems) or None
+            return "; ".join(problem.split(":", 1)[0] for problem in problems)
         return None
+
+    def problems(self, domain: Domain) -> list[str]:
+        """What counsel should look at before this domain goes into Appendix A."""
+        found = list(domain.flags)
+        if domain.registry_id in self.facts.unconfirmed:
+            found.append("registry unconfirmed: no checked name and postal address")
+        if self.facts.statuses.get(domain.ascii) == NOT_REGISTERED:
+            found.append("not registered: its latest record says so")
+        return found
 
     def _page(self, number: int) -> list[Domain | None]:
         page = self._pages.get(number)

@@ -33,11 +33,13 @@ from .commands import CaseCommands
 from .dialogs import NewCaseDialog
 from .documents_page import DocumentsPage
 from .export_command import ExportCommand
-from .domains_model import DomainsModel
+from .domains_page import DomainsPage
+from .domains_table import LazyDomainsModel
+from .lookup_command import LookupCommand
 from .events import CaseEvents
 from .capture import CaptureCommand
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
-from .pages import ExhibitsPage, TablePage, WelcomePage
+from .pages import ExhibitsPage, WelcomePage
 from .verify_dialog import VerifyDialog
 from .screenshots_page import ScreenshotsPage
 from .spam_page import SpamPage
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         self.window_actions = Actions(self)
         self.commands = CaseCommands(self, lambda: self.case, operations, self.events, settings,
                                      self._show_status)
-        self.domains_model = DomainsModel(registry_name, self)
+        self.domains_model = LazyDomainsModel(registry_name, self)
         self.screenshots_model = ScreenshotsModel(self)
         self.spam_model = SpamModel(self)
         self.exhibits_model = ExhibitsModel(self)
@@ -98,17 +100,15 @@ class MainWindow(QMainWindow):
             events.caseOpened.connect(model.set_case)
             events.caseClosed.connect(lambda m=model: m.set_case(None))
         events.domainsChanged.connect(self.domains_model.reload)
+        events.itemsChanged.connect(self.domains_model.reload)  # a new record can change a domain's status
         for model in (self.screenshots_model, self.spam_model, self.exhibits_model):
             events.itemsChanged.connect(model.reload)
         for signal in (events.itemsChanged, events.domainsChanged, events.custodyChanged, events.infoChanged):
             signal.connect(self.custody_model.reload)
 
     def _build_pages(self) -> None:
-        self.domains_page = TablePage(
-            self.domains_model, self.domains_model.total, ("domain", "domains"),
-            "No domains yet. Use Add domains… to paste a list.",
-            sortable=False, stretch_column=3, widths=(330, 330, 280),
-        )
+        self.lookups = LookupCommand(self, lambda: self.case, self.operations, self.events)
+        self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup)
         self.capture = CaptureCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from app.core import custody
 from app.core.errors import EvidenceError, OperationCancelled
 from app.core.model import Domain, Registry
-from app.sources.appendix_data import Check, prefiling_checks
+from app.sources.appendix_data import Check, prefiling_checks, record_names
 from app.sources.registries import UNKNOWN_PREFIX, RegistryTable
 from app.store import CaseFile
 
@@ -107,8 +107,45 @@ _ORDERS = {
     "registry": "registry_id, registrable, ascii",
     "domain": "ascii",
     "registrable": "registrable, ascii",
+    "status": "record_status IS NULL, record_status, registry_id, registrable, ascii",
     "problems": "flags = '[]', registry_id, registrable, ascii",
 }
+NOT_REGISTERED = "not registered"
+STATUS_FILTERS = {  # what the page's status filter offers, as SQL over the latest record's status
+    "record": "record_status IS NOT NULL",
+    "no-record": "record_status IS NULL",
+    "not-registered": f"record_status = '{NOT_REGISTERED}'",
+    "hold": "record_status LIKE '%hold%'",
+}
+PROBLEM_FILTERS = ("any", "lookalike", "unconfirmed-registry", "not-registered")
+
+
+def record_statuses(case: CaseFile) -> dict[str, str]:
+    """Each domain's status as its latest WHOIS, RDAP or DNS record gives it.
+
+    'not registered', the record's EPP status codes ('clientHold, serverTransferProhibited'),
+    or 'registered' when the record lists none. Domains without a record are absent.
+    """
+    from app.core.model import ItemKind
+
+    latest: dict[str, tuple[str, str]] = {}  # name -> (acquired_at, status)
+    for item in case.items(ItemKind.DOMAIN_RECORD):
+        if item.record.get("not_found"):
+            status = NOT_REGISTERED
+        else:
+            codes = item.record.get("epp_status") or item.record.get("status") or []
+            status = ", ".join(str(code) for code in codes) if isinstance(codes, list) and codes else "registered"
+        for name in record_names(item):
+            if name not in latest or item.acquired_at > latest[name][0]:
+                latest[name] = (item.acquired_at, status)
+    return {name: status for name, (_, status) in latest.items()}
+
+
+def unconfirmed_registries(case: CaseFile) -> set[str]:
+    """The registry ids the case's domains use that have no checked name and postal address."""
+    table = registry_table(case)
+    used = [row[0] for row in case._conn().execute("SELECT DISTINCT registry_id FROM domains")]
+    return {rid for rid in used if rid.startswith(UNKNOWN_PREFIX) or not table.is_confirmed(rid)}
 
 
 def domain_ids(
@@ -116,15 +153,20 @@ def domain_ids(
     *,
     text: str = "",
     registry_id: str | None = None,
-    flagged_only: bool = False,
+    status: str = "",
+    problem: str = "",
     order: str = "registry",
     descending: bool = False,
+    statuses: Mapping[str, str] | None = None,
+    unconfirmed: set[str] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> array[int]:
     """The ids of the domains that match, in display order (run it off the GUI thread for big cases).
 
     `text` matches anywhere in the ASCII or Unicode form; `registry_id` keeps one registry;
-    `flagged_only` keeps look-alikes.
+    `status` is a key of STATUS_FILTERS, `problem` one of PROBLEM_FILTERS. `statuses` and
+    `unconfirmed` are :func:`record_statuses` and :func:`unconfirmed_registries` when the caller
+    already has them.
     """
     where, args = [], []  # type: ignore[var-annotated]
     if text.strip():
@@ -134,19 +176,35 @@ def domain_ids(
     if registry_id:
         where.append("registry_id = ?")
         args.append(registry_id)
-    if flagged_only:
-        where.append("flags != '[]'")
+    if status in STATUS_FILTERS:
+        where.append(STATUS_FILTERS[status])
+    if problem in PROBLEM_FILTERS:
+        wanted = {"lookalike": ["flags != '[]'"],
+                  "unconfirmed-registry": ["registry_id IN (SELECT value FROM json_each(?))"],
+                  "not-registered": [STATUS_FILTERS["not-registered"]]}
+        terms = wanted.get(problem) or [t for ts in wanted.values() for t in ts]
+        where.append("(" + " OR ".join(terms) + ")")
+        if problem in ("any", "unconfirmed-registry"):
+            args.append(json.dumps(sorted(unconfirmed if unconfirmed is not None else unconfirmed_registries(case))))
     terms = _ORDERS.get(order, _ORDERS["registry"]).split(", ")
     if text.strip():
         # Few rows match a text: scan the table once and sort the matches ('+' keeps SQLite
         # from walking the index in order and reading every row at random).
         terms = [t if " " in t else "+" + t for t in terms]
     columns = ", ".join(f"{t} DESC" if descending else t for t in terms)
-    sql = "SELECT id FROM domains" + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {columns}"
+    conn = case._conn()  # this thread's own connection (WAL: a read never blocks the writer)
+    source = "domains"
+    if "record_status" in " ".join(where) + columns:
+        # The few records' statuses go into a temporary table of this connection, joined by name.
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS record_status_of (name TEXT PRIMARY KEY, record_status TEXT)")
+        conn.execute("DELETE FROM temp.record_status_of")
+        found = statuses if statuses is not None else record_statuses(case)
+        conn.executemany("INSERT INTO temp.record_status_of VALUES (?, ?)", found.items())
+        source = "domains LEFT JOIN temp.record_status_of ON record_status_of.name = domains.ascii"
+    sql = f"SELECT domains.id FROM {source}" + (" WHERE " + " AND ".join(where) if where else "") + \
+        f" ORDER BY {columns}"
     ids: array[int] = array("q")
-    # A read on this thread's own connection (WAL: never blocks the writer); the store has no
-    # id-list query of its own yet.
-    cursor = case._conn().execute(sql, args)
+    cursor = conn.execute(sql, args)
     while True:
         rows = cursor.fetchmany(10_000)
         if not rows:

@@ -143,7 +143,7 @@ def _readings(domain: Domain) -> list[str]:
 def _record_checks(domains: Sequence[Domain], records: Iterable[Item], max_age: int, now: datetime) -> list[Check]:
     latest: dict[str, Item] = {}
     for item in records:
-        for name in _record_names(item):
+        for name in record_names(item):
             if name not in latest or item.acquired_at > latest[name].acquired_at:
                 latest[name] = item
     checks: list[Check] = []
@@ -152,7 +152,7 @@ def _record_checks(domains: Sequence[Domain], records: Iterable[Item], max_age: 
         if item is None:
             checks.append(Check("no-record", "warning", domain.ascii, "no WHOIS, RDAP or DNS record in the case"))
             continue
-        if item.record.get("not_found") and domain.ascii in _record_names(item):
+        if item.record.get("not_found") and domain.ascii in record_names(item):
             checks.append(Check("not-registered", "problem", domain.ascii,
                                 f"the latest record (item {item.id}, {item.acquired_at[:10]}) says it is "
                                 "not registered"))
@@ -163,7 +163,7 @@ def _record_checks(domains: Sequence[Domain], records: Iterable[Item], max_age: 
     return checks
 
 
-def _record_names(item: Item) -> set[str]:
+def record_names(item: Item) -> set[str]:
     names = {str(item.record.get(key, "")).lower().rstrip(".") for key in ("domain", "domain_ascii", "query")}
     return {n for n in names if n}
 

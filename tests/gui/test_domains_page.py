@@ -46,12 +46,12 @@ def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
             None, "godaddy-registry", "verisign"]
 
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
-            page.flagged.setChecked(True)
+            page.problem.setCurrentIndex(page.problem.findData("lookalike"))
         assert model.rowCount() == 1 and model.index(0, 1).data() == "pаypal.com"
-        assert model.index(0, 4).data() == "mixed-script"
+        assert model.index(0, 5).data() == "mixed-script"
 
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
-            page.flagged.setChecked(False)
+            page.problem.setCurrentIndex(0)
         page.search.setText("bot05")
         _wait(qtbot, model)
         assert model.rowCount() == 100 and page.heading.text() == "100 of 603 domains shown"
@@ -59,7 +59,7 @@ def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
             model.sort(0, Qt.SortOrder.DescendingOrder)
         assert model.index(0, 0).data() == "bot0599.com"
-        assert model.current_filter() == DomainFilter("bot05", None, False, "domain", True)
+        assert model.current_filter() == DomainFilter("bot05", None, "", "", "domain", True)
         model.wait()
 
 
@@ -122,3 +122,43 @@ def test_lookup_from_the_page_runs_in_the_background(qtbot: QtBot, tmp_path: Pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_record_status_and_problem_filters(qtbot: QtBot, tmp_path: Path) -> None:
+    """The page shows what each domain's latest record says and filters on it, and on pre-filing problems."""
+    from app.ops.intake import import_files
+
+    hold = tmp_path / "hold-sample.com.whois.txt"
+    hold.write_bytes(b"Domain Name: HOLD-SAMPLE.COM\r\nRegistrar: Sample Registrar, Inc.\r\n"
+                     b"Domain Status: clientHold https://icann.org/epp#clientHold\r\n")
+    gone = tmp_path / "gone-sample.com.whois.txt"
+    gone.write_bytes(b'No match for "GONE-SAMPLE.COM".\r\n>>> Last update of whois database: 2026-11-20T10:00:00Z <<<\r\n')
+    with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
+        add_domains(case, "hold-sample.com\ngone-sample.com\nfree-sample.com\nfoo.bar\n", source="t")
+        import_files(case, [hold, gone])
+        model = LazyDomainsModel(lambda rid: rid)
+        page = DomainsPage(model)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            model.set_case(case)
+        shown = {model.index(r, 0).data(): (model.index(r, 4).data(), model.index(r, 5).data())
+                 for r in range(model.rowCount())}
+        assert shown == {"hold-sample.com": ("clientHold", ""), "gone-sample.com": ("not registered", "not registered"),
+                         "free-sample.com": ("no record", ""), "foo.bar": ("no record", "registry unconfirmed")}
+
+        def names(combo: object, key: str) -> set[str]:
+            with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+                combo.setCurrentIndex(combo.findData(key))  # type: ignore[attr-defined]
+            return {model.index(r, 0).data() for r in range(model.rowCount())}
+
+        assert names(page.status, "hold") == {"hold-sample.com"}
+        assert names(page.status, "no-record") == {"free-sample.com", "foo.bar"}
+        assert names(page.status, "") == set(shown)
+        assert names(page.problem, "any") == {"gone-sample.com", "foo.bar"}
+        assert names(page.problem, "unconfirmed-registry") == {"foo.bar"}
+        assert page.heading.text() == "1 of 4 domains shown"
+        names(page.problem, "")
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            page.view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        assert [model.index(r, 0).data() for r in range(2)] == ["hold-sample.com", "gone-sample.com"]
+        model.wait()
