@@ -201,18 +201,23 @@ def domain_ids(
         found = statuses if statuses is not None else record_statuses(case)
         conn.executemany("INSERT INTO temp.record_status_of VALUES (?, ?)", found.items())
         source = "domains LEFT JOIN temp.record_status_of ON record_status_of.name = domains.ascii"
-    sql = f"SELECT domains.id FROM {source}" + (" WHERE " + " AND ".join(where) if where else "") + \
-        f" ORDER BY {columns}"
+    queries = [(where, columns)]
+    if order == "status":
+        # Sorting a million joined rows takes seconds; the domains with a record are few. Sort
+        # those, and read the rest in the registry index's order (no sort at all).
+        rest = ", ".join(f"{t} DESC" if descending else t for t in _ORDERS["registry"].split(", "))
+        queries = [(where + ["record_status IS NOT NULL"], columns), (where + ["record_status IS NULL"], rest)]
+        if descending:
+            queries.reverse()
     ids: array[int] = array("q")
-    cursor = conn.execute(sql, args)
-    while True:
-        rows = cursor.fetchmany(10_000)
-        if not rows:
-            return ids
-        if cancelled is not None and cancelled():
-            raise OperationCancelled()
-        ids.extend(row[0] for row in rows)
-
+    for conditions, ordering in queries:
+        sql = f"SELECT domains.id FROM {source}" + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        cursor = conn.execute(sql + f" ORDER BY {ordering}", args)
+        while rows := cursor.fetchmany(10_000):
+            if cancelled is not None and cancelled():
+                raise OperationCancelled()
+            ids.extend(row[0] for row in rows)
+    return ids
 
 def domains_by_id(case: CaseFile, ids: Sequence[int]) -> dict[int, Domain]:
     """The domains with these ids (a page of the domains table)."""
