@@ -29,10 +29,12 @@ from .domains_table import DomainFilter, LazyDomainsModel
 class DomainsPage(QWidget):
     """Heading with counts, the filter row, and the table."""
 
-    def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None) -> None:
+    def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
+                 correct_registry: Callable[[str], object] | None = None) -> None:
         super().__init__()
         self.model = model
         self._lookup = lookup
+        self._correct_registry = correct_registry
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.hint = QLabel("No domains yet. Use Add domains… to paste a list.")
@@ -64,6 +66,13 @@ class DomainsPage(QWidget):
         self.lookup_button.setVisible(lookup is not None)
         self.lookup_button.clicked.connect(self.lookup_selected)
         filters.addWidget(self.lookup_button)
+        self.registry_button = QPushButton("Registry…")
+        self.registry_button.setToolTip("Check or correct the name and postal address Appendix A gives the "
+                                        "selected domain's registry (kept with this case, logged)")
+        self.registry_button.setEnabled(False)
+        self.registry_button.setVisible(correct_registry is not None)
+        self.registry_button.clicked.connect(self.correct_registry)
+        filters.addWidget(self.registry_button)
 
         self.view = QTableView()
         self.view.setModel(model)
@@ -97,8 +106,7 @@ class DomainsPage(QWidget):
         self.registry.currentIndexChanged.connect(self.apply_filter)
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.problem.currentIndexChanged.connect(self.apply_filter)
-        self.view.selectionModel().selectionChanged.connect(
-            lambda *_: self.lookup_button.setEnabled(self.view.selectionModel().hasSelection()))
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         model.modelReset.connect(self.refresh)
         model.filtering.connect(self._busy)
         self.refresh()
@@ -107,6 +115,19 @@ class DomainsPage(QWidget):
         """The ASCII names of the selected rows, in table order."""
         rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
         return [domain.ascii for domain in (self.model.domain(row) for row in rows) if domain is not None]
+
+    def _selection_changed(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        self.lookup_button.setEnabled(bool(rows))
+        registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
+        self.registry_button.setEnabled(len(registries) == 1)
+
+    def correct_registry(self) -> None:
+        """Open the registry of the selected domains (all under one registry) for checking or correcting."""
+        rows = self.view.selectionModel().selectedRows()
+        registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
+        if len(registries) == 1 and self._correct_registry is not None:
+            self._correct_registry(registries.pop())
 
     def lookup_selected(self) -> None:
         names = self.selected_names()

@@ -58,6 +58,10 @@ class CaseFacts:
     registries: list[tuple[str, str, int]] = field(default_factory=list)  # (id, name, count)
     statuses: dict[str, str] = field(default_factory=dict)  # domain -> latest record's status
     unconfirmed: set[str] = field(default_factory=set)  # registry ids without a checked address
+    names: dict[str, str] = field(init=False)  # registry id -> name as this case has it (corrected)
+
+    def __post_init__(self) -> None:
+        self.names = {registry_id: name for registry_id, name, _count in self.registries}
 
 
 class _Relay(QObject):
@@ -218,8 +222,8 @@ class LazyDomainsModel(QAbstractTableModel):
             return domain.ascii
         if column == 1:
             return domain.unicode
-        if column == 2:
-            return self._registry_name(domain.registry_id)
+        if column == 2:  # the case's corrected name where counsel corrected it
+            return self.facts.names.get(domain.registry_id) or self._registry_name(domain.registry_id)
         if column == 3:
             return domain.registrable
         if column == 4:

@@ -36,6 +36,7 @@ from .export_command import ExportCommand
 from .domains_page import DomainsPage
 from .domains_table import LazyDomainsModel
 from .lookup_command import LookupCommand
+from .registry_dialog import RegistryCommand
 from .events import CaseEvents
 from .capture import CaptureCommand
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
@@ -108,7 +109,9 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         self.lookups = LookupCommand(self, lambda: self.case, self.operations, self.events)
-        self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup)
+        self.registries = RegistryCommand(self, lambda: self.case, self.operations, self.events)
+        self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
+                                        correct_registry=self.registries.ask_and_correct)
         self.capture = CaptureCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)

@@ -40,7 +40,7 @@ def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
             model.set_case(case)
         assert model.rowCount() == 603 and page.heading.text() == "603 domains"
-        assert model.index(0, 2).data() == "GODADDY-REGISTRY"  # registry order: evil.tv first
+        assert model.index(0, 2).data() == "GoDaddy Registry Services, LLC"  # registry order: evil.tv first
         assert model.index(600, 0).data().startswith("bot")  # a row far past the first page
         assert [page.registry.itemData(i) for i in range(page.registry.count())] == [
             None, "godaddy-registry", "verisign"]
@@ -161,4 +161,45 @@ def test_record_status_and_problem_filters(qtbot: QtBot, tmp_path: Path) -> None
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
             page.view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         assert [model.index(r, 0).data() for r in range(2)] == ["hold-sample.com", "gone-sample.com"]
+        model.wait()
+
+
+def test_registry_corrected_from_the_page(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counsel fix a registry's address from the page; the table, Appendix A's table and custody log show it."""
+    from app.gui.registry_dialog import RegistryCommand, RegistryDialog
+    from app.ops.domains import registry_table
+
+    def fill(dialog: RegistryDialog) -> int:
+        assert "Punto 2012" in dialog.name.text()  # the bundled name, from the Public Suffix List
+        dialog.name.setText("Punto 2012 S.A.P.I. de C.V.")
+        dialog.address.setPlainText("Av. Sample 123\n\nMonterrey, Mexico\n")
+        dialog.note.setText("checked on the registry's site")
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(RegistryDialog, "exec", fill)
+    operations, events = Operations(), CaseEvents()
+    with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
+        add_domains(case, "foo.bar\nbaz.bar\nexample-sample.com\n", source="t")
+        model = LazyDomainsModel(lambda rid: rid)
+        events.domainsChanged.connect(model.reload)
+        page = DomainsPage(model, correct_registry=RegistryCommand(None, lambda: case, operations,
+                                                                   events).ask_and_correct)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            model.set_case(case)
+        rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+        page.view.selectRow(rows["foo.bar"])
+        assert page.registry_button.isEnabled()
+        page.view.selectAll()
+        assert not page.registry_button.isEnabled()  # two registries selected: which one?
+        page.view.selectRow(rows["baz.bar"])
+        with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
+            page.correct_registry()
+        operations.wait()
+        names = {model.index(r, 0).data(): model.index(r, 2).data() for r in range(model.rowCount())}
+        assert names["foo.bar"] == names["baz.bar"] == "Punto 2012 S.A.P.I. de C.V."
+        registry = registry_table(case).for_tld("bar")
+        assert registry.address == ("Av. Sample 123", "Monterrey, Mexico")
+        entry = case.custody()[-1]
+        assert entry.action == "registry-corrected" and entry.details["note"] == "checked on the registry's site"
         model.wait()
