@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--organisation", default="")
     i.add_argument("--label", default="")
     i.add_argument("--algorithm", choices=["ec-p256", "rsa-3072"], default="ec-p256")
+    i.add_argument("--email", default="", help="the investigator's e-mail address (optional)")
     i.add_argument("--passphrase-file", type=Path, help="the new identity's passphrase")
     i = isub.add_parser("import", help="import an identity from your organisation's PKI (.p12/.pfx)")
     i.add_argument("file", type=Path)
@@ -142,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--passphrase-file", type=Path, help="the passphrase to keep it under here")
     i = isub.add_parser("trust", help="trust the certificates in a PEM/DER file (signer, CA or TSA root)")
     i.add_argument("file", type=Path)
+    i = isub.add_parser("untrust", help="stop trusting a signer here: one of your identities, or a trusted certificate")
+    i.add_argument("fingerprint")
     i = isub.add_parser("use", help="choose the identity that signs a case")
     i.add_argument("case", type=Path)
     i.add_argument("fingerprint")
@@ -414,6 +417,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args.passphrase_file, confirm=first_use)
     with CaseFile.open(args.case) as case:
         info = case.info()
+        if not info.timestamp_when_building and not args.tsa:
+            stamper = None  # the case says no timestamp; naming --tsa overrides that
         identity = signing_identity(passphrase, name=info.declarant, organisation=info.organisation,
                                     fingerprint=args.identity or info.signer_fingerprint)
         if first_use:
@@ -450,23 +455,26 @@ def cmd_identity(args: argparse.Namespace) -> int:
     action = args.identity_command
     if action == "list":
         mine, trusted = list_identities(), ops.trusted_certificates()
+        untrusted = {r.fingerprint for r in ops.identity_rows() if not r.trusted}
         if args.json:
             print(json.dumps({
                 "identities": [{"label": i.label, "subject": i.subject, "fingerprint": i.fingerprint,
-                                "created_at": i.created_at, "not_valid_after": i.not_valid_after} for i in mine],
+                                "created_at": i.created_at, "not_valid_after": i.not_valid_after,
+                                "trusted_here": i.fingerprint not in untrusted} for i in mine],
                 "trusted": [{"subject": t.subject, "fingerprint": t.fingerprint, "authority": t.is_authority}
                             for t in trusted],
             }, indent=1, ensure_ascii=False))
             return EXIT_OK
         for i in mine:
-            print(f"identity  {i.fingerprint}  {i.subject}" + (f"  [{i.label}]" if i.label else ""))
+            print(f"identity  {i.fingerprint}  {i.subject}" + (f"  [{i.label}]" if i.label else "")
+                  + ("  (not trusted here)" if i.fingerprint in untrusted else ""))
         for t in trusted:
             print(f"trusted   {t.fingerprint}  {t.subject}" + ("  (CA)" if t.is_authority else ""))
         print(f"{len(mine)} identity(ies), {len(trusted)} trusted certificate(s)")
         return EXIT_OK
     if action == "create":
         made = ops.new_identity(args.name, args.organisation, _passphrase(args.passphrase_file, confirm=True),
-                                label=args.label, algorithm=args.algorithm)
+                                label=args.label, algorithm=args.algorithm, email=args.email)
         print(f"created signing identity {made.fingerprint}  {made.subject}")
     elif action == "import":
         if args.p12_passphrase_file is None and not sys.stdin.isatty():
@@ -479,6 +487,9 @@ def cmd_identity(args: argparse.Namespace) -> int:
     elif action == "trust":
         for entry in ops.trust(args.file):
             print(f"trusted {entry.fingerprint}  {entry.subject}")
+    elif action == "untrust":
+        ops.set_trusted(args.fingerprint, False)
+        print(f"no longer trusted here: {args.fingerprint}")
     else:
         with CaseFile.open(args.case) as case:
             chosen = ops.choose_case_identity(case, args.fingerprint)

@@ -55,6 +55,33 @@ def subject_text(certificate: x509.Certificate) -> str:
     )
 
 
+def key_description(certificate: x509.Certificate) -> str:
+    """The certificate's key as people name it: ``EC P-256``, ``RSA-3072``."""
+    key = certificate.public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        curve = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}.get(key.curve.name, key.curve.name)
+        return f"EC {curve}"
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA-{key.key_size}"
+    return type(key).__name__
+
+
+def subject_field(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
+    """One field of the certificate's subject (CN, O…), or "" when it has none."""
+    values = certificate.subject.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else ""
+
+
+def email_of(certificate: x509.Certificate) -> str:
+    """The e-mail address the certificate names (subject alternative name, else subject), or ""."""
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        addresses = names.get_values_for_type(x509.RFC822Name)
+    except x509.ExtensionNotFound:
+        addresses = []
+    return addresses[0] if addresses else subject_field(certificate, NameOID.EMAIL_ADDRESS)
+
+
 def normalise_fingerprint(text: str) -> str:
     """Upper-case hex without separators, so fingerprints compare however they were typed."""
     return "".join(ch for ch in text if ch.isalnum()).upper()
@@ -99,11 +126,14 @@ def create_identity(
     label: str = "",
     directory: Path | None = None,
     algorithm: KeyAlgorithm = "ec-p256",
+    email: str = "",
 ) -> SigningIdentity:
     """Generate a key and a self-signed certificate and store them encrypted.
 
-    The certificate names the investigator (CN) and organisation (O), is valid
-    for ten years and may only sign (digitalSignature, nonRepudiation).
+    The certificate names the investigator (CN) and organisation (O), and the
+    e-mail address when given (as the subject alternative name, where mail
+    software looks for it); it is valid for ten years and may only sign
+    (digitalSignature, nonRepudiation).
     """
     common_name = common_name.strip()
     organisation = organisation.strip()
@@ -111,6 +141,9 @@ def create_identity(
         raise IdentityError("a signing identity needs a name (the investigator's)")
     if len(common_name) > 64 or len(organisation) > 64:
         raise IdentityError("name and organisation must each be at most 64 characters")
+    email = email.strip()
+    if email and ("@" not in email or any(ch.isspace() for ch in email) or len(email) > 128):
+        raise IdentityError("the e-mail address does not look like one", found=email)
     _require_passphrase(passphrase)
 
     key: SigningKey
@@ -127,7 +160,7 @@ def create_identity(
     name = x509.Name(attributes)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -154,8 +187,12 @@ def create_identity(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
         )
-        .sign(key, hashes.SHA256())
     )
+    if email:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
+        )
+    certificate = builder.sign(key, hashes.SHA256())
     identity = SigningIdentity(certificate, key, (), label)
     _store(identity, passphrase, directory)
     return identity

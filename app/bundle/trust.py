@@ -27,6 +27,8 @@ from app.core.errors import IdentityError
 
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
 
+DISTRUSTED_FILE = "distrusted.txt"  # own identities the user no longer trusts
+
 
 @dataclass(frozen=True)
 class TrustedCertificate:
@@ -77,6 +79,45 @@ def trust_certificate(source: Path, directory: Path) -> list[TrustedCertificate]
             _write_atomic(target, certificate.public_bytes(Encoding.PEM))
         added.append(_entry(certificate, target))
     return added
+
+
+def untrust_certificate(fingerprint: str, directory: Path) -> bool:
+    """Remove the certificate with this fingerprint from the trust store; False if it was not there."""
+    target = Path(directory) / f"{normalise_fingerprint(fingerprint).lower()}.pem"
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def distrusted_fingerprints(directory: Path) -> set[str]:
+    """Fingerprints the user has said not to trust although they are their own identities.
+
+    An identity whose key may have leaked stays on the machine (old bundles
+    still name it) but no longer vouches for a bundle. The list is a plain
+    text file in the trust store, one fingerprint a line.
+    """
+    try:
+        text = (Path(directory) / DISTRUSTED_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError) as exc:
+        raise IdentityError("the list of identities not to trust cannot be read",
+                            path=Path(directory) / DISTRUSTED_FILE) from exc
+    return {normalise_fingerprint(line) for line in text.splitlines() if line.strip()}
+
+
+def set_distrusted(fingerprint: str, distrusted: bool, directory: Path) -> None:
+    """Add a fingerprint to (or take it off) the list of identities not to trust."""
+    folder = Path(directory)
+    wanted = normalise_fingerprint(fingerprint)
+    current = distrusted_fingerprints(folder)
+    changed = (current | {wanted}) if distrusted else (current - {wanted})
+    if changed == current:
+        return
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(changed)).encode("ascii"))
 
 
 def trusted_anchor(

@@ -65,6 +65,7 @@ class CaseInfo:
     fictional: bool = False  # sample case: every page says so
     created_at: str = ""  # UTC ISO 8601
     signer_fingerprint: str = ""  # the signing identity chosen for this case; "" = the newest one
+    timestamp_when_building: bool = True  # ask the settings' timestamp authorities (if any) at each build
 
     @property
     def slug(self) -> str:

@@ -52,6 +52,10 @@ class Actions:
                                   "index and certification into a folder", "Ctrl+Shift+E")
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
+        self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
+                                       "identities; choose the one that signs this case")
+        self.preferences = make("&Preferences…", "Trusted timestamp authorities and this case's timestamp choice",
+                                QKeySequence.StandardKey.Preferences)
         self.quit = make("&Quit", "Quit the app", QKeySequence.StandardKey.Quit)
         self.update(WindowState(case_open=False, busy=False))
 
@@ -69,6 +73,8 @@ class Actions:
         self.build_bundle.setEnabled(state.case_open and not state.busy)
         self.export_filing.setEnabled(state.case_open)  # queues behind running writes
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
+        self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
+        self.preferences.setEnabled(True)
         self.quit.setEnabled(True)
 
     def toolbar(self) -> list[QAction | None]:

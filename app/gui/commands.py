@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.ops.build import BuildResult, build_case
-from app.ops.identity import has_identity, signing_identity
+from app.ops.identity import case_signer, has_identity, signing_identity
 from app.ops.settings import configured_timestamper
 from app.ops.intake import DomainReport, ImportReport, add_domains, import_files
 from app.store import CaseFile
@@ -23,6 +23,7 @@ from . import messages
 from .background import Operation, Operations, Progress
 from .dialogs import AddDomainsDialog, PassphraseDialog
 from .events import CaseEvents
+from .identities_dialog import signer_text
 from .settings import Settings
 
 EVIDENCE_FILTER = (
@@ -154,9 +155,24 @@ class CaseCommands:
         if not folder:
             return
         self._settings.set_last_folder("output", Path(folder))
-        dialog = PassphraseDialog(first_use=not has_identity(), parent=self._window)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.start_build(Path(folder), dialog.value())
+        info = case.info()
+        signer = case_signer(info)
+        if signer is None and info.signer_fingerprint:
+            messages.show_message(
+                self._window, "The bundle was not built",
+                "This case is to be signed by an identity that is not on this computer:\n"
+                f"  {info.signer_fingerprint}\n\nImport it, or choose another in Tools → Signing identities.",
+                icon=QMessageBox.Icon.Warning)
+            return
+        dialog = PassphraseDialog(first_use=not has_identity(), parent=self._window,
+                                  signer=signer_text(signer) if signer is not None else "")
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        passphrase = dialog.value() if accepted else ""
+        dialog.passphrase.clear()  # the passphrase lives no longer than the build needs it
+        dialog.again.clear()
+        dialog.deleteLater()
+        if accepted:
+            self.start_build(Path(folder), passphrase)
 
     def start_build(self, out_dir: Path, passphrase: str) -> Operation[BuildResult] | None:
         """Sign and build in the background; a cancel leaves the output folder as it was."""
@@ -174,7 +190,8 @@ class CaseCommands:
                 case, out_dir, identity,
                 progress=lambda stage, done, total: progress(done, total, stage),
                 cancelled=cancelled,
-                timestamper=configured_timestamper(),  # the TSA URLs in settings.json, if any
+                # the TSA URLs in settings.json, if any, unless the case asks for no timestamp
+                timestamper=configured_timestamper(enabled=info.timestamp_when_building),
             )
 
         def done(result: BuildResult) -> None:

@@ -171,9 +171,13 @@ class AddDomainsDialog(QDialog):
 
 
 class PassphraseDialog(QDialog):
-    """Ask for the signing passphrase; on first use, ask twice and explain what it protects."""
+    """Ask for the signing passphrase; on first use, ask twice and explain what it protects.
 
-    def __init__(self, *, first_use: bool, parent: QWidget | None = None) -> None:
+    ``signer`` names the identity that will sign (name and fingerprint), so the
+    user knows which passphrase is wanted and who the bundle will say signed it.
+    """
+
+    def __init__(self, *, first_use: bool, parent: QWidget | None = None, signer: str = "") -> None:
         super().__init__(parent)
         self.first_use = first_use
         self.setWindowTitle("Create your signing identity" if first_use else "Sign the bundle")
@@ -196,12 +200,15 @@ class PassphraseDialog(QDialog):
                 "This is the first bundle signed on this computer. A signing key and certificate "
                 "will be created for you; the passphrase protects the key. Without it, no bundle "
                 f"can be signed as you. At least {MIN_PASSPHRASE} characters."))
+        elif signer:
+            layout.addWidget(_plain_label(f"Enter the passphrase of the identity that signs this case:\n\n{signer}"))
         else:
             layout.addWidget(_plain_label("Enter the passphrase of your signing key."))
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.setMinimumWidth(440)
+        widest = max((self.fontMetrics().horizontalAdvance(line) for line in signer.splitlines()), default=0)
+        self.setMinimumWidth(max(440, widest + 40))  # a fingerprint cannot wrap: show it whole
 
     def value(self) -> str:
         return self.passphrase.text()

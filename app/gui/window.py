@@ -37,11 +37,15 @@ from .domains_page import DomainsPage
 from .domains_table import LazyDomainsModel
 from .lookup_command import LookupCommand
 from .registry_dialog import RegistryCommand
+from .about import about_box
 from .events import CaseEvents
 from .capture import CaptureCommand
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
 from .pages import ExhibitsPage, WelcomePage
 from .verify_dialog import VerifyDialog
+from .identities_dialog import IdentitiesDialog
+from .preferences_dialog import PreferencesDialog
+from .signer_banner import SignerBanner
 from .screenshots_page import ScreenshotsPage
 from .spam_page import SpamPage
 from .settings import Settings
@@ -117,6 +121,8 @@ class MainWindow(QMainWindow):
                                                 self.events, capture=self.capture.ask_and_capture)
         self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
+        self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
+        self.exhibits_page.layout().insertWidget(0, self.signer_banner)  # who signs, with the fingerprint
         self.export = ExportCommand(self, lambda: self.case, self.operations, self.events, self.settings,
                                     self._show_status)
         self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
@@ -152,6 +158,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.verify_bundle)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
+        tools_menu = self.menuBar().addMenu("&Tools")
+        tools_menu.addAction(actions.signing_identities)
+        tools_menu.addAction(actions.preferences)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("&About evbundle", lambda: about_box(self).exec())
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -184,12 +195,37 @@ class MainWindow(QMainWindow):
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
         actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
+        actions.signing_identities.triggered.connect(self.open_identities_dialog)
+        actions.preferences.triggered.connect(self.open_preferences_dialog)
         actions.quit.triggered.connect(self.close)
 
     def open_verify_dialog(self) -> VerifyDialog:
         """The Verify dialog (modeless), which asks for a bundle to check."""
         dialog = VerifyDialog(self.operations, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_identities_dialog(self) -> IdentitiesDialog:
+        """The signing identities dialog (modeless, one at a time)."""
+        dialog = self.findChild(IdentitiesDialog)
+        if dialog is None:
+            dialog = IdentitiesDialog(self.operations, lambda: self.case, self.events, self.settings, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.identitiesChanged.connect(self.signer_banner.refresh)  # the newest may now sign
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def open_preferences_dialog(self) -> PreferencesDialog | None:
+        """Preferences (timestamp authorities, this case's timestamp choice); None if the settings are unreadable."""
+        try:
+            dialog = PreferencesDialog(self.operations, lambda: self.case, self.events, self)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
+            messages.show_error(self, "The preferences cannot be opened", exc)
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()
         return dialog
 
@@ -265,6 +301,7 @@ class MainWindow(QMainWindow):
             return
         case, self.case = self.case, None
         self.events.caseClosed.emit()
+        self.domains_model.wait()  # its query thread stops within milliseconds once cancelled
         case.close()
         self.update_state()
 

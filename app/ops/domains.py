@@ -10,6 +10,7 @@ Appendix A prints.
 from __future__ import annotations
 
 import json
+import sqlite3
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 
@@ -210,13 +211,20 @@ def domain_ids(
         if descending:
             queries.reverse()
     ids: array[int] = array("q")
-    for conditions, ordering in queries:
-        sql = f"SELECT domains.id FROM {source}" + (" WHERE " + " AND ".join(conditions) if conditions else "")
-        cursor = conn.execute(sql + f" ORDER BY {ordering}", args)
-        while rows := cursor.fetchmany(10_000):
-            if cancelled is not None and cancelled():
-                raise OperationCancelled()
-            ids.extend(row[0] for row in rows)
+    if cancelled is not None:  # SQLite itself stops a long sort when asked (each ~10,000 steps)
+        conn.set_progress_handler(lambda: int(cancelled()), 10_000)
+    try:
+        for conditions, ordering in queries:
+            sql = f"SELECT domains.id FROM {source}" + (" WHERE " + " AND ".join(conditions) if conditions else "")
+            cursor = conn.execute(sql + f" ORDER BY {ordering}", args)
+            while rows := cursor.fetchmany(10_000):
+                ids.extend(row[0] for row in rows)
+    except sqlite3.OperationalError:
+        if cancelled is not None and cancelled():
+            raise OperationCancelled() from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
     return ids
 
 def domains_by_id(case: CaseFile, ids: Sequence[int]) -> dict[int, Domain]:

@@ -9,23 +9,37 @@ identities and the certificates in the trust store
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from app.bundle.identity import (
     IdentityInfo,
     KeyAlgorithm,
     SigningIdentity,
     create_identity,
+    email_of,
     import_pkcs12,
+    key_description,
     list_identities,
     load_identity,
     normalise_fingerprint,
+    subject_field,
 )
-from app.bundle.trust import TrustedCertificate, list_trusted, trust_certificate
+from app.bundle.trust import (
+    TrustedCertificate,
+    distrusted_fingerprints,
+    list_trusted,
+    set_distrusted,
+    trust_certificate,
+    untrust_certificate,
+)
 from app.core.errors import IdentityError
+from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
 from app.store import CaseFile
 
@@ -63,10 +77,11 @@ def signing_identity(
 
 
 def new_identity(
-    name: str, organisation: str, passphrase: str, *, label: str = "", algorithm: KeyAlgorithm = "ec-p256"
+    name: str, organisation: str, passphrase: str, *, label: str = "", algorithm: KeyAlgorithm = "ec-p256",
+    email: str = "",
 ) -> SigningIdentity:
     """Create another identity (self-signed), kept beside the others."""
-    return create_identity(name, organisation, passphrase, label=label, algorithm=algorithm)
+    return create_identity(name, organisation, passphrase, label=label, algorithm=algorithm, email=email)
 
 
 def import_identity(path: Path, passphrase: str, new_passphrase: str, *, label: str = "") -> SigningIdentity:
@@ -112,8 +127,143 @@ class MachineTrust:
 def machine_trust(extra_fingerprints: list[str] | None = None) -> MachineTrust:
     """The user's own identities, the trust store, and fingerprints named on the command line."""
     names: dict[str, str] = {}
+    distrusted = distrusted_fingerprints(trust_dir())  # own identities the user no longer trusts
     for info in list_identities():
+        if normalise_fingerprint(info.fingerprint) in distrusted:
+            continue
         names[info.fingerprint] = f"your signing identity '{info.label}'" if info.label else "your signing identity"
     for fingerprint in extra_fingerprints or []:
         names.setdefault(fingerprint, "named as trusted for this check")
     return MachineTrust(names, [entry.certificate for entry in trusted_certificates()])
+
+
+# --- the identities list, as the GUI shows it -------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    """One line of the identities list: one of your identities, or a certificate you trust."""
+
+    name: str  # the certificate's CN
+    organisation: str
+    email: str
+    key_type: str  # "EC P-256", "RSA-3072"
+    fingerprint: str  # SHA-256 of the certificate, AB:CD:…
+    own: bool  # a signing identity whose (encrypted) key is on this machine
+    trusted: bool  # verification on this machine trusts bundles it signed
+    why: str  # why it is (or is not) trusted, in the user's words
+    label: str
+    certificate_path: Path
+    not_valid_after: str  # UTC ISO 8601
+
+
+def identity_rows() -> list[IdentityRow]:
+    """Your identities (oldest first), then the trust store's certificates that are not yours."""
+    distrusted = distrusted_fingerprints(trust_dir())
+    rows: list[IdentityRow] = []
+    for info in list_identities():
+        certificate = x509.load_pem_x509_certificate(info.certificate_path.read_bytes())
+        trusted = normalise_fingerprint(info.fingerprint) not in distrusted
+        rows.append(_row(certificate, info.fingerprint, info.certificate_path, own=True, trusted=trusted,
+                         why="your signing identity" if trusted else "yours, but you said not to trust it",
+                         label=info.label))
+    mine = {row.fingerprint for row in rows}
+    for entry in trusted_certificates():
+        if entry.fingerprint not in mine:
+            rows.append(_row(entry.certificate, entry.fingerprint, entry.path, own=False, trusted=True,
+                             why="certificate authority you trust" if entry.is_authority
+                             else "certificate you trust", label=""))
+    return rows
+
+
+def _row(certificate: x509.Certificate, fingerprint: str, path: Path, *, own: bool, trusted: bool,
+         why: str, label: str) -> IdentityRow:
+    return IdentityRow(
+        name=subject_field(certificate, NameOID.COMMON_NAME),
+        organisation=subject_field(certificate, NameOID.ORGANIZATION_NAME),
+        email=email_of(certificate),
+        key_type=key_description(certificate),
+        fingerprint=fingerprint,
+        own=own,
+        trusted=trusted,
+        why=why,
+        label=label,
+        certificate_path=path,
+        not_valid_after=certificate.not_valid_after_utc.strftime("%Y-%m-%d"),
+    )
+
+
+def set_trusted(fingerprint: str, trusted: bool) -> None:
+    """Trust or stop trusting a signer on this machine.
+
+    For one of your identities the choice is kept in the trust store's list of
+    identities not to trust (the identity itself stays, so old bundles still
+    name it). A colleague's certificate is removed from the trust store;
+    to trust one again, trust its certificate file.
+    """
+    wanted = normalise_fingerprint(fingerprint)
+    own = [i for i in list_identities() if wanted and normalise_fingerprint(i.fingerprint).startswith(wanted)]
+    if len(own) == 1:  # one of yours, named by its fingerprint or a unique prefix of it
+        set_distrusted(own[0].fingerprint, not trusted, trust_dir())
+        if not trusted:
+            untrust_certificate(own[0].fingerprint, trust_dir())  # nor through a copy in the trust store
+        return
+    if trusted:
+        raise IdentityError("to trust a certificate that is not yours, trust its certificate file",
+                            found=fingerprint)
+    if not untrust_certificate(fingerprint, trust_dir()):
+        raise IdentityError("that certificate is not in the trust store", found=fingerprint)
+
+
+def export_certificate(fingerprint: str, target: Path) -> Path:
+    """Write an identity's certificate (and chain) as PEM, for colleagues and courts to trust it."""
+    info = find_identity(fingerprint)
+    target = Path(target)
+    try:
+        data = info.certificate_path.read_bytes()
+        descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise IdentityError(f"cannot write the certificate: {exc.strerror}", path=target) from exc
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def case_signer(info: CaseInfo) -> IdentityInfo | None:
+    """The identity that will sign this case's next bundle: the chosen one, else the newest;
+    None when the chosen one is not on this machine or there is none yet."""
+    identities = list_identities()
+    if not info.signer_fingerprint:
+        return identities[-1] if identities else None
+    wanted = normalise_fingerprint(info.signer_fingerprint)
+    return next((i for i in identities if normalise_fingerprint(i.fingerprint) == wanted), None)
+
+
+@dataclass(frozen=True)
+class PassphraseStrength:
+    """How hard a passphrase is to guess (zxcvbn's score, 0 to 4) and what to do about it."""
+
+    score: int
+    hint: str
+
+
+def passphrase_strength(passphrase: str, personal: tuple[str, ...] = ()) -> PassphraseStrength:
+    """Estimate a passphrase's strength; ``personal`` (name, organisation…) counts as guessable."""
+    from zxcvbn import zxcvbn  # its word lists take a moment to load: only when asked
+
+    if not passphrase:
+        return PassphraseStrength(0, "")
+    result = zxcvbn(passphrase[:100], user_inputs=[p for p in personal if p])  # cost grows with length
+    score = int(result["score"])
+    feedback = result["feedback"]
+    advice = feedback.get("warning") or " ".join(feedback.get("suggestions") or [])
+    words = ("very weak", "weak", "fair", "strong", "very strong")[score]
+    crack = result["crack_times_display"]["offline_slow_hashing_1e4_per_second"]
+    text = f"Strength: {words} (guessed in {crack} by an attacker with the key file)."
+    return PassphraseStrength(score, f"{text} {advice}".strip())

@@ -159,3 +159,14 @@ def test_settings_live_in_an_ini_file_under_the_isolated_home(isolated_home: Pat
     settings.sync()
     assert settings_path() == isolated_home / "config" / "evbundle.ini"
     assert str(case_path.resolve()) in settings_path().read_text()
+
+
+def test_about_names_the_version_and_the_per_user_folders(window: MainWindow) -> None:
+    from app import __version__
+    from app.core.paths import identities_dir
+    from app.gui.about import about_box
+
+    help_menu = [a for a in window.menuBar().actions() if a.text() == "&Help"][0].menu()
+    assert [a.text() for a in help_menu.actions()] == ["&About evbundle"]
+    text = about_box(window).text()
+    assert f"evbundle {__version__}" in text and str(identities_dir()) in text and "Offline by default" in text
