@@ -2,9 +2,14 @@
 
 Each payload file is read once: while its bytes stream into the zip they are
 hashed with SHA-256 and SHA-512 for the manifests, so what was hashed is
-exactly what was written. The tag manifests then cover every tag file, and a
-detached CMS signature covers ``tagmanifest-sha256.txt``. The output appears
-at its final name only when complete (temporary file + ``os.replace``).
+exactly what was written. When the caller knows both hashes already (evidence
+hashed at intake and stored content-addressed in the case), only SHA-256 is
+computed, and must match: equal SHA-256 means the same bytes the intake
+hashed, so the SHA-512 recorded then is the SHA-512 of what was written, and
+the costlier hash is not computed twice. The tag manifests then cover every
+tag file, and a detached CMS signature covers ``tagmanifest-sha256.txt``. The
+output appears at its final name only when complete (temporary file +
+``os.replace``), written to disk as it goes (``Writeback``) and fsynced.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,8 +34,8 @@ from .identity import SigningIdentity
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
 from .signing import sign_detached
+from .streaming import ALGORITHMS, DualHasher, FileTailHasher, PendingDigests, Writeback
 from .timestamp import TIMESTAMP_FILE, Timestamper
-from .streaming import DualHasher, FileTailHasher
 from .zipwriter import ReproducibleZip
 
 FORMAT_VERSION = 1
@@ -51,6 +55,7 @@ class PayloadFile:
     size: int
     open: Callable[[], BinaryIO]  # returns a fresh stream of the bytes
     sha256: str | None = None  # when known in advance: checked while copying
+    sha512: str | None = None  # with sha256: taken as it is once the SHA-256 matches (see above)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def build_bundle(
         with os.fdopen(descriptor, "w+b") as stream:
             # The zip's own SHA-256 is computed a step behind the writer, not in a second pass.
             tail = FileTailHasher(temp)
+            writeback = Writeback(stream.fileno())
             archive = ReproducibleZip(stream, date_time)
             try:
                 for name in order:
@@ -141,7 +147,9 @@ def build_bundle(
                     elif name in by_name:
                         sealer.copy_payload(archive, full, by_name[name])
                         stream.flush()
-                        tail.final_up_to(stream.tell())  # the entry and its patched header are final
+                        final = stream.tell()  # the entry and its patched header are final
+                        tail.final_up_to(final)
+                        writeback.up_to(final)
                     else:
                         archive.add_bytes(full, sealer.tag_bytes(name))
             except BaseException:
@@ -199,7 +207,7 @@ class _Sealer:
         self._cancelled = cancelled
         self._hasher = DualHasher()
         self.digests: dict[str, Digests] = {}
-        self._pending: list[tuple[PayloadFile, Future[Digests]]] = []  # hashed behind the writer
+        self._pending: list[tuple[PayloadFile, PendingDigests]] = []  # hashed behind the writer
 
     def close(self) -> None:
         self._hasher.close()
@@ -216,7 +224,9 @@ class _Sealer:
         self._tick(0)
         try:
             with item.open() as source, archive.open_file(full_name, item.size) as sink:
-                pending = self._hasher.hash_stream_async(source, sink.write, self._tick)
+                pending = self._hasher.hash_stream_async(
+                    source, sink.write, self._tick, algorithms=_algorithms_to_compute(item),
+                )
         except EvidenceError:
             raise
         except OSError as exc:
@@ -241,6 +251,8 @@ class _Sealer:
                 "evidence file does not match the SHA-256 recorded when it was acquired",
                 path=name, expected=item.sha256.lower(), found=digests.sha256,
             )
+        if not digests.sha512:  # not computed: the SHA-256 matched, so the recorded SHA-512 holds
+            digests = Digests(digests.sha256, (item.sha512 or "").lower(), digests.size)
         self.digests[name] = digests
 
     def tag_bytes(self, name: str) -> bytes:
@@ -276,6 +288,13 @@ class _Sealer:
     def _tag_names(self) -> list[str]:
         names = set(self._tags) | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
         return sorted(n for n in names if not n.startswith(("signature/", "tagmanifest-")))
+
+
+def _algorithms_to_compute(item: PayloadFile) -> tuple[str, ...]:
+    """Both hashes, or only SHA-256 when both were recorded at intake and look like hashes."""
+    sha256_known = re.fullmatch(r"[0-9a-fA-F]{64}", item.sha256 or "")
+    sha512_known = re.fullmatch(r"[0-9a-fA-F]{128}", item.sha512 or "")
+    return ("sha256",) if sha256_known and sha512_known else ALGORITHMS
 
 
 # --- checks on the caller's input ---------------------------------------------

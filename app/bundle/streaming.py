@@ -1,56 +1,65 @@
-"""Read each file once; hash it with SHA-256 and SHA-512 behind the reader, on both cores.
+"""Read each file once and hash it on both cores, with memory that stays flat.
 
-The reader (the thread writing the zip, or the one reading it back) reads a
-file block by block and hands each block to a hashing job on a two-thread
-pool; it does not wait for the hashes, so while one worker finishes file N
-the other already hashes file N+1, and the reader's own work (zip CRC,
-writing) runs beside both. hashlib releases the GIL on large blocks, so this
-uses both cores fully, the way hashing independent files on two threads
-does. Memory stays flat: each job holds at most ``queue_blocks`` 1 MiB blocks,
-and the reader waits when a job falls behind.
+Two ways, on one two-thread pool (hashlib releases the GIL on large blocks):
+
+- ``hash_stream_async``: the caller's thread (the one writing the zip) reads
+  a file block by block and hands each block to one job per algorithm; the
+  two algorithms of one file run side by side, and the reader does not wait
+  for them: while the workers finish file N it already reads file N+1, and
+  its own work (zip CRC, writing) runs beside them. Each job holds at most
+  ``queue_blocks`` blocks; the reader waits when a job falls behind.
+- ``hash_file_async``: for files nobody else needs to read (verification), a
+  worker reads the file itself and feeds both algorithms while the block is
+  still in its core's cache, one file per worker, as the hashing floor does:
+  about a tenth less CPU than handing blocks between threads. A large file
+  goes the first way instead, so that one big file still uses both cores.
 
 ``FileTailHasher`` hashes a file as it is being written (the bundle zip's own
 SHA-256), a step behind the writer, so that no second pass is needed.
+``Writeback`` starts writing finished parts of that file to disk while the
+rest is still being written, so that the final fsync has little left to wait for.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import queue
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import BinaryIO
 
 from app.core.hashing import BLOCK_SIZE, Digests
 
+ALGORITHMS = ("sha256", "sha512")
 _END = None
 
 
 class HashJob:
-    """One file being hashed; feed it blocks, then ``finish()`` for a Future of its Digests."""
+    """One algorithm over one file; feed it blocks, then ``finish()`` for a Future of the hex digest."""
 
-    def __init__(self, pool: ThreadPoolExecutor, queue_blocks: int) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, algorithm: str, queue_blocks: int) -> None:
         self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=queue_blocks)
+        self._algorithm = algorithm
         self._aborted = False
-        self.future: Future[Digests] = pool.submit(self._run)
+        self.future: Future[str] = pool.submit(self._run)
 
-    def _run(self) -> Digests:
-        sha256, sha512, size = hashlib.sha256(), hashlib.sha512(), 0
+    def _run(self) -> str:
+        digest = hashlib.new(self._algorithm)
         while (block := self._blocks.get()) is not _END:
-            sha256.update(block)
-            sha512.update(block)
-            size += len(block)
+            digest.update(block)
         if self._aborted:
             raise RuntimeError("hashing abandoned")
-        return Digests(sha256.hexdigest(), sha512.hexdigest(), size)
+        return digest.hexdigest()
 
     def feed(self, block: bytes) -> None:
         self._blocks.put(block)  # waits when the job is behind: memory stays bounded
 
-    def finish(self) -> Future[Digests]:
+    def finish(self) -> Future[str]:
         self._blocks.put(_END)
         return self.future
 
@@ -65,12 +74,46 @@ class HashJob:
         self._blocks.put_nowait(_END)
 
 
-class DualHasher:
-    """Hashes streams with both algorithms on a two-thread pool; use as a context manager."""
+class PendingDigests:
+    """The hashes of one file, still being computed on the pool."""
 
-    def __init__(self, workers: int = 2, queue_blocks: int = 8) -> None:
+    def __init__(self, collect: Callable[[], Digests]) -> None:
+        self._collect = collect
+
+    def result(self) -> Digests:
+        """Wait for the hashes (an algorithm that was not asked for is ``""``); raises what reading raised."""
+        return self._collect()
+
+
+def _split_result(futures: dict[str, Future[str]], size: int) -> Callable[[], Digests]:
+    def collect() -> Digests:
+        found = {algorithm: future.result() for algorithm, future in futures.items()}
+        return Digests(found.get("sha256", ""), found.get("sha512", ""), size)
+
+    return collect
+
+
+def _hash_whole_file(
+    open_stream: Callable[[], BinaryIO], tick: Callable[[int], None] | None, block_size: int
+) -> Digests:
+    sha256, sha512, size = hashlib.sha256(), hashlib.sha512(), 0
+    with open_stream() as stream:
+        while block := stream.read(block_size):
+            if tick is not None:
+                tick(len(block))
+            sha256.update(block)
+            sha512.update(block)
+            size += len(block)
+    return Digests(sha256.hexdigest(), sha512.hexdigest(), size)
+
+
+class DualHasher:
+    """Hashes streams on a two-thread pool; use as a context manager."""
+
+    def __init__(self, workers: int = 2, queue_blocks: int = 8, whole_file_limit: int = 64 * 1024**2) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash")
         self._queue_blocks = queue_blocks
+        self._whole_file_limit = whole_file_limit  # larger files: split by algorithm
         self._open: set[HashJob] = set()
 
     def __enter__(self) -> DualHasher:
@@ -89,35 +132,61 @@ class DualHasher:
         for job in list(self._open):
             job.abort()
         self._open.clear()
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def hash_stream_async(
         self,
         stream: BinaryIO,
         on_block: Callable[[bytes], None] | None = None,
         tick: Callable[[int], None] | None = None,
-    ) -> Future[Digests]:
-        """Read ``stream`` to its end now; its Digests arrive later, from the pool.
+        *,
+        algorithms: Sequence[str] = ALGORITHMS,
+        block_size: int = BLOCK_SIZE,
+    ) -> PendingDigests:
+        """Read ``stream`` to its end now; its hashes arrive later, from the pool.
 
         Each block also goes to ``on_block`` (on this thread). ``tick`` gets each
         block's length before the block is used, and may raise (for example
         OperationCancelled) to stop; so may ``on_block`` and the stream.
         """
-        job = HashJob(self._pool, self._queue_blocks)
-        self._open.add(job)
+        jobs = [HashJob(self._pool, algorithm, self._queue_blocks) for algorithm in algorithms]
+        self._open.update(jobs)
+        size = 0
         try:
-            while block := stream.read(BLOCK_SIZE):
+            while block := stream.read(block_size):
                 if tick is not None:
                     tick(len(block))
-                job.feed(block)
+                for job in jobs:
+                    job.feed(block)
                 if on_block is not None:
                     on_block(block)
+                size += len(block)
         except BaseException:
-            job.abort()
-            self._open.discard(job)
+            for job in jobs:
+                job.abort()
+            self._open.difference_update(jobs)
             raise
-        self._open.discard(job)
-        return job.finish()
+        self._open.difference_update(jobs)
+        return PendingDigests(_split_result({a: job.finish() for a, job in zip(algorithms, jobs)}, size))
+
+    def hash_file_async(
+        self,
+        open_stream: Callable[[], BinaryIO],
+        size: int,
+        tick: Callable[[int], None] | None = None,
+        *,
+        block_size: int = BLOCK_SIZE,
+    ) -> PendingDigests:
+        """Both hashes of a file that only needs hashing; ``size`` (expected) chooses the way.
+
+        A small file is opened, read and hashed by a worker: errors, and what
+        ``tick`` raises (it is then called on the worker), come out of
+        ``result()``. A large one is read here, as :meth:`hash_stream_async`.
+        """
+        if size > self._whole_file_limit:
+            with open_stream() as stream:
+                return self.hash_stream_async(stream, None, tick, block_size=block_size)
+        return PendingDigests(self._pool.submit(_hash_whole_file, open_stream, tick, block_size).result)
 
     def hash_stream(
         self,
@@ -125,7 +194,7 @@ class DualHasher:
         on_block: Callable[[bytes], None] | None = None,
         tick: Callable[[int], None] | None = None,
     ) -> Digests:
-        """Like :meth:`hash_stream_async`, waiting for the result."""
+        """Like :meth:`hash_stream_async` with both algorithms, waiting for the result."""
         return self.hash_stream_async(stream, on_block, tick).result()
 
 
@@ -182,3 +251,39 @@ class FileTailHasher:
         if self._descriptor >= 0:
             os.close(self._descriptor)
             self._descriptor = -1
+
+
+class Writeback:
+    """Asks the kernel to start writing a file's finished bytes to disk now, without waiting.
+
+    The final ``fsync`` still guarantees durability; this only moves the disk
+    writes under the sealing work (on Linux, ``sync_file_range`` with
+    SYNC_FILE_RANGE_WRITE). Elsewhere, or when the call fails, it does nothing.
+    """
+
+    _START_WRITE = 2  # SYNC_FILE_RANGE_WRITE
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+        self._done = 0
+        self._call = _sync_file_range()
+
+    def up_to(self, offset: int) -> None:
+        """Bytes before ``offset`` are final: start writing those not started yet."""
+        if self._call is None or offset <= self._done:
+            return
+        if self._call(self._descriptor, self._done, offset - self._done, self._START_WRITE) != 0:
+            self._call = None  # not supported here (for example by this file system): stop asking
+        self._done = offset
+
+
+def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function  # type: ignore[no-any-return]

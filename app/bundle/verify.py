@@ -10,8 +10,10 @@ cannot run at all (not a zip, not a bag, hostile content).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import threading
 import unicodedata
 import zipfile
 import zlib
@@ -100,6 +102,7 @@ class _Verification(SignerChecks):
             n for n in bag.sizes if not n.startswith(("data/", "signature/"))
         )
         self.done = 0
+        self._progress_lock = threading.Lock()
         self.total = sum(bag.sizes[n] for n in self.payload)
         self._cache: dict[str, bytes | None] = {}
         self.bag_info: dict[str, str] = {}
@@ -148,11 +151,13 @@ class _Verification(SignerChecks):
         return data
 
     def _tick(self, size: int) -> None:
+        """Count hashed bytes; called from the hashing threads too."""
         if self.cancelled is not None and self.cancelled():
             raise OperationCancelled("Verification cancelled.")
-        self.done += size
-        if self.progress is not None:
-            self.progress(min(self.done, self.total), self.total)
+        with self._progress_lock:  # one count, reported in order
+            self.done += size
+            if self.progress is not None:
+                self.progress(min(self.done, self.total), self.total)
 
     # --- BagIt structure ------------------------------------------------------------
 
@@ -207,15 +212,21 @@ class _Verification(SignerChecks):
             if _key(name) not in listed:
                 self.add("extra-file", name, "is in data/ but not in the manifest (added after sealing?)")
             try:
-                with self.bag.open(name) as stream:
-                    # Hashed behind this reader on both cores; compared once all are read.
-                    pending.append((name, self.hasher.hash_stream_async(stream, None, self._tick)))
+                # Read and hashed on both cores; compared once all are hashed.
+                opener = functools.partial(self.bag.open, name)
+                pending.append((name, self.hasher.hash_file_async(opener, self.bag.sizes[name], self._tick)))
             except OperationCancelled:
                 raise
             except _READ_ERRORS as exc:
                 self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
         for name, result in pending:
-            digests = result.result()
+            try:
+                digests = result.result()
+            except OperationCancelled:
+                raise
+            except _READ_ERRORS as exc:
+                self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
+                continue
             for algorithm, entries in by_key.items():
                 expected = entries.get(_key(name))
                 found = getattr(digests, algorithm)
