@@ -8,12 +8,7 @@ callers pass a snapshot (``inputs``).
 
 from __future__ import annotations
 
-from app.documents.declaration import (
-    appendix_csv_bytes,
-    build_declaration,
-    render_declaration,
-    write_appendix_csv,
-)
+from app.documents.declaration import build_declaration, render_declaration
 from app.documents.docx_writer import render_docx, render_docx_bytes
 from app.documents.exhibits import RenderedExhibit, render_exhibit
 from app.documents.inputs import DeclarationInput, ExhibitEntry
@@ -25,7 +20,6 @@ __all__ = [
     "DeclarationInput",
     "ExhibitEntry",
     "RenderedExhibit",
-    "appendix_csv_bytes",
     "build_declaration",
     "load_profile",
     "render_declaration",
@@ -34,5 +28,4 @@ __all__ = [
     "render_exhibit",
     "render_pdf",
     "render_pdf_bytes",
-    "write_appendix_csv",
 ]

@@ -2,32 +2,43 @@
 
 Counsel edit these files in Word, so they use real styles (Title, Heading 1,
 Numbered Paragraph...) rather than direct formatting, a real table for the
-caption, and a PAGE field in the footer. Long domain lists are built by
-cloning one row's XML, because python-docx's cell access is slow in loops.
+caption, and a PAGE field in the footer. Long domain lists are written as XML text:
+one styled row is serialised once and filled in per domain (escaped), and the rows go
+into ``word/document.xml`` as the package is zipped, never becoming python-docx objects.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Inches, Pt
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
 
 from app.core.errors import TemplateError
 from app.core.paths import template
 from app.documents import model as m
-from app.documents.docx_zip import fix_core_properties, normalise_docx
-from app.documents.layout import INDENT_STEP, atomic_write, caption_columns, caption_rows, justifiable
+from app.documents.docx_zip import fix_core_properties, package_entries, zip_entries
+from app.documents.layout import (
+    INDENT_STEP,
+    atomic_write,
+    caption_columns,
+    caption_rows,
+    collection_paused,
+    justifiable,
+    listed_text,
+)
 from app.documents.make_reference_docx import (
     CAPTION_COURT,
     CAPTION_TEXT,
@@ -122,12 +133,12 @@ def _set_cell_width(cell: object, width_pt: float) -> None:
     cell.width = Pt(width_pt)  # type: ignore[attr-defined]
 
 
-def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile) -> None:
+def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: dict[str, str]) -> None:
     for line in caption.court_lines:
-        doc.add_paragraph(line, style=CAPTION_COURT)
+        _para(doc, ids, line, CAPTION_COURT)
     if caption.division:
-        doc.add_paragraph(caption.division, style=CAPTION_COURT)
-    doc.add_paragraph("", style=CAPTION_TEXT)
+        _para(doc, ids, caption.division, CAPTION_COURT)
+    _para(doc, ids, "", CAPTION_TEXT)
     rows = caption_rows(caption, profile)
     if not rows:
         return
@@ -141,13 +152,13 @@ def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile) -> No
         for index, (cell, text, width) in enumerate(zip(cells, texts, widths)):
             _set_cell_width(cell, width)
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles[CAPTION_TEXT]
+            paragraph._p.style = ids[CAPTION_TEXT]
             word_run = paragraph.add_run(text)
             if index == 0 and row.indent:
                 paragraph.paragraph_format.left_indent = Pt(row.indent * INDENT_STEP)
             if index == 2 and row.right_bold:
                 word_run.bold = True
-    doc.add_paragraph("", style=CAPTION_TEXT)
+    _para(doc, ids, "", CAPTION_TEXT)
 
 
 def _mark_header_row(row_element: object) -> None:
@@ -157,7 +168,34 @@ def _mark_header_row(row_element: object) -> None:
     tr_pr.append(header)
 
 
-def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfile) -> None:
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMBER, _TEXT = "EVBUNDLE-ROW-NUMBER", "EVBUNDLE-ROW-TEXT"
+
+
+def _xml_text(text: str) -> str:
+    """Text escaped for an XML text node; characters XML cannot hold become U+FFFD."""
+    return escape(text if text.isprintable() else _NOT_XML.sub("\ufffd", text))
+
+
+def _row_pattern(doc: WordDocument, sample: object) -> tuple[str, str, str]:
+    """The sample row's XML cut around its two texts, without the namespace declarations
+    the document's root element already makes."""
+    root_ns = doc.element.nsmap
+    xml = etree.tostring(sample, encoding="unicode")
+
+    def undeclare(match: re.Match[str]) -> str:
+        return "" if root_ns.get(match.group(1)) == match.group(2) else match.group(0)
+
+    xml = re.sub(r' xmlns:(\w+)="([^"]*)"', undeclare, xml)
+    before, rest = xml.split(_NUMBER)
+    between, after = rest.split(_TEXT)
+    return before, between, after
+
+
+def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfile, ids: dict[str, str],
+                  rows_xml: dict[str, str]) -> None:
+    """The numbered domain table: a header row repeated on every page, then one row per domain,
+    kept as XML text in ``rows_xml`` under the comment that holds its place in the table."""
     number_width = 0.6 * 72
     widths = (number_width, profile.frame_width - number_width)
     table = doc.add_table(rows=2, cols=2)
@@ -170,23 +208,37 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
     for cells in (header_cells, sample_cells):
         for cell, width in zip(cells, widths):
             _set_cell_width(cell, width)
-            cell.paragraphs[0].style = doc.styles[DOMAIN_LIST]
+            cell.paragraphs[0]._p.style = ids[DOMAIN_LIST]
     for cell, text in zip(header_cells, ("No.", "Domain name")):
         cell.paragraphs[0].add_run(text).bold = True
     header_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     sample_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for cell in sample_cells:
-        cell.paragraphs[0].add_run("0")
+    for cell, text in zip(sample_cells, (_NUMBER, _TEXT)):
+        cell.paragraphs[0].add_run(text)
     _mark_header_row(table.rows[0]._tr)
     sample = table.rows[1]._tr
-    tbl = table._tbl
-    for number, domain in enumerate(group.domains, start=1):
-        row = copy.deepcopy(sample)
-        texts = row.findall(".//" + qn("w:t"))
-        texts[0].text = str(number)
-        texts[1].text = domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
-        tbl.append(row)
-    tbl.remove(sample)
+    before, between, after = _row_pattern(doc, sample)
+    marker = f"evbundle-domain-rows-{len(rows_xml) + 1}"
+    rows_xml[marker] = "".join(
+        f"{before}{number}{between}{_xml_text(listed_text(domain))}{after}"
+        for number, domain in enumerate(group.domains, start=1)
+    )
+    sample.addprevious(etree.Comment(marker))
+    table._tbl.remove(sample)
+
+
+def _insert_rows(entries: list[tuple[str, bytes]], rows_xml: dict[str, str]) -> list[tuple[str, bytes]]:
+    """Put each table's rows in place of its comment in ``word/document.xml``."""
+    if not rows_xml:
+        return entries
+    out = []
+    for name, data in entries:
+        if name == "word/document.xml":
+            pieces = re.split(rb"<!--(evbundle-domain-rows-\d+)-->", data)
+            data = b"".join(rows_xml[p.decode("ascii")].encode("utf-8") if i % 2 else p
+                            for i, p in enumerate(pieces))
+        out.append((name, data))
+    return out
 
 
 def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
@@ -258,9 +310,9 @@ def _para(doc: WordDocument, ids: dict[str, str], text: str, style: str) -> Word
 
 
 def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo,
-               ids: dict[str, str], num_id: int) -> None:
+               ids: dict[str, str], num_id: int, rows_xml: dict[str, str]) -> None:
     if isinstance(block, m.Caption):
-        _caption(doc, block, profile)
+        _caption(doc, block, profile, ids)
     elif isinstance(block, m.Title):
         _add_runs(_para(doc, ids, "", "Title"), block.runs)
     elif isinstance(block, m.Heading):
@@ -298,7 +350,7 @@ def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m
             _para(doc, ids, line, "Normal").paragraph_format.keep_with_next = True
         if block.note:
             _para(doc, ids, block.note, GROUP_NOTE)
-        _domain_table(doc, block, profile)
+        _domain_table(doc, block, profile, ids, rows_xml)
     elif isinstance(block, m.Table):
         if block.title:
             _para(doc, ids, block.title, "Heading 2")
@@ -314,13 +366,13 @@ def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
     _page_setup(word, profile, doc.info.legend)
     ids = {style.name: style.style_id for style in word.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
     num_id = _paragraph_numbering(word) if any(isinstance(b, m.NumberedParagraph) for b in doc.blocks) else 0
-    for block in doc.blocks:
-        _add_block(word, block, profile, doc.info, ids, num_id)
-    fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
-                        subject=doc.info.subject)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return normalise_docx(buffer.getvalue(), doc.info.date)
+    rows_xml: dict[str, str] = {}
+    with collection_paused():
+        for block in doc.blocks:
+            _add_block(word, block, profile, doc.info, ids, num_id, rows_xml)
+        fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
+                            subject=doc.info.subject)
+        return zip_entries(_insert_rows(package_entries(word), rows_xml))
 
 
 def render_docx(doc: m.Document, profile: CourtProfile, out: Path, *,

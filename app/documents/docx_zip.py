@@ -59,3 +59,43 @@ def normalise_docx(data: bytes, date: str = "") -> bytes:
             entry.create_system = 0
             target.writestr(entry, source.read(info.filename), compresslevel=9)
     return out.getvalue()
+
+
+def package_entries(doc: Any) -> list[tuple[str, bytes]]:
+    """A python-docx Document's package as (member name, bytes) in python-docx's own order
+    (``[Content_Types].xml`` first), without zipping it: ``zip_entries`` then compresses
+    each part once instead of twice (python-docx's save, then ``normalise_docx``)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    collected = _Collected()
+    PackageWriter._write_content_types_stream(collected, parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, parts)
+    return collected.entries
+
+
+class _Collected:
+    """Stands in for python-docx's zip writer and keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+
+def zip_entries(entries: list[tuple[str, bytes]]) -> bytes:
+    """A DOCX zip of ``entries`` in order, with fixed times and modes (see ``normalise_docx``)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            target.writestr(entry, data, compresslevel=6)
+    return out.getvalue()

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core.model import Domain, ItemKind, Registry
 from app.documents.inputs import DeclarationInput, ExhibitEntry
+from app.documents.model import ListedDomain
 from app.documents.profile import CourtProfile
 
 UNKNOWN_REGISTRY = "Registry not identified"
@@ -192,6 +193,32 @@ def subdomain_groups(
     return groups
 
 
+def domain_lists(
+    registries: list[dict[str, Any]], subdomains: list[dict[str, Any]]
+) -> dict[str, tuple[ListedDomain, ...]]:
+    """Each appendix group's domains as model entries, under a key the group carries as "list".
+
+    A template writes ``<domains list="{{ group.list }}"/>`` and the markup parser puts the
+    list straight into the document: a list of 100,000 domains never passes through Jinja
+    and XML one element at a time.
+    """
+    lists: dict[str, tuple[ListedDomain, ...]] = {}
+    for prefix, groups in (("A", registries), ("B", subdomains)):
+        for index, group in enumerate(groups, start=1):
+            key = f"{prefix}{index}"
+            group["list"] = key
+            lists[key] = tuple(ListedDomain(d["ascii"], d["unicode"]) for d in group["domains"])
+    return lists
+
+
+def _electronic_appendix(inp: DeclarationInput) -> dict[str, Any] | None:
+    """The CSV list filed beside the appendices (name, SHA-256, rows), or None when there is none."""
+    listed = inp.electronic_appendix
+    if listed is None:
+        return None
+    return {"file": listed.file_name, "sha256": listed.sha256, "rows": listed.rows}
+
+
 def _plaintiff_short(case: Any) -> str:
     """"Contoso Corporation, a Washington corporation" -> "Contoso Corporation"."""
     return text(case.plaintiff).split(",")[0].strip() or text(case.organisation) or "[PLAINTIFF]"
@@ -202,6 +229,10 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
     case = inp.case
     domains = list(inp.domains)
     defendants = [text(line) for line in case.defendants.splitlines() if text(line)]
+    registries = [{**group, "directions": profile.directions(group["name"], _plaintiff_short(case))}
+                  for group in registry_groups(domains, inp.registries)]
+    subdomains = subdomain_groups(domains, inp.registries)
+    lists = domain_lists(registries, subdomains)
     return {
         "court": {
             "name": profile.name,
@@ -233,11 +264,10 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
         "executed_at": text(case.signing_place) or "[CITY, STATE]",
         "exhibits": [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1))
                      for e in inp.exhibits],
-        "registry_groups": [
-            {**group, "directions": profile.directions(group["name"], _plaintiff_short(case))}
-            for group in registry_groups(domains, inp.registries)
-        ],
-        "subdomain_groups": subdomain_groups(domains, inp.registries),
+        "registry_groups": registries,
+        "subdomain_groups": subdomains,
+        "domain_lists": lists,
+        "electronic_appendix": _electronic_appendix(inp),
         "domain_count": sum(1 for d in domains if not d.is_subdomain),
         "subdomain_count": sum(1 for d in domains if d.is_subdomain),
         "signer_fingerprint": text(inp.signer_fingerprint),

@@ -40,6 +40,18 @@ class DeclarationInput:
     """Whether every exhibit's original was re-hashed and matched just before rendering."""
     paragraphs: Sequence[ParagraphEdit] = ()
     """Counsel's edits to the drafted declaration paragraphs, in the order counsel set."""
+    electronic_appendix: ElectronicAppendix | None = None
+    """The appendices as a CSV list, filed beside them when the list is long; its hash is printed."""
+
+
+@dataclass(frozen=True)
+class ElectronicAppendix:
+    """The appendices' domains as a CSV file: its name in the filing, bytes, SHA-256 and row count."""
+
+    file_name: str
+    data: bytes = field(repr=False)
+    sha256: str
+    rows: int
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Only the shipped Liberation fonts are used (all embedded); the file is
 invariant (same input, same bytes) with its dates taken from the bundle date;
 it has bookmarks, metadata and page numbers, and never JavaScript, encryption
-or attachments. Long domain lists are cut into short tables, because one
-reportlab LongTable grows quadratically with its rows.
+or attachments. Long domain lists are drawn straight onto the canvas a page at a time
+(see pdf_rows), and other long tables are cut into short ones, because one reportlab
+LongTable grows quadratically with its rows.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -41,12 +40,15 @@ from app.documents.layout import (
     atomic_write,
     caption_columns,
     caption_rows,
+    collection_paused,
+    fit_lines,
     justifiable,
     pdf_date,
 )
+from app.documents.pdf_rows import DomainRows, RowLook, RowSet
 from app.documents.profile import CourtProfile
 
-DOMAIN_ROWS_PER_TABLE = 60
+TABLE_ROWS_PER_CHUNK = 20
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
@@ -191,55 +193,14 @@ def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles
     return out
 
 
-def _domain_cell(domain: m.ListedDomain, width: float, styles: Styles) -> Any:
-    text = domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
-    if stringWidth(text, fonts.SERIF, styles.cell.fontSize) <= width - 2:
-        return text  # a plain string cell: far cheaper than a Paragraph for thousands of rows
-    return Paragraph(escape(text), styles.cell)
-
-
 def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles) -> list[Flowable]:
     out: list[Flowable] = [_marked(Paragraph(escape(group.title), styles.group), group.title, 1)]
     out.extend(Paragraph(escape(line), styles.address) for line in group.address)
     if group.note:
         out.append(Paragraph(escape(group.note), styles.note))
-    number_width = 0.6 * 72
-    domain_width = profile.frame_width - number_width
-    table_style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), fonts.SERIF, styles.cell.fontSize, styles.cell.leading),
-        ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-        ("RIGHTPADDING", (0, 0), (0, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
-    header = ["No.", "Domain name"]
-    for start in range(0, len(group.domains), DOMAIN_ROWS_PER_TABLE):
-        chunk = group.domains[start:start + DOMAIN_ROWS_PER_TABLE]
-        data: list[list[Any]] = [header]
-        data.extend(
-            [str(start + i + 1), _domain_cell(d, domain_width, styles)] for i, d in enumerate(chunk)
-        )
-        table = Table(data, colWidths=[number_width, domain_width], repeatRows=1, hAlign="LEFT")
-        table.setStyle(table_style)
-        out.append(table)
+    look = RowLook(fonts.SERIF, fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading)
+    out.append(DomainRows(RowSet(group.domains, profile.frame_width, look)))
     return out
-
-
-def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Text wrapped to ``width`` at spaces, and words too long for a line (hashes, URLs) cut."""
-    lines: list[str] = []
-    for line in simpleSplit(text, font, size, width) or [""]:
-        while stringWidth(line, font, size) > width and len(line) > 1:
-            cut = max(1, int(len(line) * width / stringWidth(line, font, size)))
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
-                cut -= 1
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return lines
 
 
 def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> list[Flowable]:
@@ -274,7 +235,7 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
     style = TableStyle(commands)
     out: list[Flowable] = []
     rows = block.rows or (tuple("" for _ in block.header),)
-    step = DOMAIN_ROWS_PER_TABLE // 3
+    step = TABLE_ROWS_PER_CHUNK
     for start in range(0, len(rows), step):
         data: list[list[Any]] = [header]
         for row in rows[start:start + step]:
@@ -368,7 +329,8 @@ def render_pdf_bytes(doc: m.Document, profile: CourtProfile, *, metadata: m.Docu
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     decorate = page_decorator(profile, info.legend, info.date)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
-    template.build(document_flowables(doc, profile))
+    with collection_paused():
+        template.build(document_flowables(doc, profile))
     return buffer.getvalue()
 
 

@@ -58,6 +58,8 @@ class CourtProfile:
     registry_directions: tuple[str, ...] = ()
     sealed_paper_set: bool = False  # sealed filings go on paper: write one print-ready PDF
     tab_label_format: str = "EXHIBIT {number}"
+    electronic_appendix_threshold: int = 5000
+    """Above this many listed domains the appendices are also filed as a CSV list with its hash."""
 
     def directions(self, registry: str, plaintiff: str) -> list[str]:
         """The ordering paragraphs addressed to one registry, from the profile's editable text."""
@@ -148,6 +150,7 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             registry_directions=tuple(str(x) for x in data.get("registry_directions", [])),
             sealed_paper_set=bool(data.get("sealed_paper_set", False)),
             tab_label_format=str(data.get("tab_label", "EXHIBIT {number}")),
+            electronic_appendix_threshold=int(data.get("electronic_appendix_threshold", 5000)),
         )
     except KeyError as exc:
         raise TemplateError(f"court profile: missing field {exc.args[0]!r}", path=source) from exc

@@ -31,13 +31,17 @@ from app.documents import (
     load_profile,
     render_declaration,
     render_exhibit,
-    write_appendix_csv,
 )
 from app.ops.domains import registry_table
-from app.ops.filing import verify_exhibit_hashes, write_filing_extras
+from app.ops.filing import (
+    verify_exhibit_hashes,
+    with_electronic_appendix,
+    write_filing_extras,
+)
 from app.ops.paragraphs import paragraph_edits
 from app.ops.redactions import confirmed_redactions
 from app.store import CaseFile
+from app.store.objects import ObjectReader
 
 BUNDLE_FORMAT_VERSION = 1
 TOOL_NAME = "evbundle"
@@ -85,7 +89,10 @@ def build_case(
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
     bates: dict[int, tuple[str, str]] = {}
-    with tempfile.TemporaryDirectory(prefix="evbundle-build-", dir=out_dir) as work_name:
+    with (
+        tempfile.TemporaryDirectory(prefix="evbundle-build-", dir=out_dir) as work_name,
+        case.object_reader() as objects,  # evidence read in stored order, without a seek per chunk
+    ):
         work = Path(work_name)
         next_bates = info.bates_start
         for index, entry in enumerate(exhibits):
@@ -94,7 +101,7 @@ def build_case(
             report("Rendering exhibits", index, len(exhibits))
             folder = f"exhibits/{_exhibit_folder(entry.number)}"
             original = f"{folder}/original/{_safe_name(entry.item.original_name, entry.item.id)}"
-            payload.append(_object_file(case, original, entry.item))
+            payload.append(_object_file(objects, original, entry.item))
             paths = {"original": f"data/{original}"}
             if documents:
                 rendered = render_exhibit(
@@ -108,7 +115,7 @@ def build_case(
             exhibit_paths[entry.number] = paths
         for item in others:
             name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
-            payload.append(_object_file(case, name, item))
+            payload.append(_object_file(objects, name, item))
             exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
 
         document_files: list[Path] = []
@@ -117,14 +124,16 @@ def build_case(
             signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
             tool_version=__version__, bates=bates, paragraphs=paragraph_edits(case),
         )
+        inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
         if documents:
             report("Rendering documents", 0, 1)
             doc_dir = work / "documents"
             doc_dir.mkdir()
             document_files = list(render_declaration(inp, doc_dir))
-            csv_path = doc_dir / "appendix-a.csv"
-            write_appendix_csv(inp, csv_path)
-            document_files.append(csv_path)
+            if inp.electronic_appendix is not None:
+                csv_path = doc_dir / inp.electronic_appendix.file_name
+                csv_path.write_bytes(inp.electronic_appendix.data)
+                document_files.append(csv_path)
             verify_exhibit_hashes(case, inp)
             document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
             for path in sorted(document_files):
@@ -185,9 +194,11 @@ def _safe_name(name: str, item_id: int) -> str:
     return portable_name(name) or f"item-{item_id}"
 
 
-def _object_file(case: CaseFile, path: str, item: Item) -> PayloadFile:
-    return PayloadFile(path=path, size=item.size, open=lambda: case.open_object(item.sha256),
-                       sha256=item.sha256)
+def _object_file(objects: ObjectReader, path: str, item: Item) -> PayloadFile:
+    """An evidence object with the hashes taken at intake: the bundle checks its SHA-256 while
+    copying it, and then reuses the SHA-512 instead of computing it again."""
+    return PayloadFile(path=path, size=item.size, open=lambda: objects.open(item.sha256),
+                       sha256=item.sha256, sha512=item.sha512)
 
 
 def _bytes_file(path: str, data: bytes) -> PayloadFile:

@@ -2,9 +2,10 @@
 
 ``export_filing_set`` writes, into one folder, the declaration, each exhibit (split
 into parts over the court's size limit), the exhibit index, the FRE 902(13)/(14)
-certification, the proposed order, the appendices (PDF, DOCX and CSV) and one letter
-per registry; and, for a sealed case in a court that takes sealed filings on paper,
-one print-ready PDF with a tab page before each exhibit. Every exhibit's stored copy
+certification, the proposed order, the appendices (PDF and DOCX, and a CSV list above
+the court profile's ``electronic_appendix_threshold``) and one letter per registry; and,
+for a sealed case in a court that takes sealed filings on paper, one print-ready PDF
+with a tab page before each exhibit. Every exhibit's stored copy
 is re-hashed first, so the certification's "the values matched" is true when printed.
 The same case and bundle date give byte-identical files.
 """
@@ -30,19 +31,23 @@ from app.documents import (
     render_docx,
     render_exhibit,
     render_pdf,
-    write_appendix_csv,
 )
 from app.documents.filing_documents import build_filing_documents
+from app.documents.inputs import ElectronicAppendix
+from app.documents.layout import atomic_write
 from app.documents.pdf_parts import join_pdfs, split_exhibit, tab_pages
 from app.documents.profile import CourtProfile
 from app.ops.domains import registry_table
 from app.ops.paragraphs import paragraph_edits
 from app.ops.redactions import confirmed_redactions
+from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
+from app.sources.registries import RegistryTable
 from app.store import CaseFile
 
 TOOL_NAME = "evbundle"
 FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
+ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
 OUR_FILE = re.compile(r"0[0-6]-[a-z0-9-]+\.(pdf|docx|csv)")
 Progress = Callable[[str, int, int], None]
 
@@ -76,14 +81,26 @@ def signer_fingerprint(case: CaseFile) -> str | None:
     return None
 
 
+def with_electronic_appendix(inp: DeclarationInput, table: RegistryTable,
+                             profile: CourtProfile) -> DeclarationInput:
+    """The input with the appendices' CSV list when they hold more domains than the court
+    profile's ``electronic_appendix_threshold``; the documents then print its SHA-256."""
+    if not needs_electronic_appendix(len(inp.domains), profile.electronic_appendix_threshold):
+        return replace(inp, electronic_appendix=None)
+    data, digest = appendix_csv(inp.domains, table)
+    return replace(inp, electronic_appendix=ElectronicAppendix(ELECTRONIC_APPENDIX_FILE, data, digest,
+                                                               len(inp.domains)))
+
+
 def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
-                      fingerprint: str | None = None) -> DeclarationInput:
-    """A snapshot of everything the documents say (no Bates numbers yet)."""
+                      fingerprint: str | None = None, profile: CourtProfile | None = None) -> DeclarationInput:
+    """A snapshot of everything the documents say (no Bates numbers yet); ``profile`` (default:
+    the case's court) sets the size above which the appendices are also filed as CSV."""
     info = case.info()
     date = bundle_date or info.bundle_date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     domains = case.domains()
     table = registry_table(case)
-    return DeclarationInput(
+    inp = DeclarationInput(
         case=replace(info, bundle_date=date),
         exhibits=[ExhibitEntry(n, item, d) for n, item, d in case.exhibits()],
         domains=domains,
@@ -93,6 +110,7 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
         tool_version=__version__,
         paragraphs=paragraph_edits(case),
     )
+    return with_electronic_appendix(inp, table, profile or load_profile(info.court))
 
 
 def verify_exhibit_hashes(case: CaseFile, inp: DeclarationInput) -> None:
@@ -141,7 +159,8 @@ def render_exhibit_files(
 
 def write_documents(inp: DeclarationInput, profile: CourtProfile, out_dir: Path, *,
                     formats: Sequence[str] = FORMATS, search_path: Sequence[Path] = ()) -> list[Path]:
-    """The declaration, index, certification, order, appendices and letters, plus the appendix CSV."""
+    """The declaration, index, certification, order, appendices and letters, plus the appendices'
+    CSV list when the input has one (a long list)."""
     written: list[Path] = []
     for named in build_filing_documents(inp, profile, search_path=search_path):
         if "pdf" in formats:
@@ -150,9 +169,9 @@ def write_documents(inp: DeclarationInput, profile: CourtProfile, out_dir: Path,
         if "docx" in formats:
             render_docx(named.document, profile, out_dir / f"{named.stem}.docx")
             written.append(out_dir / f"{named.stem}.docx")
-    csv_path = out_dir / "05-appendices-a-b-domains.csv"
-    write_appendix_csv(inp, csv_path)
-    written.append(csv_path)
+    if inp.electronic_appendix is not None:
+        atomic_write(out_dir / inp.electronic_appendix.file_name, inp.electronic_appendix.data)
+        written.append(out_dir / inp.electronic_appendix.file_name)
     return written
 
 
@@ -189,7 +208,7 @@ def export_filing_set(
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint)
+    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile)
     profile = profile or load_profile(inp.case.court)
     verify_exhibit_hashes(case, inp)
     inp = replace(inp, hashes_verified=True)

@@ -189,23 +189,33 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+CSV_HEADER = ("appendix", "number", "ascii", "unicode", "registrable domain", "tld", "registry",
+              "registry address", "flags")
+
+
 def appendix_csv(domains: Iterable[Domain], table: RegistryTable) -> tuple[bytes, str]:
-    """The electronic appendix (UTF-8 with BOM, CRLF, a header row) and its SHA-256 hex digest."""
+    """The electronic appendix and its SHA-256 hex digest.
+
+    UTF-8 with a byte-order mark (so spreadsheets read IDNs right), CRLF line ends, every
+    cell quoted and formula-safe, a header row (``CSV_HEADER``), then one row per domain:
+    Appendix A by registry, then Appendix B by registrable domain, each numbered as the
+    printed appendix numbers it.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["appendix", "domain", "unicode", "registrable domain", "tld", "registry",
-                     "registry address", "flags"])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(CSV_HEADER)
     all_domains = list(domains)
     for group in registry_groups(all_domains, table):
         address = "; ".join(group.registry.address)
-        for d in group.domains:
-            writer.writerow([safe_cell(v) for v in ("A", d.ascii, d.unicode, d.registrable, d.tld,
-                                                    group.registry.name, address, " | ".join(d.flags))])
+        writer.writerows(_csv_rows("A", group.domains, group.registry.name, address))
     for sub in subdomain_groups(all_domains):
         registry = table.get(sub.registry_id)
-        for d in sub.subdomains:
-            writer.writerow([safe_cell(v) for v in ("B", d.ascii, d.unicode, d.registrable, d.tld,
-                                                    registry.name, "; ".join(registry.address),
-                                                    " | ".join(d.flags))])
+        writer.writerows(_csv_rows("B", sub.subdomains, registry.name, "; ".join(registry.address)))
     data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _csv_rows(appendix: str, domains: Sequence[Domain], registry: str, address: str) -> Iterable[list[str]]:
+    for number, d in enumerate(domains, start=1):
+        yield [safe_cell(v) for v in (appendix, str(number), d.ascii, d.unicode, d.registrable, d.tld,
+                                      registry, address, " | ".join(d.flags))]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import subprocess
 import zipfile
@@ -12,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from app.documents import build_declaration, load_profile, render_declaration, write_appendix_csv
+from app.documents import build_declaration, load_profile, render_declaration
 from app.documents.make_reference_docx import NUMBERED, REQUIRED_STYLES
 
 from . import sample
@@ -189,14 +187,3 @@ def test_replaced_reference_document_is_used(tmp_path: Path) -> None:
     pdf, docx_path = render_declaration(sample.declaration_input(), tmp_path, reference_docx=reference)
     document = docx.Document(str(docx_path))
     assert document.styles["Normal"].font.name == "Courier New"
-
-
-def test_appendix_csv_guards_against_formulas(tmp_path: Path) -> None:
-    out = tmp_path / "appendix.csv"
-    write_appendix_csv(sample.declaration_input(), out)
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0] == ["appendix", "domain", "unicode", "registry", "registrable domain"]
-    assert len(rows) == 1 + len(sample.domains())
-    assert ["A", "xn--bcher-kva.com", "bücher.com", "Verisign, Inc.", "xn--bcher-kva.com"] in rows
-    injected = [r for r in rows if "cmd.example.tv" in r[1]]
-    assert injected[0][1] == "'=cmd.example.tv"

@@ -71,7 +71,7 @@ def test_filing_set_names_say_what_each_file_is(exported: Exported) -> None:
     for stem in ("01-declaration", "02-exhibit-index", "03-certification-fre-902-13-14",
                  "04-proposed-order-ex-parte-tro", "05-appendices-a-b-domains"):
         assert f"{stem}.pdf" in names and f"{stem}.docx" in names
-    assert "05-appendices-a-b-domains.csv" in names
+    assert "05-appendices-a-b-domains.csv" not in names  # a short list needs no electronic appendix
     assert "01-declaration-exhibit-001-screenshot.pdf" in names
     assert "01-declaration-exhibit-011-domain-record.pdf" in names
     assert {"06-letter-01-godaddy-registry-services-llc.pdf", "06-letter-03-verisign-inc.pdf"} <= names

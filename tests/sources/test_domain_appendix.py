@@ -89,9 +89,9 @@ def test_electronic_appendix_csv_is_safe_and_hashed(table: RegistryTable) -> Non
     data, digest = appendix_csv(domains, table)
     assert hashlib.sha256(data).hexdigest() == digest
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["appendix", "domain", "unicode"]
-    assert rows[1][:2] == ["A", "a.com"] and rows[2][2] == "'=HYPERLINK(\"x\")"
-    assert rows[3][:2] == ["B", "x.cz.cc"] and rows[3][6].startswith("12061 Bluemont Way")
+    assert rows[0][:5] == ["appendix", "number", "ascii", "unicode", "registrable domain"]
+    assert rows[1][:3] == ["A", "1", "a.com"] and rows[2][3] == "'=HYPERLINK(\"x\")"
+    assert rows[3][:3] == ["B", "1", "x.cz.cc"] and rows[3][7].startswith("12061 Bluemont Way")
     assert [safe_cell(v) for v in ("-1", "+1", "@x", "ok")] == ["'-1", "'+1", "'@x", "ok"]
     assert not needs_electronic_appendix(5000) and needs_electronic_appendix(5001)
     assert needs_electronic_appendix(11, threshold=10)
