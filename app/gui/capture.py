@@ -2,9 +2,11 @@
 
 The app records what it knows itself (UTC time, tool and version, which
 screen at what size) and asks only for what it cannot know: the URL shown
-and notes. The grab is written as a PNG to a fresh temporary folder and
-imported through the normal import path (hashed, stored byte-exact, logged),
-then the temporary copy is deleted.
+and notes. A region is dragged out on a frozen picture of the screen
+(:mod:`app.gui.region_overlay`); typing its coordinates remains for when no
+screen can be shown. The grab is written as a PNG to a fresh temporary folder
+and imported through the normal import path (hashed, stored byte-exact,
+logged), then the temporary copy is deleted.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtCore import QRect, QTimer, qVersion
 from PySide6.QtGui import QGuiApplication, QImage, QScreen
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -41,6 +44,7 @@ from app.store import CaseFile
 from . import messages
 from .background import Operation, Operations
 from .events import CaseEvents
+from .region_overlay import RegionOverlay, crop, freeze, screen_available
 
 TOOL = "evbundle in-app capture"
 GRAB_DELAY_MS = 300
@@ -70,15 +74,18 @@ def grab(mode: CaptureMode, screen: QScreen, *, window: QWidget | None = None, r
 
 
 def capture_metadata(screen: QScreen, mode: CaptureMode, *, url: str, notes: str, captured_by: str,
-                     region: QRect | None = None) -> dict[str, str]:
-    """What the app records about a capture it made itself; only the URL and notes come from the user."""
+                     region: QRect | None = None, captured_at: str | None = None) -> dict[str, str]:
+    """What the app records about a capture it made itself; only the URL and notes come from the user.
+
+    ``captured_at`` is when the screen was grabbed, when that was before now (a frozen screen).
+    """
     where = screen_description(screen)
     if mode is CaptureMode.REGION and region is not None:
         where += f", region {region.width()}×{region.height()} at ({region.x()}, {region.y()})"
     elif mode is CaptureMode.WINDOW:
         where += ", one window"
     return normalise_metadata(ItemKind.SCREENSHOT, {
-        "url": url, "captured_at": now_utc(), "captured_by": captured_by, "tool": TOOL,
+        "url": url, "captured_at": captured_at or now_utc(), "captured_by": captured_by, "tool": TOOL,
         "tool_version": f"{__version__} (Qt {qVersion()})", "screen": where, "notes": notes,
     })
 
@@ -92,7 +99,7 @@ class CaptureDialog(QDialog):
         self.modes = QButtonGroup(self)
         self.buttons: dict[CaptureMode, QRadioButton] = {}
         for mode, text in ((CaptureMode.SCREEN, "Whole screen"), (CaptureMode.WINDOW, "This app's window"),
-                           (CaptureMode.REGION, "Region of the screen")):
+                           (CaptureMode.REGION, "Region of the screen: drag to select it")):
             button = QRadioButton(text)
             self.modes.addButton(button)
             self.buttons[mode] = button
@@ -104,6 +111,7 @@ class CaptureDialog(QDialog):
         for spin, value in zip(self.region, (0, 0, 800, 600)):
             spin.setRange(0, 100_000)
             spin.setValue(value)
+        self.typed = QCheckBox("Type the region instead (when the screen cannot be shown for dragging)")
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://… the address shown in the browser")
         self.notes = QPlainTextEdit()
@@ -112,6 +120,7 @@ class CaptureDialog(QDialog):
         for mode in CaptureMode:
             form.addRow("" if mode is not CaptureMode.SCREEN else "Capture:", self.buttons[mode])
         form.addRow("Screen:", self.screen_box)
+        form.addRow("", self.typed)
         labels = ("Region x:", "y:", "width:", "height:")
         for label, spin in zip(labels, self.region):
             form.addRow(label, spin)
@@ -124,10 +133,19 @@ class CaptureDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(box)
-        region_button = self.buttons[CaptureMode.REGION]
-        region_button.toggled.connect(lambda on: [spin.setEnabled(on) for spin in self.region])
+        self.buttons[CaptureMode.REGION].toggled.connect(self._enable_region)
+        self.typed.toggled.connect(self._enable_region)
+        self._enable_region()
+
+    def _enable_region(self) -> None:
+        region = self.buttons[CaptureMode.REGION].isChecked()
+        self.typed.setEnabled(region)
         for spin in self.region:
-            spin.setEnabled(False)
+            spin.setEnabled(region and self.typed.isChecked())
+
+    def drag_region(self) -> bool:
+        """Whether the region is to be dragged out on the screen (not typed)."""
+        return self.mode() is CaptureMode.REGION and not self.typed.isChecked()
 
     def mode(self) -> CaptureMode:
         return next(mode for mode, button in self.buttons.items() if button.isChecked())
@@ -151,6 +169,7 @@ class CaptureCommand:
         self._operations = operations
         self._events = events
         self._status = status
+        self._overlay: RegionOverlay | None = None  # the region being dragged, kept alive until the user is done
 
     def ask_and_capture(self) -> None:
         dialog = CaptureDialog(self._window)
@@ -160,7 +179,55 @@ class CaptureCommand:
         notes, region = dialog.notes.toPlainText(), dialog.region_rect()
         # Grab a moment later, from the event loop, so the closed dialog is no longer on screen.
         # (Not processEvents(): in PySide6 6.12 each call drops a reference to None.)
-        QTimer.singleShot(GRAB_DELAY_MS, lambda: self.capture(mode, screen, url=url, notes=notes, region=region))
+        if dialog.drag_region():
+            QTimer.singleShot(GRAB_DELAY_MS, lambda: self.select_region(screen, url=url, notes=notes,
+                                                                        fallback=region))
+        else:
+            QTimer.singleShot(GRAB_DELAY_MS, lambda: self.capture(mode, screen, url=url, notes=notes,
+                                                                  region=region))
+
+    def select_region(self, screen: QScreen, *, url: str, notes: str = "",
+                      fallback: QRect | None = None) -> RegionOverlay | None:
+        """Freeze the screen and let the user drag the region on it; the selection is imported, Esc adds nothing.
+
+        Without a screen to show (or read), the typed ``fallback`` region is captured instead.
+        Returns the overlay, open and waiting for the user.
+        """
+        case = self._case()
+        if case is None:
+            return None
+        try:  # a URL the app refuses is said now, not after the user has dragged
+            capture_metadata(screen, CaptureMode.REGION, url=url, notes=notes, captured_by=case.actor)
+        except Exception as exc:  # noqa: BLE001 - shown to the user as plain text
+            messages.show_error(self._window, "Nothing was captured", exc)
+            return None
+        frozen = freeze(screen) if screen_available(screen) else None
+        if frozen is None or frozen.isNull():
+            if fallback is not None and not fallback.isEmpty():
+                self.capture(CaptureMode.REGION, screen, url=url, notes=notes, region=fallback)
+            else:
+                messages.show_message(self._window, "Nothing was captured",
+                                      "The screen could not be shown for selecting a region. "
+                                      "Choose \u201cType the region instead\u201d and enter it.")
+            return None
+        frozen_at = now_utc()
+        overlay = RegionOverlay(frozen, screen)
+
+        def selected(region: QRect) -> None:
+            self._overlay = None
+            metadata = capture_metadata(screen, CaptureMode.REGION, url=url, notes=notes, captured_by=case.actor,
+                                        region=region, captured_at=frozen_at)
+            self._import(crop(frozen, region), metadata)
+
+        def cancelled() -> None:
+            self._overlay = None
+            self._status("Capture cancelled; nothing was added")
+
+        overlay.selected.connect(selected)
+        overlay.cancelled.connect(cancelled)
+        self._overlay = overlay
+        overlay.open()
+        return overlay
 
     def capture(self, mode: CaptureMode, screen: QScreen, *, url: str, notes: str = "",
                 region: QRect | None = None) -> Operation[ImportReport] | None:
@@ -174,6 +241,13 @@ class CaptureCommand:
             messages.show_error(self._window, "Nothing was captured", exc)
             return None
         image = grab(mode, screen, window=self._window.window(), region=region)
+        return self._import(image, metadata)
+
+    def _import(self, image: QImage, metadata: dict[str, str]) -> Operation[ImportReport] | None:
+        """Write the grabbed image and import it, with its metadata, in the background."""
+        case = self._case()
+        if case is None:
+            return None
         if image.isNull():
             messages.show_message(self._window, "Nothing was captured", "The screen could not be read.")
             return None

@@ -39,6 +39,7 @@ _DEFANGED = re.compile(r"xxp|[\[({]", re.IGNORECASE)  # what refang() undoes alw
 _FILE_LIKE = {"zip", "exe", "mov", "doc", "pdf", "jpg", "png", "gif", "txt", "htm", "html", "php", "js", "py", "sh"}
 _TRAILING = ".,;:!?)]}'\"*"
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+_LOOKALIKE_DOTS = ("\u3002", "\uff0e", "\uff61")
 _BLOCK_TAGS = {
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "hr", "title", "section", "article", "header", "footer", "td", "th",
@@ -65,10 +66,13 @@ class Link:
         return record
 
 
+@functools.lru_cache(maxsize=64)  # a message's text is searched for URLs, then for bare domains
 def deobfuscate(text: str) -> str:
     """Undo defanging and the spelled-out or look-alike dots spam uses to dodge filters."""
     if not text.isascii():
-        text = text.translate(_DOTS)
+        for dot in _LOOKALIKE_DOTS:  # str.replace, not str.translate: translate is slow on long non-ASCII text
+            if dot in text:
+                text = text.replace(dot, ".")
     if _DEFANGED.search(text):
         text = refang(text)
     return _SPELLED_DOT.sub(_spelled, text) if _DOT_WORD.search(text) else text

@@ -100,9 +100,33 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
 
 
 def _header_block(data: bytes) -> bytes:
-    """The message's header block (up to the first empty line), for the modern policy to read."""
+    """The header lines the modern policy reads (``_MODERN_HEADERS``), cut where the header block ends.
+
+    Only those: the modern policy re-parses Content-Type through its header
+    registry at every step of parsing, which cost more than the rest of its work.
+    """
     ends = [i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0]
-    return data[: min(ends) + 2] if ends else data
+    kept: list[bytes] = []
+    keeping = False
+    for line in (data[: min(ends) + 2] if ends else data).splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t"):
+            if keeping:
+                kept.append(line)
+            continue
+        if line.startswith(b"From "):  # the envelope line, or one misplaced: neither is a header
+            keeping = False
+            continue
+        match = _HEADER_NAME.match(line)
+        if match is None:  # where the email package, too, ends the header block
+            break
+        keeping = match.group(1).lower() in _MODERN_HEADERS
+        if keeping:
+            kept.append(line)
+    return b"".join(kept) + b"\n"
+
+
+_HEADER_NAME = re.compile(rb"([\x21-\x39\x3b-\x7e]*):")
+_MODERN_HEADERS = frozenset({b"subject", b"from", b"to", b"cc", b"reply-to", b"return-path", b"message-id"})
 
 
 class _Headers:

@@ -22,10 +22,14 @@ MAX_PIECES = 500
 def declared_file_count(data: bytes) -> int:
     """Roughly how many parts of the raw message declare a file name: a cheap test for hidden attachments."""
     lower = data.lower()
-    if b"name" not in lower:
-        return 0
-    named_types = sum(lower.count(sep + b"name") for sep in (b" ", b"\t", b";"))
-    return max(lower.count(b"filename"), named_types - lower.count(b"filename"))  # a part often names itself twice
+    filenames = named = 0
+    at = lower.find(b"name")  # one pass: each "name", then what comes just before it
+    while at >= 0:
+        before = lower[at - 1 : at] if at else b""
+        named += before in (b" ", b"\t", b";") and before != b""
+        filenames += at >= 4 and lower[at - 4 : at] == b"file"
+        at = lower.find(b"name", at + 4)
+    return max(filenames, named - filenames)  # a part often names itself twice
 
 
 def flat_named_parts(data: bytes) -> list[Message]:
