@@ -54,9 +54,9 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("key")
     e.add_argument("--to", type=int, required=True)
 
-    p = sub.add_parser("redactions", help="Rule 5.2: list personal data in the exhibits, confirm redactions")
+    p = sub.add_parser("redactions", help="Rule 5.2: list personal data in the exhibits; confirm, dismiss or withdraw")
     p.add_argument("case", type=Path)
-    p.add_argument("action", nargs="?", choices=["list", "confirm", "withdraw"], default="list")
+    p.add_argument("action", nargs="?", choices=["list", "confirm", "dismiss", "withdraw"], default="list")
     p.add_argument("ids", nargs="*", metavar="ID")
 
 
@@ -122,22 +122,22 @@ def cmd_paragraphs(args: argparse.Namespace) -> int:
 
 
 def cmd_redactions(args: argparse.Namespace) -> int:
-    from app.ops.redactions import confirm_redaction, list_redactions, withdraw_redaction
+    from app.ops.redactions import decide_redactions, list_redactions
     from app.store import CaseFile
 
+    past = {"confirm": "confirmed", "dismiss": "dismissed", "withdraw": "withdrew"}
     with CaseFile.open(args.case) as case:
-        if args.action in ("confirm", "withdraw"):
+        if args.action in past:
             if not args.ids:
                 print("evbundle: error: name the candidates by ID", file=sys.stderr)
                 return EXIT_ERROR
-            for candidate_id in args.ids:
-                done = (confirm_redaction if args.action == "confirm" else withdraw_redaction)(case, candidate_id)
-                print(f"{args.action}ed {done.id}: {done.text!r} -> {done.replacement!r}")
+            for done in decide_redactions(case, args.ids, args.action):  # the exhibits searched once
+                print(f"{past[args.action]} {done.id}: {done.text!r} -> {done.replacement!r}")
             return EXIT_OK
         rows = list_redactions(case)
         for row in rows:
             c = row.candidate
-            mark = "confirmed" if row.confirmed else "candidate"
+            mark = row.decision or "candidate"
             print(f"{c.id}  Exhibit {row.exhibit_number}  {mark:<9}  {c.text!r} -> {c.replacement!r}  ({c.reason})")
         print(f"{len(rows)} candidate(s); {sum(r.confirmed for r in rows)} confirmed")
     return EXIT_OK

@@ -351,6 +351,10 @@ def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile
         last_page[0] = page
         canv.saveState()
         canv.setDateFormatter(lambda *_: pdf_date(case.bundle_date))
+        if page == 1:  # a bookmark for the exhibit (CM/ECF viewers show it beside the pages)
+            canv.bookmarkPage("exhibit")
+            canv.addOutlineEntry(label, "exhibit", level=0)
+            canv.showOutline()
         if legend:
             draw_legend(canv, profile, legend)
         y = profile.margin_bottom / 2

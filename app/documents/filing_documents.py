@@ -9,14 +9,14 @@ the whole filing set.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from app.documents.declaration import build_declaration
 from app.documents.facts import declaration_facts
 from app.documents.inputs import DeclarationInput
-from app.documents.model import Document
+from app.documents.model import AppendixTitle, Document, PageBreak
 from app.documents.profile import CourtProfile, load_profile
 from app.documents.template import render_document
 
@@ -25,6 +25,9 @@ INDEX_TEMPLATE = "exhibit_index.xml.j2"
 CERTIFICATION_TEMPLATE = "certification.xml.j2"
 LETTER_TEMPLATE = "registry_letter.xml.j2"
 APPENDIX_TEMPLATE = "appendix_document.xml.j2"
+DECLARATION_STEM = "01-declaration"
+APPENDICES_STEM = "05-appendices-a-b-domains"
+LETTER_PREFIX = "06-letter-"
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,62 @@ def build_filing_documents(
     """Every document of the filing set except the exhibits, in filing order, with file stems."""
     profile = profile or load_profile(inp.case.court)
     facts = filing_facts(inp, profile)
-    docs = [
-        NamedDocument("01-declaration", build_declaration(inp, profile, search_path=search_path)),
-        NamedDocument("02-exhibit-index", render_document(INDEX_TEMPLATE, facts, search_path=search_path)),
-        NamedDocument("03-certification-fre-902-13-14",
-                      render_document(CERTIFICATION_TEMPLATE, facts, search_path=search_path)),
-        NamedDocument("04-proposed-order-ex-parte-tro",
-                      render_document(ORDER_TEMPLATE, facts, search_path=search_path)),
-        NamedDocument("05-appendices-a-b-domains",
-                      render_document(APPENDIX_TEMPLATE, facts, search_path=search_path)),
+    return [NamedDocument(stem, build_filing_document(inp, profile, stem, facts=facts, search_path=search_path))
+            for stem, _ in filing_document_names(facts)]
+
+
+def filing_document_names(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """(file stem, name in the user's words) of every document of the filing set but the exhibits."""
+    names = [
+        (DECLARATION_STEM, "Declaration"),
+        ("02-exhibit-index", "Exhibit index"),
+        ("03-certification-fre-902-13-14", "Certification (FRE 902(13), 902(14))"),
+        ("04-proposed-order-ex-parte-tro", "Proposed order"),
+        (APPENDICES_STEM, "Appendices A and B"),
     ]
     for index, group in enumerate(facts["registry_groups"], start=1):
-        letter = render_document(LETTER_TEMPLATE, {**facts, "registry": group}, search_path=search_path)
-        docs.append(NamedDocument(f"06-letter-{index:02d}-{_slug(group['name'])}", letter))
-    return docs
+        names.append((f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}", f"Letter to {group['name']}"))
+    return names
+
+
+def build_filing_document(
+    inp: DeclarationInput,
+    profile: CourtProfile,
+    stem: str,
+    *,
+    facts: dict[str, Any] | None = None,
+    search_path: Sequence[Path] = (),
+) -> Document:
+    """One document of the filing set, by its file stem (see :func:`filing_document_names`)."""
+    if stem == DECLARATION_STEM:
+        return build_declaration(inp, profile, search_path=search_path)
+    facts = facts if facts is not None else filing_facts(inp, profile)
+    templates = {
+        "02-exhibit-index": INDEX_TEMPLATE,
+        "03-certification-fre-902-13-14": CERTIFICATION_TEMPLATE,
+        "04-proposed-order-ex-parte-tro": ORDER_TEMPLATE,
+        APPENDICES_STEM: APPENDIX_TEMPLATE,
+    }
+    if stem in templates:
+        return render_document(templates[stem], facts, search_path=search_path)
+    for index, group in enumerate(facts["registry_groups"], start=1):
+        if stem == f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}":
+            return render_document(LETTER_TEMPLATE, {**facts, "registry": group}, search_path=search_path)
+    raise KeyError(f"no document {stem!r} in the filing set")
+
+
+def appendix_only(appendices: Document, label: str) -> Document | None:
+    """One appendix ("APPENDIX A" or "APPENDIX B") cut out of the appendices document, or None
+    when it has no such appendix (a case without subdomains has no Appendix B)."""
+    blocks = list(appendices.blocks)
+    starts = [i for i, b in enumerate(blocks) if isinstance(b, AppendixTitle)]
+    for n, start in enumerate(starts):
+        block = blocks[start]
+        if isinstance(block, AppendixTitle) and block.label.upper() == label.upper():
+            end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+            part = blocks[start:end]
+            while part and isinstance(part[-1], PageBreak):
+                part.pop()
+            info = replace(appendices.info, title=f"{block.label.title()}: {block.text}")
+            return replace(appendices, info=info, blocks=tuple(part))
+    return None

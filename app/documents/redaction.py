@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.model import Item, ItemKind
 from app.documents.exhibits import _email_body, _parse_email
@@ -41,6 +41,9 @@ class Candidate:
     text: str
     replacement: str
     reason: str
+    # What counsel see when deciding; not part of the identity (id, equality) of a candidate.
+    kind: str = field(default="", compare=False)  # "SSN", "account number", "date of birth", ...
+    context: str = field(default="", compare=False)  # the line around the text, as the exhibit shows it
 
     @property
     def id(self) -> str:
@@ -82,30 +85,68 @@ def exhibit_text(item: Item, original: bytes) -> tuple[str, list[str]]:
     return original.decode("utf-8", errors="replace"), []
 
 
+CONTEXT_CHARS = 40  # shown on each side of a candidate, so counsel can judge it
+
+
+def context_of(body: str, text: str, start: int = -1) -> str:
+    """The candidate with up to ``CONTEXT_CHARS`` of its line on each side, on one line."""
+    at = start if start >= 0 else body.find(text)
+    if at < 0:
+        return text
+    line_start = body.rfind("\n", 0, at) + 1
+    line_end = body.find("\n", at + len(text))
+    line_end = len(body) if line_end < 0 else line_end
+    left = max(line_start, at - CONTEXT_CHARS)
+    right = min(line_end, at + len(text) + CONTEXT_CHARS)
+    snippet = " ".join(body[left:right].split())
+    return ("…" if left > line_start else "") + snippet + ("…" if right < line_end else "")
+
+
+def _recipient_line(body: str, address: str) -> int:
+    """Where the address first shows in a recipient header (To:, Cc: ...), else anywhere (-1)."""
+    for name in RECIPIENT_HEADERS:
+        line = body.find(f"{name}: ")
+        while line >= 0:
+            end = body.find("\n", line)
+            at = body.find(address, line, len(body) if end < 0 else end)
+            if at >= 0 and (line == 0 or body[line - 1] == "\n"):
+                return at
+            line = body.find(f"{name}: ", line + 1)
+    return -1
+
+
 def find_candidates(item: Item, original: bytes) -> list[Candidate]:
     """Every candidate in one exhibit, each text once, in the order found."""
     body, recipients = exhibit_text(item, original)
     found: dict[str, Candidate] = {}
 
-    def add(text: str, replacement: str, reason: str) -> None:
-        text = text.strip()
-        if text and text not in found:
-            found[text] = Candidate(item.id, text, replacement, reason)
+    def add(text: str, replacement: str, reason: str, kind: str, start: int = -1) -> None:
+        stripped = text.strip()
+        if stripped and stripped not in found:
+            at = start + text.find(stripped) if start >= 0 else -1
+            found[stripped] = Candidate(item.id, stripped, replacement, reason, kind,
+                                        context_of(body, stripped, at))
 
     for m in SSN.finditer(body):
-        add(m.group(0), f"XXX-XX-{m.group(3)}", "social-security number (5.2(a)(1): last four digits only)")
+        add(m.group(0), f"XXX-XX-{m.group(3)}", "social-security number (5.2(a)(1): last four digits only)",
+            "SSN", m.start(0))
     for m in LABELLED_SSN.finditer(body):
-        add(m.group(1), _last_four(m.group(1)), "taxpayer-identification number (5.2(a)(1))")
+        add(m.group(1), _last_four(m.group(1)), "taxpayer-identification number (5.2(a)(1))",
+            "SSN or TIN", m.start(1))
     for m in ACCOUNT.finditer(body):
-        add(m.group(1), _last_four(m.group(1)), "financial-account number (5.2(a)(4): last four digits only)")
+        add(m.group(1), _last_four(m.group(1)), "financial-account number (5.2(a)(4): last four digits only)",
+            "account number", m.start(1))
     for m in CARD.finditer(body):
         digits = re.sub(r"\D", "", m.group(1))
         if 13 <= len(digits) <= 19 and _luhn(digits):
-            add(m.group(1), _last_four(digits), "payment-card number (5.2(a)(4): last four digits only)")
+            add(m.group(1), _last_four(digits), "payment-card number (5.2(a)(4): last four digits only)",
+                "card number", m.start(1))
     for m in DOB.finditer(body):
         year = m.group(2) or m.group(3) or m.group(4) or ""
-        add(m.group(1), year if len(year) == 4 else "[year of birth]", "date of birth (5.2(a)(2): year only)")
+        add(m.group(1), year if len(year) == 4 else "[year of birth]", "date of birth (5.2(a)(2): year only)",
+            "date of birth", m.start(1))
     for address in recipients:
         domain = address.rsplit("@", 1)[1]
-        add(address, f"[redacted]@{domain}", "recipient (victim) e-mail address in the spam headers")
+        add(address, f"[redacted]@{domain}", "recipient (victim) e-mail address in the spam headers",
+            "address in headers", _recipient_line(body, address))
     return list(found.values())

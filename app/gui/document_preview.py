@@ -1,45 +1,44 @@
-"""A live preview of the declaration: rendered in the background, shown with QtPdf.
+"""A live preview of any document of the filing set: rendered in the background, shown with QtPdf.
 
-The declaration is rendered exactly as the export renders it (same snapshot of the
-case, same template, same court profile), to a file in a private temporary folder,
-and loaded into a :class:`QPdfDocument` shown by a :class:`QPdfView`. Requests are
-debounced (a burst of edits renders once) and never overlap: one render runs at a
-time, and a request that arrives meanwhile renders once more when it is done. The
-GUI thread only loads the finished file; QPdfView paints the pages asynchronously.
+Counsel pick the document (declaration, exhibit index, certification, proposed order,
+Appendix A or B, a registry letter, or one exhibit with its Bates numbers and confirmed
+redactions). It is rendered exactly as the export renders it (``app.ops.previews``: same
+snapshot of the case, same templates, same court profile) to a file in a private
+temporary folder, and loaded into a :class:`QPdfDocument` shown by a :class:`QPdfView`.
+Requests are debounced (a burst of edits renders once) and never overlap: one render
+runs at a time, and a request that arrives meanwhile renders once more when it is done.
+The GUI thread only loads the finished file; QPdfView paints the pages asynchronously.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.core.errors import EvidenceError
-from app.documents.declaration import build_declaration
-from app.documents.pdf_writer import render_pdf_bytes
-from app.documents.profile import load_profile
-from app.ops.filing import declaration_input
+from app.ops.previews import (
+    EXHIBIT_PREFIX,
+    PageCounts,
+    Preview,
+    PreviewChoice,
+    render_preview,
+)
 from app.store import CaseFile
 
-from .background import Operations, Progress
+from .background import Operation, Operations, Progress
 
 DEBOUNCE_MS = 500
+DECLARATION = "01-declaration"
 
 
-def declaration_pdf(case: CaseFile) -> bytes:
-    """The declaration as the export would write it today (without exhibit Bates ranges)."""
-    inp = declaration_input(case)
-    profile = load_profile(inp.case.court)
-    return render_pdf_bytes(build_declaration(inp, profile), profile)
-
-
-class DeclarationPreview(QWidget):
-    """The declaration's pages, re-rendered in the background on :meth:`schedule`."""
+class DocumentPreview(QWidget):
+    """The chosen document's pages, re-rendered in the background on :meth:`schedule`."""
 
     rendered = Signal(int)  # the page count of the preview just loaded
 
@@ -54,21 +53,38 @@ class DeclarationPreview(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
+        self.choice = QComboBox()
+        self.choice.setToolTip("The document of the filing set to preview")
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choice.setMinimumContentsLength(24)
+        self.choice.addItem("Declaration", DECLARATION)
+        self.choice.currentIndexChanged.connect(lambda *_: self._chosen())
         self.status = QLabel("No case open")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        self._page_counts = PageCounts()  # exhibits' page counts, for the Bates numbers of later ones
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.render_now)
         self._folder = QTemporaryDir()  # removed with its files when the page goes
         self._shown: Path | None = None
+        self._shown_key = ""
         self._serial = 0
         self._generation = 0  # bumped when the case changes: a late render for the old case is dropped
         self._running = False
         self._again = False
+        self._operation: Operation[tuple[Path, Preview]] | None = None
+        self._running_key = ""
+        self.progress_timer = QTimer(self)  # a long exhibit render says how far it is
+        self.progress_timer.setInterval(250)
+        self.progress_timer.timeout.connect(self._show_progress)
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Document:"))
+        chooser.addWidget(self.choice, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(chooser)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
 
@@ -81,8 +97,44 @@ class DeclarationPreview(QWidget):
         """The rendered file now shown (in :attr:`folder`), if any."""
         return self._shown
 
+    @property
+    def shown_key(self) -> str:
+        """The key of the document now shown ("" when none)."""
+        return self._shown_key
+
     def page_count(self) -> int:
         return self.document.pageCount()
+
+    def current_key(self) -> str:
+        """The key of the document chosen (``app.ops.previews`` keys)."""
+        return str(self.choice.currentData() or DECLARATION)
+
+    def set_choices(self, choices: Sequence[PreviewChoice]) -> None:
+        """The documents of the open case; the one shown stays chosen if it is still there
+        (else the declaration)."""
+        key = self.current_key()
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for c in choices:
+            self.choice.addItem(c.name, c.key)
+            self.choice.setItemData(self.choice.count() - 1, c.name, Qt.ItemDataRole.ToolTipRole)
+        index = self.choice.findData(key)
+        self.choice.setCurrentIndex(index if index >= 0 else max(0, self.choice.findData(DECLARATION)))
+        self.choice.blockSignals(False)  # the caller schedules the render
+
+    def choose(self, key: str) -> bool:
+        """Show the document ``key`` (renders it); False if the case has no such document."""
+        index = self.choice.findData(key)
+        if index < 0:
+            return False
+        if index == self.choice.currentIndex():
+            self.render_now()
+        else:
+            self.choice.setCurrentIndex(index)  # renders through currentIndexChanged
+        return True
+
+    def choose_exhibit(self, item_id: int) -> bool:
+        return self.choose(f"{EXHIBIT_PREFIX}{item_id}")
 
     def is_rendering(self) -> bool:
         return self._running or self.timer.isActive()
@@ -97,10 +149,32 @@ class DeclarationPreview(QWidget):
         self._generation += 1
         self.timer.stop()
         self._again = False
+        if self._operation is not None:
+            self._operation.cancel()  # its result would be dropped anyway
+        self._page_counts = PageCounts()
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        self.choice.addItem("Declaration", DECLARATION)
+        self.choice.blockSignals(False)
         self.document.close()
         self._forget(self._shown)
         self._shown = None
+        self._shown_key = ""
         self.status.setText("No case open")
+
+    def _chosen(self) -> None:
+        """Another document chosen: stop a render of the previous one, then render this one."""
+        if self._running and self._operation is not None and self._running_key != self.current_key():
+            self._operation.cancel()
+        self.render_now()
+
+    def _show_progress(self) -> None:
+        operation = self._operation
+        if operation is not None and self._running:
+            done, total, _ = operation.last_progress
+            if total:
+                self.status.setText(f"Counting the pages of the {total:,} exhibits before it, for its "
+                                    f"Bates numbers: {done:,} of {total:,}…")
 
     def render_now(self) -> None:
         """Start a render in the background (or, if one runs, one more after it)."""
@@ -114,22 +188,27 @@ class DeclarationPreview(QWidget):
         self._running = True
         self._serial += 1
         generation = self._generation
-        target = self.folder / f"declaration-preview-{self._serial}.pdf"
+        key = self.current_key()
+        counts = self._page_counts.copy()  # the worker gets its own copy
+        target = self.folder / f"preview-{self._serial}.pdf"
         self.status.setText("Updating the preview…")
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> Path:
-            data = declaration_pdf(case)
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> tuple[Path, Preview]:
+            preview = render_preview(case, key, counts, cancelled=cancelled,
+                                     progress=lambda done, total: progress(done, total))
             part = target.with_suffix(".part")
-            part.write_bytes(data)
+            part.write_bytes(preview.pdf)
             os.replace(part, target)
-            return target
+            return target, preview
 
-        def done(path: Path) -> None:
+        def done(result: tuple[Path, Preview]) -> None:
+            path, preview = result
             self._finished()
             if generation != self._generation:
                 self._forget(path)
                 return
-            self._show(path)
+            self._page_counts = preview.page_counts
+            self._show(path, key, preview.name)
 
         def failed(error: BaseException) -> None:
             self._finished()
@@ -137,31 +216,41 @@ class DeclarationPreview(QWidget):
                 problem = error.diagnostics() if isinstance(error, EvidenceError) else f"{type(error).__name__}: {error}"
                 self.status.setText(f"The preview could not be rendered:\n{problem}")
 
-        self._operations.run(self, work, done, on_failure=failed, on_cancelled=self._finished)
+        self._running_key = key
+        self._operation = self._operations.run(self, work, done, on_failure=failed, on_cancelled=self._finished)
+        self.progress_timer.start()
 
     def _finished(self) -> None:
         self._running = False
+        self._operation = None
+        self.progress_timer.stop()
         if self._again:
             self._again = False
             self.schedule()
 
-    def _show(self, path: Path) -> None:
-        """Load the new file where the reader was (same page), then drop the old file."""
+    def _show(self, path: Path, key: str, name: str) -> None:
+        """Load the new file where the reader was (same page of the same document), then drop the old file."""
         navigator = self.view.pageNavigator()
-        page = navigator.currentPage() if self.document.pageCount() else 0
+        same = key == self._shown_key
+        page = navigator.currentPage() if self.document.pageCount() and same else 0
         old = self._shown
         error = self.document.load(str(path))
         self._shown = path
+        self._shown_key = key
         self._forget(old)
         if error != QPdfDocument.Error.None_:
             self.status.setText(f"The preview could not be shown ({error.name}).")
             return
         count = self.document.pageCount()
-        if page:
-            navigator.jump(min(page, count - 1), QPointF(), navigator.currentZoom())
-        self.status.setText(f"Declaration preview: {count} page{'s' if count != 1 else ''}, "
-                            "updated after each change. Export filing set… "
-                            "writes it with the exhibits, Bates ranges and the other documents.")
+        if not same and key.startswith(EXHIBIT_PREFIX) and count > 1:
+            page = 1  # past the slip sheet, to the exhibit's first page
+        navigator.jump(min(page, count - 1), QPointF(), navigator.currentZoom())
+        pages = f"{count} page{'s' if count != 1 else ''}"
+        if key.startswith(EXHIBIT_PREFIX):
+            note = "with its Bates numbers and confirmed Rule 5.2 redactions, as it will be filed."
+        else:
+            note = "updated after each change (the exhibits' Bates ranges are filled in on export)."
+        self.status.setText(f"Preview: {name}, {pages}; {note}")
         self.rendered.emit(count)
 
     @staticmethod

@@ -1,10 +1,13 @@
-"""The Documents page: the declaration's paragraphs to edit, the exhibit order, a live preview.
+"""The Documents page: the declaration's paragraphs to edit, the exhibit order, the Rule 5.2
+review, a live preview of any document of the filing set.
 
-Left, the paragraphs drafted from the evidence with counsel's edits (edit the selected
-one in the pane below the list, add one, move it within its section, leave it out or
-put it back, go back to the draft) and the exhibits in filing order (move up/down).
-Right, the declaration as it will be filed, re-rendered half a second after each
-change. Every change is an ``app.ops`` call on the write pool (which logs it in the
+Left, on a first tab, the paragraphs drafted from the evidence with counsel's edits (edit
+the selected one in the pane below the list, add one, move it within its section, leave
+it out or put it back, go back to the draft) and the exhibits in filing order (move
+up/down); on a second tab, the personal data found in the exhibits for counsel to redact
+or keep (``redaction_panel``). Right, the chosen document (the declaration first, or the
+order, an appendix, the index, the certification, a letter, an exhibit) as it will be
+filed, re-rendered half a second after each change. Every change is an ``app.ops`` call on the write pool (which logs it in the
 custody log); the list is re-read on the read pool; the GUI thread never waits.
 
 The page loads lazily: a change elsewhere only marks it stale, and it reloads when it
@@ -25,10 +28,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,14 +39,16 @@ from PySide6.QtWidgets import (
 from app.documents.drafting import SECTIONS, DeclarationParagraph
 from app.ops import paragraphs as ops
 from app.ops.exhibit_order import move_exhibit
+from app.ops.previews import PreviewChoice, preview_choices
 from app.store import CaseFile
 
 from .background import Operation, Operations, Progress
-from .document_preview import DeclarationPreview
+from .document_preview import DocumentPreview
 from .events import CaseEvents
 from .item_models import RowIdRole
 from .pages import _heading, make_table
-from .paragraphs_model import SECTION_NAMES, KeyRole, ParagraphsModel
+from .paragraphs_model import SECTION_NAMES, ParagraphsModel
+from .redaction_panel import RedactionPanel
 
 
 class AddParagraphDialog(QDialog):
@@ -90,7 +95,10 @@ class DocumentsPage(QWidget):
         self._editing_key: str | None = None  # the paragraph whose words are in the editor
         self._last_saved: tuple[str, str] | None = None  # (key, words) last sent to be stored
         self.model = ParagraphsModel(self)
-        self.preview = DeclarationPreview(case, operations, self)
+        self.preview = DocumentPreview(case, operations, self)
+        self.redactions = RedactionPanel(case, operations, events.custodyChanged.emit, self)
+        self.redactions.decided.connect(self.preview.schedule)  # the exhibit shown may change
+        self.redactions.showExhibit.connect(self.preview.choose_exhibit)
 
         self.paragraphs_heading = _heading("Declaration paragraphs")
         self.view = make_table(self.model, sortable=False, stretch_column=3)
@@ -163,6 +171,10 @@ class DocumentsPage(QWidget):
         left.addWidget(paragraphs_box)
         left.addWidget(exhibits_box)
         left.setSizes([520, 200])
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(left, "Declaration && exhibits")
+        self.left_tabs.addTab(self.redactions, "Rule 5.2 review")
         right = QWidget()
         r_layout = QVBoxLayout(right)
         r_layout.setContentsMargins(0, 0, 0, 0)
@@ -172,7 +184,7 @@ class DocumentsPage(QWidget):
         r_layout.addLayout(top)
         r_layout.addWidget(self.preview, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(self.left_tabs)
         splitter.addWidget(right)
         splitter.setSizes([560, 540])
         layout = QVBoxLayout(self)
@@ -182,6 +194,7 @@ class DocumentsPage(QWidget):
         events.caseClosed.connect(self._case_changed)
         for signal in (events.itemsChanged, events.domainsChanged, events.infoChanged):
             signal.connect(self._evidence_changed)
+        events.itemsChanged.connect(self.redactions.mark_stale)
         self._update_buttons()
 
     # -- loading -----------------------------------------------------------------------
@@ -191,6 +204,7 @@ class DocumentsPage(QWidget):
         self.model.set_paragraphs([])
         self.editor.clear()
         self.preview.clear()
+        self.redactions.case_changed()
         self._evidence_changed()
 
     def _evidence_changed(self) -> None:
@@ -204,20 +218,23 @@ class DocumentsPage(QWidget):
         if self._stale:
             self.reload()
 
-    def reload(self) -> Operation[list[DeclarationParagraph]] | None:
-        """Re-read the paragraphs in the background, then re-render the preview."""
+    def reload(self) -> Operation[tuple[list[DeclarationParagraph], list[PreviewChoice]]] | None:
+        """Re-read the paragraphs and the documents to preview in the background, then re-render."""
         case = self._case()
         if case is None:
             return None
         self._stale = False
         generation = self._generation
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> list[DeclarationParagraph]:
-            return ops.current_paragraphs(case)
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> tuple[list[DeclarationParagraph],
+                                                                            list[PreviewChoice]]:
+            return ops.current_paragraphs(case), preview_choices(case)
 
-        def done(paragraphs: list[DeclarationParagraph]) -> None:
+        def done(result: tuple[list[DeclarationParagraph], list[PreviewChoice]]) -> None:
             if generation == self._generation:
+                paragraphs, choices = result
                 self._show_paragraphs(paragraphs)
+                self.preview.set_choices(choices)
                 self.preview.schedule()
 
         return self._operations.run(self, work, done, error_title="The paragraphs could not be read")

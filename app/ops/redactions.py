@@ -1,19 +1,26 @@
-"""Rule 5.2 redactions: list the candidates in a case's exhibits, confirm or withdraw them.
+"""Rule 5.2 redactions: list the candidates in a case's exhibits; confirm, dismiss or withdraw them.
 
 Confirmed redactions are stored in the case (with a custody entry that records a hash of
 the text, never the personal data itself) and applied whenever exhibits are rendered;
-the original evidence is never changed.
+the original evidence is never changed. A dismissed candidate (counsel judged it is not
+personal data) stays in the exhibit and is recorded the same way, so the review shows
+what was decided and the custody log shows who decided it when. Withdrawing undoes
+either decision.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from app.core import custody
 from app.core.errors import CaseFileError
 from app.documents.redaction import Candidate, find_candidates
 from app.store import CaseFile
+
+Decision = Literal["confirm", "dismiss", "withdraw"]
 
 
 @dataclass(frozen=True)
@@ -23,15 +30,27 @@ class RedactionRow:
     candidate: Candidate
     exhibit_number: int | None
     confirmed: bool
+    dismissed: bool = False
+
+    @property
+    def decision(self) -> str:
+        """"confirmed", "dismissed" or "" (not yet decided)."""
+        return "confirmed" if self.confirmed else ("dismissed" if self.dismissed else "")
 
 
-def list_redactions(case: CaseFile) -> list[RedactionRow]:
-    """Every candidate in every exhibit, in exhibit order, with confirmed ones marked."""
+def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None) -> list[RedactionRow]:
+    """Every candidate in every exhibit (or only in the exhibits of ``item_ids``), in exhibit
+    order, with counsel's decisions marked."""
     confirmed = {(item_id, text) for item_id, text, _ in _confirmed_rows(case)}
+    dismissed = {(int(r[0]), str(r[1])) for r in case._conn().execute(
+        "SELECT item_id, text FROM redaction_dismissals")}
     rows = []
     for number, item, _ in case.exhibits():
+        if item_ids is not None and item.id not in item_ids:
+            continue
         for candidate in find_candidates(item, case.read_object(item.sha256)):
-            rows.append(RedactionRow(candidate, number, (item.id, candidate.text) in confirmed))
+            key = (item.id, candidate.text)
+            rows.append(RedactionRow(candidate, number, key in confirmed, key in dismissed and key not in confirmed))
     return rows
 
 
@@ -48,38 +67,69 @@ def confirmed_redactions(case: CaseFile) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
-def _find(case: CaseFile, candidate_id: str) -> Candidate:
-    matches = [r.candidate for r in list_redactions(case) if r.candidate.id.startswith(candidate_id)]
-    if len(matches) != 1:
-        raise CaseFileError("no single redaction candidate with that id"
-                            if not matches else "more than one candidate starts with that id",
-                            path=case.path, found=candidate_id)
-    return matches[0]
+def _find(case: CaseFile, candidate_ids: Sequence[str], item_ids: Collection[int] | None) -> list[Candidate]:
+    """The candidates named by id (or a unique prefix), the exhibits' text searched once."""
+    rows = list_redactions(case, item_ids=item_ids)
+    found = []
+    for candidate_id in candidate_ids:
+        matches = [r.candidate for r in rows if r.candidate.id.startswith(candidate_id)]
+        if len(matches) != 1:
+            raise CaseFileError("no single redaction candidate with that id"
+                                if not matches else "more than one candidate starts with that id",
+                                path=case.path, found=candidate_id)
+        found.append(matches[0])
+    return found
+
+
+def decide_redactions(case: CaseFile, candidate_ids: Sequence[str], decision: Decision, *,
+                      item_ids: Collection[int] | None = None) -> list[Candidate]:
+    """Store counsel's decision for each candidate (by id or a unique prefix), in one transaction:
+    "confirm" (the text is removed from the rendered exhibit), "dismiss" (not personal data:
+    it stays) or "withdraw" (undecided again). Each change gets its custody entry; a decision
+    already stored changes nothing and logs nothing. ``item_ids`` limits the search for the
+    ids to those exhibits (the GUI knows them: a large case is not searched whole)."""
+    if decision not in ("confirm", "dismiss", "withdraw"):
+        raise ValueError(f"unknown redaction decision {decision!r}")
+    candidates = _find(case, candidate_ids, item_ids)
+    with case.transaction() as tx:
+        for candidate in candidates:
+            key = (candidate.item_id, candidate.text)
+            removed = tx.execute("DELETE FROM redactions WHERE item_id = ? AND text = ?", key).rowcount \
+                if decision != "confirm" else 0
+            undismissed = tx.execute("DELETE FROM redaction_dismissals WHERE item_id = ? AND text = ?",
+                                     key).rowcount if decision != "dismiss" else 0
+            added = 0
+            if decision == "confirm":
+                added = tx.execute(
+                    "INSERT OR IGNORE INTO redactions(item_id, text, replacement, reason, confirmed_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (*key, candidate.replacement, candidate.reason, custody.utc_now())).rowcount
+            elif decision == "dismiss":
+                added = tx.execute(
+                    "INSERT OR IGNORE INTO redaction_dismissals(item_id, text, dismissed_at) VALUES (?, ?, ?)",
+                    (*key, custody.utc_now())).rowcount
+            changed = (removed or undismissed) if decision == "withdraw" else (added or removed)
+            if changed:
+                action = {"confirm": "redaction-confirmed", "dismiss": "redaction-dismissed",
+                          "withdraw": "redaction-withdrawn"}[decision]
+                case._log(tx, action, item_id=candidate.item_id, details=_details(candidate))
+    return candidates
 
 
 def confirm_redaction(case: CaseFile, candidate_id: str) -> Candidate:
     """Confirm one candidate (by id or a unique prefix): its text is removed from the exhibit."""
-    candidate = _find(case, candidate_id)
-    with case.transaction() as tx:
-        cursor = tx.execute(
-            "INSERT OR IGNORE INTO redactions(item_id, text, replacement, reason, confirmed_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (candidate.item_id, candidate.text, candidate.replacement, candidate.reason, custody.utc_now()),
-        )
-        if cursor.rowcount:
-            case._log(tx, "redaction-confirmed", item_id=candidate.item_id, details=_details(candidate))
-    return candidate
+    return decide_redactions(case, [candidate_id], "confirm")[0]
+
+
+def dismiss_redaction(case: CaseFile, candidate_id: str) -> Candidate:
+    """Dismiss one candidate (not personal data): it stays in the exhibit, marked as decided."""
+    return decide_redactions(case, [candidate_id], "dismiss")[0]
 
 
 def withdraw_redaction(case: CaseFile, candidate_id: str) -> Candidate:
-    """Withdraw a confirmation: the text shows again in the rendered exhibit."""
-    candidate = _find(case, candidate_id)
-    with case.transaction() as tx:
-        cursor = tx.execute("DELETE FROM redactions WHERE item_id = ? AND text = ?",
-                            (candidate.item_id, candidate.text))
-        if cursor.rowcount:
-            case._log(tx, "redaction-withdrawn", item_id=candidate.item_id, details=_details(candidate))
-    return candidate
+    """Withdraw counsel's decision (a confirmation or a dismissal): the candidate is undecided
+    again, and its text shows in the rendered exhibit."""
+    return decide_redactions(case, [candidate_id], "withdraw")[0]
 
 
 def _details(candidate: Candidate) -> dict[str, str]:

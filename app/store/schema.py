@@ -116,6 +116,17 @@ MIGRATIONS: list[str] = [
         UNIQUE (item_id, text)
     );
     """,
+    # 4 (issue 6): Rule 5.2 candidates counsel reviewed and dismissed (not personal data), so
+    # the review shows them as decided; the text stays in the rendered exhibit.
+    """
+    CREATE TABLE redaction_dismissals (
+        id           INTEGER PRIMARY KEY,
+        item_id      INTEGER NOT NULL REFERENCES items(id),
+        text         TEXT NOT NULL,
+        dismissed_at TEXT NOT NULL,
+        UNIQUE (item_id, text)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
