@@ -14,6 +14,7 @@ output appears at its final name only when complete (temporary file +
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -34,7 +35,7 @@ from .identity import SigningIdentity
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
 from .signing import sign_detached
-from .streaming import ALGORITHMS, DualHasher, FileTailHasher, PendingDigests, Writeback
+from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher, PendingDigests, Writeback
 from .timestamp import TIMESTAMP_FILE, Timestamper
 from .zipwriter import ReproducibleZip
 
@@ -138,7 +139,8 @@ def build_bundle(
             # The zip's own SHA-256 is computed a step behind the writer, not in a second pass.
             tail = FileTailHasher(temp)
             writeback = Writeback(stream.fileno())
-            archive = ReproducibleZip(stream, date_time)
+            writer = BackgroundWriter(stream)
+            archive = ReproducibleZip(writer, date_time)  # type: ignore[arg-type]
             try:
                 for name in order:
                     full = f"{bag_name}/{name}"
@@ -146,16 +148,16 @@ def build_bundle(
                         archive.add_folder(full if name else f"{bag_name}/")
                     elif name in by_name:
                         sealer.copy_payload(archive, full, by_name[name])
-                        stream.flush()
-                        final = stream.tell()  # the entry and its patched header are final
-                        tail.final_up_to(final)
-                        writeback.up_to(final)
+                        final = writer.tell()  # the entry and its patched header are final
+                        writer.after_written(functools.partial(_final_up_to, final, tail, writeback))
                     else:
                         archive.add_bytes(full, sealer.tag_bytes(name))
+                archive.close()
+                writer.finish()
             except BaseException:
                 archive.abandon()
+                writer.abandon()
                 raise
-            archive.close()
             stream.flush()
             os.fsync(stream.fileno())
             zip_sha256 = tail.finish(os.fstat(stream.fileno()).st_size)
@@ -182,6 +184,11 @@ def build_bundle(
         payload_digests=dict(sealer.digests),
         timestamped=timestamper is not None,
     )
+
+
+def _final_up_to(offset: int, tail: FileTailHasher, writeback: Writeback) -> None:
+    tail.final_up_to(offset)
+    writeback.up_to(offset)
 
 
 class _Sealer:

@@ -18,6 +18,8 @@ Two ways, on one two-thread pool (hashlib releases the GIL on large blocks):
 SHA-256), a step behind the writer, so that no second pass is needed.
 ``Writeback`` starts writing finished parts of that file to disk while the
 rest is still being written, so that the final fsync has little left to wait for.
+``BackgroundWriter`` moves the writing itself (a second of kernel time per GiB
+here) off the thread that reads the evidence and computes the zip's CRCs.
 """
 
 from __future__ import annotations
@@ -196,6 +198,110 @@ class DualHasher:
     ) -> Digests:
         """Like :meth:`hash_stream_async` with both algorithms, waiting for the result."""
         return self.hash_stream_async(stream, on_block, tick).result()
+
+
+class BackgroundWriter:
+    """A seekable binary sink whose writes happen, in order, on a thread of their own.
+
+    ``zipfile`` writes through it as through a file: ``tell`` and ``seek`` work
+    on the position the writes will have reached, so the zip's header patches
+    land where they belong. At most ``max_pending`` bytes wait at any time (the
+    caller waits beyond that: memory stays flat). ``after_written`` runs a
+    function on the writer's thread once everything before it is in the file.
+    An error on the writer's thread (a full disk) comes back from the next
+    call, and from ``finish``.
+    """
+
+    def __init__(self, stream: BinaryIO, max_pending: int = 16 * BLOCK_SIZE) -> None:
+        self._stream = stream
+        self._position = self._end = stream.tell()
+        self._max_pending = max_pending
+        self._pending = 0
+        self._changed = threading.Condition()
+        self._jobs: queue.SimpleQueue[tuple[str, object] | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bundle-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            kind, value = job
+            if self._error is None:
+                try:
+                    if kind == "write":
+                        self._stream.write(value)  # type: ignore[arg-type]
+                    elif kind == "seek":
+                        self._stream.seek(value)  # type: ignore[arg-type]
+                    else:
+                        self._stream.flush()
+                        value()  # type: ignore[operator]
+                except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
+                    self._error = exc
+            if kind == "write":
+                with self._changed:
+                    self._pending -= len(value)  # type: ignore[arg-type]
+                    self._changed.notify_all()
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def write(self, data: bytes) -> int:
+        self._check()
+        block = bytes(data)  # the caller may reuse a buffer; bytes are not copied again
+        with self._changed:
+            while self._pending and self._pending + len(block) > self._max_pending and self._error is None:
+                self._changed.wait()
+            self._pending += len(block)
+        self._jobs.put(("write", block))
+        self._position += len(block)
+        self._end = max(self._end, self._position)
+        return len(block)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._check()
+        target = {os.SEEK_SET: offset, os.SEEK_CUR: self._position + offset, os.SEEK_END: self._end + offset}[whence]
+        self._jobs.put(("seek", target))
+        self._position = target
+        return target
+
+    def tell(self) -> int:
+        return self._position
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def after_written(self, function: Callable[[], None]) -> None:
+        """Call ``function`` on the writer's thread when every earlier write is in the file."""
+        self._check()
+        self._jobs.put(("call", function))
+
+    def flush(self) -> None:
+        """Wait until every write so far is in the file."""
+        done = threading.Event()
+        self.after_written(done.set)
+        while not done.wait(0.05):
+            if not self._thread.is_alive():
+                break
+        self._check()
+
+    def finish(self) -> None:
+        """Write what is left, stop the thread; raises what writing raised."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        self._check()
+
+    def abandon(self) -> None:
+        """Stop after an error elsewhere, dropping what was not written yet (idempotent)."""
+        if self._error is None:
+            self._error = OSError("the bundle was abandoned")
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
 
 
 class FileTailHasher:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.bundle import PayloadFile, SigningIdentity, build_bundle, verify_bundle
-from app.bundle.streaming import DualHasher, Writeback
+from app.bundle import streaming
+from app.bundle.streaming import BackgroundWriter, DualHasher, Writeback
 from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import BLOCK_SIZE, hash_bytes
 from app.core.model import CaseInfo, ItemKind, ParseStatus
@@ -168,3 +169,49 @@ def test_a_file_hashed_by_a_worker_reports_its_errors_when_asked() -> None:
         with pytest.raises(OperationCancelled):
             cancelled.result()
         assert fine.result() == hash_bytes(b"ok")
+
+
+def test_a_full_disk_while_sealing_leaves_no_bundle_and_says_why(
+    signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zip is written on a thread of its own; its error still reaches the user, and nothing half-written stays."""
+
+    class FillsUp:
+        def __init__(self, stream: io.BufferedRandom) -> None:
+            self._stream, self._written = stream, 0
+
+        def write(self, data: bytes) -> int:
+            self._written += len(data)
+            if self._written > 300_000:
+                raise OSError(28, "No space left on device")
+            return self._stream.write(data)
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self._stream, name)
+
+    real_init = streaming.BackgroundWriter.__init__
+    monkeypatch.setattr(streaming.BackgroundWriter, "__init__",
+                        lambda self, stream, *a: real_init(self, FillsUp(stream), *a))
+    big = {f"exhibits/Exhibit-{n:03d}/original/shot.png": os.urandom(200_000) for n in range(1, 5)}
+    out = tmp_path / "out"
+    with pytest.raises(BundleError, match="No space left on device"):
+        seal(signer, out / "bundle.zip", known(big))
+    assert list(out.iterdir()) == []  # neither the bundle nor its temporary file
+
+
+def test_the_background_writer_puts_every_byte_where_zipfile_asked() -> None:
+    sink = io.BytesIO()
+    writer = BackgroundWriter(sink, max_pending=4)
+    seen: list[bytes] = []
+    writer.write(b"header--")
+    writer.write(b"0123456789" * 3)
+    writer.after_written(lambda: seen.append(sink.getvalue()))
+    writer.seek(0)
+    writer.write(b"HEADER")
+    writer.seek(0, os.SEEK_END)
+    assert writer.tell() == 38
+    writer.write(b"!")
+    writer.finish()
+    assert seen == [b"header--" + b"0123456789" * 3]
+    assert sink.getvalue() == b"HEADER--" + b"0123456789" * 3 + b"!"
+
