@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from app.core.errors import IdentityError
+from app.core.files import write_atomic
 from app.core.paths import identities_dir
 
 # PBKDF2-SHA256 iterations for the key and certificate bags (OWASP 2023).
@@ -366,27 +365,11 @@ def _store(identity: SigningIdentity, passphrase: str, directory: Path | None) -
         "fingerprint": identity.fingerprint,
         "created_at": _utc(datetime.datetime.now(datetime.timezone.utc)),
     }
-    _write_atomic(key_path.with_suffix(".pem"), pem, 0o644)
-    _write_atomic(
+    write_atomic(key_path.with_suffix(".pem"), pem, 0o644)
+    write_atomic(
         key_path.with_suffix(".json"),
         (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         0o644,
     )
-    _write_atomic(key_path, blob, 0o600)
+    write_atomic(key_path, blob, 0o600)
 
-
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(temp_name, mode)  # mkstemp gives 0600; set the final mode before any byte lands
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise

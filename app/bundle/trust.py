@@ -13,8 +13,6 @@ what a machine trusts can be read (and audited) with stock tools.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core.errors import IdentityError
+from app.core.files import write_atomic
 
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
 
@@ -76,7 +75,7 @@ def trust_certificate(source: Path, directory: Path) -> list[TrustedCertificate]
     for certificate in certificates:
         target = folder / f"{normalise_fingerprint(fingerprint_of(certificate)).lower()}.pem"
         if not target.exists():
-            _write_atomic(target, certificate.public_bytes(Encoding.PEM))
+            write_atomic(target, certificate.public_bytes(Encoding.PEM))
         added.append(_entry(certificate, target))
     return added
 
@@ -117,7 +116,7 @@ def set_distrusted(fingerprint: str, distrusted: bool, directory: Path) -> None:
     if changed == current:
         return
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(changed)).encode("ascii"))
+    write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(changed)).encode("ascii"))
 
 
 def trusted_anchor(
@@ -163,14 +162,3 @@ def _entry(certificate: x509.Certificate, path: Path) -> TrustedCertificate:
         is_ca = False
     return TrustedCertificate(subject_text(certificate), fingerprint_of(certificate), path, certificate, is_ca)
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -9,8 +9,6 @@ identities and the certificates in the trust store
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +37,7 @@ from app.bundle.trust import (
     untrust_certificate,
 )
 from app.core.errors import IdentityError
+from app.core.files import write_atomic
 from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
 from app.store import CaseFile
@@ -220,18 +219,9 @@ def export_certificate(fingerprint: str, target: Path) -> Path:
     info = find_identity(fingerprint)
     target = Path(target)
     try:
-        data = info.certificate_path.read_bytes()
-        descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        write_atomic(target, info.certificate_path.read_bytes())
     except OSError as exc:
         raise IdentityError(f"cannot write the certificate: {exc.strerror}", path=target) from exc
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     return target
 
 
