@@ -29,7 +29,7 @@ from app.core.hashing import BLOCK_SIZE, Digests, MultiHasher, iter_blocks
 from app.core.model import CaseInfo, CustodyEntry, Domain, Item, ItemKind, ParseStatus
 
 from . import schema
-from .objects import ObjectReader
+from .objects import BlockStream, ObjectReader
 
 CASE_SUFFIX = ".evcase"
 DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated
@@ -254,7 +254,7 @@ class CaseFile:
 
     def open_object(self, sha256: str) -> BinaryIO:
         """A read-only stream over a stored object (for the bundle writer)."""
-        return _ChunkStream(self.iter_object(sha256))
+        return BlockStream(self.iter_object(sha256))
 
     def object_reader(self) -> ObjectReader:
         """Opens many objects in a row, cheaper than :meth:`open_object` (see objects.py); close it after."""
@@ -464,35 +464,6 @@ class CaseFile:
             if acquired.get(item_id) != sha256:
                 problems.append(CheckProblem("item", f"item {item_id} differs from its custody record"))
         return problems
-
-
-class _ChunkStream:
-    """A minimal read-only file object over an iterator of chunks."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._buffer += chunk
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
-        return data
-
-    def close(self) -> None:
-        self._buffer = b""
-
-    def __enter__(self) -> _ChunkStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _item(row: tuple[Any, ...]) -> Item:

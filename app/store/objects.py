@@ -59,7 +59,7 @@ class ObjectReader:
             raise CaseFileError(f"cannot read the case file: {exc}", path=self.path) from exc
         if row is None:
             raise CaseFileError(f"evidence object {sha256[:12]}… is missing", path=self.path)
-        return _BlockStream(self._chunks(int(row[0]), sha256))
+        return BlockStream(self._chunks(int(row[0]), sha256))
 
     def _forget(self) -> None:
         if self._rows is not None:
@@ -90,7 +90,7 @@ class ObjectReader:
             raise CaseFileError(f"cannot read the case file: {exc}", path=self.path) from exc
 
 
-class _BlockStream:
+class BlockStream:
     """A minimal read-only file object over an iterator of blocks; no copy when sizes line up."""
 
     def __init__(self, blocks: Iterator[bytes]) -> None:
