@@ -314,7 +314,7 @@ class FileTailHasher:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self._file: BinaryIO | None = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
         self._digest = hashlib.sha256()
         self._done = 0
         self._targets: queue.Queue[int | None] = queue.Queue()
@@ -323,14 +323,17 @@ class FileTailHasher:
         self._thread.start()
 
     def _run(self) -> None:
+        buffer = bytearray(BLOCK_SIZE)  # one buffer, read into again and again: no fresh memory per block
+        view = memoryview(buffer)
         try:
             while (target := self._targets.get()) is not None:
                 while self._done < target:
-                    block = os.pread(self._descriptor, min(BLOCK_SIZE, target - self._done), self._done)
-                    if not block:
+                    wanted = min(BLOCK_SIZE, target - self._done)
+                    got = self._file.readinto(view[:wanted])  # type: ignore[union-attr]
+                    if not got:
                         raise OSError("the bundle file ended early while being hashed")
-                    self._digest.update(block)
-                    self._done += len(block)
+                    self._digest.update(view[:got])
+                    self._done += got
         except BaseException as exc:  # noqa: BLE001 - handed to the writer's thread in finish()
             self._error = exc
             while self._targets.get() is not None:
@@ -354,9 +357,9 @@ class FileTailHasher:
         if self._thread.is_alive():
             self._targets.put(None)
             self._thread.join()
-        if self._descriptor >= 0:
-            os.close(self._descriptor)
-            self._descriptor = -1
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class Writeback:
