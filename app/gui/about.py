@@ -18,6 +18,10 @@ from app import __version__
 from app.core.paths import identities_dir, user_config_dir, user_data_dir
 
 
+TEXT_LABEL = "qt_msgbox_label"  # QMessageBox's name for the label holding its text
+ABOUT_TEXT_WIDTH = 560
+
+
 def about_text() -> str:
     """Plain text: version, platform, licence, offline promise and the per-user folders."""
     return "\n".join([
@@ -43,4 +47,6 @@ def about_box(parent: QWidget | None) -> QMessageBox:
                       parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # wide enough that a folder's path stays on one line (QMessageBox alone wraps at about 400 pixels)
+    box.setStyleSheet(f"QLabel#{TEXT_LABEL} {{ min-width: {ABOUT_TEXT_WIDTH}px; }}")
     return box

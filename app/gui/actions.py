@@ -33,6 +33,8 @@ class Actions:
             action.setToolTip(tip)
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                action.setToolTip(f"{tip} ({keys})" if keys else tip)  # the toolbar teaches the shortcut
             if icon is not None:
                 action.setIcon(QIcon(style.standardIcon(icon)))
             return action
@@ -49,8 +51,9 @@ class Actions:
         self.build_bundle = make("&Build bundle…", "Build the signed exhibit bundle and the documents",
                                  "Ctrl+B", pix.SP_DialogSaveButton)
         self.export_filing = make("E&xport filing set…", "Write the declaration, exhibits, order, appendices, "
-                                  "index and certification into a folder", "Ctrl+Shift+E")
-        self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log")
+                                  "index and certification into a folder", "Ctrl+Shift+E", pix.SP_DirLinkIcon)
+        self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
+                                  "Ctrl+Shift+V", pix.SP_DialogApplyButton)
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
                                        "identities; choose the one that signs this case")
@@ -80,4 +83,4 @@ class Actions:
     def toolbar(self) -> list[QAction | None]:
         """The toolbar, left to right (None is a separator)."""
         return [self.new_case, self.open_case, None, self.add_evidence, self.add_domains, None,
-                self.build_bundle]
+                self.build_bundle, self.export_filing, self.verify_bundle]

@@ -115,6 +115,7 @@ class CaptureDialog(QDialog):
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://… the address shown in the browser")
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab moves on to the buttons, as in every other field
         self.notes.setMaximumHeight(80)
         form = QFormLayout()
         for mode in CaptureMode:

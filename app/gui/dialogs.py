@@ -146,6 +146,7 @@ class AddDomainsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add domains")
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # Tab moves on (a pasted list keeps its tabs)
         self.text.setPlaceholderText("bad-example.com\nhxxp://c2[.]example.net/gate.php\nsub.free-subdomains.cc")
         self.source = QLineEdit("pasted list")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -51,6 +52,10 @@ from .paragraphs_model import SECTION_NAMES, ParagraphsModel
 from .redaction_panel import RedactionPanel
 
 
+PARAGRAPHS_HINT = ("No paragraphs about the evidence yet: one is drafted here for each screenshot, email "
+                   "and domain record added to the case. Add… writes one of your own.")
+
+
 class AddParagraphDialog(QDialog):
     """Counsel's own paragraph: which section, and the words (plain text)."""
 
@@ -62,6 +67,7 @@ class AddParagraphDialog(QDialog):
             self.section.addItem(SECTION_NAMES[key], key)
         self.section.setCurrentIndex(max(0, self.section.findData(section)))
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # a filed paragraph has no tab characters; Tab moves on
         self.text.setPlaceholderText("The paragraph's words, as they should be filed.")
         self.text.setMinimumSize(480, 160)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -101,11 +107,16 @@ class DocumentsPage(QWidget):
         self.redactions.showExhibit.connect(self.preview.choose_exhibit)
 
         self.paragraphs_heading = _heading("Declaration paragraphs")
+        self.paragraphs_hint = QLabel(PARAGRAPHS_HINT)
+        self.paragraphs_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.paragraphs_hint.setWordWrap(True)
+        self.paragraphs_hint.hide()
         self.view = make_table(self.model, sortable=False, stretch_column=3)
         for column, width in enumerate((80, 50, 70)):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_moved())
         self.editor = QPlainTextEdit()
+        self.editor.setTabChangesFocus(True)  # Tab moves on to Save paragraph, never into the words
         self.editor.setPlaceholderText("Select a paragraph to edit its words here.")
         self.editor.textChanged.connect(self._update_buttons)
         self.save_button = QPushButton("Save paragraph")
@@ -157,6 +168,7 @@ class DocumentsPage(QWidget):
         p_layout = QVBoxLayout(paragraphs_box)
         p_layout.setContentsMargins(0, 0, 0, 0)
         p_layout.addWidget(self.paragraphs_heading)
+        p_layout.addWidget(self.paragraphs_hint)
         p_layout.addWidget(self.view, 3)
         p_layout.addLayout(buttons)
         p_layout.addWidget(self.editor, 2)
@@ -189,6 +201,9 @@ class DocumentsPage(QWidget):
         splitter.setSizes([560, 540])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        # Tab follows the eye on the right too: Export, then the document to preview, then its pages
+        QWidget.setTabOrder(self.export_button, self.preview.choice)
+        QWidget.setTabOrder(self.preview.choice, self.preview.view)
 
         events.caseOpened.connect(lambda _case: self._case_changed())
         events.caseClosed.connect(self._case_changed)
@@ -246,6 +261,7 @@ class DocumentsPage(QWidget):
         shown = sum(1 for p in paragraphs if not p.removed)
         self.paragraphs_heading.setText(f"Declaration paragraphs: {shown} in the declaration"
                                         + (f", {len(paragraphs) - shown} left out" if shown < len(paragraphs) else ""))
+        self.paragraphs_hint.setVisible(not paragraphs)
         row = self.model.row_of(key) if key else -1
         if row >= 0:
             self.view.selectionModel().setCurrentIndex(

@@ -26,6 +26,11 @@ from PySide6.QtWidgets import (
 from .domains_table import DomainFilter, LazyDomainsModel
 
 
+EMPTY_HINT = "No domains yet. Use Add domains… to paste a list."
+NO_MATCH_HINT = "No domain matches these filters. Clear the filter text or choose \"All registries\", " \
+    "\"Any record status\" and \"All domains\" to see every domain."
+
+
 class DomainsPage(QWidget):
     """Heading with counts, the filter row, and the table."""
 
@@ -37,7 +42,7 @@ class DomainsPage(QWidget):
         self._correct_registry = correct_registry
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint = QLabel("No domains yet. Use Add domains… to paste a list.")
+        self.hint = QLabel(EMPTY_HINT)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
         self.search = QLineEdit()
@@ -144,7 +149,8 @@ class DomainsPage(QWidget):
         shown, total = self.model.shown(), self.model.total()
         heading = f"{total:,} domain{'' if total == 1 else 's'}"
         self.heading.setText(heading if shown == total else f"{shown:,} of {heading} shown")
-        self.hint.setVisible(total == 0)
+        self.hint.setText(EMPTY_HINT if total == 0 else NO_MATCH_HINT)
+        self.hint.setVisible(shown == 0)  # an empty table always says why, and what to do
         wanted = self.registry.currentData()
         choices = self.model.registries
         if [self.registry.itemData(i) for i in range(1, self.registry.count())] != [c[0] for c in choices]:

@@ -45,6 +45,7 @@ from .background import Operation, Operations, Progress
 from .events import CaseEvents
 from .identity_forms import CreateIdentityDialog, ImportIdentityDialog, NewIdentity
 from .pages import make_table
+from .screen_fit import fit_to_screen
 from .settings import Settings
 
 Index = QModelIndex | QPersistentModelIndex
@@ -146,7 +147,7 @@ class IdentitiesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Signing identities")
-        self.resize(1040, 460)
+        fit_to_screen(self, 1040, 460)
         self._operations = operations
         self._case = case
         self._events = events

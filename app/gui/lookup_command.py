@@ -52,15 +52,19 @@ class LookupDialog(QDialog):
         form.addRow(self.rdap)
         form.addRow(self.whois)
         form.addRow(self.dns)
-        form.addRow("At most", self.rate)
+        form.addRow("At most:", self.rate)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Look up")
+        self.look_up = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.look_up.setText("Look up")
+        for box in (self.rdap, self.whois, self.dns):  # nothing ticked, nothing to look up
+            box.toggled.connect(lambda _on: self.look_up.setEnabled(bool(self.kinds())))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(440)  # the warning reads as two lines, not six
 
     def kinds(self) -> list[str]:
         return [kind for kind, box in (("rdap", self.rdap), ("whois", self.whois), ("dns", self.dns))

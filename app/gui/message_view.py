@@ -25,6 +25,7 @@ class SafeMessageView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
+        self.setTabChangesFocus(True)  # a keyboard user can Tab past the body
         self.resource_requests: list[str] = []  # what the document asked for (always refused)
         self.blocked: list[str] = []  # remote content the sanitiser removed from the last message
         self.anchorClicked.connect(self._show_target)

@@ -103,6 +103,10 @@ class TablePage(QWidget):
         self.hint.setVisible(count == 0)
 
 
+EXHIBITS_HINT = ("No exhibits yet. Each screenshot, email and domain record added to the case becomes an "
+                 "exhibit, numbered in the order added; the Documents page can change the order.")
+
+
 class ExhibitsPage(QWidget):
     """Every exhibit in filing order above the custody log that proves how each was handled."""
 
@@ -117,11 +121,15 @@ class ExhibitsPage(QWidget):
             self.custody_view.setColumnWidth(column, width)
         self.exhibits_heading = _heading()
         self.custody_heading = _heading()
+        self.hint = QLabel(EXHIBITS_HINT)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setWordWrap(True)
         top, bottom = QWidget(), QWidget()
         top_layout, bottom_layout = QVBoxLayout(top), QVBoxLayout(bottom)
         top_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.exhibits_heading)
+        top_layout.addWidget(self.hint)
         top_layout.addWidget(self.exhibits_view)
         bottom_layout.addWidget(self.custody_heading)
         bottom_layout.addWidget(self.custody_view)
@@ -138,6 +146,7 @@ class ExhibitsPage(QWidget):
     def refresh_heading(self) -> None:
         count = self._exhibits.rowCount()
         self.exhibits_heading.setText(f"{count} exhibit{'s' if count != 1 else ''}, in filing order")
+        self.hint.setVisible(count == 0)
         entries = self._custody.rowCount()
         self.custody_heading.setText(f"Custody log: {entries} entr{'ies' if entries != 1 else 'y'}")
 

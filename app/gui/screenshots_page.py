@@ -94,13 +94,17 @@ class ThumbnailLoader(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._generation = 0  # bumped by stop(): a worker of an older generation stops at its next item
 
     def load(self, case: CaseFile, items: list[Item]) -> None:
         ready = self.ready
+        generation = self._generation
 
         def work() -> None:
             made: dict[str, Path] = {}
             for item in items:
+                if generation != self._generation:
+                    return  # the case is closing: read nothing more from it
                 try:
                     made[item.sha256] = thumbnail(case, item)
                 except Exception:  # noqa: BLE001 - a thumbnail that cannot be made leaves the icon blank
@@ -111,6 +115,12 @@ class ThumbnailLoader(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         return self._pool.waitForDone(msecs)
+
+    def stop(self) -> None:
+        """Before the case closes: skip the thumbnails not started, wait for the one being made (milliseconds)."""
+        self._generation += 1
+        self._pool.clear()
+        self._pool.waitForDone()
 
 
 class MetadataEditor(QWidget):
@@ -126,9 +136,11 @@ class MetadataEditor(QWidget):
         for name in SCREENSHOT_FIELDS:
             widget: QLineEdit | QPlainTextEdit = QPlainTextEdit() if name == "notes" else QLineEdit()
             if name == "captured_at":
-                widget.setPlaceholderText("2026-11-28T14:05:00Z")
+                widget.setPlaceholderText("YYYY-MM-DDThh:mm:ssZ")  # a format, never a date that looks real
             if name == "url":
                 widget.setPlaceholderText("https://…")
+            if isinstance(widget, QPlainTextEdit):
+                widget.setTabChangesFocus(True)  # Tab moves on to Save metadata
             self.fields[name] = widget
             form.addRow(FIELD_LABELS[name] + ":", widget)
         self.save = QPushButton("Save metadata")
@@ -151,6 +163,7 @@ class MetadataEditor(QWidget):
                 widget.setPlainText(value)
             else:
                 widget.setText(value)
+                widget.setCursorPosition(0)  # a long URL shows its start (scheme and host), not its tail
         if item is None:
             self.info.setText("Select a screenshot to see and edit what is known about it.")
             return
@@ -227,6 +240,8 @@ class ScreenshotsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # connected before the window closes the case: no thumbnail is read from a closed case file
+        events.caseClosed.connect(self._loader.stop)
         model.modelReset.connect(self._reloaded)
         self._reloaded()
 

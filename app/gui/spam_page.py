@@ -78,6 +78,9 @@ def header_text(item: Item, case: CaseFile | None) -> str:
     return "\n".join(lines)
 
 
+DATE_COLUMN = 3
+
+
 class SpamPage(TablePage):
     """The spam table above a header pane and a body pane, with the category to confirm."""
 
@@ -91,16 +94,22 @@ class SpamPage(TablePage):
         super().__init__(
             model, model.rowCount, ("spam sample", "spam samples"),
             "No spam yet. Drop .eml, .mbox or .msg files here, or use Add evidence….",
-            stretch_column=1, widths=(90, 0, 220, 130, 200, 150, 90),
+            stretch_column=1, widths=(90, 0, 180, 150, 160, 170, 70),
         )
+        # the date and time whole (they are evidence), measured in this font
+        self.view.setColumnWidth(DATE_COLUMN, self.view.fontMetrics().horizontalAdvance("2026-09-14 06:21:44") + 24)
         self._case = case
         self._operations = operations
         self._events = events
         self.current: Item | None = None
         self.headers = QPlainTextEdit()
         self.headers.setReadOnly(True)
+        self.headers.setTabChangesFocus(True)
         self.headers.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers.setPlaceholderText("Select a message above to see its headers, the servers it passed "
+                                        "through, its authentication results and its links.")
         self.body = SafeMessageView()
+        self.body.setPlaceholderText("The message's body: its text, or HTML that loads nothing.")
         self.category = QComboBox()
         for key, label in CATEGORIES.items():
             self.category.addItem(label, key)
@@ -165,6 +174,7 @@ class SpamPage(TablePage):
         if item is None:
             self.headers.setPlainText("")
             self.body.show_text("")
+            self.category.setCurrentIndex(-1)  # no message, no category to show
             self.category_note.setText("")
             return
         self.headers.setPlainText(header_text(item, self._case()))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from app.bundle import VerificationReport
 from app.ops.verify_report import verify_here, write_report_pdf
 
 from .background import Operation, Operations
+from .screen_fit import fit_to_screen
 
 
 class VerifyDialog(QDialog):
@@ -45,16 +47,20 @@ class VerifyDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify a bundle")
-        self.resize(820, 560)
+        fit_to_screen(self, 820, 560)
         self._operations = operations
         self._ask_open = ask_open or self._choose_zip
         self._ask_folder = ask_folder or self._choose_folder
         self._ask_save = ask_save or self._choose_pdf
         self.report: VerificationReport | None = None
 
-        self.source = QLabel("No bundle chosen yet.")
+        # one line (no word wrap): a wrapping label re-sizes the dialog each time a path replaces this
+        self.source = QLabel("No bundle chosen yet: open a signed bundle (.zip) or its unzipped folder to check it.")
         self.source.setTextFormat(Qt.TextFormat.PlainText)
         self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long path may be cut at the dialog's edge (it is selectable, and whole in the report below),
+        # never widen the dialog past the screen
+        self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         open_zip = QPushButton("Open bundle (.zip)…")
         open_zip.clicked.connect(self.choose_and_verify)
         open_folder = QPushButton("Open unzipped folder…")
@@ -75,6 +81,7 @@ class VerifyDialog(QDialog):
         self.signer.setWordWrap(True)
         self.signer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit()
+        self.details.setTabChangesFocus(True)
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

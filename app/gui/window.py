@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from app.core.model import CaseInfo
@@ -46,6 +48,7 @@ from .verify_dialog import VerifyDialog
 from .identities_dialog import IdentitiesDialog
 from .preferences_dialog import PreferencesDialog
 from .signer_banner import SignerBanner
+from .screen_fit import fit_to_screen
 from .screenshots_page import ScreenshotsPage
 from .spam_page import SpamPage
 from .settings import Settings
@@ -91,7 +94,7 @@ class MainWindow(QMainWindow):
         operations.busyChanged.connect(lambda _busy: self.update_state())
         geometry = settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 700)
+            fit_to_screen(self, 1100, 700)
         self.update_state()
         self._refresh_status()
 
@@ -139,6 +142,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome_page)
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
+        # Tab goes top to bottom on the Exhibits page: the signer banner's button first (it is on top),
+        # then the two tables; set once the page is in the window, whose focus chain it joins
+        QWidget.setTabOrder(self.signer_banner.findChild(QPushButton), self.exhibits_page.exhibits_view)
+        QWidget.setTabOrder(self.exhibits_page.exhibits_view, self.exhibits_page.custody_view)
 
     def _build_menus(self) -> None:
         actions = self.window_actions
@@ -179,7 +186,9 @@ class MainWindow(QMainWindow):
         self.case_label.setTextFormat(Qt.TextFormat.PlainText)
         self.counts_label = QLabel()
         self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.statusBar().addPermanentWidget(self.case_label, 1)
+        # The case is a normal widget, so a message (import done, bundle built, a menu's tip) takes its
+        # place for a few seconds; as a permanent widget it would leave the message no room at all.
+        self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         for signal in (self.events.itemsChanged, self.events.domainsChanged, self.events.infoChanged,
                        self.events.caseOpened, self.events.caseClosed):
