@@ -40,6 +40,7 @@ from app.documents.layout import (
     listed_text,
 )
 from app.documents.make_reference_docx import (
+    BODY_SINGLE,
     CAPTION_COURT,
     CAPTION_TEXT,
     DOMAIN_LIST,
@@ -161,6 +162,24 @@ def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: 
     _para(doc, ids, "", CAPTION_TEXT)
 
 
+def _cell_margins(table: object, top: float, bottom: float, side: float) -> None:
+    """Room around the text of every cell (points), so text never touches a rule."""
+    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        look = tbl_pr.find(qn("w:tblLook"))  # the schema puts tblCellMar just before tblLook
+        if look is not None:
+            look.addprevious(margins)
+        else:
+            tbl_pr.append(margins)
+    for edge, points in (("top", top), ("left", side), ("bottom", bottom), ("right", side)):
+        node = OxmlElement(f"w:{edge}")
+        node.set(qn("w:w"), str(round(points * 20)))
+        node.set(qn("w:type"), "dxa")
+        margins.append(node)
+
+
 def _mark_header_row(row_element: object) -> None:
     tr_pr = row_element.get_or_add_trPr()  # type: ignore[attr-defined]
     header = OxmlElement("w:tblHeader")
@@ -204,6 +223,7 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
         table.style = doc.styles["Table Grid"]
     except KeyError:
         pass
+    _cell_margins(table, 1, 1, 3)  # as in the PDF
     header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
     for cells in (header_cells, sample_cells):
         for cell, width in zip(cells, widths):
@@ -250,6 +270,7 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
         table.style = doc.styles["Table Grid"]
     except KeyError:
         pass
+    _cell_margins(table, 2, 3, 3)  # as in the PDF
     header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
     size = Pt(max(7.0, profile.font_size - 3))
     for index, (head, cell, width) in enumerate(zip(header_cells, sample_cells, widths)):
@@ -269,6 +290,7 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
             run.font.size = Pt(max(6.0, profile.font_size - 4.5))
     _mark_header_row(table.rows[0]._tr)
     sample = table.rows[1]._tr
+    sample.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays on one page
     tbl = table._tbl
     for values in block.rows:
         row = copy.deepcopy(sample)
@@ -325,7 +347,8 @@ def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justifiable(block.runs) else WD_ALIGN_PARAGRAPH.LEFT
         _add_runs(paragraph, block.runs)
     elif isinstance(block, m.Paragraph):
-        style = "Body Text" if block.spacing == "body" else "Normal"
+        single = BODY_SINGLE if BODY_SINGLE in ids else "Normal"  # an older firm reference lacks it
+        style = {"body": "Body Text", "single": single}.get(block.spacing, "Normal")
         paragraph = _para(doc, ids, "", style)
         paragraph.alignment = _ALIGN[block.align]
         if not block.indent_first:

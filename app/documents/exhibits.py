@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -47,6 +48,7 @@ from app.documents import fonts
 from app.documents.facts import text, utc_time
 from app.documents.inputs import ExhibitEntry
 from app.documents.layout import pdf_date
+from app.documents.pdf_parts import PdfPart, part_label, split_pages, split_ranges
 from app.documents.pdf_writer import draw_legend
 from app.documents.profile import CourtProfile
 
@@ -61,12 +63,14 @@ EMAIL_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 
 @dataclass(frozen=True)
 class RenderedExhibit:
-    """An exhibit's PDF bytes, its page count and the Bates numbers of its first and last page."""
+    """An exhibit's PDF bytes, its page count, the Bates numbers of its first and last page and,
+    when rendered with a size limit, the files to file (the whole, or its labelled parts)."""
 
     pdf: bytes
     pages: int
     first_bates: str
     last_bates: str
+    files: tuple[PdfPart, ...] = ()  # with a split limit: the file(s) to file, each labelled
 
 
 Redactor = Callable[[str], str]
@@ -84,6 +88,8 @@ class _Styles:
         self.base = base
         self.slip_label = ParagraphStyle("x-slip", base, fontName=fonts.SERIF_BOLD, fontSize=40,
                                          leading=48, alignment=TA_CENTER, spaceAfter=24)
+        self.slip_part = ParagraphStyle("x-slip-part", base, fontName=fonts.SERIF_BOLD, fontSize=size + 4,
+                                        leading=(size + 4) * 1.3, alignment=TA_CENTER, spaceAfter=18)
         self.slip_text = ParagraphStyle("x-slip-text", base, fontSize=size + 2, leading=(size + 2) * 1.3,
                                         alignment=TA_CENTER)
         self.heading = ParagraphStyle("x-heading", base, fontName=fonts.SERIF_BOLD, fontSize=size,
@@ -333,14 +339,64 @@ def redactor(redactions: Sequence[tuple[str, str]]) -> Redactor:
 
 
 def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile: CourtProfile,
-                   first_bates: int, *, redactions: Sequence[tuple[str, str]] = ()) -> RenderedExhibit:
+                   first_bates: int, *, redactions: Sequence[tuple[str, str]] = (),
+                   split_limit: int | None = None) -> RenderedExhibit:
     """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page.
 
     ``redactions`` are (text, replacement) pairs counsel confirmed (Fed. R. Civ. P. 5.2): the
     text is removed from every line the exhibit draws; the original file is not touched.
+    With ``split_limit`` (the court's size limit in bytes) the result also holds the files to
+    file: the exhibit whole when it fits, else its parts, each page labelled with its part
+    ("Exhibit 5 (part 2 of 3)", also under the slip sheet's label) and each part bookmarked.
     """
     fonts.register_fonts()
     styles = _Styles(profile, redactor(redactions))
+    label = profile.exhibit_label(entry.number)
+    story = partial(_body, entry, original, profile, styles)
+    pdf, pages = _draw(entry, case, profile, first_bates, story, lambda page: label, "")
+    files: tuple[PdfPart, ...] = ()
+    if split_limit is not None:
+        files = _split(entry, case, profile, first_bates, story, pdf, pages, split_limit)
+    return RenderedExhibit(
+        pdf=pdf,
+        pages=pages,
+        first_bates=profile.bates(case.bates_prefix, first_bates),
+        last_bates=profile.bates(case.bates_prefix, first_bates + pages - 1),
+        files=files,
+    )
+
+
+def _split(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bates: int,
+           story: Callable[[float], list[Flowable]], pdf: bytes, pages: int,
+           limit: int) -> tuple[PdfPart, ...]:
+    """The exhibit as files under ``limit`` bytes, drawn again with each page's part label."""
+    label = profile.exhibit_label(entry.number)
+    meta = {"author": text(case.declarant), "subject": text(case.title), "date": case.bundle_date}
+    if len(pdf) <= limit:
+        return (PdfPart(pdf, label, pages),)
+    parts = 0
+    while True:
+        ranges = split_ranges(pages, len(pdf), limit, parts)
+        count = len(ranges)
+        labels = {page + 1: part_label(label, number, count)
+                  for number, r in enumerate(ranges, start=1) for page in r}
+        labelled, drawn = _draw(entry, case, profile, first_bates, story,
+                                lambda page, labels=labels: labels.get(page, label),
+                                f"(part 1 of {count})")
+        if drawn != pages:  # the labels never move the text; if they ever do, keep the pages whole
+            return tuple(split_pages(pdf, ranges, label, **meta))
+        pieces = split_pages(labelled, ranges, label, **meta)
+        if all(len(p.pdf) <= limit for p in pieces) or count >= pages:
+            return tuple(pieces)
+        parts = count + 1
+
+
+def _draw(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bates: int,
+          story: Callable[[float], list[Flowable]], page_label: Callable[[int], str],
+          slip_note: str) -> tuple[bytes, int]:
+    """The exhibit drawn once: its bytes and page count. ``page_label`` gives each page's
+    label (pages counted from 1); ``slip_note`` is printed under the slip sheet's label."""
+    styles = _Styles(profile)
     width, height = profile.page_size
     label = profile.exhibit_label(entry.number)
     legend = profile.fictional_legend if case.fictional else ""
@@ -359,7 +415,7 @@ def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile
             draw_legend(canv, profile, legend)
         y = profile.margin_bottom / 2
         canv.setFont(fonts.SERIF_BOLD, 10)
-        canv.drawString(profile.margin_left, y, label)
+        canv.drawString(profile.margin_left, y, page_label(page))
         canv.drawRightString(width - profile.margin_right, y,
                              profile.bates(case.bates_prefix, first_bates + page - 1))
         canv.restoreState()
@@ -377,19 +433,16 @@ def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile
     )
     doc.addPageTemplates([PageTemplate(id="slip", frames=[frame], onPage=decorate),
                           PageTemplate(id="page", frames=[frame], onPage=decorate)])
-    story: list[Flowable] = [
+    slip: list[Flowable] = [
         Spacer(1, room * 0.3),
         Paragraph(escape(profile.slip_sheet_label(entry.number)), styles.slip_label),
+    ]
+    if slip_note:
+        slip.append(Paragraph(escape(slip_note), styles.slip_part))
+    slip += [
         Paragraph(escape(text(entry.description)), styles.slip_text),
         NextPageTemplate("page"),
         PageBreak(),
     ]
-    story.extend(_body(entry, original, profile, styles, room))
-    doc.build(story)
-    pages = last_page[0]
-    return RenderedExhibit(
-        pdf=buffer.getvalue(),
-        pages=pages,
-        first_bates=profile.bates(case.bates_prefix, first_bates),
-        last_bates=profile.bates(case.bates_prefix, first_bates + pages - 1),
-    )
+    doc.build(slip + story(room))
+    return buffer.getvalue(), last_page[0]

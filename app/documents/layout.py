@@ -74,18 +74,54 @@ def caption_rows(caption: Caption, profile: CourtProfile) -> list[CaptionRow]:
     return rows
 
 
+_BREAK_AFTER = "-./?&=_@:"  # where a name, a URL or an address breaks best when it must
+
+
 def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Text wrapped to ``width`` at spaces, and words too long for a line (hashes, URLs) cut."""
+    """Text wrapped to ``width`` at spaces; a word too long for a line (a hash, a URL, a long
+    domain name) is cut, preferably after a "-", "." or "/", and starts on the current line
+    when a fair piece of it fits there, so no line is left short before it."""
+    space = stringWidth(" ", font, size)
     lines: list[str] = []
-    for line in simpleSplit(text, font, size, width) or [""]:
-        while stringWidth(line, font, size) > width and len(line) > 1:
-            cut = max(1, int(len(line) * width / stringWidth(line, font, size)))
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
-                cut -= 1
-            lines.append(line[:cut])
-            line = line[cut:]
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split():
+            need = stringWidth(word, font, size)
+            gap = space if line else 0.0
+            if used + gap + need <= width:
+                line, used = f"{line} {word}" if line else word, used + gap + need
+                continue
+            if need <= width:
+                lines.append(line)
+                line, used = word, need
+                continue
+            while need > width - used - gap:
+                cut = _cut(word, font, size, width - used - gap, whole_line=not line)
+                if cut:
+                    lines.append(f"{line} {word[:cut]}" if line else word[:cut])
+                    word = word[cut:]
+                    need = stringWidth(word, font, size)
+                elif line:
+                    lines.append(line)
+                line, used, gap = "", 0.0, 0.0
+            line, used = f"{line} {word}" if line else word, used + gap + need
         lines.append(line)
     return lines
+
+
+def _cut(word: str, font: str, size: float, room: float, *, whole_line: bool) -> int:
+    """How many leading characters of ``word`` to put in ``room`` points: at least one on a
+    line of its own, else none unless a fair piece (a third of the word, four characters) fits."""
+    fits = 0
+    while fits < len(word) and stringWidth(word[:fits + 1], font, size) <= room:
+        fits += 1
+    if fits < len(word):
+        best = max(word.rfind(c, 0, fits) for c in _BREAK_AFTER) + 1
+        if best >= max(4, fits // 2):
+            fits = best
+    if whole_line:
+        return max(1, fits)
+    return fits if fits >= max(4, len(word) // 3) else 0
 
 
 def listed_text(domain: m.ListedDomain) -> str:

@@ -4,10 +4,12 @@ Like pandoc's reference document, a firm can replace the file with its own
 (keeping the style names below) and every declaration picks up its look.
 Run ``python -m app.documents.make_reference_docx`` to regenerate it.
 
-Styles: Normal, Body Text (double spaced, first-line indent), Numbered
-Paragraph, Title, Heading 1 (sections, appendices), Heading 2 (registry
-groups), Caption Court, Caption Text, Signature, Group Note, Domain List,
-Legend (the fictional-case header), Footer.
+Styles: Normal, Body Text (double spaced, first-line indent), Body Text Single
+(single-spaced paragraphs: letters, notes; a half line after each; a firm's
+document without it gets Normal there, as before the style existed), Numbered
+Paragraph, Title (bold, centred), Heading 1 (sections, appendices), Heading 2
+(registry groups), Caption Court, Caption Text, Signature, Group Note, Domain
+List, Legend (the fictional-case header), Footer.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from app.documents.docx_zip import fix_core_properties, normalise_docx
 from app.documents.profile import CourtProfile, load_profile
 
 NUMBERED = "Numbered Paragraph"
+BODY_SINGLE = "Body Text Single"
 CAPTION_COURT = "Caption Court"
 CAPTION_TEXT = "Caption Text"
 SIGNATURE = "Signature"
@@ -94,12 +97,17 @@ def build_reference(profile: CourtProfile, *, date: str = "2000-01-01") -> bytes
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.space_after = Pt(0)
 
+    single = _paragraph_style(doc, BODY_SINGLE, "Normal")
+    _plain(single, font, size)
+    single.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    single.paragraph_format.space_after = Pt(size * 0.5)
+
     numbered = _paragraph_style(doc, NUMBERED, "Body Text")
     numbered.paragraph_format.tab_stops.add_tab_stop(Inches(1.0), WD_TAB_ALIGNMENT.LEFT)
 
     title = _paragraph_style(doc, "Title", "Normal")
     _plain(title, font, size, bold=True)
-    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(size)
     title.paragraph_format.space_after = Pt(size * 1.5)
     title.paragraph_format.contextual_spacing = False

@@ -74,12 +74,13 @@ class NumberedParagraph:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """An unnumbered paragraph. ``spacing`` "body" follows the court's body spacing, "single" does not."""
+    """An unnumbered paragraph. ``spacing`` "body" follows the court's body spacing, "single" is
+    single-spaced with half a line after, "line" single-spaced with nothing after (address lines)."""
 
     runs: Runs
     align: Align = "justify"
     indent_first: bool = False
-    spacing: Literal["body", "single"] = "body"
+    spacing: Literal["body", "single", "line"] = "body"
     keep_with_next: bool = False
 
 

@@ -49,26 +49,47 @@ def _save(doc: pikepdf.Pdf, title: str, author: str, subject: str, date: str) ->
     return out.getvalue()
 
 
+def part_label(label: str, part: int, parts: int) -> str:
+    """"Exhibit 5 (part 2 of 3)": how a part of a split exhibit is labelled and bookmarked."""
+    return f"{label} (part {part} of {parts})"
+
+
+def split_ranges(pages: int, size: int, limit: int, parts: int = 0) -> list[range]:
+    """Page ranges for a document of ``size`` bytes cut into parts under ``limit`` bytes:
+    as many parts as the size asks for (at least ``parts``), pages shared out evenly."""
+    wanted = max(2, -(-size // limit), parts)
+    return _even_ranges(pages, min(pages, wanted))
+
+
+def split_pages(pdf: bytes, ranges: Sequence[range], label: str, *, author: str = "", subject: str = "",
+                date: str = "") -> list[PdfPart]:
+    """The document cut into the given page ranges, each part titled and bookmarked with its
+    part label ("Exhibit 5 (part 2 of 3)")."""
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        labels = [part_label(label, i, len(ranges)) for i in range(1, len(ranges) + 1)]
+        return [PdfPart(_extract(source, r, name, author, subject, date), name, len(r))
+                for name, r in zip(labels, ranges)]
+
+
 def split_exhibit(pdf: bytes, limit: int, label: str, *, author: str = "", subject: str = "",
                   date: str = "") -> list[PdfPart]:
     """The exhibit as one part when it fits ``limit`` bytes, else as few parts as fit.
 
     Pages are split evenly by count and re-split when a part is still too large; a single
     page larger than the limit becomes a part of its own (nothing can be done below a page).
+    The pages are copied as drawn: to have each page's label name its part, render the exhibit
+    with ``exhibits.render_exhibit(split_limit=...)``, which uses the same ranges.
     """
+    total = page_count(pdf)
     if len(pdf) <= limit:
-        return [PdfPart(pdf, label, page_count(pdf))]
-    with pikepdf.open(io.BytesIO(pdf)) as source:
-        total = len(source.pages)
-        parts = max(2, -(-len(pdf) // limit))
-        while True:
-            ranges = _even_ranges(total, parts)
-            blobs = [_extract(source, r, f"{label} (part {i} of {len(ranges)})", author, subject, date)
-                     for i, r in enumerate(ranges, start=1)]
-            if all(len(b) <= limit for b in blobs) or parts >= total:
-                return [PdfPart(b, f"{label} (part {i} of {len(ranges)})", len(r))
-                        for i, (b, r) in enumerate(zip(blobs, ranges), start=1)]
-            parts = min(total, parts + 1)
+        return [PdfPart(pdf, label, total)]
+    parts = 0
+    while True:
+        ranges = split_ranges(total, len(pdf), limit, parts)
+        pieces = split_pages(pdf, ranges, label, author=author, subject=subject, date=date)
+        if all(len(p.pdf) <= limit for p in pieces) or len(ranges) >= total:
+            return pieces
+        parts = len(ranges) + 1
 
 
 def _even_ranges(total: int, parts: int) -> list[range]:
@@ -84,9 +105,13 @@ def _even_ranges(total: int, parts: int) -> list[range]:
 
 def _extract(source: pikepdf.Pdf, pages: range, title: str, author: str, subject: str,
              date: str) -> bytes:
+    """The pages as a document of their own, with one bookmark (its title) on its first page."""
     target = pikepdf.new()
     for index in pages:
         target.pages.append(source.pages[index])
+    with target.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem(title, 0))
+    target.Root.PageMode = pikepdf.Name.UseOutlines
     return _save(target, title, author, subject, date)
 
 

@@ -4,8 +4,8 @@ Only the shipped Liberation fonts are used (all embedded); the file is
 invariant (same input, same bytes) with its dates taken from the bundle date;
 it has bookmarks, metadata and page numbers, and never JavaScript, encryption
 or attachments. Long domain lists are drawn straight onto the canvas a page at a time
-(see pdf_rows), and other long tables are cut into short ones, because one reportlab
-LongTable grows quadratically with its rows.
+(see pdf_rows), and so are other long tables (a small reportlab Table per page), because
+one reportlab LongTable grows quadratically with its rows.
 """
 
 from __future__ import annotations
@@ -45,10 +45,16 @@ from app.documents.layout import (
     justifiable,
     pdf_date,
 )
-from app.documents.pdf_rows import DomainRows, RowLook, RowSet
+from app.documents.pdf_rows import (
+    DomainRows,
+    Grid,
+    GridRows,
+    RowLook,
+    RowSet,
+    TableRows,
+)
 from app.documents.profile import CourtProfile
 
-TABLE_ROWS_PER_CHUNK = 20
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
@@ -65,6 +71,22 @@ def runs_markup(runs: m.Runs) -> str:
     return "".join(parts)
 
 
+def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
+    """A reportlab Paragraph whose text pieces name every attribute reportlab compares per word.
+
+    Line breaking compares neighbouring pieces of a paragraph (``sameFrag``) once per word;
+    an attribute a piece lacks (``backColor``, ``nobr``) costs a raised and cleared
+    AttributeError each time, about a quarter of the time a long declaration takes. Set to
+    None, which reportlab reads as absent, they give the same lines, pages and text (the
+    page streams differ only in where an unchanged fill colour is set).
+    """
+    paragraph = Paragraph(markup, style, **kwargs)
+    for frag in paragraph.frags:
+        frag.__dict__.setdefault("backColor", None)
+        frag.__dict__.setdefault("nobr", None)
+    return paragraph
+
+
 class Styles:
     """The paragraph styles of one court profile."""
 
@@ -76,6 +98,7 @@ class Styles:
         self.body = ParagraphStyle("body", base, leading=body, alignment=TA_JUSTIFY)
         self.body_first = ParagraphStyle("body-first", self.body, firstLineIndent=36)
         self.single = ParagraphStyle("single", base, alignment=TA_JUSTIFY, spaceAfter=size * 0.5)
+        self.line = ParagraphStyle("line", base, alignment=TA_LEFT)
         self.numbered = ParagraphStyle(
             "numbered", self.body, firstLineIndent=72, bulletIndent=36, bulletFontName=fonts.SERIF,
             bulletFontSize=size,
@@ -83,7 +106,7 @@ class Styles:
         self.numbered_left = ParagraphStyle("numbered-left", self.numbered, alignment=TA_LEFT)
         self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER)
         self.title = ParagraphStyle(
-            "title", base, fontName=fonts.SERIF_BOLD, alignment=TA_JUSTIFY, spaceBefore=size,
+            "title", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER, spaceBefore=size,
             spaceAfter=size * 1.5,
         )
         self.heading = ParagraphStyle(
@@ -105,11 +128,32 @@ class Styles:
         self.cell = ParagraphStyle("cell", base, fontSize=size - 1, leading=(size - 1) * 1.15)
 
 
+class _KeepWithFirstRows(KeepTogether):
+    """Keeps headings with the header and first rows of the list or table they introduce.
+
+    reportlab keeps a heading (``keepWithNext``) together with the whole next flowable, so a
+    heading over a long table moved to the next page and left this one half empty. Here the
+    group stays on this page when the headings and the table's first rows fit; the table then
+    splits at the page end as usual.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        last = self._content[-1]
+        first_rows = getattr(last, "first_rows_height", None)
+        if first_rows is not None and self._H > aH:
+            _, whole = last.wrap(aW, aH)
+            if self._H - whole + first_rows() <= aH:
+                return list(self._content)
+        return super().split(aW, aH)  # type: ignore[no-any-return]
+
+
 class _DeclarationDoc(BaseDocTemplate):
     """Adds PDF outline entries for flowables marked with a ``bookmark`` attribute."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, keepTogetherClass=_KeepWithFirstRows, **kwargs)
         self._marks = 0
         self._level = -1
 
@@ -204,21 +248,23 @@ def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styl
 
 
 def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> list[Flowable]:
-    """A long table cut into short tables (each repeating the header), so time grows linearly.
+    """A table drawn a page at a time (see pdf_rows.TableRows), so time grows linearly and the
+    header shows once at the top of the table and at the top of each new page.
 
     Cells are plain pre-wrapped strings, not Paragraphs: for thousands of rows (an exhibit
     index of 1,200 spam messages) that is several times faster and looks the same.
     """
     size = profile.font_size - 3
     mono_size = size - 1.5
-    widths = [w * profile.frame_width for w in block.widths]
+    widths = tuple(w * profile.frame_width for w in block.widths)
     pad = 3.0
+    top_pad, bottom_pad = 2.0, 3.0
 
     def cell(text: str, column: int, font: str) -> str:
         font_size = mono_size if column in block.mono and font != fonts.SERIF_BOLD else size
         return "\n".join(fit_lines(text, font, font_size, widths[column] - 2 * pad))
 
-    header = [cell(text, i, fonts.SERIF_BOLD) for i, text in enumerate(block.header)]
+    header = tuple(cell(text, i, fonts.SERIF_BOLD) for i, text in enumerate(block.header))
     commands: list[Any] = [
         ("FONT", (0, 0), (-1, -1), fonts.SERIF, size, size * 1.2),
         ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD, size, size * 1.2),
@@ -227,23 +273,17 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), top_pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom_pad),
     ]
     for column in block.mono:
         commands.append(("FONT", (column, 1), (column, -1), fonts.MONO, mono_size, mono_size * 1.25))
-    style = TableStyle(commands)
-    out: list[Flowable] = []
+    leadings = tuple(mono_size * 1.25 if i in block.mono else size * 1.2 for i in range(len(widths)))
     rows = block.rows or (tuple("" for _ in block.header),)
-    step = TABLE_ROWS_PER_CHUNK
-    for start in range(0, len(rows), step):
-        data: list[list[Any]] = [header]
-        for row in rows[start:start + step]:
-            data.append([cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF)
-                         for i, text in enumerate(row)])
-        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(style)
-        out.append(table)
+    cells = tuple(tuple(cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF)
+                        for i, text in enumerate(row)) for row in rows)
+    grid = Grid(header, cells, widths, TableStyle(commands), leadings, size * 1.2, (top_pad, bottom_pad))
+    out: list[Flowable] = [TableRows(GridRows(grid))]
     if block.title:
         out.insert(0, _marked(Paragraph(escape(block.title), styles.group), block.title, 0))
     out.append(Spacer(1, profile.font_size))
@@ -266,12 +306,12 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             flow = [_marked(Paragraph(escape(text), styles.heading), text, 0)]
         elif isinstance(block, m.NumberedParagraph):
             style = styles.numbered if justifiable(block.runs) else styles.numbered_left
-            flow = [Paragraph(runs_markup(block.runs), style, bulletText=f"{block.number}.")]
+            flow = [_paragraph(runs_markup(block.runs), style, bulletText=f"{block.number}.")]
         elif isinstance(block, m.Paragraph):
-            style = styles.single if block.spacing == "single" else (
+            style = {"single": styles.single, "line": styles.line}.get(block.spacing) or (
                 styles.body_first if block.indent_first else styles.body)
             style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=_ALIGN[block.align])
-            flow = [Paragraph(runs_markup(block.runs), style)]
+            flow = [_paragraph(runs_markup(block.runs), style)]
             if block.keep_with_next:
                 pending_keep.extend(flow)
                 continue

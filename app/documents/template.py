@@ -12,7 +12,7 @@ The markup is a small XML vocabulary, one element per model block::
       <title>runs</title>
       <heading numbered="no">TEXT</heading>    Roman numeral added here (I., II., ...) unless numbered="no"
       <para>runs</para>                        numbered straight through the document
-      <p align="left|center|right|justify" indent="yes" spacing="body|single" keep="yes">runs</p>
+      <p align="left|center|right|justify" indent="yes" spacing="body|single|line" keep="yes">runs</p>
       <signature> <line/>* </signature>
       <pagebreak/>
       <appendix label="APPENDIX A">subtitle</appendix>
@@ -370,7 +370,7 @@ def parse_markup(markup: str, *, name: str = "<markup>",
         elif tag == "p":
             align = node.attrs.get("align", "justify")
             spacing = node.attrs.get("spacing", "body")
-            if align not in ("left", "center", "right", "justify") or spacing not in ("body", "single"):
+            if align not in ("left", "center", "right", "justify") or spacing not in ("body", "single", "line"):
                 raise TemplateError(
                     f"template {name}: bad align= or spacing= at output line {node.line}", path=name
                 )

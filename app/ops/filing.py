@@ -35,7 +35,7 @@ from app.documents import (
 from app.documents.filing_documents import build_filing_documents
 from app.documents.inputs import ElectronicAppendix
 from app.documents.layout import atomic_write
-from app.documents.pdf_parts import join_pdfs, split_exhibit, tab_pages
+from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
 from app.ops.domains import registry_table
 from app.ops.paragraphs import paragraph_edits
@@ -142,12 +142,11 @@ def render_exhibit_files(
             raise OperationCancelled()
         report("Rendering exhibits", index, len(inp.exhibits))
         rendered = render_exhibit(entry, case.read_object(entry.item.sha256), info, profile, next_bates,
-                                  redactions=redactions.get(entry.item.id, ()))
+                                  redactions=redactions.get(entry.item.id, ()),
+                                  split_limit=profile.attachment_limit_bytes)
         next_bates += rendered.pages
         bates[entry.number] = (rendered.first_bates, rendered.last_bates)
-        label = profile.exhibit_label(entry.number)
-        pieces = split_exhibit(rendered.pdf, profile.attachment_limit_bytes, label,
-                               author=info.declarant, subject=info.title, date=info.bundle_date)
+        pieces = rendered.files  # the whole exhibit, or its parts each labelled "(part i of n)"
         parts[entry.number] = len(pieces)
         stem = f"01-declaration-exhibit-{entry.number:03d}-{_kind_word(entry.item.kind)}"
         for i, piece in enumerate(pieces, start=1):

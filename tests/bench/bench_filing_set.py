@@ -7,7 +7,9 @@ A synthetic case at scale k holds k x (3,723 subdomains, 21 domains, 200 screens
 (``app.ops.filing.export_filing_set``, sealed E.D. Va. case, so with the paper set):
 - ours, whole filing set: every exhibit PDF (k x 1,200, each Bates-stamped), the
   declaration, exhibit index, 902 certification, proposed order, appendices, letters, all in
-  PDF and DOCX, the appendix CSV and the print-ready paper set;
+  PDF and DOCX, and the print-ready paper set; the appendix CSV too, but only when the
+  appendices list more names than the court profile's electronic_appendix_threshold
+  (E.D. Va.: 5,000, so from scale 2 on, not at 1x);
 - ours, the tables alone: the appendices and exhibit index (PDF), the same rows as below;
 - naive: the same rows (every domain row and every exhibit-index row) as one reportlab
   LongTable in a SimpleDocTemplate, as a first attempt would do it.

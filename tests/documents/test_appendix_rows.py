@@ -50,7 +50,7 @@ def test_pdf_lists_every_domain_once_numbered_under_its_registry_with_a_header_p
     runs: list[list[tuple[int, str]]] = []
     for page in pages[start:end]:
         lines = [line.strip() for line in page.splitlines() if line.strip()]
-        rows = [m for m in (re.fullmatch(r"(\d+)\s+(\S+\.[a-z]+)( \(.*\))?", line) for line in lines) if m]
+        rows = [m for m in (re.fullmatch(r"(\d+)\s+(\S+\.[a-z]*)( \(.*\))?", line) for line in lines) if m]
         assert rows and lines.index(next(x for x in lines if x.startswith("No."))) < lines.index(rows[0].group(0))
         for row in rows:  # a header line sits above the first row of every page
             if row.group(1) == "1":
