@@ -34,6 +34,7 @@ from app.documents import (
 )
 from app.ops.domains import registry_table
 from app.ops.filing import (
+    DECLARATION_STEM,
     verify_exhibit_hashes,
     with_electronic_appendix,
     write_filing_extras,
@@ -129,7 +130,9 @@ def build_case(
             report("Rendering documents", 0, 1)
             doc_dir = work / "documents"
             doc_dir.mkdir()
-            document_files = list(render_declaration(inp, doc_dir))
+            # Named as in the filing set (01-declaration, 02-exhibit-index, …), so they sort in filing order.
+            document_files = [path.rename(doc_dir / f"{DECLARATION_STEM}{path.suffix}")
+                              for path in render_declaration(inp, doc_dir)]
             if inp.electronic_appendix is not None:
                 csv_path = doc_dir / inp.electronic_appendix.file_name
                 csv_path.write_bytes(inp.electronic_appendix.data)

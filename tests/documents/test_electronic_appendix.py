@@ -104,7 +104,7 @@ def test_build_puts_the_csv_beside_the_declaration_in_the_bundle(
     built = build_case(case, out, signer, bundle_date="2025-03-01")
     listed = next(p for p in built.documents if p.name == ELECTRONIC_APPENDIX_FILE)
     digest = hashlib.sha256(listed.read_bytes()).hexdigest()
-    declaration = next(p for p in built.documents if p.name == "declaration.pdf")
+    declaration = next(p for p in built.documents if p.name == "01-declaration.pdf")
     assert digest in _text(declaration)
     with zipfile.ZipFile(built.bundle) as bundle:
         member = next(n for n in bundle.namelist() if n.endswith(f"data/documents/{ELECTRONIC_APPENDIX_FILE}"))

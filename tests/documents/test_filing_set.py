@@ -245,7 +245,7 @@ def test_order_docx_converts_with_libreoffice(exported: Exported, tmp_path: Path
 
 def test_build_puts_the_filed_documents_into_the_bundle(exported: Exported) -> None:
     names = {p.name for p in exported.build_docs.iterdir()}
-    assert {"declaration.pdf", "02-exhibit-index.pdf", "03-certification-fre-902-13-14.pdf",
+    assert {"01-declaration.pdf", "02-exhibit-index.pdf", "03-certification-fre-902-13-14.pdf",
             "04-proposed-order-ex-parte-tro.docx", "06-letter-03-verisign-inc.pdf"} <= names
     with zipfile.ZipFile(exported.bundle) as bundle:
         listed = bundle.namelist()

@@ -62,7 +62,7 @@ def test_workflow_new_add_domains_build_verify(case: Path, tmp_path: Path, capsy
     assert code == 0, err
     bundle = out_dir / "Sample-v-Does.zip"
     assert f"bundle: {bundle}" in out
-    assert (out_dir / "Sample-v-Does-documents" / "declaration.pdf").is_file()
+    assert (out_dir / "Sample-v-Does-documents" / "01-declaration.pdf").is_file()
     code, out, _ = run(capsys, "verify", str(bundle))
     assert code == 0, out
 

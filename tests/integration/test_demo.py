@@ -15,7 +15,7 @@ from .conftest import Demo, unzip
 
 def test_demo_prints_where_everything_is(demo: Demo) -> None:
     assert f"bundle:   {demo.bundle}" in demo.output
-    assert "declaration.pdf" in demo.output and "declaration.docx" in demo.output
+    assert "01-declaration.pdf" in demo.output and "01-declaration.docx" in demo.output
     assert list(demo.dir.glob("*.evcase"))
 
 
@@ -60,7 +60,7 @@ def _pdf_text(path: Path) -> str:
 def test_declaration_pdf_fonts_embedded_and_text_complete(demo: Demo, capsys: pytest.CaptureFixture[str]) -> None:
     if shutil.which("pdffonts") is None:
         pytest.skip("poppler-utils not installed")
-    pdf = next(p for p in demo.documents if p.name == "declaration.pdf")
+    pdf = next(p for p in demo.documents if p.name == "01-declaration.pdf")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows, fonts
@@ -83,7 +83,7 @@ def test_declaration_pdf_fonts_embedded_and_text_complete(demo: Demo, capsys: py
 def test_declaration_docx_opens_and_converts(demo: Demo, tmp_path: Path) -> None:
     import docx
 
-    path = next(p for p in demo.documents if p.name == "declaration.docx")
+    path = next(p for p in demo.documents if p.name == "01-declaration.docx")
     document = docx.Document(str(path))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "penalty of perjury" in text
@@ -95,4 +95,4 @@ def test_declaration_docx_opens_and_converts(demo: Demo, tmp_path: Path) -> None
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
         capture_output=True, timeout=180, check=True,
     )
-    assert (tmp_path / "declaration.pdf").stat().st_size > 1000
+    assert (tmp_path / "01-declaration.pdf").stat().st_size > 1000
