@@ -8,8 +8,6 @@ wrapped here, with the shipped font's metrics, into fixed rows.
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from app.core.files import write_atomic
 from app.documents import fonts
 from app.documents import model as m
 from app.documents.model import Caption
@@ -143,17 +142,10 @@ def pdf_date(bundle_date: str) -> str:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
+    """Write a document so that a crash leaves either the old file or the new one (mode 0644:
+    colleagues on a shared drive can open it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data, durable=False)  # derived: made again by the next export
 
 
 @contextmanager

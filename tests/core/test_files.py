@@ -35,3 +35,12 @@ def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary_one(
         write_atomic(target, b"new" * 1000)
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["trust.txt"]
+
+
+def test_exported_documents_are_readable_by_colleagues(tmp_path: Path) -> None:
+    """Documents are not secrets: 0644, not the 0600 a bare temporary file would keep."""
+    from app.documents.layout import atomic_write
+
+    target = tmp_path / "out" / "01-declaration.pdf"
+    atomic_write(target, b"%PDF-")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
