@@ -12,6 +12,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -220,6 +221,13 @@ def main(
             raise
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"evbundle: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.Error as exc:  # a full disk or an I/O error that no layer below turned into a sentence
+        if args.debug:
+            raise
+        case = getattr(args, "case", None)
+        where = f"{case}: " if case else ""
+        print(f"evbundle: error: {where}the case file could not be read or written ({exc})", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
@@ -60,8 +61,11 @@ class FileBatch:
         try:
             yield tx
         except BaseException:
-            tx.execute("ROLLBACK TO import_file")
-            tx.execute("RELEASE import_file")
+            # After a full disk or an I/O error SQLite may have undone the whole transaction itself (the
+            # earlier files of the batch too): then there is no savepoint left, and the caller must stop.
+            if tx.in_transaction:
+                tx.execute("ROLLBACK TO import_file")
+                tx.execute("RELEASE import_file")
             raise
         tx.execute("RELEASE import_file")
         self._files += 1
@@ -116,6 +120,26 @@ def _context() -> multiprocessing.context.BaseContext:
     server to report it. Frozen builds call ``multiprocessing.freeze_support()`` (packaging/launch.py).
     """
     return multiprocessing.get_context("spawn")
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_follow_parent, initargs=(os.getpid(),))
+
+
+def _follow_parent(parent: int) -> None:
+    """In each worker: exit when the importing process is gone. Killed outright (SIGKILL, the out-of-memory
+    killer), it cannot stop its workers, and they would wait for work forever: each holds its task queue's
+    writing end itself, so it never sees the queue close."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 @dataclass
@@ -216,7 +240,7 @@ class ParsePool:
             return
         for _attempt in range(2):  # a pool found broken while sending is replaced once
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+                self._executor = _executor(self.workers)
             chunk.executor = self._executor
             try:
                 chunk.future = self._executor.submit(_parse_chunk, self._function, chunk.jobs)
@@ -235,7 +259,7 @@ class ParsePool:
     def _workers_run_here(self) -> bool:
         """Whether a worker process can start and answer at all (a frozen build without freeze_support cannot)."""
         try:
-            with ProcessPoolExecutor(1, mp_context=_context()) as probe:
+            with _executor(1) as probe:
                 probe.submit(_parse_chunk, self._function, [(ItemKind.EMAIL, b"", "probe")]).result()
         except Exception:  # noqa: BLE001 - whatever stops a worker, the answer is no
             return False
@@ -244,7 +268,7 @@ class ParsePool:
 
     def _alone(self, pending: PendingParse) -> Parsed:
         """Re-parse a file whose worker died, in a process of its own, so a second death is its own."""
-        with ProcessPoolExecutor(1, mp_context=_context()) as single:
+        with _executor(1) as single:
             try:
                 job = (pending.kind, pending.data, pending.name)
                 ok, value = single.submit(_parse_chunk, self._function, [job]).result()[0]

@@ -12,11 +12,18 @@ import io
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None  # type: ignore[assignment]
 
 from app import __version__
 from app.bundle import PayloadFile, build_bundle, portable_name
@@ -90,8 +97,10 @@ def build_case(
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
     bates: dict[int, tuple[str, str]] = {}
+    remove_abandoned_work(out_dir)
     with (
-        tempfile.TemporaryDirectory(prefix="evbundle-build-", dir=out_dir) as work_name,
+        tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out_dir) as work_name,
+        _claimed(Path(work_name)),
         case.object_reader() as objects,  # evidence read in stored order, without a seek per chunk
     ):
         work = Path(work_name)
@@ -186,6 +195,52 @@ def build_case(
         },
     )
     return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
+
+
+WORK_PREFIX = "evbundle-build-"  # a build's work folder in the output folder, gone when the build ends
+_WORK_LOCK = ".in-use"
+_UNLOCKED_GRACE_SECONDS = 600
+
+
+@contextmanager
+def _claimed(work: Path) -> Iterator[None]:
+    """Hold a lock on the work folder while the build runs; the system drops it when the process dies."""
+    if fcntl is None:
+        yield
+        return
+    with open(work / _WORK_LOCK, "wb") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def remove_abandoned_work(out_dir: Path) -> list[Path]:
+    """Remove the work folders of builds that were killed (or crashed) in ``out_dir``: a half-written bundle
+    and documents. A folder whose build still runs (its lock held) is left alone."""
+    removed: list[Path] = []
+    if fcntl is None:
+        return removed  # no advisory locks here: a killed build's folder stays, named evbundle-build-*
+    for work in sorted(out_dir.glob(f"{WORK_PREFIX}*")):
+        if not work.is_dir() or work.is_symlink():
+            continue
+        try:
+            with open(work / _WORK_LOCK, "rb") as lock:
+                try:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # another build is writing here now
+                shutil.rmtree(work, ignore_errors=True)
+        except FileNotFoundError:  # no lock: a build just starting, or one that died before it took it
+            try:
+                if time.time() - work.stat().st_mtime < _UNLOCKED_GRACE_SECONDS:
+                    continue
+            except OSError:
+                continue
+            shutil.rmtree(work, ignore_errors=True)
+        except OSError:
+            continue
+        if not work.exists():
+            removed.append(work)
+    return removed
 
 
 def _exhibit_folder(number: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ def import_files(
     report = ImportReport()
     batch = FileBatch(case)  # several files per commit, each in a savepoint of its own
     options = dict(forced_kind=forced_kind, metadata=metadata, description=description, cancelled=cancelled)
+    items_before = case.count_items()
+    stopped: tuple[int, Exception] | None = None  # the file at which the case file could not be written
     with ParsePool.for_files(len(files)) as pool:
         ahead: deque[_ReadAhead] = deque()
         try:
@@ -103,18 +106,46 @@ def import_files(
                 entry = ahead.popleft()
                 try:
                     report.imported.extend(_import_read(case, entry, pool, batch, **options))
+                    batch.maybe_commit()
                 except OperationCancelled:
                     raise
+                except (sqlite3.Error, CaseFileError) as exc:
+                    if isinstance(exc, sqlite3.Error) or isinstance(exc.__cause__, sqlite3.Error):
+                        stopped = (index, exc)  # a full disk, an I/O error: the next files would fail too
+                        break
+                    report.refused.append((str(entry.path), exc.message))
                 except EvidenceError as exc:
                     report.refused.append((str(entry.path), exc.message))
                 except OSError as exc:
                     report.refused.append((str(entry.path), f"cannot read the file: {exc.strerror or exc}"))
-                batch.maybe_commit()
                 if progress is not None:
                     progress(index + 1, len(files))
         finally:
-            batch.close()
+            try:
+                batch.close()
+            except CaseFileError as exc:
+                if stopped is None:
+                    stopped = (len(files) - 1, exc)
+    if stopped is not None:
+        raise _write_failed(case, files, *stopped, items_before)
     return report
+
+
+def _write_failed(case: CaseFile, files: list[Path], index: int, error: Exception, items_before: int) -> CaseFileError:
+    """The error for an import stopped because the case file could not be written: which file, what is kept."""
+    cause = error.__cause__ if isinstance(error, CaseFileError) and error.__cause__ is not None else error
+    why = "the disk is full" if "full" in str(cause) else f"the case file could not be written ({cause})"
+    try:
+        kept = f"{case.count_items() - items_before} item(s) from the files before it are in the case"
+    except sqlite3.Error:
+        kept = "the files before it that were saved are in the case"
+    after = len(files) - index - 1
+    error_text = (
+        f"{why}; the import stopped here and nothing of this file was stored ({kept}; "
+        f"{after} file(s) after it were not imported). Make room, then run the same import again: "
+        "the files already in the case are skipped"
+    )
+    return CaseFileError(error_text, path=files[index])
 
 
 @dataclass

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -159,14 +159,16 @@ class CaseFile:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         else:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                conn.execute("ROLLBACK")
-                raise CaseFileError(f"the change could not be saved: {exc}", path=self.path) from exc
+                _rollback(conn)
+                raise CaseFileError(
+                    f"the change could not be saved ({exc}); the case is as it was before it", path=self.path
+                ) from exc
 
     # -- case facts ----------------------------------------------------------
 
@@ -464,6 +466,14 @@ class CaseFile:
             if acquired.get(item_id) != sha256:
                 problems.append(CheckProblem("item", f"item {item_id} differs from its custody record"))
         return problems
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo an open transaction. After a full disk or an I/O error SQLite may have undone it already:
+    then there is nothing to do, and the error that did it is the one to report, not this one's."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _item(row: tuple[Any, ...]) -> Item:
