@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.documents.drafting import SECTIONS, DeclarationParagraph
 from app.ops import paragraphs as ops
 from app.ops.exhibit_order import move_exhibit
+from app.ops.filing import numbered_paragraphs
 from app.ops.previews import PreviewChoice, preview_choices
 from app.store import CaseFile
 
@@ -50,6 +51,18 @@ from .item_models import RowIdRole
 from .pages import _heading, make_table
 from .paragraphs_model import SECTION_NAMES, ParagraphsModel
 from .redaction_panel import RedactionPanel
+
+
+Loaded = tuple[list[DeclarationParagraph], int, list[PreviewChoice]]
+
+
+def paragraphs_summary(paragraphs: list[DeclarationParagraph], numbered: int) -> str:
+    """The heading over the list, in the preview's numbers: 15 numbered = 11 listed here + 4 fixed."""
+    shown = sum(1 for p in paragraphs if not p.removed)
+    fixed = max(0, numbered - shown)
+    text = (f"Declaration: {numbered} numbered paragraph{'' if numbered == 1 else 's'}, "
+            f"{shown} listed here, {fixed} fixed")
+    return text + (f", {len(paragraphs) - shown} left out" if shown < len(paragraphs) else "")
 
 
 PARAGRAPHS_HINT = ("No paragraphs about the evidence yet: one is drafted here for each screenshot, email "
@@ -107,6 +120,10 @@ class DocumentsPage(QWidget):
         self.redactions.showExhibit.connect(self.preview.choose_exhibit)
 
         self.paragraphs_heading = _heading("Declaration paragraphs")
+        self.paragraphs_heading.setWordWrap(True)  # a narrow pane wraps it rather than widening the page
+        self.paragraphs_heading.setToolTip("Fixed paragraphs come from the declaration template (who "
+                                           "declares, how the evidence was preserved, the domains); the "
+                                           "listed ones are drafted from the evidence or added by counsel")
         self.paragraphs_hint = QLabel(PARAGRAPHS_HINT)
         self.paragraphs_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.paragraphs_hint.setWordWrap(True)
@@ -233,7 +250,7 @@ class DocumentsPage(QWidget):
         if self._stale:
             self.reload()
 
-    def reload(self) -> Operation[tuple[list[DeclarationParagraph], list[PreviewChoice]]] | None:
+    def reload(self) -> Operation[Loaded] | None:
         """Re-read the paragraphs and the documents to preview in the background, then re-render."""
         case = self._case()
         if case is None:
@@ -241,26 +258,23 @@ class DocumentsPage(QWidget):
         self._stale = False
         generation = self._generation
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> tuple[list[DeclarationParagraph],
-                                                                            list[PreviewChoice]]:
-            return ops.current_paragraphs(case), preview_choices(case)
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> Loaded:
+            return ops.current_paragraphs(case), numbered_paragraphs(case), preview_choices(case)
 
-        def done(result: tuple[list[DeclarationParagraph], list[PreviewChoice]]) -> None:
+        def done(result: Loaded) -> None:
             if generation == self._generation:
-                paragraphs, choices = result
-                self._show_paragraphs(paragraphs)
+                paragraphs, numbered, choices = result
+                self._show_paragraphs(paragraphs, numbered)
                 self.preview.set_choices(choices)
                 self.preview.schedule()
 
         return self._operations.run(self, work, done, error_title="The paragraphs could not be read")
 
-    def _show_paragraphs(self, paragraphs: list[DeclarationParagraph]) -> None:
+    def _show_paragraphs(self, paragraphs: list[DeclarationParagraph], numbered: int) -> None:
         key = self._select_key or self.selected_key()
         self._select_key = None
         self.model.set_paragraphs(paragraphs)
-        shown = sum(1 for p in paragraphs if not p.removed)
-        self.paragraphs_heading.setText(f"Declaration paragraphs: {shown} in the declaration"
-                                        + (f", {len(paragraphs) - shown} left out" if shown < len(paragraphs) else ""))
+        self.paragraphs_heading.setText(paragraphs_summary(paragraphs, numbered))
         self.paragraphs_hint.setVisible(not paragraphs)
         row = self.model.row_of(key) if key else -1
         if row >= 0:

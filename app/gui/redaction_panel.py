@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -49,6 +50,10 @@ from .pages import _heading, make_table
 CandidateIdRole = Qt.ItemDataRole.UserRole + 1  # the candidate's id, for the ops functions
 ItemIdRole = Qt.ItemDataRole.UserRole + 2  # the exhibit's item id, to preview it
 COLUMNS = ("Exhibit", "Kind", "Text", "Filed as", "Decision", "In context")
+COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
+CONTEXT_SHARE = 0.35  # of a narrow table's width kept for "In context": the others shrink to leave it
+COLUMN_MINIMUMS = (70, 56, 64, 64, 64)  # "Exhibit 12" whole; the others may elide
+MIN_CONTEXT = 160
 DECISION_WORDS = {"confirmed": "redact", "dismissed": "keep (not personal data)", "": "to decide"}
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,8 +165,8 @@ class RedactionPanel(QWidget):
         self.note.setWordWrap(True)
         self.view = make_table(self.model, sortable=False, stretch_column=5)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        for column, width in enumerate((70, 135, 140, 125, 90)):
-            self.view.setColumnWidth(column, width)
+        self.view.viewport().installEventFilter(self)  # fit the columns to the pane's width
+        self.fit_columns()
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.view.doubleClicked.connect(lambda *_: self.show_selected_exhibit())
         self.confirm_button = QPushButton("Redact")
@@ -187,6 +192,20 @@ class RedactionPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """The columns at their usual widths, shrunk alike when the pane is narrow so that
+        "In context" (the stretching last column) keeps a readable share of it."""
+        room = self.view.viewport().width()
+        budget = room - max(MIN_CONTEXT, int(room * CONTEXT_SHARE))
+        scale = min(1.0, max(0, budget) / sum(COLUMN_WIDTHS))
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.view.setColumnWidth(column, max(COLUMN_MINIMUMS[column], int(width * scale)))
 
     # -- loading -----------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from app.store import CaseFile
 from .background import Operations
 from .events import CaseEvents
 from .item_models import RowIdRole, ScreenshotsModel
+from .messages import show_error
 from .pages import _heading
 
 THUMB = 160
@@ -141,9 +142,12 @@ class MetadataEditor(QWidget):
                 widget.setPlaceholderText("https://…")
             if isinstance(widget, QPlainTextEdit):
                 widget.setTabChangesFocus(True)  # Tab moves on to Save metadata
+            widget.textChanged.connect(self.update_save)
             self.fields[name] = widget
             form.addRow(FIELD_LABELS[name] + ":", widget)
         self.save = QPushButton("Save metadata")
+        self.save.setToolTip("Save the changed fields; each change is recorded in the custody log")
+        self._saved: dict[str, str] = {}  # the shown screenshot's stored values, to tell what was edited
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addLayout(form)
@@ -157,6 +161,7 @@ class MetadataEditor(QWidget):
     def show_item(self, item: Item | None) -> None:
         self.setEnabled(item is not None)
         metadata = item.metadata if item is not None else {}
+        self._saved = {name: str(metadata.get(name) or "") for name in self.fields}
         for name, widget in self.fields.items():
             value = str(metadata.get(name) or "")
             if isinstance(widget, QPlainTextEdit):
@@ -164,6 +169,7 @@ class MetadataEditor(QWidget):
             else:
                 widget.setText(value)
                 widget.setCursorPosition(0)  # a long URL shows its start (scheme and host), not its tail
+        self.update_save()
         if item is None:
             self.info.setText("Select a screenshot to see and edit what is known about it.")
             return
@@ -179,6 +185,19 @@ class MetadataEditor(QWidget):
             name: widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
             for name, widget in self.fields.items()
         }
+
+    def changes(self) -> dict[str, str]:
+        """The fields whose words differ from the stored ones."""
+        return {name: value for name, value in self.values().items() if value != self._saved.get(name, "")}
+
+    def update_save(self) -> None:
+        """Save metadata is there to click only when a field was edited."""
+        self.save.setEnabled(bool(self.changes()))
+
+    def mark_saved(self, values: dict[str, str]) -> None:
+        """These values are stored now: they no longer count as edits."""
+        self._saved.update(values)
+        self.update_save()
 
 
 class ScreenshotsPage(QWidget):
@@ -296,13 +315,23 @@ class ScreenshotsPage(QWidget):
         case, item = self._case(), self.current
         if case is None or item is None or item.kind is not ItemKind.SCREENSHOT:
             return
-        changes = {k: v for k, v in self.editor.values().items() if str(item.metadata.get(k) or "") != v}
+        changes = self.editor.changes()
         if not changes:
             return
         item_id = item.id
+        self.editor.save.setEnabled(False)  # one save at a time; it comes back if the save fails
 
         def work(_progress: Any, _cancelled: Callable[[], bool]) -> Item:
             return edit_metadata(case, item_id, changes)
 
-        self._operations.run(self, work, lambda _item: self._events.itemsChanged.emit(), writes_case=True,
-                             cancellable=False, error_title="The metadata was not saved")
+        def done(_item: Item) -> None:
+            if self.current is not None and self.current.id == item_id:
+                self.editor.mark_saved(changes)
+            self._events.itemsChanged.emit()
+
+        def failed(error: BaseException) -> None:
+            self.editor.update_save()
+            show_error(self, "The metadata was not saved", error)
+
+        self._operations.run(self, work, done, on_failure=failed, writes_case=True, cancellable=False,
+                             error_title="The metadata was not saved")

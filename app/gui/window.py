@@ -42,6 +42,7 @@ from .registry_dialog import RegistryCommand
 from .about import about_box
 from .events import CaseEvents
 from .capture import CaptureCommand
+from .case_label import CaseLabel
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
 from .pages import ExhibitsPage, WelcomePage
 from .verify_dialog import VerifyDialog
@@ -182,8 +183,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_status_bar(self) -> None:
-        self.case_label = QLabel()
-        self.case_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.case_label = CaseLabel()
         self.counts_label = QLabel()
         self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
         # The case is a normal widget, so a message (import done, bundle built, a menu's tip) takes its
@@ -247,14 +247,14 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         if self.case is None:
-            self.case_label.setText("No case open")
+            self.case_label.show_case("No case open")
             self.counts_label.setText("")
             self.setWindowTitle(APP_TITLE)
             self._set_tab_counts(None)
             return
         info = self.case.info()
         number = f" ({info.case_number})" if info.case_number else ""
-        self.case_label.setText(f"{info.title}{number}   {self.case.path}")
+        self.case_label.show_case(f"{info.title}{number}", str(self.case.path))
         self.setWindowTitle(f"{info.title} — {APP_TITLE}")
         self.counts_label.setText("   ".join((
             _count(self.case.count_items(), "item"),

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
+from app.bundle.bag import write_failure
 from app.core.errors import CaseFileError, EvidenceError, OperationCancelled
 from app.core.model import ItemKind
 from app.documents import (
@@ -32,9 +33,11 @@ from app.documents import (
     render_exhibit,
     render_pdf,
 )
+from app.documents.declaration import build_declaration
 from app.documents.filing_documents import build_filing_documents
 from app.documents.inputs import ElectronicAppendix
 from app.documents.layout import atomic_write
+from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
 from app.ops.domains import registry_table
@@ -213,40 +216,57 @@ def export_filing_set(
     inp = replace(inp, hashes_verified=True)
     want_paper = paper if paper is not None else (inp.case.sealed and profile.sealed_paper_set)
     report = progress or (lambda stage, done, total: None)
-    with tempfile.TemporaryDirectory(prefix=".evbundle-export-", dir=out_dir) as work_name:
-        work = Path(work_name)
-        exhibit_files, inp = render_exhibit_files(case, inp, profile, progress=progress, cancelled=cancelled)
-        for f in exhibit_files:
-            (work / f.file_name).write_bytes(f.pdf)
-        report("Rendering documents", 0, 1)
-        written = [work / f.file_name for f in exhibit_files]
-        written += write_documents(inp, profile, work, formats=formats)
-        if want_paper:
-            report("Assembling the paper set", 0, 1)
-            paper_path = work / "00-paper-set-print-ready.pdf"
-            folder = work
-            if "pdf" not in formats:  # the paper set is made of the PDFs: render them aside
-                folder = work / "pdf-for-paper-set"
-                folder.mkdir()
-                write_documents(inp, profile, folder, formats=("pdf",))
-            paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
-            written.append(paper_path)
-        report("Rendering documents", 1, 1)
-        new_names = {p.name for p in written}
-        for old in out_dir.iterdir():  # files of an earlier export that this one no longer has
-            if OUR_FILE.fullmatch(old.name) and old.name not in new_names and old.is_file():
-                old.unlink()
-        final = []
-        for path in sorted(written):
-            target = out_dir / path.name
-            os.replace(path, target)
-            final.append(target)
+    moving = False
+    try:
+        with tempfile.TemporaryDirectory(prefix=".evbundle-export-", dir=out_dir) as work_name:
+            work = Path(work_name)
+            exhibit_files, inp = render_exhibit_files(case, inp, profile, progress=progress, cancelled=cancelled)
+            for f in exhibit_files:
+                (work / f.file_name).write_bytes(f.pdf)
+            report("Rendering documents", 0, 1)
+            written = [work / f.file_name for f in exhibit_files]
+            written += write_documents(inp, profile, work, formats=formats)
+            if want_paper:
+                report("Assembling the paper set", 0, 1)
+                paper_path = work / "00-paper-set-print-ready.pdf"
+                folder = work
+                if "pdf" not in formats:  # the paper set is made of the PDFs: render them aside
+                    folder = work / "pdf-for-paper-set"
+                    folder.mkdir()
+                    write_documents(inp, profile, folder, formats=("pdf",))
+                paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
+                written.append(paper_path)
+            report("Rendering documents", 1, 1)
+            new_names = {p.name for p in written}
+            moving = True  # from here on the folder holds a mix of the earlier set and this one
+            for old in out_dir.iterdir():  # files of an earlier export that this one no longer has
+                if OUR_FILE.fullmatch(old.name) and old.name not in new_names and old.is_file():
+                    old.unlink()
+            final = []
+            for path in sorted(written):
+                target = out_dir / path.name
+                os.replace(path, target)
+                final.append(target)
+    except OSError as exc:
+        if exc.filename is not None and not _inside(Path(exc.filename), out_dir):
+            raise  # not a write into the output folder (a template or font): the CLI names the file
+        state = ("the filing set in it is incomplete: export again once there is room" if moving
+                 else "nothing was changed in it")
+        raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; {state}", path=out_dir) from exc
     case.log("documents-exported", details={
         "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
         "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
     })
     paper_file = out_dir / "00-paper-set-print-ready.pdf"
     return ExportResult(final, paper_file if want_paper else None)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
@@ -276,3 +296,10 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
     ]
     return join_pdfs(pieces, title=f"Paper set: {info.title}", author=info.declarant, subject=info.title,
                      date=info.bundle_date)
+
+
+def numbered_paragraphs(case: CaseFile) -> int:
+    """How many numbered paragraphs the declaration has, as the preview and the export render it:
+    the template's fixed ones (who declares, how the evidence was kept, the domains) and the listed ones."""
+    document = build_declaration(declaration_input(case))
+    return sum(isinstance(block, NumberedParagraph) for block in document.blocks)
