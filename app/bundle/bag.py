@@ -14,6 +14,7 @@ output appears at its final name only when complete (temporary file +
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
@@ -22,12 +23,12 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app import __version__
-from app.core.errors import BundleError, EvidenceError, OperationCancelled
+from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import Digests
 
 from . import bagit_text
@@ -166,7 +167,7 @@ def build_bundle(
     except BaseException as exc:
         temp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise BundleError(f"cannot write the bundle: {exc.strerror or exc}", path=out_zip) from exc
+            raise BundleError(f"cannot write the bundle: {write_failure(exc)}", path=out_zip) from exc
         raise
     finally:
         sealer.close()
@@ -184,6 +185,34 @@ def build_bundle(
         payload_digests=dict(sealer.digests),
         timestamped=timestamper is not None,
     )
+
+
+def write_failure(exc: OSError) -> str:
+    """Why a write failed, in the user's words: a full disk says so (EFBIG too: a file size limit)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return f"the disk is full ({reason})"
+    if exc.errno == errno.EFBIG:
+        return f"the disk is full or the file is larger than this system allows ({reason})"
+    return reason
+
+
+def _cannot_read(exc: OSError, name: str) -> BundleError:
+    return BundleError(f"cannot read evidence file: {exc.strerror or exc}", path=name)
+
+
+class _EvidenceStream:
+    """An evidence file's stream whose read errors say which evidence file could not be read."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except OSError as exc:
+            raise _cannot_read(exc, self._name) from exc
 
 
 def _final_up_to(offset: int, tail: FileTailHasher, writeback: Writeback) -> None:
@@ -230,14 +259,16 @@ class _Sealer:
         name = f"data/{item.path}"
         self._tick(0)
         try:
-            with item.open() as source, archive.open_file(full_name, item.size) as sink:
-                pending = self._hasher.hash_stream_async(
-                    source, sink.write, self._tick, algorithms=_algorithms_to_compute(item),
-                )
-        except EvidenceError:
-            raise
+            opened = item.open()
         except OSError as exc:
-            raise BundleError(f"cannot read evidence file: {exc.strerror or exc}", path=name) from exc
+            raise _cannot_read(exc, name) from exc
+        # Only the evidence's own errors are "cannot read": one from writing the zip (a full
+        # disk) goes up as it is, and build_bundle names the bundle it could not write.
+        with opened as stream, archive.open_file(full_name, item.size) as sink:
+            pending = self._hasher.hash_stream_async(
+                cast(BinaryIO, _EvidenceStream(stream, name)), sink.write, self._tick,
+                algorithms=_algorithms_to_compute(item),
+            )
         self._pending.append((item, pending))
 
     def _collect(self) -> None:

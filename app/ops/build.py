@@ -27,6 +27,7 @@ except ImportError:  # Windows: no advisory locks
 
 from app import __version__
 from app.bundle import PayloadFile, build_bundle, portable_name
+from app.bundle.bag import write_failure
 from app.bundle.identity import SigningIdentity
 from app.bundle.timestamp import Timestamper
 from app.core import custody
@@ -98,93 +99,114 @@ def build_case(
     exhibit_paths: dict[int, dict[str, str]] = {}
     bates: dict[int, tuple[str, str]] = {}
     remove_abandoned_work(out_dir)
-    with (
-        tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out_dir) as work_name,
-        _claimed(Path(work_name)),
-        case.object_reader() as objects,  # evidence read in stored order, without a seek per chunk
-    ):
-        work = Path(work_name)
-        next_bates = info.bates_start
-        for index, entry in enumerate(exhibits):
+    final_bundle = out_dir / f"{info.slug}.zip"
+    final_docs_dir = out_dir / f"{info.slug}-documents"
+    writing = final_bundle  # what a failed write is reported against: the name the user will look for
+    work_zip: Path | None = None
+    moving = False
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out_dir) as work_name,
+            _claimed(Path(work_name)),
+            case.object_reader() as objects,  # evidence read in stored order, without a seek per chunk
+        ):
+            work = Path(work_name)
+            next_bates = info.bates_start
+            for index, entry in enumerate(exhibits):
+                if is_cancelled():
+                    raise OperationCancelled()
+                report("Rendering exhibits", index, len(exhibits))
+                folder = f"exhibits/{_exhibit_folder(entry.number)}"
+                original = f"{folder}/original/{_safe_name(entry.item.original_name, entry.item.id)}"
+                payload.append(_object_file(objects, original, entry.item))
+                paths = {"original": f"data/{original}"}
+                if documents:
+                    rendered = render_exhibit(
+                        entry, case.read_object(entry.item.sha256), info, profile, next_bates,
+                        redactions=redactions.get(entry.item.id, ()),
+                    )
+                    next_bates += rendered.pages
+                    bates[entry.number] = (rendered.first_bates, rendered.last_bates)
+                    payload.append(_bytes_file(f"{folder}/exhibit.pdf", rendered.pdf))
+                    paths["exhibit_pdf"] = f"data/{folder}/exhibit.pdf"
+                exhibit_paths[entry.number] = paths
+            for item in others:
+                name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
+                payload.append(_object_file(objects, name, item))
+                exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
+
+            document_files: list[Path] = []
+            inp = DeclarationInput(
+                case=info, exhibits=exhibits, domains=domains, registries=registries,
+                signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
+                tool_version=__version__, bates=bates, paragraphs=paragraph_edits(case),
+            )
+            inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
+            if documents:
+                writing = final_docs_dir
+                report("Rendering documents", 0, 1)
+                doc_dir = work / "documents"
+                doc_dir.mkdir()
+                # Named as in the filing set (01-declaration, 02-exhibit-index, …), so they sort in filing order.
+                document_files = [path.rename(doc_dir / f"{DECLARATION_STEM}{path.suffix}")
+                                  for path in render_declaration(inp, doc_dir)]
+                if inp.electronic_appendix is not None:
+                    csv_path = doc_dir / inp.electronic_appendix.file_name
+                    csv_path.write_bytes(inp.electronic_appendix.data)
+                    document_files.append(csv_path)
+                verify_exhibit_hashes(case, inp)
+                document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
+                for path in sorted(document_files):
+                    payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
+                report("Rendering documents", 1, 1)
+                writing = final_bundle
             if is_cancelled():
                 raise OperationCancelled()
-            report("Rendering exhibits", index, len(exhibits))
-            folder = f"exhibits/{_exhibit_folder(entry.number)}"
-            original = f"{folder}/original/{_safe_name(entry.item.original_name, entry.item.id)}"
-            payload.append(_object_file(objects, original, entry.item))
-            paths = {"original": f"data/{original}"}
+
+            case_json = _case_json(info, exhibits, others, exhibit_paths, domains, registries,
+                                   identity.fingerprint, bates)
+            tag_files = {
+                "case.json": case_json,
+                "custody.jsonl": custody.to_jsonl(entries),
+            }
+            bag_info = {
+                "Source-Organization": info.organisation or "",
+                "External-Identifier": info.case_number or info.case_id,
+                "External-Description": info.title,
+                "Bag-Software-Agent": f"{TOOL_NAME} {__version__}",
+                "Signer-Fingerprint-SHA256": identity.fingerprint,
+            }
+            slug = info.slug
+            work_zip = work / f"{slug}.zip"
+            built = build_bundle(
+                work_zip, slug, payload, tag_files, bag_info, identity, date,
+                progress=lambda done, total: report("Writing bundle", done, total),
+                cancelled=is_cancelled,
+                timestamper=timestamper,
+            )
+
+            # Everything succeeded: move the results into place.
+            moving = True
+            final_docs: list[Path] = []
             if documents:
-                rendered = render_exhibit(
-                    entry, case.read_object(entry.item.sha256), info, profile, next_bates,
-                    redactions=redactions.get(entry.item.id, ()),
-                )
-                next_bates += rendered.pages
-                bates[entry.number] = (rendered.first_bates, rendered.last_bates)
-                payload.append(_bytes_file(f"{folder}/exhibit.pdf", rendered.pdf))
-                paths["exhibit_pdf"] = f"data/{folder}/exhibit.pdf"
-            exhibit_paths[entry.number] = paths
-        for item in others:
-            name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
-            payload.append(_object_file(objects, name, item))
-            exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
-
-        document_files: list[Path] = []
-        inp = DeclarationInput(
-            case=info, exhibits=exhibits, domains=domains, registries=registries,
-            signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
-            tool_version=__version__, bates=bates, paragraphs=paragraph_edits(case),
-        )
-        inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
-        if documents:
-            report("Rendering documents", 0, 1)
-            doc_dir = work / "documents"
-            doc_dir.mkdir()
-            # Named as in the filing set (01-declaration, 02-exhibit-index, …), so they sort in filing order.
-            document_files = [path.rename(doc_dir / f"{DECLARATION_STEM}{path.suffix}")
-                              for path in render_declaration(inp, doc_dir)]
-            if inp.electronic_appendix is not None:
-                csv_path = doc_dir / inp.electronic_appendix.file_name
-                csv_path.write_bytes(inp.electronic_appendix.data)
-                document_files.append(csv_path)
-            verify_exhibit_hashes(case, inp)
-            document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
-            for path in sorted(document_files):
-                payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
-            report("Rendering documents", 1, 1)
-        if is_cancelled():
-            raise OperationCancelled()
-
-        case_json = _case_json(info, exhibits, others, exhibit_paths, domains, registries,
-                               identity.fingerprint, bates)
-        tag_files = {
-            "case.json": case_json,
-            "custody.jsonl": custody.to_jsonl(entries),
-        }
-        bag_info = {
-            "Source-Organization": info.organisation or "",
-            "External-Identifier": info.case_number or info.case_id,
-            "External-Description": info.title,
-            "Bag-Software-Agent": f"{TOOL_NAME} {__version__}",
-            "Signer-Fingerprint-SHA256": identity.fingerprint,
-        }
-        slug = info.slug
-        built = build_bundle(
-            work / f"{slug}.zip", slug, payload, tag_files, bag_info, identity, date,
-            progress=lambda done, total: report("Writing bundle", done, total),
-            cancelled=is_cancelled,
-            timestamper=timestamper,
-        )
-
-        # Everything succeeded: move the results into place.
-        final_bundle = out_dir / f"{slug}.zip"
-        final_docs: list[Path] = []
-        if documents:
-            target = out_dir / f"{slug}-documents"
-            if target.exists():
-                shutil.rmtree(target)
-            (work / "documents").replace(target)
-            final_docs = [target / p.name for p in sorted(document_files)]
-        Path(built.path).replace(final_bundle)
+                target = final_docs_dir
+                if target.exists():
+                    shutil.rmtree(target)
+                (work / "documents").replace(target)
+                final_docs = [target / p.name for p in sorted(document_files)]
+            Path(built.path).replace(final_bundle)
+    except BundleError as exc:
+        if work_zip is not None and exc.path == str(work_zip):  # the bundle's name, not the work folder's
+            raise BundleError(f"{exc.message}; nothing was changed in the output folder", path=final_bundle,
+                              expected=exc.expected, found=exc.found) from exc
+        raise
+    except OSError as exc:
+        if exc.filename is not None and not _inside(Path(exc.filename), out_dir):
+            raise  # not a write into the output folder (a template or font): the CLI names the file
+        what = "the documents" if writing == final_docs_dir else "the bundle"
+        state = ("the bundle and its documents may not match: build again once there is room" if moving
+                 else "nothing was changed in the output folder")
+        raise BundleError(f"cannot write {what}: {write_failure(exc)}; {state}", path=writing) from exc
 
     case.log(
         "bundle-built",
@@ -241,6 +263,14 @@ def remove_abandoned_work(out_dir: Path) -> list[Path]:
         if not work.exists():
             removed.append(work)
     return removed
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _exhibit_folder(number: int) -> str:
