@@ -14,7 +14,6 @@ output appears at its final name only when complete (temporary file +
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import os
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from app import __version__
 from app.core.errors import BundleError, OperationCancelled
+from app.core.files import write_failure
 from app.core.hashing import Digests
 
 from . import bagit_text
@@ -185,16 +185,6 @@ def build_bundle(
         payload_digests=dict(sealer.digests),
         timestamped=timestamper is not None,
     )
-
-
-def write_failure(exc: OSError) -> str:
-    """Why a write failed, in the user's words: a full disk says so (EFBIG too: a file size limit)."""
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
-        return f"the disk is full ({reason})"
-    if exc.errno == errno.EFBIG:
-        return f"the disk is full or the file is larger than this system allows ({reason})"
-    return reason
 
 
 def _cannot_read(exc: OSError, name: str) -> BundleError:

@@ -1,7 +1,8 @@
-"""Writing a small file so that a crash, a kill or a full disk leaves the old file or the new one."""
+"""Writing files safely, and saying in plain words why a write failed."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -27,3 +28,22 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = 
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def write_failure(exc: OSError) -> str:
+    """Why a write failed, in the user's words: a full disk says so (EFBIG too: a file size limit)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return f"the disk is full ({reason})"
+    if exc.errno == errno.EFBIG:
+        return f"the disk is full or the file is larger than this system allows ({reason})"
+    return reason
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` (both resolved; False when either cannot be)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True

@@ -27,11 +27,11 @@ except ImportError:  # Windows: no advisory locks
 
 from app import __version__
 from app.bundle import PayloadFile, build_bundle, portable_name
-from app.bundle.bag import write_failure
 from app.bundle.identity import SigningIdentity
 from app.bundle.timestamp import Timestamper
 from app.core import custody
 from app.core.errors import BundleError, OperationCancelled
+from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
 from app.documents import (
     DeclarationInput,
@@ -201,7 +201,7 @@ def build_case(
                               expected=exc.expected, found=exc.found) from exc
         raise
     except OSError as exc:
-        if exc.filename is not None and not _inside(Path(exc.filename), out_dir):
+        if exc.filename is not None and not is_inside(Path(exc.filename), out_dir):
             raise  # not a write into the output folder (a template or font): the CLI names the file
         what = "the documents" if writing == final_docs_dir else "the bundle"
         state = ("the bundle and its documents may not match: build again once there is room" if moving
@@ -263,14 +263,6 @@ def remove_abandoned_work(out_dir: Path) -> list[Path]:
         if not work.exists():
             removed.append(work)
     return removed
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def _exhibit_folder(number: int) -> str:

@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
-from app.bundle.bag import write_failure
 from app.core.errors import CaseFileError, EvidenceError, OperationCancelled
+from app.core.files import is_inside, write_failure
 from app.core.model import ItemKind
 from app.documents import (
     DeclarationInput,
@@ -248,7 +248,7 @@ def export_filing_set(
                 os.replace(path, target)
                 final.append(target)
     except OSError as exc:
-        if exc.filename is not None and not _inside(Path(exc.filename), out_dir):
+        if exc.filename is not None and not is_inside(Path(exc.filename), out_dir):
             raise  # not a write into the output folder (a template or font): the CLI names the file
         state = ("the filing set in it is incomplete: export again once there is room" if moving
                  else "nothing was changed in it")
@@ -259,14 +259,6 @@ def export_filing_set(
     })
     paper_file = out_dir / "00-paper-set-print-ready.pdf"
     return ExportResult(final, paper_file if want_paper else None)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
