@@ -47,7 +47,52 @@ class RowLook:
     leading: float
 
 
-class RowSet:
+class _MeasuredRows:
+    """Rows whose heights are known: ``tops[i]`` is the height of the rows before row i."""
+
+    heights: list[float]
+    tops: list[float]
+    header_height: float
+    width: float
+
+    def span(self, start: int, stop: int) -> float:
+        """The height of rows ``start`` to ``stop`` (excluded)."""
+        return self.tops[stop] - self.tops[start]
+
+    def fitting(self, start: int, room: float) -> int:
+        """The end of the longest run of rows from ``start`` that fits in ``room`` points."""
+        return bisect.bisect_right(self.tops, self.tops[start] + room + _EPSILON) - 1
+
+
+class _PagedRows(Flowable):
+    """Rows ``start`` to ``stop`` of measured rows under their header; splits at page ends.
+    A subclass draws them."""
+
+    def __init__(self, rows: _MeasuredRows, start: int = 0, stop: int | None = None) -> None:
+        super().__init__()
+        self._rows = rows
+        self._start = start
+        self._stop = len(rows.heights) if stop is None else stop
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = self._rows.width
+        self.height = self._rows.header_height + self._rows.span(self._start, self._stop)
+        return self.width, self.height
+
+    def first_rows_height(self) -> float:
+        """The height of the header and the first rows: what a heading is kept together with."""
+        return self._rows.header_height + self._rows.span(self._start, min(self._stop, self._start + FIRST_ROWS))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        end = self._rows.fitting(self._start, availHeight - self._rows.header_height)
+        if end <= self._start:
+            return []  # not even one row fits: the rest moves to the next page
+        if end >= self._stop:
+            return [self]
+        return [type(self)(self._rows, self._start, end), type(self)(self._rows, end, self._stop)]
+
+
+class RowSet(_MeasuredRows):
     """Every row of one domain list, measured once: numbers, wrapped lines, running heights."""
 
     def __init__(self, domains: Sequence[m.ListedDomain], width: float, look: RowLook) -> None:
@@ -69,40 +114,11 @@ class RowSet:
         self.tops = [0.0, *accumulate(self.heights)]  # tops[i]: height of the rows before row i
         self.header_height = look.leading + pads
 
-    def span(self, start: int, stop: int) -> float:
-        """The height of rows ``start`` to ``stop`` (excluded)."""
-        return self.tops[stop] - self.tops[start]
 
-    def fitting(self, start: int, room: float) -> int:
-        """The end of the longest run of rows from ``start`` that fits in ``room`` points."""
-        return bisect.bisect_right(self.tops, self.tops[start] + room + _EPSILON) - 1
-
-
-class DomainRows(Flowable):
+class DomainRows(_PagedRows):
     """Rows ``start`` to ``stop`` of a RowSet under the column header; splits at page ends."""
 
-    def __init__(self, rows: RowSet, start: int = 0, stop: int | None = None) -> None:
-        super().__init__()
-        self._rows = rows
-        self._start = start
-        self._stop = len(rows.lines) if stop is None else stop
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = self._rows.width
-        self.height = self._rows.header_height + self._rows.span(self._start, self._stop)
-        return self.width, self.height
-
-    def first_rows_height(self) -> float:
-        """The height of the header and the first rows: what a heading is kept together with."""
-        return self._rows.header_height + self._rows.span(self._start, min(self._stop, self._start + FIRST_ROWS))
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        end = self._rows.fitting(self._start, availHeight - self._rows.header_height)
-        if end <= self._start:
-            return []  # not even one row fits: the whole list moves to the next page
-        if end >= self._stop:
-            return [self]
-        return [DomainRows(self._rows, self._start, end), DomainRows(self._rows, end, self._stop)]
+    _rows: RowSet
 
     def draw(self) -> None:
         rows, look, canv = self._rows, self._rows.look, self.canv
@@ -149,7 +165,7 @@ class Grid:
     pad: tuple[float, float]
 
 
-class GridRows:
+class GridRows(_MeasuredRows):
     """Every row of a Grid measured once (height = most lines in a cell x leading + padding)."""
 
     def __init__(self, grid: Grid) -> None:
@@ -161,38 +177,11 @@ class GridRows:
         self.tops = [0.0, *accumulate(self.heights)]
         self.width = sum(grid.widths)
 
-    def span(self, start: int, stop: int) -> float:
-        return self.tops[stop] - self.tops[start]
 
-    def fitting(self, start: int, room: float) -> int:
-        return bisect.bisect_right(self.tops, self.tops[start] + room + _EPSILON) - 1
-
-
-class TableRows(Flowable):
+class TableRows(_PagedRows):
     """Rows ``start`` to ``stop`` of a table under its header; splits at page ends."""
 
-    def __init__(self, rows: GridRows, start: int = 0, stop: int | None = None) -> None:
-        super().__init__()
-        self._rows = rows
-        self._start = start
-        self._stop = len(rows.heights) if stop is None else stop
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = self._rows.width
-        self.height = self._rows.header_height + self._rows.span(self._start, self._stop)
-        return self.width, self.height
-
-    def first_rows_height(self) -> float:
-        """The height of the header and the first rows: what a heading is kept together with."""
-        return self._rows.header_height + self._rows.span(self._start, min(self._stop, self._start + FIRST_ROWS))
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        end = self._rows.fitting(self._start, availHeight - self._rows.header_height)
-        if end <= self._start:
-            return []  # not even one row fits: the rest of the table moves to the next page
-        if end >= self._stop:
-            return [self]
-        return [TableRows(self._rows, self._start, end), TableRows(self._rows, end, self._stop)]
+    _rows: GridRows
 
     def draw(self) -> None:
         rows, grid = self._rows, self._rows.grid
