@@ -284,8 +284,8 @@ class BackgroundWriter:
         done = threading.Event()
         self.after_written(done.set)
         while not done.wait(0.05):
-            if not self._thread.is_alive():
-                break
+            if self._error is not None or not self._thread.is_alive():
+                break  # after an error the writer skips every job, this one too: do not wait for it
         self._check()
 
     def finish(self) -> None:
