@@ -18,7 +18,6 @@ import functools
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,17 +26,18 @@ from typing import BinaryIO, cast
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app import __version__
-from app.core.errors import BundleError, OperationCancelled
-from app.core.files import write_failure
+from app.core.errors import BundleError
+from app.core.files import atomic_output, write_failure
 from app.core.hashing import Digests
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
 from .identity import SigningIdentity
-from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, verify_instructions
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, TIMESTAMP_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
 from .signing import sign_detached
 from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher, PendingDigests, Writeback
-from .timestamp import TIMESTAMP_FILE, Timestamper
+from .timestamp import Timestamper
 from .zipwriter import ReproducibleZip
 
 FORMAT_VERSION = 1
@@ -85,8 +85,7 @@ def build_bundle(
     signer: SigningIdentity,
     bundle_date: str,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
     timestamper: Timestamper | None = None,
 ) -> BuiltBundle:
     """Write the signed bundle to ``out_zip``; raises BundleError or OperationCancelled, leaving nothing.
@@ -94,7 +93,7 @@ def build_bundle(
     ``tag_files`` are extra tag files at the top of the bag (case.json,
     custody.jsonl); ``bag_info`` fields go into bag-info.txt before the
     computed ones (Bagging-Date = ``bundle_date``, Payload-Oxum, Bag-Size).
-    ``progress(done, total)`` counts payload bytes. ``timestamper``, when
+    ``reporter`` counts payload bytes ("Writing bundle"). ``timestamper``, when
     given, gets the signature file's bytes and returns an RFC 3161 reply,
     stored as ``signature/tagmanifest-sha256.txt.p7s.tsr`` (see timestamp.py).
     """
@@ -125,18 +124,12 @@ def build_bundle(
     folders = {"data/"} | {"/".join(n.split("/")[:i]) + "/" for n in names for i in range(1, n.count("/") + 1)}
     order = sorted([*names, *folders, ""])  # "" is the bag folder itself
 
-    try:
-        out_zip.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temp_name = tempfile.mkstemp(
-            dir=out_zip.parent, prefix=f".{out_zip.name}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise BundleError(f"cannot write the bundle: {exc.strerror}", path=out_zip) from exc
-    temp = Path(temp_name)
-    sealer = _Sealer(static, by_name, signer, total, progress, cancelled, timestamper)
+    sealer = _Sealer(static, by_name, signer, total, reporter, timestamper)
     tail: FileTailHasher | None = None
     try:
-        with os.fdopen(descriptor, "w+b") as stream:
+        out_zip.parent.mkdir(parents=True, exist_ok=True)
+        # fsynced below, before the zip's hash is taken, not again by atomic_output
+        with atomic_output(out_zip, 0o644, durable=False, suffix=".part") as temp, open(temp, "w+b") as stream:
             # The zip's own SHA-256 is computed a step behind the writer, not in a second pass.
             tail = FileTailHasher(temp)
             writeback = Writeback(stream.fileno())
@@ -162,13 +155,8 @@ def build_bundle(
             stream.flush()
             os.fsync(stream.fileno())
             zip_sha256 = tail.finish(os.fstat(stream.fileno()).st_size)
-        os.chmod(temp, 0o644)
-        os.replace(temp, out_zip)
-    except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BundleError(f"cannot write the bundle: {write_failure(exc)}", path=out_zip) from exc
-        raise
+    except OSError as exc:
+        raise BundleError(f"cannot write the bundle: {write_failure(exc)}", path=out_zip) from exc
     finally:
         sealer.close()
         if tail is not None:
@@ -219,8 +207,7 @@ class _Sealer:
         payload: dict[str, PayloadFile],
         signer: SigningIdentity,
         total: int,
-        progress: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
+        reporter: Reporter,
         timestamper: Timestamper | None = None,
     ) -> None:
         self._tags = dict(static)
@@ -229,8 +216,7 @@ class _Sealer:
         self._signer = signer
         self._total = total
         self._done = 0
-        self._progress = progress
-        self._cancelled = cancelled
+        self._reporter = reporter
         self._hasher = DualHasher()
         self.digests: dict[str, Digests] = {}
         self._pending: list[tuple[PayloadFile, PendingDigests]] = []  # hashed behind the writer
@@ -239,11 +225,9 @@ class _Sealer:
         self._hasher.close()
 
     def _tick(self, size: int) -> None:
-        if self._cancelled is not None and self._cancelled():
-            raise OperationCancelled("Bundle cancelled; no bundle was written.")
+        check_cancelled(self._reporter, "Bundle cancelled; no bundle was written.")
         self._done += size
-        if self._progress is not None:
-            self._progress(min(self._done, self._total), self._total)
+        self._reporter.progress(min(self._done, self._total), self._total, "Writing bundle")
 
     def copy_payload(self, archive: ReproducibleZip, full_name: str, item: PayloadFile) -> None:
         name = f"data/{item.path}"

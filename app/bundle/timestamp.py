@@ -41,7 +41,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from app.core.errors import BundleError
 
 from .identity import fingerprint_of, subject_text
-from .instructions import TIMESTAMP_FILE
 from .signing import SignatureInvalid, verify_embedded
 from .trust import trusted_anchor
 

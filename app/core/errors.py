@@ -7,7 +7,10 @@ the CLI's single ``except`` and the GUI's plain-text error dialog.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+from app.core.files import write_failure
 
 
 class EvidenceError(Exception):
@@ -82,3 +85,22 @@ class OperationCancelled(EvidenceError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+def explain(error: BaseException, *, case_path: str | Path | None = None) -> str | None:
+    """What a front end tells the user about ``error``: one line they can act on, or None for a bug.
+
+    The only place where exceptions become words, so that the CLI and the GUI say the same thing.
+    Besides the app's own errors, a file the system would not read or write and a case file that
+    SQLite could not read or write (a full disk, an I/O error no layer below turned into a
+    sentence) are things the user can act on; anything else is a bug, shown with its traceback.
+    """
+    if isinstance(error, EvidenceError):
+        return error.diagnostics()
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{write_failure(error)}"
+    if isinstance(error, sqlite3.Error):
+        where = f"{case_path}: " if case_path else ""
+        return f"{where}the case file could not be read or written ({error})"
+    return None

@@ -4,30 +4,51 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it, then rename it over ``path``.
+@contextmanager
+def atomic_output(path: Path, mode: int = 0o644, *, durable: bool = True, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temporary file beside ``path`` for the caller to write (by any means: a stream, a PDF
+    library, a zip writer); renamed over ``path`` when the block ends, removed on any error.
 
-    ``mode`` is set before any byte lands (a private key is never readable by
-    others, even for an instant). ``durable`` fsyncs before the rename (keys,
-    settings); derived files that can be made again (documents) skip it. The
-    temporary file is removed on any error.
+    This is the one way the app writes a file the user will read: nobody ever sees a half-written
+    file under the final name. ``mode`` is set before any byte lands (a private key is never
+    readable by others, even for an instant). ``durable`` fsyncs before the rename (evidence
+    exports, keys, settings); derived files that can be made again (documents, previews) skip it.
     """
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    temp = Path(temp_name)
     try:
-        os.chmod(temp_name, mode)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temp_name, path)
+        os.close(descriptor)
+        os.chmod(temp, mode)
+        yield temp
+        if durable:
+            with open(temp, "rb") as written:
+                os.fsync(written.fileno())
+        os.replace(temp, path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through :func:`atomic_output`."""
+    with atomic_output(path, mode, durable=durable) as temp, open(temp, "wb") as stream:
+        stream.write(data)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a write failed because the disk (or the user's quota, or a file size limit) is full."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None))
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return False
 
 
 def write_failure(exc: OSError) -> str:

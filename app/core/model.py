@@ -148,3 +148,19 @@ class CustodyEntry:
     details: dict[str, Any]
     prev_hash: str
     entry_hash: str
+
+
+@dataclass(frozen=True)
+class ParagraphEdit:
+    """Counsel's version of one declaration paragraph.
+
+    ``key`` names a drafted paragraph ("exhibit:12" for the item with id 12) or, for a
+    paragraph counsel added, "added:N". ``text`` None keeps the drafted words; ``removed``
+    leaves the paragraph out. ``position`` orders paragraphs within their ``section``.
+    """
+
+    key: str
+    section: str
+    position: int
+    text: str | None = None
+    removed: bool = False

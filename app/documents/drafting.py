@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from app.core.errors import TemplateError
 from app.core.model import Domain, Registry
 from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
-from app.documents.inputs import DeclarationInput, ParagraphEdit
+from app.core.model import ParagraphEdit
+from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
 from app.documents.template import make_environment, render_markup
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.core.model import CaseInfo, Domain, Item, Registry
+from app.core.model import CaseInfo, Domain, Item, ParagraphEdit, Registry
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,3 @@ class ElectronicAppendix:
     data: bytes = field(repr=False)
     sha256: str
     rows: int
-
-
-@dataclass(frozen=True)
-class ParagraphEdit:
-    """Counsel's version of one declaration paragraph.
-
-    ``key`` names a drafted paragraph ("exhibit:12" for the item with id 12) or, for a
-    paragraph counsel added, "added:N". ``text`` None keeps the drafted words; ``removed``
-    leaves the paragraph out. ``position`` orders paragraphs within their ``section``.
-    """
-
-    key: str
-    section: str
-    position: int
-    text: str | None = None
-    removed: bool = False

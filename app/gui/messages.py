@@ -13,7 +13,7 @@ import traceback
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.errors import EvidenceError
+from app.core.errors import explain
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,15 @@ def show_message(
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
     """Tell the user what went wrong.
 
-    An :class:`EvidenceError` is something the user can act on: its
-    ``diagnostics()`` is the whole message. Anything else is a bug: it is
-    logged with its traceback and shown with the traceback under "Details",
-    never swallowed.
+    What the user can act on (``explain`` in ``app.core.errors``: the app's
+    own errors, a file the system would not read or write, a case file SQLite
+    could not write) is the whole message, in the same words as the command
+    line. Anything else is a bug: it is logged with its traceback and shown
+    with the traceback under "Details", never swallowed.
     """
-    if isinstance(error, EvidenceError):
-        show_message(parent, title, error.diagnostics(), icon=QMessageBox.Icon.Warning)
+    message = explain(error)
+    if message is not None:
+        show_message(parent, title, message, icon=QMessageBox.Icon.Warning)
         return
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     log.error("unexpected error: %s", title, exc_info=(type(error), error, error.__traceback__))

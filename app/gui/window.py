@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,33 +26,33 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.model import CaseInfo
-from app.store import CASE_SUFFIX, CaseFile
-
-from . import messages
-from .actions import Actions, WindowState
-from .background import Operations
-from .commands import CaseCommands
-from .dialogs import NewCaseDialog
-from .documents_page import DocumentsPage
-from .export_command import ExportCommand
-from .domains_page import DomainsPage
-from .domains_table import LazyDomainsModel
-from .lookup_command import LookupCommand
-from .registry_dialog import RegistryCommand
-from .about import about_box
-from .events import CaseEvents
-from .capture import CaptureCommand
-from .case_label import CaseLabel
-from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
-from .pages import ExhibitsPage, WelcomePage
-from .verify_dialog import VerifyDialog
-from .identities_dialog import IdentitiesDialog
-from .preferences_dialog import PreferencesDialog
-from .signer_banner import SignerBanner
-from .screen_fit import fit_to_screen
-from .screenshots_page import ScreenshotsPage
-from .spam_page import SpamPage
-from .settings import Settings
+from app.gui import messages
+from app.gui.actions import Actions, WindowState
+from app.gui.background import Operations
+from app.gui.commands.capture import CaptureCommand
+from app.gui.commands.evidence import CaseCommands
+from app.gui.commands.export import ExportCommand
+from app.gui.commands.lookup import LookupCommand
+from app.gui.commands.registry import RegistryCommand
+from app.gui.dialogs.about import about_box
+from app.gui.dialogs.identities import IdentitiesDialog
+from app.gui.dialogs.new_case import NewCaseDialog
+from app.gui.dialogs.preferences import PreferencesDialog
+from app.gui.dialogs.verify import VerifyDialog
+from app.gui.events import CaseEvents
+from app.gui.models.domains import LazyDomainsModel
+from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
+from app.gui.pages.documents import DocumentsPage
+from app.gui.pages.domains import DomainsPage
+from app.gui.pages.exhibits import ExhibitsPage
+from app.gui.pages.screenshots import ScreenshotsPage
+from app.gui.pages.spam import SpamPage
+from app.gui.pages.welcome import WelcomePage
+from app.gui.widgets.case_label import CaseLabel
+from app.gui.widgets.screen_fit import fit_to_screen
+from app.gui.widgets.signer_banner import SignerBanner
+from app.ops import settings
+from app.ops.case import CASE_SUFFIX, CaseFile, create_case, open_case
 
 APP_TITLE = "Evidence Bundle Builder"
 
@@ -67,22 +67,19 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         operations: Operations,
-        settings: Settings,
         registry_name: Callable[[str], str],
-        events: CaseEvents | None = None,
+        events: CaseEvents,
     ) -> None:
         super().__init__()
         self.operations = operations
-        self.settings = settings
-        self.events = events or CaseEvents(self)
+        self.events = events
         self.case: CaseFile | None = None
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
 
         self.window_actions = Actions(self)
-        self.commands = CaseCommands(self, lambda: self.case, operations, self.events, settings,
-                                     self._show_status)
-        self.domains_model = LazyDomainsModel(registry_name, self)
+        self.commands = CaseCommands(self, lambda: self.case, operations, self._show_status)
+        self.domains_model = LazyDomainsModel(registry_name, operations, self)
         self.screenshots_model = ScreenshotsModel(self)
         self.spam_model = SpamModel(self)
         self.exhibits_model = ExhibitsModel(self)
@@ -93,8 +90,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_actions()
         operations.busyChanged.connect(lambda _busy: self.update_state())
-        geometry = settings.window_geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
+        geometry = QByteArray.fromBase64(settings.window_geometry().encode("ascii"))
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
             fit_to_screen(self, 1100, 700)
         self.update_state()
         self._refresh_status()
@@ -112,23 +109,21 @@ class MainWindow(QMainWindow):
         events.itemsChanged.connect(self.domains_model.reload)  # a new record can change a domain's status
         for model in (self.screenshots_model, self.spam_model, self.exhibits_model):
             events.itemsChanged.connect(model.reload)
-        for signal in (events.itemsChanged, events.domainsChanged, events.custodyChanged, events.infoChanged):
-            signal.connect(self.custody_model.reload)
+        events.custodyChanged.connect(self.custody_model.reload)  # every change to the case is logged
 
     def _build_pages(self) -> None:
-        self.lookups = LookupCommand(self, lambda: self.case, self.operations, self.events)
-        self.registries = RegistryCommand(self, lambda: self.case, self.operations, self.events)
+        self.lookups = LookupCommand(self, lambda: self.case, self.operations)
+        self.registries = RegistryCommand(self, lambda: self.case, self.operations)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
                                         correct_registry=self.registries.ask_and_correct)
-        self.capture = CaptureCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
+        self.capture = CaptureCommand(self, lambda: self.case, self.operations, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)
         self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.layout().insertWidget(0, self.signer_banner)  # who signs, with the fingerprint
-        self.export = ExportCommand(self, lambda: self.case, self.operations, self.events, self.settings,
-                                    self._show_status)
+        self.export = ExportCommand(self, lambda: self.case, self.operations, self._show_status)
         self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
                                             self.exhibits_model, self.export.ask_and_export)
         self.tabs = QTabWidget()
@@ -190,8 +185,8 @@ class MainWindow(QMainWindow):
         # place for a few seconds; as a permanent widget it would leave the message no room at all.
         self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
-        for signal in (self.events.itemsChanged, self.events.domainsChanged, self.events.infoChanged,
-                       self.events.caseOpened, self.events.caseClosed):
+        for signal in (self.events.itemsChanged, self.events.infoChanged, self.events.caseOpened,
+                       self.events.caseClosed, self.domains_model.modelReset):  # the domains counted off the thread
             signal.connect(self._refresh_status)
 
     def _connect_actions(self) -> None:
@@ -219,9 +214,8 @@ class MainWindow(QMainWindow):
         """The signing identities dialog (modeless, one at a time)."""
         dialog = self.findChild(IdentitiesDialog)
         if dialog is None:
-            dialog = IdentitiesDialog(self.operations, lambda: self.case, self.events, self.settings, self)
+            dialog = IdentitiesDialog(self.operations, lambda: self.case, self.events, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.identitiesChanged.connect(self.signer_banner.refresh)  # the newest may now sign
         dialog.show()
         dialog.raise_()
         return dialog
@@ -274,14 +268,14 @@ class MainWindow(QMainWindow):
     # -- opening and closing ---------------------------------------------------------------
 
     def new_case(self) -> None:
-        dialog = NewCaseDialog(self.settings.last_folder("cases"), self)
+        dialog = NewCaseDialog(settings.last_folder("cases"), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.create_case(dialog.case_path(), dialog.info())
 
     def create_case(self, path: Path, info: CaseInfo) -> bool:
         """Create a case file and open it; a problem is shown, not raised."""
         try:
-            case = CaseFile.create(path, info)
+            case = create_case(path, info)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The case was not created", exc)
             return False
@@ -290,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def choose_case(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a case", str(self.settings.last_folder("cases")), f"Case files (*{CASE_SUFFIX})"
+            self, "Open a case", str(settings.last_folder("cases")), f"Case files (*{CASE_SUFFIX})"
         )
         if path:
             self.open_case(Path(path))
@@ -298,7 +292,7 @@ class MainWindow(QMainWindow):
     def open_case(self, path: Path) -> bool:
         """Open a case file (closing the one open); a problem is shown, not raised."""
         try:
-            case = CaseFile.open(path)
+            case = open_case(path)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The case could not be opened", exc)
             return False
@@ -309,22 +303,22 @@ class MainWindow(QMainWindow):
         if self.case is None:
             return
         case, self.case = self.case, None
-        self.events.caseClosed.emit()
-        self.domains_model.wait()  # its query thread stops within milliseconds once cancelled
+        self.events.caseClosed.emit()  # the pages cancel their quiet work (filtering, thumbnails)
+        self.operations.wait()  # which stops within milliseconds, before the case's connections close
         case.close()
         self.update_state()
 
     def _set_case(self, case: CaseFile) -> None:
         self.close_case()
         self.case = case
-        self.settings.remember_case(case.path)
-        self.settings.set_last_folder("cases", case.path.parent)
+        settings.remember_case(case.path)
+        settings.set_last_folder("cases", case.path.parent)
         self.events.caseOpened.emit(case)
         self.update_state()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = self.settings.recent_cases()
+        recent = settings.recent_cases()
         for path in recent:
             action = self.recent_menu.addAction(path.name)
             action.setStatusTip(str(path))
@@ -365,7 +359,6 @@ class MainWindow(QMainWindow):
         """Stop background work before the case closes, so nothing is left half written."""
         self.operations.cancel_all()
         self.operations.wait()
-        self.settings.set_window_geometry(self.saveGeometry())
-        self.settings.sync()
+        settings.set_window_geometry(bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
         self.close_case()
         event.accept()

@@ -10,12 +10,11 @@ the type its bytes show. The export is logged in the custody log.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import EvidenceError
+from app.core.files import write_atomic
 from app.core.model import ItemKind
 from app.sources.attachments import attachment_payloads
 from app.sources.sniff import sniff_type
@@ -59,15 +58,7 @@ def export_attachments(case: CaseFile, item_id: int, folder: Path) -> list[Expor
 
 def _write_private(target: Path, data: bytes) -> None:
     """Atomic write with mode 0600 from the first byte (no window where the file is wider open)."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".tmp")  # mkstemp: mode 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, FILE_MODE)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data, FILE_MODE)
 
 
 def _one_line(text: str) -> str:

@@ -13,7 +13,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -30,9 +30,11 @@ from app.bundle import PayloadFile, build_bundle, portable_name
 from app.bundle.identity import SigningIdentity
 from app.bundle.timestamp import Timestamper
 from app.core import custody
-from app.core.errors import BundleError, OperationCancelled
+from app.core.changes import Changes
+from app.core.errors import BundleError
 from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.documents import (
     DeclarationInput,
     ExhibitEntry,
@@ -47,15 +49,14 @@ from app.ops.filing import (
     with_electronic_appendix,
     write_filing_extras,
 )
-from app.ops.paragraphs import paragraph_edits
+from app.ops.identity import has_identity, signing_identity
 from app.ops.redactions import confirmed_redactions
+from app.ops.settings import configured_timestamper
 from app.store import CaseFile
 from app.store.objects import ObjectReader
 
 BUNDLE_FORMAT_VERSION = 1
 TOOL_NAME = "evbundle"
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,47 @@ class BuildResult:
     bundle: Path
     documents: list[Path]
     fingerprint: str
+    created_identity: bool = False  # the build made the user's first signing identity
+    changes: Changes = Changes(custody=True)  # the "bundle built" entry
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked a build for, from the command line or the window."""
+
+    out_dir: Path
+    passphrase: str  # unlocks the signing key (or protects the first one, made on first use)
+    documents: bool = True
+    bundle_date: str | None = None
+    identity: str = ""  # sign with this identity's fingerprint; default: the case's choice, else the newest
+    tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
+    no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
+
+
+def needs_new_identity() -> bool:
+    """Whether a build would first create the user's signing identity (then ask the passphrase twice)."""
+    return not has_identity()
+
+
+def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_REPORTER) -> BuildResult:
+    """Unlock (or, the first time, create) the signing identity, choose the timestamp authority, and
+    build: the one way both front ends seal a case.
+
+    The identity is the one the request names, else the case's choice, else the newest; a first
+    identity is made in the declarant's name (or the user's login). A timestamp is asked of the
+    request's authorities, else of the settings' when the case wants one; never with ``no_timestamp``.
+    """
+    info = case.info()
+    first = needs_new_identity()
+    reporter.progress(0, 0, "Unlocking your signing key…")
+    identity = signing_identity(request.passphrase, name=info.declarant or case.actor,
+                                organisation=info.organisation,
+                                fingerprint=request.identity or info.signer_fingerprint)
+    wants_timestamp = not request.no_timestamp and (bool(request.tsa_urls) or info.timestamp_when_building)
+    stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
+    result = build_case(case, request.out_dir, identity, documents=request.documents,
+                        bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper)
+    return replace(result, created_identity=first)
 
 
 def build_case(
@@ -72,13 +114,11 @@ def build_case(
     *,
     documents: bool = True,
     bundle_date: str | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
     timestamper: Timestamper | None = None,
 ) -> BuildResult:
-    """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it."""
-    report = progress or (lambda stage, done, total: None)
-    is_cancelled = cancelled or (lambda: False)
+    """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it,
+    signed by ``identity`` (see :func:`build` for choosing it)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BundleError("the output folder does not exist", path=out_dir)
@@ -113,9 +153,8 @@ def build_case(
             work = Path(work_name)
             next_bates = info.bates_start
             for index, entry in enumerate(exhibits):
-                if is_cancelled():
-                    raise OperationCancelled()
-                report("Rendering exhibits", index, len(exhibits))
+                check_cancelled(reporter)
+                reporter.progress(index, len(exhibits), "Rendering exhibits")
                 folder = f"exhibits/{_exhibit_folder(entry.number)}"
                 original = f"{folder}/original/{_safe_name(entry.item.original_name, entry.item.id)}"
                 payload.append(_object_file(objects, original, entry.item))
@@ -139,12 +178,12 @@ def build_case(
             inp = DeclarationInput(
                 case=info, exhibits=exhibits, domains=domains, registries=registries,
                 signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
-                tool_version=__version__, bates=bates, paragraphs=paragraph_edits(case),
+                tool_version=__version__, bates=bates, paragraphs=case.paragraph_edits(),
             )
             inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
             if documents:
                 writing = final_docs_dir
-                report("Rendering documents", 0, 1)
+                reporter.progress(0, 1, "Rendering documents")
                 doc_dir = work / "documents"
                 doc_dir.mkdir()
                 # Named as in the filing set (01-declaration, 02-exhibit-index, …), so they sort in filing order.
@@ -158,10 +197,9 @@ def build_case(
                 document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
                 for path in sorted(document_files):
                     payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
-                report("Rendering documents", 1, 1)
+                reporter.progress(1, 1, "Rendering documents")
                 writing = final_bundle
-            if is_cancelled():
-                raise OperationCancelled()
+            check_cancelled(reporter)
 
             case_json = _case_json(info, exhibits, others, exhibit_paths, domains, registries,
                                    identity.fingerprint, bates)
@@ -180,8 +218,7 @@ def build_case(
             work_zip = work / f"{slug}.zip"
             built = build_bundle(
                 work_zip, slug, payload, tag_files, bag_info, identity, date,
-                progress=lambda done, total: report("Writing bundle", done, total),
-                cancelled=is_cancelled,
+                reporter=reporter,
                 timestamper=timestamper,
             )
 

@@ -9,13 +9,14 @@ folder by the image's SHA-256, never stored in the case or the bundle.
 
 from __future__ import annotations
 
-import os
-import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from app.core.changes import Changes
 from app.core.errors import EvidenceError
+from app.core.files import write_atomic
 from app.core.model import Item, ItemKind
 from app.core.paths import user_data_dir
 from app.sources.categories import CATEGORIES
@@ -68,10 +69,19 @@ def utc_iso(text: str) -> str:
     return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def edit_metadata(case: CaseFile, item_id: int, changes: dict[str, Any]) -> Item:
+@dataclass(frozen=True)
+class MetadataEdited:
+    """The item as it now reads."""
+
+    item: Item
+    changes: Changes
+
+
+def edit_metadata(case: CaseFile, item_id: int, changes: dict[str, Any]) -> MetadataEdited:
     """Record the investigator's edits to an item; each changed field is logged with its old and new value."""
-    item = case.item(item_id)
-    return case.update_metadata(item_id, normalise_metadata(item.kind, changes))
+    before = case.item(item_id)
+    after = case.update_metadata(item_id, normalise_metadata(before.kind, changes))
+    return MetadataEdited(after, Changes.to_case(items=True) if after.metadata != before.metadata else Changes())
 
 
 def now_utc() -> str:
@@ -91,13 +101,5 @@ def thumbnail(case: CaseFile, item: Item, *, side: int = THUMBNAIL_SIDE, cache_d
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    data = make_thumbnail(case.read_object(item.sha256), side)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".thumb-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, make_thumbnail(case.read_object(item.sha256), side), durable=False)  # derived data
     return target

@@ -20,13 +20,12 @@ the ``@context`` only maps prefixes to the ontologies' namespace IRIs.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.core.files import write_atomic
 from app.core.model import CustodyEntry, Item
 from app.store import CaseFile
 
@@ -112,15 +111,7 @@ def export_uco(case: CaseFile, out: Path) -> int:
     document = custody_to_uco(case)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, indent=1, ensure_ascii=False, sort_keys=False)
-            stream.write("\n")
-        os.replace(temp_name, out)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomic(out, (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8"))
     return sum(1 for node in document["@graph"] if node["@type"] == "uco-action:Action")
 
 

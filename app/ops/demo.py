@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from app.core.errors import CaseFileError
 from app.core.model import CaseInfo, ItemKind
 from app.core.paths import resource
+from app.core.reporting import NULL_REPORTER, Reporter
 from app.store import CASE_SUFFIX, CaseFile
 
 from .build import BuildResult, build_case
@@ -36,12 +36,7 @@ class DemoResult:
     domains: int
 
 
-def run_demo(
-    out_dir: Path,
-    *,
-    progress: Callable[[str, int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> DemoResult:
+def run_demo(out_dir: Path, *, reporter: Reporter = NULL_REPORTER) -> DemoResult:
     """Build the fictional sample case into ``out_dir`` (created if needed)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -52,12 +47,11 @@ def run_demo(
     case_path = out_dir / f"{info.slug}{CASE_SUFFIX}"
     _clear_previous_demo(case_path, out_dir / DEMO_IDENTITY_FOLDER)
 
-    report = progress or (lambda stage, done, total: None)
     with CaseFile.create(case_path, info, actor=info.declarant or None) as case:
         items = spec.get("items", [])
         with tempfile.TemporaryDirectory(prefix="evbundle-sample-") as tmp:
             for index, entry in enumerate(items):
-                report("Importing the sample evidence", index, len(items))
+                reporter.progress(index, len(items), "Importing the sample evidence")
                 # Copy out of the package first: the importer records the path it read.
                 source = resource("sample", *entry["file"].split("/"))
                 local = Path(tmp) / Path(entry["file"]).name
@@ -73,7 +67,7 @@ def run_demo(
             organisation=info.organisation or "Fictional sample", label="DEMO",
             directory=out_dir / DEMO_IDENTITY_FOLDER,
         )
-        result = build_case(case, out_dir, identity, progress=progress, cancelled=cancelled)
+        result = build_case(case, out_dir, identity, reporter=reporter)
         return DemoResult(case_path, result, out_dir / DEMO_IDENTITY_FOLDER,
                           case.count_items(), case.count_domains())
 

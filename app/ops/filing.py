@@ -16,15 +16,17 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
-from app.core.errors import CaseFileError, EvidenceError, OperationCancelled
+from app.core.changes import Changes
+from app.core.errors import CaseFileError, EvidenceError
 from app.core.files import is_inside, write_failure
 from app.core.model import ItemKind
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.documents import (
     DeclarationInput,
     ExhibitEntry,
@@ -41,7 +43,6 @@ from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
 from app.ops.domains import registry_table
-from app.ops.paragraphs import paragraph_edits
 from app.ops.redactions import confirmed_redactions
 from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
 from app.sources.registries import RegistryTable
@@ -52,7 +53,6 @@ FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
 ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
 OUR_FILE = re.compile(r"0[0-6]-[a-z0-9-]+\.(pdf|docx|csv)")
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class RenderedExhibitFile:
 class ExportResult:
     files: list[Path]
     paper_set: Path | None
+    changes: Changes = Changes(custody=True)  # the "documents exported" entry
 
 
 def _kind_word(kind: ItemKind) -> str:
@@ -111,7 +112,7 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
         signer_fingerprint=fingerprint or signer_fingerprint(case),
         tool_name=TOOL_NAME,
         tool_version=__version__,
-        paragraphs=paragraph_edits(case),
+        paragraphs=case.paragraph_edits(),
     )
     return with_electronic_appendix(inp, table, profile or load_profile(info.court))
 
@@ -128,12 +129,10 @@ def verify_exhibit_hashes(case: CaseFile, inp: DeclarationInput) -> None:
 
 
 def render_exhibit_files(
-    case: CaseFile, inp: DeclarationInput, profile: CourtProfile, *,
-    progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+    case: CaseFile, inp: DeclarationInput, profile: CourtProfile, *, reporter: Reporter = NULL_REPORTER,
 ) -> tuple[list[RenderedExhibitFile], DeclarationInput]:
     """Every exhibit rendered with its Bates numbers and redactions, split over the size limit;
     returns the files and the input completed with Bates ranges and part counts."""
-    report = progress or (lambda stage, done, total: None)
     redactions = confirmed_redactions(case)
     info = inp.case
     next_bates = info.bates_start
@@ -141,9 +140,8 @@ def render_exhibit_files(
     bates: dict[int, tuple[str, str]] = {}
     parts: dict[int, int] = {}
     for index, entry in enumerate(inp.exhibits):
-        if cancelled is not None and cancelled():
-            raise OperationCancelled()
-        report("Rendering exhibits", index, len(inp.exhibits))
+        check_cancelled(reporter)
+        reporter.progress(index, len(inp.exhibits), "Rendering exhibits")
         rendered = render_exhibit(entry, case.read_object(entry.item.sha256), info, profile, next_bates,
                                   redactions=redactions.get(entry.item.id, ()),
                                   split_limit=profile.attachment_limit_bytes)
@@ -155,7 +153,7 @@ def render_exhibit_files(
         for i, piece in enumerate(pieces, start=1):
             name = stem + (f"-part-{i}-of-{len(pieces)}" if len(pieces) > 1 else "") + ".pdf"
             files.append(RenderedExhibitFile(entry.number, piece.label, entry.description, name, piece.pdf))
-    report("Rendering exhibits", len(inp.exhibits), len(inp.exhibits))
+    reporter.progress(len(inp.exhibits), len(inp.exhibits), "Rendering exhibits")
     return files, replace(inp, bates=bates, parts=parts)
 
 
@@ -199,8 +197,7 @@ def export_filing_set(
     bundle_date: str | None = None,
     fingerprint: str | None = None,
     profile: CourtProfile | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
 ) -> ExportResult:
     """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
     (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
@@ -215,19 +212,18 @@ def export_filing_set(
     verify_exhibit_hashes(case, inp)
     inp = replace(inp, hashes_verified=True)
     want_paper = paper if paper is not None else (inp.case.sealed and profile.sealed_paper_set)
-    report = progress or (lambda stage, done, total: None)
     moving = False
     try:
         with tempfile.TemporaryDirectory(prefix=".evbundle-export-", dir=out_dir) as work_name:
             work = Path(work_name)
-            exhibit_files, inp = render_exhibit_files(case, inp, profile, progress=progress, cancelled=cancelled)
+            exhibit_files, inp = render_exhibit_files(case, inp, profile, reporter=reporter)
             for f in exhibit_files:
                 (work / f.file_name).write_bytes(f.pdf)
-            report("Rendering documents", 0, 1)
+            reporter.progress(0, 1, "Rendering documents")
             written = [work / f.file_name for f in exhibit_files]
             written += write_documents(inp, profile, work, formats=formats)
             if want_paper:
-                report("Assembling the paper set", 0, 1)
+                reporter.progress(0, 1, "Assembling the paper set")
                 paper_path = work / "00-paper-set-print-ready.pdf"
                 folder = work
                 if "pdf" not in formats:  # the paper set is made of the PDFs: render them aside
@@ -236,7 +232,7 @@ def export_filing_set(
                     write_documents(inp, profile, folder, formats=("pdf",))
                 paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
                 written.append(paper_path)
-            report("Rendering documents", 1, 1)
+            reporter.progress(1, 1, "Rendering documents")
             new_names = {p.name for p in written}
             moving = True  # from here on the folder holds a mix of the earlier set and this one
             for old in out_dir.iterdir():  # files of an earlier export that this one no longer has

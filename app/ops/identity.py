@@ -15,10 +15,10 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from app.bundle.identity import (
-    IdentityInfo,
-    KeyAlgorithm,
-    SigningIdentity,
+from app.bundle.identity import (  # the types these operations hand to the front ends, re-exported
+    IdentityInfo as IdentityInfo,
+    KeyAlgorithm as KeyAlgorithm,
+    SigningIdentity as SigningIdentity,
     create_identity,
     email_of,
     import_pkcs12,
@@ -36,11 +36,15 @@ from app.bundle.trust import (
     trust_certificate,
     untrust_certificate,
 )
+from app.core.changes import Changes
 from app.core.errors import IdentityError
 from app.core.files import write_atomic
 from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
 from app.store import CaseFile
+
+
+CHANGED = Changes(identities=True)  # what creating, importing, trusting or untrusting an identity changes
 
 
 def trust_dir() -> Path:
@@ -99,11 +103,33 @@ def find_identity(fingerprint: str) -> IdentityInfo:
     return matches[0]
 
 
-def choose_case_identity(case: CaseFile, fingerprint: str) -> IdentityInfo:
+@dataclass(frozen=True)
+class IdentityChosen:
+    """The identity that now signs the case."""
+
+    identity: IdentityInfo
+    changes: Changes = Changes.to_case(case=True)
+
+
+def choose_case_identity(case: CaseFile, fingerprint: str) -> IdentityChosen:
     """Record which identity signs this case (logged in the custody chain as a case edit)."""
     info = find_identity(fingerprint)
     case.update_info(signer_fingerprint=info.fingerprint)
-    return info
+    return IdentityChosen(info)
+
+
+@dataclass(frozen=True)
+class IdentityListing:
+    """Your identities (oldest first), the trust store's certificates, and which of yours you do not trust."""
+
+    identities: list[IdentityInfo]
+    trusted: list[TrustedCertificate]
+    untrusted: set[str]  # fingerprints
+
+
+def identity_listing() -> IdentityListing:
+    untrusted = {r.fingerprint for r in identity_rows() if not r.trusted}
+    return IdentityListing(list_identities(), trusted_certificates(), untrusted)
 
 
 def trust(path: Path) -> list[TrustedCertificate]:

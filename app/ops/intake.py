@@ -14,26 +14,30 @@ import io
 import os
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from app.core.changes import Changes
 from app.core.errors import (
     CaseFileError,
     EvidenceError,
     ImportRefused,
     OperationCancelled,
 )
+from app.core.files import is_disk_full
 from app.core.hashing import Digests, hash_bytes
 from app.core.model import Domain, ItemKind, ParseStatus
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.sources.detect import detect_kind
 from app.sources.domains import parse_domain_list
 from app.sources.parse import MailboxPart, Parsed, parse_item, split_mailbox
-from app.store import CaseFile
+from app.store import CaseFile, Transaction
+from app.store.batch import FileBatch
 
-from .batching import READ_AHEAD_BYTES, FileBatch, ParsePool, PendingParse
 from .describe import default_description
+from .parse_pool import READ_AHEAD_BYTES, ParsePool, PendingParse
 
 HEAD_BYTES = 64 * 1024
 MAX_PARSE_BYTES = 256 * 1024 * 1024  # larger files are kept, but not parsed in memory
@@ -51,12 +55,20 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.refused
 
+    @property
+    def changes(self) -> Changes:
+        return Changes.to_case(items=True, exhibits=True) if self.imported else Changes()
+
 
 @dataclass(frozen=True)
 class DomainReport:
     added: int
     duplicates: int
     problems: list[str]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.to_case(domains=True) if self.added else Changes()
 
 
 def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
@@ -79,8 +91,7 @@ def import_files(
     forced_kind: ItemKind | None = None,
     metadata: dict[str, Any] | None = None,
     description: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
 ) -> ImportReport:
     """Import every file; one file's refusal never costs the others.
 
@@ -90,18 +101,16 @@ def import_files(
     """
     files = list(expand_paths([Path(p) for p in paths]))
     report = ImportReport()
-    batch = FileBatch(case)  # several files per commit, each in a savepoint of its own
-    options = dict(forced_kind=forced_kind, metadata=metadata, description=description, cancelled=cancelled)
+    batch = case.file_batch()  # several files per commit, each in a savepoint of its own
+    options = dict(forced_kind=forced_kind, metadata=metadata, description=description, reporter=reporter)
     items_before = case.count_items()
     stopped: tuple[int, Exception] | None = None  # the file at which the case file could not be written
     with ParsePool.for_files(len(files)) as pool:
         ahead: deque[_ReadAhead] = deque()
         try:
             for index in range(len(files)):
-                if cancelled is not None and cancelled():
-                    raise OperationCancelled(
-                        f"Cancelled after {index} of {len(files)} files; those already imported are kept."
-                    )
+                check_cancelled(reporter, f"Cancelled after {index} of {len(files)} files; "
+                                          "those already imported are kept.")
                 _fill(ahead, files, index, pool, forced_kind)
                 entry = ahead.popleft()
                 try:
@@ -118,8 +127,7 @@ def import_files(
                     report.refused.append((str(entry.path), exc.message))
                 except OSError as exc:
                     report.refused.append((str(entry.path), f"cannot read the file: {exc.strerror or exc}"))
-                if progress is not None:
-                    progress(index + 1, len(files))
+                reporter.progress(index + 1, len(files), "Importing")
         finally:
             try:
                 batch.close()
@@ -134,7 +142,7 @@ def import_files(
 def _write_failed(case: CaseFile, files: list[Path], index: int, error: Exception, items_before: int) -> CaseFileError:
     """The error for an import stopped because the case file could not be written: which file, what is kept."""
     cause = error.__cause__ if isinstance(error, CaseFileError) and error.__cause__ is not None else error
-    why = "the disk is full" if "full" in str(cause) else f"the case file could not be written ({cause})"
+    why = "the disk is full" if is_disk_full(cause) else f"the case file could not be written ({cause})"
     try:
         kept = f"{case.count_items() - items_before} item(s) from the files before it are in the case"
     except sqlite3.Error:
@@ -193,25 +201,25 @@ def _read_ahead(path: Path, index: int, pool: ParsePool, forced_kind: ItemKind |
 
 def _import_read(case: CaseFile, entry: _ReadAhead, pool: ParsePool, batch: FileBatch, *,
                  forced_kind: ItemKind | None, metadata: dict[str, Any] | None, description: str | None,
-                 cancelled: Callable[[], bool] | None) -> list[int]:
+                 reporter: Reporter) -> list[int]:
     """Store a file read ahead, with its parse, in its own savepoint of the batch."""
     if entry.error is not None:
         raise entry.error
     if entry.data is None or entry.kind is None or entry.digests is None:
         return import_file(case, entry.path, forced_kind=forced_kind, metadata=metadata,
-                           description=description, cancelled=cancelled, batch=batch)
+                           description=description, reporter=reporter, batch=batch)
     path, data, kind = entry.path, entry.data, entry.kind
     with batch.file() as tx:
         _refuse_duplicate(case, entry.digests.sha256)
         parsed = pool.result(entry.parse) if entry.parse is not None else None  # may refuse a screenshot
-        digests = case.store_object(tx, io.BytesIO(data), cancelled=cancelled)
+        digests = tx.store_object(io.BytesIO(data), reporter=reporter)
         if digests != entry.digests:  # the store hashes what it writes: it must be what was read
             raise CaseFileError("the evidence changed between reading and storing; nothing was kept", path=path)
         common = dict(digests=digests, original_name=path.name, source_path=str(path))
         if kind is ItemKind.MAILBOX:
-            return _import_mailbox(case, tx, data, common)
+            return _import_mailbox(tx, data, common)
         assert parsed is not None
-        return [_add_parsed(case, tx, kind, parsed, common, metadata, description)]
+        return [_add_parsed(tx, kind, parsed, common, metadata, description)]
 
 
 def import_file(
@@ -221,7 +229,7 @@ def import_file(
     forced_kind: ItemKind | None = None,
     metadata: dict[str, Any] | None = None,
     description: str | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
     batch: FileBatch | None = None,
 ) -> list[int]:
     """Import one file as one item (or a mailbox and its messages); returns the new item ids.
@@ -239,7 +247,7 @@ def import_file(
         kind = forced_kind or detect_kind(head, path.name)
         with batch.file() if batch is not None else case.transaction() as tx:
             # The head already read goes first, so every byte is read from disk exactly once.
-            digests = case.store_object(tx, _Prefixed(head, stream), cancelled=cancelled)
+            digests = tx.store_object(_Prefixed(head, stream), reporter=reporter)
             _refuse_duplicate(case, digests.sha256)
             if digests.size > MAX_PARSE_BYTES:
                 data = b""
@@ -247,12 +255,12 @@ def import_file(
                 data = case.read_object(digests.sha256)
             common = dict(digests=digests, original_name=path.name, source_path=str(path))
             if kind is ItemKind.MAILBOX:
-                return _import_mailbox(case, tx, data, common)
+                return _import_mailbox(tx, data, common)
             if data or digests.size == 0:
                 parsed = parse_item(kind, data, path.name)
             else:
                 parsed = Parsed(ParseStatus.FAILED, path.name, {}, "too large to parse; the original is kept")
-            return [_add_parsed(case, tx, kind, parsed, common, metadata, description)]
+            return [_add_parsed(tx, kind, parsed, common, metadata, description)]
 
 
 def _refuse_duplicate(case: CaseFile, sha256: str) -> None:
@@ -262,10 +270,10 @@ def _refuse_duplicate(case: CaseFile, sha256: str) -> None:
         raise ImportRefused(f"already in the case as item {duplicate.id}{where}, same SHA-256; not added again")
 
 
-def _add_parsed(case: CaseFile, tx: Any, kind: ItemKind, parsed: Parsed, common: dict[str, Any],
+def _add_parsed(tx: Transaction, kind: ItemKind, parsed: Parsed, common: dict[str, Any],
                 metadata: dict[str, Any] | None, description: str | None) -> int:
-    return case.add_item(
-        tx, kind=kind, name=parsed.name, parse_status=parsed.status, parse_error=parsed.error,
+    return tx.add_item(
+        kind=kind, name=parsed.name, parse_status=parsed.status, parse_error=parsed.error,
         record=parsed.record, metadata=metadata or {},
         description=description or default_description(kind, parsed.name, parsed.record, metadata or {}),
         **common,
@@ -289,11 +297,11 @@ class _Prefixed:
         return self._rest.read(size)
 
 
-def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]) -> list[int]:
+def _import_mailbox(tx: Transaction, data: bytes, common: dict[str, Any]) -> list[int]:
     """The mailbox is kept whole; each message becomes an item of its own (parsed in workers when many)."""
     parts = split_mailbox(data)
-    mailbox_id = case.add_item(
-        tx, kind=ItemKind.MAILBOX, name=common["original_name"], parse_status=ParseStatus.OK,
+    mailbox_id = tx.add_item(
+        kind=ItemKind.MAILBOX, name=common["original_name"], parse_status=ParseStatus.OK,
         record={"messages": len(parts)}, **common,
     )
     ids = [mailbox_id]
@@ -302,11 +310,11 @@ def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]
         for part in parts:
             name = f"{common['original_name']} #{part.index + 1}"
             if part.problem:
-                digests = case.store_object(tx, io.BytesIO(part.data))
+                digests = tx.store_object(io.BytesIO(part.data))
                 status, record, error = ParseStatus.FAILED, {"index": part.index}, part.problem
             else:
                 hashed, parsed = parses.next()
-                digests = case.store_object(tx, io.BytesIO(part.data))
+                digests = tx.store_object(io.BytesIO(part.data))
                 if digests != hashed:
                     raise CaseFileError("a message changed between reading and storing; nothing was kept",
                                         path=common["source_path"])
@@ -314,8 +322,8 @@ def _import_mailbox(case: CaseFile, tx: Any, data: bytes, common: dict[str, Any]
                 record["index"] = part.index
                 name = parsed.name
             ids.append(
-                case.add_item(
-                    tx, kind=ItemKind.MAILBOX_MESSAGE, digests=digests, name=name,
+                tx.add_item(
+                    kind=ItemKind.MAILBOX_MESSAGE, digests=digests, name=name,
                     original_name=f"{common['original_name']}.{part.index + 1:04d}.eml",
                     source_path=common["source_path"], parse_status=status, parse_error=error,
                     record=record, parent_id=mailbox_id,
@@ -363,6 +371,5 @@ def add_domains(case: CaseFile, text: str, *, source: str) -> DomainReport:
         )
         for n in names
     ]
-    with case.transaction() as tx:
-        added = case.add_domains(tx, domains, source=source)
+    added = case.add_domains(domains, source=source)
     return DomainReport(added=added, duplicates=len(domains) - added, problems=problems)

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.errors import EvidenceError, OperationCancelled
+from app.core.changes import Changes
+from app.core.errors import EvidenceError
+from app.core.files import write_atomic
 from app.core.model import ItemKind, ParseStatus
 from app.core.paths import user_data_dir
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.sources.domains import normalise_domain
 from app.sources.lookup_clients import (
     IANA_WHOIS,
@@ -66,19 +68,22 @@ class LookupReport:
     def ok(self) -> bool:
         return not self.failed
 
+    @property
+    def changes(self) -> Changes:
+        return Changes.to_case(items=True, exhibits=True) if self.stored else Changes()
+
 
 class RateLimiter:
     """At most `per_second` starts a second; waits in short slices so a cancel is seen at once."""
 
-    def __init__(self, per_second: float, cancelled: Callable[[], bool]) -> None:
+    def __init__(self, per_second: float, reporter: Reporter) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.cancelled = cancelled
+        self.reporter = reporter
         self._next = 0.0
 
     def wait(self) -> None:
         while True:
-            if self.cancelled():
-                raise OperationCancelled("Lookups cancelled; the replies already received are kept.")
+            check_cancelled(self.reporter, "Lookups cancelled; the replies already received are kept.")
             remaining = self._next - time.monotonic()
             if remaining <= 0:
                 break
@@ -91,21 +96,22 @@ def lookup_domains(
     names: Sequence[str],
     kinds: Sequence[str] = ("rdap",),
     *,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
     rate_limit: float = 1.0,
     servers: LookupServers | None = None,
 ) -> LookupReport:
-    """Query each name with each kind and store every reply as a domain record; never silent about failures."""
+    """Query each name with each kind and store every reply as a domain record; never silent about failures.
+
+    What was stored before a cancel is kept (the report of it is lost with the cancel: the
+    custody log and the case's items say what was stored)."""
     servers = servers or LookupServers()
-    is_cancelled = cancelled or (lambda: False)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise EvidenceError(f"unknown lookup kind {unknown[0]!r}; use rdap, whois or dns")
     domains = [normalise_domain(name) for name in names]
     table = RegistryTable.load()
     bootstrap = load_user_bootstrap()
-    limiter = RateLimiter(rate_limit, is_cancelled)
+    limiter = RateLimiter(rate_limit, reporter)
     whois_servers: dict[str, str] = {}
     report = LookupReport()
     total = len(domains) * len(kinds)
@@ -140,8 +146,7 @@ def lookup_domains(
                 else:
                     report.failed.append((domain.ascii, kind, capture.error))
             done += 1
-            if progress is not None:
-                progress(done, total)
+            reporter.progress(done, total, "Looking up")
     return report
 
 
@@ -188,16 +193,16 @@ def store_capture(case: CaseFile, capture: Capture) -> int:
     stamp = capture.at[:19].replace(":", "").replace("-", "")
     original = f"{capture.query}.{stamp}Z.{suffix}"
     with case.transaction() as tx:
-        digests = case.store_object(tx, io.BytesIO(capture.raw))
-        item_id = case.add_item(
-            tx, kind=ItemKind.DOMAIN_RECORD, digests=digests, name=name or capture.query,
+        digests = tx.store_object(io.BytesIO(capture.raw))
+        item_id = tx.add_item(
+            kind=ItemKind.DOMAIN_RECORD, digests=digests, name=name or capture.query,
             original_name=original, source_path=capture.final_url or capture.server,
             parse_status=status, parse_error=error, record=record,
             metadata={"captured_at": capture.at, "url": capture.final_url or capture.server},
             description=f"the {capture.kind.upper()} reply for {capture.query} from {capture.server}, "
                         f"received {capture.at[:19].replace('T', ' ')} UTC",
         )
-        case._log(tx, "looked-up", item_id=item_id, sha256=digests.sha256, details=capture.details())
+        tx.log("looked-up", item_id=item_id, sha256=digests.sha256, details=capture.details())
     return item_id
 
 
@@ -242,7 +247,5 @@ def refresh_bootstrap(url: str = IANA_BOOTSTRAP_URL, *, timeout: float = 30.0) -
         raise EvidenceError(f"{url} did not return an RDAP bootstrap file ({exc}); nothing saved") from exc
     path = bootstrap_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
+    write_atomic(path, data)
     return path, count

@@ -1,25 +1,27 @@
 """Counsel's edits to the declaration paragraphs: change the words, reorder, remove, add.
 
 Paragraphs are first drafted from the evidence (``app.documents.drafting``); each edit is
-stored in the case's ``paragraphs`` table in one transaction with its custody entry, and
-every later render lays the edits over a fresh draft.
+kept by the store with its custody entry, and every later render lays the edits over a
+fresh draft.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from dataclasses import dataclass
 
+from app.core.changes import Changes
 from app.core.errors import CaseFileError
+from app.core.model import ParagraphEdit
 from app.documents.drafting import SECTIONS, DeclarationParagraph, declaration_paragraphs
-from app.documents.inputs import ParagraphEdit
 from app.documents.profile import load_profile
 from app.store import CaseFile
 
+__all__ = [  # what the front ends use besides the operations: the paragraphs they show
+    "SECTIONS", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "current_paragraphs", "edit_paragraph",
+    "move_paragraph", "remove_paragraph", "reset_paragraph",
+]
 
-def paragraph_edits(case: CaseFile) -> list[ParagraphEdit]:
-    """The stored edits, as the documents layer takes them."""
-    rows = case._conn().execute("SELECT key, section, position, text, removed FROM paragraphs ORDER BY key")
-    return [ParagraphEdit(r[0], r[1], int(r[2]), r[3], bool(r[4])) for r in rows]
+CHANGED = Changes.to_case(paragraphs=True)
 
 
 def current_paragraphs(case: CaseFile) -> list[DeclarationParagraph]:
@@ -37,42 +39,43 @@ def _get(case: CaseFile, key: str) -> DeclarationParagraph:
     raise CaseFileError("no declaration paragraph with that key", path=case.path, found=key)
 
 
-def _store(tx: sqlite3.Connection, p: DeclarationParagraph, *, text: str | None, removed: bool) -> None:
-    tx.execute(
-        "INSERT INTO paragraphs(key, section, position, text, removed) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET section = excluded.section, position = excluded.position,"
-        " text = excluded.text, removed = excluded.removed",
-        (p.key, p.section, p.position, text, int(removed)),
-    )
+def _kept(p: DeclarationParagraph, *, text: str | None, removed: bool) -> ParagraphEdit:
+    return ParagraphEdit(p.key, p.section, p.position, text, removed)
 
 
-def edit_paragraph(case: CaseFile, key: str, text: str) -> None:
+def edit_paragraph(case: CaseFile, key: str, text: str) -> Changes:
     """Replace a paragraph's words with counsel's."""
     words = " ".join(text.split())
     if not words:
         raise CaseFileError("a paragraph needs some text; remove it instead", path=case.path)
     p = _get(case, key)
-    with case.transaction() as tx:
-        _store(tx, p, text=words, removed=p.removed)
-        case._log(tx, "paragraph-edited", details={"key": key, "old": p.text, "new": words})
+    case.save_paragraph(_kept(p, text=words, removed=p.removed), action="paragraph-edited",
+                        details={"key": key, "old": p.text, "new": words})
+    return CHANGED
 
 
-def reset_paragraph(case: CaseFile, key: str) -> None:
+def reset_paragraph(case: CaseFile, key: str) -> Changes:
     """Go back to the drafted words and place (for a drafted paragraph)."""
-    with case.transaction() as tx:
-        if tx.execute("DELETE FROM paragraphs WHERE key = ?", (key,)).rowcount:
-            case._log(tx, "paragraph-reset", details={"key": key})
+    return CHANGED if case.forget_paragraph(key) else Changes()
 
 
-def remove_paragraph(case: CaseFile, key: str, *, removed: bool = True) -> None:
+def remove_paragraph(case: CaseFile, key: str, *, removed: bool = True) -> Changes:
     """Leave a paragraph out of the declaration (or, with ``removed=False``, put it back)."""
     p = _get(case, key)
-    with case.transaction() as tx:
-        _store(tx, p, text=p.text if p.edited else None, removed=removed)
-        case._log(tx, "paragraph-removed" if removed else "paragraph-restored", details={"key": key})
+    case.save_paragraph(_kept(p, text=p.text if p.edited else None, removed=removed),
+                        action="paragraph-removed" if removed else "paragraph-restored", details={"key": key})
+    return CHANGED
 
 
-def add_paragraph(case: CaseFile, section: str, text: str, *, after: str | None = None) -> str:
+@dataclass(frozen=True)
+class ParagraphAdded:
+    """Counsel's new paragraph: its key ("added:N")."""
+
+    key: str
+    changes: Changes = CHANGED
+
+
+def add_paragraph(case: CaseFile, section: str, text: str, *, after: str | None = None) -> ParagraphAdded:
     """Add counsel's own paragraph to ``section`` (at its end, or after paragraph ``after``)."""
     if section not in SECTIONS:
         raise CaseFileError("unknown declaration section", path=case.path,
@@ -80,24 +83,17 @@ def add_paragraph(case: CaseFile, section: str, text: str, *, after: str | None 
     words = " ".join(text.split())
     if not words:
         raise CaseFileError("a paragraph needs some text", path=case.path)
-    with case.transaction() as tx:
-        number = tx.execute("SELECT COUNT(*) FROM paragraphs WHERE key LIKE 'added:%'").fetchone()[0] + 1
-        while tx.execute("SELECT 1 FROM paragraphs WHERE key = ?", (f"added:{number}",)).fetchone():
-            number += 1
-        key = f"added:{number}"
-        tx.execute("INSERT INTO paragraphs(key, section, position, text, removed) VALUES (?, ?, ?, ?, 0)",
-                   (key, section, 10**9, words))
-        case._log(tx, "paragraph-added", details={"key": key, "section": section, "text": words})
+    key = case.add_paragraph(section, words)
     if after is not None:
         target = _get(case, after)
         section_keys = [p.key for p in current_paragraphs(case) if p.section == target.section]
         section_keys.remove(key)
         section_keys.insert(section_keys.index(after) + 1, key)
         _reorder(case, target.section, section_keys, moved=key)
-    return key
+    return ParagraphAdded(key)
 
 
-def move_paragraph(case: CaseFile, key: str, to: int) -> None:
+def move_paragraph(case: CaseFile, key: str, to: int) -> Changes:
     """Move a paragraph to position ``to`` (1-based) within its section."""
     p = _get(case, key)
     keys = [q.key for q in current_paragraphs(case) if q.section == p.section]
@@ -107,14 +103,12 @@ def move_paragraph(case: CaseFile, key: str, to: int) -> None:
     keys.remove(key)
     keys.insert(to - 1, key)
     _reorder(case, p.section, keys, moved=key)
+    return CHANGED
 
 
 def _reorder(case: CaseFile, section: str, keys: list[str], *, moved: str) -> None:
     by_key = {p.key: p for p in current_paragraphs(case)}
-    with case.transaction() as tx:
-        for index, key in enumerate(keys, start=1):
-            p = by_key[key]
-            placed = DeclarationParagraph(p.key, section, index * 10, p.text, p.drafted, p.edited, p.removed)
-            _store(tx, placed, text=p.text if p.edited else None, removed=p.removed)
-        case._log(tx, "paragraph-moved", details={"key": moved, "section": section,
-                                                  "position": keys.index(moved) + 1})
+    placed = [ParagraphEdit(key, section, index * 10, by_key[key].text if by_key[key].edited else None,
+                            by_key[key].removed)
+              for index, key in enumerate(keys, start=1)]
+    case.place_paragraphs(placed, details={"key": moved, "section": section, "position": keys.index(moved) + 1})

@@ -13,10 +13,10 @@ a large case renders the ones before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.core.errors import EvidenceError, OperationCancelled
+from app.core.errors import EvidenceError
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.documents import DeclarationInput, render_exhibit
 from app.documents.filing_documents import (
     APPENDICES_STEM,
@@ -83,18 +83,16 @@ def preview_choices(case: CaseFile) -> list[PreviewChoice]:
 
 
 def render_preview(case: CaseFile, key: str, page_counts: PageCounts | None = None, *,
-                   cancelled: Callable[[], bool] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Preview:
+                   reporter: Reporter = NULL_REPORTER) -> Preview:
     """The PDF of the document ``key`` (a :class:`PreviewChoice` key) as the export would write it.
 
-    For an exhibit, ``progress(done, total)`` reports the exhibits before it whose pages are
-    being counted, and ``cancelled()`` is checked between them."""
+    For an exhibit, ``reporter`` hears of the exhibits before it whose pages are being counted,
+    and is asked between them whether to stop."""
     counts = page_counts.copy() if page_counts is not None else PageCounts()
     inp = declaration_input(case)
     profile = load_profile(inp.case.court)
     if key.startswith(EXHIBIT_PREFIX):
-        return _exhibit_preview(case, inp, profile, int(key[len(EXHIBIT_PREFIX):]), counts, cancelled,
-                                progress or (lambda done, total: None))
+        return _exhibit_preview(case, inp, profile, int(key[len(EXHIBIT_PREFIX):]), counts, reporter)
     names = dict(filing_document_names(filing_facts(inp, profile)))
     if key in (APPENDIX_A, APPENDIX_B):
         appendices = build_filing_document(inp, profile, APPENDICES_STEM)
@@ -109,16 +107,14 @@ def render_preview(case: CaseFile, key: str, page_counts: PageCounts | None = No
 
 
 def _exhibit_preview(case: CaseFile, inp: DeclarationInput, profile: CourtProfile, item_id: int,
-                     counts: PageCounts, cancelled: Callable[[], bool] | None,
-                     progress: Callable[[int, int], None]) -> Preview:
+                     counts: PageCounts, reporter: Reporter) -> Preview:
     """The exhibit with its true Bates numbers: the exhibits before it are counted (or rendered)."""
     info = inp.case
     redactions = confirmed_redactions(case)
     next_bates = info.bates_start
     before = next((i for i, e in enumerate(inp.exhibits) if e.item.id == item_id), len(inp.exhibits))
     for index, entry in enumerate(inp.exhibits):
-        if cancelled is not None and cancelled():
-            raise OperationCancelled()
+        check_cancelled(reporter)
         item, number = entry.item, entry.number
         pairs = tuple(redactions.get(item.id, ()))
         count_key = (item.sha256, number, entry.description, profile.name, pairs)
@@ -130,7 +126,7 @@ def _exhibit_preview(case: CaseFile, inp: DeclarationInput, profile: CourtProfil
             return Preview(rendered.pdf, name, counts)
         if count_key not in counts.counts:
             if index % 10 == 0:
-                progress(index, before)
+                reporter.progress(index, before, "Counting the pages before it")
             rendered = render_exhibit(entry, case.read_object(item.sha256), info, profile, next_bates,
                                       redactions=pairs)
             counts.counts[count_key] = rendered.pages

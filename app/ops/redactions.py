@@ -13,14 +13,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from app.core import custody
+from app.core.changes import Changes
 from app.core.errors import CaseFileError
 from app.documents.redaction import Candidate, find_candidates
 from app.store import CaseFile
-
-Decision = Literal["confirm", "dismiss", "withdraw"]
+from app.store.paragraphs import Decision, RedactionDecision
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,8 @@ class RedactionRow:
 def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None) -> list[RedactionRow]:
     """Every candidate in every exhibit (or only in the exhibits of ``item_ids``), in exhibit
     order, with counsel's decisions marked."""
-    confirmed = {(item_id, text) for item_id, text, _ in _confirmed_rows(case)}
-    dismissed = {(int(r[0]), str(r[1])) for r in case._conn().execute(
-        "SELECT item_id, text FROM redaction_dismissals")}
+    confirmed = {(item_id, text) for item_id, text, _ in case.confirmed_redactions()}
+    dismissed = case.dismissed_redactions()
     rows = []
     for number, item, _ in case.exhibits():
         if item_ids is not None and item.id not in item_ids:
@@ -54,15 +51,10 @@ def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None) 
     return rows
 
 
-def _confirmed_rows(case: CaseFile) -> list[tuple[int, str, str]]:
-    return [(int(r[0]), str(r[1]), str(r[2])) for r in case._conn().execute(
-        "SELECT item_id, text, replacement FROM redactions ORDER BY item_id, id")]
-
-
 def confirmed_redactions(case: CaseFile) -> dict[int, list[tuple[str, str]]]:
     """Item id -> the (text, replacement) pairs to remove from its rendered exhibit."""
     out: dict[int, list[tuple[str, str]]] = {}
-    for item_id, text, replacement in _confirmed_rows(case):
+    for item_id, text, replacement in case.confirmed_redactions():
         out.setdefault(item_id, []).append((text, replacement))
     return out
 
@@ -81,8 +73,16 @@ def _find(case: CaseFile, candidate_ids: Sequence[str], item_ids: Collection[int
     return found
 
 
+@dataclass(frozen=True)
+class Decided:
+    """The candidates a decision was about, and whether anything changed."""
+
+    candidates: list[Candidate]
+    changes: Changes
+
+
 def decide_redactions(case: CaseFile, candidate_ids: Sequence[str], decision: Decision, *,
-                      item_ids: Collection[int] | None = None) -> list[Candidate]:
+                      item_ids: Collection[int] | None = None) -> Decided:
     """Store counsel's decision for each candidate (by id or a unique prefix), in one transaction:
     "confirm" (the text is removed from the rendered exhibit), "dismiss" (not personal data:
     it stays) or "withdraw" (undecided again). Each change gets its custody entry; a decision
@@ -91,45 +91,26 @@ def decide_redactions(case: CaseFile, candidate_ids: Sequence[str], decision: De
     if decision not in ("confirm", "dismiss", "withdraw"):
         raise ValueError(f"unknown redaction decision {decision!r}")
     candidates = _find(case, candidate_ids, item_ids)
-    with case.transaction() as tx:
-        for candidate in candidates:
-            key = (candidate.item_id, candidate.text)
-            removed = tx.execute("DELETE FROM redactions WHERE item_id = ? AND text = ?", key).rowcount \
-                if decision != "confirm" else 0
-            undismissed = tx.execute("DELETE FROM redaction_dismissals WHERE item_id = ? AND text = ?",
-                                     key).rowcount if decision != "dismiss" else 0
-            added = 0
-            if decision == "confirm":
-                added = tx.execute(
-                    "INSERT OR IGNORE INTO redactions(item_id, text, replacement, reason, confirmed_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (*key, candidate.replacement, candidate.reason, custody.utc_now())).rowcount
-            elif decision == "dismiss":
-                added = tx.execute(
-                    "INSERT OR IGNORE INTO redaction_dismissals(item_id, text, dismissed_at) VALUES (?, ?, ?)",
-                    (*key, custody.utc_now())).rowcount
-            changed = (removed or undismissed) if decision == "withdraw" else (added or removed)
-            if changed:
-                action = {"confirm": "redaction-confirmed", "dismiss": "redaction-dismissed",
-                          "withdraw": "redaction-withdrawn"}[decision]
-                case._log(tx, action, item_id=candidate.item_id, details=_details(candidate))
-    return candidates
+    changed = case.decide_redactions(
+        [RedactionDecision(c.item_id, c.text, c.replacement, c.reason, _details(c)) for c in candidates],
+        decision)
+    return Decided(candidates, Changes.to_case(redactions=True) if changed else Changes())
 
 
 def confirm_redaction(case: CaseFile, candidate_id: str) -> Candidate:
     """Confirm one candidate (by id or a unique prefix): its text is removed from the exhibit."""
-    return decide_redactions(case, [candidate_id], "confirm")[0]
+    return decide_redactions(case, [candidate_id], "confirm").candidates[0]
 
 
 def dismiss_redaction(case: CaseFile, candidate_id: str) -> Candidate:
     """Dismiss one candidate (not personal data): it stays in the exhibit, marked as decided."""
-    return decide_redactions(case, [candidate_id], "dismiss")[0]
+    return decide_redactions(case, [candidate_id], "dismiss").candidates[0]
 
 
 def withdraw_redaction(case: CaseFile, candidate_id: str) -> Candidate:
     """Withdraw counsel's decision (a confirmation or a dismissal): the candidate is undecided
     again, and its text shows in the rendered exhibit."""
-    return decide_redactions(case, [candidate_id], "withdraw")[0]
+    return decide_redactions(case, [candidate_id], "withdraw").candidates[0]
 
 
 def _details(candidate: Candidate) -> dict[str, str]:

@@ -1,17 +1,18 @@
-"""The app's headless settings: one typed registry over one JSON file in the user's config folder.
+"""The user's settings: one typed registry over one JSON file in the user's config folder.
 
-Every key the CLI and the operations read lives here, so nothing else spells
-a settings key. The file is ``<user_config_dir>/settings.json`` (moved by
-``EVBUNDLE_HOME``, so tests never touch the real user's settings); unknown
-keys are kept as they are, so an older version does not erase a newer one's.
-The GUI's window layout and recent files stay in its own QSettings file.
+Every key the app reads or writes lives here, for the CLI and the window
+alike (timestamp authorities, recent cases, last folders, the window's
+layout), so nothing else spells a settings key. The file is
+``<user_config_dir>/settings.json`` (moved by ``EVBUNDLE_HOME``, so tests
+never touch the real user's settings); unknown keys are kept as they are,
+so an older version does not erase a newer one's. Each change reads the
+file afresh and writes it back atomically and durably, so the window and
+a command run beside it do not undo each other's changes.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,9 +20,11 @@ from typing import Any
 
 from app.bundle.timestamp import Timestamper, timestamper_for
 from app.core.errors import EvidenceError
+from app.core.files import write_atomic
 from app.core.paths import user_config_dir
 
 SETTINGS_FILE = "settings.json"
+MAX_RECENT = 6
 
 
 class SettingsError(EvidenceError):
@@ -30,12 +33,15 @@ class SettingsError(EvidenceError):
 
 @dataclass(frozen=True)
 class Settings:
-    """What the headless app remembers between runs."""
+    """What the app remembers between runs."""
 
     # RFC 3161 timestamp authorities, tried in order; empty: bundles are not timestamped
     # unless ``evbundle build --tsa URL`` names one.
     tsa_urls: tuple[str, ...] = ()
     tsa_timeout_seconds: float = 30.0
+    recent_cases: tuple[str, ...] = ()  # most recent first
+    folders: dict[str, str] = field(default_factory=dict)  # purpose ("cases", "evidence"…) -> last folder
+    window_geometry: str = ""  # the main window's layout as Qt saves it, base64
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys this version does not know
 
 
@@ -56,32 +62,38 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError("the settings file is not a JSON object", path=path)
     urls = data.pop("tsa_urls", [])
     timeout = data.pop("tsa_timeout_seconds", 30.0)
+    recent = data.pop("recent_cases", [])
+    folders = data.pop("folders", {})
+    geometry = data.pop("window_geometry", "")
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         raise SettingsError("tsa_urls must be a list of URLs", path=path)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise SettingsError("tsa_timeout_seconds must be a positive number", path=path)
-    return Settings(tuple(urls), float(timeout), data)
+    if not isinstance(recent, list) or not all(isinstance(r, str) for r in recent):
+        recent = []  # the window's memory, not worth refusing the file for
+    if not isinstance(folders, dict):
+        folders = {}
+    return Settings(tuple(urls), float(timeout), tuple(recent),
+                    {str(k): str(v) for k, v in folders.items()},
+                    geometry if isinstance(geometry, str) else "", data)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (temporary file + rename)."""
+    """Write the settings atomically and durably (temporary file, fsync, rename)."""
     path = path or settings_path()
     data = dict(settings.extra)
-    data.update(tsa_urls=list(settings.tsa_urls), tsa_timeout_seconds=settings.tsa_timeout_seconds)
+    data.update(tsa_urls=list(settings.tsa_urls), tsa_timeout_seconds=settings.tsa_timeout_seconds,
+                recent_cases=list(settings.recent_cases), folders=dict(settings.folders),
+                window_geometry=settings.window_geometry)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=2, sort_keys=True)
-            stream.write("\n")
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomic(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def with_tsa_urls(settings: Settings, urls: list[str]) -> Settings:
-    return replace(settings, tsa_urls=tuple(urls))
+def update_settings(**changes: Any) -> Settings:
+    """Change some settings: read the file afresh, change, write it back."""
+    settings = replace(load_settings(), **changes)
+    save_settings(settings)
+    return settings
 
 
 def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True) -> Timestamper | None:
@@ -92,3 +104,51 @@ def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True) ->
     settings = load_settings()
     chosen = list(urls) or list(settings.tsa_urls)
     return timestamper_for(chosen, timeout=settings.tsa_timeout_seconds) if chosen else None
+
+
+# -- what the window remembers; a damaged settings file only costs these memories -------------
+
+def _remembered() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError:
+        return Settings()
+
+
+def recent_cases() -> list[Path]:
+    """Most recent first; cases that no longer exist are left out."""
+    return [p for p in (Path(r) for r in _remembered().recent_cases if r) if p.is_file()]
+
+
+def remember_case(path: Path) -> None:
+    path = Path(path).resolve()
+    recent = [p for p in recent_cases() if p.resolve() != path]
+    _remember(recent_cases=tuple(str(p) for p in [path, *recent][:MAX_RECENT]))
+
+
+def last_folder(purpose: str) -> Path:
+    """The folder last used for ``purpose`` ("cases", "evidence", "output"…); home if none."""
+    value = _remembered().folders.get(purpose, "")
+    folder = Path(value) if value else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def set_last_folder(purpose: str, folder: Path) -> None:
+    _remember(folders={**_remembered().folders, purpose: str(folder)})
+
+
+def window_geometry() -> str:
+    return _remembered().window_geometry
+
+
+def set_window_geometry(geometry: str) -> None:
+    _remember(window_geometry=geometry)
+
+
+def _remember(**changes: Any) -> None:
+    """Keep one of the window's memories; never over a settings file that cannot be read (the
+    user's timestamp authorities are in it)."""
+    try:
+        update_settings(**changes)
+    except SettingsError:
+        pass

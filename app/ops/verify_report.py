@@ -1,4 +1,4 @@
-"""Verify a bundle with this machine's trust, and write the result as a PDF anyone can file or mail.
+"""A bundle's verification as a PDF anyone can file or mail.
 
 The PDF says the same as ``evbundle verify`` (verdict, signer and whether
 this machine trusts it, timestamp, what was counted, every problem naming
@@ -9,10 +9,6 @@ the same everywhere; no JavaScript, attachments or encryption.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -24,11 +20,12 @@ from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app import __version__
-from app.bundle import VerificationReport, verify_bundle
+from app.bundle import VerificationReport
 from app.core.errors import BundleError
+from app.core.files import atomic_output, write_failure
 from app.documents.fonts import MONO, SERIF, SERIF_BOLD, register_fonts
 
-from .identity import machine_trust
+from .verify import file_sha256
 
 CHECKS = (
     "BagIt structure: bagit.txt, bag-info.txt, every required tag file present",
@@ -43,37 +40,6 @@ CHECKS = (
 )
 
 
-def verify_here(
-    path: Path,
-    *,
-    extra_trusted: list[str] | None = None,
-    require_trusted: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> VerificationReport:
-    """Verify with what this machine trusts: your identities, the trust store, ``extra_trusted``."""
-    trust = machine_trust(extra_trusted)
-    report = verify_bundle(
-        path,
-        trusted_fingerprints=trust.fingerprints,
-        trusted_certificates=trust.certificates,
-        require_trusted=require_trusted,
-        progress=progress,
-        cancelled=cancelled,
-    )
-    report.trust_checked = True  # this machine's trust was consulted, even when it trusts no one yet
-    return report
-
-
-def file_sha256(path: Path) -> str | None:
-    """The SHA-256 of a bundle zip (None for a folder), so the report names exactly what it checked."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
 def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datetime | None = None) -> Path:
     """Write the verification report as a PDF at ``out`` (atomically); returns ``out``."""
     register_fonts()
@@ -81,23 +47,17 @@ def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datet
     moment = (checked_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     story = _story(report, moment, file_sha256(Path(report.source)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(descriptor)
     try:
-        document = SimpleDocTemplate(
-            temp_name, pagesize=LETTER, leftMargin=inch, rightMargin=inch, topMargin=inch, bottomMargin=inch,
-            title=f"Verification report: {report.bag_name}", author=f"evbundle {__version__}",
-            subject="Evidence bundle verification", creator=f"evbundle {__version__}", invariant=1,
-            initialFontName=SERIF,
-        )
-        document.build(story, onFirstPage=_footer, onLaterPages=_footer)
-        os.replace(temp_name, out)
+        with atomic_output(out, 0o600) as temp:
+            document = SimpleDocTemplate(
+                str(temp), pagesize=LETTER, leftMargin=inch, rightMargin=inch, topMargin=inch, bottomMargin=inch,
+                title=f"Verification report: {report.bag_name}", author=f"evbundle {__version__}",
+                subject="Evidence bundle verification", creator=f"evbundle {__version__}", invariant=1,
+                initialFontName=SERIF,
+            )
+            document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     except OSError as exc:
-        Path(temp_name).unlink(missing_ok=True)
-        raise BundleError(f"cannot write the report: {exc.strerror or exc}", path=out) from exc
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+        raise BundleError(f"cannot write the report: {write_failure(exc)}", path=out) from exc
     return out
 
 

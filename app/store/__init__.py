@@ -1,5 +1,9 @@
-"""The case file: one portable SQLite file per case (schema, migrations, evidence objects)."""
+"""The case file: one portable SQLite file per case (schema, migrations, evidence objects).
+
+Every SQL statement the app runs against a case is in this package.
+"""
 
 from .casefile import CASE_SUFFIX, CaseFile, CheckProblem
+from .transaction import Transaction
 
-__all__ = ["CASE_SUFFIX", "CaseFile", "CheckProblem"]
+__all__ = ["CASE_SUFFIX", "CaseFile", "CheckProblem", "Transaction"]

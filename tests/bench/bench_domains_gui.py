@@ -27,8 +27,9 @@ from PySide6.QtCore import QAbstractTableModel, QElapsedTimer, QModelIndex, Qt, 
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from app.core.model import CaseInfo, Domain  # noqa: E402
-from app.gui.domains_page import DomainsPage  # noqa: E402
-from app.gui.domains_table import LazyDomainsModel  # noqa: E402
+from app.gui.background import Operations  # noqa: E402
+from app.gui.models.domains import LazyDomainsModel  # noqa: E402
+from app.gui.pages.domains import DomainsPage  # noqa: E402
 from app.sources.registries import RegistryTable  # noqa: E402
 from app.store import CaseFile  # noqa: E402
 
@@ -91,7 +92,7 @@ def build_case(path: Path, count: int) -> None:
             flags = ("mixed-script: synthetic",) if i % 97 == 0 else ()
             domains.append(Domain(0, name, name, tld, name, table.for_tld(tld).id, "", "bench", flags))
         with case.transaction() as tx:
-            case.add_domains(tx, domains, source="bench")
+            tx.add_domains(domains, source="bench")
 
 
 class Heartbeat:
@@ -147,7 +148,7 @@ def main() -> None:
     with CaseFile.open(path) as case:
         total = case.count_domains()
         print(f"domains page, {total:,} domains (stall = longest time the window could not repaint)")
-        model = LazyDomainsModel(names)
+        model = LazyDomainsModel(names, Operations())
         page = DomainsPage(model)
         page.resize(1200, 800)
         page.show()

@@ -96,8 +96,8 @@ def make_case(work: Path, files: list[Path]) -> None:
     with CaseFile.create(work / "bench.evcase", CaseInfo(case_id="", title="Bench case")) as case:
         for path in files:
             with case.transaction() as tx, path.open("rb") as stream:
-                digests = case.store_object(tx, stream)
-                case.add_item(tx, kind=ItemKind.SCREENSHOT, digests=digests, name=path.name,
+                digests = tx.store_object(stream)
+                tx.add_item(kind=ItemKind.SCREENSHOT, digests=digests, name=path.name,
                               original_name=path.name, source_path=str(path), parse_status=ParseStatus.OK)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from app.bundle import BuiltBundle, PayloadFile, SigningIdentity, build_bundle, portable_name
 from app.core.errors import BundleError, OperationCancelled
+from app.core.reporting import CallbackReporter
 
 from .conftest import BAG_NAME, PAYLOAD, Build
 
@@ -104,14 +105,15 @@ def test_cancel_mid_build_leaves_no_file(build: Build, tmp_path: Path) -> None:
         calls.append((done, total))
 
     with pytest.raises(OperationCancelled):
-        build(out, progress=progress, cancelled=lambda: len(calls) >= 2)
+        build(out, reporter=CallbackReporter(lambda done, total, _stage: progress(done, total),
+                                             lambda: len(calls) >= 2))
     assert out.read_bytes() == b"previous bundle"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.zip"]
 
 
 def test_progress_reaches_total(build: Build) -> None:
     seen: list[tuple[int, int]] = []
-    built = build(progress=lambda done, total: seen.append((done, total)))
+    built = build(reporter=CallbackReporter(lambda done, total, _stage: seen.append((done, total))))
     assert seen[-1] == (built.payload_bytes, built.payload_bytes)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bundle import PayloadFile, SigningIdentity, build_bundle, verify_bundle
-from app.bundle import streaming
+from app.bundle import PayloadFile, SigningIdentity, build_bundle, streaming, verify_bundle
 from app.bundle.streaming import BackgroundWriter, DualHasher, Writeback
 from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import BLOCK_SIZE, hash_bytes
@@ -120,8 +119,8 @@ def test_sealing_a_case_reads_its_evidence_and_refuses_changed_bytes(signer: Sig
     with CaseFile.create(case_path, CaseInfo(case_id="", title="Test v. Does"), actor="ann") as case:
         for name, data in evidence.items():
             with case.transaction() as tx:
-                digests = case.store_object(tx, io.BytesIO(data))
-                case.add_item(tx, kind=ItemKind.SCREENSHOT, digests=digests, name=name, original_name=name,
+                digests = tx.store_object(io.BytesIO(data))
+                tx.add_item(kind=ItemKind.SCREENSHOT, digests=digests, name=name, original_name=name,
                               source_path=f"/in/{name}", parse_status=ParseStatus.OK)
         out = tmp_path / "out"
         out.mkdir()

@@ -14,9 +14,8 @@ import pytest
 import rfc3161_client
 
 from app.bundle import SigningIdentity, verify_bundle
-from app.bundle.instructions import SIGNATURE_FILE
+from app.bundle.instructions import SIGNATURE_FILE, TIMESTAMP_FILE
 from app.bundle.timestamp import (
-    TIMESTAMP_FILE,
     TimestampError,
     _check_timestamping_usage,
     request_timestamp,

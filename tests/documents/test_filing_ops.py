@@ -4,8 +4,8 @@ oversize exhibits split into parts, tall screenshots sliced, and firm-edited tem
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from app.documents.drafting import advertised, appendix_entries
 from app.documents.filing_documents import build_filing_documents
 from app.documents.profile import profile_from_json
 from app.documents.template import parse_markup
+from . import sample
 from app.ops.exhibit_order import move_exhibit, order_exhibits
 from app.ops.filing import declaration_input, export_filing_set
 from app.ops.intake import add_domains, import_file
@@ -30,8 +31,6 @@ from app.ops.paragraphs import (
 )
 from app.ops.redactions import confirm_redaction, list_redactions, withdraw_redaction
 from app.store import CaseFile
-
-from . import sample
 
 SPAM = (
     b"From: \"Deals\" <deals@spam.example>\r\nTo: Jane Victim <jane.victim@example.org>\r\n"
@@ -72,7 +71,7 @@ def _actions(case: CaseFile) -> list[str]:
 def test_counsel_orders_the_exhibits(case: CaseFile) -> None:
     assert [n for n, _, _ in case.exhibits()] == [1, 2, 3]
     first = case.exhibits()[2][1].id
-    assert order_exhibits(case, [3, 1, 2]) == {3: 1, 1: 2, 2: 3}
+    assert order_exhibits(case, [3, 1, 2]).mapping == {3: 1, 1: 2, 2: 3}
     assert case.exhibits()[0][1].id == first and "exhibits-renumbered" in _actions(case)
     move_exhibit(case, 1, 3)
     assert case.exhibits()[2][1].id == first
@@ -86,7 +85,7 @@ def test_counsel_edits_adds_moves_and_removes_paragraphs(case: CaseFile, tmp_pat
     keys = [p.key for p in current_paragraphs(case)]
     assert len(keys) == 3 and all(k.startswith("exhibit:") for k in keys)
     edit_paragraph(case, keys[1], "Counsel's own words about the first screenshot.")
-    added = add_paragraph(case, "exhibits", "A paragraph counsel added.", after=keys[0])
+    added = add_paragraph(case, "exhibits", "A paragraph counsel added.", after=keys[0]).key
     move_paragraph(case, keys[2], 1)
     remove_paragraph(case, keys[0])
     order = [(p.key, p.removed) for p in current_paragraphs(case)]

@@ -21,7 +21,7 @@ from app.core.model import CaseInfo
 from app.gui.app import build_window
 from app.gui.window import MainWindow
 from app.ops.intake import add_domains, import_files
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 EMAIL = (
     "From: Rx Savings Desk <deals@example.net>\r\n"

@@ -17,7 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.gui.app import build_window, configure_application  # noqa: E402
-from app.gui.dialogs import AddDomainsDialog, NewCaseDialog, PassphraseDialog  # noqa: E402
+from app.gui.dialogs.add_domains import AddDomainsDialog
+from app.gui.dialogs.new_case import NewCaseDialog
+from app.gui.dialogs.passphrase import PassphraseDialog  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -23,11 +23,11 @@ os.environ["EVBUNDLE_HOME"] = tempfile.mkdtemp(prefix="evbundle-look-")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.gui.about import about_box
 from app.gui.app import build_window, configure_application
-from app.gui.capture import CaptureDialog
-from app.gui.dialogs import AddDomainsDialog
-from app.gui.lookup_command import LookupDialog
+from app.gui.dialogs.about import about_box
+from app.gui.dialogs.add_domains import AddDomainsDialog
+from app.gui.dialogs.capture import CaptureDialog
+from app.gui.dialogs.lookup import LookupDialog
 from app.gui.window import MainWindow
 
 

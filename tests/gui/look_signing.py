@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.bundle import identity as identity_module
 from app.core.model import CaseInfo
 from app.gui.app import build_window, configure_application
-from app.gui.dialogs import PassphraseDialog
-from app.gui.identities_dialog import signer_text
-from app.gui.identity_forms import CreateIdentityDialog, ImportIdentityDialog
+from app.gui.dialogs.identities import signer_text
+from app.gui.dialogs.identity_forms import CreateIdentityDialog, ImportIdentityDialog
+from app.gui.dialogs.passphrase import PassphraseDialog
 from app.ops import identity as ops
 from app.ops.settings import Settings, save_settings
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 
 def main(argv: list[str]) -> int:

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.errors import CaseFileError, OperationCancelled
-from app.gui.background import Operations, Progress
+from app.core.reporting import Reporter
+from app.gui.background import Operations
 
 from .conftest import Shown
 
@@ -26,10 +27,10 @@ def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
     got: list[tuple[object, threading.Thread]] = []
     worker_threads: list[threading.Thread] = []
 
-    def work(progress: Progress, cancelled: Callable[[], bool]) -> int:
+    def work(reporter: Reporter) -> int:
         worker_threads.append(threading.current_thread())
         for step in range(3):
-            progress(step + 1, 3, "counting")
+            reporter.progress(step + 1, 3, "counting")
         return 42
 
     with qtbot.waitSignal(operations.busyChanged, timeout=5000, check_params_cb=lambda busy: not busy):
@@ -45,7 +46,7 @@ def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
 def test_an_evidence_error_is_shown_as_its_diagnostics(qtbot: QtBot, shown: list[Shown]) -> None:
     operations, parent = _ops(qtbot)
 
-    def work(progress: Progress, cancelled: Callable[[], bool]) -> None:
+    def work(reporter: Reporter) -> None:
         raise CaseFileError("the case file is damaged", path="/cases/<b>x</b>.evcase")
 
     with qtbot.waitSignal(operations.busyChanged, timeout=5000, check_params_cb=lambda busy: not busy):
@@ -59,7 +60,7 @@ def test_an_unexpected_error_is_delivered_not_swallowed(qtbot: QtBot, shown: lis
     operations, parent = _ops(qtbot)
     failures: list[BaseException] = []
 
-    def work(progress: Progress, cancelled: Callable[[], bool]) -> None:
+    def work(reporter: Reporter) -> None:
         raise ZeroDivisionError("a bug")
 
     with qtbot.waitSignal(operations.busyChanged, timeout=5000, check_params_cb=lambda busy: not busy):
@@ -77,11 +78,11 @@ def test_cancel_stops_the_work(qtbot: QtBot) -> None:
     started = threading.Event()
     events: list[str] = []
 
-    def work(progress: Progress, cancelled: Callable[[], bool]) -> str:
+    def work(reporter: Reporter) -> str:
         started.set()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if cancelled():
+            if reporter.cancelled():
                 raise OperationCancelled()
             time.sleep(0.005)
         return "ran to the end"
@@ -101,8 +102,8 @@ def test_writes_run_one_at_a_time_in_order(qtbot: QtBot) -> None:
     active = [0]
     overlap = [False]
 
-    def writer(n: int) -> Callable[[Progress, Callable[[], bool]], int]:
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> int:
+    def writer(n: int) -> Callable[[Reporter], int]:
+        def work(reporter: Reporter) -> int:
             active[0] += 1
             overlap[0] |= active[0] > 1
             time.sleep(0.01)

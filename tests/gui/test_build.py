@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.gui.dialogs import PassphraseDialog
+from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.window import MainWindow
 from app.ops.identity import has_identity
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.bundle import identity as identity_module
-from app.gui.dialogs import PassphraseDialog
+from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.window import MainWindow
 from app.ops import identity as ops
 

@@ -12,11 +12,12 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.gui.documents_page import AddParagraphDialog, DocumentsPage
-from app.gui.paragraphs_model import KeyRole, ParagraphsModel
+from app.gui.dialogs.add_paragraph import AddParagraphDialog
+from app.gui.models.paragraphs import KeyRole, ParagraphsModel
+from app.gui.pages.documents import DocumentsPage
 from app.gui.window import MainWindow
 from app.ops.paragraphs import current_paragraphs
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 from .conftest import Shown
 

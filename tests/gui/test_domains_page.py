@@ -8,21 +8,21 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo
-from app.gui.domains_page import DomainsPage
 from app.gui.background import Operations
-from app.gui.domains_table import DomainFilter, LazyDomainsModel
+from app.gui.commands.lookup import LookupCommand
+from app.gui.dialogs.lookup import LookupDialog
 from app.gui.events import CaseEvents
-from app.gui.lookup_command import LookupCommand, LookupDialog
-from app.ops.lookups import LookupServers
+from app.gui.models.domains import DomainFilter, LazyDomainsModel
+from app.gui.pages.domains import DomainsPage
 from app.ops.intake import add_domains
-from app.store import CaseFile
+from app.ops.lookups import LookupServers
+from app.ops.case import CaseFile
 
 
 def _wait(qtbot: QtBot, model: LazyDomainsModel) -> None:
@@ -34,7 +34,7 @@ def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
         names = [f"bot{i:04d}.com" for i in range(600)] + ["pаypal.com", "evil.tv", "x.cz.cc"]
         add_domains(case, "\n".join(names), source="t")
-        model = LazyDomainsModel(lambda rid: rid.upper())
+        model = LazyDomainsModel(lambda rid: rid.upper(), Operations())
         page = DomainsPage(model)
         qtbot.addWidget(page)
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
@@ -64,7 +64,7 @@ def test_filters_sort_and_pages(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_lazy_model_passes_the_model_tester(qtbot: QtBot, tmp_path: Path, qtmodeltester: ModelTester) -> None:
-    model = LazyDomainsModel(lambda rid: rid)
+    model = LazyDomainsModel(lambda rid: rid, Operations())
     qtmodeltester.check(model)  # empty, before a case
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
         add_domains(case, "\n".join(f"n{i}.com" for i in range(300)) + "\nаррӏе.com\n", source="t")
@@ -94,14 +94,15 @@ def test_lookup_from_the_page_runs_in_the_background(qtbot: QtBot, tmp_path: Pat
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Rdap)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-    operations, events = Operations(), CaseEvents()
+    events = CaseEvents()
+    operations = Operations(events=events)
     try:
         with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
             add_domains(case, "one.com\ntwo.com\nthree.net\n", source="t")
-            command = LookupCommand(None, lambda: case, operations, events,  # type: ignore[arg-type]
+            command = LookupCommand(None, lambda: case, operations,  # type: ignore[arg-type]
                                     servers=LookupServers(rdap_base=f"http://127.0.0.1:{server.server_address[1]}/"))
             monkeypatch.setattr(LookupDialog, "exec", lambda self: int(QDialog.DialogCode.Accepted.value))
-            model = LazyDomainsModel(lambda rid: rid)
+            model = LazyDomainsModel(lambda rid: rid, operations)
             page = DomainsPage(model, lookup=command.ask_and_lookup)
             qtbot.addWidget(page)
             with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
@@ -136,7 +137,7 @@ def test_record_status_and_problem_filters(qtbot: QtBot, tmp_path: Path) -> None
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
         add_domains(case, "hold-sample.com\ngone-sample.com\nfree-sample.com\nfoo.bar\n", source="t")
         import_files(case, [hold, gone])
-        model = LazyDomainsModel(lambda rid: rid)
+        model = LazyDomainsModel(lambda rid: rid, Operations())
         page = DomainsPage(model)
         qtbot.addWidget(page)
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
@@ -166,7 +167,8 @@ def test_record_status_and_problem_filters(qtbot: QtBot, tmp_path: Path) -> None
 
 def test_registry_corrected_from_the_page(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Counsel fix a registry's address from the page; the table, Appendix A's table and custody log show it."""
-    from app.gui.registry_dialog import RegistryCommand, RegistryDialog
+    from app.gui.commands.registry import RegistryCommand
+    from app.gui.dialogs.registry import RegistryDialog
     from app.ops.domains import registry_table
 
     def fill(dialog: RegistryDialog) -> int:
@@ -177,13 +179,14 @@ def test_registry_corrected_from_the_page(qtbot: QtBot, tmp_path: Path, monkeypa
         return int(QDialog.DialogCode.Accepted.value)
 
     monkeypatch.setattr(RegistryDialog, "exec", fill)
-    operations, events = Operations(), CaseEvents()
+    events = CaseEvents()
+    operations = Operations(events=events)
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
         add_domains(case, "foo.bar\nbaz.bar\nexample-sample.com\n", source="t")
-        model = LazyDomainsModel(lambda rid: rid)
+        model = LazyDomainsModel(lambda rid: rid, operations)
         events.domainsChanged.connect(model.reload)
-        page = DomainsPage(model, correct_registry=RegistryCommand(None, lambda: case, operations,
-                                                                   events).ask_and_correct)
+        page = DomainsPage(model, correct_registry=RegistryCommand(None, lambda: case,
+                                                                   operations).ask_and_correct)
         qtbot.addWidget(page)
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
             model.set_case(case)

@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from app.bundle import identity as identity_module
 from app.bundle.identity import fingerprint_of, list_identities
-from app.gui.identities_dialog import IdentitiesDialog, IdentitiesModel
-from app.gui.identity_forms import CreateIdentityDialog, ImportIdentityDialog
+from app.gui.dialogs.identities import IdentitiesDialog
+from app.gui.dialogs.identity_forms import CreateIdentityDialog, ImportIdentityDialog
+from app.gui.models.identities import IdentitiesModel
 from app.gui.window import MainWindow
 from app.ops import identity as ops
 
@@ -98,7 +99,7 @@ def test_create_an_identity_through_the_dialog_and_see_it_listed_with_its_finger
 def test_rsa_identity_is_listed_and_becomes_the_signer_the_window_names(
     window: MainWindow, dialog: IdentitiesDialog, case_path: Path, qtbot: QtBot, shown: list[Shown]
 ) -> None:
-    from app.gui.identity_forms import NewIdentity
+    from app.gui.dialogs.identity_forms import NewIdentity
 
     window.open_case(case_path)
     assert "none yet" in window.signer_banner.text.text()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.modeltest import ModelTester
 
-from app.gui.item_models import (
+from app.gui.models.items import (
     CustodyModel,
     ExhibitsModel,
     ScreenshotsModel,
@@ -17,7 +17,7 @@ from app.gui.item_models import (
     human_size,
     utc_time,
 )
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.gui.preferences_dialog import PRIVACY_NOTE, PreferencesDialog
+from app.gui.dialogs.preferences import PRIVACY_NOTE, PreferencesDialog
 from app.gui.window import MainWindow
 from app.ops.settings import (
     Settings,

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPixmap
 from pytestqt.qtbot import QtBot
 
 from app.core.model import ItemKind
-from app.gui.capture import TOOL, CaptureDialog, CaptureMode
-from app.gui.region_overlay import RegionOverlay, crop
+from app.gui.dialogs.capture import TOOL, CaptureDialog, CaptureMode
+from app.gui.widgets.region_overlay import RegionOverlay, crop
 from app.gui.window import MainWindow
 
 from .conftest import Shown
@@ -106,7 +106,7 @@ def test_crop_takes_device_pixels_of_the_frozen_screen(qtbot: QtBot) -> None:
 def test_without_a_screen_the_typed_region_is_captured(
     window: MainWindow, case_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.gui.capture.screen_available", lambda screen: False)
+    monkeypatch.setattr("app.gui.commands.capture.screen_available", lambda screen: False)
     assert window.open_case(case_path)
     before = len(_screenshots(window))
     overlay = window.capture.select_region(QGuiApplication.primaryScreen(), url="http://x.example/",
@@ -120,7 +120,7 @@ def test_without_a_screen_the_typed_region_is_captured(
 def test_without_a_screen_or_a_typed_region_the_user_is_told(
     window: MainWindow, case_path: Path, monkeypatch: pytest.MonkeyPatch, shown: list[Shown]
 ) -> None:
-    monkeypatch.setattr("app.gui.capture.screen_available", lambda screen: False)
+    monkeypatch.setattr("app.gui.commands.capture.screen_available", lambda screen: False)
     assert window.open_case(case_path)
     assert window.capture.select_region(QGuiApplication.primaryScreen(), url="http://x.example/") is None
     assert shown and "Type the region instead" in shown[-1].text

@@ -10,11 +10,11 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo, ItemKind
-from app.gui.capture import TOOL, CaptureDialog, CaptureMode
-from app.gui.message_view import SafeMessageView
+from app.gui.dialogs.capture import TOOL, CaptureDialog, CaptureMode
+from app.gui.widgets.message_view import SafeMessageView
 from app.gui.window import MainWindow
 from app.ops.intake import import_files
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 from .conftest import Shown, png_bytes
 

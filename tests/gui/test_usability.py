@@ -11,19 +11,19 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo, ItemKind
-from app.gui.about import ABOUT_TEXT_WIDTH, TEXT_LABEL, about_box
-from app.gui.capture import CaptureDialog
-from app.gui.dialogs import AddDomainsDialog
-from app.gui.documents_page import AddParagraphDialog
-from app.gui.domains_page import EMPTY_HINT, NO_MATCH_HINT
-from app.gui.identities_dialog import IdentitiesDialog
-from app.gui.lookup_command import LookupDialog
-from app.gui.spam_page import DATE_COLUMN
-from app.gui.verify_dialog import VerifyDialog
+from app.gui.dialogs.about import ABOUT_TEXT_WIDTH, TEXT_LABEL, about_box
+from app.gui.dialogs.add_domains import AddDomainsDialog
+from app.gui.dialogs.add_paragraph import AddParagraphDialog
+from app.gui.dialogs.capture import CaptureDialog
+from app.gui.dialogs.identities import IdentitiesDialog
+from app.gui.dialogs.lookup import LookupDialog
+from app.gui.dialogs.verify import VerifyDialog
+from app.gui.pages.domains import EMPTY_HINT, NO_MATCH_HINT
+from app.gui.pages.spam import DATE_COLUMN
 from app.gui.window import MainWindow
 from app.ops.capture_meta import edit_metadata
 from app.ops.intake import import_files
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 from .conftest import png_bytes
 
@@ -121,7 +121,7 @@ def test_the_screenshot_editor_shows_the_start_of_a_long_url(window: MainWindow,
 
 def test_windows_and_dialogs_open_no_larger_than_the_screen(window: MainWindow) -> None:
     area = window.screen().availableGeometry()
-    identities = IdentitiesDialog(window.operations, lambda: window.case, window.events, window.settings, window)
+    identities = IdentitiesDialog(window.operations, lambda: window.case, window.events, window)
     verify = VerifyDialog(window.operations, window)
     for widget in (window, identities, verify):
         assert widget.width() <= area.width() and widget.height() <= area.height(), widget
@@ -174,10 +174,9 @@ def test_closing_a_case_waits_for_the_thumbnail_being_made(window: MainWindow, t
         shots.append(shot)
     with CaseFile.create(path, CaseInfo(case_id="", title="Shots v. Does")) as case:
         import_files(case, shots)
-    assert window.open_case(path)  # starts making thumbnails on the loader's thread
-    loader = window.screenshots_page._loader
-    window.close_case()  # used to close the case file under the loader's reads (a crash)
-    assert loader._pool.activeThreadCount() == 0
+    assert window.open_case(path)  # starts making thumbnails in the background
+    window.close_case()  # used to close the case file under the thumbnail reads (a crash)
+    assert window.operations.wait(0)  # no background work left running
     assert window.open_case(path)  # and the thumbnails are made for the case opened next
     page = window.screenshots_page
     model = window.screenshots_model

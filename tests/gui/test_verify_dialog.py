@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bundle import PayloadFile, build_bundle, create_identity
 from app.bundle import identity as identity_module
-from app.gui.verify_dialog import VerifyDialog
+from app.gui.dialogs.verify import VerifyDialog
 from app.gui.window import MainWindow
 
 

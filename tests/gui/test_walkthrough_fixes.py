@@ -18,10 +18,10 @@ from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo, ItemKind
-from app.gui.redaction_panel import RedactionPanel
+from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.window import MainWindow
 from app.ops.intake import add_domains, import_files
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 from .conftest import Shown
 from .test_redaction_review import SPAM
@@ -143,7 +143,7 @@ def test_in_context_keeps_a_readable_share_of_a_narrow_rule_5_2_table(
     window: MainWindow, ssn_case: Path, qtbot: QtBot
 ) -> None:
     assert window.open_case(ssn_case)
-    panel = RedactionPanel(lambda: window.case, window.operations, lambda: None)  # alone, to size it
+    panel = RedactionPanel(lambda: window.case, window.operations)  # alone, to size it
     qtbot.addWidget(panel)
     panel.reload()
     _idle(qtbot, window)

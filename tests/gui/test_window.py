@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.ops import settings
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo
-from app.gui.dialogs import NewCaseDialog
-from app.gui.settings import Settings
+from app.gui.dialogs.new_case import NewCaseDialog
 from app.gui.window import MainWindow
-from app.store import CaseFile
+from app.ops.case import CaseFile
 
 from .conftest import Shown
 
@@ -38,8 +38,8 @@ def test_opening_a_case_fills_the_pages(window: MainWindow, case_path: Path, qtb
     assert window.screenshots_model.rowCount() == 1
     assert window.spam_model.rowCount() == 1
     assert window.exhibits_model.rowCount() == 2
-    assert window.domains_model.total() == 3
     qtbot.waitUntil(lambda: window.domains_page.heading.text() == "3 domains")  # the query runs off the GUI thread
+    assert window.domains_model.total() == 3
     assert window.domains_model.rowCount() == 3
     assert "Test Corp. v. John Does (1:26-cv-00001)" in window.case_label.text()
     assert window.counts_label.text() == "2 items   2 exhibits   3 domains"
@@ -50,7 +50,7 @@ def test_opening_a_case_fills_the_pages(window: MainWindow, case_path: Path, qtb
     assert spam[1] == "Save 80% on your prescriptions"
     assert "deals@example.net" in spam[2]
     assert spam[3] == "2026-09-14 06:21:44"
-    assert Settings().recent_cases() == [case_path.resolve()]
+    assert settings.recent_cases() == [case_path.resolve()]
 
     window.close_case()
     assert window.case is None and window.spam_model.rowCount() == 0
@@ -134,8 +134,8 @@ def test_pasted_domains_are_added(window: MainWindow, case_path: Path, qtbot: Qt
     window.open_case(case_path)
     with qtbot.waitSignal(window.events.domainsChanged, timeout=10_000):
         window.commands.start_add_domains("new-c2-sample.com\nbotnet-c2-sample.net\nnot a domain!\n", "paste")
-    assert window.domains_model.total() == 4
     qtbot.waitUntil(lambda: window.domains_page.heading.text() == "4 domains")
+    assert window.domains_model.total() == 4
     assert len(shown) == 1 and shown[0].plain
     assert shown[0].text.startswith("1 domain added; 1 already in the case.\n\n1 line not added:")
 
@@ -148,23 +148,19 @@ def test_recent_cases_are_remembered(window: MainWindow, case_path: Path) -> Non
     with CaseFile.create(case_path.with_name("other.evcase"), CaseInfo(case_id="", title="Other")):
         pass
     window.open_case(case_path.with_name("other.evcase"))
-    assert [p.name for p in Settings().recent_cases()] == ["other.evcase", "sample.evcase"]
+    assert [p.name for p in settings.recent_cases()] == ["other.evcase", "sample.evcase"]
 
 
-def test_settings_live_in_an_ini_file_under_the_isolated_home(isolated_home: Path, case_path: Path) -> None:
-    from app.gui.settings import settings_path
-
-    settings = Settings()
+def test_settings_live_in_one_file_under_the_isolated_home(isolated_home: Path, case_path: Path) -> None:
     settings.remember_case(case_path)
-    settings.sync()
-    assert settings_path() == isolated_home / "config" / "evbundle.ini"
-    assert str(case_path.resolve()) in settings_path().read_text()
+    assert settings.settings_path() == isolated_home / "config" / "settings.json"
+    assert str(case_path.resolve()) in settings.settings_path().read_text()
 
 
 def test_about_names_the_version_and_the_per_user_folders(window: MainWindow) -> None:
     from app import __version__
     from app.core.paths import identities_dir
-    from app.gui.about import about_box
+    from app.gui.dialogs.about import about_box
 
     help_menu = [a for a in window.menuBar().actions() if a.text() == "&Help"][0].menu()
     assert [a.text() for a in help_menu.actions()] == ["&About evbundle"]

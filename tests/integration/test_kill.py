@@ -210,16 +210,16 @@ def test_full_disk_during_import_names_the_file_and_keeps_the_case(
     assert main(["new", str(case), "--title", "Kill v. Does"]) == 0
     write_messages(tmp_path / "mail", 12)
     full_at = chooser("enospc").choice([3, 7, 10])  # the file whose write meets the full disk
-    store = CaseFile.store_object
+    store = CaseFile._store_object
     calls = []
 
-    def filling(self: CaseFile, tx: sqlite3.Connection, stream: object, **kw: object) -> object:
+    def filling(self: CaseFile, conn: sqlite3.Connection, stream: object, *args: object) -> object:
         calls.append(1)
         if len(calls) == full_at:
             raise sqlite3.OperationalError("database or disk is full")
-        return store(self, tx, stream, **kw)  # type: ignore[arg-type]
+        return store(self, conn, stream, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(CaseFile, "store_object", filling)
+    monkeypatch.setattr(CaseFile, "_store_object", filling)
     capsys.readouterr()
     code = main(["add", str(case), str(tmp_path / "mail")])
     out, err = capsys.readouterr()
@@ -228,7 +228,7 @@ def test_full_disk_during_import_names_the_file_and_keeps_the_case(
     failed = f"msg-{full_at - 1:04d}.eml"
     assert failed in err and "disk is full" in err, err
     assert err.count("\n") == 1
-    monkeypatch.setattr(CaseFile, "store_object", store)
+    monkeypatch.setattr(CaseFile, "_store_object", store)
 
     with CaseFile.open(case) as opened:
         assert opened.check() == []

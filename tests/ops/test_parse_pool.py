@@ -11,9 +11,10 @@ import pytest
 
 from app.core.errors import OperationCancelled
 from app.core.model import CaseInfo, ItemKind, ParseStatus
-from app.ops import batching
-from app.ops.batching import CRASHED, ParsePool
+from app.core.reporting import CallbackReporter
+from app.ops import parse_pool as batching
 from app.ops.intake import import_files
+from app.ops.parse_pool import CRASHED, ParsePool
 from app.sources.parse import Parsed, parse_item
 from app.store import CaseFile
 
@@ -62,8 +63,8 @@ def test_cancelling_a_pooled_import_keeps_what_was_imported(tmp_path: Path, monk
     seen: list[int] = []
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="c")) as case:
         with pytest.raises(OperationCancelled):
-            import_files(case, [folder], progress=lambda done, total: seen.append(done),
-                         cancelled=lambda: len(seen) >= 12)
+            import_files(case, [folder], reporter=CallbackReporter(lambda done, total, _stage: seen.append(done),
+                                                                   lambda: len(seen) >= 12))
         assert [i.name for i in case.items()] == [f"offer {n}" for n in range(12)]
         assert case.check() == []
 

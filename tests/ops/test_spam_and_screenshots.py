@@ -137,7 +137,7 @@ def test_screenshot_metadata_is_edited_with_custody_and_checked(case: CaseFile, 
     (item_id,) = import_files(case, [shot]).imported
     item = edit_metadata(case, item_id, {"url": "hxxps://evil[.]example/login", "captured_at": "2026-11-28 15:00+01:00",
                                          "captured_by": "Ann", "tool": "evbundle", "tool_version": "0.1.0",
-                                         "notes": "login page"})
+                                         "notes": "login page"}).item
     assert item.metadata["url"] == "https://evil.example/login"
     assert item.metadata["captured_at"] == "2026-11-28T14:00:00Z"
     entry = case.custody()[-1]

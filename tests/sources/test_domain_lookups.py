@@ -17,6 +17,7 @@ import pytest
 from app import cli
 from app.core.errors import OperationCancelled
 from app.core.model import CaseInfo, ItemKind, ParseStatus
+from app.core.reporting import CallbackReporter
 from app.ops.domains import check_domains
 from app.ops.intake import add_domains, import_files
 from app.ops.lookups import LookupServers, lookup_domains
@@ -113,7 +114,8 @@ def case(tmp_path: Path) -> Iterator[CaseFile]:
 def test_rdap_lookup_becomes_evidence(case: CaseFile, servers: LookupServers) -> None:
     progress: list[tuple[int, int]] = []
     report = lookup_domains(case, ["BAD-ONE.com", "gone.com"], ["rdap"], rate_limit=0,
-                            servers=servers, progress=lambda d, t: progress.append((d, t)))
+                            servers=servers,
+                            reporter=CallbackReporter(lambda d, t, _stage: progress.append((d, t))))
     assert report.ok and len(report.stored) == 2 and progress == [(1, 2), (2, 2)]
     found, missing = (case.item(i) for i in report.stored)
     assert found.kind is ItemKind.DOMAIN_RECORD and found.parse_status is ParseStatus.OK
@@ -178,7 +180,8 @@ def test_rate_limit_and_cancel(case: CaseFile, servers: LookupServers) -> None:
     calls = iter([False, False, True])
     with pytest.raises(OperationCancelled):
         lookup_domains(case, ["bad-one.com", "gone.com", "x.com"], ["rdap"], rate_limit=1000,
-                       servers=servers, cancelled=lambda: next(calls, True))
+                       servers=servers,
+                       reporter=CallbackReporter(cancelled=lambda: next(calls, True)))
     assert case.count_items() == 2  # what was received before the cancel is kept
 
 

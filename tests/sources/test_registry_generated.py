@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from publicsuffixlist import PublicSuffixList
 
 from app.core.model import CaseInfo
@@ -15,7 +16,6 @@ from app.ops.domains import RegistryNotFound, registry_table, set_registry
 from app.ops.intake import add_domains
 from app.sources.registries import RegistryTable
 from app.store import CaseFile
-from conftest import REPO
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_case_correction_is_logged_and_used(tmp_path: Path) -> None:
     with CaseFile.create(tmp_path / "c.evcase", CaseInfo(case_id="", title="t")) as case:
         add_domains(case, "google.io\n", source="t")
         fixed = set_registry(case, ".io", name="Internet Computer Bureau Limited",
-                             address=["Example House", "London"], note="IANA root zone database")
+                             address=["Example House", "London"], note="IANA root zone database").registry
         assert fixed.id == "tld-io"
         table = registry_table(case)
         assert table.get("tld-io").name == "Internet Computer Bureau Limited"

@@ -10,11 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from app.core.errors import CaseFileError, ImportRefused
 from app.core.model import CaseInfo, ItemKind, ParseStatus
 from app.store import CaseFile
-from conftest import REPO
 
 
 def new_case(tmp_path: Path) -> CaseFile:
@@ -23,8 +23,8 @@ def new_case(tmp_path: Path) -> CaseFile:
 
 def add(case: CaseFile, data: bytes, name: str = "a.eml") -> int:
     with case.transaction() as tx:
-        digests = case.store_object(tx, io.BytesIO(data))
-        return case.add_item(tx, kind=ItemKind.EMAIL, digests=digests, name=name, original_name=name,
+        digests = tx.store_object(io.BytesIO(data))
+        return tx.add_item(kind=ItemKind.EMAIL, digests=digests, name=name, original_name=name,
                              source_path=f"/in/{name}", parse_status=ParseStatus.OK)
 
 
@@ -98,8 +98,8 @@ def test_failed_transaction_leaves_no_trace(tmp_path: Path) -> None:
         before = state(case)
         with pytest.raises(RuntimeError):
             with case.transaction() as tx:
-                digests = case.store_object(tx, io.BytesIO(b"x" * 3_000_000))
-                case.add_item(tx, kind=ItemKind.EMAIL, digests=digests, name="n", original_name="n",
+                digests = tx.store_object(io.BytesIO(b"x" * 3_000_000))
+                tx.add_item(kind=ItemKind.EMAIL, digests=digests, name="n", original_name="n",
                               source_path="n", parse_status=ParseStatus.OK)
                 raise RuntimeError("disk full")
         assert state(case) == before
@@ -123,7 +123,7 @@ def test_killed_process_midway_leaves_the_case_as_it_was(tmp_path: Path) -> None
                     os._exit(9)
                 return super().read(n)
         with case.transaction() as tx:
-            case.store_object(tx, Dying(b"y" * 5_000_000))
+            tx.store_object(Dying(b"y" * 5_000_000))
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 9, result.stderr

@@ -26,8 +26,8 @@ def stored(tmp_path: Path) -> tuple[CaseFile, list[tuple[str, bytes]]]:
     for number, size in enumerate(SIZES):
         data = rng.randbytes(size)
         with case.transaction() as tx:
-            digests = case.store_object(tx, io.BytesIO(data))
-            case.add_item(tx, kind=ItemKind.SCREENSHOT, digests=digests, name=f"s{number}.png",
+            digests = tx.store_object(io.BytesIO(data))
+            tx.add_item(kind=ItemKind.SCREENSHOT, digests=digests, name=f"s{number}.png",
                           original_name=f"s{number}.png", source_path="/in", parse_status=ParseStatus.OK)
         objects.append((digests.sha256, data))
     return case, objects

@@ -1,0 +1,67 @@
+"""The headless commands: ``evbundle COMMAND ...``; with no command, the desktop app.
+
+Never imports Qt. One module per command group registers its sub-commands
+(``register(subparsers)``), each with a ``handler(args) -> exit code``; a
+handler imports what it uses when it runs, so a command loads only its own
+layers (``evbundle verify`` never loads the document renderers). Every error
+the user can act on becomes one line here, in one place (``explain`` in
+``app.core.errors``, the same words the window shows); ``--debug`` shows the
+traceback instead. Exit codes: ``app.cli.exitcodes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.core.errors import explain
+
+from . import bundle, case, demo, domains, evidence, filing, identity
+from .exitcodes import EXIT_ERROR
+
+GROUPS = (case, evidence, domains, bundle, filing, identity, demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evbundle",
+        description="Build hash-signed evidence bundles and filing-ready declarations. "
+        "With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"evbundle {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub)
+    p = sub.add_parser("gui", help="open the desktop app")
+    p.add_argument("case", type=Path, nargs="?")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, open_gui: Callable[[Path | None], int] | None = None
+) -> int:
+    """Run one command. ``open_gui`` is given by the composition root (``app.__main__``),
+    so that this package never imports Qt itself."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None or args.command == "gui":
+        if open_gui is None:
+            print("evbundle: error: the desktop app is not available here", file=sys.stderr)
+            return EXIT_ERROR
+        return open_gui(getattr(args, "case", None))
+    try:
+        code: int = args.handler(args)
+        return code
+    except KeyboardInterrupt:
+        print("evbundle: interrupted; the case is as it was before the last change", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        message = explain(exc, case_path=getattr(args, "case", None))
+        if message is None or args.debug:
+            raise  # a bug: the traceback is what helps
+        print(f"evbundle: error: {message}", file=sys.stderr)
+        return EXIT_ERROR

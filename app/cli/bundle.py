@@ -1,0 +1,72 @@
+"""``evbundle build | verify``: seal a case into a signed bundle, and check one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .exitcodes import EXIT_FAILED, EXIT_OK
+from .passphrase import read_passphrase
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("build", help="build the signed bundle and the documents")
+    p.add_argument("case", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--no-documents", action="store_true", help="seal the evidence only")
+    p.add_argument("--bundle-date", help="date for the bundle and documents (YYYY-MM-DD)")
+    p.add_argument("--passphrase-file", type=Path, help="read the signing passphrase from this file")
+    p.add_argument("--identity", metavar="FINGERPRINT", help="sign with this identity (default: the case's)")
+    p.add_argument("--tsa", action="append", default=[], metavar="URL",
+                   help="RFC 3161 timestamp authority (repeatable; default: the URLs in settings.json)")
+    p.add_argument("--no-timestamp", action="store_true", help="do not timestamp, whatever the settings say")
+    p.set_defaults(handler=build)
+
+    p = sub.add_parser("verify", help="verify a bundle (.zip or unzipped folder)")
+    p.add_argument("bundle", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT",
+                   help="a signer fingerprint to treat as trusted (makes an untrusted signer a problem)")
+    p.add_argument("--require-trusted", action="store_true",
+                   help="an untrusted signer or timestamp authority is a problem")
+    p.add_argument("--report", type=Path, metavar="PDF", help="also write the result as a PDF report")
+    p.set_defaults(handler=verify)
+
+
+def build(args: argparse.Namespace) -> int:
+    from app.ops.build import BuildRequest, build, needs_new_identity
+    from app.ops.case import open_case
+
+    passphrase = read_passphrase(args.passphrase_file, confirm=needs_new_identity())
+    with open_case(args.case) as case:
+        args.out.mkdir(parents=True, exist_ok=True)
+        request = BuildRequest(out_dir=args.out, passphrase=passphrase, documents=not args.no_documents,
+                               bundle_date=args.bundle_date, identity=args.identity or "",
+                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp)
+        result = build(case, request)
+    if result.created_identity:
+        print(f"created signing identity {result.fingerprint}")
+    print(f"bundle: {result.bundle}")
+    for path in result.documents:
+        print(f"document: {path}")
+    print(f"signer: {result.fingerprint}")
+    return EXIT_OK
+
+
+def verify(args: argparse.Namespace) -> int:
+    from app.ops.verify import verify_here
+
+    report = verify_here(args.bundle, extra_trusted=args.trust,
+                         require_trusted=args.require_trusted or bool(args.trust))
+    if args.json:
+        print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
+    else:
+        print(report.to_text())
+    if args.report:
+        from app.ops.verify_report import write_report_pdf
+
+        print(f"report: {write_report_pdf(report, args.report)}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,0 +1,110 @@
+"""``evbundle identity list | create | import | trust | untrust | use``: who signs, and whom verification trusts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from .exitcodes import EXIT_OK
+from .passphrase import read_p12_passphrase, read_passphrase
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("identity", help="signing identities and trusted certificates")
+    isub = p.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+    i = isub.add_parser("list", help="your identities and the certificates you trust")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(handler=list_identities)
+    i = isub.add_parser("create", help="create a signing identity (self-signed certificate)")
+    i.add_argument("--name", required=True, help="the investigator's name (certificate CN)")
+    i.add_argument("--organisation", default="")
+    i.add_argument("--label", default="")
+    i.add_argument("--algorithm", choices=["ec-p256", "rsa-3072"], default="ec-p256")
+    i.add_argument("--email", default="", help="the investigator's e-mail address (optional)")
+    i.add_argument("--passphrase-file", type=Path, help="the new identity's passphrase")
+    i.set_defaults(handler=create)
+    i = isub.add_parser("import", help="import an identity from your organisation's PKI (.p12/.pfx)")
+    i.add_argument("file", type=Path)
+    i.add_argument("--label", default="")
+    i.add_argument("--p12-passphrase-file", type=Path, help="the .p12 file's own passphrase")
+    i.add_argument("--passphrase-file", type=Path, help="the passphrase to keep it under here")
+    i.set_defaults(handler=import_p12)
+    i = isub.add_parser("trust", help="trust the certificates in a PEM/DER file (signer, CA or TSA root)")
+    i.add_argument("file", type=Path)
+    i.set_defaults(handler=trust)
+    i = isub.add_parser("untrust", help="stop trusting a signer here: one of your identities, or a trusted certificate")
+    i.add_argument("fingerprint")
+    i.set_defaults(handler=untrust)
+    i = isub.add_parser("use", help="choose the identity that signs a case")
+    i.add_argument("case", type=Path)
+    i.add_argument("fingerprint")
+    i.set_defaults(handler=use)
+
+
+def list_identities(args: argparse.Namespace) -> int:
+    from app.ops.identity import identity_listing
+
+    listing = identity_listing()
+    if args.json:
+        print(json.dumps({
+            "identities": [{"label": i.label, "subject": i.subject, "fingerprint": i.fingerprint,
+                            "created_at": i.created_at, "not_valid_after": i.not_valid_after,
+                            "trusted_here": i.fingerprint not in listing.untrusted} for i in listing.identities],
+            "trusted": [{"subject": t.subject, "fingerprint": t.fingerprint, "authority": t.is_authority}
+                        for t in listing.trusted],
+        }, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    for i in listing.identities:
+        print(f"identity  {i.fingerprint}  {i.subject}" + (f"  [{i.label}]" if i.label else "")
+              + ("  (not trusted here)" if i.fingerprint in listing.untrusted else ""))
+    for t in listing.trusted:
+        print(f"trusted   {t.fingerprint}  {t.subject}" + ("  (CA)" if t.is_authority else ""))
+    print(f"{len(listing.identities)} identity(ies), {len(listing.trusted)} trusted certificate(s)")
+    return EXIT_OK
+
+
+def create(args: argparse.Namespace) -> int:
+    from app.ops.identity import new_identity
+
+    made = new_identity(args.name, args.organisation, read_passphrase(args.passphrase_file, confirm=True),
+                        label=args.label, algorithm=args.algorithm, email=args.email)
+    print(f"created signing identity {made.fingerprint}  {made.subject}")
+    return EXIT_OK
+
+
+def import_p12(args: argparse.Namespace) -> int:
+    from app.ops.identity import import_identity
+
+    original = read_p12_passphrase(args.p12_passphrase_file)
+    made = import_identity(args.file, original, read_passphrase(args.passphrase_file, confirm=True),
+                           label=args.label)
+    print(f"imported signing identity {made.fingerprint}  {made.subject}")
+    return EXIT_OK
+
+
+def trust(args: argparse.Namespace) -> int:
+    from app.ops.identity import trust as trust_file
+
+    for entry in trust_file(args.file):
+        print(f"trusted {entry.fingerprint}  {entry.subject}")
+    return EXIT_OK
+
+
+def untrust(args: argparse.Namespace) -> int:
+    from app.ops.identity import set_trusted
+
+    set_trusted(args.fingerprint, False)
+    print(f"no longer trusted here: {args.fingerprint}")
+    return EXIT_OK
+
+
+def use(args: argparse.Namespace) -> int:
+    from app.ops.case import open_case
+    from app.ops.identity import choose_case_identity
+
+    with open_case(args.case) as case:
+        chosen = choose_case_identity(case, args.fingerprint).identity
+    print(f"{args.case} is signed by {chosen.fingerprint}  {chosen.subject}")
+    return EXIT_OK

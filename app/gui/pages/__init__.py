@@ -1,0 +1,1 @@
+"""The window's pages: welcome, domains, screenshots, spam, exhibits and custody, documents."""

@@ -1,0 +1,168 @@
+"""The domains page: every domain of the case, filtered by text, registry, record status and problem, sortable.
+
+Built on :class:`LazyDomainsModel`, so a million rows scroll and filter
+without freezing the window: typing waits 200 ms for a pause, then the query
+runs on a worker thread while the previous result stays on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.models.domains import DomainFilter, LazyDomainsModel
+
+EMPTY_HINT = "No domains yet. Use Add domains… to paste a list."
+
+
+NO_MATCH_HINT = "No domain matches these filters. Clear the filter text or choose \"All registries\", " \
+    "\"Any record status\" and \"All domains\" to see every domain."
+
+
+class DomainsPage(QWidget):
+    """Heading with counts, the filter row, and the table."""
+
+    def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
+                 correct_registry: Callable[[str], object] | None = None) -> None:
+        super().__init__()
+        self.model = model
+        self._lookup = lookup
+        self._correct_registry = correct_registry
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = QLabel(EMPTY_HINT)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setWordWrap(True)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter: part of a domain name")
+        self.search.setClearButtonEnabled(True)
+        self.registry = QComboBox()
+        self.registry.addItem("All registries", None)
+        self.status = QComboBox()
+        self.status.setToolTip("What each domain's latest WHOIS, RDAP or DNS record in the case says")
+        for label, key in (("Any record status", ""), ("With a record", "record"), ("No record", "no-record"),
+                           ("Not registered", "not-registered"), ("On hold", "hold")):
+            self.status.addItem(label, key)
+        self.problem = QComboBox()
+        self.problem.setToolTip("What the pre-filing checks would raise")
+        for label, key in (("All domains", ""), ("Any problem", "any"), ("Look-alikes", "lookalike"),
+                           ("Registry unconfirmed", "unconfirmed-registry"), ("Not registered", "not-registered")):
+            self.problem.addItem(label, key)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.registry, 1)
+        filters.addWidget(self.status)
+        filters.addWidget(self.problem)
+        self.lookup_button = QPushButton("Look up selected…")
+        self.lookup_button.setToolTip("RDAP, WHOIS or DNS lookups of the selected domains, kept as evidence")
+        self.lookup_button.setEnabled(False)
+        self.lookup_button.setVisible(lookup is not None)
+        self.lookup_button.clicked.connect(self.lookup_selected)
+        filters.addWidget(self.lookup_button)
+        self.registry_button = QPushButton("Registry…")
+        self.registry_button.setToolTip("Check or correct the name and postal address Appendix A gives the "
+                                        "selected domain's registry (kept with this case, logged)")
+        self.registry_button.setEnabled(False)
+        self.registry_button.setVisible(correct_registry is not None)
+        self.registry_button.clicked.connect(self.correct_registry)
+        filters.addWidget(self.registry_button)
+
+        self.view = QTableView()
+        self.view.setModel(model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        vertical = self.view.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring of a million rows
+        vertical.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((250, 190, 210, 190, 170)):
+            self.view.setColumnWidth(column, width)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.hint)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(200)
+        self._typing.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._typing.start)
+        self.registry.currentIndexChanged.connect(self.apply_filter)
+        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.problem.currentIndexChanged.connect(self.apply_filter)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        model.modelReset.connect(self.refresh)
+        model.filtering.connect(self._busy)
+        self.refresh()
+
+    def selected_names(self) -> list[str]:
+        """The ASCII names of the selected rows, in table order."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [domain.ascii for domain in (self.model.domain(row) for row in rows) if domain is not None]
+
+    def _selection_changed(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        self.lookup_button.setEnabled(bool(rows))
+        registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
+        self.registry_button.setEnabled(len(registries) == 1)
+
+    def correct_registry(self) -> None:
+        """Open the registry of the selected domains (all under one registry) for checking or correcting."""
+        rows = self.view.selectionModel().selectedRows()
+        registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
+        if len(registries) == 1 and self._correct_registry is not None:
+            self._correct_registry(registries.pop())
+
+    def lookup_selected(self) -> None:
+        names = self.selected_names()
+        if names and self._lookup is not None:
+            self._lookup(names)
+
+    def apply_filter(self) -> None:
+        current = self.model.current_filter()
+        self.model.set_filter(DomainFilter(self.search.text(), self.registry.currentData(), self.status.currentData(),
+                                           self.problem.currentData(), current.order, current.descending))
+
+    def refresh(self) -> None:
+        """Counts in the heading; the registry list follows the case."""
+        shown, total = self.model.shown(), self.model.total()
+        heading = f"{total:,} domain{'' if total == 1 else 's'}"
+        self.heading.setText(heading if shown == total else f"{shown:,} of {heading} shown")
+        self.hint.setText(EMPTY_HINT if total == 0 else NO_MATCH_HINT)
+        self.hint.setVisible(shown == 0)  # an empty table always says why, and what to do
+        wanted = self.registry.currentData()
+        choices = self.model.registries
+        if [self.registry.itemData(i) for i in range(1, self.registry.count())] != [c[0] for c in choices]:
+            self.registry.blockSignals(True)
+            self.registry.clear()
+            self.registry.addItem("All registries", None)
+            for registry_id, name, count in choices:
+                self.registry.addItem(f"{name} ({count:,})", registry_id)
+            index = self.registry.findData(wanted)
+            self.registry.setCurrentIndex(max(index, 0))
+            self.registry.blockSignals(False)
+
+    def _busy(self, running: bool) -> None:
+        if running:
+            self.heading.setText(f"{self.model.shown():,} domains (filtering…)")

@@ -1,0 +1,198 @@
+"""The Screenshots page: a thumbnail grid over the screenshots model, and the selected one's metadata editor.
+
+Thumbnails are derived data: made in the background by
+``app.ops.capture_meta.thumbnail`` (cached in the user data folder, never in
+the case) and shown through a proxy that adds them as icons to the
+screenshots table model. Saving the editor records each changed field in
+the custody log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.model import Item, ItemKind
+from app.core.reporting import Reporter
+from app.gui.background import Operation, Operations
+from app.gui.events import CaseEvents
+from app.gui.messages import show_error
+from app.gui.models.items import RowIdRole, ScreenshotsModel
+from app.gui.models.thumbnails import FILE_COLUMN, ThumbnailModel
+from app.gui.widgets.labels import heading
+from app.gui.widgets.metadata_editor import MetadataEditor
+from app.ops.capture_meta import MetadataEdited, edit_metadata, thumbnail
+from app.ops.case import CaseFile
+
+THUMB = 160
+
+
+class ScreenshotsPage(QWidget):
+    """A grid of thumbnails (QListView in icon mode over the model) beside the metadata editor."""
+
+    def __init__(
+        self,
+        model: ScreenshotsModel,
+        case: Callable[[], CaseFile | None],
+        operations: Operations,
+        events: CaseEvents,
+        capture: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self._case = case
+        self._operations = operations
+        self._events = events
+        self.current: Item | None = None
+        self.thumbnails = ThumbnailModel(model, self)
+        self._making: Operation[dict[str, Path]] | None = None  # the thumbnails being made
+        self.heading = heading()
+        self.hint = QLabel("No screenshots yet. Drop PNG or JPEG captures here, use Add evidence…, or Capture….")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.view = QListView()
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setModel(self.thumbnails)
+        self.view.setModelColumn(FILE_COLUMN)
+        self.view.setIconSize(QSize(THUMB, THUMB))
+        self.view.setGridSize(QSize(THUMB + 40, THUMB + 56))
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setWordWrap(False)
+        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.editor = MetadataEditor()
+        self.editor.save.clicked.connect(self.save_metadata)
+        self.capture_button = QPushButton("Capture…")
+        self.capture_button.setToolTip("Capture a screen, a window or a region and add it as evidence")
+        if capture is not None:
+            self.capture_button.clicked.connect(capture)
+        else:
+            self.capture_button.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.capture_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.hint)
+        left_layout.addWidget(self.view, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setSizes([650, 380])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # connected before the window closes the case, which waits for quiet work to stop before it does:
+        # no thumbnail is read from a closed case file
+        events.caseClosed.connect(self.stop_thumbnails)
+        model.modelReset.connect(self._reloaded)
+        self._reloaded()
+
+    def refresh_heading(self) -> None:
+        count = self.model.rowCount()
+        self.heading.setText(f"{count:,} screenshot{'' if count == 1 else 's'}")
+        self.hint.setVisible(count == 0)
+
+    def _reloaded(self) -> None:
+        self.refresh_heading()
+        self._reselect()
+        self.make_thumbnails()
+
+    def make_thumbnails(self) -> None:
+        """Make the missing thumbnails off the GUI thread; the grid shows them when they are ready."""
+        case = self._case()
+        if case is None:
+            return
+        items = [
+            self.model.row_value(row) for row in range(self.model.rowCount())
+            if not self.thumbnails.has_thumbnail(self.model.row_value(row).sha256)
+        ]
+        if not items:
+            return
+        self.stop_thumbnails()
+
+        def work(reporter: Reporter) -> dict[str, Path]:
+            made: dict[str, Path] = {}
+            for item in items:
+                if reporter.cancelled():
+                    break  # the case is closing, or newer thumbnails were asked for
+                try:
+                    made[item.sha256] = thumbnail(case, item)
+                except Exception:  # noqa: BLE001 - a thumbnail that cannot be made leaves the icon blank
+                    continue
+            return made
+
+        # Derived, read-only data: neither blocking the window nor marking it busy (Build and Close stay on).
+        self._making = self._operations.run(None, work, self.thumbnails.set_thumbnails, quiet=True)
+
+    def stop_thumbnails(self) -> None:
+        """Skip the thumbnails not yet made (the case is closing, or the list changed)."""
+        if self._making is not None:
+            self._making.cancel()
+            self._making = None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case = self._case()
+        item_id = current.data(RowIdRole) if current.isValid() else None
+        self.current = case.item(int(item_id)) if case is not None and item_id is not None else None
+        self.editor.show_item(self.current)
+
+    def _reselect(self) -> None:
+        case = self._case()
+        if self.current is None or case is None:
+            self.current = None
+            self.editor.show_item(None)
+            return
+        for row in range(self.model.rowCount()):
+            if self.model.row_value(row).id == self.current.id:
+                self.current = self.model.row_value(row)
+                self.view.setCurrentIndex(self.thumbnails.index(row, FILE_COLUMN))
+                self.editor.show_item(self.current)
+                return
+        self.current = None
+        self.editor.show_item(None)
+
+    def select_row(self, row: int) -> None:
+        self.view.setCurrentIndex(self.thumbnails.index(row, FILE_COLUMN))
+
+    def save_metadata(self) -> None:
+        """Save the edited fields in the background; each change goes to the custody log."""
+        case, item = self._case(), self.current
+        if case is None or item is None or item.kind is not ItemKind.SCREENSHOT:
+            return
+        changes = self.editor.changes()
+        if not changes:
+            return
+        item_id = item.id
+        self.editor.save.setEnabled(False)  # one save at a time; it comes back if the save fails
+
+        def work(_reporter: Reporter) -> MetadataEdited:
+            return edit_metadata(case, item_id, changes)
+
+        def done(_edited: MetadataEdited) -> None:
+            if self.current is not None and self.current.id == item_id:
+                self.editor.mark_saved(changes)
+
+        def failed(error: BaseException) -> None:
+            self.editor.update_save()
+            show_error(self, "The metadata was not saved", error)
+
+        self._operations.run(self, work, done, on_failure=failed, writes_case=True, cancellable=False,
+                             error_title="The metadata was not saved")

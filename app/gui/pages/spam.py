@@ -1,0 +1,202 @@
+"""The Spam page: every message with its linked domains and category, and the selected one's headers and body.
+
+The table lists subject, sender, date, linked domains and category (the
+user's confirmed one, else the keyword suggestion marked as such). Below
+it, a header pane shows headers, hops, authentication and links as plain
+text with invisible characters revealed, and the body pane shows the
+message through :class:`SafeMessageView`. Confirming a category writes
+metadata in the background; the custody log records it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.model import Item
+from app.core.reporting import Reporter
+from app.gui.background import Operations
+from app.gui.events import CaseEvents
+from app.gui.models.items import RowIdRole
+from app.gui.pages.table_page import TablePage
+from app.gui.widgets.message_view import SafeMessageView
+from app.ops.capture_meta import MetadataEdited, edit_metadata
+from app.ops.linking import links_of_item
+from app.sources.categories import CATEGORIES
+from app.sources.html_safe import remote_resources
+from app.sources.visible import reveal_invisible
+from app.ops.case import CaseFile
+
+
+def header_text(item: Item, case: CaseFile | None) -> str:
+    """Headers, hops, authentication, links and attachments of one message, as plain text."""
+    record = item.record or {}
+    lines = []
+    for label, key in (("Subject", "subject"), ("From", "from"), ("Reply-To", "reply_to"),
+                       ("Return-Path", "return_path"), ("To", "to"), ("Date", "date"),
+                       ("Date (UTC)", "date_utc"), ("Message-ID", "message_id")):
+        if record.get(key):
+            lines.append(f"{label}: {reveal_invisible(str(record[key]))}")
+    hops = record.get("received") or []
+    lines.append(f"Received hops: {len(hops)}")
+    for number, hop in enumerate(hops, 1):
+        lines.append(f"  {number}. from {hop.get('from') or '?'} [{hop.get('ip') or '?'}] by {hop.get('by') or '?'}"
+                     f"; {hop.get('time') or ''}")
+    for result in record.get("authentication_results") or []:
+        verdicts = ", ".join(f"{k}={v}" for k, v in (result.get("verdicts") or {}).items())
+        lines.append(f"Authentication ({result.get('server') or '?'}): {verdicts or '-'}")
+    if record.get("dkim_domains"):
+        lines.append("DKIM d=: " + ", ".join(record["dkim_domains"]))
+    if case is not None:
+        links = links_of_item(item, case.domains())
+        lines.append("In the case's domains: " + (", ".join(links.in_case) or "none"))
+        lines.append("Not in the case: " + (", ".join(links.unknown) or "none"))
+    for link in record.get("link_mismatches") or []:
+        lines.append(f"Link text shows {link.get('shown_host')} but points to {link.get('host')}")
+    blocked = remote_resources(str(record.get("html_body") or ""))
+    if blocked:
+        lines.append(f"Remote content never loaded: {len(blocked)}")
+    for attachment in record.get("attachments") or []:
+        flag = " (TYPE MISMATCH)" if attachment.get("type_mismatch") else ""
+        lines.append(f"Attachment: {reveal_invisible(str(attachment.get('name') or '(no name)'))}, "
+                     f"declared {attachment.get('content_type') or '?'}, bytes are "
+                     f"{attachment.get('sniffed_type') or '?'}, {attachment.get('size', 0):,} bytes{flag}")
+    if item.parse_error:
+        lines.append(f"Reading problems: {item.parse_error}")
+    return "\n".join(lines)
+
+
+DATE_COLUMN = 3
+
+
+class SpamPage(TablePage):
+    """The spam table above a header pane and a body pane, with the category to confirm."""
+
+    def __init__(
+        self,
+        model: Any,
+        case: Callable[[], CaseFile | None],
+        operations: Operations,
+        events: CaseEvents,
+    ) -> None:
+        super().__init__(
+            model, model.rowCount, ("spam sample", "spam samples"),
+            "No spam yet. Drop .eml, .mbox or .msg files here, or use Add evidence….",
+            stretch_column=1, widths=(90, 0, 180, 150, 160, 170, 70),
+        )
+        # the date and time whole (they are evidence), measured in this font
+        self.view.setColumnWidth(DATE_COLUMN, self.view.fontMetrics().horizontalAdvance("2026-09-14 06:21:44") + 24)
+        self._case = case
+        self._operations = operations
+        self._events = events
+        self.current: Item | None = None
+        self.headers = QPlainTextEdit()
+        self.headers.setReadOnly(True)
+        self.headers.setTabChangesFocus(True)
+        self.headers.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers.setPlaceholderText("Select a message above to see its headers, the servers it passed "
+                                        "through, its authentication results and its links.")
+        self.body = SafeMessageView()
+        self.body.setPlaceholderText("The message's body: its text, or HTML that loads nothing.")
+        self.category = QComboBox()
+        for key, label in CATEGORIES.items():
+            self.category.addItem(label, key)
+        self.confirm = QPushButton("Confirm category")
+        self.confirm.clicked.connect(self.confirm_category)
+        self.category_note = QLabel()
+        self.category_note.setTextFormat(Qt.TextFormat.PlainText)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Category:"))
+        bar.addWidget(self.category)
+        bar.addWidget(self.confirm)
+        bar.addWidget(self.category_note, 1)
+        details = QSplitter(Qt.Orientation.Horizontal)
+        details.addWidget(self.headers)
+        details.addWidget(self.body)
+        details.setSizes([450, 550])
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(bar)
+        lower_layout.addWidget(details, 1)
+
+        layout = self.layout()
+        layout.removeWidget(self.view)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(lower)
+        splitter.setSizes([300, 400])
+        layout.addWidget(splitter, 1)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        model.modelReset.connect(self._reselect)
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.category.setEnabled(enabled)
+        self.confirm.setEnabled(enabled)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case = self._case()
+        item_id = current.data(RowIdRole) if current.isValid() else None
+        if case is None or item_id is None:
+            self.show_item(None)
+            return
+        self.show_item(case.item(int(item_id)))
+
+    def _reselect(self) -> None:
+        """After a reload, show the same message again (its metadata may have changed)."""
+        case = self._case()
+        if self.current is not None and case is not None:
+            try:
+                self.show_item(case.item(self.current.id))
+            except Exception:  # noqa: BLE001 - the item is gone with the case
+                self.show_item(None)
+        else:
+            self.show_item(None)
+
+    def show_item(self, item: Item | None) -> None:
+        """Fill the header and body panes with one message (or clear them)."""
+        self.current = item
+        self._set_enabled(item is not None)
+        if item is None:
+            self.headers.setPlainText("")
+            self.body.show_text("")
+            self.category.setCurrentIndex(-1)  # no message, no category to show
+            self.category_note.setText("")
+            return
+        self.headers.setPlainText(header_text(item, self._case()))
+        self.body.show_message(item.record or {})
+        confirmed = str((item.metadata or {}).get("category") or "")
+        suggested = str((item.record or {}).get("suggested_category") or "other")
+        index = self.category.findData(confirmed or suggested)
+        self.category.setCurrentIndex(max(index, 0))
+        reasons = ", ".join((item.record or {}).get("category_reasons") or [])
+        self.category_note.setText(
+            "Confirmed" if confirmed else f"Suggested{' from: ' + reasons if reasons else ''}; not yet confirmed"
+        )
+
+    def confirm_category(self) -> None:
+        """Store the chosen category in the message's metadata (logged in the custody log)."""
+        case, item = self._case(), self.current
+        if case is None or item is None:
+            return
+        category = str(self.category.currentData())
+        item_id = item.id
+
+        def work(_reporter: Reporter) -> MetadataEdited:
+            return edit_metadata(case, item_id, {"category": category})
+
+        self._operations.run(self, work, lambda _edited: None, writes_case=True,
+                             cancellable=False, error_title="The category was not saved")

@@ -1,0 +1,257 @@
+"""A live preview of any document of the filing set: rendered in the background, shown with QtPdf.
+
+Counsel pick the document (declaration, exhibit index, certification, proposed order,
+Appendix A or B, a registry letter, or one exhibit with its Bates numbers and confirmed
+redactions). It is rendered exactly as the export renders it (``app.ops.previews``: same
+snapshot of the case, same templates, same court profile) to a file in a private
+temporary folder, and loaded into a :class:`QPdfDocument` shown by a :class:`QPdfView`.
+Requests are debounced (a burst of edits renders once) and never overlap: one render
+runs at a time, and a request that arrives meanwhile renders once more when it is done.
+The GUI thread only loads the finished file; QPdfView paints the pages asynchronously."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer, Signal
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.core.errors import explain
+from app.core.files import write_atomic
+from app.core.reporting import Reporter
+from app.gui.background import Operation, Operations
+from app.ops.previews import (
+    EXHIBIT_PREFIX,
+    PageCounts,
+    Preview,
+    PreviewChoice,
+    render_preview,
+)
+from app.ops.case import CaseFile
+
+DEBOUNCE_MS = 500
+
+
+DECLARATION = "01-declaration"
+
+
+class DocumentPreview(QWidget):
+    """The chosen document's pages, re-rendered in the background on :meth:`schedule`."""
+
+    rendered = Signal(int)  # the page count of the preview just loaded
+
+    def __init__(self, case: Callable[[], CaseFile | None], operations: Operations,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._case = case
+        self._operations = operations
+        self.view = QPdfView(self)
+        self.document = QPdfDocument(self.view)  # the view goes first, then the document it shows
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.choice = QComboBox()
+        self.choice.setToolTip("The document of the filing set to preview")
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choice.setMinimumContentsLength(24)
+        self.choice.addItem("Declaration", DECLARATION)
+        self.choice.currentIndexChanged.connect(lambda *_: self._chosen())
+        self.status = QLabel("No case open")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self._page_counts = PageCounts()  # exhibits' page counts, for the Bates numbers of later ones
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.render_now)
+        self._folder = QTemporaryDir()  # removed with its files when the page goes
+        self._shown: Path | None = None
+        self._shown_key = ""
+        self._serial = 0
+        self._generation = 0  # bumped when the case changes: a late render for the old case is dropped
+        self._running = False
+        self._again = False
+        self._operation: Operation[tuple[Path, Preview]] | None = None
+        self._running_key = ""
+        self.progress_timer = QTimer(self)  # a long exhibit render says how far it is
+        self.progress_timer.setInterval(250)
+        self.progress_timer.timeout.connect(self._show_progress)
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Document:"))
+        chooser.addWidget(self.choice, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(chooser)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self._folder.path())
+
+    @property
+    def shown_file(self) -> Path | None:
+        """The rendered file now shown (in :attr:`folder`), if any."""
+        return self._shown
+
+    @property
+    def shown_key(self) -> str:
+        """The key of the document now shown ("" when none)."""
+        return self._shown_key
+
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def current_key(self) -> str:
+        """The key of the document chosen (``app.ops.previews`` keys)."""
+        return str(self.choice.currentData() or DECLARATION)
+
+    def set_choices(self, choices: Sequence[PreviewChoice]) -> None:
+        """The documents of the open case; the one shown stays chosen if it is still there
+        (else the declaration)."""
+        key = self.current_key()
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for c in choices:
+            self.choice.addItem(c.name, c.key)
+            self.choice.setItemData(self.choice.count() - 1, c.name, Qt.ItemDataRole.ToolTipRole)
+        index = self.choice.findData(key)
+        self.choice.setCurrentIndex(index if index >= 0 else max(0, self.choice.findData(DECLARATION)))
+        self.choice.blockSignals(False)  # the caller schedules the render
+
+    def choose(self, key: str) -> bool:
+        """Show the document ``key`` (renders it); False if the case has no such document."""
+        index = self.choice.findData(key)
+        if index < 0:
+            return False
+        if index == self.choice.currentIndex():
+            self.render_now()
+        else:
+            self.choice.setCurrentIndex(index)  # renders through currentIndexChanged
+        return True
+
+    def choose_exhibit(self, item_id: int) -> bool:
+        return self.choose(f"{EXHIBIT_PREFIX}{item_id}")
+
+    def is_rendering(self) -> bool:
+        return self._running or self.timer.isActive()
+
+    def schedule(self) -> None:
+        """Render soon: edits in quick succession give one render, half a second after the last."""
+        if self._case() is not None:
+            self.timer.start()
+
+    def clear(self) -> None:
+        """The case closed (or another opened): forget the pages shown."""
+        self._generation += 1
+        self.timer.stop()
+        self._again = False
+        if self._operation is not None:
+            self._operation.cancel()  # its result would be dropped anyway
+        self._page_counts = PageCounts()
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        self.choice.addItem("Declaration", DECLARATION)
+        self.choice.blockSignals(False)
+        self.document.close()
+        self._forget(self._shown)
+        self._shown = None
+        self._shown_key = ""
+        self.status.setText("No case open")
+
+    def _chosen(self) -> None:
+        """Another document chosen: stop a render of the previous one, then render this one."""
+        if self._running and self._operation is not None and self._running_key != self.current_key():
+            self._operation.cancel()
+        self.render_now()
+
+    def _show_progress(self) -> None:
+        operation = self._operation
+        if operation is not None and self._running:
+            done, total, _ = operation.last_progress
+            if total:
+                self.status.setText(f"Counting the pages of the {total:,} exhibits before it, for its "
+                                    f"Bates numbers: {done:,} of {total:,}…")
+
+    def render_now(self) -> None:
+        """Start a render in the background (or, if one runs, one more after it)."""
+        self.timer.stop()
+        case = self._case()
+        if case is None:
+            return
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        self._serial += 1
+        generation = self._generation
+        key = self.current_key()
+        counts = self._page_counts.copy()  # the worker gets its own copy
+        target = self.folder / f"preview-{self._serial}.pdf"
+        self.status.setText("Updating the preview…")
+
+        def work(reporter: Reporter) -> tuple[Path, Preview]:
+            preview = render_preview(case, key, counts, reporter=reporter)
+            write_atomic(target, preview.pdf, durable=False)  # derived: a preview, made again on demand
+            return target, preview
+
+        def done(result: tuple[Path, Preview]) -> None:
+            path, preview = result
+            self._finished()
+            if generation != self._generation:
+                self._forget(path)
+                return
+            self._page_counts = preview.page_counts
+            self._show(path, key, preview.name)
+
+        def failed(error: BaseException) -> None:
+            self._finished()
+            if generation == self._generation:
+                problem = explain(error) or f"{type(error).__name__}: {error}"
+                self.status.setText(f"The preview could not be rendered:\n{problem}")
+
+        self._running_key = key
+        self._operation = self._operations.run(self, work, done, on_failure=failed, on_cancelled=self._finished)
+        self.progress_timer.start()
+
+    def _finished(self) -> None:
+        self._running = False
+        self._operation = None
+        self.progress_timer.stop()
+        if self._again:
+            self._again = False
+            self.schedule()
+
+    def _show(self, path: Path, key: str, name: str) -> None:
+        """Load the new file where the reader was (same page of the same document), then drop the old file."""
+        navigator = self.view.pageNavigator()
+        same = key == self._shown_key
+        page = navigator.currentPage() if self.document.pageCount() and same else 0
+        old = self._shown
+        error = self.document.load(str(path))
+        self._shown = path
+        self._shown_key = key
+        self._forget(old)
+        if error != QPdfDocument.Error.None_:
+            self.status.setText(f"The preview could not be shown ({error.name}).")
+            return
+        count = self.document.pageCount()
+        if not same and key.startswith(EXHIBIT_PREFIX) and count > 1:
+            page = 1  # past the slip sheet, to the exhibit's first page
+        navigator.jump(min(page, count - 1), QPointF(), navigator.currentZoom())
+        pages = f"{count} page{'s' if count != 1 else ''}"
+        if key.startswith(EXHIBIT_PREFIX):
+            note = "with its Bates numbers and confirmed Rule 5.2 redactions, as it will be filed."
+        else:
+            note = "updated after each change (the exhibits' Bates ranges are filled in on export)."
+        self.status.setText(f"Preview: {name}, {pages}; {note}")
+        self.rendered.emit(count)
+
+    @staticmethod
+    def _forget(path: Path | None) -> None:
+        if path is not None:
+            path.unlink(missing_ok=True)

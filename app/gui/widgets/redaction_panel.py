@@ -1,0 +1,226 @@
+"""Rule 5.2 review: the personal data the app found in the exhibits, for counsel to decide.
+
+Fed. R. Civ. P. 5.2(a) lets a filing show only the last four digits of a social-security
+or account number and only the year of a birth date; spam headers carry victims'
+addresses. The table lists every candidate ``app.ops.redactions.list_redactions`` finds
+(exhibit, kind, the text, the text in its line, what it becomes, counsel's decision).
+Confirm removes the text from the rendered exhibit (never from the evidence); Dismiss
+records that it is not personal data; Undo takes the decision back. Every decision is an
+``app.ops.redactions`` call on the write pool, which writes its custody entry; the list
+is re-read on the read pool, and :attr:`RedactionPanel.decided` tells the documents page
+to re-render its preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.reporting import Reporter
+from app.gui.background import Operation, Operations
+from app.gui.models.redactions import RedactionsModel, review_summary
+from app.gui.widgets.labels import heading
+from app.gui.widgets.tables import make_table
+from app.ops.redactions import (
+    Decision,
+    RedactionRow,
+    Decided,
+    decide_redactions,
+    list_redactions,
+)
+from app.ops.case import CaseFile
+
+COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
+
+
+CONTEXT_SHARE = 0.35  # of a narrow table's width kept for "In context": the others shrink to leave it
+
+
+COLUMN_MINIMUMS = (70, 56, 64, 64, 64)  # "Exhibit 12" whole; the others may elide
+
+
+MIN_CONTEXT = 160
+
+
+
+
+class RedactionPanel(QWidget):
+    """The candidates of the open case, with Confirm, Dismiss and Undo for the selected rows."""
+
+    decided = Signal()  # a decision was stored: what the exhibits show changed
+    showExhibit = Signal(int)  # the item id of the exhibit counsel want to see
+
+    def __init__(self, case: Callable[[], CaseFile | None], operations: Operations,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._case = case
+        self._operations = operations
+        self._stale = True
+        self._generation = 0
+        self.model = RedactionsModel(self)
+        self.heading = heading("Rule 5.2 review")
+        self.note = QLabel("Fed. R. Civ. P. 5.2(a): a filing may show only the last four digits of a "
+                           "social-security or account number, the year of birth, and no victim's address. "
+                           "Redact removes the text from the filed exhibit; the evidence itself is never changed.")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.view = make_table(self.model, sortable=False, stretch_column=5)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.viewport().installEventFilter(self)  # fit the columns to the pane's width
+        self.fit_columns()
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.view.doubleClicked.connect(lambda *_: self.show_selected_exhibit())
+        self.confirm_button = QPushButton("Redact")
+        self.confirm_button.setToolTip("Confirm: remove the selected text from the filed exhibit")
+        self.confirm_button.clicked.connect(lambda: self.decide_selected("confirm"))
+        self.dismiss_button = QPushButton("Keep")
+        self.dismiss_button.setToolTip("Dismiss: the selected text is not personal data; it stays in the exhibit")
+        self.dismiss_button.clicked.connect(lambda: self.decide_selected("dismiss"))
+        self.undo_button = QPushButton("Undo decision")
+        self.undo_button.clicked.connect(lambda: self.decide_selected("withdraw"))
+        self.show_button = QPushButton("Preview exhibit")
+        self.show_button.setToolTip("Show the exhibit of the selected candidate in the preview (double-click)")
+        self.show_button.clicked.connect(self.show_selected_exhibit)
+        buttons = QHBoxLayout()
+        for button in (self.confirm_button, self.dismiss_button, self.undo_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.note)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """The columns at their usual widths, shrunk alike when the pane is narrow so that
+        "In context" (the stretching last column) keeps a readable share of it."""
+        room = self.view.viewport().width()
+        budget = room - max(MIN_CONTEXT, int(room * CONTEXT_SHARE))
+        scale = min(1.0, max(0, budget) / sum(COLUMN_WIDTHS))
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.view.setColumnWidth(column, max(COLUMN_MINIMUMS[column], int(width * scale)))
+
+    # -- loading -----------------------------------------------------------------------
+
+    def case_changed(self) -> None:
+        """Another case (or none): forget the rows; read again when shown."""
+        self._generation += 1
+        self.model.set_rows([])
+        self.heading.setText("Rule 5.2 review")
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        """The exhibits may have changed: read again now if shown, else when shown."""
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> Operation[list[RedactionRow]] | None:
+        """Find the candidates again in the background (every exhibit's text is read)."""
+        case = self._case()
+        if case is None:
+            return None
+        self._stale = False
+        generation = self._generation
+        self.heading.setText("Rule 5.2 review: reading the exhibits…")
+
+        def work(reporter: Reporter) -> list[RedactionRow]:
+            return list_redactions(case)
+
+        def done(rows: list[RedactionRow]) -> None:
+            if generation == self._generation:
+                self._show_rows(rows)
+
+        return self._operations.run(self, work, done, error_title="The exhibits could not be searched")
+
+    def _show_rows(self, rows: list[RedactionRow]) -> None:
+        selected = set(self.selected_ids())
+        self.model.set_rows(rows)
+        self.heading.setText(review_summary(rows))
+        selection = self.view.selectionModel()
+        for row, r in enumerate(rows):
+            if r.candidate.id in selected:
+                selection.select(self.model.index(row, 0), selection.SelectionFlag.Select
+                                 | selection.SelectionFlag.Rows)
+        self._update_buttons()
+
+    # -- selection and decisions -----------------------------------------------------
+
+    def selected_rows(self) -> list[RedactionRow]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [r for r in (self.model.row(i) for i in rows) if r is not None]
+
+    def selected_ids(self) -> list[str]:
+        return [r.candidate.id for r in self.selected_rows()]
+
+    def select_candidate(self, candidate_id: str) -> None:
+        row = self.model.row_of(candidate_id)
+        if row >= 0:
+            self.view.selectRow(row)
+
+    def _update_buttons(self) -> None:
+        rows = self.selected_rows()
+        self.confirm_button.setEnabled(any(not r.confirmed for r in rows))
+        self.dismiss_button.setEnabled(any(not r.dismissed for r in rows))
+        self.undo_button.setEnabled(any(r.decision for r in rows))
+        self.show_button.setEnabled(len({r.candidate.item_id for r in rows}) == 1)
+
+    def decide_selected(self, decision: Decision) -> Operation[Any] | None:
+        """Store counsel's decision ("confirm", "dismiss" or "withdraw") for every selected row."""
+        wanted = {"confirm": lambda r: not r.confirmed, "dismiss": lambda r: not r.dismissed,
+                  "withdraw": lambda r: bool(r.decision)}[decision]
+        return self.decide([r for r in self.selected_rows() if wanted(r)], decision)
+
+    def decide(self, rows: Sequence[RedactionRow], decision: Decision) -> Operation[Any] | None:
+        """Store the decision for these rows on the write pool (one ops call, one custody entry
+        per change); then show it and tell the page the exhibits changed."""
+        case = self._case()
+        if case is None or not rows:
+            return None
+        ids = [r.candidate.id for r in rows]
+        items = {r.candidate.item_id for r in rows}  # search only these exhibits for the ids
+
+        def work(reporter: Reporter) -> Decided:
+            return decide_redactions(case, ids, decision, item_ids=items)
+
+        def done(_decided: Decided) -> None:
+            self.model.set_decision(ids, decision)
+            self.heading.setText(review_summary(self.model.rows()))
+            self._update_buttons()
+            self.decided.emit()
+
+        return self._operations.run(self, work, done, writes_case=True, cancellable=False,
+                                    error_title="The redaction decision was not stored")
+
+    def show_selected_exhibit(self) -> None:
+        items = {r.candidate.item_id for r in self.selected_rows()}
+        if len(items) == 1:
+            self.showExhibit.emit(items.pop())

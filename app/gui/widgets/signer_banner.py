@@ -1,0 +1,57 @@
+"""The line above the exhibits that names who signs this case, with the certificate's fingerprint.
+
+Whoever reads the declaration matches the bundle's signer to the sworn
+document by this fingerprint, so the window shows it wherever the case is
+(the Exhibits & custody page), and it follows the case's choice at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.gui.events import CaseEvents
+from app.ops.identity import case_signer, machine_trust
+from app.ops.case import CaseFile
+
+
+class SignerBanner(QWidget):
+    """"Signed by … SHA-256 fingerprint …", and a button to the signing identities."""
+
+    def __init__(self, case: Callable[[], CaseFile | None], events: CaseEvents, manage: QAction) -> None:
+        super().__init__()
+        self._case = case
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        button = QPushButton(manage.text().replace("&", ""))
+        button.clicked.connect(manage.trigger)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        for signal in (events.caseOpened, events.caseClosed, events.infoChanged, events.identitiesChanged):
+            signal.connect(self.refresh)  # the newest identity signs when the case chose none
+        self.refresh()
+
+    def refresh(self, *_args: object) -> None:
+        case = self._case()
+        if case is None:
+            self.text.setText("")
+            return
+        info = case.info()
+        signer = case_signer(info)
+        if signer is None and info.signer_fingerprint:
+            self.text.setText(f"Signer: {info.signer_fingerprint} — not on this computer; "
+                              "import it or choose another identity before building.")
+        elif signer is None:
+            self.text.setText("Signer: none yet — an identity is created at the first build, "
+                              "or create or import one now.")
+        else:
+            how = "" if info.signer_fingerprint else " (newest identity; none chosen for this case)"
+            if signer.fingerprint not in machine_trust().fingerprints:
+                how += " — you said not to trust it on this computer"
+            self.text.setText(f"Signed by: {signer.subject}{how}\nSHA-256 fingerprint: {signer.fingerprint}")

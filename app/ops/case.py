@@ -1,0 +1,58 @@
+"""Opening, creating and checking a case file: how both front ends get hold of a case.
+
+The :class:`~app.store.CaseFile` they get back is their handle on the case:
+they read through its public methods and make every change through an
+operation of this package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.changes import Changes
+from app.core.model import CaseInfo
+from app.core.reporting import NULL_REPORTER, Reporter
+from app.store import CASE_SUFFIX, CaseFile, CheckProblem
+
+__all__ = ["CASE_SUFFIX", "CaseCheck", "CaseEdited", "CaseFile", "check_case", "create_case", "edit_case", "open_case"]
+
+
+def open_case(path: Path, *, actor: str | None = None) -> CaseFile:
+    """Open a case file (migrated to this version's schema); CaseFileError when it cannot be."""
+    return CaseFile.open(path, actor=actor)
+
+
+def create_case(path: Path, info: CaseInfo, *, actor: str | None = None) -> CaseFile:
+    """Create a new case file; never over an existing file."""
+    return CaseFile.create(path, info, actor=actor)
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    """What ``check`` found: every problem, and how many items were checked."""
+
+    problems: list[CheckProblem]
+    items: int
+
+
+def check_case(path: Path, *, reporter: Reporter = NULL_REPORTER) -> CaseCheck:
+    """Re-hash every stored object, check the custody chain and the database."""
+    with CaseFile.open(path) as case:
+        return CaseCheck(case.check(reporter=reporter), case.count_items())
+
+
+@dataclass(frozen=True)
+class CaseEdited:
+    """The case's details as they now read."""
+
+    info: CaseInfo
+    changes: Changes
+
+
+def edit_case(case: CaseFile, **details: object) -> CaseEdited:
+    """Change case details (title, number, declarant, the timestamp choice…); each change is logged
+    with its old and new value, in one change to the case."""
+    before = case.info()
+    after = case.update_info(**details)
+    return CaseEdited(after, Changes.to_case(case=True) if after != before else Changes())

@@ -1,0 +1,140 @@
+"""The case file's connections and transactions, and the custody entry every change writes.
+
+Each thread gets its own connection (WAL mode lets the GUI read while a
+worker writes); SQLite's own lock serialises writers. Every change runs in
+one ``BEGIN IMMEDIATE`` transaction together with the custody entry that
+records it, so a crash, a kill or a full disk leaves the case as it was
+before the change or after it, never between. Only this package sees a
+connection: the store's modules are mixins of :class:`CaseConnection`, and
+operations get a :class:`Transaction`, which offers the store's changes,
+never SQL.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from app.core import custody
+from app.core.errors import CaseFileError
+from app.core.model import CustodyEntry
+
+DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated
+
+
+class CaseConnection:
+    """An open case file's connections; the base of every part of the store."""
+
+    def __init__(self, path: Path, *, actor: str | None = None) -> None:
+        self.path = Path(path)
+        self.actor = actor or default_actor()
+        self.max_item_bytes = DEFAULT_MAX_ITEM_BYTES
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection (made on first use)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One atomic change on this thread's connection: commits when the block ends, rolls back on
+        any exception."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            rollback(conn)
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                rollback(conn)
+                raise CaseFileError(
+                    f"the change could not be saved ({exc}); the case is as it was before it", path=self.path
+                ) from exc
+
+    # -- the custody log -----------------------------------------------------------------
+
+    def _log(self, conn: sqlite3.Connection, action: str, *, item_id: int | None = None,
+             sha256: str | None = None, details: dict[str, Any] | None = None) -> CustodyEntry:
+        """Append a custody entry inside the caller's transaction, chained to the one before."""
+        row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (row[0] + 1, row[1]) if row else (1, custody.GENESIS)
+        body = custody.entry_body(seq, custody.utc_now(), self.actor, action, item_id, sha256,
+                                  details or {}, prev)
+        entry_hash = custody.compute_entry_hash(body)
+        conn.execute(
+            "INSERT INTO custody(seq, at, actor, action, item_id, sha256, details, prev_hash, entry_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, body["at"], self.actor, action, item_id, sha256, custody.canonical_json(body["details"]),
+             prev, entry_hash),
+        )
+        return CustodyEntry(seq, body["at"], self.actor, action, item_id, sha256, body["details"], prev,
+                            entry_hash)
+
+    def log(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
+            details: dict[str, Any] | None = None) -> CustodyEntry:
+        """Record an action that changes nothing else (a bundle built, documents exported)."""
+        with self._writing() as conn:
+            return self._log(conn, action, item_id=item_id, sha256=sha256, details=details or {})
+
+    def custody(self) -> list[CustodyEntry]:
+        rows = self._conn().execute(
+            "SELECT seq, at, actor, action, item_id, sha256, details, prev_hash, entry_hash"
+            " FROM custody ORDER BY seq"
+        )
+        return [
+            CustodyEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows
+        ]
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo an open transaction. After a full disk or an I/O error SQLite may have undone it already:
+    then there is nothing to do, and the error that did it is the one to report, not this one's."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def dump(value: Any) -> str:
+    """JSON as the store keeps it: sorted keys, Unicode as is."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,56 @@
+"""One change made of several of the store's steps, handed to operations instead of a connection."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from app.core.hashing import Digests
+from app.core.model import CustodyEntry, Domain, ItemKind, ParseStatus
+from app.core.reporting import NULL_REPORTER, Reporter
+
+if TYPE_CHECKING:
+    from .casefile import CaseFile
+
+
+class Transaction:
+    """The steps of one atomic change (see :meth:`CaseFile.transaction`); valid only inside its block."""
+
+    def __init__(self, case: CaseFile, conn: sqlite3.Connection) -> None:
+        self._case = case
+        self._conn = conn
+
+    def store_object(self, stream: BinaryIO, *, reporter: Reporter = NULL_REPORTER) -> Digests:
+        """Copy evidence bytes in, hashing them on the way (deduplicated by SHA-256)."""
+        return self._case._store_object(self._conn, stream, reporter)
+
+    def add_item(
+        self,
+        *,
+        kind: ItemKind,
+        digests: Digests,
+        name: str,
+        original_name: str,
+        source_path: str,
+        parse_status: ParseStatus,
+        parse_error: str = "",
+        record: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        parent_id: int | None = None,
+        description: str | None = None,
+    ) -> int:
+        """Record an acquired item whose object this change stored; numbers it as an exhibit."""
+        return self._case._add_item(
+            self._conn, kind=kind, digests=digests, name=name, original_name=original_name,
+            source_path=source_path, parse_status=parse_status, parse_error=parse_error, record=record,
+            metadata=metadata, parent_id=parent_id, description=description,
+        )
+
+    def add_domains(self, domains: Iterable[Domain], *, source: str) -> int:
+        return self._case._add_domains(self._conn, domains, source=source)
+
+    def log(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
+            details: dict[str, Any] | None = None) -> CustodyEntry:
+        """A custody entry for what this change did beyond the steps above (a lookup's server and time)."""
+        return self._case._log(self._conn, action, item_id=item_id, sha256=sha256, details=details)
