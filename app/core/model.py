@@ -164,3 +164,29 @@ class ParagraphEdit:
     position: int
     text: str | None = None
     removed: bool = False
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message as its exhibit shows it: every header in order, the text shown, the attachments found.
+
+    Made by the mail reader (``app.sources.mail_view``) from the original bytes, handed to the
+    exhibit renderer and the Rule 5.2 search, so both read the message the one same way.
+    ``parsed`` is False when the bytes could not be split into a message at all: then ``body``
+    is the raw text and there are no headers.
+    """
+
+    parsed: bool
+    headers: tuple[tuple[str, str], ...]  # (name, decoded value); "" where the value could not be decoded
+    body: str
+    attachments: tuple[tuple[str, int, str], ...] = ()  # (file name, size, SHA-256)
+
+    def header(self, name: str) -> str:
+        """The first value of header ``name`` (any case), or ""."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), "")
+
+    def all_of(self, name: str) -> list[str]:
+        """Every value of header ``name`` (any case), in order."""
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]

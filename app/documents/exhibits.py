@@ -10,15 +10,11 @@ the top of the page where the court's e-filing stamp goes.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import hashlib
 import io
 import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
 from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
@@ -43,7 +39,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.model import CaseInfo, ItemKind
+from app.core.model import CaseInfo, ItemKind, MessageView
 from app.documents import fonts
 from app.documents.facts import text, utc_time
 from app.documents.inputs import ExhibitEntry
@@ -212,36 +208,7 @@ def _sliced(original: bytes, width: int, height: int, scale: float, caption: Flo
     return out
 
 
-def _parse_email(original: bytes) -> EmailMessage | None:
-    try:
-        message = email.message_from_bytes(original, policy=email.policy.default)
-    except Exception:  # a message the parser cannot even split: show it raw
-        return None
-    return message if isinstance(message, EmailMessage) else None
-
-
-def _email_body(message: EmailMessage | None, original: bytes) -> str:
-    if message is None:
-        return original.decode("utf-8", errors="backslashreplace")
-    try:
-        part = message.get_body(preferencelist=("plain", "html"))
-    except Exception:
-        part = None
-    if part is None:
-        return "(no text body)"
-    try:
-        body = part.get_content()
-    except Exception:  # unknown charset, broken transfer encoding
-        payload = part.get_payload(decode=True)
-        body = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
-    if not isinstance(body, str):
-        body = str(body)
-    if part.get_content_subtype() == "html":
-        body = "(HTML part shown as source; nothing was loaded)\n" + body
-    return body
-
-
-def _attachments(entry: ExhibitEntry, message: EmailMessage | None) -> list[tuple[str, str, str]]:
+def _attachments(entry: ExhibitEntry, message: MessageView) -> list[tuple[str, str, str]]:
     listed = entry.item.record.get("attachments") if entry.item.record else None
     if isinstance(listed, list) and listed:
         out = []
@@ -250,31 +217,14 @@ def _attachments(entry: ExhibitEntry, message: EmailMessage | None) -> list[tupl
                 out.append((text(a.get("filename") or a.get("name")) or "[unnamed]", text(a.get("size")),
                             text(a.get("sha256"))))
         return out
-    out = []
-    if message is not None:
-        try:
-            for part in message.iter_attachments():
-                payload = part.get_payload(decode=True) or b""
-                data = payload if isinstance(payload, bytes) else b""
-                out.append((text(part.get_filename()) or "[unnamed]", str(len(data)),
-                            hashlib.sha256(data).hexdigest()))
-        except Exception:  # listing is best effort; the original is in the bundle
-            pass
-    return out
+    return [(text(name) or "[unnamed]", str(size), sha256) for name, size, sha256 in message.attachments]
 
 
-def _email(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
-    message = _parse_email(original)
+def _email(entry: ExhibitEntry, message: MessageView, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
     record = entry.item.record or {}
     rows = []
     for name in EMAIL_HEADERS:
-        value = ""
-        if message is not None:
-            try:
-                value = text(message.get(name, ""))
-            except Exception:  # a header the policy cannot parse
-                value = ""
-        value = value or text(record.get(name.lower().replace("-", "_")))
+        value = text(message.header(name)) or text(record.get(name.lower().replace("-", "_")))
         if value:
             rows.append((name, value))
     if text(record.get("date_utc")):
@@ -282,7 +232,7 @@ def _email(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: 
     rows.append(("SHA-256", entry.item.sha256))
     out: list[Flowable] = [Paragraph("Message headers", styles.heading), _field_table(rows, profile, styles),
                            Paragraph("Message text" + WRAP_NOTE, styles.heading),
-                           *_mono(_email_body(message, original), profile, styles)]
+                           *_mono(message.body, profile, styles)]
     attachments = _attachments(entry, message)
     out.append(Paragraph("Attachments (listed, not opened)", styles.heading))
     if attachments:
@@ -312,13 +262,15 @@ def _domain_record(entry: ExhibitEntry, original: bytes, profile: CourtProfile,
             *_mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
 
 
-def _body(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
-          room: float) -> list[Flowable]:
+def _body(entry: ExhibitEntry, original: bytes, message: MessageView | None, profile: CourtProfile,
+          styles: _Styles, room: float) -> list[Flowable]:
     kind = entry.item.kind
     if kind is ItemKind.SCREENSHOT:
         return _screenshot(entry, original, profile, styles, room)
     if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
-        return _email(entry, original, profile, styles)
+        if message is None:
+            raise ValueError("a message exhibit is rendered from its MessageView")
+        return _email(entry, message, profile, styles)
     if kind is ItemKind.DOMAIN_RECORD:
         return _domain_record(entry, original, profile, styles)
     return _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)
@@ -339,9 +291,12 @@ def redactor(redactions: Sequence[tuple[str, str]]) -> Redactor:
 
 
 def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile: CourtProfile,
-                   first_bates: int, *, redactions: Sequence[tuple[str, str]] = (),
-                   split_limit: int | None = None) -> RenderedExhibit:
+                   first_bates: int, *, message: MessageView | None = None,
+                   redactions: Sequence[tuple[str, str]] = (), split_limit: int | None = None) -> RenderedExhibit:
     """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page.
+
+    A message exhibit needs ``message``, the message as the mail reader shows it
+    (``app.sources.mail_view.view_message`` of ``original``).
 
     ``redactions`` are (text, replacement) pairs counsel confirmed (Fed. R. Civ. P. 5.2): the
     text is removed from every line the exhibit draws; the original file is not touched.
@@ -352,7 +307,7 @@ def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile
     fonts.register_fonts()
     styles = _Styles(profile, redactor(redactions))
     label = profile.exhibit_label(entry.number)
-    story = partial(_body, entry, original, profile, styles)
+    story = partial(_body, entry, original, message, profile, styles)
     pdf, pages = _draw(entry, case, profile, first_bates, story, lambda page: label, "")
     files: tuple[PdfPart, ...] = ()
     if split_limit is not None:

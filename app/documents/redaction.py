@@ -14,8 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from app.core.model import Item, ItemKind
-from app.documents.exhibits import _email_body, _parse_email
+from app.core.model import Item, ItemKind, MessageView
 
 SSN = re.compile(r"\b(?!000|666|9\d\d)(\d{3})[- ](?!00)(\d{2})[- ](?!0000)(\d{4})\b")
 LABELLED_SSN = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?|tin|ein)\s*[:#]?\s*(\d{9})\b")
@@ -66,20 +65,20 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def exhibit_text(item: Item, original: bytes) -> tuple[str, list[str]]:
-    """The text an exhibit draws (body or raw response) and, for email, its recipient addresses."""
+def exhibit_text(item: Item, original: bytes, message: MessageView | None = None) -> tuple[str, list[str]]:
+    """The text an exhibit draws (body or raw response) and, for email, its recipient addresses;
+    a message's text is read from ``message``, as its exhibit shows it."""
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
-        message = _parse_email(original)
+        if message is None:
+            raise ValueError("a message's text is read from its MessageView")
         recipients: list[str] = []
-        headers = ""
-        if message is not None:
-            for name in RECIPIENT_HEADERS:
-                for value in message.get_all(name, []) or []:
-                    recipients.extend(m.group(0) for m in EMAIL.finditer(str(value)))
-            for value in message.get_all("Received", []) or []:
-                recipients.extend(m.group(1) for m in RECEIVED_FOR.finditer(str(value)))
-            headers = "\n".join(f"{k}: {v}" for k, v in message.items())
-        return headers + "\n" + _email_body(message, original), recipients
+        for name in RECIPIENT_HEADERS:
+            for value in message.all_of(name):
+                recipients.extend(m.group(0) for m in EMAIL.finditer(value))
+        for value in message.all_of("Received"):
+            recipients.extend(m.group(1) for m in RECEIVED_FOR.finditer(value))
+        headers = "\n".join(f"{k}: {v}" for k, v in message.headers)
+        return headers + "\n" + message.body, recipients
     if item.kind is ItemKind.SCREENSHOT:
         return "", []
     return original.decode("utf-8", errors="replace"), []
@@ -115,9 +114,9 @@ def _recipient_line(body: str, address: str) -> int:
     return -1
 
 
-def find_candidates(item: Item, original: bytes) -> list[Candidate]:
+def find_candidates(item: Item, original: bytes, message: MessageView | None = None) -> list[Candidate]:
     """Every candidate in one exhibit, each text once, in the order found."""
-    body, recipients = exhibit_text(item, original)
+    body, recipients = exhibit_text(item, original, message)
     found: dict[str, Candidate] = {}
 
     def add(text: str, replacement: str, reason: str, kind: str, start: int = -1) -> None:

@@ -50,6 +50,7 @@ from app.ops.filing import (
     write_filing_extras,
 )
 from app.ops.identity import has_identity, signing_identity
+from app.ops.message_views import message_view
 from app.ops.redactions import confirmed_redactions
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile
@@ -160,8 +161,9 @@ def build_case(
                 payload.append(_object_file(objects, original, entry.item))
                 paths = {"original": f"data/{original}"}
                 if documents:
+                    data = case.read_object(entry.item.sha256)
                     rendered = render_exhibit(
-                        entry, case.read_object(entry.item.sha256), info, profile, next_bates,
+                        entry, data, info, profile, next_bates, message=message_view(entry.item, data),
                         redactions=redactions.get(entry.item.id, ()),
                     )
                     next_bates += rendered.pages

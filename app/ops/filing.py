@@ -43,6 +43,7 @@ from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
 from app.ops.domains import registry_table
+from app.ops.message_views import message_view
 from app.ops.redactions import confirmed_redactions
 from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
 from app.sources.registries import RegistryTable
@@ -142,7 +143,9 @@ def render_exhibit_files(
     for index, entry in enumerate(inp.exhibits):
         check_cancelled(reporter)
         reporter.progress(index, len(inp.exhibits), "Rendering exhibits")
-        rendered = render_exhibit(entry, case.read_object(entry.item.sha256), info, profile, next_bates,
+        original = case.read_object(entry.item.sha256)
+        rendered = render_exhibit(entry, original, info, profile, next_bates,
+                                  message=message_view(entry.item, original),
                                   redactions=redactions.get(entry.item.id, ()),
                                   split_limit=profile.attachment_limit_bytes)
         next_bates += rendered.pages

@@ -28,6 +28,7 @@ from app.documents.filing_documents import (
 from app.documents.pdf_writer import render_pdf_bytes
 from app.documents.profile import CourtProfile, load_profile
 from app.ops.filing import declaration_input
+from app.ops.message_views import message_view
 from app.ops.redactions import confirmed_redactions
 from app.store import CaseFile
 
@@ -119,16 +120,18 @@ def _exhibit_preview(case: CaseFile, inp: DeclarationInput, profile: CourtProfil
         pairs = tuple(redactions.get(item.id, ()))
         count_key = (item.sha256, number, entry.description, profile.name, pairs)
         if item.id == item_id:
-            rendered = render_exhibit(entry, case.read_object(item.sha256), info, profile, next_bates,
-                                      redactions=pairs)
+            original = case.read_object(item.sha256)
+            rendered = render_exhibit(entry, original, info, profile, next_bates,
+                                      message=message_view(item, original), redactions=pairs)
             counts.counts[count_key] = rendered.pages
             name = f"{profile.exhibit_label(number)} ({rendered.first_bates} to {rendered.last_bates})"
             return Preview(rendered.pdf, name, counts)
         if count_key not in counts.counts:
             if index % 10 == 0:
                 reporter.progress(index, before, "Counting the pages before it")
-            rendered = render_exhibit(entry, case.read_object(item.sha256), info, profile, next_bates,
-                                      redactions=pairs)
+            original = case.read_object(item.sha256)
+            rendered = render_exhibit(entry, original, info, profile, next_bates,
+                                      message=message_view(item, original), redactions=pairs)
             counts.counts[count_key] = rendered.pages
         next_bates += counts.counts[count_key]
     raise EvidenceError("that item is not an exhibit of the case (any more)", path=case.path, found=str(item_id))

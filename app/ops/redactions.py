@@ -18,6 +18,8 @@ from app.core.changes import Changes
 from app.core.errors import CaseFileError
 from app.documents.redaction import Candidate, find_candidates
 from app.store import CaseFile
+
+from .message_views import message_view
 from app.store.paragraphs import Decision, RedactionDecision
 
 
@@ -45,7 +47,8 @@ def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None) 
     for number, item, _ in case.exhibits():
         if item_ids is not None and item.id not in item_ids:
             continue
-        for candidate in find_candidates(item, case.read_object(item.sha256)):
+        original = case.read_object(item.sha256)
+        for candidate in find_candidates(item, original, message_view(item, original)):
             key = (item.id, candidate.text)
             rows.append(RedactionRow(candidate, number, key in confirmed, key in dismissed and key not in confirmed))
     return rows

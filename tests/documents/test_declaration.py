@@ -176,9 +176,10 @@ def test_docx_converts_with_libreoffice(rendered: tuple[Path, Path], tmp_path: P
 
 
 def test_replaced_reference_document_is_used(tmp_path: Path) -> None:
+    import json
+
     from app.documents.make_reference_docx import build_reference
     from app.documents.profile import profile_from_json
-    import json
 
     data = json.loads((Path(__file__).parents[2] / "templates/courts/edva.json").read_text())
     data["font"]["docx_family"] = "Courier New"

@@ -13,6 +13,7 @@ from app.core.errors import TemplateError
 from app.documents import load_profile, render_exhibit
 from app.documents.profile import profile_from_json
 from app.documents.template import parse_markup, render_document
+from app.sources.mail_view import view_message
 
 from . import sample
 
@@ -32,7 +33,8 @@ def test_exhibit_pages_carry_label_and_bates_in_sequence(number: int, tmp_path: 
     entries, originals = sample.exhibits()
     entry = entries[number - 1]
     case = sample.case()
-    rendered = render_exhibit(entry, originals[number], case, load_profile("edva"), 41)
+    rendered = render_exhibit(entry, originals[number], case, load_profile("edva"), 41,
+                              message=view_message(originals[number]))
     pages = _text_pages(rendered.pdf, tmp_path)
     assert len(pages) == rendered.pages >= 2
     assert f"EXHIBIT {number}" in pages[0] and entry.description in " ".join(pages[0].split())
@@ -46,7 +48,8 @@ def test_exhibit_pages_carry_label_and_bates_in_sequence(number: int, tmp_path: 
 
 def test_email_exhibit_escapes_and_lists_attachments(tmp_path: Path) -> None:
     entries, originals = sample.exhibits()
-    rendered = render_exhibit(entries[2], originals[3], sample.case(), load_profile("edva"), 1)
+    rendered = render_exhibit(entries[2], originals[3], sample.case(), load_profile("edva"), 1,
+                              message=view_message(originals[3]))
     text = "".join(_text_pages(rendered.pdf, tmp_path))
     assert "<script>alert(1)</script>" in text
     assert "Message-ID" in text and "<abc123@spam.example>" in text
@@ -56,7 +59,8 @@ def test_email_exhibit_escapes_and_lists_attachments(tmp_path: Path) -> None:
 
 def test_domain_record_shows_fields_and_raw_response(tmp_path: Path) -> None:
     entries, originals = sample.exhibits()
-    rendered = render_exhibit(entries[3], originals[4], sample.case(), load_profile("edva"), 1)
+    rendered = render_exhibit(entries[3], originals[4], sample.case(), load_profile("edva"), 1,
+                              message=view_message(originals[4]))
     text = "".join(_text_pages(rendered.pdf, tmp_path))
     assert "Example Registrar, Inc." in text and "Domain Name: KELI-CC-DROP.CC" in text
     assert "\\xff\\xfe broken bytes" in text  # undecodable bytes shown as escapes, not dropped

@@ -17,7 +17,6 @@ from app.documents.drafting import advertised, appendix_entries
 from app.documents.filing_documents import build_filing_documents
 from app.documents.profile import profile_from_json
 from app.documents.template import parse_markup
-from . import sample
 from app.ops.exhibit_order import move_exhibit, order_exhibits
 from app.ops.filing import declaration_input, export_filing_set
 from app.ops.intake import add_domains, import_file
@@ -31,6 +30,8 @@ from app.ops.paragraphs import (
 )
 from app.ops.redactions import confirm_redaction, list_redactions, withdraw_redaction
 from app.store import CaseFile
+
+from . import sample
 
 SPAM = (
     b"From: \"Deals\" <deals@spam.example>\r\nTo: Jane Victim <jane.victim@example.org>\r\n"

@@ -28,6 +28,7 @@ from app.documents.inputs import DeclarationInput
 from app.documents.make_reference_docx import BODY_SINGLE, build_reference
 from app.documents.model import Document
 from app.documents.pdf_parts import split_exhibit
+from app.sources.mail_view import view_message
 
 from . import sample
 
@@ -90,8 +91,9 @@ def test_domain_group_starts_on_the_page_where_its_heading_fits() -> None:
 def _split_email() -> tuple[bytes, list[bytes], list[str]]:
     entries, originals = sample.exhibits()
     email = entries[2]
-    whole = render_exhibit(email, originals[3], sample.case(), PROFILE, 1)
-    split = render_exhibit(email, originals[3], sample.case(), PROFILE, 1, split_limit=len(whole.pdf) // 2)
+    whole = render_exhibit(email, originals[3], sample.case(), PROFILE, 1, message=view_message(originals[3]))
+    split = render_exhibit(email, originals[3], sample.case(), PROFILE, 1, message=view_message(originals[3]),
+                           split_limit=len(whole.pdf) // 2)
     return whole.pdf, [f.pdf for f in split.files], [f.label for f in split.files]
 
 

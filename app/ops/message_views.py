@@ -1,0 +1,13 @@
+"""What the exhibit renderer and the Rule 5.2 search are given for a message: the mail reader's view of it."""
+
+from __future__ import annotations
+
+from app.core.model import Item, ItemKind, MessageView
+from app.sources.mail_view import view_message
+
+
+def message_view(item: Item, original: bytes) -> MessageView | None:
+    """The message as its exhibit shows it, for a message item; None for any other kind."""
+    if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
+        return view_message(original)
+    return None
