@@ -240,7 +240,7 @@ class _Sealer:
         # disk) goes up as it is, and build_bundle names the bundle it could not write.
         with opened as stream, archive.open_file(full_name, item.size) as sink:
             pending = self._hasher.hash_stream_async(
-                cast(BinaryIO, _EvidenceStream(stream, name)), sink.write, self._tick,
+                cast(BinaryIO, _EvidenceStream(stream, name)), cast(Callable[[bytes], None], sink.write), self._tick,
                 algorithms=_algorithms_to_compute(item),
             )
         self._pending.append((item, pending))

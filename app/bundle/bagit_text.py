@@ -50,8 +50,8 @@ def parse_manifest(data: bytes, algorithm: str) -> ParsedManifest:
         result.errors.append("is not UTF-8 text")
         return result
     length = _HEX_LENGTH.get(algorithm)
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if not line.strip():
             continue
         digest, _, rest = line.partition(" ")
@@ -96,8 +96,8 @@ def parse_tag_lines(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     except UnicodeDecodeError:
         return fields, ["is not UTF-8 text"]
     text = text.removeprefix("\ufeff")
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if not line:
             continue
         if line[0] in " \t":

@@ -49,7 +49,7 @@ def fingerprint_of(certificate: x509.Certificate) -> str:
 def subject_text(certificate: x509.Certificate) -> str:
     """The certificate's subject as people read it: ``CN=Jane Doe, O=Example Corp``."""
     return ", ".join(
-        f"{attribute.rfc4514_attribute_name}={attribute.value}"
+        f"{attribute.rfc4514_attribute_name}={attribute.value!s}"
         for attribute in certificate.subject
     )
 
@@ -157,7 +157,7 @@ def create_identity(
     if organisation:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
     name = x509.Name(attributes)
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     builder = (
         x509.CertificateBuilder()
@@ -323,7 +323,7 @@ def _public_der(key: SigningKey) -> bytes:
 
 
 def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _read_meta(path: Path) -> dict[str, object]:
@@ -363,7 +363,7 @@ def _store(identity: SigningIdentity, passphrase: str, directory: Path | None) -
         "label": identity.label,
         "subject": identity.subject,
         "fingerprint": identity.fingerprint,
-        "created_at": _utc(datetime.datetime.now(datetime.timezone.utc)),
+        "created_at": _utc(datetime.datetime.now(datetime.UTC)),
     }
     write_atomic(key_path.with_suffix(".pem"), pem, 0o644)
     write_atomic(

@@ -100,10 +100,10 @@ class _StoredEntry(io.RawIOBase):
         self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
         try:
             self._file.seek(info.header_offset)
-            header = self._file.read(zipfile.sizeFileHeader)
-            if len(header) != zipfile.sizeFileHeader:
+            header = self._file.read(zipfile.sizeFileHeader)  # type: ignore[attr-defined]
+            if len(header) != zipfile.sizeFileHeader:  # type: ignore[attr-defined]
                 raise zipfile.BadZipFile("truncated local file header")
-            fields = struct.unpack(zipfile.structFileHeader, header)
+            fields = struct.unpack(zipfile.structFileHeader, header)  # type: ignore[attr-defined]
             if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:  # type: ignore[attr-defined]
                 raise zipfile.BadZipFile("bad magic number for file header")
             raw_name = self._file.read(fields[zipfile._FH_FILENAME_LENGTH])  # type: ignore[attr-defined]
@@ -226,7 +226,8 @@ def _locate_bag_in_zip(path: Path, archive: zipfile.ZipFile, files: dict[str, zi
     if len(bags) > 1:
         raise BundleError("the zip holds more than one bag", path=path, found=", ".join(b or "(top)" for b in bags))
     if not bags:
-        marked = sorted(t for t in tops if any(f"{t}/{m}" in names for m in _BAG_MARKERS) or any(n.startswith(f"{t}/data/") for n in names))
+        marked = sorted(t for t in tops if any(f"{t}/{m}" in names for m in _BAG_MARKERS)
+                        or any(n.startswith(f"{t}/data/") for n in names))
         if len(marked) != 1:
             raise BundleError("not an evidence bundle: the zip holds no BagIt bag", path=path)
         bags = marked

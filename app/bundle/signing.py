@@ -106,7 +106,7 @@ def _verify_signed_data(
         digest_name = signer["digest_algorithm"]["algorithm"].native
         if digest_name not in _HASHES:
             raise SignatureInvalid(f"unsupported digest algorithm {digest_name}")
-        listed = list(signed["digest_algorithms"]) + [signer["digest_algorithm"]]
+        listed = [*list(signed["digest_algorithms"]), signer["digest_algorithm"]]
         if any(a["parameters"].dump() not in (b"", b"\x05\x00") for a in listed):
             raise SignatureInvalid("a digest algorithm carries unexpected parameters")
         if digest_name not in {a["algorithm"].native for a in listed[:-1]}:
@@ -125,7 +125,7 @@ def _verify_signed_data(
             raise ContentChanged("the signed file was changed after it was signed")
     except SignatureInvalid:
         raise
-    except Exception as exc:  # noqa: BLE001 - any parse failure of hostile DER means "damaged"
+    except Exception as exc:
         raise SignatureInvalid(f"the signature file is damaged ({exc.__class__.__name__})") from exc
     return SignatureFacts(certificate, tuple(certificates), signed_at, chain_complete), content
 

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from app.core.hashing import BLOCK_SIZE, Digests
 
@@ -229,9 +229,9 @@ class BackgroundWriter:
             if self._error is None:
                 try:
                     if kind == "write":
-                        self._stream.write(value)  # type: ignore[arg-type]
+                        self._stream.write(cast(bytes, value))
                     elif kind == "seek":
-                        self._stream.seek(value)  # type: ignore[arg-type]
+                        self._stream.seek(cast(int, value))
                     else:
                         self._stream.flush()
                         value()  # type: ignore[operator]
@@ -395,4 +395,4 @@ def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
         return None
     function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
     function.restype = ctypes.c_int
-    return function  # type: ignore[no-any-return]
+    return cast(Callable[[int, int, int, int], int], function)

@@ -89,7 +89,7 @@ def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
         .cert_request(cert_request=True)
         .build()
     )
-    http = urllib.request.Request(
+    http = urllib.request.Request(  # noqa: S310 - scheme checked above
         url,
         data=request.as_bytes(),
         headers={"Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"},
@@ -107,7 +107,7 @@ def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
         raise TimestampError("the timestamp authority's reply is too large", path=url)
     try:
         response = rfc3161_client.decode_timestamp_response(body)
-    except Exception as exc:  # noqa: BLE001 - the library raises several types for bad DER
+    except Exception as exc:
         raise TimestampError("the timestamp authority's reply is not an RFC 3161 reply", path=url) from exc
     if response.status not in (0, 1):
         text = "; ".join(response.status_string) or f"status {response.status}"
@@ -118,7 +118,7 @@ def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
         check_timestamp(body, data)
     except TimestampError as exc:
         raise TimestampError(f"the timestamp authority's reply is unusable: {exc.message}", path=url) from exc
-    return body
+    return bytes(body)
 
 
 def timestamper_for(urls: Sequence[str], *, timeout: float = 30.0) -> Timestamper:
@@ -149,7 +149,7 @@ def check_timestamp(
     """
     try:
         response = rfc3161_client.decode_timestamp_response(reply)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise TimestampError("is not a readable RFC 3161 timestamp reply") from exc
     if response.status not in (0, 1):
         raise TimestampError("the timestamp authority did not grant this timestamp")
@@ -165,7 +165,7 @@ def check_timestamp(
         raise TimestampError(f"the timestamp's own signature is not valid: {exc.message}") from exc
     certificate = facts.certificate
     _check_timestamping_usage(certificate)
-    moment = info.gen_time.astimezone(datetime.timezone.utc)
+    moment = info.gen_time.astimezone(datetime.UTC)
     if not (certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc):
         raise TimestampError(
             "the timestamp authority's certificate was not valid when the timestamp was made",

@@ -44,7 +44,7 @@ REQUIRED_TAG_FILES = (
 )
 _READ_ERRORS = (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
-__all__ = ["Problem", "SignerSummary", "VerificationReport", "ReadLimits", "verify_bundle"]
+__all__ = ["Problem", "ReadLimits", "SignerSummary", "VerificationReport", "verify_bundle"]
 
 
 def verify_bundle(
@@ -66,9 +66,8 @@ def verify_bundle(
     timestamp authority is a problem (default: when fingerprints are given).
     ``progress(done, total)`` counts evidence bytes hashed.
     """
-    names = dict(trusted_fingerprints) if isinstance(trusted_fingerprints, Mapping) else {
-        f: "named as trusted" for f in trusted_fingerprints
-    }
+    names = (dict(trusted_fingerprints) if isinstance(trusted_fingerprints, Mapping)
+             else dict.fromkeys(trusted_fingerprints, "named as trusted"))
     trust = Trust(
         {normalise_fingerprint(f): why for f, why in names.items()},
         tuple(trusted_certificates),

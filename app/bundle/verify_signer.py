@@ -24,7 +24,8 @@ from .trust import trusted_anchor
 class Trust:
     """What this machine trusts, and whether an untrusted signer is a problem."""
 
-    def __init__(self, fingerprints: dict[str, str], certificates: tuple[x509.Certificate, ...], required: bool) -> None:
+    def __init__(self, fingerprints: dict[str, str], certificates: tuple[x509.Certificate, ...],
+                 required: bool) -> None:
         self.fingerprints = fingerprints
         self.certificates = certificates
         self.required = required
@@ -162,7 +163,8 @@ class SignerChecks:
     def _check_claimed_signer(self, path: str, claimed: str | None) -> None:
         """A fingerprint the bag records (case.json, bag-info.txt) must be the signature's."""
         signer = self.report.signer
-        if claimed and signer is not None and normalise_fingerprint(claimed) != normalise_fingerprint(signer.fingerprint):
+        if (claimed and signer is not None
+                and normalise_fingerprint(claimed) != normalise_fingerprint(signer.fingerprint)):
             self.add("signer-mismatch", path, "names a different signer than the signature",
                      expected=claimed, found=signer.fingerprint)
 

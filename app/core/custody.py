@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .model import CustodyEntry
@@ -27,7 +27,7 @@ OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported"})
 
 def utc_now() -> str:
     """UTC time as ISO 8601 with a 'Z' and whole microseconds."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def canonical_json(value: Any) -> str:

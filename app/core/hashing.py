@@ -6,9 +6,15 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 BLOCK_SIZE = 1024 * 1024
+
+
+class Readable(Protocol):
+    """Anything evidence can be read from in blocks: a file, a stored object, a stream put together."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class MultiHasher:
         return Digests(self._sha256.hexdigest(), self._sha512.hexdigest(), self._size)
 
 
-def iter_blocks(stream: BinaryIO, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def iter_blocks(stream: Readable, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
     while True:
         block = stream.read(block_size)
         if not block:

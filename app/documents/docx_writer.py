@@ -9,13 +9,14 @@ into ``word/document.xml`` as the package is zipped, never becoming python-docx 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx import Document as open_docx
+from docx import Document as open_docx  # noqa: N813 - a function that opens a document, named so
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -219,10 +220,8 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
     widths = (number_width, profile.frame_width - number_width)
     table = doc.add_table(rows=2, cols=2)
     _set_grid(table, widths)
-    try:
+    with contextlib.suppress(KeyError):
         table.style = doc.styles["Table Grid"]
-    except KeyError:
-        pass
     _cell_margins(table, 1, 1, 3)  # as in the PDF
     header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
     for cells in (header_cells, sample_cells):
@@ -255,9 +254,10 @@ def _insert_rows(entries: list[tuple[str, bytes]], rows_xml: dict[str, str]) -> 
     for name, data in entries:
         if name == "word/document.xml":
             pieces = re.split(rb"<!--(evbundle-domain-rows-\d+)-->", data)
-            data = b"".join(rows_xml[p.decode("ascii")].encode("utf-8") if i % 2 else p
-                            for i, p in enumerate(pieces))
-        out.append((name, data))
+            out.append((name, b"".join(rows_xml[p.decode("ascii")].encode("utf-8") if i % 2 else p
+                                       for i, p in enumerate(pieces))))
+        else:
+            out.append((name, data))
     return out
 
 
@@ -266,10 +266,8 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
     widths = tuple(w * profile.frame_width for w in block.widths)
     table = doc.add_table(rows=2, cols=len(widths))
     _set_grid(table, widths)
-    try:
+    with contextlib.suppress(KeyError):
         table.style = doc.styles["Table Grid"]
-    except KeyError:
-        pass
     _cell_margins(table, 2, 3, 3)  # as in the PDF
     header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
     size = Pt(max(7.0, profile.font_size - 3))

@@ -21,7 +21,7 @@ def bundle_datetime(date: str) -> dt.datetime:
         day = dt.date.fromisoformat(date)
     except (TypeError, ValueError):
         day = dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def fix_core_properties(doc: Any, date: str, *, title: str = "", author: str = "",
@@ -72,9 +72,10 @@ def package_entries(doc: Any) -> list[tuple[str, bytes]]:
     for part in parts:
         part.before_marshal()
     collected = _Collected()
-    PackageWriter._write_content_types_stream(collected, parts)
-    PackageWriter._write_pkg_rels(collected, package.rels)
-    PackageWriter._write_parts(collected, parts)
+    # python-docx's own writer steps, into a collector instead of a zip (see the module's docstring)
+    PackageWriter._write_content_types_stream(collected, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(collected, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(collected, parts)  # type: ignore[arg-type]
     return collected.entries
 
 

@@ -18,9 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.core.errors import TemplateError
-from app.core.model import Domain, Registry
+from app.core.model import Domain, ParagraphEdit, Registry
 from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
-from app.core.model import ParagraphEdit
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
 from app.documents.template import make_environment, render_markup

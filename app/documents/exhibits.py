@@ -161,7 +161,7 @@ def _screenshot(entry: ExhibitEntry, original: bytes, profile: CourtProfile, sty
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValueError("too many pixels")
             probe.load()
-    except Exception as exc:  # Pillow raises many types for damaged or hostile images
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for damaged or hostile images
         return [Paragraph(escape(f"The image could not be drawn ({type(exc).__name__}); the original "
                                  "file is in the bundle with the hash value below."), styles.base),
                 Spacer(1, 6), caption]
@@ -335,9 +335,11 @@ def _split(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bat
         count = len(ranges)
         labels = {page + 1: part_label(label, number, count)
                   for number, r in enumerate(ranges, start=1) for page in r}
-        labelled, drawn = _draw(entry, case, profile, first_bates, story,
-                                lambda page, labels=labels: labels.get(page, label),
-                                f"(part 1 of {count})")
+
+        def label_of(page: int, labels: dict[int, str] = labels) -> str:
+            return labels.get(page, label)
+
+        labelled, drawn = _draw(entry, case, profile, first_bates, story, label_of, f"(part 1 of {count})")
         if drawn != pages:  # the labels never move the text; if they ever do, keep the pages whole
             return tuple(split_pages(pdf, ranges, label, **meta))
         pieces = split_pages(labelled, ranges, label, **meta)

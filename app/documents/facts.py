@@ -50,7 +50,7 @@ def utc_time(value: Any) -> str:
     if moment.tzinfo is None:
         suffix = "(time zone not recorded)"
     else:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return f"{moment.strftime('%B')} {moment.day}, {moment.year} at {moment.strftime('%H:%M:%S')} {suffix}"
 
 
@@ -62,7 +62,7 @@ def short_utc_date(value: Any) -> str:
     except ValueError:
         return ""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return moment.date().isoformat()
 
 
@@ -165,7 +165,7 @@ def registry_groups(
                 ],
             }
         )
-    groups.sort(key=lambda g: (g["name"] == UNKNOWN_REGISTRY, g["name"].lower()))
+    groups.sort(key=lambda g: (g["name"] == UNKNOWN_REGISTRY, str(g["name"]).lower()))
     return groups
 
 

@@ -84,7 +84,8 @@ def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
-        for word in paragraph.split():
+        for whole in paragraph.split():
+            word = whole  # what is left of it to place, once a long word is cut
             need = stringWidth(word, font, size)
             gap = space if line else 0.0
             if used + gap + need <= width:

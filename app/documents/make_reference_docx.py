@@ -17,8 +17,10 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import cast
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
@@ -66,7 +68,7 @@ def _plain(style: ParagraphStyle, font: str, size: float, *, bold: bool = False,
     style.font.color.rgb = RGBColor(0, 0, 0)
 
 
-def _paragraph_style(doc: Document, name: str, base: str) -> ParagraphStyle:
+def _paragraph_style(doc: WordDocument, name: str, base: str) -> ParagraphStyle:
     styles = doc.styles
     if name in [s.name for s in styles]:
         style = styles[name]
@@ -74,7 +76,7 @@ def _paragraph_style(doc: Document, name: str, base: str) -> ParagraphStyle:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles[base]
     style.quick_style = True
-    return style
+    return cast(ParagraphStyle, style)
 
 
 def build_reference(profile: CourtProfile, *, date: str = "2000-01-01") -> bytes:

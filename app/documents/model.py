@@ -8,7 +8,7 @@ and a new block type is added once here, then once per renderer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right", "justify"]
 
@@ -138,18 +138,8 @@ class Table:
     title: str = ""  # bookmarked when set
 
 
-Block = Union[
-    Caption,
-    Title,
-    Heading,
-    NumberedParagraph,
-    Paragraph,
-    SignatureBlock,
-    PageBreak,
-    AppendixTitle,
-    RegistryGroup,
-    Table,
-]
+Block = (Caption | Title | Heading | NumberedParagraph | Paragraph | SignatureBlock | PageBreak | AppendixTitle
+         | RegistryGroup | Table)
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,7 @@ def join_pdfs(pieces: Sequence[tuple[bytes, str] | tuple[bytes, str, range]], *,
             source = sources.get(id(data))
             if source is None:
                 source = sources[id(data)] = pikepdf.open(io.BytesIO(data))
-            pages = piece[2] if len(piece) > 2 else range(len(source.pages))  # type: ignore[misc]
+            pages = piece[2] if len(piece) > 2 else range(len(source.pages))
             marks.append((name, len(target.pages)))
             target.pages.extend(source.pages[i] for i in pages)
         with target.open_outline() as outline:

@@ -142,7 +142,7 @@ class _KeepWithFirstRows(KeepTogether):
             self.wrap(aW, aH)
         last = self._content[-1]
         first_rows = getattr(last, "first_rows_height", None)
-        if first_rows is not None and self._H > aH:
+        if first_rows is not None and aH < self._H:
             _, whole = last.wrap(aW, aH)
             if self._H - whole + first_rows() <= aH:
                 return list(self._content)
@@ -171,7 +171,7 @@ class _DeclarationDoc(BaseDocTemplate):
 
 
 def _marked(flowable: Flowable, title: str, level: int) -> Flowable:
-    flowable.bookmark = (title, level)  # type: ignore[attr-defined]
+    flowable.bookmark = (title, level)
     return flowable
 
 
@@ -179,7 +179,7 @@ def page_decorator(
     profile: CourtProfile, legend: str, date: str, *, page_numbers: bool = True
 ) -> Callable[[Canvas, BaseDocTemplate], None]:
     """What every page carries: the fictional-case legend (below the stamp band) and the page number."""
-    width, height = profile.page_size
+    width, _height = profile.page_size
 
     def decorate(canv: Canvas, doc: BaseDocTemplate) -> None:
         canv.saveState()
@@ -346,7 +346,7 @@ def render_pdf_bytes(doc: m.Document, profile: CourtProfile, *, metadata: m.Docu
     fonts.register_fonts()
     info = metadata or doc.info
     buffer = io.BytesIO()
-    width, height = profile.page_size
+    _width, height = profile.page_size
     template = _DeclarationDoc(
         buffer,
         pagesize=profile.page_size,

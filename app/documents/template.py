@@ -63,7 +63,7 @@ def bold_labels(text: str, labels: Sequence[str]) -> markupsafe.Markup:
     pattern = _label_pattern(tuple(labels))
     if pattern is not None:
         escaped = pattern.sub(r"<b>\1</b>", escaped)
-    return markupsafe.Markup(escaped)
+    return markupsafe.Markup(escaped)  # noqa: S704 - escaped above; only <b> tags added
 
 
 @functools.lru_cache(maxsize=8)
@@ -143,7 +143,7 @@ def render_markup(
         ) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template {name} not found", path=name) from exc
-    except (jinja2.TemplateError, jinja2.sandbox.SecurityError, TypeError, ValueError,
+    except (jinja2.TemplateError, jinja2.exceptions.SecurityError, TypeError, ValueError,
             KeyError, AttributeError, ZeroDivisionError) as exc:
         line = _template_line(exc, name)
         where = f", line {line}" if line else ""

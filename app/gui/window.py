@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
     QToolBar,
@@ -122,7 +121,7 @@ class MainWindow(QMainWindow):
         self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
-        self.exhibits_page.layout().insertWidget(0, self.signer_banner)  # who signs, with the fingerprint
+        self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
         self.export = ExportCommand(self, lambda: self.case, self.operations, self._show_status)
         self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
                                             self.exhibits_model, self.export.ask_and_export)
@@ -140,7 +139,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         # Tab goes top to bottom on the Exhibits page: the signer banner's button first (it is on top),
         # then the two tables; set once the page is in the window, whose focus chain it joins
-        QWidget.setTabOrder(self.signer_banner.findChild(QPushButton), self.exhibits_page.exhibits_view)
+        QWidget.setTabOrder(self.signer_banner.button, self.exhibits_page.exhibits_view)
         QWidget.setTabOrder(self.exhibits_page.exhibits_view, self.exhibits_page.custody_view)
 
     def _build_menus(self) -> None:

@@ -16,14 +16,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks
-    fcntl = None  # type: ignore[assignment]
 
 from app import __version__
 from app.bundle import PayloadFile, build_bundle, portable_name
@@ -56,7 +52,16 @@ from app.ops.settings import configured_timestamper
 from app.store import CaseFile
 from app.store.objects import ObjectReader
 
+fcntl: ModuleType | None
+try:
+    import fcntl as _fcntl
+
+    fcntl = _fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None
+
 BUNDLE_FORMAT_VERSION = 1
+LOGGED = Changes(custody=True)
 TOOL_NAME = "evbundle"
 
 
@@ -66,7 +71,7 @@ class BuildResult:
     documents: list[Path]
     fingerprint: str
     created_identity: bool = False  # the build made the user's first signing identity
-    changes: Changes = Changes(custody=True)  # the "bundle built" entry
+    changes: Changes = LOGGED  # the "bundle built" entry
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ def build_case(
         raise BundleError("the output folder does not exist", path=out_dir)
 
     info = case.info()
-    date = bundle_date or info.bundle_date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
     info = replace(info, bundle_date=date)
     exhibits = [ExhibitEntry(number, item, description) for number, item, description in case.exhibits()]
     others = [item for item in case.items() if item.exhibit_number is None]

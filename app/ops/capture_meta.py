@@ -10,7 +10,7 @@ folder by the image's SHA-256, never stored in the case or the bundle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ class MetadataRefused(EvidenceError):
 
 def normalise_metadata(kind: ItemKind, changes: dict[str, Any]) -> dict[str, str]:
     """Check and normalise edited fields: URL refanged and trimmed, capture time as UTC ISO 8601 with 'Z'."""
-    allowed = SCREENSHOT_FIELDS if kind is ItemKind.SCREENSHOT else MAIL_FIELDS + ("url",)
+    allowed = SCREENSHOT_FIELDS if kind is ItemKind.SCREENSHOT else (*MAIL_FIELDS, "url")
     result: dict[str, str] = {}
     for key, value in changes.items():
         if key not in allowed:
@@ -66,7 +66,7 @@ def utc_iso(text: str) -> str:
     if parsed.tzinfo is None:
         raise MetadataRefused("the capture time needs its time zone (add Z for UTC)",
                               expected="e.g. 2026-11-28T14:05:00Z", found=text)
-    return parsed.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return parsed.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def edit_metadata(case: CaseFile, item_id: int, changes: dict[str, Any]) -> Meta
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def thumbnail_cache_dir() -> Path:

@@ -157,7 +157,8 @@ def _action_node(
         "uco-core:name": entry.action,
         "uco-core:description": (
             f"custody entry {entry.seq}; entry hash (SHA-256) {entry.entry_hash}; "
-            f"previous entry hash {entry.prev_hash}; details {json.dumps(entry.details, sort_keys=True, ensure_ascii=False)}"
+            f"previous entry hash {entry.prev_hash}; "
+            f"details {json.dumps(entry.details, sort_keys=True, ensure_ascii=False)}"
         ),
         "uco-action:startTime": {"@type": "xsd:dateTime", "@value": entry.at},
         "uco-action:endTime": {"@type": "xsd:dateTime", "@value": entry.at},

@@ -23,7 +23,7 @@ from .build import BuildResult, build_case
 from .identity import signing_identity
 from .intake import add_domains, import_file
 
-DEMO_PASSPHRASE = "demo-only-not-secret"
+DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 - the throwaway DEMO identity, kept beside the demo
 DEMO_IDENTITY_FOLDER = "demo-identity"
 
 

@@ -41,7 +41,8 @@ def registry_overrides(case: CaseFile) -> dict[str, Registry]:
     return {
         c.registry_id: Registry(
             id=c.registry_id, name=c.name, address=c.address, tlds=c.tlds,
-            source=f"corrected in this case by {c.changed_by} on {c.changed_at[:10]}" + (f": {c.note}" if c.note else ""),
+            source=f"corrected in this case by {c.changed_by} on {c.changed_at[:10]}"
+                   + (f": {c.note}" if c.note else ""),
         )
         for c in case.registry_corrections()
     }
@@ -126,7 +127,7 @@ def domain_listing(case: CaseFile) -> list[DomainRow]:
 def check_domains(case: CaseFile, *, max_record_age_days: int = 30) -> list[Check]:
     """The pre-filing checks for the case's domains, against its records and corrected registry table."""
     domains: list[Domain] = case.domains()
-    records = [item for item in case.items(ItemKind.DOMAIN_RECORD)]
+    records = list(case.items(ItemKind.DOMAIN_RECORD))
     return prefiling_checks(domains, registry_table(case), records, max_record_age_days=max_record_age_days)
 
 

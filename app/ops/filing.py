@@ -18,7 +18,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app import __version__
@@ -50,6 +50,7 @@ from app.sources.registries import RegistryTable
 from app.store import CaseFile
 
 TOOL_NAME = "evbundle"
+LOGGED = Changes(custody=True)
 FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
 ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
@@ -71,7 +72,7 @@ class RenderedExhibitFile:
 class ExportResult:
     files: list[Path]
     paper_set: Path | None
-    changes: Changes = Changes(custody=True)  # the "documents exported" entry
+    changes: Changes = LOGGED  # the "documents exported" entry
 
 
 def _kind_word(kind: ItemKind) -> str:
@@ -102,7 +103,7 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
     """A snapshot of everything the documents say (no Bates numbers yet); ``profile`` (default:
     the case's court) sets the size above which the appendices are also filed as CSV."""
     info = case.info()
-    date = bundle_date or info.bundle_date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
     domains = case.domains()
     table = registry_table(case)
     inp = DeclarationInput(

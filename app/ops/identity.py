@@ -17,8 +17,14 @@ from cryptography.x509.oid import NameOID
 
 from app.bundle.identity import (  # the types these operations hand to the front ends, re-exported
     IdentityInfo as IdentityInfo,
+)
+from app.bundle.identity import (
     KeyAlgorithm as KeyAlgorithm,
+)
+from app.bundle.identity import (
     SigningIdentity as SigningIdentity,
+)
+from app.bundle.identity import (
     create_identity,
     email_of,
     import_pkcs12,
@@ -43,8 +49,8 @@ from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
 from app.store import CaseFile
 
-
-CHANGED = Changes(identities=True)  # what creating, importing, trusting or untrusting an identity changes
+CHANGED = Changes(identities=True)
+CASE_EDITED = Changes.to_case(case=True)  # what creating, importing, trusting or untrusting an identity changes
 
 
 def trust_dir() -> Path:
@@ -108,7 +114,7 @@ class IdentityChosen:
     """The identity that now signs the case."""
 
     identity: IdentityInfo
-    changes: Changes = Changes.to_case(case=True)
+    changes: Changes = CASE_EDITED
 
 
 def choose_case_identity(case: CaseFile, fingerprint: str) -> IdentityChosen:

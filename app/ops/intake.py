@@ -102,7 +102,6 @@ def import_files(
     files = list(expand_paths([Path(p) for p in paths]))
     report = ImportReport()
     batch = case.file_batch()  # several files per commit, each in a savepoint of its own
-    options = dict(forced_kind=forced_kind, metadata=metadata, description=description, reporter=reporter)
     items_before = case.count_items()
     stopped: tuple[int, Exception] | None = None  # the file at which the case file could not be written
     with ParsePool.for_files(len(files)) as pool:
@@ -114,7 +113,9 @@ def import_files(
                 _fill(ahead, files, index, pool, forced_kind)
                 entry = ahead.popleft()
                 try:
-                    report.imported.extend(_import_read(case, entry, pool, batch, **options))
+                    report.imported.extend(_import_read(case, entry, pool, batch, forced_kind=forced_kind,
+                                                        metadata=metadata, description=description,
+                                                        reporter=reporter))
                     batch.maybe_commit()
                 except OperationCancelled:
                     raise
@@ -215,7 +216,7 @@ def _import_read(case: CaseFile, entry: _ReadAhead, pool: ParsePool, batch: File
         digests = tx.store_object(io.BytesIO(data), reporter=reporter)
         if digests != entry.digests:  # the store hashes what it writes: it must be what was read
             raise CaseFileError("the evidence changed between reading and storing; nothing was kept", path=path)
-        common = dict(digests=digests, original_name=path.name, source_path=str(path))
+        common = {"digests": digests, "original_name": path.name, "source_path": str(path)}
         if kind is ItemKind.MAILBOX:
             return _import_mailbox(tx, data, common)
         assert parsed is not None
@@ -253,7 +254,7 @@ def import_file(
                 data = b""
             else:
                 data = case.read_object(digests.sha256)
-            common = dict(digests=digests, original_name=path.name, source_path=str(path))
+            common = {"digests": digests, "original_name": path.name, "source_path": str(path)}
             if kind is ItemKind.MAILBOX:
                 return _import_mailbox(tx, data, common)
             if data or digests.size == 0:

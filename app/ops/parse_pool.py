@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from app.core.model import ItemKind, ParseStatus
 from app.sources.parse import Parsed, parse_item
@@ -139,7 +139,7 @@ class ParsePool:
     def result(self, pending: PendingParse) -> Parsed:
         """The parse of one file; raises what the parser raises (a refused screenshot)."""
         chunk = pending.chunk
-        if chunk is None or not self.workers and chunk.future is None:
+        if chunk is None or (not self.workers and chunk.future is None):
             return self._function(pending.kind, pending.data, pending.name)
         if chunk.future is None:
             self._send()
@@ -156,7 +156,7 @@ class ParsePool:
         self._delivered = True
         if not ok:
             raise value
-        return value
+        return cast(Parsed, value)
 
     def close(self) -> None:
         """Stop the workers; parses not yet taken are dropped (an import cancelled or failed)."""
@@ -211,4 +211,4 @@ class ParsePool:
                 return Parsed(ParseStatus.FAILED, pending.name, {}, CRASHED)
         if not ok:
             raise value
-        return value
+        return cast(Parsed, value)

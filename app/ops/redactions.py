@@ -18,9 +18,10 @@ from app.core.changes import Changes
 from app.core.errors import CaseFileError
 from app.documents.redaction import Candidate, find_candidates
 from app.store import CaseFile
+from app.store.paragraphs import Decision as Decision  # the decisions counsel make, for the front ends
+from app.store.paragraphs import RedactionDecision
 
 from .message_views import message_view
-from app.store.paragraphs import Decision, RedactionDecision
 
 
 @dataclass(frozen=True)

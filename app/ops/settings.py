@@ -12,6 +12,7 @@ a command run beside it do not undo each other's changes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -148,7 +149,5 @@ def set_window_geometry(geometry: str) -> None:
 def _remember(**changes: Any) -> None:
     """Keep one of the window's memories; never over a settings file that cannot be read (the
     user's timestamp authorities are in it)."""
-    try:
+    with contextlib.suppress(SettingsError):
         update_settings(**changes)
-    except SettingsError:
-        pass

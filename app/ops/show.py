@@ -40,7 +40,8 @@ def item_view(case: CaseFile, item_id: int, *, body: bool = True) -> str:
     elif item.kind is ItemKind.SCREENSHOT:
         lines += screenshot_lines(item)
     else:
-        lines += [f"{key}: {_v(value)}" for key, value in sorted(item.record.items()) if not isinstance(value, (dict, list))]
+        lines += [f"{key}: {_v(value)}" for key, value in sorted(item.record.items())
+                  if not isinstance(value, (dict, list))]
     if item.metadata:
         lines.append("")
         lines.append("Metadata")
@@ -87,7 +88,8 @@ def mail_lines(item: Item, case: CaseFile, *, body: bool = True) -> list[str]:
                      f"sha256 {a.get('sha256', '')}{flag}")
     suggestion = suggest_category(record)
     confirmed = str(item.metadata.get("category") or "")
-    lines.append(f"\nCategory: {category_label(confirmed) + ' (confirmed)' if confirmed else suggestion.label + ' (suggested)'}")
+    category = f"{category_label(confirmed)} (confirmed)" if confirmed else f"{suggestion.label} (suggested)"
+    lines.append(f"\nCategory: {category}")
     if body:
         lines.append("\nBody (text rendering; HTML is never rendered here)")
         lines.append(_v(record.get("text_body")) or "(empty)")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from app.bundle import VerificationReport
-from app.bundle import verify_bundle
+from app.bundle import VerificationReport, verify_bundle
 from app.core.reporting import NULL_REPORTER, Reporter
 
 from .identity import machine_trust

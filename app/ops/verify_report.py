@@ -9,7 +9,7 @@ the same everywhere; no JavaScript, attachments or encryption.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app import __version__
 from app.bundle import VerificationReport
@@ -44,7 +44,7 @@ def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datet
     """Write the verification report as a PDF at ``out`` (atomically); returns ``out``."""
     register_fonts()
     out = Path(out)
-    moment = (checked_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (checked_at or datetime.now(UTC)).astimezone(UTC)
     story = _story(report, moment, file_sha256(Path(report.source)))
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -67,7 +67,8 @@ _BODY = ParagraphStyle("body", fontName=SERIF, fontSize=11, leading=14)
 _SMALL = ParagraphStyle("small", parent=_BODY, fontSize=9.5, leading=12)
 _MONO = ParagraphStyle("mono", parent=_BODY, fontName=MONO, fontSize=8.5, leading=10.5, wordWrap="CJK")
 _TITLE = ParagraphStyle("title", parent=_BODY, fontName=SERIF_BOLD, fontSize=17, leading=21, spaceAfter=8)
-_HEAD = ParagraphStyle("head", parent=_BODY, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=4)
+_HEAD = ParagraphStyle("head", parent=_BODY, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=12,
+                       spaceAfter=4)
 _GOOD, _BAD = colors.HexColor("#1d6b2f"), colors.HexColor("#a11d1d")
 
 
@@ -92,15 +93,16 @@ def _facts(rows: list[tuple[str, Paragraph]]) -> Table:
     return table
 
 
-def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> list:
-    story: list = [_p("Evidence bundle verification report", _TITLE)]
+def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> list[Flowable]:
+    story: list[Flowable] = [_p("Evidence bundle verification report", _TITLE)]
     count = len(report.problems)
     verdict = ("VALID: every file matches its hashes and the signature is good." if report.ok
                else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found (listed below).")
     banner = Table([[Paragraph(escape(verdict), ParagraphStyle("verdict", parent=_BODY, fontName=SERIF_BOLD,
                                                                fontSize=13, leading=16, textColor=colors.white))]],
                    colWidths=[6.5 * inch])
-    banner.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("BACKGROUND", (0, 0), (-1, -1), _GOOD if report.ok else _BAD),
+    banner.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF),
+                                ("BACKGROUND", (0, 0), (-1, -1), _GOOD if report.ok else _BAD),
                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
     story += [banner, Spacer(1, 8)]
 

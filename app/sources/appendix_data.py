@@ -17,7 +17,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.core.model import Domain, Item, Registry
 from app.sources.registries import UNKNOWN_PREFIX, RegistryTable
@@ -80,7 +80,7 @@ def subdomain_groups(domains: Iterable[Domain]) -> list[SubdomainGroup]:
 
 def domain_problems(domain: Domain, table: RegistryTable) -> list[str]:
     """Short problem texts for one domain (what `domains list` and the domains page show)."""
-    problems = [flag for flag in domain.flags]
+    problems = list(domain.flags)
     expected = table.for_tld(domain.tld).id
     if domain.registry_id != expected:
         problems.append(f"registry-mismatch: .{domain.tld} is run by {table.get(expected).name}")
@@ -100,7 +100,7 @@ def prefiling_checks(
     now: datetime | None = None,
 ) -> list[Check]:
     """Every finding before filing, problems first, then by domain."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     checks: list[Check] = []
     seen: dict[str, str] = {}
     readings: dict[str, str] = {}
@@ -148,18 +148,18 @@ def _record_checks(domains: Sequence[Domain], records: Iterable[Item], max_age: 
                 latest[name] = item
     checks: list[Check] = []
     for domain in domains:
-        item = latest.get(domain.ascii) or latest.get(domain.unicode) or latest.get(domain.registrable)
-        if item is None:
+        record = latest.get(domain.ascii) or latest.get(domain.unicode) or latest.get(domain.registrable)
+        if record is None:
             checks.append(Check("no-record", "warning", domain.ascii, "no WHOIS, RDAP or DNS record in the case"))
             continue
-        if item.record.get("not_found") and domain.ascii in record_names(item):
+        if record.record.get("not_found") and domain.ascii in record_names(record):
             checks.append(Check("not-registered", "problem", domain.ascii,
-                                f"the latest record (item {item.id}, {item.acquired_at[:10]}) says it is "
+                                f"the latest record (item {record.id}, {record.acquired_at[:10]}) says it is "
                                 "not registered"))
-        age = _age_days(item, now)
+        age = _age_days(record, now)
         if age is not None and age > max_age:
             checks.append(Check("stale-record", "warning", domain.ascii,
-                                f"the latest record (item {item.id}) is {age} days old (limit {max_age})"))
+                                f"the latest record (item {record.id}) is {age} days old (limit {max_age})"))
     return checks
 
 
@@ -175,7 +175,7 @@ def _age_days(item: Item, now: datetime) -> int | None:
     except ValueError:
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return (now - when).days
 
 

@@ -46,7 +46,9 @@ _EXECUTABLE_ATTACHMENT = re.compile(r"\.(?:exe|scr|com|pif|bat|cmd|js|jse|vbs|vb
 _ARCHIVE_OR_RISKY = ("zip", "rar", "7z", "iso", "x-msdownload", "x-executable", "ace", "cab")
 # One pass over the text for every rule: each category is a named group, the match says which.
 _WORDS = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{name.replace('-', '_')}>" + "|".join(words) + ")" for name, words in _RULES.items()) + r")\b",
+    r"\b(?:"
+    + "|".join(f"(?P<{name.replace('-', '_')}>" + "|".join(words) + ")" for name, words in _RULES.items())
+    + r")\b",
     re.IGNORECASE,
 )
 

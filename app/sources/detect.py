@@ -73,7 +73,7 @@ def detect_kind(head: bytes, file_name: str) -> ItemKind:
     head = head[:HEAD_SIZE]
     if not head:
         raise ImportRefused("empty file", path=file_name or None)
-    if head.startswith(PNG_MAGIC) or head.startswith(JPEG_MAGIC):
+    if head.startswith((PNG_MAGIC, JPEG_MAGIC)):
         return ItemKind.SCREENSHOT
     if head.startswith(OLE2_MAGIC):
         return ItemKind.EMAIL
@@ -149,7 +149,7 @@ def _looks_like_mail(text: str) -> bool:
             continue
         match = _HEADER_LINE.match(line)
         if not match:
-            return known >= 2 and not first_unknown or known >= 3
+            return (known >= 2 and not first_unknown) or known >= 3
         lines += 1
         name = match.group(1).lower()
         if name in _MAIL_HEADERS:

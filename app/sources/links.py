@@ -32,7 +32,8 @@ _BARE = re.compile(
     r"(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w\-]|\.[a-z0-9])",
     re.IGNORECASE,
 )
-_SPELLED_DOT = re.compile(r"\b([a-z0-9][a-z0-9-]{1,62})\s*[\[\(\{]?\s*\b(?:dot|DOT|Dot)\b\s*[\]\)\}]?\s*([a-z]{2,12})\b")
+_SPELLED_DOT = re.compile(
+    r"\b([a-z0-9][a-z0-9-]{1,62})\s*[\[\(\{]?\s*\b(?:dot|DOT|Dot)\b\s*[\]\)\}]?\s*([a-z]{2,12})\b")
 _DOT_WORD = re.compile(r"\bdot\b", re.IGNORECASE)
 _DEFANGED = re.compile(r"xxp|[\[({]", re.IGNORECASE)  # what refang() undoes always has one of these
 # Bare names ending in these look like file names far more often than like domains.
@@ -164,10 +165,10 @@ class _HtmlReader(HTMLParser):
             self._skip += 1
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
-        for name, value in attrs:
-            if not value or name not in ("href", "src", "action", "background"):
+        for name, given in attrs:
+            if not given or name not in ("href", "src", "action", "background"):
                 continue
-            value = value.strip()
+            value = given.strip()
             if re.match(r"(?:https?|hxxps?|ftp)(?::|\[:\])//", value, re.IGNORECASE) or value.lower().startswith("www"):
                 source = {"href": "href", "action": "form"}.get(name, "src")
                 if tag == "a" and name == "href":

@@ -90,5 +90,5 @@ def _latin_homoglyph(ch: str) -> str:
         for glyph in entry.get("homoglyphs", []):
             text = glyph.get("c", "")
             if text.isascii() and text.isalnum():
-                return text.lower()
+                return str(text).lower()
     return ""

@@ -59,7 +59,7 @@ class Capture:
 def rdap_query(base_url: str, domain: str, *, timeout: float = 15.0) -> Capture:
     """GET ``<base>domain/<name>`` (RFC 9082), following redirects; HTTP errors keep their body."""
     url = base_url.rstrip("/") + "/domain/" + domain
-    request = urllib.request.Request(url, headers={"Accept": "application/rdap+json, application/json",
+    request = urllib.request.Request(url, headers={  # noqa: S310 - the user's RDAP URL: https or http only
                                                    "User-Agent": USER_AGENT})
     started, at = time.monotonic(), utc_now()
     try:
@@ -138,9 +138,9 @@ def dns_query(domain: str, *, nameservers: list[str] | None = None, port: int = 
         reply = None
         for server in servers:
             try:
-                reply = dns.query.udp(request, server, port=port, timeout=timeout)
+                reply = dns.query.udp(request, str(server), port=port, timeout=timeout)
                 if reply.flags & dns.flags.TC:
-                    reply = dns.query.tcp(request, server, port=port, timeout=timeout)
+                    reply = dns.query.tcp(request, str(server), port=port, timeout=timeout)
                 break
             except (dns.exception.DNSException, OSError) as exc:
                 errors.append(f"{rdtype} via {server}: {type(exc).__name__} {exc}".strip())

@@ -13,7 +13,8 @@ from typing import Any
 
 _VERDICT = re.compile(r"\b(spf|dkim|dmarc|arc|iprev|auth|sender-id|domainkeys)\s*=\s*([a-z]+)", re.IGNORECASE)
 _TAG = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;]*)", re.IGNORECASE)
-_PROPERTY = re.compile(r"\b(header\.d|header\.i|header\.from|smtp\.mailfrom|smtp\.helo)\s*=\s*([^\s;()]+)", re.IGNORECASE)
+_PROPERTY = re.compile(r"\b(header\.d|header\.i|header\.from|smtp\.mailfrom|smtp\.helo)\s*=\s*([^\s;()]+)",
+                       re.IGNORECASE)
 
 
 def authentication(results: list[str], signatures: list[str]) -> dict[str, Any]:
@@ -51,8 +52,8 @@ def _result(value: str) -> dict[str, Any]:
 def _signature(value: str) -> dict[str, str]:
     text = re.sub(r"\s+", " ", value).strip()
     tags: dict[str, str] = {}
-    for name, found in _TAG.findall(text):
-        name = name.lower()
+    for tag, found in _TAG.findall(text):
+        name = tag.lower()
         if name in ("v", "a", "d", "s", "i", "c", "t", "x", "h"):
             tags.setdefault(name, re.sub(r"\s+", "", found) if name != "h" else found.strip())
     if "d" in tags:

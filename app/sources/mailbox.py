@@ -11,6 +11,7 @@ the parts laid end to end give back the mailbox byte for byte.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ _ENVELOPE_TIME = re.compile(rb"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")
 
 @dataclass(frozen=True)
 class MailboxPart:
-    """One message cut from a mailbox: its position (from 0), its exact bytes, and what is wrong with it ('' if nothing)."""
+    """One message cut from a mailbox: its position (from 0), its exact bytes, what is wrong with it ('' if nothing)."""
 
     index: int
     data: bytes
@@ -48,8 +49,8 @@ def split_mailbox(data: bytes) -> list[MailboxPart]:
         elif starts:
             # Blank bytes before the first message belong to it, so nothing is lost.
             starts[0] = 0
-    bounds = starts + [len(data)]
-    for begin, end in zip(bounds, bounds[1:]):
+    bounds = [*starts, len(data)]
+    for begin, end in itertools.pairwise(bounds):
         chunk = data[begin:end]
         parts.append(MailboxPart(len(parts), chunk, _problem(chunk)))
     return parts

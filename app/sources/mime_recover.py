@@ -15,7 +15,8 @@ from email import policy
 from email.message import Message
 
 _BOUNDARY_LINE = re.compile(rb"^--([!-~]{3,200}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
-_NAMED = re.compile(rb"^content-(?:type|disposition):[^\n]*(?:\n[ \t][^\n]*)*?\b(?:file)?name\*?=", re.IGNORECASE | re.MULTILINE)
+_NAMED = re.compile(rb"^content-(?:type|disposition):[^\n]*(?:\n[ \t][^\n]*)*?\b(?:file)?name\*?=",
+                    re.IGNORECASE | re.MULTILINE)
 MAX_PIECES = 500
 
 
@@ -38,7 +39,8 @@ def flat_named_parts(data: bytes) -> list[Message]:
     if not boundaries:
         return []
     pattern = re.compile(
-        rb"^--(?:" + b"|".join(re.escape(b) for b in sorted(boundaries, key=len, reverse=True)) + rb")(?:--)?[ \t]*\r?\n",
+        rb"^--(?:" + b"|".join(re.escape(b) for b in sorted(boundaries, key=len, reverse=True))
+        + rb")(?:--)?[ \t]*\r?\n",
         re.MULTILINE,
     )
     pieces = pattern.split(data)[1:MAX_PIECES]

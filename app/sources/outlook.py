@@ -12,7 +12,7 @@ import codecs
 import hashlib
 import io
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import olefile
@@ -55,7 +55,7 @@ PT_UNICODE = 0x001F
 PT_BINARY = 0x0102
 PT_OBJECT = 0x000D
 
-_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=timezone.utc)
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 
 
 def parse_msg(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
@@ -259,7 +259,7 @@ def _filetime(value: int) -> datetime | None:
 def _iso(value: Any) -> str:
     if not isinstance(value, datetime):
         return ""
-    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _codec(codepage: int | None) -> str:

@@ -24,7 +24,7 @@ from app.sources.rdap import parse_rdap
 from app.sources.screenshot import DEFAULT_MAX_PIXELS, read_screenshot
 from app.sources.whois import parse_whois
 
-__all__ = ["Parsed", "MailboxPart", "parse_item", "split_mailbox"]
+__all__ = ["MailboxPart", "Parsed", "parse_item", "split_mailbox"]
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ def _contact(entities: Any, role: str) -> dict[str, str]:
                 if isinstance(label, str) and label.strip():
                     found.setdefault("address", label.strip())
             elif key in ("fn", "org", "email", "tel") and _text(value):
-                found.setdefault({"fn": "name", "org": "organization", "tel": "phone"}.get(key, key), _text(value))
+                found.setdefault({"fn": "name", "org": "organization", "tel": "phone"}.get(key) or key, _text(value))
         return found
     return {}
 

@@ -8,7 +8,7 @@ can be read (RFC 5322 "-0000" means UTC with the local zone unknown).
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 _IP = re.compile(r"\[?((?:\d{1,3}\.){3}\d{1,3}|IPv6:[0-9a-fA-F:]+|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})\]?")
@@ -29,8 +29,8 @@ def date_fields(found: str, defects: list[str]) -> dict[str, str]:
         defects.append("Date header has no time zone")
         return result
     if parsed.tzinfo is None:  # "-0000": UTC, local zone unknown (RFC 5322)
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    result["date_utc"] = parsed.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        parsed = parsed.replace(tzinfo=UTC)
+    result["date_utc"] = parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return result
 
 

@@ -13,6 +13,7 @@ it and the pre-filing checks flag it instead of silently dropping it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Mapping
@@ -32,10 +33,8 @@ def _tld_key(tld: str) -> str:
     """A TLD as the table keys it: A-label, lower case, no dots."""
     key = tld.strip().strip(".").lower()
     if not key.isascii():
-        try:
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
             key = idna.encode(key, uts46=True).decode("ascii")
-        except (idna.IDNAError, UnicodeError):
-            pass
     return key
 
 

@@ -20,7 +20,7 @@ def is_invisible(char: str) -> bool:
     if char in _KEEP:
         return False
     code = ord(char)
-    return code in _EXTRA or unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") and code >= 0x20 or code < 0x20
+    return code in _EXTRA or (unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") and code >= 0x20) or code < 0x20
 
 
 def marker(char: str) -> str:

@@ -9,6 +9,7 @@ never fails on odd input; the raw reply stays the evidence.
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from typing import Any
 
 from app.core.model import ParseStatus
@@ -140,8 +141,8 @@ def _pick(records: list[list[tuple[str, str]]], query: str) -> list[tuple[str, s
     domain_records = [r for r in records if any(k in ("domain name", "domain", "puny name") and v for k, v in r)]
     if not domain_records:
         return records[-1] if records else None
-    for wanted in query.lower().split():
-        wanted = wanted.rstrip(".")
+    for word in query.lower().split():
+        wanted = word.rstrip(".")
         for record in domain_records:
             if any(k in ("domain name", "domain", "puny name", "domain-ace") and _domain_value(v) == wanted
                    for k, v in record):
@@ -241,7 +242,7 @@ def to_utc_iso(value: str) -> str:
 
     Dates without a zone are taken as UTC, except JPRS's '(JST)' suffix.
     """
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     text = value.strip()
     shift = timedelta(0)
@@ -255,8 +256,8 @@ def to_utc_iso(value: str) -> str:
         except ValueError:
             continue
         if when.tzinfo is None:
-            when = (when - shift).replace(tzinfo=timezone.utc)
-        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = (when - shift).replace(tzinfo=UTC)
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return ""
 
 

@@ -168,7 +168,7 @@ class DomainStore(CaseConnection):
             # Sorting a million joined rows takes seconds; the domains with a record are few. Sort
             # those, and read the rest in the registry index's order (no sort at all).
             rest = ", ".join(f"{t} DESC" if descending else t for t in ORDERS["registry"].split(", "))
-            queries = [(where + ["record_status IS NOT NULL"], columns), (where + ["record_status IS NULL"], rest)]
+            queries = [([*where, "record_status IS NOT NULL"], columns), ([*where, "record_status IS NULL"], rest)]
             if descending:
                 queries.reverse()
         ids: array[int] = array("q")

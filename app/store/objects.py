@@ -17,10 +17,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import BinaryIO, Self, cast
 
 from app.core.errors import CaseFileError, ImportRefused
-from app.core.hashing import BLOCK_SIZE, Digests, MultiHasher, iter_blocks
+from app.core.hashing import BLOCK_SIZE, Digests, MultiHasher, Readable, iter_blocks
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from .connection import CaseConnection
@@ -31,7 +31,7 @@ _CHUNKS_FROM = "SELECT object_id, seq, data FROM chunks WHERE object_id >= ? ORD
 class ObjectStore(CaseConnection):
     """The part of the case file that holds evidence bytes."""
 
-    def _store_object(self, conn: sqlite3.Connection, stream: BinaryIO, reporter: Reporter = NULL_REPORTER,
+    def _store_object(self, conn: sqlite3.Connection, stream: Readable, reporter: Reporter = NULL_REPORTER,
                       ) -> Digests:
         """Copy a stream into the case inside the caller's transaction, hashing it on the way;
         deduplicated by SHA-256, so that a failure leaves nothing."""
@@ -86,7 +86,7 @@ class ObjectStore(CaseConnection):
 
     def open_object(self, sha256: str) -> BinaryIO:
         """A read-only stream over a stored object."""
-        return BlockStream(self.iter_object(sha256))
+        return cast(BinaryIO, BlockStream(self.iter_object(sha256)))  # reads like a file, which is all it needs
 
     def object_reader(self) -> ObjectReader:
         """Opens many objects in a row, cheaper than :meth:`open_object`; close it after."""
@@ -138,7 +138,7 @@ class ObjectReader:
             raise CaseFileError(f"cannot read the case file: {exc}", path=self.path) from exc
         if row is None:
             raise CaseFileError(f"evidence object {sha256[:12]}… is missing", path=self.path)
-        return BlockStream(self._chunks(int(row[0]), sha256))
+        return cast(BinaryIO, BlockStream(self._chunks(int(row[0]), sha256)))
 
     def _forget(self) -> None:
         if self._rows is not None:

@@ -149,7 +149,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return found
+    return int(found)
 
 
 def _statements(script: str) -> list[str]:

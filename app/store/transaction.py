@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from app.core.hashing import Digests
+from app.core.hashing import Digests, Readable
 from app.core.model import CustodyEntry, Domain, ItemKind, ParseStatus
 from app.core.reporting import NULL_REPORTER, Reporter
 
@@ -21,7 +21,7 @@ class Transaction:
         self._case = case
         self._conn = conn
 
-    def store_object(self, stream: BinaryIO, *, reporter: Reporter = NULL_REPORTER) -> Digests:
+    def store_object(self, stream: Readable, *, reporter: Reporter = NULL_REPORTER) -> Digests:
         """Copy evidence bytes in, hashing them on the way (deduplicated by SHA-256)."""
         return self._case._store_object(self._conn, stream, reporter)
 

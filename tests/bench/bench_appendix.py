@@ -38,9 +38,14 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from reportlab.platypus import LongTable, SimpleDocTemplate  # noqa: E402
 
 from app.core.model import CaseInfo, Domain  # noqa: E402
-from app.documents import DeclarationInput, build_declaration, load_profile  # noqa: E402
-from app.documents import render_docx_bytes, render_pdf_bytes  # noqa: E402
-from app.documents import fonts  # noqa: E402
+from app.documents import (  # noqa: E402  # noqa: E402
+    DeclarationInput,
+    build_declaration,
+    fonts,  # noqa: E402
+    load_profile,
+    render_docx_bytes,
+    render_pdf_bytes,
+)
 from app.sources.registries import RegistryTable  # noqa: E402
 
 TLDS = ("com", "net", "cc", "tv", "org")

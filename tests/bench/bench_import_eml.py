@@ -116,7 +116,7 @@ def import_in_gui(paths: list[Path], folder: Path) -> tuple[float, float, int]:
     from app.ops.intake import import_files
     from app.store import CaseFile
 
-    app = QApplication.instance() or QApplication([])
+    qt_app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive while the window runs
     operations = Operations()
     parent = QWidget()
     case = CaseFile.create(folder / "bench-gui.evcase", CaseInfo(case_id="", title="Bench GUI"))

@@ -134,7 +134,7 @@ def test_unsafe_payload_names_refused(build: Build, tmp_path: Path, path: str) -
 )
 def test_clashing_payload_names_refused(build: Build, names: tuple[str, str]) -> None:
     with pytest.raises(BundleError, match="would be one"):
-        build(files={name: b"x" for name in names})
+        build(files=dict.fromkeys(names, b"x"))
 
 
 def test_reserved_tag_names_and_bad_dates_refused(signer: SigningIdentity, tmp_path: Path) -> None:

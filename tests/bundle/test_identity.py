@@ -100,7 +100,7 @@ def _self_signed(key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey) ->
     import datetime
 
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PKI User")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(7).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-import subprocess
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -40,7 +40,7 @@ def _member(zip_path: Path, name: str) -> bytes:
 
 
 def test_good_timestamp_is_accepted_and_reports_the_time(build: Build, tsa: LoopbackTSA) -> None:
-    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     built = build(timestamper=timestamper_for([tsa.url]))
     assert built.timestamped
     signature = _member(built.path, SIGNATURE_FILE)
@@ -55,7 +55,7 @@ def test_good_timestamp_is_accepted_and_reports_the_time(build: Build, tsa: Loop
     assert stamp.authority is not None and "CN=Loopback TSA" in stamp.authority
     assert stamp.time is not None
     moment = datetime.datetime.fromisoformat(stamp.time)
-    assert before - datetime.timedelta(seconds=2) <= moment <= datetime.datetime.now(datetime.timezone.utc)
+    assert before - datetime.timedelta(seconds=2) <= moment <= datetime.datetime.now(datetime.UTC)
     assert "authority NOT trusted on this machine" in report.to_text()
 
     trusted = verify_bundle(built.path, trusted_certificates=[tsa.ca])

@@ -107,7 +107,7 @@ def test_foreign_signer_untrusted_until_its_certificate_is_trusted(
 
 def _ca_issued_p12(tmp_path: Path) -> tuple[Path, Path]:
     """An organisation CA and a PKCS#12 identity it issued (the PKI case)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Example DCU Root CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())

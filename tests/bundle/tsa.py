@@ -53,7 +53,7 @@ class LoopbackTSA:
 
     def __init__(self, name: str = "Test TSA", *, expired: bool = False, eku: bool = True) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="evbundle-tsa-"))
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         ca_key = ec.generate_private_key(ec.SECP256R1())
         self.ca = (
             x509.CertificateBuilder().subject_name(_name(f"{name} Root CA")).issuer_name(_name(f"{name} Root CA"))

@@ -70,10 +70,10 @@ EMAIL = (
     + b"A very long line " * 30 + b"\r\n\xe2\x82\xac price only today\r\n"
 )
 WHOIS = (
-    "Domain Name: KELI-CC-DROP.CC\nRegistry Domain ID: 123_DOMAIN_CC-VRSN\n"
-    "Registrar: Example Registrar, Inc.\nName Server: NS1.KELI-CC-DROP.CC\n"
-    "Domain Status: clientTransferProhibited\n>>> Last update of whois database: 2025-02-19T12:00:00Z <<<\n"
-).encode() + b"\xff\xfe broken bytes\n"
+    b"Domain Name: KELI-CC-DROP.CC\nRegistry Domain ID: 123_DOMAIN_CC-VRSN\n"
+    b"Registrar: Example Registrar, Inc.\nName Server: NS1.KELI-CC-DROP.CC\n"
+    b"Domain Status: clientTransferProhibited\n>>> Last update of whois database: 2025-02-19T12:00:00Z <<<\n"
+) + b"\xff\xfe broken bytes\n"
 
 
 def exhibits() -> tuple[list[ExhibitEntry], dict[int, bytes]]:

@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from app.core.model import CaseInfo
 from app.gui.app import build_window
 from app.gui.window import MainWindow
-from app.ops.intake import add_domains, import_files
 from app.ops.case import CaseFile
+from app.ops.intake import add_domains, import_files
 
 EMAIL = (
     "From: Rx Savings Desk <deals@example.net>\r\n"

@@ -25,8 +25,8 @@ from app.gui.dialogs.identities import signer_text
 from app.gui.dialogs.identity_forms import CreateIdentityDialog, ImportIdentityDialog
 from app.gui.dialogs.passphrase import PassphraseDialog
 from app.ops import identity as ops
-from app.ops.settings import Settings, save_settings
 from app.ops.case import CaseFile
+from app.ops.settings import Settings, save_settings
 
 
 def main(argv: list[str]) -> int:

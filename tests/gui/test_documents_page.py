@@ -16,8 +16,8 @@ from app.gui.dialogs.add_paragraph import AddParagraphDialog
 from app.gui.models.paragraphs import KeyRole, ParagraphsModel
 from app.gui.pages.documents import DocumentsPage
 from app.gui.window import MainWindow
-from app.ops.paragraphs import current_paragraphs
 from app.ops.case import CaseFile
+from app.ops.paragraphs import current_paragraphs
 
 from .conftest import Shown
 

@@ -20,9 +20,9 @@ from app.gui.dialogs.lookup import LookupDialog
 from app.gui.events import CaseEvents
 from app.gui.models.domains import DomainFilter, LazyDomainsModel
 from app.gui.pages.domains import DomainsPage
+from app.ops.case import CaseFile
 from app.ops.intake import add_domains
 from app.ops.lookups import LookupServers
-from app.ops.case import CaseFile
 
 
 def _wait(qtbot: QtBot, model: LazyDomainsModel) -> None:

@@ -18,15 +18,14 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo
-from app.gui.models.redactions import RedactionsModel
+from app.gui.models.redactions import CandidateIdRole, RedactionsModel
 from app.gui.pages.documents import DocumentsPage
-from app.gui.models.redactions import CandidateIdRole
 from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.window import MainWindow
+from app.ops.case import CaseFile
 from app.ops.intake import add_domains, import_files
 from app.ops.previews import APPENDIX_A
 from app.ops.redactions import list_redactions
-from app.ops.case import CaseFile
 
 from .conftest import Shown
 

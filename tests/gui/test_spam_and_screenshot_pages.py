@@ -13,8 +13,8 @@ from app.core.model import CaseInfo, ItemKind
 from app.gui.dialogs.capture import TOOL, CaptureDialog, CaptureMode
 from app.gui.widgets.message_view import SafeMessageView
 from app.gui.window import MainWindow
-from app.ops.intake import import_files
 from app.ops.case import CaseFile
+from app.ops.intake import import_files
 
 from .conftest import Shown, png_bytes
 

@@ -22,8 +22,8 @@ from app.gui.pages.domains import EMPTY_HINT, NO_MATCH_HINT
 from app.gui.pages.spam import DATE_COLUMN
 from app.gui.window import MainWindow
 from app.ops.capture_meta import edit_metadata
-from app.ops.intake import import_files
 from app.ops.case import CaseFile
+from app.ops.intake import import_files
 
 from .conftest import png_bytes
 

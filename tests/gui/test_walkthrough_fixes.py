@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from app.core.model import CaseInfo, ItemKind
 from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.window import MainWindow
-from app.ops.intake import add_domains, import_files
 from app.ops.case import CaseFile
+from app.ops.intake import add_domains, import_files
 
 from .conftest import Shown
 from .test_redaction_review import SPAM

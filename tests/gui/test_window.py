@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.ops import settings
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -12,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.core.model import CaseInfo
 from app.gui.dialogs.new_case import NewCaseDialog
 from app.gui.window import MainWindow
+from app.ops import settings
 from app.ops.case import CaseFile
 
 from .conftest import Shown

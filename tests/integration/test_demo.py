@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+
 from .conftest import Demo, unzip
 
 

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def test_groups_by_registry_and_subdomains_under_their_domain(table: RegistryTab
 
 
 def test_prefiling_checks(table: RegistryTable) -> None:
-    now = datetime(2026, 11, 28, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 28, tzinfo=UTC)
     domains = [
         _domain("good.com"),
         _domain("evil.tv", registry_id="verisign"),  # .tv left under Verisign: the 2022 move

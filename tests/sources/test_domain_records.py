@@ -122,15 +122,15 @@ def test_no_match_and_unavailable(corpus: Path) -> None:
 
 def test_thin_reply_with_lookalike_host_records_picks_the_domain_asked() -> None:
     reply = (
-        "Whois Server Version 2.0\n\n"
-        "   Server Name: GOOGLE.COM.ZZZZZ.GET.LAID.AT.WWW.SWINGINGCOMMUNITY.COM\n"
-        "   IP Address: 69.41.185.195\n   Registrar: INNERWISE, INC. D/B/A ITS YOUR DOMAIN\n\n"
-        "   Domain Name: GOOGLE.COM.ZOMBIED.AND.HACKED.BY.WWW.WEB-HACK.COM\n   Registrar: ONLINENIC, INC.\n\n"
-        "   Domain Name: GOOGLE.COM\n   Registrar: MARKMONITOR INC.\n   Sponsoring Registrar IANA ID: 292\n"
-        "   Name Server: NS1.GOOGLE.COM\n   Status: clientDeleteProhibited\n"
-        "   Creation Date: 15-sep-1997\n   Expiration Date: 14-sep-2020\n\n"
-        ">>> Last update of whois database: Mon, 19 Jun 2017 11:12:13 GMT <<<\n"
-    ).encode()
+        b"Whois Server Version 2.0\n\n"
+        b"   Server Name: GOOGLE.COM.ZZZZZ.GET.LAID.AT.WWW.SWINGINGCOMMUNITY.COM\n"
+        b"   IP Address: 69.41.185.195\n   Registrar: INNERWISE, INC. D/B/A ITS YOUR DOMAIN\n\n"
+        b"   Domain Name: GOOGLE.COM.ZOMBIED.AND.HACKED.BY.WWW.WEB-HACK.COM\n   Registrar: ONLINENIC, INC.\n\n"
+        b"   Domain Name: GOOGLE.COM\n   Registrar: MARKMONITOR INC.\n   Sponsoring Registrar IANA ID: 292\n"
+        b"   Name Server: NS1.GOOGLE.COM\n   Status: clientDeleteProhibited\n"
+        b"   Creation Date: 15-sep-1997\n   Expiration Date: 14-sep-2020\n\n"
+        b">>> Last update of whois database: Mon, 19 Jun 2017 11:12:13 GMT <<<\n"
+    )
     status, name, record, _ = parse_whois(reply, query="google.com")
     assert status is ParseStatus.OK and name == "google.com"
     assert record["registrar"] == "MARKMONITOR INC." and record["records_in_reply"] == 3

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.model import ItemKind
+from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.dialogs.capture import GRAB_DELAY_MS, CaptureDialog, CaptureMode, capture_metadata, grab
 from app.gui.widgets.region_overlay import RegionOverlay, crop, freeze, screen_available
 from app.ops.capture_meta import now_utc
-from app.core.reporting import Reporter
 from app.ops.case import CaseFile
 from app.ops.intake import ImportReport, import_files
 
@@ -122,7 +122,7 @@ class CaptureCommand:
             folder = Path(tempfile.mkdtemp(prefix="evbundle-capture-"))
             try:
                 path = folder / f"capture-{stamp}.png"
-                if not image.save(str(path), "PNG"):
+                if not image.save(str(path)):  # PNG, from the name
                     raise OSError(f"the capture could not be written to {path}")
                 return import_files(case, [path], forced_kind=ItemKind.SCREENSHOT, metadata=metadata)
             finally:

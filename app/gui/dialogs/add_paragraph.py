@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ops.paragraphs import SECTIONS
 from app.gui.models.paragraphs import SECTION_NAMES
+from app.ops.paragraphs import SECTIONS
 
 
 class AddParagraphDialog(QDialog):

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bundle.identity import KeyAlgorithm
 from app.gui.dialogs.passphrase import MIN_PASSPHRASE
-from app.ops.identity import passphrase_strength
+from app.ops.identity import KeyAlgorithm, passphrase_strength
 
 KEY_TYPES: tuple[tuple[KeyAlgorithm, str], ...] = (
     ("ec-p256", "EC P-256 (recommended: small, fast, widely verifiable)"),

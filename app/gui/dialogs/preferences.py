@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import messages
 from app.core.reporting import Reporter
+from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.events import CaseEvents
-from app.ops.case import CaseEdited, edit_case
+from app.ops.case import CaseEdited, CaseFile, edit_case
 from app.ops.settings import Settings as HeadlessSettings
 from app.ops.settings import load_settings, update_settings
-from app.ops.case import CaseFile
 
 PRIVACY_NOTE = (
     "A trusted timestamp proves the bundle existed, as signed, at a given moment. At each build the app "

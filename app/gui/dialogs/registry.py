@@ -35,7 +35,8 @@ class RegistryDialog(QDialog):
         self.note = QLineEdit()
         self.note.setPlaceholderText("Why, and where you checked: e.g. the registry's website, its ICANN agreement")
         tlds = ", ".join("." + t for t in registry.tlds[:12]) + (" …" if len(registry.tlds) > 12 else "")
-        source = QLabel(("" if confirmed else "Not checked: no confirmed postal address. ") + f"Source: {registry.source}")
+        unchecked = "" if confirmed else "Not checked: no confirmed postal address. "
+        source = QLabel(f"{unchecked}Source: {registry.source}")
         source.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Top-level domains:", QLabel(tlds))

@@ -161,7 +161,8 @@ class VerifyDialog(QDialog):
             else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found."
         )
         palette = self.verdict.palette()
-        palette.setColor(self.verdict.foregroundRole(), Qt.GlobalColor.darkGreen if report.ok else Qt.GlobalColor.darkRed)
+        colour = Qt.GlobalColor.darkGreen if report.ok else Qt.GlobalColor.darkRed
+        palette.setColor(self.verdict.foregroundRole(), colour)
         self.verdict.setPalette(palette)
         if report.signer is not None:
             self.signer.setText(f"Signed by {report.signer.subject}\n"

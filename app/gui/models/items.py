@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
 from app.core.model import CustodyEntry, Item, ItemKind, ParseStatus
+from app.ops.case import CaseFile
 from app.sources.categories import category_label
 from app.sources.visible import reveal_invisible
-from app.ops.case import CaseFile
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,7 +78,7 @@ class SnapshotTableModel(QAbstractTableModel, Generic[Row]):
         return self._rows[row]
 
     def row_id(self, value: Row) -> int:
-        return int(getattr(value, "id"))
+        return int(value.id)  # type: ignore[attr-defined]  # every row but the custody log's, which overrides this
 
     # -- Qt model ------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ def utc_time(value: Any) -> str:
     except ValueError:
         return text
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -202,7 +202,7 @@ class SpamModel(SnapshotTableModel[Item]):
         Column("From", lambda i: reveal_invisible(_text(i.record.get("from")))),
         Column("Date (UTC)", spam_date),
         Column("Domains", lambda i: _text(i.record.get("domains"))),
-        Column("Category", lambda i: spam_category(i)),
+        Column("Category", spam_category),
         Column("Status", status_text),
     )
 

@@ -7,8 +7,9 @@ it out or put it back, go back to the draft) and the exhibits in filing order (m
 up/down); on a second tab, the personal data found in the exhibits for counsel to redact
 or keep (``redaction_panel``). Right, the chosen document (the declaration first, or the
 order, an appendix, the index, the certification, a letter, an exhibit) as it will be
-filed, re-rendered half a second after each change. Every change is an ``app.ops`` call on the write pool (which logs it in the
-custody log); the list is re-read on the read pool; the GUI thread never waits.
+filed, re-rendered half a second after each change. Every change is an ``app.ops`` call on
+the write pool (which logs it in the custody log); the list is re-read on the read pool;
+the GUI thread never waits.
 
 The page loads lazily: a change elsewhere only marks it stale, and it reloads when it
 is shown (or when asked), so an open case with thousands of emails costs nothing
@@ -44,11 +45,11 @@ from app.gui.widgets.labels import heading
 from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.widgets.tables import make_table
 from app.ops import paragraphs as ops
+from app.ops.case import CaseFile
 from app.ops.exhibit_order import Renumbered, move_exhibit
 from app.ops.filing import numbered_paragraphs
 from app.ops.paragraphs import DeclarationParagraph
 from app.ops.previews import PreviewChoice, preview_choices
-from app.ops.case import CaseFile
 
 Loaded = tuple[list[DeclarationParagraph], int, list[PreviewChoice]]
 
@@ -273,7 +274,8 @@ class DocumentsPage(QWidget):
         if left is not None and words and words != left.text and left.key != self.selected_key() \
                 and self._last_saved != (left.key, words):
             self._last_saved = (left.key, words)
-            self._change("changed", lambda case, key=left.key, text=words: ops.edit_paragraph(case, key, text))
+            key = left.key
+            self._change("changed", lambda case: ops.edit_paragraph(case, key, words))
         self._show_selected()
 
     def _show_selected(self) -> None:

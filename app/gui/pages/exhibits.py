@@ -46,12 +46,16 @@ class ExhibitsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(splitter)
         self._exhibits, self._custody = exhibits, custody
         for model in (exhibits, custody):
             model.modelReset.connect(self.refresh_heading)
         self.refresh_heading()
+
+    def add_banner(self, banner: QWidget) -> None:
+        """Put a line above the exhibits (the signer banner)."""
+        self._layout.insertWidget(0, banner)
 
     def refresh_heading(self) -> None:
         count = self._exhibits.rowCount()

@@ -135,7 +135,7 @@ class ScreenshotsPage(QWidget):
                     break  # the case is closing, or newer thumbnails were asked for
                 try:
                     made[item.sha256] = thumbnail(case, item)
-                except Exception:  # noqa: BLE001 - a thumbnail that cannot be made leaves the icon blank
+                except Exception:  # noqa: BLE001, S112 - a thumbnail that cannot be made leaves the icon blank
                     continue
             return made
 

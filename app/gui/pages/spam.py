@@ -32,11 +32,11 @@ from app.gui.models.items import RowIdRole
 from app.gui.pages.table_page import TablePage
 from app.gui.widgets.message_view import SafeMessageView
 from app.ops.capture_meta import MetadataEdited, edit_metadata
+from app.ops.case import CaseFile
 from app.ops.linking import links_of_item
 from app.sources.categories import CATEGORIES
 from app.sources.html_safe import remote_resources
 from app.sources.visible import reveal_invisible
-from app.ops.case import CaseFile
 
 
 def header_text(item: Item, case: CaseFile | None) -> str:
@@ -133,6 +133,7 @@ class SpamPage(TablePage):
         lower_layout.addWidget(details, 1)
 
         layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)  # the table page's own layout
         layout.removeWidget(self.view)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)

@@ -23,6 +23,7 @@ from app.core.errors import explain
 from app.core.files import write_atomic
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
+from app.ops.case import CaseFile
 from app.ops.previews import (
     EXHIBIT_PREFIX,
     PageCounts,
@@ -30,7 +31,6 @@ from app.ops.previews import (
     PreviewChoice,
     render_preview,
 )
-from app.ops.case import CaseFile
 
 DEBOUNCE_MS = 500
 

@@ -29,9 +29,9 @@ class SafeMessageView(QTextBrowser):
         self.blocked: list[str] = []  # remote content the sanitiser removed from the last message
         self.anchorClicked.connect(self._show_target)
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Refuse every image, stylesheet or other resource the document names."""
-        self.resource_requests.append(name.toString())
+        self.resource_requests.append(name.toString() if isinstance(name, QUrl) else name)
         return None
 
     def show_message(self, record: dict[str, Any], *, prefer_html: bool = True) -> None:

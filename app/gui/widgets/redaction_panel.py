@@ -36,14 +36,14 @@ from app.gui.background import Operation, Operations
 from app.gui.models.redactions import RedactionsModel, review_summary
 from app.gui.widgets.labels import heading
 from app.gui.widgets.tables import make_table
+from app.ops.case import CaseFile
 from app.ops.redactions import (
+    Decided,
     Decision,
     RedactionRow,
-    Decided,
     decide_redactions,
     list_redactions,
 )
-from app.ops.case import CaseFile
 
 COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
 
@@ -195,8 +195,9 @@ class RedactionPanel(QWidget):
 
     def decide_selected(self, decision: Decision) -> Operation[Any] | None:
         """Store counsel's decision ("confirm", "dismiss" or "withdraw") for every selected row."""
-        wanted = {"confirm": lambda r: not r.confirmed, "dismiss": lambda r: not r.dismissed,
-                  "withdraw": lambda r: bool(r.decision)}[decision]
+        wanted: Callable[[RedactionRow], bool] = {
+            "confirm": lambda r: not r.confirmed, "dismiss": lambda r: not r.dismissed,
+            "withdraw": lambda r: bool(r.decision)}[decision]
         return self.decide([r for r in self.selected_rows() if wanted(r)], decision)
 
     def decide(self, rows: Sequence[RedactionRow], decision: Decision) -> Operation[Any] | None:

@@ -13,8 +13,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.gui.events import CaseEvents
-from app.ops.identity import case_signer, machine_trust
 from app.ops.case import CaseFile
+from app.ops.identity import case_signer, machine_trust
 
 
 class SignerBanner(QWidget):
@@ -27,7 +27,7 @@ class SignerBanner(QWidget):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        button = QPushButton(manage.text().replace("&", ""))
+        self.button = button = QPushButton(manage.text().replace("&", ""))
         button.clicked.connect(manage.trigger)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
