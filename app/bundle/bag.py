@@ -40,7 +40,6 @@ from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher,
 from .timestamp import Timestamper
 from .zipwriter import ReproducibleZip
 
-FORMAT_VERSION = 1
 RESERVED_TAG_FILES = frozenset(
     {"bagit.txt", "bag-info.txt", "fetch.txt", "VERIFY.txt"}
     | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}

@@ -39,4 +39,3 @@ class Changes:
         return cls(custody=True, **parts)
 
 
-NOTHING = Changes()

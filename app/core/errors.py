@@ -56,9 +56,6 @@ class ImportRefused(EvidenceError):
     """An input file was refused; nothing of it was stored."""
 
 
-class ParseFailed(EvidenceError):
-    """The original was kept as evidence, but its content could not be parsed."""
-
 
 class InvalidDomain(EvidenceError):
     """Text that is not a valid domain name."""

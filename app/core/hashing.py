@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 BLOCK_SIZE = 1024 * 1024
@@ -71,10 +70,4 @@ def hash_bytes(data: bytes) -> Digests:
     )
 
 
-def hash_file(path: Path) -> Digests:
-    with open(path, "rb") as stream:
-        return hash_blocks(iter_blocks(stream))
 
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -44,19 +44,6 @@ def check_cancelled(reporter: Reporter, message: str | None = None) -> None:
         raise OperationCancelled(message) if message else OperationCancelled()
 
 
-class Stage:
-    """A reporter that names the stage for work that only counts (a bundle writer counts files)."""
-
-    def __init__(self, reporter: Reporter, stage: str) -> None:
-        self._reporter = reporter
-        self._stage = stage
-
-    def progress(self, done: int, total: int, stage: str = "") -> None:
-        self._reporter.progress(done, total, stage or self._stage)
-
-    def cancelled(self) -> bool:
-        return self._reporter.cancelled()
-
 
 class CallbackReporter:
     """A reporter made of two plain functions (a script's print, a test's list.append)."""

@@ -14,6 +14,7 @@ import copy
 import io
 import re
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document as open_docx  # noqa: N813 - a function that opens a document, named so
@@ -137,9 +138,9 @@ def _set_cell_width(cell: object, width_pt: float) -> None:
 
 def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: dict[str, str]) -> None:
     for line in caption.court_lines:
-        _para(doc, ids, line, CAPTION_COURT)
+        _spaced(_para(doc, ids, line, CAPTION_COURT), profile.caption_spacing)
     if caption.division:
-        _para(doc, ids, caption.division, CAPTION_COURT)
+        _spaced(_para(doc, ids, caption.division, CAPTION_COURT), profile.caption_spacing)
     _para(doc, ids, "", CAPTION_TEXT)
     rows = caption_rows(caption, profile)
     if not rows:
@@ -155,12 +156,19 @@ def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: 
             _set_cell_width(cell, width)
             paragraph = cell.paragraphs[0]
             paragraph._p.style = ids[CAPTION_TEXT]
+            _spaced(paragraph, profile.caption_spacing)
             word_run = paragraph.add_run(text)
             if index == 0 and row.indent:
                 paragraph.paragraph_format.left_indent = Pt(row.indent * INDENT_STEP)
             if index == 2 and row.right_bold:
                 word_run.bold = True
     _para(doc, ids, "", CAPTION_TEXT)
+
+
+def _spaced(paragraph: Any, spacing: float) -> None:
+    """Line spacing the court profile asks for; single (1.0) is what the reference document's styles have."""
+    if spacing != 1.0:
+        paragraph.paragraph_format.line_spacing = spacing
 
 
 def _cell_margins(table: object, top: float, bottom: float, side: float) -> None:
@@ -228,6 +236,7 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
         for cell, width in zip(cells, widths):
             _set_cell_width(cell, width)
             cell.paragraphs[0]._p.style = ids[DOMAIN_LIST]
+            _spaced(cell.paragraphs[0], profile.appendix_spacing)  # every row is cloned from these
     for cell, text in zip(header_cells, ("No.", "Domain name")):
         cell.paragraphs[0].add_run(text).bold = True
     header_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT

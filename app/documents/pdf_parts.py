@@ -148,11 +148,6 @@ def tab_pages(tabs: Sequence[tuple[str, str]], profile: CourtProfile, *, legend:
     return buffer.getvalue()
 
 
-def tab_page(label: str, description: str, profile: CourtProfile, *, legend: str = "",
-             date: str = "") -> bytes:
-    """One tab page (see ``tab_pages``)."""
-    return tab_pages([(label, description)], profile, legend=legend, date=date)
-
 
 def join_pdfs(pieces: Sequence[tuple[bytes, str] | tuple[bytes, str, range]], *, title: str,
               author: str = "", subject: str = "", date: str = "") -> bytes:

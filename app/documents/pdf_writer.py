@@ -104,7 +104,8 @@ class Styles:
             bulletFontSize=size,
         )
         self.numbered_left = ParagraphStyle("numbered-left", self.numbered, alignment=TA_LEFT)
-        self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER)
+        self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER,
+                                    leading=single * profile.caption_spacing)
         self.title = ParagraphStyle(
             "title", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER, spaceBefore=size,
             spaceAfter=size * 1.5,
@@ -125,7 +126,9 @@ class Styles:
         self.address = ParagraphStyle("address", base, keepWithNext=1)
         self.note = ParagraphStyle("note", base, fontName=fonts.SERIF_ITALIC, spaceAfter=size * 0.4,
                                    keepWithNext=1)
-        self.cell = ParagraphStyle("cell", base, fontSize=size - 1, leading=(size - 1) * 1.15)
+        # the appendices' domain rows, spaced as the profile says (1.0: single)
+        self.cell = ParagraphStyle("cell", base, fontSize=size - 1,
+                                   leading=(size - 1) * 1.15 * profile.appendix_spacing)
 
 
 class _KeepWithFirstRows(KeepTogether):
@@ -219,7 +222,7 @@ def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles
     columns = caption_columns(profile)
     data = [[row.left, ")" if profile.paren_column else "", row.right] for row in rows]
     style = [
-        ("FONT", (0, 0), (-1, -1), fonts.SERIF, profile.font_size, profile.font_size * 1.17),
+        ("FONT", (0, 0), (-1, -1), fonts.SERIF, profile.font_size, profile.font_size * 1.17 * profile.caption_spacing),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),

@@ -17,6 +17,9 @@ from app.core.errors import TemplateError
 from app.core.paths import template
 
 POINTS_PER_INCH = 72.0
+# The families the PDF renderer embeds (app.documents.fonts); a profile naming another is refused, never
+# silently replaced: every font of a filed PDF must be embedded.
+SHIPPED_FONTS = {"serif": "Liberation Serif", "mono": "Liberation Mono"}
 PAPER_SIZES_PT: dict[str, tuple[float, float]] = {
     "letter": (612.0, 792.0),
     "legal": (612.0, 1008.0),
@@ -39,13 +42,13 @@ class CourtProfile:
     margin_left: float
     margin_right: float
     stamp_band: float  # height at the top of every page kept clear for the e-filing stamp
-    serif_font: str
+    serif_font: str  # a family the app ships and embeds (SHIPPED_FONTS); checked when the profile loads
     mono_font: str
     font_size: float
     docx_font: str
     body_spacing: float  # line spacing as a multiple of the font size (2.0 = double)
-    caption_spacing: float
-    appendix_spacing: float
+    caption_spacing: float  # the caption's line spacing, as a multiple of single
+    appendix_spacing: float  # the appendices' domain rows, likewise
     case_number_label: str
     blank_case_number: str
     sealed_legend: str
@@ -162,6 +165,10 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
     _check_format("tab_label", profile.tab_label_format, {"number"}, source)
     for index, direction in enumerate(profile.registry_directions, start=1):
         _check_format(f"registry_directions[{index}]", direction, {"registry", "plaintiff"}, source)
+    for role, family in (("serif", profile.serif_font), ("mono", profile.mono_font)):
+        if family != SHIPPED_FONTS[role]:
+            raise TemplateError(f"court profile: font.{role} names a font the app does not ship and embed",
+                                path=source, expected=SHIPPED_FONTS[role], found=family)
     if profile.stamp_band >= profile.margin_top:
         raise TemplateError(
             "court profile: the stamp band must be smaller than the top margin",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -47,7 +48,9 @@ from app.core.errors import IdentityError
 from app.core.files import write_atomic
 from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
-from app.store import CaseFile
+
+if TYPE_CHECKING:
+    from app.store import CaseFile
 
 CHANGED = Changes(identities=True)
 CASE_EDITED = Changes.to_case(case=True)  # what creating, importing, trusting or untrusting an identity changes

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.model import Domain, Item, ItemKind
 from app.store import CaseFile
 
-from .intake import DomainReport, add_domains
+if TYPE_CHECKING:
+    from .intake import DomainReport
+
 
 MAIL_KINDS = (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE)
 
@@ -99,6 +101,8 @@ def unknown_domains(case: CaseFile, item_ids: Iterable[int] | None = None) -> li
 
 def add_unknown_domains(case: CaseFile, item_ids: Iterable[int] | None = None) -> DomainReport:
     """Add the advertised domains the case lacks; the custody entry names the spam they came from."""
+    from .intake import DomainReport, add_domains  # domain-list parsing: loaded only when domains are added
+
     wanted = list(item_ids) if item_ids is not None else None
     names = unknown_domains(case, wanted)
     if not names:

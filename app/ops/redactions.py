@@ -101,20 +101,7 @@ def decide_redactions(case: CaseFile, candidate_ids: Sequence[str], decision: De
     return Decided(candidates, Changes.to_case(redactions=True) if changed else Changes())
 
 
-def confirm_redaction(case: CaseFile, candidate_id: str) -> Candidate:
-    """Confirm one candidate (by id or a unique prefix): its text is removed from the exhibit."""
-    return decide_redactions(case, [candidate_id], "confirm").candidates[0]
 
-
-def dismiss_redaction(case: CaseFile, candidate_id: str) -> Candidate:
-    """Dismiss one candidate (not personal data): it stays in the exhibit, marked as decided."""
-    return decide_redactions(case, [candidate_id], "dismiss").candidates[0]
-
-
-def withdraw_redaction(case: CaseFile, candidate_id: str) -> Candidate:
-    """Withdraw counsel's decision (a confirmation or a dismissal): the candidate is undecided
-    again, and its text shows in the rendered exhibit."""
-    return decide_redactions(case, [candidate_id], "withdraw").candidates[0]
 
 
 def _details(candidate: Candidate) -> dict[str, str]:

@@ -141,15 +141,6 @@ def domain_of_host(host: str) -> str:
     return registrable_domain(host) or "" if host else ""
 
 
-def domains_of(urls: list[str]) -> list[str]:
-    """Registrable domains of these URLs, de-duplicated in order."""
-    result: list[str] = []
-    for url in urls:
-        domain = domain_of_host(host_of_url(url))
-        if domain and domain not in result:
-            result.append(domain)
-    return result
-
 
 class _HtmlReader(HTMLParser):
     def __init__(self) -> None:
@@ -203,11 +194,6 @@ class _HtmlReader(HTMLParser):
         super().close()
         self._close_anchor()
 
-
-def read_html(html: str) -> tuple[str, list[str]]:
-    """HTML reduced to readable text, and the link targets (href, src, action) it holds."""
-    text, links = _read(html)
-    return text, [target for target, _, _ in links]
 
 
 def _read(html: str) -> tuple[str, list[tuple[str, str, str]]]:

@@ -43,10 +43,6 @@ _TEXT_STARTS: tuple[tuple[bytes, str], ...] = (
     (b"#!", "text/x-script"),
 )
 
-EXECUTABLE_TYPES = frozenset(
-    {"application/x-msdownload", "application/x-executable", "application/x-mach-binary", "text/x-script"}
-)
-
 
 def sniff_type(data: bytes) -> str:
     """The media type the bytes themselves show; 'text/plain' for text, 'application/octet-stream' if unknown."""

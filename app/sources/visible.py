@@ -9,18 +9,10 @@ such character is shown as a marker like ``⟦U+202E⟧`` in headers and bodies.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _EXTRA = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2800, 0x3164, 0xFFA0, 0xFFFC}
 _KEEP = {"\n", "\t"}
 
-
-def is_invisible(char: str) -> bool:
-    """Format and control characters (bidi, zero-width, soft hyphen, BOM...) and blank fillers."""
-    if char in _KEEP:
-        return False
-    code = ord(char)
-    return code in _EXTRA or (unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") and code >= 0x20) or code < 0x20
 
 
 def marker(char: str) -> str:
@@ -41,6 +33,3 @@ def reveal_invisible(text: str) -> str:
     return _CANDIDATES.sub(lambda m: marker(m.group(0)), text)
 
 
-def invisible_count(text: str) -> int:
-    """How many invisible or direction-changing characters the text holds."""
-    return len(_CANDIDATES.findall(text.replace("\r", "")))

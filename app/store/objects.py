@@ -84,9 +84,6 @@ class ObjectStore(CaseConnection):
             yield chunk[0]
             seq += 1
 
-    def open_object(self, sha256: str) -> BinaryIO:
-        """A read-only stream over a stored object."""
-        return cast(BinaryIO, BlockStream(self.iter_object(sha256)))  # reads like a file, which is all it needs
 
     def object_reader(self) -> ObjectReader:
         """Opens many objects in a row, cheaper than :meth:`open_object`; close it after."""

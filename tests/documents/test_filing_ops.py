@@ -28,7 +28,7 @@ from app.ops.paragraphs import (
     remove_paragraph,
     reset_paragraph,
 )
-from app.ops.redactions import confirm_redaction, list_redactions, withdraw_redaction
+from app.ops.redactions import decide_redactions, list_redactions
 from app.store import CaseFile
 
 from . import sample
@@ -119,7 +119,7 @@ def test_rule_5_2_candidates_confirmed_are_removed_from_the_exhibit(case: CaseFi
     assert found["123-45-6789"].replacement == "XXX-XX-6789"
     assert found["03/14/1985"].replacement == "1985"
     for text in ("123-45-6789", "jane.victim@example.org", "000123456789"):
-        confirm_redaction(case, found[text].id)
+        decide_redactions(case, [found[text].id], "confirm")
     entry = next(e for e in case.custody() if e.action == "redaction-confirmed")
     assert "123-45-6789" not in str(entry.details) and entry.details["text_sha256"]
     result = export_filing_set(case, tmp_path / "out", formats=("pdf",))
@@ -130,7 +130,7 @@ def test_rule_5_2_candidates_confirmed_are_removed_from_the_exhibit(case: CaseFi
     assert "03/14/1985" in text  # not confirmed: shown as it is
     original = case.read_object(case.exhibits()[0][1].sha256)
     assert b"123-45-6789" in original  # the evidence itself is never changed
-    withdraw_redaction(case, found["123-45-6789"].id)
+    decide_redactions(case, [found["123-45-6789"].id], "withdraw")
     assert not next(r for r in list_redactions(case) if r.candidate.text == "123-45-6789").confirmed
 
 

@@ -21,10 +21,8 @@ from app.ops.previews import (
     render_preview,
 )
 from app.ops.redactions import (
-    confirm_redaction,
-    dismiss_redaction,
+    decide_redactions,
     list_redactions,
-    withdraw_redaction,
 )
 from app.store import CaseFile
 
@@ -63,7 +61,7 @@ def test_an_exhibit_preview_has_the_bates_numbers_and_redactions_of_the_export(
 ) -> None:
     ssn = next(r.candidate for r in list_redactions(case) if r.candidate.text == "123-45-6789")
     assert ssn.kind == "SSN" and "SSN 123-45-6789, account" in ssn.context
-    confirm_redaction(case, ssn.id)
+    decide_redactions(case, [ssn.id], "confirm")
     last = case.exhibits()[-1][1]
     counts = PageCounts()
     preview = render_preview(case, f"exhibit:{last.id}", counts)
@@ -81,11 +79,11 @@ def test_an_exhibit_preview_has_the_bates_numbers_and_redactions_of_the_export(
 def test_dismissing_and_withdrawing_a_candidate_are_logged(case: CaseFile) -> None:  # noqa: F811
     dob = next(r.candidate for r in list_redactions(case) if r.candidate.text == "03/14/1985")
     assert dob.kind == "date of birth"
-    confirm_redaction(case, dob.id)
-    dismiss_redaction(case, dob.id)  # counsel changed their mind: not a birth date
+    decide_redactions(case, [dob.id], "confirm")
+    decide_redactions(case, [dob.id], "dismiss")  # counsel changed their mind: not a birth date
     row = next(r for r in list_redactions(case) if r.candidate.id == dob.id)
     assert (row.confirmed, row.dismissed, row.decision) == (False, True, "dismissed")
-    withdraw_redaction(case, dob.id)
+    decide_redactions(case, [dob.id], "withdraw")
     row = next(r for r in list_redactions(case) if r.candidate.id == dob.id)
     assert row.decision == ""
     actions = [e.action for e in case.custody()]

@@ -152,14 +152,14 @@ def test_thumbnails_are_cached_outside_the_case(case: CaseFile, tmp_path: Path, 
     shot = tmp_path / "big.png"
     shot.write_bytes(_png(1200, 600))
     (item_id,) = import_files(case, [shot]).imported
-    objects = case._conn().execute("SELECT COUNT(*) FROM objects").fetchone()[0]
+    objects = case.count_objects()
     path = thumbnail(case, case.item(item_id))
     assert path.is_relative_to(isolated_home) and path.read_bytes().startswith(b"\x89PNG")
     from PIL import Image
 
     with Image.open(path) as image:
         assert image.size == (256, 128)
-    assert case._conn().execute("SELECT COUNT(*) FROM objects").fetchone()[0] == objects
+    assert case.count_objects() == objects
     assert thumbnail(case, case.item(item_id)) == path  # cached
 
 

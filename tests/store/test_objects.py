@@ -1,4 +1,4 @@
-"""Reading stored evidence in a row for the bundle: the same bytes as open_object, in any order."""
+"""Reading stored evidence in a row for the bundle: the same bytes as read_object, in any order."""
 
 from __future__ import annotations
 
@@ -100,4 +100,4 @@ def test_a_closed_reader_refuses_to_read(stored: tuple[CaseFile, list[tuple[str,
             reader.open(objects[1][0])
         with pytest.raises(CaseFileError, match="was closed"):
             half_read.read(3 * BLOCK_SIZE)
-        assert read_all(case.open_object(objects[0][0])) == objects[0][1]  # the case itself reads on
+        assert case.read_object(objects[0][0]) == objects[0][1]  # the case itself reads on

@@ -261,10 +261,6 @@ class DocumentsPage(QWidget):
         p = self.model.paragraph(self.selected_row())
         return p.key if p is not None else None
 
-    def select_key(self, key: str) -> None:
-        row = self.model.row_of(key)
-        if row >= 0:
-            self.view.selectRow(row)
 
     def _selection_moved(self) -> None:
         """Keep what counsel typed: words left unsaved in the editor are saved on moving away."""

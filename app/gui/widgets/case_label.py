@@ -30,8 +30,6 @@ class CaseLabel(QLabel):
         self.setToolTip(path)
         self._fit()
 
-    def full_text(self) -> str:
-        return f"{self._title}{GAP}{self._path}" if self._path else self._title
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -181,10 +181,6 @@ class RedactionPanel(QWidget):
     def selected_ids(self) -> list[str]:
         return [r.candidate.id for r in self.selected_rows()]
 
-    def select_candidate(self, candidate_id: str) -> None:
-        row = self.model.row_of(candidate_id)
-        if row >= 0:
-            self.view.selectRow(row)
 
     def _update_buttons(self) -> None:
         rows = self.selected_rows()

@@ -1,0 +1,49 @@
+"""Each command loads only what it uses: checking a bundle never waits for the document renderers or Qt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+PROBE = """
+import sys
+from app.__main__ import main
+code = main(sys.argv[1:])
+loaded = {name.split(".")[0] for name in sys.modules} | {name for name in sys.modules if name.startswith("app.")}
+print("LOADED:", " ".join(sorted(loaded)))
+raise SystemExit(code)
+"""
+# What verification, listing, showing and checking never need: the renderers and their templates, Qt,
+# the registry table and the readers of mail, Outlook files, images and domain lists.
+NOT_NEEDED = {"reportlab", "docx", "jinja2", "PySide6", "shiboken6", "pikepdf", "olefile", "PIL", "publicsuffixlist",
+              "confusable_homoglyphs", "app.documents", "app.gui", "app.sources.mail", "app.sources.parse",
+              "app.sources.outlook", "app.sources.detect", "app.sources.registries", "app.sources.domains"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "EVBUNDLE_HOME": str(out / "home")}
+    subprocess.run([sys.executable, "-m", "app", "demo", str(out)], check=True, capture_output=True, env=env,
+                   cwd=REPO)
+    (case,) = out.glob("*.evcase")
+    (bundle,) = out.glob("*.zip")
+    return case, bundle, env
+
+
+@pytest.mark.parametrize("command", ["verify", "list", "show", "check"])
+def test_a_command_loads_only_what_it_uses(demo: tuple[Path, Path, dict[str, str]], command: str) -> None:
+    case, bundle, env = demo
+    args = {"verify": [str(bundle)], "list": [str(case)], "show": [str(case), "5"], "check": [str(case)]}[command]
+    result = subprocess.run([sys.executable, "-c", PROBE, command, *args], capture_output=True, text=True, env=env,
+                            cwd=REPO, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    loaded = set(line.split()[1:])
+    assert "app.cli" in loaded
+    assert not loaded & NOT_NEEDED, sorted(loaded & NOT_NEEDED)
