@@ -39,6 +39,10 @@ _.handle_data  # unused method (app/sources/links.py:179)
 tagmanifest_sha256  # unused variable (app/bundle/bag.py:73)
 payload_digests  # unused variable (app/bundle/bag.py:74)
 authority_not_valid_after  # unused variable (app/bundle/timestamp.py:72)
+bar_number  # counsel's, printed by the letters and the order (issue 14)
+firm
+phone
+for_party
 
 # 3. Small public helpers the tests and benchmarks use to look inside (a page's state, a stream's hashes).
 _.problem_paths  # unused method (app/bundle/report.py:129)

@@ -78,6 +78,60 @@ class CaseInfo:
         return slug[:80] or "case"
 
 
+class PartyRole(str, enum.Enum):
+    """Which side of the caption a party is on."""
+
+    PLAINTIFF = "plaintiff"
+    DEFENDANT = "defendant"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A plaintiff or a defendant, as the caption, the declaration and the order name it.
+
+    Defendants not yet identified are Does ("John Does 1-22") with a ``description`` of what
+    they did; what the evidence may show of any defendant (aliases, e-mail addresses,
+    organisations, postal addresses) is kept here so that records naming them can be tied to
+    them. ``position`` orders parties within their side of the caption.
+    """
+
+    id: int
+    role: PartyRole
+    name: str  # "Microsoft Corporation", "John Does 1-22", "Dominique Alexander Piatti"
+    entity_form: str = ""  # "a Washington corporation", "an individual", "a Czech limited liability company"
+    doe: bool = False  # not yet identified
+    description: str = ""  # for Does: "controlling a computer botnet thereby injuring Microsoft and its customers"
+    aliases: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()  # postal addresses, each on one line
+    position: int = 0
+
+    @property
+    def caption_name(self) -> str:
+        """The name as the caption gives it: "MICROSOFT CORPORATION, a Washington corporation"."""
+        form = f", {self.entity_form}" if self.entity_form else ""
+        what = f", {self.description}" if self.doe and self.description else ""
+        return f"{self.name.upper()}{form}{what}"
+
+
+@dataclass(frozen=True)
+class Counsel:
+    """The attorney who files and signs for the plaintiff, and how a registry or the court reaches them."""
+
+    name: str = ""
+    bar_number: str = ""  # "VSB No. 12345"
+    firm: str = ""
+    address: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""
+    for_party: str = ""  # "Counsel for Plaintiff Microsoft Corporation"
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.name.strip())
+
+
 @dataclass(frozen=True)
 class Item:
     """One piece of evidence: an original file, stored byte-exact, plus what was parsed from it."""

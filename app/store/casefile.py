@@ -32,6 +32,7 @@ from .domains import DomainStore
 from .items import ItemStore
 from .objects import ObjectStore
 from .paragraphs import ParagraphStore
+from .parties import PartyStore
 from .transaction import Transaction
 
 CASE_SUFFIX = ".evcase"
@@ -48,7 +49,7 @@ class CheckProblem:
         return f"{self.what}: {self.message}"
 
 
-class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore):
+class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
     """An open case. Create with :meth:`create`, open with :meth:`open`."""
 
     @classmethod

@@ -127,6 +127,20 @@ MIGRATIONS: list[str] = [
         UNIQUE (item_id, text)
     );
     """,
+    # 5 (issue 13): the parties and counsel as data, not free text: what the caption, the declaration,
+    # the order and the letters name, and what the evidence is matched against.
+    """
+    CREATE TABLE parties (
+        id       INTEGER PRIMARY KEY,
+        role     TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        data     TEXT NOT NULL
+    );
+    CREATE TABLE people (
+        role TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

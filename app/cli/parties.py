@@ -1,0 +1,135 @@
+"""``evbundle details | parties | counsel``: the case's details, who is suing whom, and who signs for the plaintiff."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .exitcodes import EXIT_OK
+
+# The case details the documents print, as options of `evbundle details`.
+DETAIL_OPTIONS = {
+    "title": str, "case_number": str, "court": str, "declarant": str, "declarant_title": str,
+    "organisation": str, "signing_place": str, "bates_prefix": str, "bates_start": int,
+}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("details", help="show or change the case's details (number, court, declarant, Bates…)")
+    p.add_argument("case", type=Path)
+    for name, kind in DETAIL_OPTIONS.items():
+        p.add_argument("--" + name.replace("_", "-"), type=kind)
+    sealed = p.add_mutually_exclusive_group()
+    sealed.add_argument("--sealed", dest="sealed", action="store_true", default=None)
+    sealed.add_argument("--not-sealed", dest="sealed", action="store_false")
+    place = p.add_mutually_exclusive_group()
+    place.add_argument("--signed-in-us", dest="signed_in_us", action="store_true", default=None)
+    place.add_argument("--signed-abroad", dest="signed_in_us", action="store_false")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=details)
+
+    p = sub.add_parser("parties", help="list, add, edit or remove the plaintiffs and defendants")
+    p.add_argument("case", type=Path)
+    psub = p.add_subparsers(dest="parties_command", metavar="ACTION", required=True)
+    a = psub.add_parser("list", help="the parties in caption order")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(handler=parties)
+    for action in ("add", "edit"):
+        a = psub.add_parser(action, help=f"{action} a party")
+        if action == "add":
+            a.add_argument("role", choices=["plaintiff", "defendant"])
+            a.add_argument("--name", required=True)
+        else:
+            a.add_argument("id", type=int)
+            a.add_argument("--name")
+        a.add_argument("--entity-form", help='e.g. "a Washington corporation", "an individual"')
+        a.add_argument("--doe", action="store_true", default=None, help="a defendant not yet identified")
+        a.add_argument("--description", help="for Does: what they did, as the caption says it")
+        for many in ("alias", "email", "organisation", "address"):
+            a.add_argument(f"--{many}", action="append", help=f"one {many} (repeat); replaces the list")
+        a.set_defaults(handler=parties)
+    a = psub.add_parser("remove", help="remove a party")
+    a.add_argument("id", type=int)
+    a.set_defaults(handler=parties)
+
+    p = sub.add_parser("counsel", help="show or set counsel: name, bar number, firm, address, phone, e-mail")
+    p.add_argument("case", type=Path)
+    for name in ("name", "bar_number", "firm", "phone", "email", "for_party"):
+        p.add_argument("--" + name.replace("_", "-"))
+    p.add_argument("--address", action="append", metavar="LINE", help="an address line (repeat)")
+    p.set_defaults(handler=counsel)
+
+
+def details(args: argparse.Namespace) -> int:
+    from app.ops.case import edit_case, open_case
+
+    changes = {name: getattr(args, name) for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us")
+               if getattr(args, name) is not None}
+    with open_case(args.case) as case:
+        info = edit_case(case, **changes).info if changes else case.info()
+    shown = {k: v for k, v in asdict(info).items() if k not in ("plaintiff", "defendants")}
+    if args.json:
+        print(json.dumps(shown, indent=1, ensure_ascii=False))
+    else:
+        for key, value in shown.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def _party_line(party: Any) -> str:
+    doe = " (Doe)" if party.doe else ""
+    return f"{party.id:>3}  {party.role.value:<9} {party.caption_name}{doe}"
+
+
+def parties(args: argparse.Namespace) -> int:
+    from app.ops.case import open_case
+    from app.ops.parties import Party, PartyRole, add_party, case_parties, edit_party, remove_party
+
+    action = args.parties_command
+    with open_case(args.case) as case:
+        if action == "add":
+            party = Party(0, PartyRole(args.role), args.name)
+            print("added", _party_line(add_party(case, _with_options(party, args)).party))
+        elif action == "edit":
+            print("now", _party_line(edit_party(case, _with_options(case.party(args.id), args)).party))
+        elif action == "remove":
+            remove_party(case, args.id)
+            print(f"removed party {args.id}")
+        else:
+            found = case_parties(case)
+            if args.json:
+                print(json.dumps([{**asdict(p), "role": p.role.value} for p in found], indent=1, ensure_ascii=False))
+            for party in found if not args.json else ():
+                print(_party_line(party))
+    return EXIT_OK
+
+
+def _with_options(party: Any, args: argparse.Namespace) -> Any:
+    changes: dict[str, Any] = {}
+    for name in ("name", "entity_form", "doe", "description"):
+        if getattr(args, name, None) is not None:
+            changes[name] = getattr(args, name)
+    for option, field in (("alias", "aliases"), ("email", "emails"), ("organisation", "organisations"),
+                          ("address", "addresses")):
+        if getattr(args, option) is not None:
+            changes[field] = tuple(getattr(args, option))
+    return replace(party, **changes)
+
+
+def counsel(args: argparse.Namespace) -> int:
+    from app.ops.case import open_case
+    from app.ops.parties import Counsel, set_counsel
+
+    with open_case(args.case) as case:
+        current = case.counsel()
+        changes = {f.name: getattr(args, f.name) for f in fields(Counsel)
+                   if f.name != "address" and getattr(args, f.name, None) is not None}
+        if args.address is not None:
+            changes["address"] = tuple(args.address)
+        shown = set_counsel(case, replace(current, **changes)).counsel if changes else current
+    for key, value in asdict(shown).items():
+        print(f"{key}: {', '.join(value) if isinstance(value, tuple | list) else value}")
+    return EXIT_OK
