@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from app import APP_NAME, __version__
-from app.core.paths import user_config_dir
+from app import APP_ID, APP_NAME, __version__
+from app.core.paths import resource, user_config_dir
 from app.sources.registries import RegistryTable
 
 from .background import Operations
@@ -46,6 +47,8 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("Evidence Bundle Builder")
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland and the taskbar match the window to the installed .desktop file
+    app.setWindowIcon(QIcon(str(resource("icons", "evbundle-256.png"))))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(user_config_dir()))
 
