@@ -122,7 +122,7 @@ def depends_of(folder: Path, also_bundled: Iterable[Path] = ()) -> list[str]:
     missing -= {"ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
     packages, unknown = system_packages(missing)
     if unknown:
-        log(f"warning: no Debian package here provides {', '.join(unknown)}")
+        log(f"not in Depends (no package here has them; loaded only where present): {', '.join(unknown)}")
     return packages
 
 
@@ -157,7 +157,7 @@ def desktop_entry(meta: Metadata) -> str:
         f"TryExec={INSTALL_DIR}/{meta.name}",
         f"Icon={meta.app_id}",
         "Terminal=false",
-        "Categories=Office;Utility;",
+        "Categories=Office;",
         f"MimeType={meta.case_mime_type};",
         "Keywords=evidence;exhibit;bundle;declaration;BagIt;takedown;",
         "StartupNotify=true",
@@ -220,8 +220,9 @@ def _control(meta: Metadata, package: str, depends: list[str], size_kib: int, de
     )
 
 
-def build_deb(stage: Path, out: Path) -> Path:
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(stage), str(out)],
+def build_deb(stage: Path, out: Path, compression: str) -> Path:
+    """xz for releases (about 25% smaller, 80 s here); gzip for CI and quick checks (about 10 s)."""
+    subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{compression}", "-z6", "--build", str(stage), str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     return out
 
@@ -248,7 +249,7 @@ def stage_app(meta: Metadata, folder: Path, stage: Path, icons: Path, root: Path
     (doc / "copyright").write_text(copyright_file(meta, root), encoding="utf-8")
 
 
-def package(meta: Metadata, dist: Path, root: Path, *, engine: bool) -> list[Path]:
+def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression: str = "xz") -> list[Path]:
     """Strip, report, and write the tarballs and .deb packages into ``dist``; returns what was written."""
     arch = platform.machine()
     deb_arch = DEB_ARCH.get(arch, arch)
@@ -277,7 +278,7 @@ def package(meta: Metadata, dist: Path, root: Path, *, engine: bool) -> list[Pat
         (stage / "app" / "DEBIAN" / "control").write_text(_control(
             meta, meta.name, depends, folder_size(stage / "app") // 1024,
             f"{meta.display_name}\n {meta.summary}.\n Desktop app and command line; runs offline.\n"), "utf-8")
-        written.append(build_deb(stage / "app", dist / f"{meta.name}_{meta.version}_{deb_arch}.deb"))
+        written.append(build_deb(stage / "app", dist / f"{meta.name}_{meta.version}_{deb_arch}.deb", compression))
         if engine:
             target = stage / "engine" / INSTALL_DIR.lstrip("/")
             shutil.copytree(engine_folder, target, symlinks=True)
@@ -289,7 +290,7 @@ def package(meta: Metadata, dist: Path, root: Path, *, engine: bool) -> list[Pat
                 f"{meta.display_name}: web capture engine\n QtWebEngine (Chromium) for capturing web pages"
                 " as evidence in evbundle.\n"), "utf-8")
             written.append(build_deb(stage / "engine",
-                                     dist / f"{meta.name}-capture-engine_{meta.version}_{deb_arch}.deb"))
+                                     dist / f"{meta.name}-capture-engine_{meta.version}_{deb_arch}.deb", compression))
         shutil.rmtree(stage)
     for path in written:
         log(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

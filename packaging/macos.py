@@ -41,7 +41,8 @@ def run(*command: str) -> None:
     subprocess.run(command, check=True)
 
 
-def package(meta: Metadata, dist: Path, root: Path, *, engine: bool) -> list[Path]:
+def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression: str = "xz") -> list[Path]:
+    del compression  # the .dmg is UDZO and Inno Setup uses LZMA2 whatever is asked
     app = dist / f"{meta.name}.app"
     identity = os.environ.get("EVBUNDLE_MACOS_SIGN_IDENTITY", "")
     entitlements = root / "packaging" / "macos-entitlements.plist"

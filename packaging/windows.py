@@ -70,7 +70,8 @@ def defines(meta: Metadata) -> list[str]:
     return [f"/D{key}={value}" for key, value in values.items()]
 
 
-def package(meta: Metadata, dist: Path, root: Path, *, engine: bool) -> list[Path]:
+def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression: str = "xz") -> list[Path]:
+    del compression  # the .dmg is UDZO and Inno Setup uses LZMA2 whatever is asked
     app = dist / meta.name
     sign([app / f"{meta.name}.exe", app / f"{meta.name}-cli.exe"])
     written = []
