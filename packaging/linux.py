@@ -24,6 +24,7 @@ import platform
 import shutil
 import subprocess
 import tarfile
+import textwrap
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -277,7 +278,8 @@ def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression
         (stage / "app" / "DEBIAN").mkdir()
         (stage / "app" / "DEBIAN" / "control").write_text(_control(
             meta, meta.name, depends, folder_size(stage / "app") // 1024,
-            f"{meta.display_name}\n {meta.summary}.\n Desktop app and command line; runs offline.\n"), "utf-8")
+            f"{meta.display_name}\n {textwrap.fill(meta.summary + '.', 78, subsequent_indent=' ')}\n"
+            " Desktop app and command line; runs offline.\n"), "utf-8")
         written.append(build_deb(stage / "app", dist / f"{meta.name}_{meta.version}_{deb_arch}.deb", compression))
         if engine:
             target = stage / "engine" / INSTALL_DIR.lstrip("/")

@@ -38,7 +38,12 @@ desktop-file-validate "$work/unpacked/usr/share/applications/$app_id.desktop"
 ok
 
 step "install with apt-get (Depends resolved)"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$(realpath "$deb")" >/dev/null
+install_deb() {  # apt-get resolves the Depends; with no package lists yet, fetch them once and retry
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null 2>&1 || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null
+  }
+}
+install_deb "$(realpath "$deb")"
 test -x /usr/bin/evbundle && test -f "/usr/share/applications/$app_id.desktop"
 ok "$(dpkg-query -W -f='${Package} ${Version}, ${Installed-Size} KiB' evbundle)"
 
@@ -57,6 +62,8 @@ by_suffix=$(xdg-mime query filetype "$case_file")
 grep -q "$mime" /usr/share/mime/packages/"$app_id".xml
 # shared-mime-info's compiled database, as Qt, GLib and file managers read it: the magic rule too
 grep -q "$mime" /usr/share/mime/magic && grep -q "\*\.evcase" /usr/share/mime/globs2
+by_content=$(mimetype --brief "$work/case-without-suffix")
+[ "$by_content" = "$mime" ] || { echo "without its suffix the case is $by_content"; exit 1; }
 ok "$by_suffix"
 
 step "the app is the .evcase handler"
@@ -70,8 +77,7 @@ ok "$(echo "$out" | tail -1)"
 
 if [ -n "$engine_deb" ]; then
   step "install the capture engine and self-test with it"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$(realpath "$engine_deb")" \
-    >/dev/null
+  install_deb "$(realpath "$engine_deb")"
   out=$(QT_QPA_PLATFORM=offscreen evbundle --self-test --require-capture 2>&1) || { echo "$out"; exit 1; }
   ok "$(echo "$out" | grep 'web capture' | cut -c1-60)"
 fi
