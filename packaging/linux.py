@@ -13,7 +13,7 @@ when built) it makes:
 
 A .deb rather than an AppImage: ``dpkg-deb`` and ``dpkg`` are on every Debian-family machine,
 including this one, so the package is built *and* installed, checked and removed here
-(tests/packaging/test_linux_package.sh); ``appimagetool`` is not in Debian and is fetched from
+(tests/installers/test_linux_package.sh); ``appimagetool`` is not in Debian and is fetched from
 GitHub, which this project's machines cannot reach, and an AppImage still needs FUSE to run.
 """
 

@@ -1,6 +1,6 @@
 """``evbundle --self-test`` from source: every step passes, a failure is reported, no Qt without the GUI.
 
-The frozen build runs the same self-test (packaging/build, tests/packaging/test_linux_package.sh).
+The frozen build runs the same self-test (packaging/build, tests/installers/test_linux_package.sh).
 """
 
 from __future__ import annotations

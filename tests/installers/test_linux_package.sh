@@ -2,7 +2,7 @@
 # Install the built .deb as a user's machine would, check it with tools nobody here wrote, run the
 # installed app's self-test, then remove it and check what stays (the user's data) and what goes.
 #
-#   tests/packaging/test_linux_package.sh [--lintian] [dist]    # as root, after packaging/build
+#   tests/installers/test_linux_package.sh [--lintian] [dist]    # as root, after packaging/build
 #
 # Uses apt-get (it installs the package's Depends), dpkg, desktop-file-validate, xdg-mime and
 # shared-mime-info (read through libfile-mimeinfo-perl's mimetype, as xdg-mime does), and with
