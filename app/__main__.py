@@ -25,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-test"]:  # the whole app, window included, in a temporary home
+        from app.selftest import main as self_test
+
+        return self_test(args[1:])
     # `evbundle CASE.evcase`: what a file manager runs when a case file is opened.
     if len(args) == 1 and args[0].endswith(".evcase"):
         return open_gui(Path(args[0]))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from app import APP_NAME, __version__
+from app import APP_ID, APP_NAME, __version__
+from app.core.paths import resource
 from app.gui.background import Operations
 from app.gui.events import CaseEvents
 from app.gui.window import MainWindow
@@ -27,6 +29,8 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("Evidence Bundle Builder")
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland and the taskbar match the window to the installed .desktop file
+    app.setWindowIcon(QIcon(str(resource("icons", "evbundle-256.png"))))
 
 
 def build_window(case_path: Path | None = None) -> MainWindow:
