@@ -25,6 +25,10 @@ def register(sub: Any) -> None:
     sealed = p.add_mutually_exclusive_group()
     sealed.add_argument("--sealed", dest="sealed", action="store_true", default=None)
     sealed.add_argument("--not-sealed", dest="sealed", action="store_false")
+    p.add_argument("--remedy", choices=["hold", "redirect"],
+                   help="what the order asks of each registry: serverHold, or delegation to the sinkhole")
+    p.add_argument("--sinkhole", action="append", metavar="NS",
+                   help="a sinkhole name server the domains are redirected to (repeat; replaces the list)")
     place = p.add_mutually_exclusive_group()
     place.add_argument("--signed-in-us", dest="signed_in_us", action="store_true", default=None)
     place.add_argument("--signed-abroad", dest="signed_in_us", action="store_false")
@@ -66,8 +70,10 @@ def register(sub: Any) -> None:
 def details(args: argparse.Namespace) -> int:
     from app.ops.case import edit_case, open_case
 
-    changes = {name: getattr(args, name) for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us")
+    changes = {name: getattr(args, name) for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy")
                if getattr(args, name) is not None}
+    if args.sinkhole is not None:
+        changes["sinkhole_nameservers"] = tuple(ns.strip().lower().rstrip(".") for ns in args.sinkhole if ns.strip())
     with open_case(args.case) as case:
         info = edit_case(case, **changes).info if changes else case.info()
     shown = {k: v for k, v in asdict(info).items() if k not in ("plaintiff", "defendants")}

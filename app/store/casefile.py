@@ -133,7 +133,8 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
             raise CaseFileError("the case file has no case record", path=self.path)
         data = json.loads(row[0])
         known = {f.name for f in fields(CaseInfo)}
-        return CaseInfo(**{k: v for k, v in data.items() if k in known})
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        return CaseInfo(**values)
 
     def update_info(self, **changes: Any) -> CaseInfo:
         """Change case facts (title, declarant, Bates prefix...); logged with old and new values."""
