@@ -35,8 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-
-EXIT_OK, EXIT_FAILED = 0, 1
+from app.cli.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 @dataclass

@@ -43,6 +43,8 @@ bar_number  # counsel's, printed by the letters and the order (issue 14)
 firm
 phone
 for_party
+remedy  # what the order asks of each registry: issue 14's order and issue 17's compliance watch read it
+sinkhole_nameservers
 
 # 3. Small public helpers the tests and benchmarks use to look inside (a page's state, a stream's hashes).
 _.problem_paths  # unused method (app/bundle/report.py:129)

@@ -110,7 +110,9 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
     result = build_case(case, request.out_dir, identity, documents=request.documents,
                         bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper)
-    return replace(result, created_identity=first)
+    if first:  # the user's first signing identity was made too
+        return replace(result, created_identity=True, changes=result.changes | Changes(identities=True))
+    return result
 
 
 def build_case(
@@ -252,9 +254,8 @@ def build_case(
                  else "nothing was changed in the output folder")
         raise BundleError(f"cannot write {what}: {write_failure(exc)}; {state}", path=writing) from exc
 
-    case.log(
-        "bundle-built",
-        details={
+    case.record_bundle_built(
+        {
             "bundle": final_bundle.name, "bundle_sha256": built.sha256,
             "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
             "documents": [p.name for p in final_docs],

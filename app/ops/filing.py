@@ -253,7 +253,7 @@ def export_filing_set(
         state = ("the filing set in it is incomplete: export again once there is room" if moving
                  else "nothing was changed in it")
         raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; {state}", path=out_dir) from exc
-    case.log("documents-exported", details={
+    case.record_documents_exported({
         "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
         "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
     })

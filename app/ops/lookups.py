@@ -202,7 +202,7 @@ def store_capture(case: CaseFile, capture: Capture) -> int:
             description=f"the {capture.kind.upper()} reply for {capture.query} from {capture.server}, "
                         f"received {capture.at[:19].replace('T', ' ')} UTC",
         )
-        tx.log("looked-up", item_id=item_id, sha256=digests.sha256, details=capture.details())
+        tx.record_lookup(item_id, digests.sha256, capture.details())
     return item_id
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
+from .connection import CaseWriteFailed
 from .transaction import Transaction
 
 if TYPE_CHECKING:
@@ -50,15 +51,20 @@ class FileBatch:
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         conn = self._conn
         conn.execute("SAVEPOINT import_file")
+        steps = Transaction(self._case, conn)
         try:
-            yield Transaction(self._case, conn)
-        except BaseException:
+            yield steps
+        except BaseException as exc:
             # After a full disk or an I/O error SQLite may have undone the whole transaction itself (the
             # earlier files of the batch too): then there is no savepoint left, and the caller must stop.
             if conn.in_transaction:
                 conn.execute("ROLLBACK TO import_file")
                 conn.execute("RELEASE import_file")
+            if isinstance(exc, sqlite3.Error):
+                raise CaseWriteFailed.of(exc, self._case.path) from exc
             raise
+        finally:
+            steps.close()
         conn.execute("RELEASE import_file")
         self._files += 1
 

@@ -119,7 +119,11 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
         """One atomic change made of several of the store's steps (store an object, add its item,
         log what was looked up): all of them are kept when the block ends, none on any exception."""
         with self._writing() as conn:
-            yield Transaction(self, conn)
+            steps = Transaction(self, conn)
+            try:
+                yield steps
+            finally:
+                steps.close()
 
     def file_batch(self) -> FileBatch:
         """Several imported files per commit, each in a savepoint of its own (see batch.py)."""

@@ -149,7 +149,8 @@ class DomainsPage(QWidget):
         shown, total = self.model.shown(), self.model.total()
         heading = f"{total:,} domain{'' if total == 1 else 's'}"
         self.heading.setText(heading if shown == total else f"{shown:,} of {heading} shown")
-        self.hint.setText(EMPTY_HINT if total == 0 else NO_MATCH_HINT)
+        self.hint.setText(f"The domains could not be listed: {self.model.failed}" if self.model.failed
+                          else EMPTY_HINT if total == 0 else NO_MATCH_HINT)
         self.hint.setVisible(shown == 0)  # an empty table always says why, and what to do
         wanted = self.registry.currentData()
         choices = self.model.registries
