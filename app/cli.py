@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_filing import add_parsers as add_filing_parsers  # export, exhibits, paragraphs, redactions
 
     add_filing_parsers(sub)
+    from app.cli_capture import register as register_capture  # capture, export-wacz (issue 16)
+    register_capture(sub)
     return parser
 
 
@@ -205,7 +207,7 @@ def main(
             print("evbundle: error: the desktop app is not available here", file=sys.stderr)
             return EXIT_ERROR
         return open_gui(getattr(args, "case", None))
-    handler = COMMANDS[args.command]
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
         return handler(args)
     except EvidenceError as exc:

@@ -130,8 +130,10 @@ def build_case(
                     payload.append(_bytes_file(f"{folder}/exhibit.pdf", rendered.pdf))
                     paths["exhibit_pdf"] = f"data/{folder}/exhibit.pdf"
                 exhibit_paths[entry.number] = paths
-            for item in others:
-                name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
+            originals = {e.item.id: f"exhibits/{_exhibit_folder(e.number)}/original" for e in exhibits}
+            for item in others:  # a web capture's other files go beside its screenshot, in its exhibit's folder
+                folder = originals.get(item.parent_id or 0, f"evidence/item-{item.parent_id or item.id:05d}")
+                name = f"{folder}/{_safe_name(item.original_name, item.id)}"
                 payload.append(_object_file(objects, name, item))
                 exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
 

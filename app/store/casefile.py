@@ -45,6 +45,21 @@ _ITEM_FROM = (
 
 
 @dataclass(frozen=True)
+class GroupMember:
+    """One file of an evidence group (a web capture's screenshot, WARC, PDF…), read from disk when stored."""
+
+    path: Path
+    role: str  # what the file is within its group: "screenshot-full", "warc"…
+    kind: ItemKind
+    name: str
+    original_name: str
+    source_path: str
+    record: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckProblem:
     """One thing ``check`` found wrong with a case file."""
 
@@ -312,6 +327,44 @@ class CaseFile:
             )
             self._log(tx, "exhibit-numbered", item_id=item_id, details={"number": number})
         return item_id
+
+    def add_item_group(self, main: GroupMember, parts: Iterable[GroupMember], *, action: str,
+                       details: dict[str, Any], cancelled: Callable[[], bool] | None = None) -> list[int]:
+        """Store files that belong together as one group, in one transaction: each hashed as it is copied
+        in, the main item (an exhibit when its kind is one) and the parts as its children, and one custody
+        entry ``action`` naming every file. The main item's record lists the group's files and hashes
+        under ``"group"``. Returns the item ids, main item first."""
+        parts = list(parts)
+        with self.transaction() as tx:
+            digests = []
+            for member in (main, *parts):
+                with open(member.path, "rb") as stream:
+                    digests.append(self.store_object(tx, stream, cancelled=cancelled))
+            group = [{"role": m.role, "file": m.original_name, "sha256": d.sha256, "size": d.size}
+                     for m, d in zip((main, *parts), digests)]
+            ids = [self.add_item(
+                tx, kind=main.kind, digests=digests[0], name=main.name, original_name=main.original_name,
+                source_path=main.source_path, parse_status=ParseStatus.OK,
+                record={**(main.record or {}), "group": group}, metadata=main.metadata,
+                description=main.description,
+            )]
+            for member, member_digests in zip(parts, digests[1:]):
+                ids.append(self.add_item(
+                    tx, kind=member.kind, digests=member_digests, name=member.name,
+                    original_name=member.original_name, source_path=member.source_path,
+                    parse_status=ParseStatus.OK, record=member.record, metadata=member.metadata,
+                    parent_id=ids[0], description=member.description,
+                ))
+            self._log(tx, action, item_id=ids[0], sha256=digests[0].sha256,
+                      details={**details, "items": ids, "files": group})
+        return ids
+
+    def children(self, item_id: int) -> list[Item]:
+        """The items whose parent is ``item_id`` (a mailbox's messages, a capture's other files), in order."""
+        rows = self._conn().execute(
+            f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE i.parent_id = ? ORDER BY i.id", (item_id,)
+        )
+        return [_item(row) for row in rows]
 
     def items(self, kind: ItemKind | None = None) -> list[Item]:
         sql = f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM}"
