@@ -22,8 +22,11 @@ INDEXED_TYPES = ("response", "revisit", "resource")
 
 def surt(url: str) -> str:
     """The Sort-friendly URI Reordering Transform of a URL, as the Internet Archive's ``surt`` gives it
-    by default: host labels reversed and comma-separated (``www`` dropped), the port kept unless it is
-    the scheme's default, ``)`` then the path and the query with its arguments sorted, all lower case."""
+    by default for the URLs a browser requests: host labels reversed and comma-separated (``www``
+    dropped), the port kept unless it is the scheme's default, ``)`` then the path (repeated and
+    trailing slashes dropped) and the query with its arguments sorted, all lower case. (``surt`` also
+    decodes some percent-escapes and dot segments; replay tools look pages up by the JSON's URL, so
+    such keys only sort differently.)"""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -34,7 +37,9 @@ def surt(url: str) -> str:
     key = ",".join(reversed(host.split("."))) if host else ""
     if port and port != DEFAULT_PORTS.get(parts.scheme.lower()):
         key += f":{port}"
-    path = parts.path or "/"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
     pairs = sorted(tuple(p.split("=", 1)) for p in parts.query.split("&")) if parts.query else []
     query = "&".join("=".join(p) for p in pairs)
     return f"{key}){path}{'?' + query if query else ''}".lower()

@@ -74,8 +74,11 @@ def parse_url_list(text: str) -> list[str]:
                 continue
             if "://" not in url:
                 url = f"http://{url}"
-            if not urlsplit(url).path:
-                url += "/"
+            try:
+                if not urlsplit(url).path:
+                    url += "/"
+            except ValueError:
+                pass  # not a URL at all: capture_urls refuses it, saying why
             if url not in urls:
                 urls.append(url)
     return urls
