@@ -42,6 +42,7 @@ from .registry_dialog import RegistryCommand
 from .about import about_box
 from .events import CaseEvents
 from .capture import CaptureCommand
+from .capture_web_dialog import CaptureWebCommand
 from .case_label import CaseLabel
 from .item_models import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
 from .pages import ExhibitsPage, WelcomePage
@@ -117,13 +118,16 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         self.lookups = LookupCommand(self, lambda: self.case, self.operations, self.events)
+        self.web_capture = CaptureWebCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
         self.registries = RegistryCommand(self, lambda: self.case, self.operations, self.events)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
-                                        correct_registry=self.registries.ask_and_correct)
+                                        correct_registry=self.registries.ask_and_correct,
+                                        capture=self.web_capture.capture_domains)
         self.capture = CaptureCommand(self, lambda: self.case, self.operations, self.events, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)
-        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
+        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events,
+                                  capture=self.web_capture.ask_and_capture)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.layout().insertWidget(0, self.signer_banner)  # who signs, with the fingerprint
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(actions.add_evidence)
         file_menu.addAction(actions.add_domains)
+        file_menu.addAction(actions.capture_web)
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
         file_menu.addAction(actions.export_filing)
@@ -201,6 +206,7 @@ class MainWindow(QMainWindow):
         actions.close_case.triggered.connect(self.close_case)
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
         actions.add_domains.triggered.connect(self.commands.add_domains)
+        actions.capture_web.triggered.connect(lambda: self.web_capture.ask_and_capture())
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
         actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
