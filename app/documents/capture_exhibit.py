@@ -16,7 +16,7 @@ import io
 from typing import Any
 
 from PIL import Image as PILImage
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from app.documents.facts import text, utc_time
 from app.documents.inputs import ExhibitEntry
@@ -141,6 +141,9 @@ def capture_pages(entry: ExhibitEntry, original: bytes, profile: CourtProfile, s
                              "with the hash value above.", styles.base))
         return out
     scale = min(profile.frame_width / width, 1.0)  # the page's width; never enlarged
-    caption = Paragraph(f"Full-page screenshot, {width} × {height} pixels, SHA-256 {entry.item.sha256}",
-                        styles.heading)
+    # In a one-cell table of the frame's width: the slicer measures its caption at any width, and a table
+    # of fixed width reports the height it will really take.
+    caption = Table([[Paragraph(f"Full-page screenshot, {width} × {height} pixels, SHA-256 {entry.item.sha256}",
+                                styles.heading)]], colWidths=[profile.frame_width])
+    caption.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return out + _sliced(original, width, height, scale, caption, room, styles)

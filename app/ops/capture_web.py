@@ -30,7 +30,15 @@ from urllib.parse import urlsplit
 
 from app import __version__
 from app.capture.addresses import url_problem
-from app.capture.job import CAPTURE_FILE, EVENT_DONE, EVENT_STAGE, FILE_ROLES, CaptureJob, CaptureOptions
+from app.capture.job import (
+    CAPTURE_FILE,
+    EVENT_DONE,
+    EVENT_FINISHED,
+    EVENT_STAGE,
+    FILE_ROLES,
+    CaptureJob,
+    CaptureOptions,
+)
 from app.capture.launch import CaptureProcess
 from app.capture.record import CaptureRecord, write_json
 from app.core.errors import EvidenceError, OperationCancelled
@@ -148,6 +156,9 @@ def _run(case: CaseFile, job: CaptureJob, work: Path, report: CaptureReport, rep
                 shutil.rmtree(folder, ignore_errors=True)
                 settled += 1
                 reporter.progress(position + settled, total, "")
+            elif kind == EVENT_FINISHED and not job.net_log:
+                process.kill()  # every file is written and stored: no need to wait for Chromium's shutdown
+                break
     except BaseException:
         process.kill()
         process.close()

@@ -137,3 +137,31 @@ def test_without_javascript_no_script_runs(site: Site, case: CaseFile) -> None:
     assert record["options"]["javascript"] is False
     assert "/inserted.png" not in site.requests and "/img.png" in site.requests
     assert case.item(item_id).kind is ItemKind.WEB_CAPTURE
+
+
+def test_a_server_that_never_answers_is_a_failed_capture_after_the_timeout(case: CaseFile) -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts the connection, then says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        report = capture_urls(case, [url], CaptureOptions(allow_private=True, wait=0.2, timeout=2.0))
+    ((failed_url, reason, item_id),) = report.failed
+    assert failed_url == url and reason == "the server did not answer within 2 s"
+    assert case.item(item_id).record["failed_step"] == "load"
+
+
+def test_a_crashed_capture_program_is_a_failed_capture_and_the_batch_goes_on(
+        case: CaseFile, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from app.capture import launch
+
+    crash = "import sys; print('{\"event\": \"ready\"}', flush=True); print('boom', file=sys.stderr); sys.exit(3)"
+    monkeypatch.setattr(launch, "child_command", lambda job: [sys.executable, "-c", crash])
+    report = capture_urls(case, ["https://a.example/", "https://b.example/"], FAST)
+    assert [url for url, _, _ in report.failed] == ["https://a.example/", "https://b.example/"]
+    assert all("stopped before the page was captured (exit code 3)" in reason and "boom" in reason
+               for _, reason, _ in report.failed)
+    assert len(case.items(ItemKind.WEB_CAPTURE_FAILED)) == 2

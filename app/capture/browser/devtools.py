@@ -9,10 +9,10 @@ local process can connect to a port on 127.0.0.1. What limits that here:
 - ``--remote-allow-origins`` names an origin no web page can have, so a page
   open in the investigator's everyday browser cannot reach the server by
   WebSocket (Qt would otherwise allow every origin);
-- before anything is sent, the page target is found by a random token in its
-  URL fragment (``about:blank#evbundle-…``), which no request ever carries, and
-  checked again by asking the attached page for its address: a server that is
-  not ours (the port taken by someone else first) cannot pass.
+- before anything is sent, the page target is recognised by a random token that
+  this program put into the page's document through Qt (in-process, never over
+  the network or in a URL): a server that is not ours (the port taken by
+  someone else first) cannot show it.
 
 What remains: another program of the same computer that finds the port within
 those seconds could attach too. The README says so.
@@ -30,6 +30,7 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkRepl
 from PySide6.QtWebSockets import QWebSocket
 
 Handler = Callable[[str, dict[str, Any]], None]
+TOKEN_EXPRESSION = "document.documentElement.dataset.evbundleToken"
 Callback = Callable[[dict[str, Any] | None, str], None]
 
 
@@ -37,23 +38,32 @@ class DevToolsError(Exception):
     """A DevTools command failed, timed out, or the connection could not be made."""
 
 
+_waiting: list[QEventLoop] = []
+
+
+def nudge() -> None:
+    """Something arrived: let every :func:`wait_until` look at its condition now, not at its next tick."""
+    for loop in _waiting:
+        loop.quit()
+
+
 def wait_until(predicate: Callable[[], bool], timeout: float, step_ms: int = 20) -> bool:
-    """Run the event loop until ``predicate()`` holds or ``timeout`` seconds pass; whether it held."""
+    """Run the event loop until ``predicate()`` holds or ``timeout`` seconds pass; whether it held.
+
+    The condition is looked at every ``step_ms`` and whenever a DevTools message arrives."""
     deadline = time.monotonic() + timeout
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(step_ms)
-
-    def check() -> None:
-        if predicate() or time.monotonic() >= deadline:
-            loop.quit()
-
-    timer.timeout.connect(check)
-    timer.start()
-    if not predicate():
-        loop.exec()
-    timer.stop()
-    return predicate()
+    while not predicate():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return predicate()
+        loop = QEventLoop()
+        _waiting.append(loop)
+        QTimer.singleShot(max(1, min(step_ms, int(remaining * 1000))), loop.quit)
+        try:
+            loop.exec()
+        finally:
+            _waiting.remove(loop)
+    return True
 
 
 def pause(seconds: float) -> None:
@@ -85,21 +95,22 @@ class DevTools(QObject):
 
     # -- connecting ------------------------------------------------------------------------
 
-    def attach(self, token_url: str, timeout: float = 15.0) -> None:
-        """Find the page whose URL is ``token_url`` on our port, connect, and check it is that page."""
-        targets = self._targets(timeout)
-        matching = [t for t in targets if t.get("type") == "page" and t.get("url") == token_url]
-        if len(matching) != 1:
-            raise DevToolsError(f"the capture page was not found on the DevTools port {self.port}; "
-                                "another program may hold the port")
-        self._socket.open(QUrl(str(matching[0]["webSocketDebuggerUrl"])))
-        if not wait_until(lambda: self.connected or self.lost, timeout):
-            raise DevToolsError("the DevTools connection did not open in time")
-        if not self.connected:
-            raise DevToolsError(f"the DevTools connection was refused ({self._socket.errorString()})")
-        href = self.call("Runtime.evaluate", {"expression": "location.href", "returnByValue": True})
-        if (href.get("result") or {}).get("value") != token_url:
-            raise DevToolsError("the DevTools connection reached a page that is not the capture page")
+    def attach(self, token: str, timeout: float = 15.0) -> None:
+        """Connect to the page of this program whose document carries ``token`` (set through Qt, never sent
+        anywhere), among the page targets on our port; anything else is refused."""
+        pages = [t for t in self._targets(timeout) if t.get("type") == "page"]
+        for target in pages:
+            self._socket.open(QUrl(str(target["webSocketDebuggerUrl"])))
+            if not wait_until(lambda: self.connected or self.lost, timeout) or not self.connected:
+                raise DevToolsError(f"the DevTools connection was refused ({self._socket.errorString()})")
+            found = self.call("Runtime.evaluate", {"expression": TOKEN_EXPRESSION, "returnByValue": True})
+            if (found.get("result") or {}).get("value") == token:
+                return
+            self._socket.close()
+            wait_until(lambda: not self.connected, 2.0)
+            self.lost = False
+        raise DevToolsError(f"the capture page was not found on the DevTools port {self.port}; another program "
+                            "may hold the port")
 
     def _targets(self, timeout: float) -> list[dict[str, Any]]:
         manager = QNetworkAccessManager()
@@ -174,11 +185,13 @@ class DevTools(QObject):
                 callback(None, str((message["error"] or {}).get("message", "error")))
             else:
                 callback(message.get("result") or {}, "")
+            nudge()
             return
         method = str(message.get("method", ""))
         params = message.get("params") or {}
         for handler in list(self._handlers):
             handler(method, params)
+        nudge()
 
     def _opened(self) -> None:
         self.connected = True

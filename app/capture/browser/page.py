@@ -106,8 +106,7 @@ class CapturePage(QWebEnginePage):
                                   "kind": request.destination().name})  # never opened
 
     def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # noqa: N802
-        self.facts.popups.append({"url": "", "kind": window_type.name})
-        return None
+        return None  # no window is ever opened (newWindowRequested has recorded what was asked for)
 
     def _permission(self, permission: Any) -> None:
         self.facts.permissions.append({"origin": permission.origin().toString(),

@@ -122,6 +122,7 @@ def main(argv: list[str]) -> int:
         record = capture.run(url)
         emit(EVENT_DONE, index=index, folder=str(folder), ok=record.ok, outcome=record.outcome,
              error=record.error)
+        capture.close()
     emit(EVENT_FINISHED)
     events.close()
     app.processEvents()

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMarginsF, QSize, QUrl
+from PySide6.QtCore import QMarginsF, QSize
 from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from app.capture.addresses import private_reason, url_problem
@@ -33,13 +34,13 @@ from app.capture.netlog import Exchange, NetworkLog
 from app.capture.record import CaptureRecord, write_json
 from app.capture.warc import write_warc
 
-from .devtools import DevTools, DevToolsError, pause, wait_until
+from .devtools import TOKEN_EXPRESSION, DevTools, DevToolsError, pause, wait_until
 from .page import CapturePage, Facts, make_profile, private_address
 
 TILE_HEIGHT = 4096  # the full-page screenshot is taken in tiles this tall and joined
 MAX_PAGE_HEIGHT = 60_000  # CSS pixels; beyond this the screenshot stops (the record says so)
 MAX_PAGE_WIDTH_FACTOR = 3  # at most this many viewports wide
-SCROLL_STEP_PAUSE = 0.1
+SCROLL_STEP_PAUSE = 0.05
 SCROLL_TIME_LIMIT = 20.0
 QUIET_TIME_LIMIT = 5.0  # after the settle time, wait at most this long for requests still running
 BODY_LIMIT = 64 * 1024 * 1024
@@ -74,6 +75,10 @@ class PageCapture:
         self.devtools: DevTools | None = None
         self.main_request = ""
         self.load_state: bool | None = None
+        self._profile: Any = None
+        self._guard: Any = None
+        self._page: CapturePage | None = None
+        self._view: QWebEngineView | None = None
 
     # -- the whole capture -----------------------------------------------------------------
 
@@ -82,7 +87,6 @@ class PageCapture:
         record = self.record
         record.requested_url = url
         record.started_at = _now()
-        profile = view = page = guard = None
         try:
             problem = url_problem(url)
             if problem:
@@ -94,12 +98,12 @@ class PageCapture:
             reason = private_reason(host, answers.addresses)
             if reason and not self.options.allow_private:
                 raise CaptureFailed("refused", f"{reason}; use --allow-private to capture it")
-            profile, guard = make_profile(self.options, self.facts, self.folder / ".downloads")
-            page = CapturePage(profile, self.facts)
-            view = QWebEngineView()
-            view.setPage(page)
-            view.resize(QSize(*self.options.viewport))
-            view.show()
+            self._profile, self._guard = make_profile(self.options, self.facts, self.folder / ".downloads")
+            page = self._page = CapturePage(self._profile, self.facts)
+            self._view = QWebEngineView()
+            self._view.setPage(page)
+            self._view.resize(QSize(*self.options.viewport))
+            self._view.show()
             page.loadFinished.connect(self._load_finished)
             self._attach(page)
             self._load(url)
@@ -114,20 +118,18 @@ class PageCapture:
         except DevToolsError as exc:
             record.fail("browser", str(exc))
         finally:
-            try:
-                self._finish()
-            finally:
-                self._close(view, page, profile)
-                del guard
+            self._finish()
         return record
 
     # -- steps ---------------------------------------------------------------------------------
 
     def _attach(self, page: CapturePage) -> None:
-        token = f"about:blank#evbundle-{uuid.uuid4().hex}"
-        self.load_state = None
-        page.setUrl(QUrl(token))
-        if not wait_until(lambda: self.load_state is not None, 15.0):
+        token = uuid.uuid4().hex
+        marked: list[object] = []
+        # The application world runs even with the page's JavaScript off; the DOM it marks is shared.
+        page.runJavaScript(f"{TOKEN_EXPRESSION} = '{token}'", QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                           marked.append)
+        if not wait_until(lambda: bool(marked), 15.0):
             raise CaptureFailed("browser", "the browser did not open a page")
         devtools = DevTools(self.port)
         devtools.attach(token)
@@ -144,7 +146,12 @@ class PageCapture:
         assert self.devtools is not None
         self.stage("loading")
         self.load_state = None
-        navigated = self.devtools.call("Page.navigate", {"url": url}, timeout=self.options.timeout)
+        try:
+            navigated = self.devtools.call("Page.navigate", {"url": url}, timeout=self.options.timeout)
+        except DevToolsError as exc:
+            if self.devtools.lost:
+                raise
+            raise CaptureFailed("load", f"the server did not answer within {self.options.timeout:g} s") from exc
         self.main_request = str(navigated.get("loaderId", ""))
         if navigated.get("isDownload"):
             self._wait_for_downloads()
@@ -167,14 +174,14 @@ class PageCapture:
         started = time.monotonic()
         viewport_height = self.options.viewport[1]
         position, steps = 0, 0
-        while time.monotonic() - started < SCROLL_TIME_LIMIT:
-            height = self._content_size()[1]
-            if position + viewport_height >= height:
-                break
+        height = self._content_size()[1]
+        while position + viewport_height < height and time.monotonic() - started < SCROLL_TIME_LIMIT:
             position += viewport_height
             steps += 1
-            self._evaluate(f"window.scrollTo(0, {position})")
-            pause(SCROLL_STEP_PAUSE)
+            # scroll, and read the height again: an endless list grows as it is scrolled
+            height = int(self._evaluate(f"window.scrollTo(0, {position}); "
+                                        "document.documentElement.scrollHeight") or height)
+            pause(SCROLL_STEP_PAUSE)  # time for lazy loaders (IntersectionObserver) to start their requests
         self._evaluate("window.scrollTo(0, 0)")
         self.record.page["scroll_steps"] = steps
 
@@ -190,7 +197,7 @@ class PageCapture:
         assert self.devtools is not None
         self.stage("screenshot")
         self.record.captured_at = _now()
-        viewport = self.devtools.call("Page.captureScreenshot", {"format": "png"})
+        viewport = self.devtools.call("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
         self._write("screenshot-viewport", base64.b64decode(viewport["data"]))
         width, height = self._content_size()
         width = max(1, min(width, self.options.viewport[0] * MAX_PAGE_WIDTH_FACTOR))
@@ -200,7 +207,8 @@ class PageCapture:
         for top in range(0, height, TILE_HEIGHT):
             clip = {"x": 0, "y": top, "width": width, "height": min(TILE_HEIGHT, height - top), "scale": 1}
             shot = self.devtools.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
-                                                                 "clip": clip}, timeout=60.0)
+                                                                 "clip": clip, "optimizeForSpeed": True},
+                                      timeout=60.0)
             tiles.append(base64.b64decode(shot["data"]))
         full = tiles[0] if len(tiles) == 1 else _join_tiles(tiles)
         self._write("screenshot-full", full)
@@ -346,12 +354,14 @@ class PageCapture:
         size = metrics.get("cssContentSize") or metrics.get("contentSize") or {}
         return int(size.get("width", self.options.viewport[0])), int(size.get("height", self.options.viewport[1]))
 
-    def _evaluate(self, expression: str) -> None:
+    def _evaluate(self, expression: str) -> Any:
         assert self.devtools is not None
         try:
-            self.devtools.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+            result = self.devtools.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
         except DevToolsError as exc:
             self.record.notes.append(f"could not scroll the page ({exc})")
+            return None
+        return (result.get("result") or {}).get("value")
 
     def _write(self, role: str, data: bytes) -> None:
         name = FILE_ROLES[role]
@@ -387,20 +397,23 @@ class PageCapture:
                 leftover.unlink()
             downloads.rmdir()
 
-    def _close(self, view: QWebEngineView | None, page: CapturePage | None, profile: Any) -> None:
+    def close(self) -> None:
+        """Close the page, its view and its profile (in that order: Qt warns otherwise). Called after the
+        op was told the capture is done, so that it stores the files while this runs."""
         if self.devtools is not None:
             self.devtools.close()
             self.devtools.deleteLater()
-        if view is not None:
-            view.close()
-            view.setPage(None)  # type: ignore[arg-type]
-            view.deleteLater()
-        if page is not None:
-            page.deleteLater()  # before its profile: Qt warns otherwise
-        pause(0.05)
-        if profile is not None:
-            profile.deleteLater()
-        pause(0.05)
+        if self._view is not None:
+            self._view.close()
+            self._view.setPage(None)  # type: ignore[arg-type]
+            self._view.deleteLater()
+        if self._page is not None:
+            self._page.deleteLater()
+        pause(0.01)
+        if self._profile is not None:
+            self._profile.deleteLater()
+        pause(0.01)
+        self._view = self._page = self._profile = self._guard = None
 
 
 def _header(exchange: Exchange, name: str) -> str:
