@@ -73,7 +73,8 @@ class ExportResult:
 
 
 def _kind_word(kind: ItemKind) -> str:
-    return {ItemKind.SCREENSHOT: "screenshot", ItemKind.DOMAIN_RECORD: "domain-record"}.get(kind, "email")
+    return {ItemKind.SCREENSHOT: "screenshot", ItemKind.DOMAIN_RECORD: "domain-record",
+            ItemKind.WEB_CAPTURE: "web-capture"}.get(kind, "email")
 
 
 def signer_fingerprint(case: CaseFile) -> str | None:

@@ -131,6 +131,8 @@ def batch(folder: Path, site_page: str, count: int, per_process: int, sampler: S
             sampler.current = self.process.pid
 
     capture_web.CaptureProcess = Watched  # type: ignore[misc]
+    sampler.current = None
+    time.sleep(0.1)
     sampler.peaks.clear()
     own_before = rss_kib(os.getpid())
     path = folder / f"batch-{per_process}.evcase"
@@ -143,7 +145,7 @@ def batch(folder: Path, site_page: str, count: int, per_process: int, sampler: S
             wall = time.monotonic() - started
     finally:
         capture_web.CaptureProcess = original  # type: ignore[misc]
-    peaks = list(sampler.peaks.values())
+    peaks = [peak for peak in sampler.peaks.values() if peak]
     tenth = max(1, len(peaks) // 10)
     print(f"  {count} URLs, {per_process} per program: {wall:.1f} s ({wall / count:.2f} s per page), "
           f"{len(report.captured)} captured, {len(report.failed)} failed")

@@ -122,8 +122,11 @@ def main(argv: list[str]) -> int:
         record = capture.run(url)
         emit(EVENT_DONE, index=index, folder=str(folder), ok=record.ok, outcome=record.outcome,
              error=record.error)
+        if offset == len(job.urls) - 1:
+            emit(EVENT_FINISHED)  # before the last page is closed: the op may stop the program at once
         capture.close()
-    emit(EVENT_FINISHED)
+    if not job.urls:
+        emit(EVENT_FINISHED)
     events.close()
     app.processEvents()
     return 0
