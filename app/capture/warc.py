@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from io import BytesIO
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -60,6 +60,16 @@ def _response_head(exchange: Exchange) -> tuple[str, list[tuple[str, str]]]:
     headers = exchange.raw_response_headers or exchange.response_headers
     headers = [(n, v) for n, v in headers if not n.startswith(":")]  # HTTP/2 pseudo-headers
     return f"{status} {_reason(status, exchange.status_text)}".strip(), headers
+
+
+def _clean(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Header lines that cannot break the record: no line breaks in values; names made of HTTP token
+    characters, anything else in them percent-encoded (as warcio does for values)."""
+    out = []
+    for name, value in headers:
+        name = quote(name, safe="!#$&'*+-.^_`|~") or "X-Unnamed"
+        out.append((name, " ".join(value.replace("\r", " ").replace("\n", " ").split(" "))))
+    return out
 
 
 def _stored_headers(headers: list[tuple[str, str]], body: bytes | None) -> tuple[list[tuple[str, str]], bool]:
@@ -107,7 +117,7 @@ def write_warc(stream: BinaryIO, exchanges: Iterable[Exchange], info: dict[str, 
             continue
         status_line, headers = _response_head(exchange)
         body = exchange.body
-        headers, rewritten = _stored_headers(headers, body)
+        headers, rewritten = _stored_headers(_clean(headers), body)
         notes = []
         if rewritten:
             notes.append("payload as decoded by the browser; the original encoding headers are kept as "
@@ -135,7 +145,7 @@ def write_warc(stream: BinaryIO, exchanges: Iterable[Exchange], info: dict[str, 
         request_body = exchange.post_data or b""
         request = writer.create_warc_record(
             exchange.url, "request", payload=BytesIO(request_body), length=len(request_body),
-            http_headers=StatusAndHeaders(request_line, request_headers, is_http_request=True),
+            http_headers=StatusAndHeaders(request_line, _clean(request_headers), is_http_request=True),
             warc_headers_dict={"WARC-Date": _warc_date(exchange.started_at),
                                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
         )

@@ -188,3 +188,26 @@ def test_dns_answers_name_the_resolver_and_each_answer(dns_port: int) -> None:
     missing = resolve("nothing.example", servers=("127.0.0.1",), port=dns_port, timeout=2.0)
     assert missing.addresses == [] and missing.questions[0]["rcode"] == "NXDOMAIN"
     assert resolve("192.0.2.1").note.startswith("the URL names an IP address")
+
+
+HEADER_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@given(st.lists(st.tuples(HEADER_TEXT, HEADER_TEXT), max_size=6), st.binary(max_size=300),
+       st.sampled_from([200, 301, 404, 599]))
+@settings(max_examples=150, deadline=None)
+def test_any_headers_and_body_make_a_warc_that_reads_back(headers: list[tuple[str, str]], body: bytes,
+                                                           status: int) -> None:
+    """Whatever a server sends (names and values with line breaks, colons, any script), each record
+    stays one record and the body comes back byte for byte."""
+    from app.capture.netlog import Exchange
+
+    exchange = Exchange(request_id="1", url="https://a.test/x?q=1", status=status, response_headers=headers,
+                        request_headers=headers, body=body, started_at=1_700_000_000.0,
+                        responded_at=1_700_000_000.1, remote_ip="192.0.2.1")
+    stream = io.BytesIO()
+    assert write_warc(stream, [exchange], {"software": "test"}) == 1
+    stream.seek(0)
+    records = [(r.rec_type, r.content_stream().read()) for r in ArchiveIterator(stream)]
+    assert [kind for kind, _ in records] == ["warcinfo", "response", "request"]
+    assert records[1][1] == body

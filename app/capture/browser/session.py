@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+import traceback
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,6 +118,9 @@ class PageCapture:
             record.fail(failed.step, failed.reason)
         except DevToolsError as exc:
             record.fail("browser", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug here must not be recorded as a good capture
+            traceback.print_exc()  # to the program's log, which the op keeps for diagnostics
+            record.fail("browser", f"the capture program failed ({type(exc).__name__}: {exc})")
         finally:
             self._finish()
         return record
