@@ -27,11 +27,14 @@ def register(sub: Any) -> None:
     p.add_argument("--wait", type=float, default=2.0, metavar="SECONDS",
                    help="settle time after the page loaded and was scrolled (default 2)")
     p.add_argument("--no-js", action="store_true", help="capture with JavaScript turned off")
-    p.add_argument("--user-agent", default="", metavar="UA", help="the User-Agent to send (default: the browser's)")
-    p.add_argument("--viewport", default="1280x800", metavar="WxH", help="window size in CSS pixels (default 1280x800)")
+    p.add_argument("--user-agent", default="", metavar="UA",
+                   help="the User-Agent to send (default: the browser's)")
+    p.add_argument("--viewport", default="1280x800", metavar="WxH",
+                   help="window size in CSS pixels (default 1280x800)")
     p.add_argument("--allow-private", action="store_true",
                    help="allow loopback and private addresses (refused by default)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="longest wait for a page to load")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="longest wait for a page to load")
     p.add_argument("--dns-server", action="append", default=[], metavar="IP",
                    help="ask this DNS server for the DNS record (default: the system's)")
     p.set_defaults(handler=capture_command)

@@ -67,7 +67,8 @@ def _key(cert: x509.Certificate) -> str:
     except ValueError:
         return "unreadable"
     size = getattr(key, "key_size", None)
-    return f"{type(key).__name__.replace('_', '').replace('PublicKey', '')}-{size}" if size else type(key).__name__
+    name = type(key).__name__.replace("_", "").replace("PublicKey", "")
+    return f"{name}-{size}" if size else type(key).__name__
 
 
 def leaf_from_pem(pem: bytes) -> bytes:

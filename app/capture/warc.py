@@ -76,8 +76,8 @@ def _stored_headers(headers: list[tuple[str, str]], body: bytes | None) -> tuple
     """Headers for the body as stored (decoded): encoding headers renamed, the stored length added."""
     if body is None:
         return headers, False
-    encoded = any(n.lower() in ("content-encoding", "transfer-encoding") and v.strip().lower() not in ("", "identity")
-                  for n, v in headers)
+    encoded = any(n.lower() in ("content-encoding", "transfer-encoding")
+                  and v.strip().lower() not in ("", "identity") for n, v in headers)
     length_differs = any(n.lower() == "content-length" and v.strip() != str(len(body)) for n, v in headers)
     if not encoded and not length_differs:
         return headers, False

@@ -22,7 +22,7 @@ class ItemKind(str, enum.Enum):
     MAILBOX_MESSAGE = "mailbox-message"  # one message cut from a mailbox
     WEB_CAPTURE = "web-capture"  # a page captured by the app's own browser: its full-page screenshot
     WEB_CAPTURE_FAILED = "web-capture-failed"  # a capture that failed: its capture record says why
-    WEB_CAPTURE_FILE = "web-capture-file"  # another file of a capture (WARC, MHTML, PDF…); its parent is the capture
+    WEB_CAPTURE_FILE = "web-capture-file"  # another file of a capture (WARC, MHTML, PDF…), child of the capture
 
     @property
     def label(self) -> str:

@@ -88,7 +88,8 @@ def _tls_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     if cert:
         rows += [
             ("Certificate subject", text(cert.get("subject"))),
-            ("Certificate issuer", text(cert.get("issuer")) + (" (self-signed)" if cert.get("self_signed") else "")),
+            ("Certificate issuer",
+             text(cert.get("issuer")) + (" (self-signed)" if cert.get("self_signed") else "")),
             ("Certificate valid", f"{text(cert.get('not_valid_before'))} to {text(cert.get('not_valid_after'))}"),
             ("Certificate SHA-256", text(cert.get("sha256_fingerprint"))),
         ]

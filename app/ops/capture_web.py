@@ -210,7 +210,8 @@ def _store(case: CaseFile, folder: Path, report: CaptureReport, reporter: Report
              for role, path in files.items() if role != main_role]
     details = {"url": url, "final_url": data.get("final_url", ""), "outcome": outcome,
                "error": data.get("error", ""), "server_ip": data.get("server_ip", ""),
-               "certificate_sha256": ((data.get("tls") or {}).get("certificate") or {}).get("sha256_fingerprint", "")}
+               "certificate_sha256": ((data.get("tls") or {}).get("certificate") or {}).get(
+                   "sha256_fingerprint", "")}
     ids = case.add_item_group(main, parts, action="web-captured", details=details,
                               cancelled=reporter.cancelled)
     if captured:

@@ -149,10 +149,10 @@ def batch(folder: Path, site_page: str, count: int, per_process: int, sampler: S
     tenth = max(1, len(peaks) // 10)
     print(f"  {count} URLs, {per_process} per program: {wall:.1f} s ({wall / count:.2f} s per page), "
           f"{len(report.captured)} captured, {len(report.failed)} failed")
-    print(f"    capture program peak RSS (with Chromium helpers): first tenth {statistics.mean(peaks[:tenth]) / 1024:.0f} MiB, "
-          f"last tenth {statistics.mean(peaks[-tenth:]) / 1024:.0f} MiB, max {max(peaks) / 1024:.0f} MiB")
-    print(f"    this process (the op): {own_before / 1024:.0f} MiB before, {rss_kib(os.getpid()) / 1024:.0f} MiB after, "
-          f"case file {path.stat().st_size / 1e6:.1f} MB")
+    print(f"    capture program peak RSS (with Chromium helpers): first tenth "
+          f"{statistics.mean(peaks[:tenth]) / 1024:.0f} MiB, last tenth {statistics.mean(peaks[-tenth:]) / 1024:.0f} MiB, max {max(peaks) / 1024:.0f} MiB")
+    print(f"    this process (the op): {own_before / 1024:.0f} MiB before, "
+          f"{rss_kib(os.getpid()) / 1024:.0f} MiB after, case file {path.stat().st_size / 1e6:.1f} MB")
 
 
 def main() -> int:
@@ -177,7 +177,8 @@ def main() -> int:
         print(f"capture with settle {args.settle:g} s, stored in a case: {capture:.2f} s median "
               f"(runs: {', '.join(f'{w:.2f}' for w in walls)})")
         print(f"goal 2 x bare + settle = {goal:.2f} s: {'met' if capture <= goal else 'NOT met'} "
-              f"(capture minus settle = {capture - args.settle:.2f} s = {(capture - args.settle) / bare:.2f} x bare)")
+              f"(capture minus settle = {capture - args.settle:.2f} s = "
+              f"{(capture - args.settle) / bare:.2f} x bare)")
         if args.batch:
             sampler = Sampler()
             sampler.thread.start()

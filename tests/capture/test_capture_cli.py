@@ -155,7 +155,8 @@ def test_the_record_states_the_server_certificate_and_redirect(captured: Capture
 def test_failures_are_evidence_with_their_error(captured: Captured) -> None:
     with CaseFile.open(captured.case) as case:
         failed = case.items(ItemKind.WEB_CAPTURE_FAILED)
-        assert [i.record["error"] for i in failed] == ["net::ERR_CONNECTION_REFUSED", "net::ERR_SSL_PROTOCOL_ERROR"]
+        assert [i.record["error"] for i in failed] == [
+            "net::ERR_CONNECTION_REFUSED", "net::ERR_SSL_PROTOCOL_ERROR"]
         for item in failed:
             stored = json.loads(case.read_object(item.sha256))
             assert stored["outcome"] == "failed" and stored["failed_step"] == "load"
@@ -197,8 +198,9 @@ def test_the_bundle_verifies_with_bagit_and_evbundle_and_the_face_page_shows_the
         (item,) = opened.items(ItemKind.WEB_CAPTURE)
     for member in item.record["group"]:  # every file of the capture: in the bag, and on the face page
         assert member["sha256"] in manifest and member["sha256"] in unwrapped
-    declaration = subprocess.run(["pdftotext", str(next((tmp_path / "out").glob("*-documents")) /
-                                                   "01-declaration.pdf"), "-"], capture_output=True, text=True).stdout
+    documents = next((tmp_path / "out").glob("*-documents"))
+    declaration = subprocess.run(["pdftotext", str(documents / "01-declaration.pdf"), "-"],
+                                 capture_output=True, text=True).stdout
     assert "at IP address 127.0.0.1 answered with HTTP status 200" in " ".join(declaration.split())
 
 

@@ -68,7 +68,8 @@ def test_a_redirect_chain_is_kept_as_one_exchange_per_hop_with_its_raw_headers()
     assert hops[0].remote_ip == "192.0.2.7" and hops[0].protocol == "h2"
     assert hops[1].headers_text.startswith("HTTP/1.1 200 OK")
     assert hops[1].responded_at == pytest.approx(1_700_000_000.5)
-    assert [e.url for e in log.exchanges()] == ["https://a.test/start", "https://a.test/page", "https://gone.test/x.js"]
+    assert [e.url for e in log.exchanges()] == [
+        "https://a.test/start", "https://a.test/page", "https://gone.test/x.js"]
     assert log.exchanges()[2].error == "net::ERR_NAME_NOT_RESOLVED"
 
 
@@ -125,7 +126,8 @@ def test_url_lists_never_crash_and_give_only_urls(text: str) -> None:
 
 
 def test_url_lists_refang_and_drop_comments_and_duplicates() -> None:
-    text = "# botnet landing pages\nhxxp://bad[.]example/path  bad[.]example\nhttps://x.test/a#frag\nhxxp://bad[.]example/path\n"
+    text = ("# botnet landing pages\nhxxp://bad[.]example/path  bad[.]example\nhttps://x.test/a#frag\n"
+            "hxxp://bad[.]example/path\n")
     assert parse_url_list(text) == ["http://bad.example/path", "http://bad.example/", "https://x.test/a#frag"]
 
 

@@ -45,6 +45,7 @@ SCROLL_STEP_PAUSE = 0.05
 SCROLL_TIME_LIMIT = 20.0
 QUIET_TIME_LIMIT = 5.0  # after the settle time, wait at most this long for requests still running
 BODY_LIMIT = 64 * 1024 * 1024
+WARC_1_1_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
 
 def _now() -> str:
@@ -310,7 +311,7 @@ class PageCapture:
                                 f"(QtWebEngine {self.browser.get('qtwebengine', '')}, "
                                 f"Chromium {self.browser.get('chromium', '')})",
                     "format": "WARC File Format 1.1",
-                    "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+                    "conformsTo": WARC_1_1_SPEC,
                     "operator": str(record.environment.get("operator", "")),
                     "description": f"Capture of {record.requested_url}"}
             with open(self.folder / FILE_ROLES["warc"], "wb") as stream:
@@ -342,7 +343,8 @@ class PageCapture:
                     exchange.body_note = f"body not available from the browser ({error})"
                     return
                 data = result.get("body", "")
-                exchange.body = base64.b64decode(data) if result.get("base64Encoded") else str(data).encode("utf-8")
+                encoded = result.get("base64Encoded")
+                exchange.body = base64.b64decode(data) if encoded else str(data).encode("utf-8")
 
             self.devtools.send("Network.getResponseBody", {"requestId": exchange.request_id}, keep)
 
