@@ -273,6 +273,10 @@ def _body(entry: ExhibitEntry, original: bytes, message: MessageView | None, pro
         return _email(entry, message, profile, styles)
     if kind is ItemKind.DOMAIN_RECORD:
         return _domain_record(entry, original, profile, styles)
+    if kind is ItemKind.WEB_CAPTURE:
+        from app.documents.capture_exhibit import capture_pages  # face page, then the screenshot cut across pages
+
+        return capture_pages(entry, original, profile, styles, room)
     return _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)
 
 

@@ -124,6 +124,10 @@ def exhibit_facts(
     }
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         facts["kind"] = "email"
+    if item.kind is ItemKind.WEB_CAPTURE:
+        from app.documents.capture_facts import capture_facts
+
+        facts["capture"] = capture_facts(record, meta)
     facts["date"] = short_utc_date(
         meta.get("captured_at") if item.kind is ItemKind.SCREENSHOT else
         record.get("date_utc") if facts["kind"] == "email" else

@@ -29,6 +29,7 @@ from app.gui import messages
 from app.gui.actions import Actions, WindowState
 from app.gui.background import Operations
 from app.gui.commands.capture import CaptureCommand
+from app.gui.commands.capture_web import CaptureWebCommand
 from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
 from app.gui.commands.lookup import LookupCommand
@@ -112,13 +113,16 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         self.lookups = LookupCommand(self, lambda: self.case, self.operations)
+        self.web_capture = CaptureWebCommand(self, lambda: self.case, self.operations, self._show_status)
         self.registries = RegistryCommand(self, lambda: self.case, self.operations)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
-                                        correct_registry=self.registries.ask_and_correct)
+                                        correct_registry=self.registries.ask_and_correct,
+                                        capture=self.web_capture.capture_domains)
         self.capture = CaptureCommand(self, lambda: self.case, self.operations, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)
-        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
+        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events,
+                                  capture=self.web_capture.ask_and_capture)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(actions.add_evidence)
         file_menu.addAction(actions.add_domains)
+        file_menu.addAction(actions.capture_web)
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
         file_menu.addAction(actions.export_filing)
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
         actions.close_case.triggered.connect(self.close_case)
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
         actions.add_domains.triggered.connect(self.commands.add_domains)
+        actions.capture_web.triggered.connect(lambda: self.web_capture.ask_and_capture())  # noqa: PLW0108 - not `checked`
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
         actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)

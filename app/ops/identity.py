@@ -96,6 +96,14 @@ class IdentityStored:
     changes: Changes = CHANGED
 
 
+def case_identity(case: CaseFile, passphrase: str, fingerprint: str = "") -> SigningIdentity:
+    """Unlock the identity that signs for this case: ``fingerprint`` when given, else the case's choice,
+    else the newest; the first one is made (self-signed) in the declarant's name, or the user's login."""
+    info = case.info()
+    return signing_identity(passphrase, name=info.declarant or case.actor, organisation=info.organisation,
+                            fingerprint=fingerprint or info.signer_fingerprint)
+
+
 def new_identity(
     name: str, organisation: str, passphrase: str, *, label: str = "", algorithm: KeyAlgorithm = "ec-p256",
     email: str = "",

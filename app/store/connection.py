@@ -131,6 +131,10 @@ class CaseConnection:
         """A message's attachments were written out for analysis (where, how many, their SHA-256)."""
         return self._record("attachments-exported", item_id=item_id, sha256=sha256, details=details)
 
+    def record_wacz_exported(self, details: dict[str, Any]) -> CustodyEntry:
+        """The web captures were written as a WACZ package (its name, SHA-256, pages, signer)."""
+        return self._record("wacz-exported", details=details)
+
     def _record(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
                 details: dict[str, Any]) -> CustodyEntry:
         with self._writing() as conn:

@@ -62,3 +62,7 @@ class Transaction:
     def record_lookup(self, item_id: int, sha256: str, details: dict[str, Any]) -> CustodyEntry:
         """The lookup that produced an item stored in this change: query, server, time, HTTP status."""
         return self._case._log(self._connection(), "looked-up", item_id=item_id, sha256=sha256, details=details)
+
+    def record_web_capture(self, item_id: int, sha256: str, details: dict[str, Any]) -> CustodyEntry:
+        """The web capture stored in this change: its URL, outcome, server and the items it became."""
+        return self._case._log(self._connection(), "web-captured", item_id=item_id, sha256=sha256, details=details)

@@ -35,7 +35,8 @@ class DomainsPage(QWidget):
     """Heading with counts, the filter row, and the table."""
 
     def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
-                 correct_registry: Callable[[str], object] | None = None) -> None:
+                 correct_registry: Callable[[str], object] | None = None,
+                 capture: Callable[[list[str]], object] | None = None) -> None:
         super().__init__()
         self.model = model
         self._lookup = lookup
@@ -78,6 +79,12 @@ class DomainsPage(QWidget):
         self.registry_button.setVisible(correct_registry is not None)
         self.registry_button.clicked.connect(self.correct_registry)
         filters.addWidget(self.registry_button)
+        self.capture_button = QPushButton("Capture pages…")
+        self.capture_button.setToolTip("Capture the selected domains' web pages (screenshot, WARC, certificate, DNS)")
+        self.capture_button.setEnabled(False)
+        self.capture_button.setVisible(capture is not None)
+        self.capture_button.clicked.connect(lambda: capture(self.selected_names()) if capture else None)
+        filters.addWidget(self.capture_button)
 
         self.view = QTableView()
         self.view.setModel(model)
@@ -124,6 +131,7 @@ class DomainsPage(QWidget):
     def _selection_changed(self) -> None:
         rows = self.view.selectionModel().selectedRows()
         self.lookup_button.setEnabled(bool(rows))
+        self.capture_button.setEnabled(bool(rows))
         registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
         self.registry_button.setEnabled(len(registries) == 1)
 
