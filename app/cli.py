@@ -117,13 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="RFC 3161 timestamp authority (repeatable; default: the URLs in settings.json)")
     p.add_argument("--no-timestamp", action="store_true", help="do not timestamp, whatever the settings say")
 
-    p = sub.add_parser("verify", help="verify a bundle (.zip or unzipped folder)")
+    p = sub.add_parser(
+        "verify", help="verify a bundle (.zip or unzipped folder)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit codes: 0 VALID (intact, signed by a key trusted here or named with --trust);\n"
+               "  1 NOT VALID (problems found, or signed by another key than the one named);\n"
+               "  2 could not be checked (not a bundle, or a hostile zip refused unread);\n"
+               "  3 INTACT BUT SIGNED BY AN UNKNOWN KEY (compare its fingerprint with the declaration's)")
     p.add_argument("bundle", type=Path)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object (also on exit 2)")
     p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT",
-                   help="a signer fingerprint to treat as trusted (makes an untrusted signer a problem)")
+                   help="the signer you expect (the fingerprint in the sworn declaration); "
+                        "a bundle signed by any other key is NOT VALID")
     p.add_argument("--require-trusted", action="store_true",
-                   help="an untrusted signer or timestamp authority is a problem")
+                   help="an unknown signer or timestamp authority is a problem (exit 1, not 3)")
     p.add_argument("--report", type=Path, metavar="PDF", help="also write the result as a PDF report")
 
     p = sub.add_parser("identity", help="signing identities and trusted certificates")
@@ -415,6 +422,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from app.bundle.instructions import verify_command
     from app.ops.build import build_case
     from app.ops.identity import has_identity, signing_identity
     from app.ops.settings import configured_timestamper
@@ -438,21 +446,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     for path in result.documents:
         print(f"document: {path}")
     print(f"signer: {result.fingerprint}")
+    print(f"verify: {verify_command(str(result.bundle), result.fingerprint)}")
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from app.bundle.report import shown
     from app.ops.verify_report import verify_here, write_report_pdf
 
-    report = verify_here(args.bundle, extra_trusted=args.trust,
-                         require_trusted=args.require_trusted or bool(args.trust))
+    try:
+        report = verify_here(args.bundle, expected_signers=args.trust, require_trusted=args.require_trusted)
+    except EvidenceError as exc:
+        if not args.json:
+            raise
+        print(json.dumps({"ok": False, "verdict": "not-checked", "exit_code": EXIT_ERROR, "source": str(args.bundle),
+                          "error": {"message": exc.message, "path": exc.path, "expected": exc.expected,
+                                    "found": exc.found}}, indent=1))
+        print(f"evbundle: error: {shown(exc.diagnostics())}", file=sys.stderr)
+        return EXIT_ERROR
     if args.json:
-        print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
+        print(json.dumps(report.to_json(), indent=1))  # ASCII: hostile text arrives as \u escapes
     else:
         print(report.to_text())
     if args.report:
         print(f"report: {write_report_pdf(report, args.report)}", file=sys.stderr)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return report.exit_code
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
@@ -516,6 +534,7 @@ def cmd_custody(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.bundle.instructions import verify_command
     from app.ops.demo import run_demo
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -528,7 +547,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for path in result.build.documents:
         print(f"document: {path}")
     print(f"signer:   {result.build.fingerprint} (throwaway DEMO identity in {result.identity_dir})")
-    print(f"verify:   evbundle verify {result.build.bundle}")
+    print(f"verify:   {verify_command(str(result.build.bundle), result.build.fingerprint)}")
     return EXIT_OK
 
 

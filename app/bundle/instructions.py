@@ -45,6 +45,11 @@ print("custody chain holds" if not broken else "custody chain BROKEN")
 END"""
 
 
+def verify_command(bundle: str, fingerprint: str) -> str:
+    """The command that checks ``bundle`` and expects ``fingerprint`` as its signer (VALID, exit 0, if so)."""
+    return f"evbundle verify {shlex.quote(str(bundle))} --trust {fingerprint}"
+
+
 def verify_instructions(bag_name: str, signer_subject: str, fingerprint: str) -> bytes:
     """The text of VERIFY.txt for a bag named ``bag_name`` signed by the given certificate."""
     folder = shlex.quote(bag_name)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from app.bundle.instructions import verify_command
 from app.ops.build import BuildResult, build_case
 from app.ops.identity import case_signer, has_identity, signing_identity
 from app.ops.settings import configured_timestamper
@@ -201,7 +202,8 @@ class CaseCommands:
             messages.show_message(
                 self._window, "Bundle built",
                 f"The signed bundle is at:\n  {result.bundle}\n\nDocuments:\n{documents}\n\n"
-                f"Signer certificate fingerprint (SHA-256):\n  {result.fingerprint}",
+                f"Signer certificate fingerprint (SHA-256):\n  {result.fingerprint}\n\n"
+                f"To check it:\n  {verify_command(str(result.bundle), result.fingerprint)}",
             )
 
         def stopped() -> None:

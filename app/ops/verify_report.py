@@ -46,17 +46,22 @@ CHECKS = (
 def verify_here(
     path: Path,
     *,
-    extra_trusted: list[str] | None = None,
+    expected_signers: list[str] | None = None,
     require_trusted: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> VerificationReport:
-    """Verify with what this machine trusts: your identities, the trust store, ``extra_trusted``."""
-    trust = machine_trust(extra_trusted)
+    """Verify with what this machine trusts (your identities, the trust store).
+
+    ``expected_signers``: the fingerprints the reader named (``--trust``, the one
+    in the sworn declaration); the signer must then be one of them.
+    """
+    trust = machine_trust()
     report = verify_bundle(
         path,
         trusted_fingerprints=trust.fingerprints,
         trusted_certificates=trust.certificates,
+        expected_signers=expected_signers or (),
         require_trusted=require_trusted,
         progress=progress,
         cancelled=cancelled,
