@@ -148,7 +148,12 @@ class BagFiles:
             try:
                 if len(raw) != entry.compress_size:
                     raise UnreadableEntry("the zip is truncated inside this entry")
-                yield name, inflate(raw, entry) if entry.method == DEFLATED else raw  # type: ignore[misc]
+                if entry.method == DEFLATED:
+                    yield name, inflate(raw, entry)
+                elif zlib.crc32(raw) != entry.crc:
+                    raise UnreadableEntry("its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)")
+                else:
+                    yield name, raw  # type: ignore[misc]
             except UnreadableEntry as exc:
                 yield name, exc
 
@@ -215,7 +220,7 @@ def _check_inflated(inflater: zlib._Decompress, size: int, entry: ZipEntry, crc:
     if size != entry.file_size:
         raise UnreadableEntry("it unpacks to fewer bytes than its header says")
     if crc != entry.crc:
-        raise UnreadableEntry("its CRC-32 does not match its bytes")
+        raise UnreadableEntry("its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)")
 
 
 class _RawEntry(io.RawIOBase):
@@ -231,10 +236,10 @@ class _RawEntry(io.RawIOBase):
 class _StoredEntry(_RawEntry):
     """The bytes of a stored (uncompressed) zip entry, read straight from the file.
 
-    Its CRC-32 is not recomputed: verification checks SHA-256 and SHA-512 of
-    exactly these bytes, which are what any extractor writes for a stored entry
-    (a wrong CRC changes no byte written, and would cost a third pass over the
-    largest files). The structure around it was checked by :func:`scan_zip`.
+    Its CRC-32 is checked as it is read (the last read raises when it is
+    wrong): unzip and bsdtar write the same bytes but fail with "bad CRC", and
+    a bundle stock tools complain about must not pass here. The structure
+    around it was checked by :func:`scan_zip`.
     """
 
     def __init__(self, source: _RangeFile, entry: ZipEntry) -> None:
@@ -242,6 +247,8 @@ class _StoredEntry(_RawEntry):
         self._source = source
         self._offset = entry.data_offset
         self._left = entry.compress_size
+        self._expected_crc = entry.crc
+        self._crc = 0
 
     def read(self, size: int | None = -1) -> bytes:
         if self._left <= 0:
@@ -252,6 +259,9 @@ class _StoredEntry(_RawEntry):
             raise UnreadableEntry("the zip is truncated inside this entry")
         self._offset += len(data)
         self._left -= len(data)
+        self._crc = zlib.crc32(data, self._crc)
+        if self._left == 0 and self._crc != self._expected_crc:
+            raise UnreadableEntry("its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)")
         return data
 
 
