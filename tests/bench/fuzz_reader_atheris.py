@@ -61,6 +61,11 @@ def _seeds(corpus: Path) -> None:
         files = [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
     corpus.mkdir(exist_ok=True)
     (corpus / "genuine").write_bytes(b"\x00" + BUNDLE.read_bytes())
+    small = [(name, data[:2048]) for name, data in files if "/data/" not in name or name.endswith(".eml")][:40]
+    (corpus / "small").write_bytes(b"\x00" + zc.build(zc.Layout(zc.from_files(small))))  # fast to mutate
+    built = build_bundle(WORK / "tiny.zip", "Tiny", [], {"case.json": b"{}", "custody.jsonl": b""}, {},
+                         SIGNER, "2026-11-02")  # type: ignore[arg-type]
+    (corpus / "tiny").write_bytes(b"\x00" + built.path.read_bytes())
     (corpus / "repacked").write_bytes(b"\x00" + zc.build(zc.Layout(zc.from_files(files))))
     for number, name in enumerate(TAG_FILES):
         (corpus / f"tag-{number}").write_bytes(bytes([1, number]) + (BAG / name).read_bytes()[:4096])
