@@ -225,7 +225,8 @@ class VerificationReport:
             return ("Every file matches its hashes and the signature is good, but nothing on this machine "
                     "says whose key made it: a bundle altered and re-signed with someone else's key looks "
                     "just like this. Compare the fingerprint with the one in the sworn declaration; if they "
-                    "are the same, verify again with --trust FINGERPRINT.")
+                    "are the same, verify again with --trust FINGERPRINT (in the app: trust its certificate "
+                    "under Tools, Signing identities).")
         return "Each problem below names the file concerned."
 
     def trust_text(self) -> str:
