@@ -37,7 +37,9 @@ class ReadLimits:
 
     max_entries: int = 200_000
     max_total_size: int = 64 * 1024**3  # uncompressed bytes, all entries together
-    max_ratio: int = 200  # uncompressed / compressed: per entry above ratio_floor, and for all entries together
+    max_ratio: int = (
+        200  # uncompressed / compressed: per entry above ratio_floor, and for all entries together
+    )
     ratio_floor: int = 1024**2  # entries up to this size may be squeezed further, within the total budget
     max_tag_file_size: int = 1024**2  # bagit.txt, bag-info.txt, tag manifests, signature files: read whole
     max_json_size: int = 4 * 1024**2  # case.json is parsed only up to this size (and after its hash matched)
@@ -84,8 +86,9 @@ class BagFiles:
     def read(self, name: str, limit: int) -> bytes:
         """The whole of a small file; BundleError if it is larger than ``limit``."""
         if self.sizes[name] > limit:
-            raise BundleError(f"is larger than this kind of file ever is ({self.sizes[name]} bytes): not read",
-                              path=name)
+            raise BundleError(
+                f"is larger than this kind of file ever is ({self.sizes[name]} bytes): not read", path=name
+            )
         parts: list[bytes] = []
         got = 0
         with self.open(name) as stream:
@@ -112,20 +115,24 @@ class BagFiles:
         end = max(e.data_offset + e.compress_size for e in entries)
         span = memoryview(self._zip.read_at(start, end - start))
         for name, entry in zip(names, entries):
-            raw = span[entry.data_offset - start:entry.data_offset - start + entry.compress_size]
+            raw = span[entry.data_offset - start : entry.data_offset - start + entry.compress_size]
             try:
                 if len(raw) != entry.compress_size:
                     raise UnreadableEntry("the zip is truncated inside this entry")
                 if entry.method == DEFLATED:
                     yield name, inflate(raw, entry)
                 elif zlib.crc32(raw) != entry.crc:
-                    raise UnreadableEntry("its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)")
+                    raise UnreadableEntry(
+                        "its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)"
+                    )
                 else:
                     yield name, raw  # type: ignore[misc]
             except UnreadableEntry as exc:
                 yield name, exc
 
-    def plan_reads(self, names: list[str], small: int, batch_bytes: int, batch_count: int) -> list[list[str] | str]:
+    def plan_reads(
+        self, names: list[str], small: int, batch_bytes: int, batch_count: int
+    ) -> list[list[str] | str]:
         """How to read ``names`` fast: small files in batches (for :meth:`read_many`), larger ones alone.
 
         In a zip, a batch is a run of neighbouring entries whose span (with what
@@ -134,7 +141,9 @@ class BagFiles:
         plan: list[list[str] | str] = []
         batch: list[str] = []
         start = used = 0
-        ordered = sorted(names, key=lambda n: self._entries[n].header_offset) if self._zip is not None else names
+        ordered = (
+            sorted(names, key=lambda n: self._entries[n].header_offset) if self._zip is not None else names
+        )
         for name in ordered:
             size = self.sizes[name]
             if size > small:
@@ -223,7 +232,9 @@ def _check_zip_limits(entries: list[ZipEntry], limits: ReadLimits) -> dict[str, 
         if entry.method == DEFLATED:
             packed += entry.compress_size
             inflated += entry.file_size
-            if entry.file_size > limits.ratio_floor and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
+            if entry.file_size > limits.ratio_floor and entry.file_size > limits.max_ratio * max(
+                entry.compress_size, 1
+            ):
                 raise BundleError(
                     "the zip entry is compressed beyond any real evidence (zip bomb?)",
                     path=entry.name,
@@ -242,11 +253,15 @@ def _check_zip_limits(entries: list[ZipEntry], limits: ReadLimits) -> dict[str, 
     for first, second, why in find_clashes(names):
         if why == "a file has the same name as a folder" and (first + "/") in folders:
             continue  # a folder entry and the files inside it: normal
-        raise BundleError(f"refused a hostile zip: two entries are one file ({why})", path=f"{first} / {second}")
+        raise BundleError(
+            f"refused a hostile zip: two entries are one file ({why})", path=f"{first} / {second}"
+        )
     return files
 
 
-def _locate_bag_in_zip(path: Path, source: RangeFile, entries: list[ZipEntry], files: dict[str, ZipEntry]) -> BagFiles:
+def _locate_bag_in_zip(
+    path: Path, source: RangeFile, entries: list[ZipEntry], files: dict[str, ZipEntry]
+) -> BagFiles:
     names = set(files)
     folders = {entry.name for entry in entries if entry.is_dir}
     tops = {name.split("/", 1)[0] for name in (*names, *folders) if "/" in name.rstrip("/")}
@@ -255,10 +270,16 @@ def _locate_bag_in_zip(path: Path, source: RangeFile, entries: list[ZipEntry], f
     if "bagit.txt" in names:
         bags.append("")
     if len(bags) > 1:
-        raise BundleError("the zip holds more than one bag", path=path, found=", ".join(b or "(top)" for b in bags))
+        raise BundleError(
+            "the zip holds more than one bag", path=path, found=", ".join(b or "(top)" for b in bags)
+        )
     if not bags:
-        marked = {name.split("/", 1)[0] for name in names if "/" in name and (
-            name.split("/", 1)[1] in _BAG_MARKERS or name.split("/", 1)[1].startswith("data/"))}
+        marked = {
+            name.split("/", 1)[0]
+            for name in names
+            if "/" in name
+            and (name.split("/", 1)[1] in _BAG_MARKERS or name.split("/", 1)[1].startswith("data/"))
+        }
         if len(marked) != 1:
             raise BundleError("not an evidence bundle: the zip holds no BagIt bag", path=path)
         bags = sorted(marked)
@@ -271,7 +292,7 @@ def _locate_bag_in_zip(path: Path, source: RangeFile, entries: list[ZipEntry], f
         if prefix and not name.startswith(prefix):
             outside.append(name)
             continue
-        relative = name[len(prefix):]
+        relative = name[len(prefix) :]
         sizes[relative] = entry.file_size
         members[relative] = entry
     return BagFiles(path, root or path.stem, sizes, outside, _zip=source, _entries=members)
@@ -289,7 +310,8 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         root = path
     else:
         candidates = [
-            child for child in sorted(path.iterdir())
+            child
+            for child in sorted(path.iterdir())
             if child.is_dir() and not child.is_symlink() and _looks_like_bag(child)
         ]
         if not candidates:
@@ -297,7 +319,8 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         if len(candidates) > 1:
             raise BundleError(
                 "the folder holds more than one bag; name the one to verify",
-                path=path, found=", ".join(_shown_name(c.name) for c in candidates),
+                path=path,
+                found=", ".join(_shown_name(c.name) for c in candidates),
             )
         root = candidates[0]
     sizes: dict[str, int] = {}
@@ -327,8 +350,11 @@ def _walk(folder: Path, prefix: str, limits: ReadLimits) -> Iterator[tuple[str, 
         try:
             relative.encode("utf-8")
         except UnicodeEncodeError:
-            raise BundleError("refused a file of the bag: its name is not UTF-8 (each tool would read it "
-                              "in another character set)", path=repr(_shown_name(relative))) from None
+            raise BundleError(
+                "refused a file of the bag: its name is not UTF-8 (each tool would read it "
+                "in another character set)",
+                path=repr(_shown_name(relative)),
+            ) from None
         reason = unsafe_reason(relative)
         if reason:
             raise BundleError(f"refused a file of the bag: {reason}", path=repr(relative))

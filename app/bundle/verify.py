@@ -79,9 +79,11 @@ def verify_bundle(
     or timestamp authority is a problem (default: when fingerprints are given).
     ``progress(done, total)`` counts evidence bytes hashed.
     """
-    names = dict(trusted_fingerprints) if isinstance(trusted_fingerprints, Mapping) else {
-        f: "named as trusted" for f in trusted_fingerprints
-    }
+    names = (
+        dict(trusted_fingerprints)
+        if isinstance(trusted_fingerprints, Mapping)
+        else {f: "named as trusted" for f in trusted_fingerprints}
+    )
     trust = Trust(
         {normalise_fingerprint(f): why for f, why in names.items()},
         tuple(trusted_certificates),
@@ -139,23 +141,33 @@ class _Verification(SignerChecks):
         self._check_bagit_txt()
         manifests = {a: self._manifest(f"manifest-{a}.txt", payload=True) for a in bagit_text.ALGORITHMS}
         self._check_bag_info()
-        tagmanifests = {a: self._manifest(f"tagmanifest-{a}.txt", payload=False) for a in bagit_text.ALGORITHMS}
+        tagmanifests = {
+            a: self._manifest(f"tagmanifest-{a}.txt", payload=False) for a in bagit_text.ALGORITHMS
+        }
         with warnings.catch_warnings(record=True) as caught:  # cryptography's, about hostile certificates
             warnings.simplefilter("always")
             self._check_signature(trusted)
             self._check_timestamps(trusted)
         for message in dict.fromkeys(str(w.message) for w in caught):  # in the report, not on stderr
-            report.notes.append(f"A certificate in the signature or timestamp breaks the rules of its format: {message}")
+            report.notes.append(
+                f"A certificate in the signature or timestamp breaks the rules of its format: {message}"
+            )
         self._hash_everything()
         self._check_payload(manifests)
         self._check_tag_files(tagmanifests)
         signed = tagmanifests.get("sha256") or {}
         if self._matches(signed, "custody.jsonl"):
-            self._guarded("custody.jsonl", lambda: setattr(
-                report, "custody_entries", check_custody(self.bag, self.limits, self.add)))
+            self._guarded(
+                "custody.jsonl",
+                lambda: setattr(report, "custody_entries", check_custody(self.bag, self.limits, self.add)),
+            )
         if self._matches(signed, "case.json"):
-            self._guarded("case.json", lambda: self._check_claimed_signer(
-                "case.json", claimed_signer(read_case_json(self.bag, self.limits, self.add, report.notes))))
+            self._guarded(
+                "case.json",
+                lambda: self._check_claimed_signer(
+                    "case.json", claimed_signer(read_case_json(self.bag, self.limits, self.add, report.notes))
+                ),
+            )
         self._check_claimed_signer("bag-info.txt", self.bag_info.get("Signer-Fingerprint-SHA256"))
 
     # --- reading ---------------------------------------------------------------
@@ -242,11 +254,20 @@ class _Verification(SignerChecks):
             self.add("bad-bagit-txt", "bagit.txt", error)
         values = dict(fields)
         if values.get("BagIt-Version") != bagit_text.BAGIT_VERSION:
-            self.add("bad-bagit-txt", "bagit.txt", "does not declare BagIt-Version 1.0",
-                     expected="1.0", found=values.get("BagIt-Version"))
+            self.add(
+                "bad-bagit-txt",
+                "bagit.txt",
+                "does not declare BagIt-Version 1.0",
+                expected="1.0",
+                found=values.get("BagIt-Version"),
+            )
         if (values.get("Tag-File-Character-Encoding") or "").upper() != "UTF-8":
-            self.add("bad-bagit-txt", "bagit.txt", "does not declare UTF-8 tag files",
-                     found=values.get("Tag-File-Character-Encoding"))
+            self.add(
+                "bad-bagit-txt",
+                "bagit.txt",
+                "does not declare UTF-8 tag files",
+                found=values.get("Tag-File-Character-Encoding"),
+            )
 
     def _manifest(self, name: str, *, payload: bool) -> dict[str, str] | None:
         if name not in self.bag.sizes:
@@ -284,7 +305,7 @@ class _Verification(SignerChecks):
         by_key = {a: {_key(p): d for p, d in (e or {}).items()} for a, e in manifests.items()}
         listed: set[str] = set()
         for entries in manifests.values():
-            for path in (entries or {}):
+            for path in entries or {}:
                 if _key(path) in listed:
                     continue
                 listed.add(_key(path))
@@ -309,8 +330,10 @@ class _Verification(SignerChecks):
         first = wrong[0]
         files = " and ".join(f"{kind}-{a}.txt" for a in wrong)
         if right:
-            message = (f"matches its {right[0].upper()} in {kind}-{right[0]}.txt but not its "
-                       f"{first.upper()} in {files} (one of the two was changed)")
+            message = (
+                f"matches its {right[0].upper()} in {kind}-{right[0]}.txt but not its "
+                f"{first.upper()} in {files} (one of the two was changed)"
+            )
         else:
             message = f"does not match its hashes in {files} (changed after sealing)"
         self.add("changed-file", name, message, expected=expected[first], found=getattr(digests, first))
@@ -328,13 +351,19 @@ class _Verification(SignerChecks):
         actual = bagit_text.payload_oxum(self.total, len(self.payload))
         oxum = bagit_text.parse_payload_oxum(oxum_text) if oxum_text else None
         if oxum is None:
-            self.add("bad-bag-info", "bag-info.txt", "has no valid Payload-Oxum (the total size and number "
-                     "of the evidence files)", found=oxum_text)
+            self.add(
+                "bad-bag-info",
+                "bag-info.txt",
+                "has no valid Payload-Oxum (the total size and number " "of the evidence files)",
+                found=oxum_text,
+            )
         elif oxum != (self.total, len(self.payload)):
             self.add(
-                "payload-oxum", "bag-info.txt",
+                "payload-oxum",
+                "bag-info.txt",
                 "Payload-Oxum (total bytes.file count) does not match the evidence files in data/",
-                expected=oxum_text, found=actual,
+                expected=oxum_text,
+                found=actual,
             )
 
     def _check_tag_files(self, tagmanifests: dict[str, dict[str, str] | None]) -> None:
@@ -350,18 +379,26 @@ class _Verification(SignerChecks):
         signed, unsigned = tagmanifests.get(reference), tagmanifests.get(other)
         if signed is not None and unsigned is not None:
             for path in sorted(set(unsigned) - set(signed)):
-                self.add("bad-manifest", f"tagmanifest-{other}.txt",
-                         f"lists {path}, which tagmanifest-{reference}.txt does not")
+                self.add(
+                    "bad-manifest",
+                    f"tagmanifest-{other}.txt",
+                    f"lists {path}, which tagmanifest-{reference}.txt does not",
+                )
             for path in sorted(set(signed) - set(unsigned)):
-                self.add("bad-manifest", f"tagmanifest-{other}.txt",
-                         f"does not list {path}, which tagmanifest-{reference}.txt lists")
+                self.add(
+                    "bad-manifest",
+                    f"tagmanifest-{other}.txt",
+                    f"does not list {path}, which tagmanifest-{reference}.txt lists",
+                )
         for path in sorted({*(signed or {}), *(unsigned or {})}):
             expected = {reference: (signed or {}).get(path), other: (unsigned or {}).get(path)}
             if signed is not None and expected[reference] is None:
                 continue  # reported above: only the unsigned manifest lists it
             if path not in self.bag.sizes:
                 where = reference if expected[reference] is not None else other
-                self.add("missing-file", path, f"is listed in tagmanifest-{where}.txt but missing from the bag")
+                self.add(
+                    "missing-file", path, f"is listed in tagmanifest-{where}.txt but missing from the bag"
+                )
                 continue
             digests = self.digests.get(path)
             if digests is None:
@@ -369,27 +406,37 @@ class _Verification(SignerChecks):
             reference_ok = expected[reference] is None or getattr(digests, reference) == expected[reference]
             other_ok = expected[other] is None or getattr(digests, other) == expected[other]
             if reference_ok and not other_ok and expected[reference] is not None:
-                self.add("changed-file", f"tagmanifest-{other}.txt",
-                         f"its {other.upper()} of {path} is wrong, while {path} matches "
-                         f"tagmanifest-{reference}.txt (this manifest was changed)")
+                self.add(
+                    "changed-file",
+                    f"tagmanifest-{other}.txt",
+                    f"its {other.upper()} of {path} is wrong, while {path} matches "
+                    f"tagmanifest-{reference}.txt (this manifest was changed)",
+                )
             elif not (reference_ok and other_ok):
                 self._compare(path, digests, expected, "tagmanifest")
-        covered = set(tagmanifests.get("sha256") or ())  # only the signed manifest puts a file under the signature
+        covered = set(
+            tagmanifests.get("sha256") or ()
+        )  # only the signed manifest puts a file under the signature
         for name in self.tag_files:
             if name.startswith("tagmanifest-"):
                 if name not in {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}:
                     self.add("extra-file", name, "is a tag manifest this bundle format does not have")
             elif name == "fetch.txt":
-                self.add("extra-file", name, "asks for files to be downloaded; a bundle must hold all its files")
+                self.add(
+                    "extra-file", name, "asks for files to be downloaded; a bundle must hold all its files"
+                )
             elif name not in covered:
                 self.add(
-                    "extra-file", name,
+                    "extra-file",
+                    name,
                     "is not listed in the tag manifests, so the signature does not cover it "
                     "(added after sealing?)",
                 )
 
 
-def _hash_batch(bag: BagFiles, names: list[str], tick: Callable[[int], None] | None) -> list[tuple[str, Digests | Exception]]:
+def _hash_batch(
+    bag: BagFiles, names: list[str], tick: Callable[[int], None] | None
+) -> list[tuple[str, Digests | Exception]]:
     """Both hashes of a batch of small files, read together (runs on a hashing thread)."""
     results: list[tuple[str, Digests | Exception]] = []
     size = 0
@@ -397,7 +444,9 @@ def _hash_batch(bag: BagFiles, names: list[str], tick: Callable[[int], None] | N
         if isinstance(data, Exception):
             results.append((name, data))
             continue
-        results.append((name, Digests(hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(), len(data))))
+        results.append(
+            (name, Digests(hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(), len(data)))
+        )
         size += len(data)
     if tick is not None:
         tick(size)

@@ -30,7 +30,8 @@ Add = Callable[..., None]
 def lines(bag: BagFiles, name: str, max_line: int) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes without the line end) of one file; None for a line longer than ``max_line``."""
     with bag.open(name) as raw:
-        stream = io.BufferedReader(raw, 1024 * 1024) if not isinstance(raw, io.BufferedReader) else raw  # type: ignore[arg-type]
+        buffered = isinstance(raw, io.BufferedReader)
+        stream = raw if buffered else io.BufferedReader(raw, 1024 * 1024)  # type: ignore[arg-type]
         number = 0
         while True:
             line = stream.readline(max_line + 1)
@@ -46,7 +47,7 @@ def lines(bag: BagFiles, name: str, max_line: int) -> Iterator[tuple[int, bytes 
 
 
 def read_manifest(bag: BagFiles, name: str, algorithm: str, limits: ReadLimits) -> bagit_text.ParsedManifest:
-    """A manifest read line by line; at most MAX_LISTED_ERRORS malformed lines are listed, the rest counted."""
+    """A manifest read line by line; MAX_LISTED_ERRORS malformed lines are listed, the rest counted."""
     result = bagit_text.ParsedManifest()
     skipped = 0
     for number, line in lines(bag, name, limits.max_line_size):
@@ -62,7 +63,9 @@ def read_manifest(bag: BagFiles, name: str, algorithm: str, limits: ReadLimits) 
             del result.errors[errors_before:]
             skipped += 1
         if len(result.entries) > limits.max_entries:
-            result.errors.append(f"lists more than {limits.max_entries} files (the limit); the rest was not read")
+            result.errors.append(
+                f"lists more than {limits.max_entries} files (the limit); the rest was not read"
+            )
             break
     if skipped:
         result.errors.append(f"and {skipped} more lines like these")
@@ -87,12 +90,23 @@ def check_custody(bag: BagFiles, limits: ReadLimits, add: Add) -> int:
             continue
         try:
             entry = custody.entry_from_json(json.loads(line.decode("utf-8")))
-            body = custody.entry_body(entry.seq, entry.at, entry.actor, entry.action, entry.item_id,
-                                      entry.sha256, entry.details, entry.prev_hash)
+            body = custody.entry_body(
+                entry.seq,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.item_id,
+                entry.sha256,
+                entry.details,
+                entry.prev_hash,
+            )
             entry_hash = custody.compute_entry_hash(body)
         except JSON_ERRORS as exc:
-            add("custody-unreadable", "custody.jsonl",
-                f"is not a custody log: line {number} is not a custody entry ({_reason(exc)})")
+            add(
+                "custody-unreadable",
+                "custody.jsonl",
+                f"is not a custody log: line {number} is not a custody entry ({_reason(exc)})",
+            )
             break
         count += 1
         if entry.seq != expected_seq:
@@ -103,8 +117,11 @@ def check_custody(bag: BagFiles, limits: ReadLimits, add: Add) -> int:
             chain(f"custody entry {entry.seq}: was altered after it was written")
         previous, expected_seq = entry.entry_hash, entry.seq + 1
     if broken > MAX_LISTED_ERRORS:
-        add("custody-chain", "custody.jsonl",
-            f"the custody chain is broken in {broken - MAX_LISTED_ERRORS} more places")
+        add(
+            "custody-chain",
+            "custody.jsonl",
+            f"the custody chain is broken in {broken - MAX_LISTED_ERRORS} more places",
+        )
     return count
 
 
@@ -112,8 +129,10 @@ def read_case_json(bag: BagFiles, limits: ReadLimits, add: Add, notes: list[str]
     """case.json parsed, if it is small enough to parse safely; None (with the reason reported) otherwise."""
     size = bag.sizes["case.json"]
     if size > limits.max_json_size:
-        notes.append(f"case.json is {size:,} bytes, more than the {limits.max_json_size:,} read as JSON; "
-                     "its hash was checked, its recorded signer was not read.")
+        notes.append(
+            f"case.json is {size:,} bytes, more than the {limits.max_json_size:,} read as JSON; "
+            "its hash was checked, its recorded signer was not read."
+        )
         return None
     try:
         data = bag.read("case.json", limits.max_json_size)

@@ -1,4 +1,4 @@
-"""Read the entries of a zip whose structure :func:`.zipscan.scan_zip` accepted, checked as extractors check them.
+"""Read the entries of a zip that :func:`.zipscan.scan_zip` accepted, checked as extractors check them.
 
 A stored entry is read straight from the file, a deflated one inflated block
 by block with flat memory; either way its size, its CRC-32 and the end of its
@@ -52,7 +52,7 @@ class RangeFile:
 
 
 def inflate(raw: bytes | memoryview, entry: ZipEntry) -> bytes:
-    """A deflated entry's bytes, checked as every extractor would: complete, exact size, CRC, nothing after."""
+    """A deflated entry's bytes, checked as extractors do: complete, exact size, CRC, nothing after."""
     inflater = zlib.decompressobj(-15)
     try:
         data = inflater.decompress(raw, entry.file_size + 1)
@@ -81,7 +81,7 @@ class _RawEntry(io.RawIOBase):
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
 
@@ -113,7 +113,9 @@ class StoredEntry(_RawEntry):
         self._left -= len(data)
         self._crc = zlib.crc32(data, self._crc)
         if self._left == 0 and self._crc != self._expected_crc:
-            raise UnreadableEntry("its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)")
+            raise UnreadableEntry(
+                "its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)"
+            )
         return data
 
 
@@ -160,5 +162,3 @@ class InflatedEntry(_RawEntry):
             if data:
                 return data
         return b""
-
-

@@ -77,24 +77,30 @@ ReadAt = Callable[[int, int], bytes]  # (offset, length) -> at most length bytes
 def scan_zip(read_at: ReadAt, size: int, max_entries: int) -> list[ZipEntry]:
     """Every entry of a zip of ``size`` bytes, in file order; BundleError unless its structure is plain."""
     tail = read_at(size - min(size, 22 + 20 + 56), min(size, 22 + 20 + 56))
-    if len(tail) < _EOCD.size or tail[-_EOCD.size:-_EOCD.size + 4] != _EOCD_SIG:
+    if len(tail) < _EOCD.size or tail[-_EOCD.size : -_EOCD.size + 4] != _EOCD_SIG:
         near_end = read_at(max(0, size - 65536 - _EOCD.size), min(size, 65536 + _EOCD.size))
         if _EOCD_SIG in near_end:
-            raise _refuse("the zip has a comment or data after its end record (extractors disagree on where it ends)")
+            raise _refuse(
+                "the zip has a comment or data after its end record (extractors disagree on where it ends)"
+            )
         raise BundleError("not a zip file (or a damaged one)")
-    if _EOCD_SIG in tail[-_EOCD.size + 1:]:
+    if _EOCD_SIG in tail[-_EOCD.size + 1 :]:
         raise _refuse("a second end record overlaps the zip's end record")
-    (_, disk, cd_disk, disk_count, count, cd_size, cd_offset, comment) = _EOCD.unpack(tail[-_EOCD.size:])
+    _, disk, cd_disk, disk_count, count, cd_size, cd_offset, comment = _EOCD.unpack(tail[-_EOCD.size :])
     if disk or cd_disk or disk_count != count:
         raise _refuse("the zip claims to span several disks")
     cd_end = size - _EOCD.size
-    locator = tail[-_EOCD.size - _LOCATOR.size:-_EOCD.size] if len(tail) >= _EOCD.size + _LOCATOR.size else b""
+    locator = (
+        tail[-_EOCD.size - _LOCATOR.size : -_EOCD.size] if len(tail) >= _EOCD.size + _LOCATOR.size else b""
+    )
     if locator[:4] == _LOCATOR_SIG:
         count, cd_size, cd_offset, cd_end = _zip64_end(tail, size, count, cd_size, cd_offset)
     elif _MAX32 in (cd_size, cd_offset):
         raise _refuse("the end record points to zip64 records that are not there")
     if count > max_entries:
-        raise BundleError("the zip holds too many entries", expected=f"at most {max_entries}", found=str(count))
+        raise BundleError(
+            "the zip holds too many entries", expected=f"at most {max_entries}", found=str(count)
+        )
     if cd_offset + cd_size != cd_end:
         raise _refuse("the central directory is not where the end record says (data before or after it)")
     if cd_size > count * (_CENTRAL.size + 1024 + _MAX_EXTRA):
@@ -115,21 +121,29 @@ def scan_zip(read_at: ReadAt, size: int, max_entries: int) -> list[ZipEntry]:
         if len(header) != header_length:
             raise BundleError("the zip is truncated", path=name)
         _check_local(header, name, raw_name, fields, crc, compress_size, file_size)
-        entries.append(ZipEntry(name, fields[0], crc, compress_size, file_size, offset, offset + header_length))
+        entries.append(
+            ZipEntry(name, fields[0], crc, compress_size, file_size, offset, offset + header_length)
+        )
     return entries
 
 
 def _zip64_end(tail: bytes, size: int, count: int, cd_size: int, cd_offset: int) -> tuple[int, int, int, int]:
     """The zip64 end records, which must sit just before the end record and agree with it."""
-    _, disk, record_offset, disks = _LOCATOR.unpack(tail[-_EOCD.size - _LOCATOR.size:-_EOCD.size])
+    _, disk, record_offset, disks = _LOCATOR.unpack(tail[-_EOCD.size - _LOCATOR.size : -_EOCD.size])
     expected_offset = size - _EOCD.size - _LOCATOR.size - _EOCD64.size
     if disk != 0 or disks != 1 or record_offset != expected_offset or len(tail) < _EOCD64.size + 42:
         raise _refuse("the zip64 end records are misplaced or claim several disks")
-    record = tail[-_EOCD.size - _LOCATOR.size - _EOCD64.size:-_EOCD.size - _LOCATOR.size]
-    (signature, length, _, _, disk, cd_disk, disk_count, count64, cd_size64, cd_offset64) = _EOCD64.unpack(record)
+    record = tail[-_EOCD.size - _LOCATOR.size - _EOCD64.size : -_EOCD.size - _LOCATOR.size]
+    signature, length, _, _, disk, cd_disk, disk_count, count64, cd_size64, cd_offset64 = _EOCD64.unpack(
+        record
+    )
     if signature != _EOCD64_SIG or length != _EOCD64.size - 12 or disk or cd_disk or disk_count != count64:
         raise _refuse("the zip64 end record is damaged or carries extra data")
-    if (count, cd_size, cd_offset) != (min(count64, _MAX16), min(cd_size64, _MAX32), min(cd_offset64, _MAX32)):
+    if (count, cd_size, cd_offset) != (
+        min(count64, _MAX16),
+        min(cd_size64, _MAX32),
+        min(cd_offset64, _MAX32),
+    ):
         raise _refuse("the zip64 end record and the end record disagree (entry count, size or offset)")
     return count64, cd_size64, cd_offset64, expected_offset
 
@@ -145,14 +159,33 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
     for number in range(count):
         if position + _CENTRAL.size > len(directory):
             raise _refuse(f"the central directory ends inside record {number + 1}")
-        (signature, _, _, _, _, flags, method, time, date, crc, compress_size, file_size,
-         name_length, extra_length, comment_length, disk, _, external, offset) = _CENTRAL.unpack_from(directory, position)
+        (
+            signature,
+            _,
+            _,
+            _,
+            _,
+            flags,
+            method,
+            time,
+            date,
+            crc,
+            compress_size,
+            file_size,
+            name_length,
+            extra_length,
+            comment_length,
+            disk,
+            _,
+            external,
+            offset,
+        ) = _CENTRAL.unpack_from(directory, position)
         start = position + _CENTRAL.size
         position = start + name_length + extra_length + comment_length
         if signature != _CENTRAL_SIG or position > len(directory):
             raise _refuse(f"central directory record {number + 1} is damaged")
-        raw_name = directory[start:start + name_length]
-        extra = directory[start + name_length:start + name_length + extra_length]
+        raw_name = directory[start : start + name_length]
+        extra = directory[start + name_length : start + name_length + extra_length]
         name = _decode_name(raw_name, flags)
         if comment_length:
             raise _refuse("the entry carries a comment (a bundle's entries never do)", name)
@@ -177,13 +210,18 @@ def _decode_name(raw: bytes, flags: int) -> str:
         try:
             name = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise _refuse("an entry's name is flagged as UTF-8 but is not UTF-8",
-                          raw.decode("utf-8", "backslashreplace")) from None
+            raise _refuse(
+                "an entry's name is flagged as UTF-8 but is not UTF-8",
+                raw.decode("utf-8", "backslashreplace"),
+            ) from None
     elif raw.isascii():
         name = raw.decode("ascii")
     else:
-        raise _refuse("an entry's name is neither ASCII nor flagged as UTF-8 (each tool would read it "
-                      "in another character set)", raw.decode("ascii", "backslashreplace"))
+        raise _refuse(
+            "an entry's name is neither ASCII nor flagged as UTF-8 (each tool would read it "
+            "in another character set)",
+            raw.decode("ascii", "backslashreplace"),
+        )
     reason = unsafe_reason(name[:-1] if name.endswith("/") else name)
     if reason:
         raise _refuse(reason, name)
@@ -194,8 +232,11 @@ def _check_kind(name: str, flags: int, method: int, external: int) -> None:
     if flags & 0x1 or flags & 0x40:
         raise BundleError("the zip entry is encrypted; bundles are never encrypted", path=name)
     if flags & 0x8:
-        raise _refuse("the entry's sizes follow its data (a data descriptor, which streaming extractors "
-                      "read differently); unzip the bundle and verify the folder", name)
+        raise _refuse(
+            "the entry's sizes follow its data (a data descriptor, which streaming extractors "
+            "read differently); unzip the bundle and verify the folder",
+            name,
+        )
     if flags & ~_ALLOWED_FLAGS:
         raise _refuse(f"the entry uses zip features a bundle never uses (flags {flags:#06x})", name)
     if method not in (STORED, DEFLATED):
@@ -227,17 +268,22 @@ def _resolve_zip64(extra: bytes, name: str, values: tuple[int, ...], *, local: b
         if position + 4 > len(extra):
             raise _refuse("the entry's extra fields are damaged", name)
         kind, length = struct.unpack_from("<2H", extra, position)
-        body = extra[position + 4:position + 4 + length]
+        body = extra[position + 4 : position + 4 + length]
         position += 4 + length
         if len(body) != length:
             raise _refuse("the entry's extra fields are damaged", name)
         if kind in seen:
-            raise _refuse(f"the entry repeats extra field {kind:#06x} (tools would pick different ones)", name)
+            raise _refuse(
+                f"the entry repeats extra field {kind:#06x} (tools would pick different ones)", name
+            )
         seen.add(kind)
         if kind in (_UNICODE_PATH, _UNICODE_COMMENT):
             what = "path" if kind == _UNICODE_PATH else "comment"
-            raise _refuse(f"the entry carries an Info-ZIP Unicode {what} field (unzip and bsdtar would use "
-                          "it instead of the name that was checked)", name)
+            raise _refuse(
+                f"the entry carries an Info-ZIP Unicode {what} field (bsdtar, and unzip where built "
+                "with Unicode support, use it instead of the name that was checked)",
+                name,
+            )
         if kind == _ZIP64:
             zip64 = body
         elif kind not in _HARMLESS_EXTRAS:
@@ -257,21 +303,45 @@ def _resolve_zip64(extra: bytes, name: str, values: tuple[int, ...], *, local: b
     return tuple(resolved)
 
 
-def _check_local(header: bytes, name: str, raw_name: bytes, fields: tuple[int, int, int, int],
-                 crc: int, compress_size: int, file_size: int) -> None:
+def _check_local(
+    header: bytes,
+    name: str,
+    raw_name: bytes,
+    fields: tuple[int, int, int, int],
+    crc: int,
+    compress_size: int,
+    file_size: int,
+) -> None:
     """The local header must say exactly what the central directory says, and fill its space exactly."""
-    (signature, _, _, flags, method, time, date, local_crc, local_compressed, local_size,
-     name_length, extra_length) = _LOCAL.unpack_from(header)
+    (
+        signature,
+        _,
+        _,
+        flags,
+        method,
+        time,
+        date,
+        local_crc,
+        local_compressed,
+        local_size,
+        name_length,
+        extra_length,
+    ) = _LOCAL.unpack_from(header)
     if signature != _LOCAL_SIG:
         raise _refuse("the entry's local header is missing (the directory points elsewhere)", name)
     if _LOCAL.size + name_length + extra_length != len(header):
-        raise _refuse("hidden bytes lie between the entry's header and its data, or it overlaps the next", name)
-    if header[_LOCAL.size:_LOCAL.size + name_length] != raw_name:
-        raise _refuse("the local header names another file than the central directory "
-                      "(streaming extractors would write that name)", name)
+        raise _refuse(
+            "hidden bytes lie between the entry's header and its data, or it overlaps the next", name
+        )
+    if header[_LOCAL.size : _LOCAL.size + name_length] != raw_name:
+        raise _refuse(
+            "the local header names another file than the central directory "
+            "(streaming extractors would write that name)",
+            name,
+        )
     if (method, flags, time, date) != fields:
         raise _refuse("the local header and the central directory disagree on method, flags or date", name)
-    extra = header[_LOCAL.size + name_length:]
+    extra = header[_LOCAL.size + name_length :]
     local_size, local_compressed = _resolve_zip64(extra, name, (local_size, local_compressed), local=True)
     if (local_crc, local_compressed, local_size) != (crc, compress_size, file_size):
         raise _refuse("the local header and the central directory disagree on the entry's size or CRC", name)

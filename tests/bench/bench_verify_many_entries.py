@@ -35,8 +35,10 @@ def main() -> None:
             seconds = time.perf_counter() - start
             report = json.loads(run.stdout)
             extras = sum(p["code"] == "extra-file" for p in report["problems"])
-            print(f"{count:>7,} extra entries: exit {run.returncode}, {extras:,} reported, {seconds:.2f} s "
-                  f"({seconds / count * 1e6:.1f} µs per entry)")
+            print(
+                f"{count:>7,} extra entries: exit {run.returncode}, {extras:,} reported, {seconds:.2f} s "
+                f"({seconds / count * 1e6:.1f} µs per entry)"
+            )
 
 
 if __name__ == "__main__":

@@ -103,8 +103,13 @@ def build_set(name: str, root: Path) -> tuple[Path, Path, str]:
     folder.mkdir(parents=True)
     if name == "sample":
         env = {**os.environ, "EVBUNDLE_HOME": str(folder / "home")}
-        subprocess.run([PYTHON, "-m", "app", "demo", str(folder / "demo")], check=True, capture_output=True,
-                       cwd=REPO, env=env)
+        subprocess.run(
+            [PYTHON, "-m", "app", "demo", str(folder / "demo")],
+            check=True,
+            capture_output=True,
+            cwd=REPO,
+            env=env,
+        )
         (bundle,) = (folder / "demo").glob("*.zip")
         fingerprint = _fingerprint(bundle)
     else:
@@ -139,12 +144,21 @@ def _synthetic(name: str, folder: Path) -> tuple[Path, str]:
         import io  # noqa: PLC0415
 
         shift = number % 4096  # every file different, no time spent on randomness
-        return lambda: io.BytesIO(number.to_bytes(8, "big") + seed[shift:shift + size - 8])
+        return lambda: io.BytesIO(number.to_bytes(8, "big") + seed[shift : shift + size - 8])
 
-    payload = [PayloadFile(f"exhibits/Exhibit-{n // 100:04}/original/shot-{n:05}.png", size, opener(n))
-               for n in range(count)]
-    built = build_bundle(folder / f"{name}.zip", f"Bench-{name}", payload,
-                         {"case.json": b"{}\n", "custody.jsonl": b""}, {}, signer, "2026-11-02")
+    payload = [
+        PayloadFile(f"exhibits/Exhibit-{n // 100:04}/original/shot-{n:05}.png", size, opener(n))
+        for n in range(count)
+    ]
+    built = build_bundle(
+        folder / f"{name}.zip",
+        f"Bench-{name}",
+        payload,
+        {"case.json": b"{}\n", "custody.jsonl": b""},
+        {},
+        signer,
+        "2026-11-02",
+    )
     return built.path, signer.fingerprint
 
 
@@ -170,23 +184,32 @@ def measure(name: str, root: Path, repeat: int) -> dict[str, tuple[float, float,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sets", default="sample,10k,100M,1G")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=None, help="keep the sets here between runs")
     options = parser.parse_args()
     root = options.dir or Path(tempfile.mkdtemp(prefix="evbundle-bench-"))
-    print(f"{'set':<7}{'form':<15}{'wall s':>8}{'x floor':>8}{'x bagit':>8}{'CPU s':>8}{'x floor':>8}"
-          f"{'x bagit':>8}{'peak MB':>8}")
+    print(
+        f"{'set':<7}{'form':<15}{'wall s':>8}{'x floor':>8}{'x bagit':>8}{'CPU s':>8}{'x floor':>8}"
+        f"{'x bagit':>8}{'peak MB':>8}"
+    )
     for name in options.sets.split(","):
         results = measure(name, root, options.repeat)
         floor, bagit = results["floor"], results["bagit"]
         for label in ("verify-zip", "verify-folder", "engine-zip", "engine-folder", "bagit", "floor"):
             seconds, cpu, rss = results[label]
-            cpu_text = f"{cpu:>8.2f}{cpu / floor[1]:>8.2f}{cpu / bagit[1]:>8.2f}" if not label.startswith("engine") \
+            cpu_text = (
+                f"{cpu:>8.2f}{cpu / floor[1]:>8.2f}{cpu / bagit[1]:>8.2f}"
+                if not label.startswith("engine")
                 else f"{'':>8}{'':>8}{'':>8}"
-            print(f"{name:<7}{label:<15}{seconds:>8.3f}{seconds / floor[0]:>8.2f}{seconds / bagit[0]:>8.2f}"
-                  f"{cpu_text}{rss:>8.0f}")
+            )
+            print(
+                f"{name:<7}{label:<15}{seconds:>8.3f}{seconds / floor[0]:>8.2f}{seconds / bagit[0]:>8.2f}"
+                f"{cpu_text}{rss:>8.0f}"
+            )
         sys.stdout.flush()
     if options.dir is None:
         shutil.rmtree(root, ignore_errors=True)

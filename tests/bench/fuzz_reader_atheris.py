@@ -33,15 +33,28 @@ with atheris.instrument_imports(include=["app"]):
     from app.bundle import identity as identity_module
     from app.core.errors import BundleError
 
-TAG_FILES = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
-             "tagmanifest-sha512.txt", "signature/tagmanifest-sha256.txt.p7s", "signature/signer.pem"]
+TAG_FILES = [
+    "bagit.txt",
+    "bag-info.txt",
+    "manifest-sha256.txt",
+    "manifest-sha512.txt",
+    "tagmanifest-sha256.txt",
+    "tagmanifest-sha512.txt",
+    "signature/tagmanifest-sha256.txt.p7s",
+    "signature/signer.pem",
+]
 WORK = Path(tempfile.mkdtemp(prefix="evbundle-fuzz-"))
 
 
 def _prepare() -> tuple[Path, Path, object]:
     """The sample bundle, its unzipped bag, and a signing identity (fast KDF)."""
-    subprocess.run([sys.executable, "-m", "app", "demo", str(WORK / "demo")], check=True, capture_output=True,
-                   cwd=ROOT, env={**os.environ, "EVBUNDLE_HOME": str(WORK / "home")})
+    subprocess.run(
+        [sys.executable, "-m", "app", "demo", str(WORK / "demo")],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "EVBUNDLE_HOME": str(WORK / "home")},
+    )
     (bundle,) = (WORK / "demo").glob("*.zip")
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(WORK / "bag")
@@ -61,15 +74,20 @@ def _seeds(corpus: Path) -> None:
         files = [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
     corpus.mkdir(exist_ok=True)
     (corpus / "genuine").write_bytes(b"\x00" + BUNDLE.read_bytes())
-    small = [(name, data[:2048]) for name, data in files if "/data/" not in name or name.endswith(".eml")][:40]
+    small = [(name, data[:2048]) for name, data in files if "/data/" not in name or name.endswith(".eml")][
+        :40
+    ]
     (corpus / "small").write_bytes(b"\x00" + zc.build(zc.Layout(zc.from_files(small))))  # fast to mutate
-    built = build_bundle(WORK / "tiny.zip", "Tiny", [], {"case.json": b"{}", "custody.jsonl": b""}, {},
-                         SIGNER, "2026-11-02")  # type: ignore[arg-type]
+    built = build_bundle(
+        WORK / "tiny.zip", "Tiny", [], {"case.json": b"{}", "custody.jsonl": b""}, {}, SIGNER, "2026-11-02"
+    )  # type: ignore[arg-type]
     (corpus / "tiny").write_bytes(b"\x00" + built.path.read_bytes())
     (corpus / "repacked").write_bytes(b"\x00" + zc.build(zc.Layout(zc.from_files(files))))
     for number, name in enumerate(TAG_FILES):
         (corpus / f"tag-{number}").write_bytes(bytes([1, number]) + (BAG / name).read_bytes()[:4096])
-    (corpus / "signed").write_bytes(b"\x02" + b'{"signer": {"fingerprint": "AA"}}\x00' + (BAG / "custody.jsonl").read_bytes()[:4096])
+    (corpus / "signed").write_bytes(
+        b"\x02" + b'{"signer": {"fingerprint": "AA"}}\x00' + (BAG / "custody.jsonl").read_bytes()[:4096]
+    )
 
 
 def target(data: bytes) -> None:
@@ -92,8 +110,9 @@ def target(data: bytes) -> None:
             case, _, log = body.partition(b"\x00")
             out = WORK / "signed.zip"
             try:
-                built = build_bundle(out, "Fuzz-Bag", [], {"case.json": case, "custody.jsonl": log}, {},
-                                     SIGNER, "2026-11-02")  # type: ignore[arg-type]
+                built = build_bundle(
+                    out, "Fuzz-Bag", [], {"case.json": case, "custody.jsonl": log}, {}, SIGNER, "2026-11-02"
+                )  # type: ignore[arg-type]
             except BundleError:
                 return
             verify_bundle(built.path).to_text()
@@ -105,9 +124,19 @@ def main() -> None:
     budget = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1].isdigit() else "300"
     corpus = WORK / "corpus"
     _seeds(corpus)
-    extra = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
-    atheris.Setup([sys.argv[0], f"-max_total_time={budget}", "-rss_limit_mb=4096", "-max_len=4000000",
-                   f"-artifact_prefix={ROOT}/", *extra, str(corpus)], target)
+    extra = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
+    atheris.Setup(
+        [
+            sys.argv[0],
+            f"-max_total_time={budget}",
+            "-rss_limit_mb=4096",
+            "-max_len=4000000",
+            f"-artifact_prefix={ROOT}/",
+            *extra,
+            str(corpus),
+        ],
+        target,
+    )
     atheris.Fuzz()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bundle import ReadLimits, SigningIdentity, build_bundle, create_identity, verify_bundle
+from app.bundle import BuiltBundle, ReadLimits, SigningIdentity, build_bundle, create_identity, verify_bundle
 from app.cli import main
 from app.core.errors import BundleError
 
@@ -27,11 +27,13 @@ from .conftest import BAG_NAME, BUNDLE_DATE, custody_log, payload_files, unzip
 HOSTILE_JSON = {
     "nested-too-deep": b"[" * 100_000 + b"]" * 100_000,
     "integer-too-long": b'{"seq": ' + b"9" * 5000 + b"}",
-    "float-overflow": b'{"seq": 1e999, "at": "", "actor": "", "action": "", "prev_hash": "", "entry_hash": ""}',
-    "lone-surrogate": b'{"seq": 1, "at": "\\ud800", "actor": "", "action": "", "prev_hash": "", "entry_hash": ""}',
+    "float-overflow": b'{"seq": 1e999, "at": "", "actor": "", "action": "", "prev_hash": "", '
+    b'"entry_hash": ""}',
+    "lone-surrogate": b'{"seq": 1, "at": "\\ud800", "actor": "", "action": "", "prev_hash": "", '
+    b'"entry_hash": ""}',
     "not-utf8": b'{"seq": 1, "at": "\xff"}',
     "wrong-types": b'{"seq": [], "at": {}, "actor": null, "action": 1, "details": [[1, 2, 3]], '
-                   b'"prev_hash": 0, "entry_hash": 0}',
+    b'"prev_hash": 0, "entry_hash": 0}',
     "not-an-object": b'"just a string"',
 }
 
@@ -43,8 +45,9 @@ def _sealed(signer: SigningIdentity, out: Path, *, case: bytes = b"{}\n", log: b
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_JSON))
-def test_hostile_json_in_signed_tag_files_is_a_problem(kind: str, signer: SigningIdentity, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_json_in_signed_tag_files_is_a_problem(
+    kind: str, signer: SigningIdentity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     hostile = HOSTILE_JSON[kind]
     bundle = _sealed(signer, tmp_path / "b.zip", case=hostile, log=custody_log() + hostile + b"\n")
     report = verify_bundle(bundle)
@@ -73,7 +76,7 @@ def test_large_case_json_is_hashed_not_parsed(signer: SigningIdentity, tmp_path:
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
-def test_folder_with_a_name_that_is_not_utf8_is_refused(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_folder_with_a_name_that_is_not_utf8_is_refused(golden: BuiltBundle, tmp_path: Path) -> None:
     bag = unzip(golden.path, tmp_path)
     try:
         (bag / "data" / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"x")
@@ -85,7 +88,7 @@ def test_folder_with_a_name_that_is_not_utf8_is_refused(golden, tmp_path: Path) 
     assert main(["verify", str(bag)]) == 2
 
 
-def test_twenty_thousand_extra_entries_each_reported_once(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_thousand_extra_entries_each_reported_once(golden: BuiltBundle, tmp_path: Path) -> None:
     """Reporting is linear (tests/bench/bench_verify_many_entries.py times 100,000: under 10 s)."""
     bundle = tmp_path / "many.zip"
     shutil.copy(golden.path, bundle)
@@ -116,8 +119,9 @@ def mallory(tmp_path: Path) -> SigningIdentity:
     return create_identity(FORGED_LINE, "Evil\rCorp", "correct horse", directory=tmp_path / "m")
 
 
-def test_hostile_certificate_subject_is_escaped_everywhere(mallory: SigningIdentity, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_certificate_subject_is_escaped_everywhere(
+    mallory: SigningIdentity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bundle = _sealed(mallory, tmp_path / "b.zip")
     report = verify_bundle(bundle)
     text = report.to_text()
@@ -127,24 +131,42 @@ def test_hostile_certificate_subject_is_escaped_everywhere(mallory: SigningIdent
     pdf = tmp_path / "report.pdf"
     assert main(["verify", str(bundle), "--report", str(pdf)]) == 3
     out = capsys.readouterr().out
-    assert "\x1b" not in out and not any(line.lstrip().startswith("Signer: TRUSTED") for line in out.splitlines())
+    assert "\x1b" not in out and not any(
+        line.lstrip().startswith("Signer: TRUSTED") for line in out.splitlines()
+    )
     assert main(["verify", "--json", str(bundle)]) == 3
     raw = capsys.readouterr().out
-    assert raw.isascii() and "\\u001b" in raw and json.loads(raw)["signer"]["subject"].startswith("CN=Mallory\n")
+    assert (
+        raw.isascii() and "\\u001b" in raw and json.loads(raw)["signer"]["subject"].startswith("CN=Mallory\n")
+    )
     if shutil.which("pdftotext"):
-        shown = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        shown = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "\x1b" not in shown and "\u202e" not in shown and "U+000A" in shown
         assert not any(line.strip().startswith("Signer: TRUSTED") for line in shown.splitlines())
 
 
-def test_resigned_forgery_never_gets_the_genuine_verdict(signer: SigningIdentity, mallory: SigningIdentity,
-                                                         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_resigned_forgery_never_gets_the_genuine_verdict(
+    signer: SigningIdentity, mallory: SigningIdentity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same evidence, altered and consistently re-sealed by Mallory with her own key."""
     genuine = _sealed(signer, tmp_path / "genuine.zip")
-    forged_files = payload_files({**{f.path: f.open().read() for f in payload_files()},
-                                  "exhibits/Exhibit-002/exhibit.pdf": b"%PDF-1.7 forged"})
-    forged = build_bundle(tmp_path / "forged.zip", BAG_NAME, forged_files,
-                          {"case.json": b"{}\n", "custody.jsonl": custody_log()}, {}, mallory, BUNDLE_DATE).path
+    forged_files = payload_files(
+        {
+            **{f.path: f.open().read() for f in payload_files()},
+            "exhibits/Exhibit-002/exhibit.pdf": b"%PDF-1.7 forged",
+        }
+    )
+    forged = build_bundle(
+        tmp_path / "forged.zip",
+        BAG_NAME,
+        forged_files,
+        {"case.json": b"{}\n", "custody.jsonl": custody_log()},
+        {},
+        mallory,
+        BUNDLE_DATE,
+    ).path
     expected = ["--trust", signer.fingerprint]
     assert main(["verify", str(genuine), *expected]) == 0
     assert "Result: VALID." in capsys.readouterr().out
@@ -154,6 +176,7 @@ def test_resigned_forgery_never_gets_the_genuine_verdict(signer: SigningIdentity
     assert main(["verify", str(forged)]) == 3  # without --trust: intact, unknown key; never 0
     assert "Result: VALID" not in capsys.readouterr().out
     # The genuine signer is trusted on this machine (its identity is here); the forgery still is not VALID.
-    trusted = verify_bundle(forged, trusted_fingerprints={signer.fingerprint: "your signing identity"},
-                            require_trusted=False)
+    trusted = verify_bundle(
+        forged, trusted_fingerprints={signer.fingerprint: "your signing identity"}, require_trusted=False
+    )
     assert trusted.verdict == "unknown-signer" and not trusted.ok

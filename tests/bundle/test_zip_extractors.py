@@ -46,8 +46,13 @@ def extract(zip_path: Path, tool: str, into: Path) -> dict[str, str]:
     into.mkdir(parents=True)
     command = TOOLS[tool](zip_path, into)
     with zip_path.open("rb") as stdin:
-        subprocess.run(command, stdin=stdin if tool.endswith("stream") else None, capture_output=True,
-                       timeout=60, env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            command,
+            stdin=stdin if tool.endswith("stream") else None,
+            capture_output=True,
+            timeout=60,
+            env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
+        )
     found = {}
     for path in into.rglob("*"):
         if path.is_symlink():
@@ -63,7 +68,9 @@ def verified_files(zip_path: Path) -> dict[str, str]:
         found = {}
         for name in bag.sizes:
             with bag.open(name) as stream:
-                found[f"{bag.bag_name}/{name}"] = hashlib.sha256(b"".join(iter(lambda: stream.read(1 << 20), b""))).hexdigest()
+                found[f"{bag.bag_name}/{name}"] = hashlib.sha256(
+                    b"".join(iter(lambda: stream.read(1 << 20), b""))
+                ).hexdigest()
         return found
 
 
@@ -84,7 +91,7 @@ def _set(entries: list[zc.Entry], name: str, **changes: object) -> list[zc.Entry
 
 def _hidden_local(name: str, data: bytes) -> bytes:
     built = zc.build(zc.Layout([zc.Entry(name.encode(), data)]))
-    return built[:built.index(b"PK\x01\x02")]
+    return built[: built.index(b"PK\x01\x02")]
 
 
 def _zip64_end(entries: list[zc.Entry], count64: int) -> bytes:
@@ -101,53 +108,123 @@ Case = Callable[[list[zc.Entry]], bytes | zc.Layout]
 FOLDER_ENTRY = f"{BAG_NAME}/data/zz/"
 # name -> (builder, does unzip or bsdtar really write something else than the central directory says?)
 HOSTILE: dict[str, tuple[Case, bool]] = {
-    "unicode-path-on-a-folder-entry": (lambda e: zc.Layout([*e, zc.Entry(
-        FOLDER_ENTRY.encode(), FORGED, external=zc.FOLDER,
-        central_extra=zc.unicode_path(TARGET.encode(), FOLDER_ENTRY.encode()),
-        local_extra=zc.unicode_path(TARGET.encode(), FOLDER_ENTRY.encode()))]), True),
-    "unicode-path-equal-to-the-name": (lambda e: _set(e, TARGET, central_extra=zc.unicode_path(
-        TARGET.encode(), TARGET.encode()), local_extra=zc.unicode_path(TARGET.encode(), TARGET.encode())), False),
-    "unicode-comment-field": (lambda e: _set(e, TARGET, central_extra=zc.extra(0x6375, b"\x01\0\0\0\0hi")), False),
-    "folder-entry-with-data": (lambda e: zc.Layout([*e, zc.Entry(FOLDER_ENTRY.encode(), FORGED,
-                                                                   external=zc.FOLDER)]), False),
-    "file-with-a-folder-mode": (lambda e: zc.Layout([*e, zc.Entry(f"{BAG_NAME}/data/zz.bin".encode(), FORGED,
-                                                                    external=zc.FOLDER)]), True),
-    "file-with-the-dos-folder-bit": (lambda e: zc.Layout([*e, zc.Entry(
-        f"{BAG_NAME}/data/zz.bin".encode(), FORGED, external=0x10, create_system=0)]), True),
+    "unicode-path-on-a-folder-entry": (
+        lambda e: zc.Layout(
+            [
+                *e,
+                zc.Entry(
+                    FOLDER_ENTRY.encode(),
+                    FORGED,
+                    external=zc.FOLDER,
+                    central_extra=zc.unicode_path(TARGET.encode(), FOLDER_ENTRY.encode()),
+                    local_extra=zc.unicode_path(TARGET.encode(), FOLDER_ENTRY.encode()),
+                ),
+            ]
+        ),
+        True,
+    ),
+    "unicode-path-equal-to-the-name": (
+        lambda e: _set(
+            e,
+            TARGET,
+            central_extra=zc.unicode_path(TARGET.encode(), TARGET.encode()),
+            local_extra=zc.unicode_path(TARGET.encode(), TARGET.encode()),
+        ),
+        False,
+    ),
+    "unicode-comment-field": (
+        lambda e: _set(e, TARGET, central_extra=zc.extra(0x6375, b"\x01\0\0\0\0hi")),
+        False,
+    ),
+    "folder-entry-with-data": (
+        lambda e: zc.Layout([*e, zc.Entry(FOLDER_ENTRY.encode(), FORGED, external=zc.FOLDER)]),
+        False,
+    ),
+    "file-with-a-folder-mode": (
+        lambda e: zc.Layout([*e, zc.Entry(f"{BAG_NAME}/data/zz.bin".encode(), FORGED, external=zc.FOLDER)]),
+        True,
+    ),
+    "file-with-the-dos-folder-bit": (
+        lambda e: zc.Layout(
+            [*e, zc.Entry(f"{BAG_NAME}/data/zz.bin".encode(), FORGED, external=0x10, create_system=0)]
+        ),
+        True,
+    ),
     "folder-name-with-a-file-mode": (lambda e: zc.Layout([*e, zc.Entry(FOLDER_ENTRY.encode())]), False),
-    "local-header-names-another-file": (lambda e: _set(e, TARGET, local_name=TARGET.encode()[:-1] + b"X"), True),
+    "local-header-names-another-file": (
+        lambda e: _set(e, TARGET, local_name=TARGET.encode()[:-1] + b"X"),
+        True,
+    ),
     "local-header-other-size": (lambda e: _set(e, TARGET, local_sizes=(3, 3)), False),
     "local-header-other-crc": (lambda e: _set(e, TARGET, local_crc=7), False),
-    "local-header-other-method": (lambda e: zc.build(zc.Layout(_set(e, TARGET))).replace(
-        b"PK\x03\x04\x14\x00\x00\x00\x00\x00", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", 1), False),
+    "local-header-other-method": (
+        lambda e: zc.build(zc.Layout(_set(e, TARGET))).replace(
+            b"PK\x03\x04\x14\x00\x00\x00\x00\x00", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", 1
+        ),
+        False,
+    ),
     "local-header-other-flags": (lambda e: _central_flags(e, f"{BAG_NAME}/bagit.txt", 0x800), False),
-    "name-flagged-utf8-that-is-not": (lambda e: zc.Layout([*e, zc.Entry(
-        f"{BAG_NAME}/data/caf".encode() + b"\xe9.txt", b"x", flags=0x800)]), True),
-    "non-ascii-name-without-the-utf8-flag": (lambda e: zc.Layout([*e, zc.Entry(
-        f"{BAG_NAME}/data/caf".encode() + b"\xe9.txt", b"x")]), False),
+    "name-flagged-utf8-that-is-not": (
+        lambda e: zc.Layout([*e, zc.Entry(f"{BAG_NAME}/data/caf".encode() + b"\xe9.txt", b"x", flags=0x800)]),
+        True,
+    ),
+    "non-ascii-name-without-the-utf8-flag": (
+        lambda e: zc.Layout([*e, zc.Entry(f"{BAG_NAME}/data/caf".encode() + b"\xe9.txt", b"x")]),
+        False,
+    ),
     "hidden-entry-before-the-first": (lambda e: zc.Layout(e, prefix=_hidden_local(TARGET, FORGED)), False),
-    "hidden-entry-between-entries": (lambda e: zc.Layout(
-        [*e[:5], zc.replace(e[5], after=_hidden_local(f"{BAG_NAME}/data/zz.bin", FORGED)), *e[6:]]), False),
-    "hidden-entry-before-the-directory": (lambda e: zc.Layout(
-        e, before_directory=_hidden_local(f"{BAG_NAME}/data/zz.bin", FORGED)), False),
-    "two-records-for-one-entry": (lambda e: zc.Layout(e, extra_records=[(len(e) - 1, zc.replace(e[-1]))]), False),
+    "hidden-entry-between-entries": (
+        lambda e: zc.Layout(
+            [*e[:5], zc.replace(e[5], after=_hidden_local(f"{BAG_NAME}/data/zz.bin", FORGED)), *e[6:]]
+        ),
+        False,
+    ),
+    "hidden-entry-before-the-directory": (
+        lambda e: zc.Layout(e, before_directory=_hidden_local(f"{BAG_NAME}/data/zz.bin", FORGED)),
+        False,
+    ),
+    "two-records-for-one-entry": (
+        lambda e: zc.Layout(e, extra_records=[(len(e) - 1, zc.replace(e[-1]))]),
+        False,
+    ),
     "directory-out-of-file-order": (lambda e: zc.Layout(e, directory_order=[1, 0, *range(2, len(e))]), False),
     "zip-comment": (lambda e: zc.Layout(e, comment=b"see other file"), False),
-    "second-zip-appended": (lambda e: zc.Layout(e, trailing=zc.build(zc.Layout([zc.Entry(TARGET.encode(), FORGED)]))),
-                            True),
+    "second-zip-appended": (
+        lambda e: zc.Layout(e, trailing=zc.build(zc.Layout([zc.Entry(TARGET.encode(), FORGED)]))),
+        True,
+    ),
     "second-end-record-appended": (lambda e: zc.build(zc.Layout(e))[:] + zc.build(zc.Layout(e))[-22:], False),
     "entry-count-wrong": (lambda e: zc.Layout(e, count_override=len(e) - 1), False),
     "zip64-count-disagrees": (lambda e: _zip64_end(e, len(e) + 1), False),
-    "data-descriptor-on-a-stored-entry": (lambda e: _set(e, TARGET, flags=0x8, local_crc=0, local_sizes=(0, 0),
-                                                         after=b"PK\x07\x08" + struct.pack("<3L", 0, 0, 0)), False),
+    "data-descriptor-on-a-stored-entry": (
+        lambda e: _set(
+            e,
+            TARGET,
+            flags=0x8,
+            local_crc=0,
+            local_sizes=(0, 0),
+            after=b"PK\x07\x08" + struct.pack("<3L", 0, 0, 0),
+        ),
+        False,
+    ),
     "encrypted-entry": (lambda e: _set(e, TARGET, flags=0x1), False),
     "unknown-compression-method": (lambda e: _set(e, TARGET, method=12, payload=b"x"), False),
-    "extra-field-some-tools-honour": (lambda e: _set(e, TARGET, central_extra=zc.extra(0x6C78, b"\0" * 8)), False),
-    "extra-field-repeated": (lambda e: _set(e, TARGET, central_extra=zc.extra(0x5455, b"\x01\0\0\0\0") * 2), False),
+    "extra-field-some-tools-honour": (
+        lambda e: _set(e, TARGET, central_extra=zc.extra(0x6C78, b"\0" * 8)),
+        False,
+    ),
+    "extra-field-repeated": (
+        lambda e: _set(e, TARGET, central_extra=zc.extra(0x5455, b"\x01\0\0\0\0") * 2),
+        False,
+    ),
     "entry-comment": (lambda e: _set(e, TARGET, comment=b"x"), False),
     "setuid-file": (lambda e: _set(e, TARGET, external=0o104755 << 16), False),
-    "symbolic-link": (lambda e: zc.Layout([*e, zc.Entry(f"{BAG_NAME}/data/link".encode(), b"/etc/passwd",
-                                                         external=0o120777 << 16)]), False),
+    "symbolic-link": (
+        lambda e: zc.Layout(
+            [*e, zc.Entry(f"{BAG_NAME}/data/link".encode(), b"/etc/passwd", external=0o120777 << 16)]
+        ),
+        False,
+    ),
 }
 
 
@@ -191,7 +268,7 @@ def _central_flags(entries: list[zc.Entry], name: str, flags: int) -> bytes:
     """The genuine bundle with one central record's flags changed (its local header keeps the old ones)."""
     data = bytearray(zc.build(zc.Layout(entries)))
     record = data.rindex(b"PK\x01\x02", 0, data.rindex(name.encode()))
-    data[record + 8:record + 10] = struct.pack("<H", flags)
+    data[record + 8 : record + 10] = struct.pack("<H", flags)
     return bytes(data)
 
 
@@ -215,8 +292,10 @@ def test_hostile_layout_is_refused_naming_the_entry(name: str, golden: BuiltBund
 
 @pytest.mark.skipif(not HAVE_TOOLS, reason="unzip and bsdtar are not installed")
 @pytest.mark.parametrize("name", sorted(n for n, (_, differs) in HOSTILE.items() if differs))
-def test_the_threat_is_real_the_tools_write_other_files(name: str, golden: BuiltBundle, tmp_path: Path) -> None:
-    """Without the strict reader these zips passed the central directory's view, yet a tool writes other files."""
+def test_the_threat_is_real_the_tools_write_other_files(
+    name: str, golden: BuiltBundle, tmp_path: Path
+) -> None:
+    """The central directory names the genuine files, yet some tool writes other files."""
     bundle = tmp_path / f"{name}.zip"
     bundle.write_bytes(_bytes(HOSTILE[name][0], golden))
     with zipfile.ZipFile(golden.path) as archive:
@@ -241,7 +320,7 @@ def test_genuine_bundle_extracts_to_exactly_the_files_verified(golden: BuiltBund
 
 @pytest.mark.skipif(not HAVE_TOOLS, reason="unzip and bsdtar are not installed")
 def test_bad_crc_stored_entry_fails_as_the_tools_fail(golden: BuiltBundle, tmp_path: Path) -> None:
-    """unzip and bsdtar write the same bytes but exit with "bad CRC": verify says NOT VALID, naming the file."""
+    """unzip and bsdtar write the same bytes but fail with "bad CRC": verify says NOT VALID, naming it."""
     bundle = tmp_path / "crc.zip"
     bundle.write_bytes(zc.build(zc.Layout(_set(genuine(golden), TARGET, crc=1234, local_crc=1234))))
     report = verify_bundle(bundle)
@@ -252,12 +331,18 @@ def test_bad_crc_stored_entry_fails_as_the_tools_fail(golden: BuiltBundle, tmp_p
 
 
 @pytest.mark.parametrize("damage", ["truncated", "padded", "corrupt", "longer"])
-def test_damaged_deflate_stream_is_a_problem_not_a_pass(damage: str, golden: BuiltBundle, tmp_path: Path) -> None:
+def test_damaged_deflate_stream_is_a_problem_not_a_pass(
+    damage: str, golden: BuiltBundle, tmp_path: Path
+) -> None:
     entries = genuine(golden)
     victim = next(e for e in entries if e.method == 8 and e.name.endswith(b"bag-info.txt"))
     packed = victim.stored()
-    victim.payload = {"truncated": packed[:-3], "padded": packed + b"\0\0\0", "corrupt": b"\xff" * len(packed),
-                      "longer": zlib.compress(victim.data + b"!", 9)[2:-4]}[damage]
+    victim.payload = {
+        "truncated": packed[:-3],
+        "padded": packed + b"\0\0\0",
+        "corrupt": b"\xff" * len(packed),
+        "longer": zlib.compress(victim.data + b"!", 9)[2:-4],
+    }[damage]
     bundle = tmp_path / "damaged.zip"
     bundle.write_bytes(zc.build(zc.Layout(entries)))
     report = verify_bundle(bundle)
@@ -265,8 +350,9 @@ def test_damaged_deflate_stream_is_a_problem_not_a_pass(damage: str, golden: Bui
     assert not report.ok and not report.intact
 
 
-def test_cli_exit_2_names_the_entry_and_json_too(golden: BuiltBundle, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_2_names_the_entry_and_json_too(
+    golden: BuiltBundle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     bundle = tmp_path / "hostile.zip"

@@ -50,7 +50,7 @@ def extra(kind: int, body: bytes) -> bytes:
 
 
 def unicode_path(name: bytes, real_name: bytes) -> bytes:
-    """Info-ZIP Unicode Path extra field (0x7075): unzip and bsdtar use ``name`` instead of the entry's name."""
+    """Info-ZIP Unicode Path extra field (0x7075): bsdtar writes ``name``, not the entry's own name."""
     return extra(0x7075, b"\x01" + struct.pack("<L", zlib.crc32(real_name)) + name)
 
 
@@ -76,8 +76,20 @@ def build(layout: Layout) -> bytes:
         local_crc = crc if entry.local_crc is None else entry.local_crc
         compressed, size = entry.local_sizes or (len(body), len(entry.data))
         name = entry.name if entry.local_name is None else entry.local_name
-        out += struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, entry.flags, entry.method, *entry.time,
-                           local_crc, compressed, size, len(name), len(entry.local_extra))
+        out += struct.pack(
+            "<4s2B4HL2L2H",
+            b"PK\x03\x04",
+            20,
+            0,
+            entry.flags,
+            entry.method,
+            *entry.time,
+            local_crc,
+            compressed,
+            size,
+            len(name),
+            len(entry.local_extra),
+        )
         out += name + entry.local_extra + body + entry.after
     out += layout.before_directory
     directory_start = len(out)
@@ -87,13 +99,33 @@ def build(layout: Layout) -> bytes:
     for offset, entry in records:
         body = entry.stored()
         crc = zlib.crc32(entry.data) if entry.crc is None else entry.crc
-        out += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, entry.create_system, 20, 0, entry.flags,
-                           entry.method, *entry.time, crc, len(body), len(entry.data), len(entry.name),
-                           len(entry.central_extra), len(entry.comment), 0, 0, entry.external, offset)
+        out += struct.pack(
+            "<4s4B4HL2L5H2L",
+            b"PK\x01\x02",
+            20,
+            entry.create_system,
+            20,
+            0,
+            entry.flags,
+            entry.method,
+            *entry.time,
+            crc,
+            len(body),
+            len(entry.data),
+            len(entry.name),
+            len(entry.central_extra),
+            len(entry.comment),
+            0,
+            0,
+            entry.external,
+            offset,
+        )
         out += entry.name + entry.central_extra + entry.comment
     size = len(out) - directory_start
     count = len(records) if layout.count_override is None else layout.count_override
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, directory_start, len(layout.comment))
+    out += struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, directory_start, len(layout.comment)
+    )
     return bytes(out + layout.comment + layout.trailing)
 
 
@@ -108,8 +140,14 @@ def from_files(files: list[tuple[str, bytes]]) -> list[Entry]:
             if folder not in folders:
                 folders.add(folder)
                 entries.append(Entry(folder.encode(), external=FOLDER))
-        entries.append(Entry(name.encode(), data, method=8 if name.endswith(".txt") else 0,
-                             flags=0 if name.isascii() else 0x800))
+        entries.append(
+            Entry(
+                name.encode(),
+                data,
+                method=8 if name.endswith(".txt") else 0,
+                flags=0 if name.isascii() else 0x800,
+            )
+        )
     return entries
 
 
