@@ -456,12 +456,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     try:
         report = verify_here(args.bundle, expected_signers=args.trust, require_trusted=args.require_trusted)
-    except EvidenceError as exc:
-        if not args.json:
+    except EvidenceError as exc:  # not checked at all; the names in it may be hostile: escaped
+        if args.debug:
             raise
-        print(json.dumps({"ok": False, "verdict": "not-checked", "exit_code": EXIT_ERROR, "source": str(args.bundle),
-                          "error": {"message": exc.message, "path": exc.path, "expected": exc.expected,
-                                    "found": exc.found}}, indent=1))
+        if args.json:
+            print(json.dumps({"ok": False, "verdict": "not-checked", "exit_code": EXIT_ERROR,
+                              "source": str(args.bundle), "error": {"message": exc.message, "path": exc.path,
+                                                                    "expected": exc.expected, "found": exc.found}},
+                             indent=1))
         print(f"evbundle: error: {shown(exc.diagnostics())}", file=sys.stderr)
         return EXIT_ERROR
     if args.json:
