@@ -76,6 +76,8 @@ _.count_objects  # unused method (app/store/objects.py:92)
 _._guard  # app/capture/browser/session.py
 
 # Attributes set on library objects (python-docx, reportlab, zipfile, pikepdf, Qt) that the library reads.
+_.external_attr  # zipfile.ZipInfo's (bundle, DOCX and WACZ writers)
+_.compress_type
 _.create_system  # unused attribute (app/bundle/zipwriter.py:46)
 _.page_width  # unused attribute (app/documents/docx_writer.py:91)
 _.page_height  # unused attribute (app/documents/docx_writer.py:92)

@@ -122,19 +122,6 @@ def verify_chain(entries: Iterable[CustodyEntry]) -> list[ChainProblem]:
     return problems
 
 
-def parse_jsonl(data: bytes) -> list[CustodyEntry]:
-    """Read custody.jsonl; raises ValueError naming the line that is not an entry."""
-    entries = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entries.append(entry_from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {number} is not a custody entry: {exc}") from exc
-    return entries
-
-
 def bundle_prefix(entries: list[CustodyEntry]) -> list[CustodyEntry]:
     """The part of the log a bundle carries: up to the last entry that changed the case."""
     last = 0

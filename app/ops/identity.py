@@ -183,16 +183,14 @@ class MachineTrust:
     certificates: list[x509.Certificate]  # the trust store
 
 
-def machine_trust(extra_fingerprints: list[str] | None = None) -> MachineTrust:
-    """The user's own identities, the trust store, and fingerprints named on the command line."""
+def machine_trust() -> MachineTrust:
+    """What this machine trusts: the user's own identities (unless distrusted) and the trust store."""
     names: dict[str, str] = {}
     distrusted = distrusted_fingerprints(trust_dir())  # own identities the user no longer trusts
     for info in list_identities():
         if normalise_fingerprint(info.fingerprint) in distrusted:
             continue
         names[info.fingerprint] = f"your signing identity '{info.label}'" if info.label else "your signing identity"
-    for fingerprint in extra_fingerprints or []:
-        names.setdefault(fingerprint, "named as trusted for this check")
     return MachineTrust(names, [entry.certificate for entry in trusted_certificates()])
 
 
