@@ -163,7 +163,15 @@ def review_problems(case: CaseFile) -> list[Problem]:
     run = latest_precheck(case)
     problems = [Problem(f.severity, f.code, f.message, f.where) for f in run.collateral]
     seen = {(p.code, p.where) for p in problems}
+    unchecked = [s for s in run.states if s.registered is None and not s.evidence]
+    if unchecked:
+        problems.append(Problem("warning", "not-checked", f"{len(unchecked):,} domain(s) have no registry record in "
+                                "the case, so nobody has checked that they are still registered and resolving: run "
+                                "the pre-filing check", ""))
+    skip = {s.domain for s in unchecked}
     for state in run.states:
+        if state.domain in skip:
+            continue
         for flag in state.flags:
             key = (flag.code, flag.where or state.domain)
             if key not in seen:

@@ -304,7 +304,7 @@ class PoliteLookups:
         try:
             while not self._stop.is_set():
                 if time.monotonic() >= self._deadline:
-                    lane.close(f"the run's time limit ({self.pace.max_time:.0f} s) was reached")
+                    lane.close(self._time_limit)
                     break
                 target = lane.take()
                 if target is None:
@@ -328,7 +328,10 @@ class PoliteLookups:
     def _registry_record(self, lane: _Lane, target: Target, replies: TargetReplies) -> None:
         for attempt in range(self.pace.max_tries):
             if not lane.slots.wait(self._stop, self._deadline):
-                replies.failures.append((target.registrable, "rdap", "not asked: the run stopped first"))
+                why = "the run was cancelled" if self._stop.is_set() else self._time_limit
+                replies.failures.append((target.registrable, "rdap", f"not asked: {why}"))
+                if not self._stop.is_set():
+                    lane.close(self._time_limit)
                 return
             capture = rdap_query(lane.key, target.registrable, timeout=self.servers.timeout)
             lane.pace.queries += 1
@@ -356,6 +359,10 @@ class PoliteLookups:
             return
         replies.failures.append((target.registrable, "rdap",
                                  f"still throttled after {self.pace.max_tries} tries"))
+
+    @property
+    def _time_limit(self) -> str:
+        return f"the run's time limit ({self.pace.max_time:g} s) was reached"
 
     def _whois_record(self, target: Target, replies: TargetReplies, lane: _Lane) -> None:
         slots = lane.slots if lane.key.startswith("whois ") else self._slots(f"whois .{target.tld}", self.pace.rate)
