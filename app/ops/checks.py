@@ -33,6 +33,8 @@ from app.store import CaseFile
 from .domains import registry_table
 from .watch import ServerPace, StoredTarget
 
+__all__ = ["CheckRun", "DomainState", "Flag", "latest_readings", "run_csv"]
+
 REGISTRY_FORMATS = ("rdap", "whois")
 CSV_COLUMNS = ("domain", "unicode", "registrable", "registry", "registered", "resolving", "statuses", "name_servers",
                "delegation", "registrar", "created", "expires", "verdict", "how", "missing", "observed_at",
