@@ -52,8 +52,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="a sinkhole name server of the order (repeat; kept as the case's list)")
     p.add_argument("--rate", type=float, default=1.0, metavar="PER_SECOND",
                    help="queries a second to each registry's server (default 1)")
-    p.add_argument("--dns-rate", type=float, default=50.0, metavar="PER_SECOND",
-                   help="queries a second to each DNS server (default 50)")
+    p.add_argument("--dns-rate", type=float, default=100.0, metavar="PER_SECOND",
+                   help="queries a second to each DNS server (default 100)")
     p.add_argument("--per-server", type=int, default=4, metavar="N", help="requests in flight per server")
     p.add_argument("--max-time", type=float, default=7200.0, metavar="SECONDS",
                    help="stop after this long; the domains not reached say so (default 2 hours)")

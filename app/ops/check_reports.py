@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import EvidenceError
-from app.core.files import write_atomic
+from app.core.files import atomic_output, write_atomic
 from app.documents import load_profile, render_docx_bytes, render_pdf_bytes
 from app.documents.facts import long_date
 from app.documents.profile import CourtProfile
@@ -30,7 +30,7 @@ from app.documents.template import render_document
 from app.sources.takedown import DomainState
 from app.store import CaseFile
 
-from .checks import CheckRun, run_csv
+from .checks import CheckRun, write_run_csv
 from .parties import PartyRole, case_parties
 
 
@@ -137,6 +137,12 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _write_csv(path: Path, run: CheckRun) -> Path:
+    with atomic_output(path) as temp, open(temp, "wb") as out:
+        write_run_csv(run, out)
+    return path
+
+
 def _render(template: str, context: dict[str, Any], profile: CourtProfile, out: Path, stem: str,
             formats: Sequence[str]) -> list[Path]:
     document = render_document(template, context)
@@ -168,7 +174,7 @@ def write_precheck_report(case: CaseFile, run: CheckRun, out: Path) -> list[Path
     stem = f"precheck-{_stamp(run)}"
     context = {**case_facts(case, profile), "run": run_facts(run), "rows": [_row(run, s) for s in run.states],
                "collateral": [f.as_json() | {"hint": f.hint} for f in run.collateral], "csv_file": f"{stem}.csv"}
-    paths = [_write(out / f"{stem}.csv", run_csv(run))]
+    paths = [_write_csv(out / f"{stem}.csv", run)]
     paths += _render("precheck_report.xml.j2", context, profile, out, stem, ("pdf",))
     return _logged(case, run, paths)
 
@@ -196,7 +202,7 @@ def write_compliance_papers(case: CaseFile, run: CheckRun, out: Path, *, formats
     facts = case_facts(case, profile)
     context = {**facts, "run": run_facts(run), "groups": groups, "csv_file": f"{stem}.csv",
                "report_file": f"{stem}.pdf"}
-    paths = [_write(out / f"{stem}.csv", run_csv(run))]
+    paths = [_write_csv(out / f"{stem}.csv", run)]
     paths += _render("compliance_report.xml.j2", context, profile, out, stem, ("pdf",))
     table = _registry_addresses(case)
     behind = [g for g in groups if g["partly"] or g["not_yet"]]

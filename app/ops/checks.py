@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from app.core.changes import Changes
 from app.core.model import Domain
@@ -33,7 +32,7 @@ from app.store import CaseFile
 from .domains import registry_table
 from .watch import ServerPace, StoredTarget
 
-__all__ = ["CheckRun", "DomainState", "Flag", "latest_readings", "run_csv"]
+__all__ = ["CheckRun", "DomainState", "Flag", "latest_readings", "write_run_csv"]
 
 REGISTRY_FORMATS = ("rdap", "whois")
 CSV_COLUMNS = ("domain", "unicode", "registrable", "registry", "registered", "resolving", "statuses", "name_servers",
@@ -188,15 +187,33 @@ def state_row(state: DomainState, exhibits: Mapping[int, int]) -> list[str]:
     return [safe_cell(c) for c in cells]
 
 
-def run_csv(run: CheckRun) -> bytes:
-    """The run as CSV (UTF-8 with a byte-order mark, CRLF, every cell quoted and formula-safe)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+class _Sink:
+    """Where the CSV text goes a row at a time: encoded, hashed and, when a file is open, written."""
+
+    def __init__(self, out: BinaryIO | None) -> None:
+        self.digest = hashlib.sha256()
+        self.out = out
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.digest.update(data)
+        if self.out is not None:
+            self.out.write(data)
+        return len(text)
+
+
+def write_run_csv(run: CheckRun, out: BinaryIO | None = None) -> str:
+    """The run as CSV (UTF-8 with a byte-order mark, CRLF, every cell quoted and formula-safe), written to
+    ``out`` a row at a time (10,000 rows never sit in memory as one text); returns its SHA-256."""
+    sink = _Sink(out)
+    sink.write("\ufeff")
+    writer = csv.writer(sink, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(state_row(state, run.exhibits) for state in run.states)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    for state in run.states:
+        writer.writerow(state_row(state, run.exhibits))
+    return sink.digest.hexdigest()
 
 
 def run_digest(run: CheckRun) -> str:
     """SHA-256 of the run's CSV: what the custody entry of the run records."""
-    return hashlib.sha256(run_csv(run)).hexdigest()
+    return write_run_csv(run)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.core.changes import Changes
 from app.core.custody import utc_now
 from app.core.errors import EvidenceError
 from app.core.model import Domain
 from app.core.reporting import NULL_REPORTER, Reporter
+from app.sources.registries import RegistryTable
 from app.sources.takedown import DomainState, Requirement, compliance_state, normalise_servers
 from app.store import CaseFile
 
@@ -92,15 +93,23 @@ def run_compliance(
     domains = domains_to_check(case, names)
     lookups = PoliteLookups(case, servers=servers or LookupServers(), pace=pace or Pace(), whois=whois,
                             resolve=resolve, reporter=reporter)
-    readings = Readings()
+    table = registry_table(case)
+    by_name = {d.ascii: d for d in domains}
+    states: list[DomainState] = []
     failures: list[tuple[str, str, str]] = []
 
     def received(stored: StoredTarget) -> None:
-        readings.add(stored)
+        # Each target's states are made as its replies arrive: only the small states stay in memory.
         failures.extend(stored.failures)
+        readings = Readings()
+        readings.add(stored)
+        states.extend(_state(by_name[name], readings, requirement, table) for name in stored.target.names)
 
     lookups.run(targets_of(domains), received)
-    run = _run(case, domains, readings, requirement, since, started)
+    order = {d.ascii: i for i, d in enumerate(domains)}
+    states.sort(key=lambda state: order[state.domain])
+    run = CheckRun("compliance", started, since=since, remedy=requirement.remedy,
+                   sinkholes=tuple(sorted(requirement.sinkholes)), states=states)
     run.failures, run.paces, run.replies = failures, lookups.paces, len(lookups.stored_items)
     run.exhibits = case.exhibit_numbers(lookups.stored_items)
     run.finished_at = utc_now()
@@ -134,24 +143,14 @@ def latest_compliance(case: CaseFile, *, since: str = "") -> CheckRun:
 def _run(case: CaseFile, domains: Sequence[Domain], readings: Readings, requirement: Requirement, since: str,
          started: str) -> CheckRun:
     table = registry_table(case)
-    run = CheckRun("compliance", started, since=since, remedy=requirement.remedy,
-                   sinkholes=tuple(sorted(requirement.sinkholes)))
-    states: list[DomainState] = []
-    for domain in domains:
-        reading, registry_ids = readings.registry.get(domain.registrable, (None, []))
-        dns, dns_ids = readings.dns.get(domain.ascii, (None, []))
-        base = replace(base_state(domain, table.get(domain.registry_id).name),
-                       evidence=tuple(dict.fromkeys(registry_ids + dns_ids)))
-        states.append(compliance_state(base, reading, dns, requirement))
-    run.states = states
-    return run
+    return CheckRun("compliance", started, since=since, remedy=requirement.remedy,
+                    sinkholes=tuple(sorted(requirement.sinkholes)),
+                    states=[_state(domain, readings, requirement, table) for domain in domains])
 
 
-def days_since(since: str, now: datetime | None = None) -> int | None:
-    """Whole days from the order to now (None without an order date)."""
-    if not since:
-        return None
-    when = datetime.fromisoformat(since.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - when).days
+def _state(domain: Domain, readings: Readings, requirement: Requirement, table: RegistryTable) -> DomainState:
+    reading, registry_ids = readings.registry.get(domain.registrable, (None, []))
+    dns, dns_ids = readings.dns.get(domain.ascii, (None, []))
+    base = replace(base_state(domain, table.get(domain.registry_id).name),
+                   evidence=tuple(dict.fromkeys(registry_ids + dns_ids)))
+    return compliance_state(base, reading, dns, requirement)

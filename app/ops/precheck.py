@@ -24,6 +24,7 @@ from app.core.custody import utc_now
 from app.core.model import Domain, ItemKind
 from app.core.reporting import NULL_REPORTER, Reporter
 from app.sources.collateral import collateral_flags as triage
+from app.sources.registries import RegistryTable
 from app.sources.takedown import BLOCKING, DomainState, Flag, PrecheckRules, normalise_servers, precheck_state
 from app.store import CaseFile
 
@@ -70,19 +71,25 @@ def run_precheck(
     lookups = PoliteLookups(case, servers=servers or LookupServers(), pace=pace or Pace(),
                             registry="rdap" in kinds, whois="whois" in kinds, dns="dns" in kinds,
                             resolve=resolve, reporter=reporter)
-    readings = Readings()
+    table = registry_table(case)
+    by_name = {d.ascii: d for d in domains}
+    states: list[DomainState] = []
     failures: list[tuple[str, str, str]] = []
 
     def received(stored: StoredTarget) -> None:
-        readings.add(stored)
+        # Each target's states are made as its replies arrive: only the small states stay in memory.
         failures.extend(stored.failures)
+        readings = Readings()
+        readings.add(stored)
+        states.extend(_state(by_name[name], readings, rules, table, previous) for name in stored.target.names)
 
     lookups.run(targets_of(domains), received)
     run = CheckRun("precheck", started, hearing=hearing.isoformat() if hearing else "",
                    sinkholes=tuple(sorted(rules.sinkholes)), failures=failures, paces=lookups.paces,
                    replies=len(lookups.stored_items))
-    run.collateral = collateral_flags(case, domains)
-    run.states = precheck_states(case, domains, readings, rules, run.collateral, previous)
+    run.collateral = collateral_flags(case, domains)  # with the name servers and addresses just received
+    order = {d.ascii: i for i, d in enumerate(domains)}
+    run.states = with_collateral(sorted(states, key=lambda state: order[state.domain]), run.collateral)
     run.exhibits = case.exhibit_numbers(lookups.stored_items)
     run.finished_at = utc_now()
     counts = run.counts()
@@ -95,23 +102,25 @@ def run_precheck(
     return run
 
 
-def precheck_states(case: CaseFile, domains: Sequence[Domain], readings: Readings, rules: PrecheckRules,
-                    collateral: Sequence[Flag], previous: dict[str, str]) -> list[DomainState]:
-    """Each domain's pre-filing state from its readings, with the collateral flags that concern it."""
-    table = registry_table(case)
+def _state(domain: Domain, readings: Readings, rules: PrecheckRules, table: RegistryTable,
+           previous: dict[str, str]) -> DomainState:
+    reading, registry_ids = readings.registry.get(domain.registrable, (None, []))
+    dns, dns_ids = readings.dns.get(domain.ascii, (None, []))
+    base = replace(base_state(domain, table.get(domain.registry_id).name),
+                   evidence=tuple(dict.fromkeys(registry_ids + dns_ids)))
+    return precheck_state(base, reading, dns, rules, previous_registrar=previous.get(domain.registrable, ""))
+
+
+def with_collateral(states: list[DomainState], collateral: Sequence[Flag]) -> list[DomainState]:
+    """The states with the collateral-damage flags that concern each (by its name or registrable domain) first."""
     by_where: dict[str, list[Flag]] = {}
     for flag in collateral:
         by_where.setdefault(flag.where, []).append(flag)
-    states = []
-    for domain in domains:
-        reading, registry_ids = readings.registry.get(domain.registrable, (None, []))
-        dns, dns_ids = readings.dns.get(domain.ascii, (None, []))
-        flags = tuple(dict.fromkeys(by_where.get(domain.ascii, []) + by_where.get(domain.registrable, [])))
-        base = replace(base_state(domain, table.get(domain.registry_id).name), flags=flags,
-                       evidence=tuple(dict.fromkeys(registry_ids + dns_ids)))
-        states.append(precheck_state(base, reading, dns, rules,
-                                     previous_registrar=previous.get(domain.registrable, "")))
-    return states
+    result = []
+    for state in states:
+        extra = by_where.get(state.domain, []) + by_where.get(state.registrable, [])
+        result.append(replace(state, flags=tuple(dict.fromkeys([*extra, *state.flags]))) if extra else state)
+    return result
 
 
 def latest_precheck(case: CaseFile, *, hearing: date | None = None, recent_days: int = 30) -> CheckRun:
@@ -122,7 +131,9 @@ def latest_precheck(case: CaseFile, *, hearing: date | None = None, recent_days:
         info.sinkhole_nameservers), today=datetime.now(UTC).date())
     run = CheckRun("precheck", "", hearing=hearing.isoformat() if hearing else "")
     run.collateral = collateral_flags(case, domains)
-    run.states = precheck_states(case, domains, latest_readings(case, domains), rules, run.collateral, {})
+    table = registry_table(case)
+    readings = latest_readings(case, domains)
+    run.states = with_collateral([_state(d, readings, rules, table, {}) for d in domains], run.collateral)
     run.exhibits = case.exhibit_numbers(i for s in run.states for i in s.evidence)
     run.finished_at = max((s.observed_at for s in run.states), default="")
     return run

@@ -122,9 +122,10 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, 
         with self._writing() as conn:
             yield Transaction(self, conn)
 
-    def file_batch(self) -> FileBatch:
-        """Several imported files per commit, each in a savepoint of its own (see batch.py)."""
-        return FileBatch(self)
+    def file_batch(self, *, cache_kib: int | None = None) -> FileBatch:
+        """Several imported files per commit, each in a savepoint of its own (see batch.py); ``cache_kib``
+        sets SQLite's page cache for it (a long run of small items keeps memory flat with a small one)."""
+        return FileBatch(self) if cache_kib is None else FileBatch(self, cache_kib=cache_kib)
 
     # -- case facts ----------------------------------------------------------
 
