@@ -34,7 +34,6 @@ from .watch import ServerPace, StoredTarget
 
 __all__ = ["CheckRun", "DomainState", "Flag", "latest_readings", "write_run_csv"]
 
-REGISTRY_FORMATS = ("rdap", "whois")
 CSV_COLUMNS = ("domain", "unicode", "registrable", "registry", "registered", "resolving", "statuses", "name_servers",
                "delegation", "registrar", "created", "expires", "verdict", "how", "missing", "observed_at",
                "flags", "exhibits")

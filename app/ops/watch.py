@@ -203,7 +203,6 @@ class PoliteLookups:
         self.saved_bootstrap = load_user_bootstrap()
         self._stop = threading.Event()
         self._deadline = 0.0
-        self._lanes: dict[str, _Lane] = {}
         self._dns_slots: dict[str, _Slots] = {}
         self._whois_hosts: dict[str, str] = {}
         self._tld_servers: dict[str, list[tuple[str, int]]] = {}
@@ -273,7 +272,6 @@ class PoliteLookups:
             if lane is None:
                 lane = lanes[key] = _Lane(key, self.pace.dns_rate if key.startswith("dns ") else self.pace.rate)
             lane.targets.append(target)
-        self._lanes = lanes
         return list(lanes.values())
 
     def _lane_key(self, target: Target) -> str:

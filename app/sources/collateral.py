@@ -107,14 +107,17 @@ _OPERATOR = re.compile(r"^//\s*(.+?)(?:\s+:\s+\S+.*)?$")
 @functools.cache
 def psl_private_operators() -> dict[str, str]:
     """Registrable domain → the operator that lists names under it in the PSL's private section."""
-    import publicsuffixlist
+    from importlib import resources
 
-    source = Path(publicsuffixlist.__file__).with_name("public_suffix_list.dat")
+    try:
+        text = resources.files("publicsuffixlist").joinpath("public_suffix_list.dat").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError):  # a build without the list: the curated list still applies
+        return {}
     operators: dict[str, str] = {}
     private = False
     operator = ""
     block_start = True
-    for raw in source.read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         line = raw.strip()
         if "===BEGIN PRIVATE DOMAINS===" in line:
             private = True

@@ -191,14 +191,13 @@ def tld_servers(tld: str, *, resolver: list[Endpoint] | None = None, timeout: fl
     if resolver:
         lookup.nameservers = [host for host, _ in resolver]
         lookup.port = resolver[0][1]
-    lookup.lifetime = timeout
     found: list[Endpoint] = []
     try:
-        hosts = sorted(str(r.target) for r in lookup.resolve(tld.rstrip(".") + ".", "NS"))
+        hosts = sorted(str(r.target) for r in lookup.resolve(tld.rstrip(".") + ".", "NS", lifetime=timeout))
         for host in hosts:
             for rdtype in ("A", "AAAA"):
                 try:
-                    found += [(str(r.address), 53) for r in lookup.resolve(host, rdtype)]
+                    found += [(str(r.address), 53) for r in lookup.resolve(host, rdtype, lifetime=timeout)]
                 except dns.exception.DNSException:
                     continue
     except dns.exception.DNSException:

@@ -22,7 +22,6 @@ HOLD = "serverHold"
 CLIENT_HOLD = "clientHold"
 LOCKS = ("serverTransferProhibited", "serverUpdateProhibited", "serverDeleteProhibited")
 PENDING_DELETE = ("pendingDelete", "redemptionPeriod")
-VERDICTS = ("complied", "partly", "not-yet")
 BLOCKING, WARNING = "blocking", "warning"
 
 

