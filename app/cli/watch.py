@@ -120,7 +120,7 @@ def _print(run: Any, as_json: bool, written: list[Path]) -> int:
                 " ".join(state.statuses), state.registrar, f"expires {state.expires[:10]}" if state.expires else "",
             ) if x)
             print(f"{shown:<6} {state.domain}: {facts}{cited}")
-        for flag in state.flags:
+        for flag in () if state.verdict else state.flags:  # after the order, "missing" says it
             print(f"      ! {flag.severity}: {flag.message}")
     for name, kind, reason in run.failures:
         print(f"no reply: {kind} {name}: {reason}", file=sys.stderr)

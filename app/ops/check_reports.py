@@ -40,7 +40,7 @@ def remedy_words(remedy: str, sinkholes: Sequence[str]) -> str:
     if remedy == "redirect":
         return f"change its authoritative name servers to the sinkhole name servers ({servers or 'to be named'})"
     words = "take it out of the domain name system by setting the registry status serverHold"
-    return words + (f" (or, at the plaintiff's election, change its name servers to {servers})" if servers else "")
+    return words + (f" (or, at the plaintiff’s election, change its name servers to {servers})" if servers else "")
 
 
 def _slug(name: str) -> str:

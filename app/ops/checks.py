@@ -56,7 +56,7 @@ class CheckRun:
     hearing: str = ""  # precheck: the hearing's date
     remedy: str = ""
     sinkholes: tuple[str, ...] = ()
-    changes: Changes = field(default_factory=lambda: Changes.to_case(items=True, exhibits=True))
+    changes: Changes = field(default_factory=Changes)  # a run that looked up: items, exhibits and custody
 
     @property
     def ok(self) -> bool:

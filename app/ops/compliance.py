@@ -113,8 +113,7 @@ def run_compliance(
     run.failures, run.paces, run.replies = failures, lookups.paces, len(lookups.stored_items)
     run.exhibits = case.exhibit_numbers(lookups.stored_items)
     run.finished_at = utc_now()
-    if changed_case:
-        run.changes = run.changes | Changes.to_case(case=True)
+    run.changes = Changes.to_case(items=True, exhibits=True, case=changed_case)
     counts = run.counts()
     case.log("compliance-checked", details={
         "domains": len(run.states), "replies": run.replies, "since": since, "remedy": requirement.remedy,

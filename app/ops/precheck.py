@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
+from app.core.changes import Changes
 from app.core.custody import utc_now
 from app.core.model import Domain, ItemKind
 from app.core.reporting import NULL_REPORTER, Reporter
@@ -86,7 +87,7 @@ def run_precheck(
     lookups.run(targets_of(domains), received)
     run = CheckRun("precheck", started, hearing=hearing.isoformat() if hearing else "",
                    sinkholes=tuple(sorted(rules.sinkholes)), failures=failures, paces=lookups.paces,
-                   replies=len(lookups.stored_items))
+                   replies=len(lookups.stored_items), changes=Changes.to_case(items=True, exhibits=True))
     run.collateral = collateral_flags(case, domains)  # with the name servers and addresses just received
     order = {d.ascii: i for i, d in enumerate(domains)}
     run.states = with_collateral(sorted(states, key=lambda state: order[state.domain]), run.collateral)

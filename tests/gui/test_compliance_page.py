@@ -130,6 +130,18 @@ def test_domain_detail_pane(window: MainWindow, qtbot: QtBot, tmp_path: Path,
     assert "held-c2.com" in text and "Name servers" in text and "Exhibit" in text and case.count_items() > 0
 
 
+def test_opening_a_case_reads_the_records_once_and_quietly(window: MainWindow, qtbot: QtBot, tmp_path: Path,
+                                                             played: tuple[PlayedRegistry, PlayedDns]) -> None:
+    registry, _dns = played
+    _open(window, qtbot, tmp_path, played)
+    seen: list[str] = []
+    window.events.itemsChanged.connect(lambda: seen.append("items"))
+    window.events.custodyChanged.connect(lambda: seen.append("custody"))
+    qtbot.wait(600)  # a reload that said it changed the case would reload again, and again
+    assert seen == [] and registry.requests == 0 and not window.operations.is_busy()
+    assert window.compliance_page.model.rowCount() == 6  # the domains, none checked yet
+
+
 def test_rows_model_is_sound_when_empty(qtmodeltester: ModelTester) -> None:
     model = CheckRowsModel()
     qtmodeltester.check(model)
