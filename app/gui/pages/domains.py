@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -103,6 +104,7 @@ class DomainsPage(QWidget):
 
         self.detail = QPlainTextEdit()  # the chosen domain's records: statuses, name servers, registrant…
         self.detail.setReadOnly(True)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the fields line up
         self.detail.setPlaceholderText("Choose one domain to see its WHOIS, RDAP and DNS records.")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
