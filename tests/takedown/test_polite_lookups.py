@@ -129,3 +129,14 @@ def test_bootstrap_file_and_whois_where_there_is_no_rdap(case: CaseFile, registr
     held = rows["held.ru"]
     assert held["registrar"] == "Z Registrar" and held["statuses"] == ["serverHold", "serverTransferProhibited"]
     assert held["verdict"] == "partly" and held["how"] == "hold"
+
+
+def test_a_registrar_change_since_the_last_record_is_flagged(case: CaseFile, registry: PlayedRegistry) -> None:
+    add_domains(case, "bad00.com\nbad01.com\n", source="t")
+    servers = servers_from_options(rdap_urls=[f"com={registry.url}"])
+    first = run_precheck(case, kinds=["rdap"], servers=servers, pace=Pace(rate=50))
+    assert not [f for s in first.states for f in s.flags if f.code == "registrar-changed"]
+    registry.domains["bad01.com"].registrar = "Another Registrar, Inc."
+    second = run_precheck(case, kinds=["rdap"], servers=servers, pace=Pace(rate=50))
+    flagged = {s.domain for s in second.states for f in s.flags if f.code == "registrar-changed"}
+    assert flagged == {"bad01.com"}
