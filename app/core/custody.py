@@ -22,7 +22,7 @@ GENESIS = "0" * 64
 # Actions that record something done *with* the evidence rather than *to* the
 # case. A bundle includes the log up to the last entry of any other action, so
 # that sealing an unchanged case twice gives the same bundle.
-OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported", "wacz-exported"})
+OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported", "wacz-exported", "check-papers-written"})
 
 
 def utc_now() -> str:

@@ -57,6 +57,10 @@ class Actions:
                                   "index and certification into a folder", "Ctrl+Shift+E", pix.SP_DirLinkIcon)
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
                                   "Ctrl+Shift+V", pix.SP_DialogApplyButton)
+        self.precheck = make("&Pre-filing check…", "Before filing: is each domain still registered and resolving, "
+                             "and who else would a takedown hurt (asks the registries; replies kept as exhibits)")
+        self.compliance = make("&Compliance check…", "After the order: has each registry put its domains on hold "
+                               "or delegated them to the sinkhole (asks the registries; replies kept as exhibits)")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
                                        "identities; choose the one that signs this case")
@@ -79,6 +83,8 @@ class Actions:
         self.capture_web.setEnabled(state.case_open)  # queues behind running writes, like adding evidence
         self.build_bundle.setEnabled(state.case_open and not state.busy)
         self.export_filing.setEnabled(state.case_open)  # queues behind running writes
+        self.precheck.setEnabled(state.case_open and not state.busy)
+        self.compliance.setEnabled(state.case_open and not state.busy)
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
         self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
         self.preferences.setEnabled(True)

@@ -31,8 +31,9 @@ CHECKPOINT_PAGES = 8192  # pages of write-ahead log before it is copied back (th
 class FileBatch:
     """An open transaction shared by several file imports; close() commits what they did."""
 
-    def __init__(self, case: CaseFile) -> None:
+    def __init__(self, case: CaseFile, *, cache_kib: int = CACHE_KIB) -> None:
         self._case = case
+        self._cache_kib = cache_kib
         self._writing: AbstractContextManager[sqlite3.Connection] | None = None
         self._conn: sqlite3.Connection | None = None
         self._opened = 0.0
@@ -47,7 +48,7 @@ class FileBatch:
             self._opened, self._files = time.monotonic(), 0
             # A batch's pages stay in memory until its commit, and the write-ahead log is copied back into
             # the case file less often. Neither touches durability: each commit still waits for the disk.
-            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._conn.execute(f"PRAGMA cache_size = -{int(self._cache_kib)}")
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         conn = self._conn
         conn.execute("SAVEPOINT import_file")

@@ -33,6 +33,7 @@ from .items import ItemStore
 from .objects import ObjectStore
 from .paragraphs import ParagraphStore
 from .parties import PartyStore
+from .records import RecordStore
 from .transaction import Transaction
 
 CASE_SUFFIX = ".evcase"
@@ -49,7 +50,7 @@ class CheckProblem:
         return f"{self.what}: {self.message}"
 
 
-class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
+class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, RecordStore):
     """An open case. Create with :meth:`create`, open with :meth:`open`."""
 
     @classmethod
@@ -125,9 +126,10 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
             finally:
                 steps.close()
 
-    def file_batch(self) -> FileBatch:
-        """Several imported files per commit, each in a savepoint of its own (see batch.py)."""
-        return FileBatch(self)
+    def file_batch(self, *, cache_kib: int | None = None) -> FileBatch:
+        """Several imported files per commit, each in a savepoint of its own (see batch.py); ``cache_kib``
+        sets SQLite's page cache for it (a long run of small items keeps memory flat with a small one)."""
+        return FileBatch(self) if cache_kib is None else FileBatch(self, cache_kib=cache_kib)
 
     # -- case facts ----------------------------------------------------------
 

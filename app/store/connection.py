@@ -135,6 +135,18 @@ class CaseConnection:
         """The web captures were written as a WACZ package (its name, SHA-256, pages, signer)."""
         return self._record("wacz-exported", details=details)
 
+    def record_prefiling_checked(self, details: dict[str, Any]) -> CustodyEntry:
+        """A pre-filing check ran (how many domains and replies, the verdict counts, its results' SHA-256)."""
+        return self._record("prefiling-checked", details=details)
+
+    def record_compliance_checked(self, details: dict[str, Any]) -> CustodyEntry:
+        """A compliance check ran after the order (the remedy asked, the verdict counts, its results' SHA-256)."""
+        return self._record("compliance-checked", details=details)
+
+    def record_check_papers_written(self, details: dict[str, Any]) -> CustodyEntry:
+        """A check's report, letters or status report were written (each file's SHA-256)."""
+        return self._record("check-papers-written", details=details)
+
     def _record(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
                 details: dict[str, Any]) -> CustodyEntry:
         with self._writing() as conn:

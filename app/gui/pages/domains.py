@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,11 +39,13 @@ class DomainsPage(QWidget):
 
     def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
                  correct_registry: Callable[[str], object] | None = None,
-                 capture: Callable[[list[str]], object] | None = None) -> None:
+                 capture: Callable[[list[str]], object] | None = None,
+                 detail: Callable[[str, str], object] | None = None) -> None:
         super().__init__()
         self.model = model
         self._lookup = lookup
         self._correct_registry = correct_registry
+        self._detail = detail  # asked for the chosen domain's records; answers through show_detail()
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.hint = QLabel(EMPTY_HINT)
@@ -104,11 +109,22 @@ class DomainsPage(QWidget):
         for column, width in enumerate((250, 190, 210, 190, 170)):
             self.view.setColumnWidth(column, width)
 
+        self.detail = QPlainTextEdit()  # the chosen domain's records: statuses, name servers, registrant…
+        self.detail.setReadOnly(True)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the fields line up
+        self.detail.setPlaceholderText("Choose one domain to see its WHOIS, RDAP and DNS records.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.detail.setVisible(detail is not None)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.hint)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(split, 1)
 
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
@@ -134,6 +150,15 @@ class DomainsPage(QWidget):
         self.capture_button.setEnabled(bool(rows))
         registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
         self.registry_button.setEnabled(len(registries) == 1)
+        chosen = self.model.domain(rows[0].row()) if len(rows) == 1 else None
+        if chosen is not None and self._detail is not None:
+            self._detail(chosen.ascii, chosen.registrable)
+        elif self._detail is not None:
+            self.detail.clear()
+
+    def show_detail(self, text: str) -> None:
+        """Show a domain's records (the answer to the ``detail`` request)."""
+        self.detail.setPlainText(text)
 
     def correct_registry(self) -> None:
         """Open the registry of the selected domains (all under one registry) for checking or correcting."""
