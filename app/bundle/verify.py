@@ -30,6 +30,7 @@ from cryptography import x509
 
 from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import Digests
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
 from .identity import normalise_fingerprint
@@ -65,8 +66,7 @@ def verify_bundle(
     expected_signers: Collection[str] = (),
     require_trusted: bool | None = None,
     limits: ReadLimits | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
 ) -> VerificationReport:
     """Check a bundle (.zip, or an unzipped folder) and report every problem found.
 
@@ -77,7 +77,7 @@ def verify_bundle(
     reader named (the one in the sworn declaration): the signer must be one of
     them, or the bundle is NOT VALID. ``require_trusted``: an untrusted signer
     or timestamp authority is a problem (default: when fingerprints are given).
-    ``progress(done, total)`` counts evidence bytes hashed.
+    ``reporter`` hears the bytes hashed (progress) and can cancel.
     """
     names = (
         dict(trusted_fingerprints)
@@ -92,7 +92,7 @@ def verify_bundle(
     )
     limits = limits or ReadLimits()
     with open_bag(Path(path), limits) as bag, DualHasher() as hasher:
-        check = _Verification(bag, hasher, limits, progress, cancelled)
+        check = _Verification(bag, hasher, limits, reporter)
         check.report.trust_checked = bool(trusted_fingerprints) or bool(trusted_certificates)
         check.report.expected_signers = tuple(expected_signers)
         check.run(trust)
@@ -105,14 +105,12 @@ class _Verification(SignerChecks):
         bag: BagFiles,
         hasher: DualHasher,
         limits: ReadLimits,
-        progress: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
+        reporter: Reporter,
     ) -> None:
         self.bag = bag
         self.hasher = hasher
         self.limits = limits
-        self.progress = progress
-        self.cancelled = cancelled
+        self.reporter = reporter
         self.report = VerificationReport(str(bag.source), bag.bag_name)
         self.payload = sorted(n for n in bag.sizes if n.startswith("data/"))
         self.signature_files = sorted(n for n in bag.sizes if n.startswith("signature/"))
@@ -200,12 +198,10 @@ class _Verification(SignerChecks):
 
     def _tick(self, size: int) -> None:
         """Count hashed bytes; called from the hashing threads too."""
-        if self.cancelled is not None and self.cancelled():
-            raise OperationCancelled("Verification cancelled.")
+        check_cancelled(self.reporter, "Verification cancelled.")
         with self._progress_lock:  # one count, reported in order
             self.done += size
-            if self.progress is not None:
-                self.progress(min(self.done, self.total), self.total)
+            self.reporter.progress(min(self.done, self.total), self.total, "Checking every file")
 
     def _hash_everything(self) -> None:
         """Both hashes of every payload and tag file, each file read once; small files in batches."""

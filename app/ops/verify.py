@@ -41,8 +41,7 @@ def verify_here(
         trusted_certificates=trust.certificates,
         expected_signers=expected_signers or (),
         require_trusted=require_trusted,
-        progress=lambda done, total: reporter.progress(done, total, "Checking every file"),
-        cancelled=reporter.cancelled,
+        reporter=reporter,
     )
     report.trust_checked = True  # this machine's trust was consulted, even when it trusts no one yet
     return report

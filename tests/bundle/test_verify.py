@@ -13,6 +13,7 @@ from app.bundle import BuiltBundle, SigningIdentity, build_bundle, create_identi
 from app.bundle.instructions import CERTIFICATE_FILE, SIGNATURE_FILE
 from app.bundle.signing import sign_detached
 from app.core.errors import OperationCancelled
+from app.core.reporting import CallbackReporter
 
 from .conftest import BAG_NAME, PAYLOAD, bag_files, unzip
 
@@ -155,10 +156,10 @@ def test_problem_paths_are_printable_lines(bag: Path) -> None:
 
 def test_cancel_and_progress(golden: BuiltBundle) -> None:
     seen: list[int] = []
-    verify_bundle(golden.path, progress=lambda done, total: seen.append(done))
+    verify_bundle(golden.path, reporter=CallbackReporter(lambda done, total, stage: seen.append(done)))
     assert seen and seen[-1] == sum(map(len, PAYLOAD.values()))
     with pytest.raises(OperationCancelled):
-        verify_bundle(golden.path, cancelled=lambda: True)
+        verify_bundle(golden.path, reporter=CallbackReporter(cancelled=lambda: True))
 
 
 def test_recorded_signer_must_match_the_signature(signer: SigningIdentity, tmp_path: Path) -> None:
