@@ -38,6 +38,7 @@ _.interceptRequest  # QtWebEngine's (app/capture/browser/page.py)
 _.createWindow
 _.acceptNavigationRequest
 _.javaScriptConsoleMessage
+__getattr__  # a package's lazy names (PEP 562; app/bundle/__init__.py)
 _.do_GET  # http.server's (app/selftest.py)
 _.log_message
 
