@@ -5,6 +5,13 @@ Numbered Paragraph...) rather than direct formatting, a real table for the
 caption, and a PAGE field in the footer. Long domain lists are written as XML text:
 one styled row is serialised once and filled in per domain (escaped), and the rows go
 into ``word/document.xml`` as the package is zipped, never becoming python-docx objects.
+
+The pages follow the PDF's: the same line heights (Word's single and double spacing of
+Times New Roman, which Liberation Serif matches metric for metric), the same alignment, a
+signature kept with the last lines of the text above it ("keep with next"), page breaks as
+"page break before" on the next paragraph (never a paragraph of its own that can spill onto an
+empty page), domain names whole on one line in the monospace font (shrunk or narrowed as
+the PDF does), and the document's own properties, not the reference document's.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from docx import Document as open_docx  # noqa: N813 - a function that opens a d
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
@@ -30,6 +37,7 @@ from lxml import etree
 
 from app.core.errors import TemplateError
 from app.core.paths import template
+from app.documents import fonts
 from app.documents import model as m
 from app.documents.docx_zip import fix_core_properties, package_entries, zip_entries
 from app.documents.layout import (
@@ -38,8 +46,10 @@ from app.documents.layout import (
     caption_columns,
     caption_rows,
     collection_paused,
-    justifiable,
-    listed_text,
+    fingerprint_breaks,
+    fit_name,
+    keep_labels,
+    listed_lines,
 )
 from app.documents.make_reference_docx import (
     BODY_SINGLE,
@@ -117,8 +127,9 @@ def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str) -> None:
 
 
 def _add_runs(paragraph: WordParagraph, runs: m.Runs) -> None:
+    """The runs, "Exhibit 12" kept on one line and a fingerprint breakable only after its colons."""
     for run in runs:
-        word_run = paragraph.add_run(run.text)
+        word_run = paragraph.add_run(fingerprint_breaks(keep_labels(run.text)))
         if run.bold:
             word_run.bold = True
         if run.italic:
@@ -221,9 +232,12 @@ def _row_pattern(doc: WordDocument, sample: object) -> tuple[str, str, str]:
 
 
 def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfile, ids: dict[str, str],
-                  rows_xml: dict[str, str]) -> None:
-    """The numbered domain table: a header row repeated on every page, then one row per domain,
-    kept as XML text in ``rows_xml`` under the comment that holds its place in the table."""
+                  rows_xml: dict[str, str], appendix: str) -> None:
+    """The numbered domain table: a header row repeated on every page (naming the group, so that a
+    continuation page says what it continues), then one row per domain, kept as XML text in
+    ``rows_xml`` under the comment that holds its place in the table. Each domain is set whole on one
+    line in the monospace font, a long one smaller and narrower (``w:sz``, ``w:w``), as in the PDF."""
+    fonts.register_fonts()
     number_width = 0.6 * 72
     widths = (number_width, profile.frame_width - number_width)
     table = doc.add_table(rows=2, cols=2)
@@ -237,22 +251,66 @@ def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfi
             _set_cell_width(cell, width)
             cell.paragraphs[0]._p.style = ids[DOMAIN_LIST]
             _spaced(cell.paragraphs[0], profile.appendix_spacing)  # every row is cloned from these
-    for cell, text in zip(header_cells, ("No.", "Domain name")):
-        cell.paragraphs[0].add_run(text).bold = True
+    title = f"{appendix}: {group.title}" if appendix else group.title
+    header_cells[0].paragraphs[0].add_run("No.").bold = True
+    header_cells[1].paragraphs[0].add_run("Domain name").bold = True
+    header_cells[1].paragraphs[0].add_run(f"  ({title})").italic = True
     header_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     sample_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for cell, text in zip(sample_cells, (_NUMBER, _TEXT)):
-        cell.paragraphs[0].add_run(text)
+    sample_cells[0].paragraphs[0].add_run(_NUMBER)
+    sample_cells[1].paragraphs[0].add_run(_TEXT).font.name = profile.docx_mono_font
     _mark_header_row(table.rows[0]._tr)
     sample = table.rows[1]._tr
     before, between, after = _row_pattern(doc, sample)
+    size = profile.font_size - 1
+    room = widths[1] - 2 * 3.0
+    fitting = int(room / (size * 0.6))  # ASCII names this long or shorter fit at the full size
+    head, _, _ = between.rpartition("<w:rPr>")
+    mono = profile.docx_mono_font
     marker = f"evbundle-domain-rows-{len(rows_xml) + 1}"
-    rows_xml[marker] = "".join(
-        f"{before}{number}{between}{_xml_text(listed_text(domain))}{after}"
-        for number, domain in enumerate(group.domains, start=1)
-    )
+    rows = []
+    for number, domain in enumerate(group.domains, start=1):
+        lines = listed_lines(domain)
+        text = "<w:br/>".join(_xml_text(line) for line in lines).replace("<w:br/>", "</w:t><w:br/><w:t>")
+        longest = max(lines, key=len)
+        if len(longest) <= fitting and longest.isascii():
+            rows.append(f"{before}{number}{between}{text}{after}")
+            continue
+        fitted, scale = fit_name(longest, fonts.MONO, size, room)
+        r_pr = (f'<w:rPr><w:rFonts w:ascii="{mono}" w:hAnsi="{mono}" w:cs="{mono}"/>'
+                f'<w:w w:val="{max(1, int(scale))}"/><w:sz w:val="{round(fitted * 2)}"/>'
+                f'<w:szCs w:val="{round(fitted * 2)}"/></w:rPr><w:t xml:space="preserve">')
+        rows.append(f"{before}{number}{head}{r_pr}{text}{after}")
+    rows_xml[marker] = "".join(rows)
     sample.addprevious(etree.Comment(marker))
     table._tbl.remove(sample)
+
+
+def _name_lines(doc: WordDocument, block: m.NameList, profile: CourtProfile, ids: dict[str, str]) -> None:
+    """Names copied exactly, one per paragraph, indented an inch, monospace, each whole on its line."""
+    fonts.register_fonts()
+    room = profile.frame_width - 72.0
+    for index, name in enumerate(block.names):
+        paragraph = _para(doc, ids, "", "Normal")
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Pt(72)
+        fmt.first_line_indent = Pt(0)
+        fmt.keep_with_next = index < len(block.names) - 1
+        if index == len(block.names) - 1:
+            fmt.space_after = Pt(profile.font_size * 0.5)
+        run = paragraph.add_run(name)
+        run.font.name = profile.docx_mono_font
+        size, scale = fit_name(name, fonts.MONO, profile.font_size, room)
+        run.font.size = Pt(round(size * 2) / 2)
+        if scale != 100.0:
+            width = OxmlElement("w:w")
+            width.set(qn("w:val"), str(max(1, int(scale))))
+            r_pr = run._r.get_or_add_rPr()
+            size_node = r_pr.find(qn("w:sz"))
+            if size_node is not None:
+                size_node.addprevious(width)
+            else:
+                r_pr.append(width)
 
 
 def _insert_rows(entries: list[tuple[str, bytes]], rows_xml: dict[str, str]) -> list[tuple[str, bytes]]:
@@ -293,7 +351,7 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
         run = cell.paragraphs[0].add_run("0")
         run.font.size = size
         if index in block.mono:
-            run.font.name = "Courier New"
+            run.font.name = profile.docx_mono_font
             run.font.size = Pt(max(6.0, profile.font_size - 4.5))
     _mark_header_row(table.rows[0]._tr)
     sample = table.rows[1]._tr
@@ -305,7 +363,9 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
             text_node.text = value
         tbl.append(row)
     tbl.remove(sample)
-    doc.add_paragraph("", style="Normal")  # space between the table and what follows
+    spacer = doc.add_paragraph("", style="Normal")  # space between the table and what follows: half a line
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Pt(profile.font_size / 2)
 
 
 def _paragraph_numbering(doc: WordDocument) -> int:
@@ -338,55 +398,130 @@ def _para(doc: WordDocument, ids: dict[str, str], text: str, style: str) -> Word
     return paragraph
 
 
-def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo,
-               ids: dict[str, str], num_id: int, rows_xml: dict[str, str]) -> None:
-    if isinstance(block, m.Caption):
-        _caption(doc, block, profile, ids)
-    elif isinstance(block, m.Title):
-        _add_runs(_para(doc, ids, "", "Title"), block.runs)
-    elif isinstance(block, m.Heading):
-        _para(doc, ids, f"{block.label} {block.text}".strip(), "Heading 1")
-    elif isinstance(block, m.NumberedParagraph):
-        paragraph = _para(doc, ids, "", NUMBERED)
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num_id
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justifiable(block.runs) else WD_ALIGN_PARAGRAPH.LEFT
-        _add_runs(paragraph, block.runs)
-    elif isinstance(block, m.Paragraph):
-        single = BODY_SINGLE if BODY_SINGLE in ids else "Normal"  # an older firm reference lacks it
-        style = {"body": "Body Text", "single": single}.get(block.spacing, "Normal")
-        paragraph = _para(doc, ids, "", style)
-        paragraph.alignment = _ALIGN[block.align]
-        if not block.indent_first:
-            paragraph.paragraph_format.first_line_indent = Pt(0)
-        if block.keep_with_next:
-            paragraph.paragraph_format.keep_with_next = True
-        _add_runs(paragraph, block.runs)
-    elif isinstance(block, m.SignatureBlock):
-        _para(doc, ids, "", SIGNATURE)
-        for line in block.lines:
-            _para(doc, ids, line, SIGNATURE)
-    elif isinstance(block, m.PageBreak):
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    elif isinstance(block, m.AppendixTitle):
-        _para(doc, ids, block.label, "Heading 1")
-        sub = _para(doc, ids, block.text, "Normal")
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        sub.paragraph_format.space_after = Pt(profile.font_size)
-    elif isinstance(block, m.RegistryGroup):
-        _para(doc, ids, block.title, "Heading 2")
-        for line in block.address:
-            _para(doc, ids, line, "Normal").paragraph_format.keep_with_next = True
-        if block.note:
-            _para(doc, ids, block.note, GROUP_NOTE)
-        _domain_table(doc, block, profile, ids, rows_xml)
-    elif isinstance(block, m.Table):
-        if block.title:
-            _para(doc, ids, block.title, "Heading 2")
-        _table(doc, block, profile)
-    else:  # pragma: no cover - a new block type without a renderer is a programming error
-        raise TypeError(f"no DOCX rendering for {type(block).__name__}")
+class _Writer:
+    """Adds the blocks of one document to a python-docx document, remembering what the next paragraph
+    needs: a page break before it, and, at a signature, which paragraphs must keep with it."""
+
+    def __init__(self, doc: WordDocument, profile: CourtProfile, ids: dict[str, str], num_id: int) -> None:
+        self.doc, self.profile, self.ids, self.num_id = doc, profile, ids, num_id
+        self.rows_xml: dict[str, str] = {}
+        self.break_before = False
+        self.last_body: WordParagraph | None = None  # the body paragraph a signature keeps with it
+        self.appendix = ""
+        self.align = _ALIGN[profile.text_align]
+
+    def para(self, text: str, style: str) -> WordParagraph:
+        paragraph = _para(self.doc, self.ids, text, style)
+        if self.break_before:
+            paragraph.paragraph_format.page_break_before = True
+            self.break_before = False
+        return paragraph
+
+    def table_follows(self) -> None:
+        """A table cannot carry "page break before": a pending break becomes a paragraph of its own."""
+        if self.break_before:
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self.break_before = False
+        self.last_body = None
+
+    def add(self, block: m.Block) -> None:
+        doc, profile, ids = self.doc, self.profile, self.ids
+        body: WordParagraph | None = None
+        if isinstance(block, m.Caption):
+            if self.break_before:
+                self.para("", CAPTION_TEXT)
+            _caption(doc, block, profile, ids)
+        elif isinstance(block, m.Title):
+            _add_runs(self.para("", "Title"), block.runs)
+        elif isinstance(block, m.Heading):
+            self.para(f"{block.label} {block.text}".strip(), "Heading 1")
+        elif isinstance(block, m.NumberedParagraph):
+            body = self.para("", NUMBERED)
+            num_pr = body._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = self.num_id
+            body.alignment = self.align
+            _add_runs(body, block.runs)
+        elif isinstance(block, m.Paragraph):
+            single = BODY_SINGLE if BODY_SINGLE in ids else "Normal"  # an older firm reference lacks it
+            style = {"body": "Body Text", "single": single}.get(block.spacing, "Normal")
+            paragraph = self.para("", style)
+            paragraph.alignment = self.align if block.align == "justify" else _ALIGN[block.align]
+            if not block.indent_first:
+                paragraph.paragraph_format.first_line_indent = Pt(0)
+            if block.keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+            _add_runs(paragraph, block.runs)
+            if block.spacing != "line" and not block.keep_with_next:
+                body = paragraph
+            elif block.keep_with_next:
+                body = self.last_body  # a kept paragraph does not end the text a signature keeps with
+        elif isinstance(block, m.SignatureBlock):
+            if self.last_body is not None:
+                self.last_body.paragraph_format.keep_with_next = True
+            signed = [self.para("", SIGNATURE)] + [self.para(text, SIGNATURE) for text in block.lines]
+            for paragraph in signed:
+                paragraph.paragraph_format.keep_with_next = True
+            signed[-1].paragraph_format.keep_with_next = False  # the block ends here
+        elif isinstance(block, m.PageBreak):
+            self.break_before = True
+        elif isinstance(block, m.AppendixTitle):
+            self.appendix = block.label
+            self.para(block.label, "Heading 1")
+            sub = self.para(block.text, "Normal")
+            sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            sub.paragraph_format.space_after = Pt(profile.font_size)
+            sub.paragraph_format.keep_with_next = True
+        elif isinstance(block, m.RegistryGroup):
+            self.para(block.title, "Heading 2")
+            for line in block.address:
+                self.para(line, "Normal").paragraph_format.keep_with_next = True
+            if block.note:
+                self.para(block.note, GROUP_NOTE)
+            self.table_follows()
+            _domain_table(doc, block, profile, ids, self.rows_xml, self.appendix)
+        elif isinstance(block, m.Table):
+            if block.title:
+                self.para(block.title, "Heading 2")
+            self.table_follows()
+            _table(doc, block, profile)
+        elif isinstance(block, m.NameList):
+            if self.break_before:
+                self.para("", "Normal")
+            _name_lines(doc, block, profile, ids)
+        else:  # pragma: no cover - a new block type without a renderer is a programming error
+            raise TypeError(f"no DOCX rendering for {type(block).__name__}")
+        if not isinstance(block, (m.SignatureBlock, m.PageBreak)):
+            self.last_body = body
+
+    def finish(self) -> None:
+        """End the body with a paragraph one point high: Word puts a paragraph after a final table anyway,
+        and a full-height one can spill onto an empty last page."""
+        body = self.doc.element.body
+        last = [child for child in body if child.tag != qn("w:sectPr")][-1:]
+        if last and last[0].tag == qn("w:p") and not self.break_before:
+            return
+        end = self.doc.add_paragraph()
+        fmt = end.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(1)
+
+
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>evbundle</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>"
+)
+
+
+def _app_properties(entries: list[tuple[str, bytes]], company: str) -> list[tuple[str, bytes]]:
+    """The extended properties of this document (the application that wrote it, the firm), not the
+    reference document's (its author's word processor, page and word counts of an empty page)."""
+    data = _APP_XML.format(company=_xml_text(company)).encode("utf-8")
+    return [(name, data if name == "docProps/app.xml" else blob) for name, blob in entries]
 
 
 def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
@@ -396,13 +531,15 @@ def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
     _page_setup(word, profile, doc.info.legend)
     ids = {style.name: style.style_id for style in word.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
     num_id = _paragraph_numbering(word) if any(isinstance(b, m.NumberedParagraph) for b in doc.blocks) else 0
-    rows_xml: dict[str, str] = {}
+    writer = _Writer(word, profile, ids, num_id)
     with collection_paused():
         for block in doc.blocks:
-            _add_block(word, block, profile, doc.info, ids, num_id, rows_xml)
+            writer.add(block)
+        writer.finish()
         fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
                             subject=doc.info.subject)
-        return zip_entries(_insert_rows(package_entries(word), rows_xml))
+        entries = _app_properties(package_entries(word), doc.info.author)
+        return zip_entries(_insert_rows(entries, writer.rows_xml))
 
 
 def render_docx(doc: m.Document, profile: CourtProfile, out: Path, *,

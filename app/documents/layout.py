@@ -8,6 +8,7 @@ wrapped here, with the shipped font's metrics, into fixed rows.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,13 @@ from app.documents.model import Caption
 from app.documents.profile import CourtProfile
 
 INDENT_STEP = 18.0  # points per caption indent step (a quarter inch)
+NBSP = "\u00a0"
+ZWSP = "\u200b"
+MIN_NAME_SIZE = 7.0  # a listed name shrinks to fit its line down to this size, then is narrowed
+# "Exhibit 12", "Exhibits 3–5", "EXHIBIT 7": the label and its number stay on one line.
+_LABEL_NUMBER = re.compile(r"\b(Exhibits?|EXHIBITS?|Ex\.|Tab|TAB) (?=\d)")
+# A certificate fingerprint as printed ("3A:7F:C4:…", 8 bytes or more): it may break only after a colon.
+FINGERPRINT = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:])")
 
 
 @dataclass(frozen=True)
@@ -124,14 +132,35 @@ def _cut(word: str, font: str, size: float, room: float, *, whole_line: bool) ->
     return fits if fits >= max(4, len(word) // 3) else 0
 
 
-def listed_text(domain: m.ListedDomain) -> str:
-    """How an appendix prints one domain: its ASCII form, and its Unicode form for an IDN."""
-    return domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
+def listed_lines(domain: m.ListedDomain) -> tuple[str, ...]:
+    """How an appendix prints one domain: its ASCII form on a line of its own, then, for an IDN, its
+    Unicode form in brackets on the next; each is fitted to its line whole (see :func:`fit_name`)."""
+    return (domain.ascii,) if not domain.unicode else (domain.ascii, f"({domain.unicode})")
 
 
-def justifiable(runs: m.Runs) -> bool:
-    """Justify a paragraph unless a long unbreakable token (a hash, a URL) would stretch its spaces."""
-    return all(len(word) <= 30 for run in runs for word in run.text.split())
+def fit_name(text: str, font: str, size: float, width: float) -> tuple[float, float]:
+    """(font size, horizontal scale in percent) that set ``text`` on one line of ``width`` points: the
+    given size when it fits, else smaller down to MIN_NAME_SIZE, then narrowed. A domain name, a name
+    server or an e-mail address is copied by whoever reads it: it is never broken across lines."""
+    natural = stringWidth(text, font, size)
+    if natural <= width or natural == 0:
+        return size, 100.0
+    shrunk = size * width / natural
+    if shrunk >= MIN_NAME_SIZE:
+        return shrunk, 100.0
+    return MIN_NAME_SIZE, 100.0 * width / stringWidth(text, font, MIN_NAME_SIZE)
+
+
+def keep_labels(text: str) -> str:
+    """"Exhibit 12" with a no-break space, so that a label never ends one line and its number starts the
+    next (text extraction reads the no-break space as a space)."""
+    return _LABEL_NUMBER.sub(lambda match: match.group(1) + NBSP, text)
+
+
+def fingerprint_breaks(text: str) -> str:
+    """A zero-width space after each colon of every certificate fingerprint: where Word and LibreOffice
+    may break it, and nowhere else."""
+    return FINGERPRINT.sub(lambda match: match.group(0).replace(":", ":" + ZWSP), text)
 
 
 def pdf_date(bundle_date: str) -> str:

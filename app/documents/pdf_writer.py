@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -36,19 +37,21 @@ from reportlab.platypus import (
 from app.documents import fonts
 from app.documents import model as m
 from app.documents.layout import (
+    FINGERPRINT,
     INDENT_STEP,
     atomic_write,
     caption_columns,
     caption_rows,
     collection_paused,
     fit_lines,
-    justifiable,
+    keep_labels,
     pdf_date,
 )
 from app.documents.pdf_rows import (
     DomainRows,
     Grid,
     GridRows,
+    NameLines,
     RowLook,
     RowSet,
     TableRows,
@@ -58,17 +61,18 @@ from app.documents.profile import CourtProfile
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
+def _styled(text: str, run: m.Run) -> str:
+    if run.italic:
+        text = f"<i>{text}</i>"
+    if run.bold:
+        text = f"<b>{text}</b>"
+    return text
+
+
 def runs_markup(runs: m.Runs) -> str:
-    """Runs as reportlab paragraph markup, every character of the text escaped."""
-    parts = []
-    for run in runs:
-        text = escape(run.text)
-        if run.italic:
-            text = f"<i>{text}</i>"
-        if run.bold:
-            text = f"<b>{text}</b>"
-        parts.append(text)
-    return "".join(parts)
+    """Runs as reportlab paragraph markup, every character of the text escaped; "Exhibit 12" kept on
+    one line (layout.keep_labels)."""
+    return "".join(_styled(escape(keep_labels(run.text)), run) for run in runs)
 
 
 def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
@@ -92,18 +96,18 @@ class Styles:
 
     def __init__(self, profile: CourtProfile) -> None:
         size = profile.font_size
-        single = size * 1.17
-        body = size * profile.body_spacing
+        single = profile.single_leading  # what Word and LibreOffice call single spacing: the DOCX matches
+        body = single * profile.body_spacing
+        self.align = TA_JUSTIFY if profile.text_align == "justify" else TA_LEFT  # one choice for every document
         base = ParagraphStyle("base", fontName=fonts.SERIF, fontSize=size, leading=single)
-        self.body = ParagraphStyle("body", base, leading=body, alignment=TA_JUSTIFY)
+        self.body = ParagraphStyle("body", base, leading=body, alignment=self.align)
         self.body_first = ParagraphStyle("body-first", self.body, firstLineIndent=36)
-        self.single = ParagraphStyle("single", base, alignment=TA_JUSTIFY, spaceAfter=size * 0.5)
+        self.single = ParagraphStyle("single", base, alignment=self.align, spaceAfter=size * 0.5)
         self.line = ParagraphStyle("line", base, alignment=TA_LEFT)
         self.numbered = ParagraphStyle(
             "numbered", self.body, firstLineIndent=72, bulletIndent=36, bulletFontName=fonts.SERIF,
             bulletFontSize=size,
         )
-        self.numbered_left = ParagraphStyle("numbered-left", self.numbered, alignment=TA_LEFT)
         self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER,
                                     leading=single * profile.caption_spacing)
         self.title = ParagraphStyle(
@@ -129,6 +133,34 @@ class Styles:
         # the appendices' domain rows, spaced as the profile says (1.0: single)
         self.cell = ParagraphStyle("cell", base, fontSize=size - 1,
                                    leading=(size - 1) * 1.15 * profile.appendix_spacing)
+        # names copied exactly (name servers, e-mail addresses): the monospace font, one per line
+        self.names = RowLook(fonts.MONO, fonts.MONO_BOLD, size, single)
+
+
+class _KeepTail(KeepTogether):
+    """A body paragraph and what must stand with it (the Section 1746 clause, the date, the signature).
+
+    When they do not fit on the page, the paragraph breaks across the pages and at least its last
+    two lines go over with the rest, as Word's "keep with next" does; so a signature is never alone on
+    a page and the DOCX and the PDF break alike. When the paragraph is too short to break, it all moves.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if aH >= self._H:
+            return list(self._content)
+        para, rest = self._content[0], self._content[1:]
+        if isinstance(para, Paragraph):
+            para.wrap(aW, aH)
+            leading = para.style.leading
+            lines = len(para.blPara.lines)
+            head = min(lines - 2, int((aH - para.getSpaceBefore()) // leading))
+            if head >= 2:
+                parts = para.split(aW, head * leading + para.getSpaceBefore() + 0.01)
+                if len(parts) == 2:
+                    return [parts[0], KeepTogether([parts[1], *rest])]
+        return super().split(aW, aH)  # type: ignore[no-any-return]
 
 
 class _KeepWithFirstRows(KeepTogether):
@@ -240,14 +272,73 @@ def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles
     return out
 
 
-def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles) -> list[Flowable]:
+def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles,
+                     appendix: str) -> list[Flowable]:
     out: list[Flowable] = [_marked(Paragraph(escape(group.title), styles.group), group.title, 1)]
     out.extend(Paragraph(escape(line), styles.address) for line in group.address)
     if group.note:
         out.append(Paragraph(escape(group.note), styles.note))
-    look = RowLook(fonts.SERIF, fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading)
-    out.append(DomainRows(RowSet(group.domains, profile.frame_width, look)))
+    look = RowLook(fonts.MONO, fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading, fonts.SERIF)
+    title = f"{appendix}: {group.title}" if appendix else group.title
+    out.append(DomainRows(RowSet(group.domains, profile.frame_width, look, title=title)))
     return out
+
+
+def _fingerprint_markup(runs: m.Runs, style: ParagraphStyle, width: float, bullet: str | None) -> str:
+    """The paragraph's markup with a line break inserted after a colon of each certificate fingerprint
+    wherever the line is full, so a fingerprint breaks only after a colon (reportlab otherwise breaks
+    only at spaces, and cuts a word longer than the line anywhere)."""
+    first_width = width - style.leftIndent - style.rightIndent - style.firstLineIndent
+    full_width = width - style.leftIndent - style.rightIndent
+    out: list[str] = []
+    for run in runs:
+        font = fonts.SERIF_BOLD if run.bold else fonts.SERIF
+        if run.italic:
+            font = fonts.SERIF_BOLD_ITALIC if run.bold else fonts.SERIF_ITALIC
+        position = 0
+        for match in FINGERPRINT.finditer(run.text):
+            out.append(_styled(escape(keep_labels(run.text[position:match.start()])), run))
+            prefix = "".join(out).rstrip()
+            if prefix:
+                probe = Paragraph(prefix, style, bulletText=bullet)
+                probe.wrap(width, 1e9)
+                lines = probe.blPara.lines
+                last = lines[-1]
+                extra = last[0] if isinstance(last, tuple) else last.extraSpace  # what is left of the line
+                room = max(0.0, extra - stringWidth(" ", font, style.fontSize))
+            else:
+                room = first_width
+            pieces = [p + ":" for p in match.group(0).split(":")]
+            pieces[-1] = pieces[-1][:-1]
+            widths = [stringWidth(p, font, style.fontSize) for p in pieces]
+            fits = 0
+            while fits < len(pieces) and sum(widths[:fits + 1]) <= room:
+                fits += 1
+            text, used = [], 0.0
+            if fits < min(3, len(pieces)):
+                text.append("<br/>")  # too little room left: the fingerprint starts a new line
+                room = full_width
+            for piece, piece_width in zip(pieces, widths):
+                if text and used + piece_width > room and text[-1] != "<br/>":
+                    text.append("<br/>")
+                    room, used = full_width, 0.0
+                text.append(piece)
+                used += piece_width
+            out.append(_styled("".join(text), run))
+            position = match.end()
+        out.append(_styled(escape(keep_labels(run.text[position:])), run))
+    return "".join(out)
+
+
+def _body_paragraph(runs: m.Runs, style: ParagraphStyle, width: float, bullet: str | None = None) -> Paragraph:
+    """A body paragraph; one holding a certificate fingerprint breaks it only after a colon."""
+    if any(FINGERPRINT.search(run.text) for run in runs):
+        markup = _fingerprint_markup(runs, style, width, bullet)
+    else:
+        markup = runs_markup(runs)
+    paragraph = _paragraph(markup, style, bulletText=bullet) if bullet else _paragraph(markup, style)
+    paragraph.evb_body = True  # a signature keeps the last of these with it
+    return paragraph
 
 
 def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> list[Flowable]:
@@ -294,10 +385,16 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
 
 
 def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]:
-    """The document's blocks as reportlab flowables."""
+    """The document's blocks as reportlab flowables.
+
+    A paragraph marked keep-with-next stays on the page of what follows it (of a list or table, its
+    first rows); a signature block stays with the paragraphs kept with it (the Section 1746 clause,
+    "Executed on", "Dated") and with the last lines of the body paragraph before them."""
     styles = Styles(profile)
+    width = profile.frame_width
     story: list[Flowable] = []
     pending_keep: list[Flowable] = []
+    appendix = ""
     for block in doc.blocks:
         flow: list[Flowable]
         if isinstance(block, m.Caption):
@@ -308,36 +405,47 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             text = f"{block.label} {block.text}".strip()
             flow = [_marked(Paragraph(escape(text), styles.heading), text, 0)]
         elif isinstance(block, m.NumberedParagraph):
-            style = styles.numbered if justifiable(block.runs) else styles.numbered_left
-            flow = [_paragraph(runs_markup(block.runs), style, bulletText=f"{block.number}.")]
+            flow = [_body_paragraph(block.runs, styles.numbered, width, f"{block.number}.")]
         elif isinstance(block, m.Paragraph):
             style = {"single": styles.single, "line": styles.line}.get(block.spacing) or (
                 styles.body_first if block.indent_first else styles.body)
-            style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=_ALIGN[block.align])
-            flow = [_paragraph(runs_markup(block.runs), style)]
+            align = styles.align if block.align == "justify" else _ALIGN[block.align]
+            style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=align)
+            paragraph = _body_paragraph(block.runs, style, width)
+            if block.spacing == "line":
+                paragraph.evb_body = False  # an address line, not body text
             if block.keep_with_next:
-                pending_keep.extend(flow)
+                pending_keep.append(paragraph)
                 continue
+            flow = [paragraph]
         elif isinstance(block, m.SignatureBlock):
-            flow = [Spacer(1, profile.font_size)]
-            flow.extend(Paragraph(escape(line), styles.signature) for line in block.lines)
-            flow = [KeepTogether(pending_keep + flow)]
+            lines: list[Flowable] = [Spacer(1, profile.font_size)]
+            lines.extend(Paragraph(escape(line), styles.signature) if line else Spacer(1, styles.signature.leading)
+                         for line in block.lines)
+            kept = pending_keep + lines
             pending_keep = []
+            if story and getattr(story[-1], "evb_body", False):
+                flow = [_KeepTail([story.pop(), *kept])]
+            else:
+                flow = [KeepTogether(kept)]
         elif isinstance(block, m.PageBreak):
             flow = [PageBreak()]
         elif isinstance(block, m.AppendixTitle):
+            appendix = block.label
             flow = [
                 _marked(Paragraph(escape(block.label), styles.appendix), block.label, 0),
                 Paragraph(escape(block.text), styles.appendix_sub),
             ]
         elif isinstance(block, m.RegistryGroup):
-            flow = _group_flowables(block, profile, styles)
+            flow = _group_flowables(block, profile, styles, appendix)
         elif isinstance(block, m.Table):
             flow = _table_flowables(block, profile, styles)
+        elif isinstance(block, m.NameList):
+            flow = [NameLines(block.names, styles.names, 72.0, width)]
         else:  # pragma: no cover - a new block type without a renderer is a programming error
             raise TypeError(f"no PDF rendering for {type(block).__name__}")
         if pending_keep:
-            story.extend(pending_keep)
+            flow = [_KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
             pending_keep = []
         story.extend(flow)
     story.extend(pending_keep)
