@@ -449,6 +449,8 @@ class _Writer:
             paragraph.alignment = self.align if block.align == "justify" else _ALIGN[block.align]
             if not block.indent_first:
                 paragraph.paragraph_format.first_line_indent = Pt(0)
+            elif block.spacing != "body":
+                paragraph.paragraph_format.first_line_indent = Pt(36)  # as the PDF indents it
             if block.keep_with_next:
                 paragraph.paragraph_format.keep_with_next = True
             _add_runs(paragraph, block.runs)

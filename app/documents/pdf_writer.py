@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _Container, _listWrapOn
 
 from app.documents import fonts
 from app.documents import model as m
@@ -137,39 +138,62 @@ class Styles:
         self.names = RowLook(fonts.MONO, fonts.MONO_BOLD, size, single)
 
 
-class _KeepTail(KeepTogether):
-    """A body paragraph and what must stand with it (the Section 1746 clause, the date, the signature).
+class _KeepTail(_Container, Flowable):
+    """A body paragraph with what must stand before it (a heading, a paragraph kept with it) and after
+    it (the Section 1746 clause, the date and the signature; a list of names it introduces).
 
-    When they do not fit on the page, the paragraph breaks across the pages and at least its last
-    two lines go over with the rest, as Word's "keep with next" does; so a signature is never alone on
-    a page and the DOCX and the PDF break alike. When the paragraph is too short to break, it all moves.
+    reportlab keeps a heading with the whole next paragraph, and cannot keep anything with a group
+    like this one at all. Here, when the group does not fit on the page, the paragraph breaks across
+    the pages with at least two of its lines on each side: the first two stay with what comes before
+    it, the last two go over with what comes after it, as Word's "keep with next" and widow control
+    do; so a heading never ends a page, a signature is never alone on a page, and the DOCX and the PDF
+    break alike. A paragraph too short to break moves with the whole group; a group taller than a page
+    flows on regardless.
     """
 
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        if aH >= self._H:
-            return list(self._content)
-        para, rest = self._content[0], self._content[1:]
-        if isinstance(para, Paragraph):
-            para.wrap(aW, aH)
-            leading = para.style.leading
-            lines = len(para.blPara.lines)
-            head = min(lines - 2, int((aH - para.getSpaceBefore()) // leading))
+    def __init__(self, lead: list[Flowable], body: Flowable, rest: list[Flowable], page_height: float) -> None:
+        super().__init__()
+        self._lead, self._body, self._rest = lead, body, rest
+        self._content = [*lead, body, *rest]
+        self._page_height = page_height
+
+    def with_rest(self, rest: list[Flowable]) -> _KeepTail:
+        """This group with more kept after it (a signature block coming after its paragraph)."""
+        return _KeepTail(self._lead, self._body, [*self._rest, *rest], self._page_height)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = _listWrapOn(self._content, availWidth, self.canv)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        body = self._body
+        if isinstance(body, Paragraph):
+            lead = _listWrapOn(self._lead, availWidth, self.canv)[1] if self._lead else 0.0
+            body.wrap(availWidth, availHeight)
+            leading, before = body.style.leading, body.getSpaceBefore()
+            head = min(len(body.blPara.lines) - 2, int((availHeight - lead - before) // leading))
             if head >= 2:
-                parts = para.split(aW, head * leading + para.getSpaceBefore() + 0.01)
+                parts = body.split(availWidth, head * leading + before + 0.01)
                 if len(parts) == 2:
-                    return [parts[0], KeepTogether([parts[1], *rest])]
-        return super().split(aW, aH)  # type: ignore[no-any-return]
+                    tail: Flowable = (_KeepTail([], parts[1], self._rest, self._page_height) if self._rest
+                                      else parts[1])
+                    return [*self._lead, parts[0], tail]
+        if availHeight >= self._page_height - 1:
+            return list(self._content)  # taller than a page: nothing to keep it with
+        return []  # the whole group goes to the next page
 
 
 class _KeepWithFirstRows(KeepTogether):
-    """Keeps headings with the header and first rows of the list or table they introduce.
+    """Keeps headings with the header and first rows of the list or table they introduce, or with the
+    first two lines of the paragraph they introduce.
 
     reportlab keeps a heading (``keepWithNext``) together with the whole next flowable, so a
-    heading over a long table moved to the next page and left this one half empty. Here the
-    group stays on this page when the headings and the table's first rows fit; the table then
-    splits at the page end as usual.
+    heading over a long table or paragraph moved to the next page and left this one half empty.
+    Here the group stays on this page when the headings and the first rows (lines) fit; the table
+    or paragraph then splits at the page end as usual, as Word's "keep with next" does.
     """
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
@@ -177,6 +201,9 @@ class _KeepWithFirstRows(KeepTogether):
             self.wrap(aW, aH)
         last = self._content[-1]
         first_rows = getattr(last, "first_rows_height", None)
+        if first_rows is None and isinstance(last, Paragraph):
+            def first_rows() -> float:
+                return float(last.getSpaceBefore() + 2 * last.style.leading)
         if first_rows is not None and aH < self._H:
             _, whole = last.wrap(aW, aH)
             if self._H - whole + first_rows() <= aH:
@@ -392,6 +419,7 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
     "Executed on", "Dated") and with the last lines of the body paragraph before them."""
     styles = Styles(profile)
     width = profile.frame_width
+    page_height = profile.page_size[1] - profile.margin_top - profile.margin_bottom
     story: list[Flowable] = []
     pending_keep: list[Flowable] = []
     appendix = ""
@@ -403,12 +431,15 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             flow = [_marked(Paragraph(runs_markup(block.runs), styles.title), doc.info.title or "Title", 0)]
         elif isinstance(block, m.Heading):
             text = f"{block.label} {block.text}".strip()
-            flow = [_marked(Paragraph(escape(text), styles.heading), text, 0)]
+            pending_keep.append(_marked(Paragraph(escape(text), styles.heading), text, 0))
+            continue
         elif isinstance(block, m.NumberedParagraph):
             flow = [_body_paragraph(block.runs, styles.numbered, width, f"{block.number}.")]
         elif isinstance(block, m.Paragraph):
             style = {"single": styles.single, "line": styles.line}.get(block.spacing) or (
                 styles.body_first if block.indent_first else styles.body)
+            if block.indent_first and block.spacing != "body":
+                style = ParagraphStyle(f"{style.name}-indented", style, firstLineIndent=36)
             align = styles.align if block.align == "justify" else _ALIGN[block.align]
             style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=align)
             paragraph = _body_paragraph(block.runs, style, width)
@@ -424,8 +455,11 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
                          for line in block.lines)
             kept = pending_keep + lines
             pending_keep = []
-            if story and getattr(story[-1], "evb_body", False):
-                flow = [_KeepTail([story.pop(), *kept])]
+            last = story[-1] if story else None
+            if isinstance(last, _KeepTail):
+                flow = [story.pop().with_rest(kept)]
+            elif getattr(last, "evb_body", False):
+                flow = [_KeepTail([], story.pop(), kept, page_height)]
             else:
                 flow = [KeepTogether(kept)]
         elif isinstance(block, m.PageBreak):
@@ -445,7 +479,14 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
         else:  # pragma: no cover - a new block type without a renderer is a programming error
             raise TypeError(f"no PDF rendering for {type(block).__name__}")
         if pending_keep:
-            flow = [_KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
+            if hasattr(flow[0], "first_rows_height"):  # a list or table: keep its first rows
+                flow = [_KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
+            elif isinstance(flow[0], Paragraph):  # keep the paragraph's first lines
+                flow = [_KeepTail(pending_keep, flow[0], [], page_height), *flow[1:]]
+            elif isinstance(pending_keep[-1], Paragraph):  # keep the last lines of what introduces it
+                flow = [_KeepTail(pending_keep[:-1], pending_keep[-1], flow[:1], page_height), *flow[1:]]
+            else:
+                flow = [KeepTogether([*pending_keep, flow[0]]), *flow[1:]]
             pending_keep = []
         story.extend(flow)
     story.extend(pending_keep)
