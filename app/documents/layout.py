@@ -117,6 +117,73 @@ def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+# A host name inside running text or a URL ("sample-antivirus-scan-example.com,"): kept whole on a line.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\.?")
+MIN_SCALE = 50.0  # a name narrowed below this share of its width would not be read: it is cut instead
+
+
+def _pieces(word: str) -> list[tuple[str, bool]]:
+    """A word as (piece, is a host name) pieces: host names whole, the rest of a URL cut after "/", "?"
+    and "&" (the pieces join without spaces)."""
+    out: list[tuple[str, bool]] = []
+    position = 0
+    for match in _HOST.finditer(word):
+        if match.start() > position:
+            out.extend((p, False) for p in re.split(r"(?<=[/?&])", word[position:match.start()]) if p)
+        out.append((match.group(0), True))
+        position = match.end()
+    if position < len(word):
+        out.extend((p, False) for p in re.split(r"(?<=[/?&])", word[position:]) if p)
+    merged: list[tuple[str, bool]] = []
+    for piece, host in out:  # punctuation after a host name stays on its line: "example.com,"
+        if merged and merged[-1][1] and not host and not any(c.isalnum() for c in piece):
+            merged[-1] = (merged[-1][0] + piece, True)
+        else:
+            merged.append((piece, host))
+    return merged
+
+
+def cell_lines(text: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
+    """Table cell text wrapped to ``width`` as (line, horizontal scale in percent): at spaces, and inside
+    a long word (a URL) only after "/", "?" or "&", never inside a host name (a domain in an index must
+    read back whole); a host name longer than the line gets a line of its own, narrowed to fit (not
+    below MIN_SCALE: then it is cut, as a last resort)."""
+    space = stringWidth(" ", font, size)
+    lines: list[tuple[str, float]] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split():
+            need = stringWidth(word, font, size)
+            gap = space if line else 0.0
+            if used + gap + need <= width:
+                line, used = f"{line} {word}" if line else word, used + gap + need
+                continue
+            if need <= width:
+                lines.append((line, 100.0))
+                line, used = word, need
+                continue
+            for index, (piece, host) in enumerate(_pieces(word)):
+                need = stringWidth(piece, font, size)
+                joint = (space if line else 0.0) if index == 0 else 0.0
+                if used + joint + need <= width:
+                    line = f"{line}{' ' if joint else ''}{piece}"
+                    used += joint + need
+                    continue
+                if line:
+                    lines.append((line, 100.0))
+                    line, used = "", 0.0
+                if need <= width:
+                    line, used = piece, need
+                elif host and 100.0 * width / need >= MIN_SCALE:
+                    lines.append((piece, 100.0 * width / need))
+                else:
+                    cut = fit_lines(piece, font, size, width)
+                    lines.extend((part, 100.0) for part in cut[:-1])
+                    line, used = cut[-1], stringWidth(cut[-1], font, size)
+        lines.append((line, 100.0))
+    return lines
+
+
 def _cut(word: str, font: str, size: float, room: float, *, whole_line: bool) -> int:
     """How many leading characters of ``word`` to put in ``room`` points: at least one on a
     line of its own, else none unless a fair piece (a third of the word, four characters) fits."""

@@ -27,7 +27,7 @@ from itertools import accumulate
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from app.documents import model as m
 from app.documents.layout import fit_name, listed_lines
@@ -218,17 +218,23 @@ class NameLines(Flowable):
 class Grid:
     """A table's cells, already wrapped into lines ("\n"), and how it is drawn.
 
-    ``style`` styles a table whose row 0 is the header; ``leadings`` give each column's body
-    line height and ``header_leading`` the header's, ``pad`` the cells' top and bottom padding.
+    ``fonts`` and ``sizes`` give each column's body type (the header is ``header_font`` at
+    ``sizes``' first); ``leadings`` each column's body line height and ``header_leading`` the
+    header's, ``pad`` the cells' top and bottom padding and ``side`` their left and right padding;
+    ``scales`` the few lines narrowed to fit (row, column, line) -> percent: a host name kept whole.
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]
-    style: TableStyle
+    fonts: tuple[str, ...]
+    sizes: tuple[float, ...]
+    header_font: str
     leadings: tuple[float, ...]
     header_leading: float
     pad: tuple[float, float]
+    side: float = 3.0
+    scales: dict[tuple[int, int, int], float] | None = None
 
 
 class GridRows(_MeasuredRows):
@@ -245,15 +251,49 @@ class GridRows(_MeasuredRows):
 
 
 class TableRows(_PagedRows):
-    """Rows ``start`` to ``stop`` of a table under its header; splits at page ends."""
+    """Rows ``start`` to ``stop`` of a table under its header, drawn straight onto the page (grey header,
+    ruled cells, text from the top of each cell); splits at page ends."""
 
     _rows: GridRows
 
     def draw(self) -> None:
-        rows, grid = self._rows, self._rows.grid
-        data = [list(grid.header), *(list(row) for row in grid.rows[self._start:self._stop])]
+        rows, grid, canv = self._rows, self._rows.grid, self.canv
         heights = [rows.header_height, *rows.heights[self._start:self._stop]]
-        table = Table(data, colWidths=list(grid.widths), rowHeights=heights, hAlign="LEFT")
-        table.setStyle(grid.style)
-        table.wrapOn(self.canv, self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
+        xs = [0.0, *accumulate(grid.widths)]
+        top = self.height
+        canv.saveState()
+        canv.setFillColor(colors.Color(0.9, 0.9, 0.9))
+        canv.rect(0, top - heights[0], rows.width, heights[0], stroke=0, fill=1)
+        canv.setFillColor(colors.black)
+        text = canv.beginText()
+        scales = grid.scales or {}
+        for index, height in enumerate(heights):
+            row = grid.header if index == 0 else grid.rows[self._start + index - 1]
+            for column, cell in enumerate(row):
+                font = grid.header_font if index == 0 else grid.fonts[column]
+                size = max(grid.sizes) if index == 0 else grid.sizes[column]
+                leading = grid.header_leading if index == 0 else grid.leadings[column]
+                text.setFont(font, size, leading)
+                baseline = top - grid.pad[0] - size
+                for line_no, line in enumerate(cell.split("\n")):
+                    scale = scales.get((self._start + index - 1, column, line_no)) if index else None
+                    text.setTextOrigin(xs[column] + grid.side, baseline)
+                    if scale is None:
+                        text.textOut(line)
+                    else:
+                        text.setHorizScale(scale)
+                        text.textOut(line)
+                        text.setHorizScale(100.0)
+                    baseline -= leading
+            top -= height
+        canv.drawText(text)
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(0.4)
+        bottom = self.height - sum(heights)
+        y = self.height
+        for height in [0.0, *heights]:
+            y -= height
+            canv.line(0, y, rows.width, y)
+        for x in xs:
+            canv.line(x, bottom, x, self.height)
+        canv.restoreState()

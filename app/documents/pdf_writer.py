@@ -43,6 +43,7 @@ from app.documents.layout import (
     atomic_write,
     caption_columns,
     caption_rows,
+    cell_lines,
     collection_paused,
     fit_lines,
     keep_labels,
@@ -372,38 +373,37 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
     """A table drawn a page at a time (see pdf_rows.TableRows), so time grows linearly and the
     header shows once at the top of the table and at the top of each new page.
 
-    Cells are plain pre-wrapped strings, not Paragraphs: for thousands of rows (an exhibit
-    index of 1,200 spam messages) that is several times faster and looks the same.
+    Cells are pre-wrapped lines, not Paragraphs: for thousands of rows (an exhibit index of
+    1,200 spam messages) that is several times faster and looks the same. A host name in a cell
+    (a domain, a URL's host) is never broken (layout.cell_lines); a hash in a monospace column
+    may break anywhere.
     """
     size = profile.font_size - 3
     mono_size = size - 1.5
     widths = tuple(w * profile.frame_width for w in block.widths)
     pad = 3.0
     top_pad, bottom_pad = 2.0, 3.0
+    scales: dict[tuple[int, int, int], float] = {}
 
-    def cell(text: str, column: int, font: str) -> str:
-        font_size = mono_size if column in block.mono and font != fonts.SERIF_BOLD else size
-        return "\n".join(fit_lines(text, font, font_size, widths[column] - 2 * pad))
+    def cell(text: str, column: int, font: str, row: int) -> str:
+        room = widths[column] - 2 * pad
+        if column in block.mono and font != fonts.SERIF_BOLD:
+            return "\n".join(fit_lines(text, font, mono_size, room))
+        lines = cell_lines(text, font, size, room)
+        for line_no, (_, scale) in enumerate(lines):
+            if scale != 100.0 and row >= 0:
+                scales[(row, column, line_no)] = scale
+        return "\n".join(line for line, _ in lines)
 
-    header = tuple(cell(text, i, fonts.SERIF_BOLD) for i, text in enumerate(block.header))
-    commands: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), fonts.SERIF, size, size * 1.2),
-        ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD, size, size * 1.2),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), top_pad),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom_pad),
-    ]
-    for column in block.mono:
-        commands.append(("FONT", (column, 1), (column, -1), fonts.MONO, mono_size, mono_size * 1.25))
+    header = tuple(cell(text, i, fonts.SERIF_BOLD, -1) for i, text in enumerate(block.header))
     leadings = tuple(mono_size * 1.25 if i in block.mono else size * 1.2 for i in range(len(widths)))
     rows = block.rows or (tuple("" for _ in block.header),)
-    cells = tuple(tuple(cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF)
-                        for i, text in enumerate(row)) for row in rows)
-    grid = Grid(header, cells, widths, TableStyle(commands), leadings, size * 1.2, (top_pad, bottom_pad))
+    cells = tuple(tuple(cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF, r)
+                        for i, text in enumerate(row)) for r, row in enumerate(rows))
+    grid = Grid(header, cells, widths,
+                tuple(fonts.MONO if i in block.mono else fonts.SERIF for i in range(len(widths))),
+                tuple(mono_size if i in block.mono else size for i in range(len(widths))),
+                fonts.SERIF_BOLD, leadings, size * 1.2, (top_pad, bottom_pad), pad, scales)
     out: list[Flowable] = [TableRows(GridRows(grid))]
     if block.title:
         out.insert(0, _marked(Paragraph(escape(block.title), styles.group), block.title, 0))
