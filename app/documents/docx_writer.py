@@ -328,8 +328,18 @@ def _insert_rows(entries: list[tuple[str, bytes]], rows_xml: dict[str, str]) -> 
     return out
 
 
-def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
-    """A table built by cloning one styled row's XML (python-docx cell access is slow in loops)."""
+def _keep_table_end(table: Any, spacer: WordParagraph) -> None:
+    """Keep a table's last two rows, and the space after it, with what follows (a signature): Word keeps a
+    row with the next paragraph when every paragraph in it is "keep with next"."""
+    for row in table.findall(qn("w:tr"))[-2:]:
+        for p in row.iter(qn("w:p")):
+            p.get_or_add_pPr().get_or_add_keepNext()
+    spacer.paragraph_format.keep_with_next = True
+
+
+def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> tuple[Any, WordParagraph]:
+    """A table built by cloning one styled row's XML (python-docx cell access is slow in loops); returns
+    the table's element and the spacing paragraph after it."""
     widths = tuple(w * profile.frame_width for w in block.widths)
     table = doc.add_table(rows=2, cols=len(widths))
     _set_grid(table, widths)
@@ -366,6 +376,7 @@ def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
     spacer = doc.add_paragraph("", style="Normal")  # space between the table and what follows: half a line
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     spacer.paragraph_format.line_spacing = Pt(profile.font_size / 2)
+    return tbl, spacer
 
 
 def _paragraph_numbering(doc: WordDocument) -> int:
@@ -407,6 +418,7 @@ class _Writer:
         self.rows_xml: dict[str, str] = {}
         self.break_before = False
         self.last_body: WordParagraph | None = None  # the body paragraph a signature keeps with it
+        self.last_table: Any = None  # a table just written (and the space after it): a signature keeps its end
         self.appendix = ""
         self.align = _ALIGN[profile.text_align]
 
@@ -461,6 +473,8 @@ class _Writer:
         elif isinstance(block, m.SignatureBlock):
             if self.last_body is not None:
                 self.last_body.paragraph_format.keep_with_next = True
+            elif self.last_table is not None:
+                _keep_table_end(*self.last_table)
             signed = [self.para("", SIGNATURE)] + [self.para(text, SIGNATURE) for text in block.lines]
             for paragraph in signed:
                 paragraph.paragraph_format.keep_with_next = True
@@ -486,7 +500,7 @@ class _Writer:
             if block.title:
                 self.para(block.title, "Heading 2")
             self.table_follows()
-            _table(doc, block, profile)
+            self.last_table = _table(doc, block, profile)
         elif isinstance(block, m.NameList):
             if self.break_before:
                 self.para("", "Normal")
@@ -495,6 +509,9 @@ class _Writer:
             raise TypeError(f"no DOCX rendering for {type(block).__name__}")
         if not isinstance(block, (m.SignatureBlock, m.PageBreak)):
             self.last_body = body
+        kept = isinstance(block, m.Paragraph) and block.keep_with_next  # the Section 1746 clause after a table
+        if not isinstance(block, (m.Table, m.PageBreak)) and not kept:
+            self.last_table = None
 
     def finish(self) -> None:
         """End the body with a paragraph one point high: Word puts a paragraph after a final table anyway,

@@ -230,7 +230,8 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
     tro_days = info.tro_days or defaults.tro_days
     for group in facts["registry_groups"]:
         group["directions"] = profile.directions(group["name"], plaintiff, remedy=remedy,
-                                                 production=info.production_clause, sealed=info.sealed)
+                                                 production=info.production_clause, sealed=info.sealed,
+                                                 production_days=number_words(defaults.production_days))
     defendants = [p for p in parties if p.role is PartyRole.DEFENDANT]
     facts["plaintiff"] = plaintiff
     facts["case_public"] = {**facts["case"], "sealed": False}  # the nonconfidential papers' caption

@@ -71,7 +71,7 @@ class _MeasuredRows:
         return bisect.bisect_right(self.tops, self.tops[start] + room + _EPSILON) - 1
 
 
-class _PagedRows(Flowable):
+class PagedRows(Flowable):
     """Rows ``start`` to ``stop`` of measured rows under their header; splits at page ends.
     A subclass draws them."""
 
@@ -94,6 +94,15 @@ class _PagedRows(Flowable):
     def first_rows_height(self) -> float:
         """The height of the header and the first rows: what a heading is kept together with."""
         return self._head() + self._rows.span(self._start, min(self._stop, self._start + FIRST_ROWS))
+
+    def split_keeping(self, availHeight: float, keep_last: int) -> list[Flowable]:
+        """The rows that fit in ``availHeight`` and the rest, leaving at least ``keep_last`` rows for the
+        rest (what follows the table is kept with its last rows); [] when that leaves none here."""
+        end = min(self._rows.fitting(self._start, availHeight - self._head()), self._stop - keep_last)
+        if end <= self._start:
+            return []
+        return [type(self)(self._rows, self._start, end, continued=self._continued),
+                type(self)(self._rows, end, self._stop, continued=True)]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         end = self._rows.fitting(self._start, availHeight - self._head())
@@ -135,7 +144,7 @@ class RowSet(_MeasuredRows):
         self.title_height = look.leading + pads + 2.0 if title else 0.0
 
 
-class DomainRows(_PagedRows):
+class DomainRows(PagedRows):
     """Rows ``start`` to ``stop`` of a RowSet under the column header; splits at page ends."""
 
     _rows: RowSet
@@ -250,7 +259,7 @@ class GridRows(_MeasuredRows):
         self.width = sum(grid.widths)
 
 
-class TableRows(_PagedRows):
+class TableRows(PagedRows):
     """Rows ``start`` to ``stop`` of a table under its header, drawn straight onto the page (grey header,
     ruled cells, text from the top of each cell); splits at page ends."""
 

@@ -54,6 +54,7 @@ from app.documents.pdf_rows import (
     Grid,
     GridRows,
     NameLines,
+    PagedRows,
     RowLook,
     RowSet,
     TableRows,
@@ -171,8 +172,12 @@ class _KeepTail(_Container, Flowable):
         if self.height <= availHeight:
             return [self]
         body = self._body
+        lead = _listWrapOn(self._lead, availWidth, self.canv)[1] if self._lead else 0.0
+        if isinstance(body, PagedRows):  # a table: its last two rows go over with what follows
+            parts = body.split_keeping(availHeight - lead, 2)
+            if len(parts) == 2:
+                return [*self._lead, parts[0], _KeepTail([], parts[1], self._rest, self._page_height)]
         if isinstance(body, Paragraph):
-            lead = _listWrapOn(self._lead, availWidth, self.canv)[1] if self._lead else 0.0
             body.wrap(availWidth, availHeight)
             leading, before = body.style.leading, body.getSpaceBefore()
             head = min(len(body.blPara.lines) - 2, int((availHeight - lead - before) // leading))
@@ -455,10 +460,12 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
                          for line in block.lines)
             kept = pending_keep + lines
             pending_keep = []
+            if len(story) > 1 and isinstance(story[-1], Spacer) and isinstance(story[-2], PagedRows):
+                kept.insert(0, story.pop())  # the space after a table, then the table's last rows
             last = story[-1] if story else None
             if isinstance(last, _KeepTail):
                 flow = [story.pop().with_rest(kept)]
-            elif getattr(last, "evb_body", False):
+            elif getattr(last, "evb_body", False) or isinstance(last, PagedRows):
                 flow = [_KeepTail([], story.pop(), kept, page_height)]
             else:
                 flow = [KeepTogether(kept)]

@@ -103,7 +103,7 @@ class CourtProfile:
     order: OrderDefaults = field(default_factory=OrderDefaults)
 
     def directions(self, registry: str, plaintiff: str, *, remedy: str = "hold", production: bool = False,
-                   sealed: bool = False) -> list[dict[str, str]]:
+                   sealed: bool = False, production_days: str = "") -> list[dict[str, str]]:
         """The ordering paragraphs addressed to one registry, from the profile's editable text: those that
         always apply, the chosen remedy's, the production clause's when it is on, the sealed case's while
         sealed. Each is {"text", "names"} ("names": "nameservers" when the sinkhole servers follow)."""
@@ -113,7 +113,7 @@ class CourtProfile:
         if sealed:
             wanted.add("sealed")
         values = {"registry": registry, "plaintiff": plaintiff,
-                  "production_days": str(self.order.production_days)}
+                  "production_days": production_days or str(self.order.production_days)}
         return [{"text": d.text.format(**values), "names": d.names}
                 for d in self.registry_directions if d.when in wanted]
 
