@@ -41,7 +41,6 @@ SEALING = (
     ("00-sealing-3-notice-of-sealing-motion", "Notice of sealing motion", "sealing_notice.xml.j2"),
     ("00-sealing-4-proposed-sealing-order", "Proposed sealing order", "sealing_order.xml.j2"),
 )
-SEALING_STEMS = tuple(stem for stem, _, _ in SEALING)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ INDENT_STEP = 18.0  # points per caption indent step (a quarter inch)
 NBSP = "\u00a0"
 ZWSP = "\u200b"
 MIN_NAME_SIZE = 7.0  # a listed name shrinks to fit its line down to this size, then is narrowed
-# "Exhibit 12", "Exhibits 3–5", "EXHIBIT 7": the label and its number stay on one line.
-_LABEL_NUMBER = re.compile(r"\b(Exhibits?|EXHIBITS?|Ex\.|Tab|TAB) (?=\d)")
+# "Exhibit 12", "Exhibits 3–5", "EXHIBIT 7", "VSB No. 12345": the label and its number stay on one line.
+_LABEL_NUMBER = re.compile(r"\b(Exhibits?|EXHIBITS?|Ex\.|Tab|TAB|No\.) (?=\d)")
 # A certificate fingerprint as printed ("3A:7F:C4:…", 8 bytes or more): it may break only after a colon.
 FINGERPRINT = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:])")
 
@@ -219,8 +219,8 @@ def fit_name(text: str, font: str, size: float, width: float) -> tuple[float, fl
 
 
 def keep_labels(text: str) -> str:
-    """"Exhibit 12" with a no-break space, so that a label never ends one line and its number starts the
-    next (text extraction reads the no-break space as a space)."""
+    """"Exhibit 12" (and "No. 12345") with a no-break space, so that a label never ends one line and its
+    number starts the next (text extraction reads the no-break space as a space)."""
     return _LABEL_NUMBER.sub(lambda match: match.group(1) + NBSP, text)
 
 

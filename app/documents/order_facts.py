@@ -3,10 +3,10 @@
 The declaration's facts (``facts.declaration_facts``) give the case, the exhibits and the appendices;
 this module adds what only the order side needs and calls nothing but plain data:
 
-- Appendix A with each registry's *parent* domains (those to which Appendix B subdomains belong)
-  apart from its other domains: the order directs the registry to lock a parent but leave it in the
-  DNS, and directs the operator of the parent's zone to disable the listed subdomains, so that the
-  legitimate users of a shared service are not cut off (No-IP, 2014);
+- each registry's *parent* domains (those to which Appendix B subdomains belong), marked among its
+  Appendix A domains: the order directs the registry to lock a parent but leave it in the DNS, and
+  directs the operator of the parent's zone to disable the listed subdomains, so that the legitimate
+  users of a shared service are not cut off (No-IP, 2014);
 - each registry's directions from the court profile, for the remedy the case chose (serverHold or
   the sinkhole name servers), the production clause when it is on, the sealed-case clause while sealed;
 - the Rule 65 blanks and terms (entry date and hour, expiry, hearing, opposition, bond, service,
@@ -24,7 +24,6 @@ from typing import Any
 
 from app.core.model import CaseInfo, Counsel, Party, PartyRole
 from app.documents.inputs import DeclarationInput
-from app.documents.model import ListedDomain
 from app.documents.profile import CourtProfile
 
 BLANK_DATE = "____________, 20__"
@@ -132,23 +131,21 @@ def _operators(info: CaseInfo) -> dict[str, str]:
     return out
 
 
-def split_parents(facts: dict[str, Any], info: CaseInfo) -> None:
-    """Split each Appendix A registry group into its other domains and its *parents* (domains to which
-    Appendix B subdomains belong), registering the parents' list as ``<key>P``; add to each Appendix B
+def mark_parents(facts: dict[str, Any], info: CaseInfo) -> None:
+    """Mark in each Appendix A registry group its *parents* (domains to which Appendix B subdomains belong),
+    with their numbers in the group's list, and count its other domains: the order directs the registry
+    to lock a parent but keep it in service, and the other domains to be held or redirected. The list
+    itself is not split, so every domain keeps the number the declaration cites. Add to each Appendix B
     group whether its parent is in Appendix A and who operates its zone."""
-    lists: dict[str, tuple[ListedDomain, ...]] = facts["domain_lists"]
     parent_names = {group["name"] for group in facts["subdomain_groups"]}
-    listed_parents: dict[str, str] = {}
+    listed_parents: set[str] = set()
     for group in facts["registry_groups"]:
-        parents = [d for d in group["domains"] if d["ascii"] in parent_names]
-        others = [d for d in group["domains"] if d["ascii"] not in parent_names]
         group["address"] = address_lines(group["address"])
-        group["all_count"] = len(group["domains"])
-        group["domains"], group["parents"] = others, parents
-        group["parents_list"] = f"{group['list']}P"
-        lists[group["list"]] = tuple(ListedDomain(d["ascii"], d["unicode"]) for d in others)
-        lists[group["parents_list"]] = tuple(ListedDomain(d["ascii"], d["unicode"]) for d in parents)
-        listed_parents.update({d["ascii"]: group["name"] for d in parents})
+        group["parents"] = [{**d, "number": number} for number, d in enumerate(group["domains"], start=1)
+                            if d["ascii"] in parent_names]
+        group["others_count"] = len(group["domains"]) - len(group["parents"])
+        group["parent_numbers"] = ", ".join(str(d["number"]) for d in group["parents"])
+        listed_parents.update(d["ascii"] for d in group["parents"])
     operators = _operators(info)
     for group in facts["subdomain_groups"]:
         group["in_appendix_a"] = group["name"] in listed_parents
@@ -222,7 +219,7 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
     """The order, letters and sealing papers' facts, added to ``facts`` (the declaration's facts for ``inp``)."""
     info, parties = inp.case, inp.parties
     categories = {e.number: str((e.item.metadata or {}).get("category") or "") for e in inp.exhibits}
-    split_parents(facts, info)
+    mark_parents(facts, info)
     plaintiffs = [p for p in parties if p.role is PartyRole.PLAINTIFF]
     plaintiff = plain_name(plaintiffs[0].name) if plaintiffs else plain_name(facts["case"]["plaintiff_short"])
     defaults = profile.order

@@ -166,29 +166,32 @@ class DomainRows(PagedRows):
         canv.setStrokeColor(colors.black)
         canv.setLineWidth(0.5)
         canv.line(0, top, rows.width, top)
-        text = canv.beginText()
         font, size, leading, fits = look.font, look.size, look.leading, rows.fits
+        # two passes, numbers then names, so the font changes twice per page rather than twice per row
+        numbers = canv.beginText()
+        numbers.setFont(label_font, size)
+        names = canv.beginText()
+        names.setFont(font, size)
         for index in range(self._start, self._stop):
             baseline = top - PAD_TOP - size
             number = str(index + 1)
-            text.setFont(label_font, size)
-            text.setTextOrigin(rows.number_right - stringWidth(number, label_font, size), baseline)
-            text.textOut(number)
-            text.setFont(font, size)
+            numbers.setTextOrigin(rows.number_right - stringWidth(number, label_font, size), baseline)
+            numbers.textOut(number)
             for line_no, line in enumerate(rows.lines[index]):
-                text.setTextOrigin(rows.text_x, baseline)
+                names.setTextOrigin(rows.text_x, baseline)
                 fitted = fits.get((index, line_no)) if fits else None
                 if fitted is None:
-                    text.textOut(line)
+                    names.textOut(line)
                 else:
-                    text.setFont(font, fitted[0])
-                    text.setHorizScale(fitted[1])
-                    text.textOut(line)
-                    text.setHorizScale(100.0)
-                    text.setFont(font, size)
+                    names.setFont(font, fitted[0])
+                    names.setHorizScale(fitted[1])
+                    names.textOut(line)
+                    names.setHorizScale(100.0)
+                    names.setFont(font, size)
                 baseline -= leading
             top -= rows.heights[index]
-        canv.drawText(text)
+        canv.drawText(numbers)
+        canv.drawText(names)
 
 
 class NameLines(Flowable):

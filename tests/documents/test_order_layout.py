@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from app.core.model import Domain, Registry
 from app.documents import load_profile, render_docx_bytes, render_pdf_bytes
 from app.documents.filing_documents import build_filing_documents
-from app.documents.layout import cell_lines, fit_name, fingerprint_breaks, keep_labels
+from app.documents.layout import cell_lines, fingerprint_breaks, fit_name, keep_labels
 from app.documents.model import Document
 from app.documents.order_facts import address_lines, label_list, plain_name
 
