@@ -3,9 +3,10 @@
 Only the shipped Liberation fonts are used (all embedded); the file is
 invariant (same input, same bytes) with its dates taken from the bundle date;
 it has bookmarks, metadata and page numbers, and never JavaScript, encryption
-or attachments. Long domain lists are drawn straight onto the canvas a page at a time
-(see pdf_rows), and so are other long tables (a small reportlab Table per page), because
-one reportlab LongTable grows quadratically with its rows.
+or attachments. Long domain lists and other long tables are drawn straight onto the canvas a
+page at a time (see pdf_rows), because one reportlab LongTable grows quadratically with its
+rows. Body text comes from pdf_text, and what must stay together across a page end (a heading
+and its first lines, a signature and the last lines above it) is grouped by pdf_keep.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -33,12 +33,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import _Container, _listWrapOn
 
 from app.documents import fonts
 from app.documents import model as m
 from app.documents.layout import (
-    FINGERPRINT,
     INDENT_STEP,
     atomic_write,
     caption_columns,
@@ -46,9 +44,9 @@ from app.documents.layout import (
     cell_lines,
     collection_paused,
     fit_lines,
-    keep_labels,
     pdf_date,
 )
+from app.documents.pdf_keep import KeepTail, KeepWithFirstRows
 from app.documents.pdf_rows import (
     DomainRows,
     Grid,
@@ -59,39 +57,10 @@ from app.documents.pdf_rows import (
     RowSet,
     TableRows,
 )
+from app.documents.pdf_text import body_paragraph, runs_markup
 from app.documents.profile import CourtProfile
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-
-def _styled(text: str, run: m.Run) -> str:
-    if run.italic:
-        text = f"<i>{text}</i>"
-    if run.bold:
-        text = f"<b>{text}</b>"
-    return text
-
-
-def runs_markup(runs: m.Runs) -> str:
-    """Runs as reportlab paragraph markup, every character of the text escaped; "Exhibit 12" kept on
-    one line (layout.keep_labels)."""
-    return "".join(_styled(escape(keep_labels(run.text)), run) for run in runs)
-
-
-def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-    """A reportlab Paragraph whose text pieces name every attribute reportlab compares per word.
-
-    Line breaking compares neighbouring pieces of a paragraph (``sameFrag``) once per word;
-    an attribute a piece lacks (``backColor``, ``nobr``) costs a raised and cleared
-    AttributeError each time, about a quarter of the time a long declaration takes. Set to
-    None, which reportlab reads as absent, they give the same lines, pages and text (the
-    page streams differ only in where an unchanged fill colour is set).
-    """
-    paragraph = Paragraph(markup, style, **kwargs)
-    for frag in paragraph.frags:
-        frag.__dict__.setdefault("backColor", None)
-        frag.__dict__.setdefault("nobr", None)
-    return paragraph
 
 
 class Styles:
@@ -140,88 +109,11 @@ class Styles:
         self.names = RowLook(fonts.MONO, fonts.MONO_BOLD, size, single)
 
 
-class _KeepTail(_Container, Flowable):
-    """A body paragraph with what must stand before it (a heading, a paragraph kept with it) and after
-    it (the Section 1746 clause, the date and the signature; a list of names it introduces).
-
-    reportlab keeps a heading with the whole next paragraph, and cannot keep anything with a group
-    like this one at all. Here, when the group does not fit on the page, the paragraph breaks across
-    the pages with at least two of its lines on each side: the first two stay with what comes before
-    it, the last two go over with what comes after it, as Word's "keep with next" and widow control
-    do; so a heading never ends a page, a signature is never alone on a page, and the DOCX and the PDF
-    break alike. A paragraph too short to break moves with the whole group; a group taller than a page
-    flows on regardless.
-    """
-
-    def __init__(self, lead: list[Flowable], body: Flowable, rest: list[Flowable], page_height: float) -> None:
-        super().__init__()
-        self._lead, self._body, self._rest = lead, body, rest
-        self._content = [*lead, body, *rest]
-        self._page_height = page_height
-
-    def with_rest(self, rest: list[Flowable]) -> _KeepTail:
-        """This group with more kept after it (a signature block coming after its paragraph)."""
-        return _KeepTail(self._lead, self._body, [*self._rest, *rest], self._page_height)
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width, self.height = _listWrapOn(self._content, availWidth, self.canv)
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self.wrap(availWidth, availHeight)
-        if self.height <= availHeight:
-            return [self]
-        body = self._body
-        lead = _listWrapOn(self._lead, availWidth, self.canv)[1] if self._lead else 0.0
-        if isinstance(body, PagedRows):  # a table: its last two rows go over with what follows
-            parts = body.split_keeping(availHeight - lead, 2)
-            if len(parts) == 2:
-                return [*self._lead, parts[0], _KeepTail([], parts[1], self._rest, self._page_height)]
-        if isinstance(body, Paragraph):
-            body.wrap(availWidth, availHeight)
-            leading, before = body.style.leading, body.getSpaceBefore()
-            head = min(len(body.blPara.lines) - 2, int((availHeight - lead - before) // leading))
-            if head >= 2:
-                parts = body.split(availWidth, head * leading + before + 0.01)
-                if len(parts) == 2:
-                    tail: Flowable = (_KeepTail([], parts[1], self._rest, self._page_height) if self._rest
-                                      else parts[1])
-                    return [*self._lead, parts[0], tail]
-        if availHeight >= self._page_height - 1:
-            return list(self._content)  # taller than a page: nothing to keep it with
-        return []  # the whole group goes to the next page
-
-
-class _KeepWithFirstRows(KeepTogether):
-    """Keeps headings with the header and first rows of the list or table they introduce, or with the
-    first two lines of the paragraph they introduce.
-
-    reportlab keeps a heading (``keepWithNext``) together with the whole next flowable, so a
-    heading over a long table or paragraph moved to the next page and left this one half empty.
-    Here the group stays on this page when the headings and the first rows (lines) fit; the table
-    or paragraph then splits at the page end as usual, as Word's "keep with next" does.
-    """
-
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        last = self._content[-1]
-        first_rows = getattr(last, "first_rows_height", None)
-        if first_rows is None and isinstance(last, Paragraph):
-            def first_rows() -> float:
-                return float(last.getSpaceBefore() + 2 * last.style.leading)
-        if first_rows is not None and aH < self._H:
-            _, whole = last.wrap(aW, aH)
-            if self._H - whole + first_rows() <= aH:
-                return list(self._content)
-        return super().split(aW, aH)  # type: ignore[no-any-return]
-
-
 class _DeclarationDoc(BaseDocTemplate):
     """Adds PDF outline entries for flowables marked with a ``bookmark`` attribute."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, keepTogetherClass=_KeepWithFirstRows, **kwargs)
+        super().__init__(*args, keepTogetherClass=KeepWithFirstRows, **kwargs)
         self._marks = 0
         self._level = -1
 
@@ -317,63 +209,6 @@ def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styl
     return out
 
 
-def _fingerprint_markup(runs: m.Runs, style: ParagraphStyle, width: float, bullet: str | None) -> str:
-    """The paragraph's markup with a line break inserted after a colon of each certificate fingerprint
-    wherever the line is full, so a fingerprint breaks only after a colon (reportlab otherwise breaks
-    only at spaces, and cuts a word longer than the line anywhere)."""
-    first_width = width - style.leftIndent - style.rightIndent - style.firstLineIndent
-    full_width = width - style.leftIndent - style.rightIndent
-    out: list[str] = []
-    for run in runs:
-        font = fonts.SERIF_BOLD if run.bold else fonts.SERIF
-        if run.italic:
-            font = fonts.SERIF_BOLD_ITALIC if run.bold else fonts.SERIF_ITALIC
-        position = 0
-        for match in FINGERPRINT.finditer(run.text):
-            out.append(_styled(escape(keep_labels(run.text[position:match.start()])), run))
-            prefix = "".join(out).rstrip()
-            if prefix:
-                probe = Paragraph(prefix, style, bulletText=bullet)
-                probe.wrap(width, 1e9)
-                lines = probe.blPara.lines
-                last = lines[-1]
-                extra = last[0] if isinstance(last, tuple) else last.extraSpace  # what is left of the line
-                room = max(0.0, extra - stringWidth(" ", font, style.fontSize))
-            else:
-                room = first_width
-            pieces = [p + ":" for p in match.group(0).split(":")]
-            pieces[-1] = pieces[-1][:-1]
-            widths = [stringWidth(p, font, style.fontSize) for p in pieces]
-            fits = 0
-            while fits < len(pieces) and sum(widths[:fits + 1]) <= room:
-                fits += 1
-            text, used = [], 0.0
-            if fits < min(3, len(pieces)):
-                text.append("<br/>")  # too little room left: the fingerprint starts a new line
-                room = full_width
-            for piece, piece_width in zip(pieces, widths):
-                if text and used + piece_width > room and text[-1] != "<br/>":
-                    text.append("<br/>")
-                    room, used = full_width, 0.0
-                text.append(piece)
-                used += piece_width
-            out.append(_styled("".join(text), run))
-            position = match.end()
-        out.append(_styled(escape(keep_labels(run.text[position:])), run))
-    return "".join(out)
-
-
-def _body_paragraph(runs: m.Runs, style: ParagraphStyle, width: float, bullet: str | None = None) -> Paragraph:
-    """A body paragraph; one holding a certificate fingerprint breaks it only after a colon."""
-    if any(FINGERPRINT.search(run.text) for run in runs):
-        markup = _fingerprint_markup(runs, style, width, bullet)
-    else:
-        markup = runs_markup(runs)
-    paragraph = _paragraph(markup, style, bulletText=bullet) if bullet else _paragraph(markup, style)
-    paragraph.evb_body = True  # a signature keeps the last of these with it
-    return paragraph
-
-
 def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> list[Flowable]:
     """A table drawn a page at a time (see pdf_rows.TableRows), so time grows linearly and the
     header shows once at the top of the table and at the top of each new page.
@@ -439,7 +274,7 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             pending_keep.append(_marked(Paragraph(escape(text), styles.heading), text, 0))
             continue
         elif isinstance(block, m.NumberedParagraph):
-            flow = [_body_paragraph(block.runs, styles.numbered, width, f"{block.number}.")]
+            flow = [body_paragraph(block.runs, styles.numbered, width, f"{block.number}.")]
         elif isinstance(block, m.Paragraph):
             style = {"single": styles.single, "line": styles.line}.get(block.spacing) or (
                 styles.body_first if block.indent_first else styles.body)
@@ -447,7 +282,7 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
                 style = ParagraphStyle(f"{style.name}-indented", style, firstLineIndent=36)
             align = styles.align if block.align == "justify" else _ALIGN[block.align]
             style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=align)
-            paragraph = _body_paragraph(block.runs, style, width)
+            paragraph = body_paragraph(block.runs, style, width)
             if block.spacing == "line":
                 paragraph.evb_body = False  # an address line, not body text
             if block.keep_with_next:
@@ -463,10 +298,10 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             if len(story) > 1 and isinstance(story[-1], Spacer) and isinstance(story[-2], PagedRows):
                 kept.insert(0, story.pop())  # the space after a table, then the table's last rows
             last = story[-1] if story else None
-            if isinstance(last, _KeepTail):
+            if isinstance(last, KeepTail):
                 flow = [story.pop().with_rest(kept)]
             elif getattr(last, "evb_body", False) or isinstance(last, PagedRows):
-                flow = [_KeepTail([], story.pop(), kept, page_height)]
+                flow = [KeepTail([], story.pop(), kept, page_height)]
             else:
                 flow = [KeepTogether(kept)]
         elif isinstance(block, m.PageBreak):
@@ -487,11 +322,11 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             raise TypeError(f"no PDF rendering for {type(block).__name__}")
         if pending_keep:
             if hasattr(flow[0], "first_rows_height"):  # a list or table: keep its first rows
-                flow = [_KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
+                flow = [KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
             elif isinstance(flow[0], Paragraph):  # keep the paragraph's first lines
-                flow = [_KeepTail(pending_keep, flow[0], [], page_height), *flow[1:]]
+                flow = [KeepTail(pending_keep, flow[0], [], page_height), *flow[1:]]
             elif isinstance(pending_keep[-1], Paragraph):  # keep the last lines of what introduces it
-                flow = [_KeepTail(pending_keep[:-1], pending_keep[-1], flow[:1], page_height), *flow[1:]]
+                flow = [KeepTail(pending_keep[:-1], pending_keep[-1], flow[:1], page_height), *flow[1:]]
             else:
                 flow = [KeepTogether([*pending_keep, flow[0]]), *flow[1:]]
             pending_keep = []
