@@ -16,6 +16,7 @@ from typing import Any
 from app.core.model import Domain, ItemKind, Registry
 from app.documents.inputs import DeclarationInput, ExhibitEntry
 from app.documents.model import ListedDomain
+from app.documents.order_facts import order_facts
 from app.documents.profile import CourtProfile
 
 UNKNOWN_REGISTRY = "Registry not identified"
@@ -233,11 +234,10 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
     case = inp.case
     domains = list(inp.domains)
     defendants = [text(line) for line in case.defendants.splitlines() if text(line)]
-    registries = [{**group, "directions": profile.directions(group["name"], _plaintiff_short(case))}
-                  for group in registry_groups(domains, inp.registries)]
+    registries = registry_groups(domains, inp.registries)
     subdomains = subdomain_groups(domains, inp.registries)
     lists = domain_lists(registries, subdomains)
-    return {
+    facts = {
         "court": {
             "name": profile.name,
             "lines": list(profile.court_lines),
@@ -277,3 +277,4 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
         "signer_fingerprint": text(inp.signer_fingerprint),
         "tool": {"name": text(inp.tool_name), "version": text(inp.tool_version)},
     }
+    return order_facts(facts, inp, profile)  # the order's, letters' and sealing papers' facts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.core.model import CaseInfo, Domain, Item, ParagraphEdit, Registry
+from app.core.model import CaseInfo, Counsel, Domain, Item, ParagraphEdit, Party, Registry
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,10 @@ class DeclarationInput:
     """Counsel's edits to the drafted declaration paragraphs, in the order counsel set."""
     electronic_appendix: ElectronicAppendix | None = None
     """The appendices as a CSV list, filed beside them when the list is long; its hash is printed."""
+    parties: Sequence[Party] = ()
+    """The plaintiffs and defendants in caption order (what the evidence shows of each: e-mails for service)."""
+    counsel: Counsel | None = None
+    """Who signs the letters and the motion papers for the plaintiff."""
 
 
 @dataclass(frozen=True)
