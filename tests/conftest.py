@@ -1,4 +1,4 @@
-"""Test setup shared by every test: no real display, no real user data."""
+"""Test setup shared by every test: no real display, no real user data, no network but this machine's."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+import network_guard
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,3 +29,17 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not present")
     return CORPUS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network() -> None:
+    """Sockets reach this machine only (loopback, AF_UNIX); see tests/network_guard.py."""
+    network_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def network_stays_local(no_network: None) -> object:
+    """Fail the test that tried to reach another machine, even when the code under test caught the refusal."""
+    network_guard.take_violations()
+    yield
+    network_guard.fail_if_violated()
