@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 import network_guard
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

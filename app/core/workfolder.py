@@ -2,7 +2,7 @@
 
 A build or an export writes everything into a hidden work folder inside the output folder first
 (the same disk, so a rename moves a file without copying it), then swaps the results in for the
-earlier ones with :func:`swap_into_place`. The swap is journalled: the earlier files are moved
+earlier ones with :func:`placed`. The swap is journalled: the earlier files are moved
 aside into the work folder (never deleted until the new ones are all in place), so a failed
 rename (a full disk, a read-only folder) puts the earlier ones back, and a killed command's swap is
 rolled back by the next command that clears the folder's abandoned work (:func:`remove_abandoned_work`).
@@ -109,9 +109,11 @@ def _clear(work: Path, out_dir: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
-def swap_into_place(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequence[str] = ()) -> None:
+@contextlib.contextmanager
+def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequence[str] = ()) -> Iterator[None]:
     """Move each ``new[name]`` (a file or folder inside ``work``) to ``out_dir/name``, replacing what is
-    there, and move the entries named in ``retire`` out of ``out_dir``: all of it or none of it.
+    there, and move the entries named in ``retire`` out of ``out_dir``; run the block; keep it all only if
+    the block succeeds (an exception in it, such as a custody entry that cannot be written, undoes it).
 
     The earlier entries go aside into ``work`` first and are removed with the work folder; if a rename
     fails, everything moved is moved back and the error is raised again. Only when even that fails
@@ -134,17 +136,22 @@ def swap_into_place(work: Path, out_dir: Path, new: Mapping[str, Path], *, retir
         for name, relative in names.items():
             os.rename(work / relative, out_dir / name)
         _sync(out_dir)
-    except OSError as failure:
+        yield
+    except Exception as failure:
         try:
             _roll_back(work, out_dir)
         except OSError as second:
             raise SwapFailed(
-                f"the new files could not all be put in place ({failure.strerror or failure}), and the earlier "
-                f"ones could not all be put back ({second.strerror or second}); they are kept in "
+                f"the new files could not all be put in place ({_why(failure)}), and the earlier "
+                f"ones could not all be put back ({_why(second)}); they are kept in "
                 f"{work / ASIDE_NAME}: move them back by hand", path=out_dir) from failure
         raise
     journal.unlink()  # the commit point: from here the work folder holds only the earlier files
     _sync(work)
+
+
+def _why(error: BaseException) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 def _roll_back(work: Path, out_dir: Path) -> None:

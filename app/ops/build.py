@@ -26,7 +26,7 @@ from app.core.errors import BundleError
 from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
-from app.core.workfolder import remove_abandoned_work, swap_into_place, work_folder
+from app.core.workfolder import placed, remove_abandoned_work, work_folder
 from app.documents import (
     DeclarationInput,
     ExhibitEntry,
@@ -34,6 +34,7 @@ from app.documents import (
     render_declaration,
     render_exhibit,
 )
+from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.filing import (
     DECLARATION_STEM,
@@ -114,6 +115,7 @@ def build_case(
 ) -> BuildResult:
     """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it,
     signed by ``identity`` (see :func:`build` for choosing it)."""
+    ensure_writable(case, "build the bundle")
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BundleError("the output folder does not exist", path=out_dir)
@@ -220,8 +222,16 @@ def build_case(
             new = {final_bundle.name: Path(built.path)}
             if documents:
                 new[final_docs_dir.name] = work / "documents"
-            swap_into_place(work, out_dir, new)
             final_docs = [final_docs_dir / p.name for p in sorted(document_files)] if documents else []
+            with placed(work, out_dir, new):  # a custody entry that cannot be written puts the earlier ones back
+                case.log(
+                    "bundle-built",
+                    details={
+                        "bundle": final_bundle.name, "bundle_sha256": built.sha256,
+                        "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
+                        "documents": [p.name for p in final_docs],
+                    },
+                )
     except BundleError as exc:
         if work_zip is not None and exc.path == str(work_zip):  # the bundle's name, not the work folder's
             raise BundleError(f"{exc.message}; nothing was changed in the output folder", path=final_bundle,
@@ -235,14 +245,6 @@ def build_case(
         raise BundleError(f"cannot write {what}: {write_failure(exc)}; nothing was changed in the output folder",
                           path=writing) from exc
 
-    case.log(
-        "bundle-built",
-        details={
-            "bundle": final_bundle.name, "bundle_sha256": built.sha256,
-            "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
-            "documents": [p.name for p in final_docs],
-        },
-    )
     return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
 
 

@@ -25,7 +25,7 @@ from app.core.errors import CaseFileError, EvidenceError
 from app.core.files import is_inside, write_failure
 from app.core.model import ItemKind
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
-from app.core.workfolder import remove_abandoned_work, swap_into_place, work_folder
+from app.core.workfolder import placed, remove_abandoned_work, work_folder
 from app.documents import (
     DeclarationInput,
     ExhibitEntry,
@@ -41,6 +41,7 @@ from app.documents.layout import atomic_write
 from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
+from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
 from app.ops.redactions import confirmed_redactions
@@ -209,6 +210,7 @@ def export_filing_set(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
+    ensure_writable(case, "export the filing set")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile)
@@ -241,19 +243,27 @@ def export_filing_set(
             # until the new one is all in place (a full disk or a kill mid-way puts it back).
             stale = [old.name for old in out_dir.iterdir()
                      if OUR_FILE.fullmatch(old.name) and old.name not in new and old.is_file()]
-            swap_into_place(work, out_dir, new, retire=stale)
             final = [out_dir / name for name in new]
+            with placed(work, out_dir, new, retire=stale):  # the custody entry lands with the files, or neither
+                case.log("documents-exported", details={
+                    "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
+                    "files": {p.name: _sha256_file(p) for p in final},
+                })
     except OSError as exc:
         if exc.filename is not None and not is_inside(Path(exc.filename), out_dir):
             raise  # not a write into the output folder (a template or font): the CLI names the file
         raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; nothing was changed in it",
                             path=out_dir) from exc
-    case.log("documents-exported", details={
-        "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
-        "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
-    })
     paper_file = out_dir / "00-paper-set-print-ready.pdf"
     return ExportResult(final, paper_file if want_paper else None)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,

@@ -27,7 +27,7 @@ from app.core.reporting import NULL_REPORTER, Reporter
 
 from . import schema
 from .batch import FileBatch
-from .connection import dump
+from .connection import dump, read_only_reason
 from .domains import DomainStore
 from .items import ItemStore
 from .objects import ObjectStore
@@ -102,6 +102,12 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
             schema.migrate(conn)
         except sqlite3.Error as exc:
             case.close()
+            reason = read_only_reason(path)
+            if reason is not None:  # SQLite must create its -wal and -shm files beside the case, even to read it
+                raise CaseFileError(
+                    f"cannot open the case file: {reason}, and the database needs to write beside it even to be "
+                    "read; nothing was changed. Copy the case file to a folder you can write to", path=path,
+                ) from exc
             raise CaseFileError(f"cannot open the case file: {exc}", path=path) from exc
         except CaseFileError:
             case.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -40,6 +41,12 @@ class CaseConnection:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
+    def read_only_reason(self) -> str | None:
+        """Why this case cannot be changed here, in the user's words, or None when it can: SQLite writes
+        the case file and, beside it, its ``-wal`` and ``-shm`` files, so both the file and its folder
+        must be writable."""
+        return read_only_reason(self.path)
+
     def close(self) -> None:
         with self._lock:
             for conn in self._connections:
@@ -52,10 +59,14 @@ class CaseConnection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 30000")
+            except sqlite3.Error:
+                conn.close()  # not yet in the list close() empties: the file would stay open
+                raise
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -114,6 +125,16 @@ class CaseConnection:
         return [
             CustodyEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows
         ]
+
+
+def read_only_reason(path: Path) -> str | None:
+    """See :meth:`CaseConnection.read_only_reason` (also for a case that cannot be opened)."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK):
+        return f"the folder holding the case file ({folder}) is read-only here"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the case file is read-only here"
+    return None
 
 
 def rollback(conn: sqlite3.Connection) -> None:

@@ -14,13 +14,18 @@ from pathlib import Path
 import pytest
 
 from app.core import workfolder
-from app.core.workfolder import SwapFailed, remove_abandoned_work, swap_into_place, work_folder
+from app.core.workfolder import SwapFailed, placed, remove_abandoned_work, work_folder
 
 PREFIX = ".test-work-"
 
 
 class Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs in the swap (no rollback, no except clause)."""
+
+
+def swap_into_place(work: Path, out: Path, new: dict[str, Path], *, retire: tuple[str, ...] | list[str] = ()) -> None:
+    with placed(work, out, new, retire=retire):
+        pass
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
@@ -157,3 +162,15 @@ def test_names_outside_the_output_folder_are_refused(tmp_path: Path) -> None:
         for bad in ("../escape", "sub/x", "..", ""):
             with pytest.raises(ValueError):
                 swap_into_place(work, out, {bad: work / "x"})
+
+
+def test_a_failing_last_step_puts_the_earlier_set_back(tmp_path: Path) -> None:
+    """The block inside ``placed`` records what was written (the custody entry): if it fails, the swap is undone."""
+    out = tmp_path / "out"
+    before = earlier_set(out)
+    with pytest.raises(RuntimeError, match="readonly"):
+        with work_folder(out, PREFIX) as work, placed(work, out, new_set(work), retire=["03-stale.pdf"]):
+            assert (out / "04-new.pdf").read_bytes() == b"new only"  # in place while the block runs
+            raise RuntimeError("attempt to write a readonly database")
+    assert tree(out) == before
+    assert not list(out.glob(f"{PREFIX}*"))
