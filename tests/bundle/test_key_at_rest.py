@@ -1,0 +1,52 @@
+"""The signing key at rest, made as a user makes it (``evbundle identity create``, full-strength KDF) and
+read with OpenSSL, a tool nobody here wrote.
+
+What OpenSSL reports is what SECURITY.md states: a PKCS#12 file, mode 0600 in a folder of mode 0700,
+whose certificate and key bags are PBES2 with PBKDF2-HMAC-SHA256 at 600,000 rounds and AES-256-CBC;
+its integrity MAC is HMAC-SHA256 keyed through the PKCS#12 KDF at only 2,048 rounds, which the
+``cryptography`` package does not let us raise: a guess at the passphrase can be tested against that
+MAC at about 1/300 of the cost of the key bag's KDF. A wrong passphrase opens nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PASSPHRASE = "a long passphrase of several words"
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+
+
+def test_openssl_reads_the_key_files_encryption(tmp_path: Path) -> None:
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("EVBUNDLE_")},
+           "EVBUNDLE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "app", "identity", "create", "--name", "Jane Investigator",
+                    "--passphrase-file", str(secret)], cwd=REPO, env=env, check=True, capture_output=True)
+    (key,) = (tmp_path / "home").rglob("*.p12")
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    for path in key.parent.iterdir():
+        assert PASSPHRASE.encode() not in path.read_bytes()
+
+    info = subprocess.run(["openssl", "pkcs12", "-in", str(key), "-info", "-noout", "-passin", f"pass:{PASSPHRASE}"],
+                          capture_output=True, text=True, check=False)
+    assert info.returncode == 0, info.stderr
+    text = info.stdout + info.stderr
+    bags = [line for line in text.splitlines() if "PBES2" in line]
+    assert len(bags) == 2, text  # the certificate bag and the shrouded key bag
+    assert all("PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256" in line for line in bags), text
+    assert "MAC: sha256, Iteration 2048" in text  # the weaker of the two: see the module's docstring
+
+    wrong = subprocess.run(["openssl", "pkcs12", "-in", str(key), "-info", "-noout", "-passin", "pass:not it"],
+                           capture_output=True, text=True, check=False)
+    assert wrong.returncode != 0 and "PRIVATE KEY" not in wrong.stdout
