@@ -141,7 +141,8 @@ def run(importer: str, seconds: int, out: Path) -> dict[str, object]:
             capture_output=True, text=True, errors="replace", check=False,
         )
         log = done.stderr
-        executions += sum(int(n) for n in re.findall(r"stat::number_of_executed_units:\s+(\d+)", log))
+        counts = [int(n) for n in re.findall(r"^#(\d+)\s", log, re.MULTILINE)]  # libFuzzer's status lines
+        executions += max(counts, default=0)
         covs = re.findall(r"cov: (\d+) ft: (\d+)", log)
         if covs:
             cov, ft = max(cov, int(covs[-1][0])), max(ft, int(covs[-1][1]))
