@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -60,6 +61,11 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
             raise CaseFileError("a file already exists here; choose another name", path=path)
         if not path.parent.is_dir():
             raise CaseFileError("the folder does not exist", path=path.parent)
+        try:  # private from the first byte: evidence, personal data and sealed material (SQLite's -wal and
+            # -shm files take the database file's mode)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            raise CaseFileError(f"cannot create the case file: {exc.strerror or exc}", path=path) from exc
         case = cls(path, actor=actor)
         try:
             schema.migrate(case._conn())

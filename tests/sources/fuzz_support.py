@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import event
-from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from app.core.model import ItemKind, ParseStatus
 from app.ops.intake import import_files
