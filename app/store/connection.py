@@ -26,6 +26,7 @@ from typing import Any
 from app.core import custody
 from app.core.errors import CaseFileError
 from app.core.model import CustodyEntry
+from app.core.text import storable_value
 
 DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated
 
@@ -99,8 +100,8 @@ class CaseConnection:
         """Append a custody entry inside the caller's transaction, chained to the one before."""
         row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, custody.GENESIS)
-        body = custody.entry_body(seq, custody.utc_now(), self.actor, action, item_id, sha256,
-                                  details or {}, prev)
+        details = storable_value(details or {})  # names quoted in details may hold undecodable bytes
+        body = custody.entry_body(seq, custody.utc_now(), self.actor, action, item_id, sha256, details, prev)
         entry_hash = custody.compute_entry_hash(body)
         conn.execute(
             "INSERT INTO custody(seq, at, actor, action, item_id, sha256, details, prev_hash, entry_hash)"

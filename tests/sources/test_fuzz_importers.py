@@ -186,3 +186,28 @@ def test_regressions(importer: Importer, path: Path) -> None:
         parse_domain_list(path.read_bytes().decode("utf-8", errors="replace"))
         return
     importer.check(path.read_bytes(), kind, path.suffix)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_file_names_that_are_not_utf8_are_kept_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file named in Latin-1 on a Linux disk (``spam-\\xe9.eml``) is imported with its name escaped, not
+    lost to a traceback; a domain list so named is read (found while fuzzing: both raised UnicodeEncodeError)."""
+    from app.cli import main
+
+    case = tmp_path / "case.evcase"
+    assert main(["new", str(case), "--title", "Names v. Bytes"]) == 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    mail = os.fsdecode(bytes(folder) + b"/spam-\xe9t\xe9.eml")
+    Path(mail).write_bytes(b"From: a@example.net\nSubject: hi\n\nbody\n")
+    listing = os.fsdecode(bytes(folder) + b"/domaines-\xe9.txt")
+    Path(listing).write_bytes(b"bad-one.com\n")
+    capsys.readouterr()
+    assert main(["add", str(case), mail]) == 0
+    assert main(["domains", str(case), "add", "--from", listing]) == 0
+    assert main(["check", str(case)]) == 0
+    with CaseFile.open(case) as opened:
+        (item,) = opened.items()
+        assert item.original_name == "spam-\\xe9t\\xe9.eml"
+        assert [d.source for d in opened.domains()] == ["domaines-\\xe9.txt"]
+    assert "Traceback" not in capsys.readouterr().err
