@@ -43,6 +43,8 @@ bar_number  # counsel's, printed by the letters and the order (issue 14)
 firm
 phone
 for_party
+remedy  # CaseInfo: set by `evbundle details --remedy`, kept in the case and case.json (asdict); read by the order (issue 14)
+sinkhole_nameservers  # the same, for a "redirect" remedy
 
 # 3. Small public helpers the tests and benchmarks use to look inside (a page's state, a stream's hashes).
 _.problem_paths  # unused method (app/bundle/report.py:129)

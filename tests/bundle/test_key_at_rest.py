@@ -2,10 +2,11 @@
 read with OpenSSL, a tool nobody here wrote.
 
 What OpenSSL reports is what SECURITY.md states: a PKCS#12 file, mode 0600 in a folder of mode 0700,
-whose certificate and key bags are PBES2 with PBKDF2-HMAC-SHA256 at 600,000 rounds and AES-256-CBC;
-its integrity MAC is HMAC-SHA256 keyed through the PKCS#12 KDF at only 2,048 rounds, which the
-``cryptography`` package does not let us raise: a guess at the passphrase can be tested against that
-MAC at about 1/300 of the cost of the key bag's KDF. A wrong passphrase opens nothing.
+whose certificate and key bags are PBES2 with PBKDF2-HMAC-SHA256 at 600,000 rounds and AES-256-CBC,
+and whose integrity MAC (HMAC-SHA256 keyed through the PKCS#12 KDF) takes 600,000 rounds too.
+``cryptography`` alone writes that MAC at 2,048 rounds, which let a guess at the passphrase be tested
+at about 1/300 of the cost (app/bundle/pkcs12_mac.py). A wrong passphrase opens nothing, and the
+passphrase is in no file.
 """
 
 from __future__ import annotations
@@ -45,8 +46,26 @@ def test_openssl_reads_the_key_files_encryption(tmp_path: Path) -> None:
     bags = [line for line in text.splitlines() if "PBES2" in line]
     assert len(bags) == 2, text  # the certificate bag and the shrouded key bag
     assert all("PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256" in line for line in bags), text
-    assert "MAC: sha256, Iteration 2048" in text  # the weaker of the two: see the module's docstring
+    assert "MAC: sha256, Iteration 600000" in text  # not 2,048: see the module docstring
 
     wrong = subprocess.run(["openssl", "pkcs12", "-in", str(key), "-info", "-noout", "-passin", "pass:not it"],
                            capture_output=True, text=True, check=False)
     assert wrong.returncode != 0 and "PRIVATE KEY" not in wrong.stdout
+
+
+def test_the_strengthened_mac_is_checked_and_non_ascii_passphrases_work(tmp_path: Path) -> None:
+    """cryptography verifies the rewritten MAC (a wrong passphrase fails it), with a passphrase outside ASCII
+    and outside the Basic Multilingual Plane, as OpenSSL does."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from app.bundle import create_identity, load_identity
+
+    passphrase = "pässwört 🔑 long enough"
+    identity = create_identity("Jane Investigator", "Example Corp", passphrase, directory=tmp_path)
+    (key,) = tmp_path.glob("*.p12")
+    assert load_identity(passphrase, directory=tmp_path).fingerprint == identity.fingerprint
+    with pytest.raises(ValueError):
+        pkcs12.load_pkcs12(key.read_bytes(), b"p\xc3\xa4sswort")
+    info = subprocess.run(["openssl", "pkcs12", "-in", str(key), "-info", "-noout", "-passin", f"pass:{passphrase}"],
+                          capture_output=True, text=True, check=False)
+    assert info.returncode == 0 and "Mac verify error" not in info.stderr, info.stderr
