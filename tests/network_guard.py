@@ -8,12 +8,15 @@ queries) and ``socket.getaddrinfo`` (a name lookup asks the system's resolver, w
 its own packets). Loopback addresses (127.0.0.0/8, ::1, ``localhost``) and AF_UNIX sockets
 pass; anything else is refused with an ``OSError`` *before* a packet leaves, and recorded,
 so a test that swallows the error (a lookup records a failed reply as evidence) still fails
-when it ends. Commands run as subprocesses (``python -m app``) are not covered here.
+when it ends. Python processes the tests start get the same guard through
+``network_guard_site/sitecustomize.py``; they append what they were refused to a log file the
+test process reads after each test.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +24,7 @@ from typing import Any
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 violations: list[str] = []  # what was refused since the last take_violations()
 _originals: dict[str, Callable[..., Any]] = {}
+_log: list[str] = []  # a child process's log file, where it appends what it was refused
 
 
 class NetworkRefused(ConnectionRefusedError):
@@ -53,6 +57,9 @@ def is_local_address(family: int, address: object) -> bool:
 
 def _refuse(what: str) -> NetworkRefused:
     violations.append(what)
+    for path in _log:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"process {os.getpid()}: {what}\n")
     return NetworkRefused(f"network access outside this machine refused by the test suite: {what}")
 
 
@@ -88,8 +95,11 @@ def _guarded_getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
     return _originals["getaddrinfo"](host, *args, **kwargs)
 
 
-def install() -> None:
-    """Patch the socket module for the rest of the process (idempotent)."""
+def install(log: str | None = None) -> None:
+    """Patch the socket module for the rest of the process (idempotent); ``log``: a child process's file
+    to append refusals to."""
+    if log:
+        _log[:] = [log]
     if _originals:
         return
     for name, guard in (("connect", _guarded_connect), ("connect_ex", _guarded_connect_ex),
@@ -100,11 +110,16 @@ def install() -> None:
     socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
 
 
-def fail_if_violated() -> None:
-    """Fail the running test when it tried to reach another machine (even if the refusal was caught)."""
+def fail_if_violated(child_log: str | None = None) -> None:
+    """Fail the running test when it, or a process it started (``child_log``), tried to reach another
+    machine, even if the refusal was caught; the child log is emptied for the next test."""
     import pytest
 
     refused = take_violations()
+    if child_log and os.path.exists(child_log):
+        with open(child_log, "r+", encoding="utf-8") as log:
+            refused += [line.strip() for line in log if line.strip()]
+            log.truncate(0)
     if refused:
         pytest.fail("the test tried to reach the network outside this machine: " + "; ".join(refused[:5]))
 

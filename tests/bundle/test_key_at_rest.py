@@ -30,7 +30,8 @@ def test_openssl_reads_the_key_files_encryption(tmp_path: Path) -> None:
     secret = tmp_path / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("EVBUNDLE_")},
-           "EVBUNDLE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+           "EVBUNDLE_HOME": str(tmp_path / "home"),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
     subprocess.run([sys.executable, "-m", "app", "identity", "create", "--name", "Jane Investigator",
                     "--passphrase-file", str(secret)], cwd=REPO, env=env, check=True, capture_output=True)
     (key,) = (tmp_path / "home").rglob("*.p12")

@@ -64,3 +64,25 @@ def test_a_swallowed_refusal_still_fails_the_test(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(pytest.fail.Exception, match="outside this machine"):
         network_guard.fail_if_violated()
     network_guard.fail_if_violated()  # the refusal was reported once, then forgotten
+
+
+def test_a_process_the_tests_start_is_guarded_too(no_network: str) -> None:
+    """``python -m app`` and any other Python child gets the guard (sitecustomize) and logs what it was refused.
+    The child checks the guard is in place before it tries anything, so no packet can leave even if it is not."""
+    import subprocess
+    import sys
+
+    child = (
+        "import socket, sys, network_guard\n"
+        "if socket.socket.connect.__name__ != '_guarded_connect': sys.exit(3)\n"
+        "network_guard._originals['connect'] = lambda s, a: None\n"
+        "try:\n"
+        "    socket.socket().connect(('192.0.2.1', 43))\n"
+        "except OSError as refused:\n"
+        "    print(refused)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "refused by the test suite" in done.stdout
+    with pytest.raises(pytest.fail.Exception, match=r"connect to \('192.0.2.1', 43\)"):
+        network_guard.fail_if_violated(no_network)
