@@ -70,8 +70,10 @@ class Figures:
     seconds: float = 0.0
 
     def line(self) -> str:
+        """One line of figures. "Earlier or partial": the earlier result (export, build) or the items stored
+        before the kill (import, lookups); "new whole": the operation's complete result."""
         return (f"{self.operation:7s} runs {self.runs:4d}  killed mid-way {self.killed:4d}  finished first "
-                f"{self.finished_first:3d}  earlier result kept {self.runs - self.new_kept:4d}  new result whole "
+                f"{self.finished_first:3d}  afterwards: earlier or partial {self.runs - self.new_kept:4d}, new whole "
                 f"{self.new_kept:4d}  swaps rolled back {self.rolled_back:3d}  losses {len(self.losses)}  "
                 f"({self.seconds:.0f} s)")
 

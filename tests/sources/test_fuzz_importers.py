@@ -32,6 +32,7 @@ from app.sources.screenshot import read_screenshot
 from app.store import CaseFile
 
 from .fuzz_support import (
+    SAMPLE,
     TOKENS,
     Importer,
     crafted_png,
@@ -140,8 +141,9 @@ def test_screenshot_limits_hold_whatever_the_header_says(data: bytes, max_pixels
 _HOST = st.sampled_from(["bad-one.com", "kelihos-c2.cc", "xn--80ak6aa92e.com", "пример.рф", "münchen.de", "a.b.c.co.uk",
                          "EXAMPLE.NET.", "localhost", "192.0.2.1", "-bad-.com", "a" * 64 + ".com", "x..y.com", "com",
                          "sub.blogspot.com", "аpple.com", "fuzz.invalid"])
+SAMPLE_LIST = (SAMPLE / "domains.txt").read_text(encoding="utf-8").splitlines()  # the sample case's list
 _LINE = st.one_of(
-    _HOST,
+    _HOST, st.sampled_from(SAMPLE_LIST),
     _HOST.map(lambda h: f"http://{h}/path?q=1"), _HOST.map(lambda h: f"hxxps://{h.replace('.', '[.]')}/x"),
     _HOST.map(lambda h: h.replace(".", "(.)")), _HOST.map(lambda h: h.replace(".", "[dot]")),
     st.lists(_HOST, min_size=2, max_size=4).map(",".join), st.lists(_HOST, min_size=2, max_size=3).map("\t".join),
