@@ -98,14 +98,18 @@ def test_whois_text(importer: Importer, data: bytes, detect: bool) -> None:
     importer.check(data, None if detect else ItemKind.DOMAIN_RECORD, ".txt")
 
 
+_RDAP_KEYS = st.sampled_from(["objectClassName", "ldhName", "unicodeName", "events", "eventAction", "eventDate",
+                              "entities", "roles", "vcardArray", "nameservers", "status", "publicIds", "errorCode",
+                              "rdapConformance", "handle", "secureDNS", "links", "notices", "x"])
+
+
+def _containers(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(children, max_size=4) | st.dictionaries(_RDAP_KEYS, children, max_size=5)
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["objectClassName", "ldhName", "unicodeName", "events", "eventAction", "eventDate",
-                         "entities", "roles", "vcardArray", "nameservers", "status", "publicIds", "errorCode",
-                         "rdapConformance", "handle", "secureDNS", "links", "notices", "x"]),
-        children, max_size=5),
-    max_leaves=25,
+    _containers, max_leaves=25,
 )
 
 
