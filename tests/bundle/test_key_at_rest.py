@@ -70,3 +70,15 @@ def test_the_strengthened_mac_is_checked_and_non_ascii_passphrases_work(tmp_path
     info = subprocess.run(["openssl", "pkcs12", "-in", str(key), "-info", "-noout", "-passin", f"pass:{passphrase}"],
                           capture_output=True, text=True, check=False)
     assert info.returncode == 0 and "Mac verify error" not in info.stderr, info.stderr
+
+
+def test_the_trust_store_is_private(isolated_home: Path, tmp_path: Path) -> None:
+    """Certificates you trust decide VALID against "unknown key": the folder is the owner's alone (0700)."""
+    from app.bundle import create_identity
+    from app.ops.identity import trust, trust_dir
+
+    other = create_identity("Someone Else", "Other Org", "another passphrase", directory=tmp_path / "other")
+    (pem,) = (tmp_path / "other").glob("*.pem")
+    [trusted] = trust(pem)
+    assert trusted.fingerprint == other.fingerprint
+    assert stat.S_IMODE(trust_dir().stat().st_mode) == 0o700
