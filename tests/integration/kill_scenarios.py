@@ -242,6 +242,7 @@ class Operation:
     """One operation under the harness: prepared once, then run from a copy of that state per kill."""
 
     name = ""
+    full_time: float | None = None  # measured while preparing, when the preparation runs it uninterrupted
 
     def __init__(self, base: Path, home: Path) -> None:
         base.mkdir(parents=True, exist_ok=True)
@@ -333,8 +334,11 @@ class _OutputOperation(Operation):
                  check=True)
         self.template = template  # state 1: what every killed run starts from
         new_out = base / f"{self.name}-new"
-        evbundle(home, *self.argv(copy_case(template, base / f"{self.name}-new-case" / "case.evcase"), new_out),
-                 check=True)
+        new_case_copy = copy_case(template, base / f"{self.name}-new-case" / "case.evcase")
+        shutil.copytree(self.earlier_out, new_out)  # as every killed run starts: over the earlier result
+        began = time.monotonic()
+        evbundle(home, *self.argv(new_case_copy, new_out), check=True)
+        self.full_time = time.monotonic() - began  # how long an uninterrupted run takes: the kills' range
         self.earlier, self.new = tree(self.earlier_out), tree(new_out)
         assert self.earlier != self.new
 
@@ -424,19 +428,21 @@ def timed_run(operation: Operation, run: Path) -> float:
     return time.monotonic() - began
 
 
-def run_kills(operation: Operation, runs: int, seed: str, *, echo: Callable[[str], None] | None = None) -> Figures:
+def run_kills(operation: Operation, runs: int, seed: str, *, echo: Callable[[str], None] | None = None,
+              swap_first: bool = False) -> Figures:
     """Kill ``runs`` runs of ``operation`` at moments drawn from ``seed``; check each (see the module doc).
 
     For export and build, one kill in four waits for the swap into place to begin (its journal to appear)
-    and lands up to 3 ms into it: a moment a uniform draw over a second's run would almost never hit."""
+    and lands up to 3 ms into it: a moment a uniform draw over a second's run would almost never hit.
+    ``swap_first``: the first kill is one of those (so that a short run in the suite always has one)."""
     figures = Figures(operation.name)
     began = time.monotonic()
-    full = timed_run(operation, operation.base / f"{operation.name}-timed")
+    full = operation.full_time or timed_run(operation, operation.base / f"{operation.name}-timed")
     chance = random.Random(f"{seed}:{operation.name}")
     for n in range(runs):
         run = operation.base / f"{operation.name}-run-{n:03d}"
         argv = operation.command(run)
-        at_swap = isinstance(operation, _OutputOperation) and chance.random() < 0.25
+        at_swap = isinstance(operation, _OutputOperation) and (chance.random() < 0.25 or (swap_first and n == 0))
         moment = chance.uniform(0.0, 0.003) if at_swap else chance.uniform(0.0, full)
         process = start(operation.home, *argv)
         if at_swap:
