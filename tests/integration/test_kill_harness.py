@@ -1,6 +1,6 @@
-"""A few runs of the kill harness (tests/integration/kill_scenarios.py) for each operation: import,
-lookups against loopback servers, export and build, each SIGKILLed at seeded random moments (for export
-and build, the first inside the swap into place), then checked. tests/bench/kill_harness.py runs
+"""A few runs of the kill harness (tests/integration/kill_scenarios.py): lookups against loopback servers
+killed at seeded random moments, an export and a build killed inside the swap into place, each then
+checked (a killed import is test_kill.py's first test). tests/bench/kill_harness.py runs
 50 or more of each; SECURITY.md gives its figures."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .killing import SEED
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="process groups and SIGKILL are POSIX")
 
-RUNS = {"import": 1, "lookup": 2, "export": 2, "build": 2}  # export, build: the first inside the swap
+RUNS = {"lookup": 2, "export": 1, "build": 1}  # export, build: inside the swap; import: see test_kill.py
 
 
 @pytest.mark.parametrize("operation", list(RUNS))
