@@ -23,6 +23,7 @@ from app.bundle.timestamp import (
 )
 
 from .conftest import BAG_NAME, Build, unzip
+from .test_stock_tamper import timestamp_check, timestamps_hold
 from .tsa import LoopbackTSA
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl binary")
@@ -147,16 +148,10 @@ def test_second_url_is_used_when_the_first_fails(build: Build, tsa: LoopbackTSA)
 def test_openssl_timestamp_commands_as_written(build: Build, tsa: LoopbackTSA, tmp_path: Path) -> None:
     built = build(timestamper=timestamper_for([tsa.url]))
     bag = unzip(built.path, tmp_path / "out")
-    text = (bag / "VERIFY.txt").read_text("utf-8")
-    show = re.search(r"^\s+(openssl ts -reply .+)$", text, re.M)
-    check = re.search(r"^\s+(openssl ts -verify .+)$", text, re.M)
-    assert show and check
     shutil.copy(tsa.ca_file, bag / "TSA-ROOT.pem")
-    shown = subprocess.run(show.group(1), shell=True, cwd=bag, capture_output=True, text=True, timeout=60)
-    assert "Time stamp:" in shown.stdout and "Loopback TSA" in shown.stdout
-    result = subprocess.run(check.group(1), shell=True, cwd=bag, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and "Verification: OK" in result.stdout, result.stderr
-    # The same command refuses a timestamp of another signature.
+    result = timestamp_check(bag)
+    assert timestamps_hold(result, 1), result.stdout + result.stderr
+    assert "Time stamp:" in result.stdout and "Loopback TSA" in result.stdout
+    # The same commands refuse a timestamp of another signature.
     (bag / TIMESTAMP_FILE).write_bytes(request_timestamp(b"another signature", tsa.url))
-    result = subprocess.run(check.group(1), shell=True, cwd=bag, capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0 and "Verification: OK" not in result.stdout
+    assert not timestamps_hold(timestamp_check(bag), 1)
