@@ -12,8 +12,11 @@ them (``openssl ts -verify -untrusted CHAIN``, ``openssl ocsp -respin``,
 ``openssl crl -inform DER``):
 
 ``<base>.chain.pem``
-    the certificate and its issuers, leaf first, as far up as found
+    the certificate's issuers, nearest first, as far up as found
     (authorityInfoAccess caIssuers, the certificates carried, the trust store);
+    the certificate itself is in the token (or signer.pem), so openssl's
+    ``-untrusted`` does not warn that a leaf is not a CA; with no issuer
+    found, the certificate itself, so that the file is always there;
 ``<base>.revocation-<n>.ocsp`` / ``.crl``
     the DER OCSP response or CRL about the n-th certificate of the chain
     (1 = the leaf), from the responder or distribution point it names.
@@ -102,7 +105,8 @@ class ValidationData:
         """The files that hold this data, named after ``base`` (e.g. ``signature/x.p7s.tsr``)."""
         found: dict[str, bytes] = {}
         if self.chain:
-            found[base + CHAIN_SUFFIX] = b"".join(c.public_bytes(Encoding.PEM) for c in self.chain)
+            kept = self.chain[1:] or self.chain[:1]
+            found[base + CHAIN_SUFFIX] = b"".join(c.public_bytes(Encoding.PEM) for c in kept)
         for item in self.revocation:
             found[f"{base}.revocation-{item.position}.{item.kind}"] = item.der
         return found
@@ -303,13 +307,12 @@ def check_at(
 ) -> ChainCheck:
     """Check ``certificate``'s chain at ``moment`` with the carried and stored certificates and answers."""
     result = ChainCheck()
-    for lower, upper in zip(stored.chain, stored.chain[1:], strict=False):
+    stored_chain = [certificate, *(c for c in stored.chain if c != certificate)]
+    for lower, upper in zip(stored_chain, stored_chain[1:], strict=False):
         if _find_issuer(lower, [upper]) is None:
             result.altered.append((CHAIN_SUFFIX, f"{upper.subject.rfc4514_string()} did not issue the certificate "
                                                  "before it in the stored chain"))
             break
-    if stored.chain and stored.chain[0] != certificate:
-        result.altered.append((CHAIN_SUFFIX, "the stored chain starts with another certificate"))
     pool = [*carried, *stored.chain]
     chain = [certificate]
     while len(chain) < MAX_CHAIN and not _self_issued(chain[-1]):
@@ -330,9 +333,7 @@ def check_at(
     answers: dict[int, list[Revocation]] = {}
     for item in stored.revocation:
         answers.setdefault(item.position, []).append(item)
-    stored_positions = {c.public_bytes(Encoding.DER): i for i, c in enumerate(stored.chain, start=1)}
-    for index, (subject, issuer) in enumerate(zip(chain, chain[1:], strict=False)):
-        position = stored_positions.get(subject.public_bytes(Encoding.DER), index + 1)
+    for position, (subject, issuer) in enumerate(zip(chain, chain[1:], strict=False), start=1):
         name = subject.subject.rfc4514_string()
         statuses = []
         for item in answers.get(position, []):
