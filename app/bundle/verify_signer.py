@@ -200,6 +200,10 @@ class SignerChecks:
                     f"{later} was made on {renewal.time:%Y-%m-%d}, after the certificate of the authority of "
                     f"{name} had expired ({facts.authority_not_valid_after:%Y-%m-%d}): it shows {name} existed "
                     "then, but not that it was still sound.")
+            elif facts.authority_not_valid_after < self.now:
+                self.report.notes.append(
+                    f"The authority's certificate of {name} expired on {facts.authority_not_valid_after:%Y-%m-%d}; "
+                    f"{later}, made on {renewal.time:%Y-%m-%d} while it was still valid, carries its proof on.")
         if not stamps:
             return
         name, last = stamps[-1]

@@ -45,9 +45,10 @@ from app.ops.filing import (
     with_electronic_appendix,
     write_filing_extras,
 )
-from app.ops.identity import case_identity, has_identity
+from app.ops.identity import case_identity, has_identity, machine_trust
 from app.ops.message_views import message_view
 from app.ops.redactions import confirmed_redactions
+from app.ops.renewal import timestamp_details
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile, ObjectReader
 
@@ -70,6 +71,7 @@ class BuildResult:
     fingerprint: str
     created_identity: bool = False  # the build made the user's first signing identity
     changes: Changes = LOGGED  # the "bundle built" entry
+    validation_notes: tuple[str, ...] = ()  # the timestamp's validation data that could not be gathered
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     reporter.progress(0, 0, "Unlocking your signing key…")
     identity = case_identity(case, request.passphrase, request.identity)
     wants_timestamp = not request.no_timestamp and (bool(request.tsa_urls) or info.timestamp_when_building)
-    stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
+    stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp, known=machine_trust().certificates)
     result = build_case(case, request.out_dir, identity, documents=request.documents,
                         bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper)
     if first:  # the user's first signing identity was made too
@@ -252,14 +254,16 @@ def build_case(
                  else "nothing was changed in the output folder")
         raise BundleError(f"cannot write {what}: {write_failure(exc)}; {state}", path=writing) from exc
 
-    case.record_bundle_built(
-        {
-            "bundle": final_bundle.name, "bundle_sha256": built.sha256,
-            "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
-            "documents": [p.name for p in final_docs],
-        },
-    )
-    return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
+    details: dict[str, Any] = {
+        "bundle": final_bundle.name, "bundle_sha256": built.sha256,
+        "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
+        "documents": [p.name for p in final_docs],
+    }
+    if built.timestamp is not None:  # what tells, later, when the bundle should be renewed
+        details["timestamp"] = timestamp_details(built.timestamp)
+    case.record_bundle_built(details)
+    return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint,
+                       validation_notes=built.validation_notes)
 
 
 WORK_PREFIX = "evbundle-build-"  # a build's work folder in the output folder, gone when the build ends
