@@ -34,7 +34,6 @@ from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, SIGNER_BASE, TIMESTA
 from .validation import CHAIN_SUFFIX, REVOCATION_FILE
 
 ARCHIVE_FILE = re.compile(r"signature/archive-(?P<n>[0-9]{2,4})\.sha512")
-ARCHIVE_ALGORITHM = "sha512"
 # How long before the last timestamp's authority certificate expires a bundle should be renewed,
 # and the algorithms that no longer protect anything. The README says the same.
 RENEW_BEFORE = datetime.timedelta(days=180)

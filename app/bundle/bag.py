@@ -35,9 +35,10 @@ from . import bagit_text
 from .identity import SigningIdentity
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, SIGNER_BASE, TIMESTAMP_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
+from .profile import PROFILE_IDENTIFIER
 from .signing import sign_detached
 from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher, PendingDigests, Writeback
-from .timestamp import TimestampFacts, Timestamper, check_timestamp
+from .timestamp import Timestamper, TimestampFacts, check_timestamp
 from .zipwriter import ReproducibleZip
 
 RESERVED_TAG_FILES = frozenset(
@@ -45,7 +46,7 @@ RESERVED_TAG_FILES = frozenset(
     | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
     | {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}
 )
-COMPUTED_BAG_INFO = ("Bagging-Date", "Payload-Oxum", "Bag-Size")
+COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size")
 
 
 @dataclass(frozen=True)
@@ -401,6 +402,7 @@ def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: in
             raise BundleError(f"unusable bag-info field: {reason}", found=repr(label))
         lines.append((label, value))
     lines += [
+        ("BagIt-Profile-Identifier", PROFILE_IDENTIFIER),  # resources/bagit-profile-evbundle-v1.json
         ("Bagging-Date", bundle_date),
         ("Payload-Oxum", bagit_text.payload_oxum(total, count)),
         ("Bag-Size", bagit_text.human_size(total)),

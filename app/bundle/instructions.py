@@ -19,7 +19,6 @@ OPENSSL_VERIFY = (
 )
 OPENSSL_FINGERPRINT = f"openssl x509 -in {CERTIFICATE_FILE} -noout -fingerprint -sha256"
 TIMESTAMP_FILE = f"{SIGNATURE_FILE}.tsr"
-OPENSSL_TIMESTAMP_TEXT = f"openssl ts -reply -in {TIMESTAMP_FILE} -text"
 # Every token, checked as of the time it states (-attime, RFC 3161 appendix B: it still checks after
 # the authority's certificate has expired) with the authority's chain stored beside it (-untrusted);
 # archive timestamps (renewals) cover a SHA-512 listing, which sha512sum checks.

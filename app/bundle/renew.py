@@ -32,7 +32,7 @@ from . import bagit_text
 from .archive import archive_listing, archive_name, archive_number
 from .bag import _zip_date_time
 from .safezip import BagFiles, ReadLimits, open_bag
-from .timestamp import TimestampFacts, Timestamper, check_timestamp
+from .timestamp import Timestamper, TimestampFacts, check_timestamp
 from .verify import verify_bundle
 from .zipwriter import ReproducibleZip
 

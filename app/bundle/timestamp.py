@@ -172,10 +172,6 @@ class Timestamper:
         return collect(certificate, carried, self._known, self._fetch)
 
 
-def timestamper_for(urls: Sequence[str], *, timeout: float = 30.0) -> Timestamper:
-    """A Timestamper that asks each URL in turn and keeps the first good reply."""
-    return Timestamper(urls, timeout=timeout)
-
 
 def check_timestamp(
     reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (), stored: ValidationData | None = None,

@@ -32,7 +32,9 @@ responder it delegated to) that says "good" and was current at that moment.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import itertools
 import re
 import urllib.error
 import urllib.parse
@@ -166,7 +168,7 @@ def collect(
             break
         chain.append(issuer)
     revocation: list[Revocation] = []
-    for position, (subject, issuer) in enumerate(zip(chain, chain[1:], strict=False), start=1):
+    for position, (subject, issuer) in enumerate(itertools.pairwise(chain), start=1):
         answer = _fetch_ocsp(subject, issuer, fetch, notes)
         if answer is not None:
             revocation.append(Revocation(position, "ocsp", answer))
@@ -246,10 +248,8 @@ def _fetch_crl(subject: x509.Certificate, issuer: x509.Certificate, fetch: Fetch
             notes.append(str(exc))
             continue
         if data.startswith(b"-----BEGIN"):
-            try:
+            with contextlib.suppress(ValueError):
                 data = x509.load_pem_x509_crl(data).public_bytes(Encoding.DER)
-            except ValueError:
-                pass
         status = check_revocation(Revocation(1, "crl", data), subject, issuer)
         if status.usable:
             return data
@@ -308,7 +308,7 @@ def check_at(
     """Check ``certificate``'s chain at ``moment`` with the carried and stored certificates and answers."""
     result = ChainCheck()
     stored_chain = [certificate, *(c for c in stored.chain if c != certificate)]
-    for lower, upper in zip(stored_chain, stored_chain[1:], strict=False):
+    for lower, upper in itertools.pairwise(stored_chain):
         if _find_issuer(lower, [upper]) is None:
             result.altered.append((CHAIN_SUFFIX, f"{upper.subject.rfc4514_string()} did not issue the certificate "
                                                  "before it in the stored chain"))
@@ -333,7 +333,7 @@ def check_at(
     answers: dict[int, list[Revocation]] = {}
     for item in stored.revocation:
         answers.setdefault(item.position, []).append(item)
-    for position, (subject, issuer) in enumerate(zip(chain, chain[1:], strict=False), start=1):
+    for position, (subject, issuer) in enumerate(itertools.pairwise(chain), start=1):
         name = subject.subject.rfc4514_string()
         statuses = []
         for item in answers.get(position, []):

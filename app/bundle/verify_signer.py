@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 from collections.abc import Callable, Sequence
 
 from cryptography import x509
@@ -194,7 +195,7 @@ class SignerChecks:
     def _check_chain_of_timestamps(self) -> None:
         """Each timestamp must have been renewed while it was good; the last one says when to renew."""
         stamps = self._stamp_facts
-        for (name, facts), (later, renewal) in zip(stamps, stamps[1:], strict=False):
+        for (name, facts), (later, renewal) in itertools.pairwise(stamps):
             if renewal.time > facts.authority_not_valid_after:
                 self.report.notes.append(
                     f"{later} was made on {renewal.time:%Y-%m-%d}, after the certificate of the authority of "

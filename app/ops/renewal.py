@@ -28,6 +28,8 @@ from app.ops.identity import machine_trust
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile
 
+NO_CHANGES = Changes()  # a renewal without a case changes nothing the window shows
+
 __all__ = ["RENEW_BEFORE", "RenewResult", "Renewal", "bundles_to_renew", "renew", "timestamp_details"]
 
 
@@ -36,7 +38,7 @@ class RenewResult:
     """The renewed bundle and its new archive timestamp."""
 
     renewed: RenewedBundle
-    changes: Changes = Changes()  # LOGGED when the renewal was recorded in a case
+    changes: Changes = NO_CHANGES  # LOGGED when the renewal was recorded in a case
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,18 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import bagit
+import bagit_profile
 import pytest
 
 from app.bundle import verify_bundle
 from app.bundle.archive import renewal_due
 from app.bundle.instructions import SIGNATURE_FILE, TIMESTAMP_FILE
+from app.bundle.profile import PROFILE_FILE, PROFILE_IDENTIFIER
 from app.bundle.renew import default_output, renew_bundle
-from app.bundle.timestamp import TimestampError, timestamper_for
+from app.bundle.timestamp import Timestamper, TimestampError
 from app.core.errors import BundleError
+from app.core.paths import resource
 
 from .conftest import BAG_NAME, Build, unzip
 from .test_stock_tamper import timestamp_check, timestamps_hold
@@ -54,7 +58,7 @@ def _entries(path: Path) -> dict[str, tuple[bytes, int, tuple[int, ...], int, in
 
 def test_sealing_keeps_the_authority_chain_and_revocation_data(build: Build, short: LoopbackTSA) -> None:
     short.fetches.clear()
-    built = build(timestamper=timestamper_for([short.url]))
+    built = build(timestamper=Timestamper([short.url]))
     names = set(_entries(built.path))
     stored = {n.removeprefix(f"{BAG_NAME}/") for n in names if ".tsr." in n}
     assert stored == {f"{TIMESTAMP_FILE}.chain.pem", f"{TIMESTAMP_FILE}.revocation-1.ocsp",
@@ -74,7 +78,7 @@ def test_no_validation_data_is_fetched_without_a_timestamp(build: Build, short: 
 
 
 def test_bundle_sealed_before_expiry_verifies_after_it(build: Build, short: LoopbackTSA, tmp_path: Path) -> None:
-    built = build(timestamper=timestamper_for([short.url]))
+    built = build(timestamper=Timestamper([short.url]))
     report = verify_bundle(built.path, trusted_certificates=[short.ca], now=AFTER_EXPIRY)
     assert report.intact, report.to_text()
     [stamp] = report.timestamps
@@ -97,7 +101,7 @@ def test_bundle_sealed_before_expiry_verifies_after_it(build: Build, short: Loop
 
 def test_without_stored_revocation_data_the_time_rests_on_the_authority(
         build: Build, short: LoopbackTSA, tmp_path: Path) -> None:
-    built = build(timestamper=timestamper_for([short.url]))
+    built = build(timestamper=Timestamper([short.url]))
     bag = unzip(built.path, tmp_path / "bag")
     for answer in (bag / "signature").glob("*.ocsp"):
         answer.unlink()
@@ -110,10 +114,10 @@ def test_without_stored_revocation_data_the_time_rests_on_the_authority(
 
 
 def test_altered_validation_data_is_named(build: Build, short: LoopbackTSA, tmp_path: Path) -> None:
-    built = build(timestamper=timestamper_for([short.url]))
+    built = build(timestamper=Timestamper([short.url]))
     bag = unzip(built.path, tmp_path / "bag")
     with LoopbackTSA("Other TSA") as other:  # a sound OCSP answer, but about another authority's certificate
-        other_built = build(tmp_path / "other.zip", timestamper=timestamper_for([other.url]))
+        other_built = build(tmp_path / "other.zip", timestamper=Timestamper([other.url]))
     swapped = f"{TIMESTAMP_FILE}.revocation-1.ocsp"
     (bag / swapped).write_bytes(zipfile.ZipFile(other_built.path).read(f"{BAG_NAME}/{swapped}"))
     report = verify_bundle(bag)
@@ -124,7 +128,7 @@ def test_authority_revoked_before_the_token_is_refused_at_sealing(build: Build, 
     with LoopbackTSA("Revoked TSA") as revoked:
         revoked.revoke(NOW - datetime.timedelta(hours=1))
         with pytest.raises(TimestampError, match="revoked"):
-            build(tmp_path / "never.zip", timestamper=timestamper_for([revoked.url]))
+            build(tmp_path / "never.zip", timestamper=Timestamper([revoked.url]))
     assert not (tmp_path / "never.zip").exists()
 
 
@@ -142,9 +146,9 @@ def test_renewal_rule() -> None:
 
 def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
         build: Build, short: LoopbackTSA, lasting: LoopbackTSA, tmp_path: Path) -> None:
-    built = build(timestamper=timestamper_for([short.url]))
+    built = build(timestamper=Timestamper([short.url]))
     original = built.path.read_bytes()
-    renewed = renew_bundle(built.path, timestamper_for([lasting.url]),
+    renewed = renew_bundle(built.path, Timestamper([lasting.url]),
                            now=lambda: NOW + datetime.timedelta(days=20))
     assert renewed.path == default_output(built.path, (NOW + datetime.timedelta(days=20)).date())
     assert renewed.path.name.startswith("bundle-renewed-") and built.path.read_bytes() == original
@@ -173,12 +177,17 @@ def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
     assert f"{ARCHIVE.removeprefix('signature/')}" not in result.stderr
     assert result.stdout.count(": OK") >= listing.count("\n")
 
+    # The shipped BagIt Profile describes every file a renewal adds.
+    (bag / "TSA-ROOT.pem").unlink()
+    profile = bagit_profile.Profile(PROFILE_IDENTIFIER, profile=resource(PROFILE_FILE).read_text('utf-8'))
+    profile.validate_tag_files_allowed(bagit.Bag(str(bag)))  # raises for a file the profile does not allow
+
 
 def test_renewing_twice_chains_the_listings(build: Build, short: LoopbackTSA, lasting: LoopbackTSA,
                                             tmp_path: Path) -> None:
-    built = build(timestamper=timestamper_for([short.url]))
-    once = renew_bundle(built.path, timestamper_for([lasting.url]), out=tmp_path / "once.zip")
-    twice = renew_bundle(once.path, timestamper_for([lasting.url]), out=tmp_path / "twice.zip")
+    built = build(timestamper=Timestamper([short.url]))
+    once = renew_bundle(built.path, Timestamper([lasting.url]), out=tmp_path / "once.zip")
+    twice = renew_bundle(once.path, Timestamper([lasting.url]), out=tmp_path / "twice.zip")
     assert twice.number == 2
     listing = _entries(twice.path)[f"{BAG_NAME}/signature/archive-02.sha512"][0].decode()
     assert f"  {ARCHIVE}\n" in listing and f"  {ARCHIVE}.tsr\n" in listing
@@ -200,7 +209,7 @@ def test_a_bundle_that_does_not_verify_is_not_renewed(build: Build, lasting: Loo
     bag = unzip(built.path, tmp_path / "bag")
     (bag / "data" / "exhibits" / "Exhibit-001" / "original" / "spam.eml").write_bytes(b"altered")
     with pytest.raises(BundleError, match="does not verify"):
-        renew_bundle(bag, timestamper_for([lasting.url]), in_place=True)
+        renew_bundle(bag, Timestamper([lasting.url]), in_place=True)
     assert not list((bag / "signature").glob("archive-*"))
 
 
@@ -208,8 +217,8 @@ def test_unzipped_bundle_is_renewed_only_in_place(build: Build, lasting: Loopbac
     built = build()  # never timestamped: renewal gives it its first timestamp, over everything
     bag = unzip(built.path, tmp_path / "bag")
     with pytest.raises(BundleError, match="--in-place"):
-        renew_bundle(bag, timestamper_for([lasting.url]))
-    renewed = renew_bundle(bag, timestamper_for([lasting.url]), in_place=True)
+        renew_bundle(bag, Timestamper([lasting.url]))
+    renewed = renew_bundle(bag, Timestamper([lasting.url]), in_place=True)
     assert renewed.path == bag and (bag / ARCHIVE).is_file()
     report = verify_bundle(bag)
     assert report.intact and [t.role for t in report.timestamps] == ["archive timestamp 1"]
@@ -222,7 +231,7 @@ def test_renewing_over_an_existing_file_is_refused(build: Build, lasting: Loopba
     taken = tmp_path / "taken.zip"
     taken.write_bytes(b"mine")
     with pytest.raises(BundleError, match="already exists"):
-        renew_bundle(built.path, timestamper_for([lasting.url]), out=taken)
+        renew_bundle(built.path, Timestamper([lasting.url]), out=taken)
     assert taken.read_bytes() == b"mine"
-    in_place = renew_bundle(built.path, timestamper_for([lasting.url]), in_place=True)
+    in_place = renew_bundle(built.path, Timestamper([lasting.url]), in_place=True)
     assert in_place.path == built.path and verify_bundle(built.path).intact

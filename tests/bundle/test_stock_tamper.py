@@ -23,7 +23,7 @@ from app.bundle.instructions import (
     SIGNATURE_FILE,
     TIMESTAMP_FILE,
 )
-from app.bundle.timestamp import timestamper_for
+from app.bundle.timestamp import Timestamper
 
 from .conftest import BAG_NAME, BUNDLE_DATE, payload_files, tag_files, unzip
 from .tsa import LoopbackTSA
@@ -71,7 +71,7 @@ def stamped(signer: SigningIdentity, tmp_path_factory: pytest.TempPathFactory) -
     with LoopbackTSA("Matrix TSA") as tsa:
         built: BuiltBundle = build_bundle(
             folder / "bundle.zip", BAG_NAME, payload_files(), tag_files(signer),
-            {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE, timestamper=timestamper_for([tsa.url]),
+            {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE, timestamper=Timestamper([tsa.url]),
         )
         root = folder / "TSA-ROOT.pem"
         shutil.copy(tsa.ca_file, root)
