@@ -23,6 +23,11 @@ def register(sub: Any) -> None:
     p.add_argument("--tsa", action="append", default=[], metavar="URL",
                    help="RFC 3161 timestamp authority (repeatable; default: the URLs in settings.json)")
     p.add_argument("--no-timestamp", action="store_true", help="do not timestamp, whatever the settings say")
+    signing = p.add_mutually_exclusive_group()
+    signing.add_argument("--sign-pdfs", dest="sign_pdfs", action="store_true", default=None,
+                         help="sign the declaration, exhibit index and certification PDFs (PAdES; default: the "
+                              "case's choice, off unless set with `evbundle details --sign-pdfs`)")
+    signing.add_argument("--no-sign-pdfs", dest="sign_pdfs", action="store_false")
     p.set_defaults(handler=build)
 
     p = sub.add_parser(
@@ -67,7 +72,7 @@ def build(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         request = BuildRequest(out_dir=args.out, passphrase=passphrase, documents=not args.no_documents,
                                bundle_date=args.bundle_date, identity=args.identity or "",
-                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp)
+                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp, sign_pdfs=args.sign_pdfs)
         result = build(case, request)
     if result.created_identity:
         print(f"created signing identity {result.fingerprint}")

@@ -7,10 +7,10 @@ publishes for them, so that sealing can gather validation data the way it
 would from a public TSA:
 
 - ``/ca/<n>.der``: the issuer certificates (authorityInfoAccess caIssuers);
-- ``/ocsp``: an OCSP responder (authorityInfoAccess OCSP), answering for the
-  TSA certificate (signed by the intermediate) and the intermediate (signed
-  by the root);
-- ``/crl/<n>.crl``: each CA's CRL (cRLDistributionPoints).
+- ``/ocsp``: the issuing CA's OCSP responder (authorityInfoAccess OCSP) for
+  the TSA certificate;
+- ``/crl/<n>.crl``: each CA's CRL (cRLDistributionPoints); the root, offline
+  as roots are, offers only its CRL for the issuing CA.
 
 ``valid_days`` sets when the TSA certificate expires, so a test can move its
 own clock past that day (never sleeping); ``expired`` puts the whole window in
@@ -117,9 +117,11 @@ class LoopbackTSA:
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False)
         )
         if publish:
+            # The root is offline, as roots are: it publishes a CRL for the issuing CA, no OCSP.
+            ocsp_url = [x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                               x509.UniformResourceIdentifier(f"{self.base}/ocsp"))]
             builder = builder.add_extension(x509.AuthorityInformationAccess([
-                x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
-                                       x509.UniformResourceIdentifier(f"{self.base}/ocsp")),
+                *(ocsp_url if issuer_index == 2 else []),
                 x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
                                        x509.UniformResourceIdentifier(f"{self.base}/ca/{issuer_index}.der")),
             ]), critical=False).add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
@@ -176,7 +178,8 @@ class LoopbackTSA:
             builder = ocsp.OCSPResponseBuilder().add_response(
                 cert=subject, issuer=issuer, algorithm=request.hash_algorithm,
                 cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
-                this_update=now, next_update=now + DAY,
+                # Pre-produced, as responders' answers are: current a few minutes before the question.
+                this_update=now - datetime.timedelta(minutes=5), next_update=now + DAY,
                 revocation_time=self.revoked_at if revoked else None, revocation_reason=None,
             ).responder_id(ocsp.OCSPResponderEncoding.HASH, issuer)
             return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
