@@ -57,6 +57,8 @@ class Actions:
                                   "index and certification into a folder", "Ctrl+Shift+E", pix.SP_DirLinkIcon)
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
                                   "Ctrl+Shift+V", pix.SP_DialogApplyButton)
+        self.renew_bundle = make("&Renew a bundle…", "Add an archive timestamp to a bundle before its last "
+                                 "timestamp's certificate expires (recorded in the open case)")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
                                        "identities; choose the one that signs this case")
@@ -80,6 +82,7 @@ class Actions:
         self.build_bundle.setEnabled(state.case_open and not state.busy)
         self.export_filing.setEnabled(state.case_open)  # queues behind running writes
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
+        self.renew_bundle.setEnabled(not state.busy)  # any bundle; the open case records it
         self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
         self.preferences.setEnabled(True)
         self.quit.setEnabled(True)
