@@ -32,9 +32,9 @@ from app.gui.commands.capture import CaptureCommand
 from app.gui.commands.capture_web import CaptureWebCommand
 from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
-from app.gui.commands.renew import RenewCommand
 from app.gui.commands.lookup import LookupCommand
 from app.gui.commands.registry import RegistryCommand
+from app.gui.commands.renew import RenewCommand
 from app.gui.dialogs.about import about_box
 from app.gui.dialogs.identities import IdentitiesDialog
 from app.gui.dialogs.new_case import NewCaseDialog
