@@ -62,9 +62,10 @@ def test_sealing_keeps_the_authority_chain_and_revocation_data(build: Build, sho
     names = set(_entries(built.path))
     stored = {n.removeprefix(f"{BAG_NAME}/") for n in names if ".tsr." in n}
     assert stored == {f"{TIMESTAMP_FILE}.chain.pem", f"{TIMESTAMP_FILE}.revocation-1.ocsp",
-                      f"{TIMESTAMP_FILE}.revocation-2.ocsp"}
-    # caIssuers gave the issuing CA and the root; the OCSP responder answered for both certificates.
-    assert sorted(short.fetches) == ["/ca/1.der", "/ca/2.der", "/ocsp", "/ocsp"]
+                      f"{TIMESTAMP_FILE}.revocation-2.crl"}
+    # caIssuers gave the issuing CA and the root; the issuing CA's OCSP responder answered for the TSA's
+    # certificate, the (offline) root's CRL for the issuing CA.
+    assert sorted(short.fetches) == ["/ca/1.der", "/ca/2.der", "/crl/1.crl", "/ocsp"]
     chain = zipfile.ZipFile(built.path).read(f"{BAG_NAME}/{TIMESTAMP_FILE}.chain.pem")
     assert chain.count(b"BEGIN CERTIFICATE") == 2  # the issuing CA and the root; the TSA's own is in the token
     assert built.timestamp is not None and built.timestamp.chain.proven and not built.validation_notes
@@ -156,7 +157,7 @@ def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
     assert {n: after[n] for n in before} == before  # every entry as it was: bytes, CRC, date, mode, method
     added = sorted(n.removeprefix(f"{BAG_NAME}/") for n in set(after) - set(before))
     assert added == [ARCHIVE, f"{ARCHIVE}.tsr", f"{ARCHIVE}.tsr.chain.pem", f"{ARCHIVE}.tsr.revocation-1.ocsp",
-                     f"{ARCHIVE}.tsr.revocation-2.ocsp"]
+                     f"{ARCHIVE}.tsr.revocation-2.crl"]
     listing = after[f"{BAG_NAME}/{ARCHIVE}"][0].decode()
     assert f"  {TIMESTAMP_FILE}.revocation-1.ocsp\n" in listing and "  manifest-sha512.txt\n" in listing
     assert "data/" not in listing
