@@ -39,6 +39,7 @@ from .profile import PROFILE_IDENTIFIER
 from .signing import sign_detached
 from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher, PendingDigests, Writeback
 from .timestamp import Timestamper, TimestampFacts, check_timestamp
+from .validation import check_at
 from .zipwriter import ReproducibleZip
 
 RESERVED_TAG_FILES = frozenset(
@@ -313,11 +314,15 @@ class _Sealer:
         files[TIMESTAMP_FILE] = stamp.reply
         files.update(stamp.validation.files(TIMESTAMP_FILE))
         notes = list(stamp.validation.notes)
+        self.timestamp = check_timestamp(stamp.reply, signature, (), stamp.validation)
         if self._signer.chain:
             signer_data = self._timestamper.gather(self._signer.certificate, self._signer.chain)
+            signer_check = check_at(self._signer.certificate, self._signer.chain, signer_data, self.timestamp.time)
+            if signer_check.problems:  # RFC 3161 appendix B: the signer's certificate must be good at that time
+                raise BundleError("the signing certificate was not good when the signature was timestamped: "
+                                  + "; ".join(signer_check.problems))
             files.update(signer_data.files(SIGNER_BASE))
             notes += signer_data.notes
-        self.timestamp = check_timestamp(stamp.reply, signature, (), stamp.validation)
         self.notes = tuple(dict.fromkeys(notes))
         return files
 

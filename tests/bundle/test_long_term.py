@@ -18,12 +18,13 @@ import bagit
 import bagit_profile
 import pytest
 
-from app.bundle import verify_bundle
+from app.bundle import SigningIdentity, verify_bundle
 from app.bundle.archive import renewal_due
 from app.bundle.instructions import SIGNATURE_FILE, TIMESTAMP_FILE
 from app.bundle.profile import PROFILE_FILE, PROFILE_IDENTIFIER
 from app.bundle.renew import default_output, renew_bundle
 from app.bundle.timestamp import Timestamper, TimestampError
+from app.bundle.validation import collect, http_fetch
 from app.core.errors import BundleError
 from app.core.paths import resource
 
@@ -236,3 +237,37 @@ def test_renewing_over_an_existing_file_is_refused(build: Build, lasting: Loopba
     assert taken.read_bytes() == b"mine"
     in_place = renew_bundle(built.path, Timestamper([lasting.url]), in_place=True)
     assert in_place.path == built.path and verify_bundle(built.path).intact
+
+
+def test_a_signer_with_a_chain_gets_its_validation_data_too(build: Build, tmp_path: Path) -> None:
+
+    with LoopbackTSA("PKI TSA") as pki:
+        certificate, key = pki.issue_signer("Pat Investigator (FICTIONAL)")
+        identity = SigningIdentity(certificate, key, (pki.intermediate, pki.ca))
+        from app.bundle import build_bundle
+
+        from .conftest import payload_files, tag_files
+
+        built = build_bundle(tmp_path / "pki.zip", BAG_NAME, payload_files(), tag_files(identity),
+                             {"External-Identifier": "1:24-cv-00042"}, identity, "2024-05-01",
+                             timestamper=Timestamper([pki.url]))
+        names = {n.removeprefix(f"{BAG_NAME}/") for n in _entries(built.path)}
+        assert {"signature/signer.chain.pem", "signature/signer.revocation-1.ocsp",
+                "signature/signer.revocation-2.crl"} <= names
+        report = verify_bundle(built.path, trusted_certificates=[pki.ca])
+        assert report.intact and report.signer is not None and report.signer.trusted, report.to_text()
+
+        # An answer showing the signer's certificate revoked before the timestamp makes the bundle NOT VALID.
+        pki.revoke(NOW - datetime.timedelta(days=1), certificate)
+        revoked = collect(certificate, identity.chain, fetch=http_fetch)
+        bag = unzip(built.path, tmp_path / "bag")
+        (bag / "signature" / "signer.revocation-1.ocsp").write_bytes(
+            next(r.der for r in revoked.revocation if r.position == 1))
+        codes = {(p.code, p.path) for p in verify_bundle(bag).problems}
+        assert ("signer-invalid-at-timestamp", "signature/signer.pem") in codes
+        # ... and sealing refuses a signer whose certificate is revoked.
+        with pytest.raises(BundleError, match="signing certificate was not good"):
+            build_bundle(tmp_path / "never.zip", BAG_NAME, payload_files(), tag_files(identity),
+                         {"External-Identifier": "1:24-cv-00042"}, identity, "2024-05-01",
+                         timestamper=Timestamper([pki.url]))
+

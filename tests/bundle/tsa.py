@@ -75,6 +75,8 @@ class LoopbackTSA:
         self.fetches: list[str] = []  # paths of the validation data asked for (GET /ca, /crl; POST /ocsp)
         self.revoked_at: datetime.datetime | None = None
         self._serving = False
+        self._signers: dict[int, x509.Certificate] = {}
+        self._revoked: dict[int, datetime.datetime] = {}
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         host, port = self._server.server_address[:2]
         self.base = f"http://{host}:{port}"
@@ -135,9 +137,24 @@ class LoopbackTSA:
     def url(self) -> str:
         return f"{self.base}/tsa"
 
-    def revoke(self, at: datetime.datetime) -> None:
-        """Revoke the TSA certificate as of ``at`` (its OCSP answer and CRL say so from now on)."""
-        self.revoked_at = at
+    def revoke(self, at: datetime.datetime, certificate: x509.Certificate | None = None) -> None:
+        """Revoke the TSA certificate (or one made by :meth:`issue_signer`) as of ``at``."""
+        if certificate is None:
+            self.revoked_at = at
+        else:
+            self._revoked[certificate.serial_number] = at
+
+    def issue_signer(self, name: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        """An investigator's certificate from the issuing CA (an organisation's PKI), which the OCSP
+        responder answers for: a signer "with a chain"."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = self._certificate(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]), self.intermediate.subject, key.public_key(),
+            self.intermediate_key, now - DAY, now + 365 * DAY, ca=False, publish=True, issuer_index=2,
+        )
+        self._signers[certificate.serial_number] = certificate
+        return certificate, key
 
     def reply(self, query: bytes) -> bytes:
         """What `openssl ts -reply` answers to ``query`` (also usable without HTTP)."""
@@ -161,26 +178,33 @@ class LoopbackTSA:
         now = datetime.datetime.now(datetime.UTC)
         builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.subject)
                    .last_update(now - datetime.timedelta(minutes=5)).next_update(now + 7 * DAY))
-        if index == 2 and self.revoked_at is not None:
+        revoked = dict(self._revoked)
+        if self.revoked_at is not None:
+            revoked[self.certificate.serial_number] = self.revoked_at
+        for serial, when in revoked.items() if index == 2 else ():
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(self.certificate.serial_number)
-                .revocation_date(self.revoked_at).build())
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build())
         return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
     def ocsp_answer(self, request_der: bytes) -> bytes:
         request = ocsp.load_der_ocsp_request(request_der)
-        for index, (issuer, key) in self._issuers().items():
-            subject = self.intermediate if index == 1 else self.certificate
-            if subject.serial_number != request.serial_number:
-                continue
+        known = {self.intermediate.serial_number: (self.intermediate, 1),
+                 self.certificate.serial_number: (self.certificate, 2),
+                 **{serial: (cert, 2) for serial, cert in self._signers.items()}}
+        revoked_at = dict(self._revoked)
+        if self.revoked_at is not None:
+            revoked_at[self.certificate.serial_number] = self.revoked_at
+        if request.serial_number in known:
+            subject, index = known[request.serial_number]
+            issuer, key = self._issuers()[index]
             now = datetime.datetime.now(datetime.UTC)
-            revoked = index == 2 and self.revoked_at is not None
+            when = revoked_at.get(subject.serial_number)
             builder = ocsp.OCSPResponseBuilder().add_response(
                 cert=subject, issuer=issuer, algorithm=request.hash_algorithm,
-                cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+                cert_status=ocsp.OCSPCertStatus.REVOKED if when else ocsp.OCSPCertStatus.GOOD,
                 # Pre-produced, as responders' answers are: current a few minutes before the question.
                 this_update=now - datetime.timedelta(minutes=5), next_update=now + DAY,
-                revocation_time=self.revoked_at if revoked else None, revocation_reason=None,
+                revocation_time=when, revocation_reason=None,
             ).responder_id(ocsp.OCSPResponderEncoding.HASH, issuer)
             return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
         return ocsp.OCSPResponseBuilder.build_unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(
