@@ -50,7 +50,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
-MAX_FETCH_BYTES = 8 * 1024 * 1024  # a CRL of a large public CA is a few MiB
+# What verification reads of a signature file (ReadLimits.max_tag_file_size): a larger answer (the CRL of
+# a large public CA can be several MiB) is not kept, and noted; OCSP, tried first, is small.
+MAX_FETCH_BYTES = 1024 * 1024
 MAX_CHAIN = 8
 # Revocation data made up to this long before the moment still speaks for it (a CA's CRL is
 # usually published daily); PAdES validators allow a similar grace.

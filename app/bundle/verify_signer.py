@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Sequence
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core.hashing import Digests
@@ -71,8 +72,13 @@ class SignerChecks:
     # --- signature --------------------------------------------------------------------
 
     def _check_signature(self, trusted: Trust) -> None:
-        for name in signature_folder(self.signature_files).unknown:
+        folder = signature_folder(self.signature_files)
+        for name in folder.unknown:
             self.add("extra-file", name, "is not a file the signature folder holds")
+        if not folder.tokens:  # the signer's validation data is gathered only with a timestamp
+            for name, base in folder.validation.items():
+                if base == SIGNER_BASE:
+                    self.add("extra-file", name, "is validation data, but the bundle has no timestamp it goes with")
         for name in (SIGNATURE_FILE, CERTIFICATE_FILE):
             if name not in self.bag.sizes:
                 self.add("missing-file", name, "is missing: nothing proves who sealed the bundle")
@@ -178,6 +184,11 @@ class SignerChecks:
                          expected=exc.expected, found=exc.found)
                 self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
                 continue
+            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # a hostile certificate in the stored data
+                self.add("timestamp-invalid", name, "the timestamp or its stored validation data cannot be read "
+                         f"({exc.__class__.__name__})")
+                self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
+                continue
             for suffix, why in facts.chain.altered:
                 self.add("validation-data-invalid", name + suffix, f"no longer holds: {why}")
             self._stamp_facts.append((name, facts))
@@ -232,7 +243,12 @@ class SignerChecks:
             return
         signer = facts.certificate
         stored = self._stored(SIGNER_BASE)
-        check = check_at(signer, facts.certificates, stored, first.time)
+        try:
+            check = check_at(signer, facts.certificates, stored, first.time)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            self.add("validation-data-invalid", SIGNER_BASE + ".chain.pem",
+                     f"the signer's stored validation data cannot be read ({exc.__class__.__name__})")
+            return
         for suffix, why in check.altered:
             self.add("validation-data-invalid", SIGNER_BASE + suffix, f"no longer holds: {why}")
         for problem in check.problems:

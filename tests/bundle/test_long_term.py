@@ -271,3 +271,23 @@ def test_a_signer_with_a_chain_gets_its_validation_data_too(build: Build, tmp_pa
                          {"External-Identifier": "1:24-cv-00042"}, identity, "2024-05-01",
                          timestamper=Timestamper([pki.url]))
 
+
+
+@pytest.mark.parametrize("damage", [b"", b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+                                    b"\x30\x82\xff\xff" + b"\x00" * 64])
+def test_garbage_validation_data_is_reported_not_fatal(build: Build, short: LoopbackTSA, tmp_path: Path,
+                                                       damage: bytes) -> None:
+    built = build(timestamper=Timestamper([short.url]))
+    bag = unzip(built.path, tmp_path / "bag")
+    for name in (f"{TIMESTAMP_FILE}.chain.pem", f"{TIMESTAMP_FILE}.revocation-1.ocsp", "signature/signer.chain.pem"):
+        (bag / name).write_bytes(damage)
+    report = verify_bundle(bag)
+    paths = report.problem_paths()
+    assert f"{TIMESTAMP_FILE}.revocation-1.ocsp" in paths and "signature/signer.chain.pem" in paths, report.to_text()
+
+
+def test_validation_data_without_a_timestamp_is_named(build: Build, tmp_path: Path) -> None:
+    bag = unzip(build().path, tmp_path / "bag")
+    (bag / "signature" / "signer.revocation-1.ocsp").write_bytes(b"anything")
+    assert ("extra-file", "signature/signer.revocation-1.ocsp") in {(p.code, p.path)
+                                                                   for p in verify_bundle(bag).problems}
