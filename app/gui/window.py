@@ -1,14 +1,20 @@
 """The main window: menus and toolbar from :class:`Actions`, a page per kind of evidence.
 
 The window owns the open case and switches between the welcome page and the
-case's pages; the commands that change the case live in
-:class:`CaseCommands`. Files dropped anywhere on the window are imported.
+case's pages; the commands that change the case live in ``app.gui.commands``
+and every edit goes through :class:`~app.gui.undo.CaseEdits` (Edit → Undo).
+Files dropped anywhere on the window are imported. Words typed and not yet
+saved are saved or asked about before they could be lost (:meth:`MainWindow.settle`):
+closing the case, opening another, quitting, building, exporting, undoing.
+Dialogs that need the heavy parts of the app (signing, PDF, verification) are
+imported when first opened, so the window shows quickly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -24,20 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.model import CaseInfo
+from app.core.model import CaseInfo, Counsel, Party
 from app.gui import messages
 from app.gui.actions import Actions, WindowState
 from app.gui.background import Operations
+from app.gui.commands.build import BuildCommand
 from app.gui.commands.capture import CaptureCommand
 from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
+from app.gui.commands.item_menu import ItemMenus
 from app.gui.commands.lookup import LookupCommand
 from app.gui.commands.registry import RegistryCommand
-from app.gui.dialogs.about import about_box
-from app.gui.dialogs.identities import IdentitiesDialog
-from app.gui.dialogs.new_case import NewCaseDialog
-from app.gui.dialogs.preferences import PreferencesDialog
-from app.gui.dialogs.verify import VerifyDialog
+from app.gui.commands.review import ReviewGate
 from app.gui.events import CaseEvents
 from app.gui.models.domains import LazyDomainsModel
 from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
@@ -47,6 +51,7 @@ from app.gui.pages.exhibits import ExhibitsPage
 from app.gui.pages.screenshots import ScreenshotsPage
 from app.gui.pages.spam import SpamPage
 from app.gui.pages.welcome import WelcomePage
+from app.gui.undo import CaseEdits
 from app.gui.widgets.case_label import CaseLabel
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.signer_banner import SignerBanner
@@ -54,6 +59,14 @@ from app.ops import settings
 from app.ops.case import CASE_SUFFIX, CaseFile, create_case, open_case
 
 APP_TITLE = "Evidence Bundle Builder"
+
+
+class Unsaved(Protocol):
+    """A page that may hold words typed and not saved."""
+
+    def unsaved(self) -> str: ...
+    def save_unsaved(self) -> None: ...
+    def discard_unsaved(self) -> None: ...
 
 
 def _count(count: int, word: str, plural: str | None = None) -> str:
@@ -77,7 +90,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.window_actions = Actions(self)
+        self.edits = CaseEdits(operations, lambda: self.case, self)
         self.commands = CaseCommands(self, lambda: self.case, operations, self._show_status)
+        self.gate = ReviewGate(self, lambda: self.case, operations, self.settle, self.go_to)
+        self.builder = BuildCommand(self, lambda: self.case, operations, self.gate, self._show_status,
+                                    self.verify_now)
         self.domains_model = LazyDomainsModel(registry_name, operations, self)
         self.screenshots_model = ScreenshotsModel(self)
         self.spam_model = SpamModel(self)
@@ -89,9 +106,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_actions()
         operations.busyChanged.connect(lambda _busy: self.update_state())
+        operations.writingChanged.connect(lambda _writing: self.update_state())
+        self.edits.stack.indexChanged.connect(lambda _index: self.update_state())
         geometry = QByteArray.fromBase64(settings.window_geometry().encode("ascii"))
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            fit_to_screen(self, 1100, 700)
+            fit_to_screen(self, 1280, 760)
         self.update_state()
         self._refresh_status()
 
@@ -111,20 +130,23 @@ class MainWindow(QMainWindow):
         events.custodyChanged.connect(self.custody_model.reload)  # every change to the case is logged
 
     def _build_pages(self) -> None:
-        self.lookups = LookupCommand(self, lambda: self.case, self.operations)
-        self.registries = RegistryCommand(self, lambda: self.case, self.operations)
+        case = self.current_case
+        self.lookups = LookupCommand(self, case, self.operations)
+        self.registries = RegistryCommand(self, case, self.edits)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
                                         correct_registry=self.registries.ask_and_correct)
-        self.capture = CaptureCommand(self, lambda: self.case, self.operations, self._show_status)
-        self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
-                                                self.events, capture=self.capture.ask_and_capture)
-        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
-        self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
-        self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
+        self.capture = CaptureCommand(self, case, self.operations, self._show_status)
+        self.item_menus = ItemMenus(self, case, self.operations, self.edits, self.preview_exhibit)
+        self.screenshots_page = ScreenshotsPage(self.screenshots_model, case, self.operations, self.events,
+                                                self.edits, self.item_menus, capture=self.capture.ask_and_capture)
+        self.spam_page = SpamPage(self.spam_model, case, self.operations, self.events, self.edits, self.item_menus)
+        self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model, case, self.item_menus)
+        self.signer_banner = SignerBanner(case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
-        self.export = ExportCommand(self, lambda: self.case, self.operations, self._show_status)
-        self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
-                                            self.exhibits_model, self.export.ask_and_export)
+        self.export = ExportCommand(self, case, self.operations, self._show_status, self.gate)
+        self.documents_page = DocumentsPage(case, self.operations, self.events, self.exhibits_model,
+                                            self.export.ask_and_export, self.edits, self.item_menus)
+        self.unsaved_pages: list[Unsaved] = [self.screenshots_page, self.documents_page]
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.domains_page, "Domains")
@@ -132,7 +154,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.spam_page, "Spam")
         self.tabs.addTab(self.exhibits_page, "Exhibits && custody")
         self.tabs.addTab(self.documents_page, "Documents")
-        self.welcome_page = WelcomePage(self.window_actions)
+        self.welcome_page = WelcomePage(self.window_actions, self.open_case)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
         self.stack.addWidget(self.tabs)
@@ -141,6 +163,9 @@ class MainWindow(QMainWindow):
         # then the two tables; set once the page is in the window, whose focus chain it joins
         QWidget.setTabOrder(self.signer_banner.button, self.exhibits_page.exhibits_view)
         QWidget.setTabOrder(self.exhibits_page.exhibits_view, self.exhibits_page.custody_view)
+
+    def current_case(self) -> CaseFile | None:
+        return self.case
 
     def _build_menus(self) -> None:
         actions = self.window_actions
@@ -160,11 +185,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.verify_bundle)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(actions.undo)
+        edit_menu.addAction(actions.redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(actions.find)
+        edit_menu.addAction(actions.case_details)
         tools_menu = self.menuBar().addMenu("&Tools")
         tools_menu.addAction(actions.signing_identities)
         tools_menu.addAction(actions.preferences)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("&About evbundle", lambda: about_box(self).exec())
+        help_menu.addAction(actions.guide)
+        help_menu.addAction(actions.verifying_help)
+        help_menu.addSeparator()
+        help_menu.addAction(actions.about)
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -194,35 +228,66 @@ class MainWindow(QMainWindow):
         actions.open_case.triggered.connect(self.choose_case)
         actions.close_case.triggered.connect(self.close_case)
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
-        actions.add_domains.triggered.connect(self.commands.add_domains)
-        actions.build_bundle.triggered.connect(self.commands.build_bundle)
+        actions.add_domains.triggered.connect(lambda: self.commands.add_domains())  # noqa: PLW0108 - not `checked`
+        actions.build_bundle.triggered.connect(self.builder.ask_and_build)
         actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
         actions.signing_identities.triggered.connect(self.open_identities_dialog)
         actions.preferences.triggered.connect(self.open_preferences_dialog)
         actions.quit.triggered.connect(self.close)
+        actions.undo.triggered.connect(self.undo)
+        actions.redo.triggered.connect(self.redo)
+        actions.find.triggered.connect(self.open_find_dialog)
+        actions.case_details.triggered.connect(self.open_case_details)
+        actions.guide.triggered.connect(lambda: self.open_help("guide"))
+        actions.verifying_help.triggered.connect(lambda: self.open_help("verifying"))
+        actions.about.triggered.connect(self.open_about)
+        stack = self.edits.stack
+        stack.undoTextChanged.connect(lambda text: self._name_edit(actions.undo, "Undo", text))
+        stack.redoTextChanged.connect(lambda text: self._name_edit(actions.redo, "Redo", text))
 
-    def open_verify_dialog(self) -> VerifyDialog:
-        """The Verify dialog (modeless), which asks for a bundle to check."""
-        dialog = VerifyDialog(self.operations, self)
+    @staticmethod
+    def _name_edit(action: object, verb: str, text: str) -> None:
+        from PySide6.QtGui import QAction
+
+        assert isinstance(action, QAction)
+        action.setText(f"&{verb} {text[:1].lower()}{text[1:]}" if text else f"&{verb}")
+
+    # -- dialogs -----------------------------------------------------------------------
+
+    def open_verify_dialog(self) -> QDialog:
+        """The Verify dialog (modeless), which asks for a bundle to check (the last one built is offered)."""
+        from app.gui.dialogs.verify import VerifyDialog
+
+        dialog = VerifyDialog(self.operations, self, suggested=settings.last_bundle())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
-    def open_identities_dialog(self) -> IdentitiesDialog:
+    def verify_now(self, bundle: Path) -> QDialog:
+        """The Verify dialog, checking ``bundle`` at once ("Verify now" after a build)."""
+        dialog = self.open_verify_dialog()
+        dialog.verify(bundle)  # type: ignore[attr-defined]
+        return dialog
+
+    def open_identities_dialog(self) -> QDialog:
         """The signing identities dialog (modeless, one at a time)."""
+        from app.gui.dialogs.identities import IdentitiesDialog
+
         dialog = self.findChild(IdentitiesDialog)
         if dialog is None:
-            dialog = IdentitiesDialog(self.operations, lambda: self.case, self.events, self)
+            dialog = IdentitiesDialog(self.operations, self.current_case, self.events, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         dialog.raise_()
         return dialog
 
-    def open_preferences_dialog(self) -> PreferencesDialog | None:
+    def open_preferences_dialog(self) -> QDialog | None:
         """Preferences (timestamp authorities, this case's timestamp choice); None if the settings are unreadable."""
+        from app.gui.dialogs.preferences import PreferencesDialog
+
         try:
-            dialog = PreferencesDialog(self.operations, lambda: self.case, self.events, self)
+            dialog = PreferencesDialog(self.operations, self.current_case, self.events, self)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The preferences cannot be opened", exc)
             return None
@@ -231,11 +296,144 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def open_find_dialog(self) -> QDialog:
+        """Find in evidence (modeless, one at a time)."""
+        from app.gui.dialogs.find import FindDialog
+
+        dialog = self.findChild(FindDialog)
+        if dialog is None:
+            dialog = FindDialog(self.current_case, self.operations, self.go_to, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.events.caseClosed.connect(dialog.close)
+        dialog.show()
+        dialog.raise_()
+        dialog.text.setFocus()
+        dialog.text.selectAll()
+        return dialog
+
+    def open_help(self, page: str) -> QDialog:
+        from app.gui.dialogs.help import HelpDialog
+
+        dialog = HelpDialog(page, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_about(self) -> None:
+        from app.gui.dialogs.about import about_box
+
+        about_box(self).exec()
+
+    def open_case_details(self) -> bool:
+        """Edit → Case details…: the form; OK makes the changes as one undoable edit. False when cancelled."""
+        case = self.case
+        if case is None:
+            return False
+        from app.gui.commands import edits as recipes
+        from app.gui.dialogs.case_details import CaseDetailsDialog
+        from app.ops.parties import case_parties
+
+        dialog = CaseDetailsDialog(case.info(), case_parties(case), case.counsel(), _identities(), self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        form = dialog.form
+        dialog.deleteLater()
+        if not accepted or not form.has_changes():
+            return False
+        self.edits.run(self, "Edit the case details",
+                       recipes.case_details(form.changed_info(), form.changed_parties(), form.changed_counsel()),
+                       error_title="The case details were not changed")
+        return True
+
+    # -- undo, and words not saved -------------------------------------------------------
+
+    def settle(self, doing: str) -> bool:
+        """Before ``doing`` ("closing the case"…): words typed and not saved are saved, or dropped, as the
+        user says; False when they would rather go back to them."""
+        pages = [page for page in self.unsaved_pages if page.unsaved()]
+        if not pages:
+            return True
+        answer = messages.ask_unsaved(self, doing, [page.unsaved() for page in pages])
+        if answer == "cancel":
+            return False
+        for page in pages:
+            if answer == "save":
+                page.save_unsaved()
+            else:
+                page.discard_unsaved()
+        return True
+
+    def undo(self) -> None:
+        if self.edits.stack.canUndo() and self._settle_before_undo("undoing"):
+            self.edits.stack.undo()
+
+    def redo(self) -> None:
+        if self.edits.stack.canRedo() and self._settle_before_undo("redoing"):
+            self.edits.stack.redo()
+
+    def _settle_before_undo(self, doing: str) -> bool:
+        """Words typed and not saved: saved (and then not undone: that save is what Undo would take back
+        next), or dropped before the undo goes ahead."""
+        pending = [page for page in self.unsaved_pages if page.unsaved()]
+        if not pending:
+            return True
+        answer = messages.ask_unsaved(self, doing, [page.unsaved() for page in pending])
+        for page in pending:
+            if answer == "save":
+                page.save_unsaved()
+            elif answer == "discard":
+                page.discard_unsaved()
+        return answer == "discard"
+
+    # -- going to what a search or a review found -----------------------------------------
+
+    def go_to(self, where: str) -> bool:
+        """Show what ``where`` names: "details", "domain:<name>", "item:<id>", "paragraph:<key>",
+        "redaction:<id>". False when there is nothing to show for it."""
+        kind, _, value = where.partition(":")
+        if self.case is None:
+            return False
+        if kind == "details":
+            self.open_case_details()
+            return True
+        if kind == "domain":
+            self.tabs.setCurrentWidget(self.domains_page)
+            self.domains_page.show_domain(value)
+            return True
+        if kind == "paragraph":
+            self.tabs.setCurrentWidget(self.documents_page)
+            self.documents_page.select_paragraph(value)
+            return True
+        if kind == "redaction":
+            self.tabs.setCurrentWidget(self.documents_page)
+            self.documents_page.left_tabs.setCurrentWidget(self.documents_page.redactions)
+            self.documents_page.redactions.select_candidate(value)
+            return True
+        if kind == "item" and value.isdigit():
+            return self.show_item(int(value))
+        return False
+
+    def show_item(self, item_id: int) -> bool:
+        """Select an item in the page that lists it (screenshot, message, or exhibit)."""
+        for page in (self.screenshots_page, self.spam_page):
+            if page.select_item(item_id):
+                self.tabs.setCurrentWidget(page)
+                return True
+        self.tabs.setCurrentWidget(self.exhibits_page)
+        return self.exhibits_page.select_item(item_id)
+
+    def preview_exhibit(self, item_id: int) -> None:
+        """The Documents page, previewing this exhibit as it will be filed."""
+        self.tabs.setCurrentWidget(self.documents_page)
+        self.documents_page.preview.choose_exhibit(item_id)
+
     # -- state -------------------------------------------------------------------------
 
     def update_state(self) -> None:
         """Enable commands and choose the page from whether a case is open and work is running."""
-        self.window_actions.update(WindowState(case_open=self.case is not None, busy=self.operations.is_busy()))
+        stack = self.edits.stack
+        self.window_actions.update(WindowState(
+            case_open=self.case is not None, busy=self.operations.is_busy(), can_undo=stack.canUndo(),
+            can_redo=stack.canRedo(), writing=self.operations.is_writing()))
         self.stack.setCurrentWidget(self.tabs if self.case is not None else self.welcome_page)
 
     def _refresh_status(self) -> None:
@@ -267,14 +465,25 @@ class MainWindow(QMainWindow):
     # -- opening and closing ---------------------------------------------------------------
 
     def new_case(self) -> None:
+        from app.gui.dialogs.new_case import NewCaseDialog
+
         dialog = NewCaseDialog(settings.last_folder("cases"), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.create_case(dialog.case_path(), dialog.info())
+            self.create_case(dialog.case_path(), dialog.info(), dialog.parties(), dialog.counsel())
 
-    def create_case(self, path: Path, info: CaseInfo) -> bool:
-        """Create a case file and open it; a problem is shown, not raised."""
+    def create_case(self, path: Path, info: CaseInfo, parties: list[Party] | None = None,
+                    counsel: Counsel | None = None) -> bool:
+        """Create a case file with its parties and counsel, and open it; a problem is shown, not raised."""
+        if not self.settle("opening another case"):
+            return False
         try:
             case = create_case(path, info)
+            from app.ops.parties import add_party, set_counsel
+
+            for party in parties or ():
+                add_party(case, party)
+            if counsel is not None and counsel.is_set:
+                set_counsel(case, counsel)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The case was not created", exc)
             return False
@@ -290,6 +499,8 @@ class MainWindow(QMainWindow):
 
     def open_case(self, path: Path) -> bool:
         """Open a case file (closing the one open); a problem is shown, not raised."""
+        if not self.settle("opening another case"):
+            return False
         try:
             case = open_case(path)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
@@ -298,17 +509,23 @@ class MainWindow(QMainWindow):
         self._set_case(case)
         return True
 
-    def close_case(self) -> None:
+    def close_case(self, *, settled: bool = False) -> bool:
+        """Close the open case, after asking about words not saved; False when the user went back to them."""
         if self.case is None:
-            return
+            return True
+        if not settled and not self.settle("closing the case"):
+            return False
+        self.operations.wait()  # a save just asked for reaches the case before it closes
         case, self.case = self.case, None
+        self.edits.clear()  # the history belongs to the case
         self.events.caseClosed.emit()  # the pages cancel their quiet work (filtering, thumbnails)
         self.operations.wait()  # which stops within milliseconds, before the case's connections close
         case.close()
         self.update_state()
+        return True
 
     def _set_case(self, case: CaseFile) -> None:
-        self.close_case()
+        self.close_case(settled=True)
         self.case = case
         settings.remember_case(case.path)
         settings.set_last_folder("cases", case.path.parent)
@@ -319,7 +536,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = settings.recent_cases()
         for path in recent:
-            action = self.recent_menu.addAction(path.name)
+            action = self.recent_menu.addAction(f"{path.name}   ({path.parent})")
             action.setStatusTip(str(path))
             action.setEnabled(not self.operations.is_busy())
             action.triggered.connect(lambda _checked=False, p=path: self.open_case(p))
@@ -355,9 +572,22 @@ class MainWindow(QMainWindow):
     # -- quitting --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop background work before the case closes, so nothing is left half written."""
+        """Ask about words not saved; then stop background work before the case closes, so nothing is left
+        half written."""
+        if not self.settle("quitting"):
+            event.ignore()
+            return
+        self.operations.wait()  # the saves just asked for, before anything is cancelled
         self.operations.cancel_all()
         self.operations.wait()
         settings.set_window_geometry(bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
-        self.close_case()
+        self.close_case(settled=True)
         event.accept()
+
+
+def _identities() -> list[tuple[str, str]]:
+    """(fingerprint, name) of this computer's signing identities, newest last."""
+    from app.ops.identity import identity_listing
+
+    return [(i.fingerprint, f"{i.subject}{f' [{i.label}]' if i.label else ''} — {i.fingerprint[:23]}…")
+            for i in identity_listing().identities]

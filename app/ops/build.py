@@ -85,6 +85,7 @@ class BuildRequest:
     identity: str = ""  # sign with this identity's fingerprint; default: the case's choice, else the newest
     tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
     no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
+    draft: bool = False  # built despite the pre-filing review's blocking problems (stamped DRAFT: issue 13)
 
 
 def needs_new_identity() -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -106,3 +106,56 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
     yield win
     win.operations.cancel_all()
     win.operations.wait()
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_modals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog no test answered fails the test instead of waiting forever offscreen.
+
+    Tests answer a dialog by patching its class's ``exec`` (the ``shown`` fixture does it for
+    every message box); whatever reaches QDialog.exec itself was not expected."""
+    from PySide6.QtWidgets import QDialog
+
+    def unexpected(dialog: QDialog) -> int:
+        dialog.reject()
+        raise AssertionError(f"an unexpected modal dialog opened: {dialog.windowTitle()!r}")
+
+    monkeypatch.setattr(QDialog, "exec", unexpected)
+
+
+@dataclass
+class Reviews:
+    """The pre-filing reviews the window showed, and how the next one is answered."""
+
+    answer: str = "auto"  # "final", "draft", "go", "cancel"; "auto": a draft when something blocks, else final
+    shown: list[list[object]] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def reviews(monkeypatch: pytest.MonkeyPatch) -> Reviews:
+    """The review dialog before a build or an export, answered as ``reviews.answer`` says."""
+    from app.gui.dialogs.review import ReviewDialog
+
+    record = Reviews()
+
+    def answer(dialog: ReviewDialog) -> int:
+        problems = list(dialog.model.problems)
+        record.shown.append(problems)
+        choice = record.answer
+        if choice == "auto":
+            choice = "draft" if any(p.severity == "blocking" for p in problems) else "final"
+        if choice == "cancel":
+            dialog.reject()
+        elif choice == "go":
+            dialog.go_there()
+            record.where.append(dialog.where)
+        elif choice == "final":
+            assert dialog.final_button.isEnabled(), "a final build was offered despite blocking problems"
+            dialog.final_button.click()
+        else:
+            dialog.draft_button.click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ReviewDialog, "exec", answer)
+    return record

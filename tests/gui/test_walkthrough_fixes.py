@@ -143,7 +143,7 @@ def test_in_context_keeps_a_readable_share_of_a_narrow_rule_5_2_table(
     window: MainWindow, ssn_case: Path, qtbot: QtBot
 ) -> None:
     assert window.open_case(ssn_case)
-    panel = RedactionPanel(lambda: window.case, window.operations)  # alone, to size it
+    panel = RedactionPanel(lambda: window.case, window.operations, window.edits)  # alone, to size it
     qtbot.addWidget(panel)
     panel.reload()
     _idle(qtbot, window)

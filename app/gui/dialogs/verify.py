@@ -44,6 +44,7 @@ class VerifyDialog(QDialog):
         ask_open: Callable[[], Path | None] | None = None,
         ask_folder: Callable[[], Path | None] | None = None,
         ask_save: Callable[[], Path | None] | None = None,
+        suggested: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify a bundle")
@@ -68,6 +69,13 @@ class VerifyDialog(QDialog):
         choose = QHBoxLayout()
         choose.addWidget(open_zip)
         choose.addWidget(open_folder)
+        self.suggested = suggested
+        self.last_button = QPushButton(f"Verify {suggested.name}" if suggested else "")
+        self.last_button.setToolTip(f"The bundle built last on this computer: {suggested}" if suggested else "")
+        self.last_button.setVisible(suggested is not None)
+        if suggested is not None:
+            self.last_button.clicked.connect(lambda: self.verify(suggested))
+        choose.addWidget(self.last_button)
         choose.addStretch(1)
 
         self.verdict = QLabel("")
@@ -104,7 +112,8 @@ class VerifyDialog(QDialog):
     # -- choosing --------------------------------------------------------------
 
     def _choose_zip(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, "Verify which bundle?", "", "Evidence bundles (*.zip)")
+        start = str(self.suggested.parent) if self.suggested is not None else ""
+        name, _ = QFileDialog.getOpenFileName(self, "Verify which bundle?", start, "Evidence bundles (*.zip)")
         return Path(name) if name else None
 
     def _choose_folder(self) -> Path | None:

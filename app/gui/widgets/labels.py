@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QLabel,
 )
@@ -22,4 +23,16 @@ def plain_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
+    return label
+
+
+def problem_label() -> QLabel:
+    """A plain-text line for what stops a form (empty until there is a problem), in a red that reads on a
+    light or a dark palette."""
+    label = plain_label("")
+    label.setObjectName("problem")
+    palette = label.palette()
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#a00000"))
+    label.setPalette(palette)
     return label
