@@ -80,18 +80,46 @@ class Shown:
     text: str
     plain: bool
     details: str
+    buttons: list[str] = field(default_factory=list)
+    progress_visible: bool = False  # a progress dialog was on screen when this message appeared
+
+
+class Messages(list[Shown]):
+    """The message boxes shown (captured, never on screen); ``press`` lists the buttons to press in the
+    next ones, by their text ("Save", "Discard", "Verify now"…); OK (or the box's default) otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.press: list[str] = []
+        self.linger_ms = 0  # how long each message stays "on screen" (the event loop runs, as under exec)
 
 
 @pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
+def shown(monkeypatch: pytest.MonkeyPatch) -> Messages:
     """Every message box the app would show, captured instead of shown."""
-    captured: list[Shown] = []
+    captured = Messages()
 
     def fake_exec(box: QMessageBox) -> int:
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QProgressDialog
 
+        names = [button.text().replace("&", "") for button in box.buttons()]
+        if captured.linger_ms:
+            from PySide6.QtTest import QTest
+
+            QTest.qWait(captured.linger_ms)  # timers fire meanwhile, as they do under a real message box
+        progress = any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
         captured.append(Shown(box.icon(), box.windowTitle(), box.text(),
-                              box.textFormat() == Qt.TextFormat.PlainText, box.detailedText()))
+                              box.textFormat() == Qt.TextFormat.PlainText, box.detailedText(), names, progress))
+        wanted = captured.press.pop(0) if captured.press else ""
+        for button in box.buttons():
+            if wanted and button.text().replace("&", "") == wanted:
+                button.click()
+                return int(box.standardButton(button).value)
+        assert not wanted, f"no button {wanted!r} in the message {box.text()!r}: {names}"
+        default = box.defaultButton() or box.button(QMessageBox.StandardButton.Ok)
+        if default is not None:
+            default.click()
         return int(QMessageBox.StandardButton.Ok.value)
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
