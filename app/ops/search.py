@@ -37,12 +37,12 @@ class Hit:
 
 def _fields(item: Item) -> list[tuple[str, Any]]:
     record, metadata = item.record or {}, item.metadata or {}
-    return [
-        ("name", item.name), ("file name", item.original_name), ("subject", record.get("subject")),
-        ("sender", record.get("from")), ("reply-to", record.get("reply_to")), ("recipient", record.get("to")),
-        ("domains", record.get("domains")), ("links", record.get("urls")), ("URL", metadata.get("url")),
+    return [  # the most telling first: the first field that matches is the one shown
+        ("subject", record.get("subject")), ("sender", record.get("from")), ("reply-to", record.get("reply_to")),
+        ("recipient", record.get("to")), ("URL", metadata.get("url")), ("domains", record.get("domains")),
+        ("links", record.get("urls")), ("domain", record.get("domain") or record.get("query")),
         ("notes", metadata.get("notes")), ("captured by", metadata.get("captured_by")),
-        ("domain", record.get("domain") or record.get("query")), ("Message-ID", record.get("message_id")),
+        ("Message-ID", record.get("message_id")), ("name", item.name), ("file name", item.original_name),
     ]
 
 

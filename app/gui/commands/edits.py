@@ -261,16 +261,30 @@ def case_details(info: Mapping[str, Any], parties: Sequence[Party] | None = None
         return changes
 
     def do(case: CaseFile) -> Done:
-        before = _details_state(case, info)
-        changes = edit_case(case, **info).changes
+        fields_ = {**info, **(caption_text(parties) if parties is not None else {})}
+        before = _details_state(case, fields_)
+        changes = edit_case(case, **fields_).changes
         if parties is not None:
             changes |= apply_parties(case, parties)
         if counsel is not None:
             changes |= set_counsel(case, counsel).changes
-        after = _details_state(case, info)
+        after = _details_state(case, fields_)
         return Done(after, changes, _put_details(before), _put_details(after))
 
     return do
+
+
+def caption_text(parties: Sequence[Party]) -> dict[str, str]:
+    """The parties as the case's free-text ``plaintiff`` and ``defendants`` lines, which the documents
+    print until they read the parties themselves (issues 13 and 14): kept in step with every edit of
+    the parties, so the caption says what the Parties tab says."""
+    ordered = case_order(parties)
+    plaintiffs = [p for p in ordered if p.role.value == "plaintiff" and p.name.strip()]
+    defendants = [p for p in ordered if p.role.value != "plaintiff" and p.name.strip()]
+    lines = [p.caption_name for p in defendants]
+    return {"plaintiff": "; ".join(p.name.strip() + (f", {p.entity_form.strip()}" if p.entity_form.strip() else "")
+                                   for p in plaintiffs),
+            "defendants": "\n".join(line + (";" if i < len(lines) - 1 else "") for i, line in enumerate(lines))}
 
 
 def case_order(parties: Sequence[Party]) -> list[Party]:

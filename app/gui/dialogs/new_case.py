@@ -7,6 +7,7 @@ only the title and the file are needed to start."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.model import CaseInfo, Counsel, Party
+from app.gui.commands.edits import caption_text
 from app.gui.dialogs.case_details import CaseDetailsForm
 from app.gui.widgets.labels import plain_label, problem_label
 from app.gui.widgets.screen_fit import fit_to_screen
@@ -68,8 +70,10 @@ class NewCaseDialog(QDialog):
         fit_to_screen(self, 720, 580)
 
     def info(self) -> CaseInfo:
-        """The case facts as typed (the case id and creation time are set by the store)."""
-        return CaseInfo(case_id="", **self.form.info_values())
+        """The case facts as typed (the case id and creation time are set by the store), with the parties
+        as the caption's lines."""
+        values: dict[str, Any] = {**self.form.info_values(), **caption_text(self.parties())}
+        return CaseInfo(case_id="", **values)
 
     def parties(self) -> list[Party]:
         return self.form.parties_editor.parties()

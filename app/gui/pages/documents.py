@@ -267,6 +267,8 @@ class DocumentsPage(QWidget):
         row = self.model.row_of(key)
         if row < 0:
             self._select_key = key  # once the list is read
+            if self._stale:
+                self.reload()
             return False
         self.left_tabs.setCurrentIndex(0)
         self.view.selectRow(row)

@@ -229,6 +229,8 @@ class RedactionPanel(QWidget):
         row = self.model.row_of(candidate_id)
         if row < 0:
             self._wanted = candidate_id  # once the list is read
+            if self._stale:
+                self.reload()
             return False
         self.view.selectRow(row)
         self.view.scrollTo(self.model.index(row, 0))
