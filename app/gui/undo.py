@@ -16,7 +16,7 @@ message: the stack would otherwise say something the case no longer matches.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -26,8 +26,10 @@ from app.core.changes import Changes
 from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
-from app.gui.commands.edits import Done, Recipe, Restore
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.gui.commands.edits import Done, Recipe, Restore
+    from app.ops.case import CaseFile
 
 
 class _Edit(QUndoCommand):

@@ -6,15 +6,16 @@ and every edit goes through :class:`~app.gui.undo.CaseEdits` (Edit → Undo).
 Files dropped anywhere on the window are imported. Words typed and not yet
 saved are saved or asked about before they could be lost (:meth:`MainWindow.settle`):
 closing the case, opening another, quitting, building, exporting, undoing.
-Dialogs that need the heavy parts of the app (signing, PDF, verification) are
-imported when first opened, so the window shows quickly.
+The case's pages (:class:`~app.gui.case_pages.CasePages`) are made the first time
+a case is opened, or just after the window first shows; dialogs that need the heavy
+parts of the app (signing, PDF, verification) are imported when first opened. So
+the window shows quickly, and then everything else loads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -25,38 +26,39 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QStackedWidget,
-    QTabWidget,
     QToolBar,
-    QWidget,
 )
 
-from app.core.model import CaseInfo, Counsel, Party
 from app.gui import messages
 from app.gui.actions import Actions, WindowState
 from app.gui.background import Operations
 from app.gui.commands.build import BuildCommand
-from app.gui.commands.capture import CaptureCommand
 from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
-from app.gui.commands.item_menu import ItemMenus
-from app.gui.commands.lookup import LookupCommand
-from app.gui.commands.registry import RegistryCommand
 from app.gui.commands.review import ReviewGate
 from app.gui.events import CaseEvents
-from app.gui.models.domains import LazyDomainsModel
-from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
-from app.gui.pages.documents import DocumentsPage
-from app.gui.pages.domains import DomainsPage
-from app.gui.pages.exhibits import ExhibitsPage
-from app.gui.pages.screenshots import ScreenshotsPage
-from app.gui.pages.spam import SpamPage
 from app.gui.pages.welcome import WelcomePage
 from app.gui.undo import CaseEdits
 from app.gui.widgets.case_label import CaseLabel
 from app.gui.widgets.screen_fit import fit_to_screen
-from app.gui.widgets.signer_banner import SignerBanner
 from app.ops import settings
-from app.ops.case import CASE_SUFFIX, CaseFile, create_case, open_case
+
+if TYPE_CHECKING:
+    from app.core.model import CaseInfo, Counsel, Party
+    from app.gui.case_pages import CasePages
+    from app.gui.commands.capture import CaptureCommand
+    from app.gui.commands.item_menu import ItemMenus
+    from app.gui.commands.lookup import LookupCommand
+    from app.gui.commands.registry import RegistryCommand
+    from app.gui.models.domains import LazyDomainsModel
+    from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
+    from app.gui.pages.documents import DocumentsPage
+    from app.gui.pages.domains import DomainsPage
+    from app.gui.pages.exhibits import ExhibitsPage
+    from app.gui.pages.screenshots import ScreenshotsPage
+    from app.gui.pages.spam import SpamPage
+    from app.gui.widgets.signer_banner import SignerBanner
+    from app.ops.case import CaseFile
 
 APP_TITLE = "Evidence Bundle Builder"
 
@@ -76,12 +78,7 @@ def _count(count: int, word: str, plural: str | None = None) -> str:
 class MainWindow(QMainWindow):
     """One window per open case (or none). Services are built by the app and passed in."""
 
-    def __init__(
-        self,
-        operations: Operations,
-        registry_name: Callable[[str], str],
-        events: CaseEvents,
-    ) -> None:
+    def __init__(self, operations: Operations, events: CaseEvents) -> None:
         super().__init__()
         self.operations = operations
         self.events = events
@@ -95,13 +92,13 @@ class MainWindow(QMainWindow):
         self.gate = ReviewGate(self, lambda: self.case, operations, self.settle, self.go_to)
         self.builder = BuildCommand(self, lambda: self.case, operations, self.gate, self._show_status,
                                     self.verify_now)
-        self.domains_model = LazyDomainsModel(registry_name, operations, self)
-        self.screenshots_model = ScreenshotsModel(self)
-        self.spam_model = SpamModel(self)
-        self.exhibits_model = ExhibitsModel(self)
-        self.custody_model = CustodyModel(self)
-        self._connect_models()
-        self._build_pages()
+        self.export = ExportCommand(self, self.current_case, operations, self._show_status, self.gate)
+        self._pages: CasePages | None = None
+        self.welcome_page = WelcomePage(self.window_actions, self.open_case)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome_page)
+        self.setCentralWidget(self.stack)
+        self.unsaved_pages: list[Unsaved] = []
         self._build_menus()
         self._build_status_bar()
         self._connect_actions()
@@ -116,53 +113,84 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------
 
-    def _connect_models(self) -> None:
-        """Each model listens for the changes that concern it, and only those."""
-        events = self.events
-        for model in (self.domains_model, self.screenshots_model, self.spam_model,
-                      self.exhibits_model, self.custody_model):
-            events.caseOpened.connect(model.set_case)
-            events.caseClosed.connect(lambda m=model: m.set_case(None))
-        events.domainsChanged.connect(self.domains_model.reload)
-        events.itemsChanged.connect(self.domains_model.reload)  # a new record can change a domain's status
-        for model in (self.screenshots_model, self.spam_model, self.exhibits_model):
-            events.itemsChanged.connect(model.reload)
-        events.custodyChanged.connect(self.custody_model.reload)  # every change to the case is logged
+    def case_pages(self) -> CasePages:
+        """The case's pages, made (and their modules imported) the first time they are needed."""
+        if self._pages is None:
+            from app.gui.case_pages import CasePages
 
-    def _build_pages(self) -> None:
-        case = self.current_case
-        self.lookups = LookupCommand(self, case, self.operations)
-        self.registries = RegistryCommand(self, case, self.edits)
-        self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
-                                        correct_registry=self.registries.ask_and_correct)
-        self.capture = CaptureCommand(self, case, self.operations, self._show_status)
-        self.item_menus = ItemMenus(self, case, self.operations, self.edits, self.preview_exhibit)
-        self.screenshots_page = ScreenshotsPage(self.screenshots_model, case, self.operations, self.events,
-                                                self.edits, self.item_menus, capture=self.capture.ask_and_capture)
-        self.spam_page = SpamPage(self.spam_model, case, self.operations, self.events, self.edits, self.item_menus)
-        self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model, case, self.item_menus)
-        self.signer_banner = SignerBanner(case, self.events, self.window_actions.signing_identities)
-        self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
-        self.export = ExportCommand(self, case, self.operations, self._show_status, self.gate)
-        self.documents_page = DocumentsPage(case, self.operations, self.events, self.exhibits_model,
-                                            self.export.ask_and_export, self.edits, self.item_menus)
-        self.unsaved_pages: list[Unsaved] = [self.screenshots_page, self.documents_page]
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.domains_page, "Domains")
-        self.tabs.addTab(self.screenshots_page, "Screenshots")
-        self.tabs.addTab(self.spam_page, "Spam")
-        self.tabs.addTab(self.exhibits_page, "Exhibits && custody")
-        self.tabs.addTab(self.documents_page, "Documents")
-        self.welcome_page = WelcomePage(self.window_actions, self.open_case)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.welcome_page)
-        self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self.stack)
-        # Tab goes top to bottom on the Exhibits page: the signer banner's button first (it is on top),
-        # then the two tables; set once the page is in the window, whose focus chain it joins
-        QWidget.setTabOrder(self.signer_banner.button, self.exhibits_page.exhibits_view)
-        QWidget.setTabOrder(self.exhibits_page.exhibits_view, self.exhibits_page.custody_view)
+            self._pages = CasePages(self, self.current_case, self.operations, self.events, self.edits, self.export,
+                                    self._show_status, self.window_actions.signing_identities, self.preview_exhibit)
+            self.stack.addWidget(self._pages)
+            self.unsaved_pages = [self._pages.screenshots_page, self._pages.documents_page]
+            self._pages.domains_model.modelReset.connect(self._refresh_status)  # the domains, counted off the thread
+            if self.case is not None:
+                self._pages.domains_model.set_case(self.case)  # cannot happen today: pages come before a case
+        return self._pages
+
+    # the parts of the case's pages the window and its commands reach
+    @property
+    def tabs(self) -> CasePages:
+        return self.case_pages()
+
+    @property
+    def domains_model(self) -> LazyDomainsModel:
+        return self.case_pages().domains_model
+
+    @property
+    def screenshots_model(self) -> ScreenshotsModel:
+        return self.case_pages().screenshots_model
+
+    @property
+    def spam_model(self) -> SpamModel:
+        return self.case_pages().spam_model
+
+    @property
+    def exhibits_model(self) -> ExhibitsModel:
+        return self.case_pages().exhibits_model
+
+    @property
+    def custody_model(self) -> CustodyModel:
+        return self.case_pages().custody_model
+
+    @property
+    def domains_page(self) -> DomainsPage:
+        return self.case_pages().domains_page
+
+    @property
+    def screenshots_page(self) -> ScreenshotsPage:
+        return self.case_pages().screenshots_page
+
+    @property
+    def spam_page(self) -> SpamPage:
+        return self.case_pages().spam_page
+
+    @property
+    def exhibits_page(self) -> ExhibitsPage:
+        return self.case_pages().exhibits_page
+
+    @property
+    def documents_page(self) -> DocumentsPage:
+        return self.case_pages().documents_page
+
+    @property
+    def signer_banner(self) -> SignerBanner:
+        return self.case_pages().signer_banner
+
+    @property
+    def item_menus(self) -> ItemMenus:
+        return self.case_pages().item_menus
+
+    @property
+    def capture(self) -> CaptureCommand:
+        return self.case_pages().capture
+
+    @property
+    def lookups(self) -> LookupCommand:
+        return self.case_pages().lookups
+
+    @property
+    def registries(self) -> RegistryCommand:
+        return self.case_pages().registries
 
     def current_case(self) -> CaseFile | None:
         return self.case
@@ -219,7 +247,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         for signal in (self.events.itemsChanged, self.events.infoChanged, self.events.caseOpened,
-                       self.events.caseClosed, self.domains_model.modelReset):  # the domains counted off the thread
+                       self.events.caseClosed):
             signal.connect(self._refresh_status)
 
     def _connect_actions(self) -> None:
@@ -414,12 +442,7 @@ class MainWindow(QMainWindow):
 
     def show_item(self, item_id: int) -> bool:
         """Select an item in the page that lists it (screenshot, message, or exhibit)."""
-        for page in (self.screenshots_page, self.spam_page):
-            if page.select_item(item_id):
-                self.tabs.setCurrentWidget(page)
-                return True
-        self.tabs.setCurrentWidget(self.exhibits_page)
-        return self.exhibits_page.select_item(item_id)
+        return self.case_pages().show_item(item_id)
 
     def preview_exhibit(self, item_id: int) -> None:
         """The Documents page, previewing this exhibit as it will be filed."""
@@ -434,14 +457,15 @@ class MainWindow(QMainWindow):
         self.window_actions.update(WindowState(
             case_open=self.case is not None, busy=self.operations.is_busy(), can_undo=stack.canUndo(),
             can_redo=stack.canRedo(), writing=self.operations.is_writing()))
-        self.stack.setCurrentWidget(self.tabs if self.case is not None else self.welcome_page)
+        self.stack.setCurrentWidget(self.case_pages() if self.case is not None else self.welcome_page)
 
     def _refresh_status(self) -> None:
         if self.case is None:
             self.case_label.show_case("No case open")
             self.counts_label.setText("")
             self.setWindowTitle(APP_TITLE)
-            self._set_tab_counts(None)
+            if self._pages is not None:
+                self._pages.set_counts(None)
             return
         info = self.case.info()
         number = f" ({info.case_number})" if info.case_number else ""
@@ -452,12 +476,7 @@ class MainWindow(QMainWindow):
             _count(self.exhibits_model.rowCount(), "exhibit"),
             _count(self.domains_model.total(), "domain"),
         )))
-        self._set_tab_counts((self.domains_model.total(), self.screenshots_model.rowCount(),
-                              self.spam_model.rowCount(), self.exhibits_model.rowCount()))
-
-    def _set_tab_counts(self, counts: tuple[int, int, int, int] | None) -> None:
-        for index, name in enumerate(("Domains", "Screenshots", "Spam", "Exhibits && custody")):
-            self.tabs.setTabText(index, name if counts is None else f"{name} ({counts[index]:,})")
+        self.case_pages().set_counts(self.case_pages().counts())
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -477,8 +496,10 @@ class MainWindow(QMainWindow):
         if not self.settle("opening another case"):
             return False
         try:
-            case = create_case(path, info)
+            from app.ops.case import create_case
             from app.ops.parties import add_party, set_counsel
+
+            case = create_case(path, info)
 
             for party in parties or ():
                 add_party(case, party)
@@ -492,7 +513,7 @@ class MainWindow(QMainWindow):
 
     def choose_case(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a case", str(settings.last_folder("cases")), f"Case files (*{CASE_SUFFIX})"
+            self, "Open a case", str(settings.last_folder("cases")), "Case files (*.evcase)"
         )
         if path:
             self.open_case(Path(path))
@@ -502,6 +523,8 @@ class MainWindow(QMainWindow):
         if not self.settle("opening another case"):
             return False
         try:
+            from app.ops.case import open_case  # the store: with the first case, not with the window
+
             case = open_case(path)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The case could not be opened", exc)
@@ -526,6 +549,7 @@ class MainWindow(QMainWindow):
 
     def _set_case(self, case: CaseFile) -> None:
         self.close_case(settled=True)
+        self.case_pages()  # made before the case opens, so that every page hears of it
         self.case = case
         settings.remember_case(case.path)
         settings.set_last_folder("cases", case.path.parent)

@@ -17,12 +17,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.bundle.timestamp import Timestamper, timestamper_for
 from app.core.errors import EvidenceError
 from app.core.files import write_atomic
 from app.core.paths import user_config_dir
+
+if TYPE_CHECKING:
+    from app.bundle.timestamp import Timestamper
 
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 6
@@ -104,6 +106,8 @@ def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True) ->
     are none or ``enabled`` is false (then nothing leaves the machine)."""
     if not enabled:
         return None
+    from app.bundle.timestamp import timestamper_for  # the network client, loaded only to timestamp
+
     settings = load_settings()
     chosen = list(urls) or list(settings.tsa_urls)
     return timestamper_for(chosen, timeout=settings.tsa_timeout_seconds) if chosen else None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo, ItemKind
@@ -119,6 +119,8 @@ def test_screenshot_grid_thumbnails_and_metadata_editor(
     assert window.open_case(spam_case)
     page = window.screenshots_page
     qtmodeltester.check(page.thumbnails)  # type: ignore[attr-defined]
+    assert not page.thumbnails.has_thumbnail(window.screenshots_model.row_value(0).sha256)  # not until shown
+    page.showEvent(QShowEvent())  # the page comes into view: its thumbnails are made
     qtbot.waitUntil(lambda: page.thumbnails.has_thumbnail(window.screenshots_model.row_value(0).sha256), timeout=10_000)
     icon = page.thumbnails.index(0, 1).data(1)  # DecorationRole
     assert not icon.isNull()

@@ -175,11 +175,13 @@ def test_closing_a_case_waits_for_the_thumbnail_being_made(window: MainWindow, t
         shots.append(shot)
     with CaseFile.create(path, CaseInfo(case_id="", title="Shots v. Does")) as case:
         import_files(case, shots)
-    assert window.open_case(path)  # starts making thumbnails in the background
+    page = window.screenshots_page
+    assert window.open_case(path)
+    page.make_thumbnails()  # as when the page is shown: in the background
     window.close_case()  # used to close the case file under the thumbnail reads (a crash)
     assert window.operations.wait(0)  # no background work left running
     assert window.open_case(path)  # and the thumbnails are made for the case opened next
-    page = window.screenshots_page
+    page.make_thumbnails()
     model = window.screenshots_model
     qtbot.waitUntil(lambda: all(page.thumbnails.has_thumbnail(model.row_value(row).sha256) for row in range(6)),
                     timeout=10_000)

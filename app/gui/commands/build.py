@@ -20,10 +20,10 @@ from app.gui.commands.review import ReviewGate
 from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.widgets import desktop
 from app.ops import settings
-from app.ops.case import CaseFile
 
 if TYPE_CHECKING:
     from app.ops.build import BuildResult
+    from app.ops.case import CaseFile
 
 MAX_TRIES = 5  # then the message, as before: a passphrase forgotten is not guessed here
 

@@ -21,9 +21,9 @@ from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.dialogs.add_domains import AddDomainsDialog
 from app.ops import settings
-from app.ops.case import CaseFile
 
 if TYPE_CHECKING:
+    from app.ops.case import CaseFile
     from app.ops.intake import DomainReport, ImportReport
 
 @dataclass(frozen=True)

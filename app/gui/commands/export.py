@@ -21,9 +21,9 @@ from app.gui.background import Operation, Operations
 from app.gui.commands.review import ReviewGate
 from app.gui.widgets import desktop
 from app.ops import settings
-from app.ops.case import CaseFile
 
 if TYPE_CHECKING:
+    from app.ops.case import CaseFile
     from app.ops.filing import ExportResult
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -18,7 +19,9 @@ from app.gui.commands import edits as recipes
 from app.gui.undo import CaseEdits
 from app.gui.widgets import desktop
 from app.gui.widgets.context_menu import add
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class ItemMenus:

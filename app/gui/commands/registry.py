@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,7 +15,9 @@ from app.gui.commands import edits as recipes
 from app.gui.commands.edits import Done
 from app.gui.dialogs.registry import RegistryDialog
 from app.gui.undo import CaseEdits
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class RegistryCommand:

@@ -9,14 +9,15 @@ the place to fix the chosen problem (``go_to``), or does nothing (cancelled)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
-from app.gui.dialogs.review import ReviewDialog
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class ReviewGate:
@@ -47,6 +48,8 @@ class ReviewGate:
             if not problems:
                 proceed(False)
                 return
+            from app.gui.dialogs.review import ReviewDialog
+
             dialog = ReviewDialog(problems, doing, self._window)
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             choice, where = dialog.choice, dialog.where

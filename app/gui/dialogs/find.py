@@ -7,7 +7,7 @@ thread, a moment after typing stops. The dialog stays open beside the window."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -17,7 +17,9 @@ from app.gui.background import Operation, Operations
 from app.gui.models.hits import HitsModel
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 LIMIT = 500
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -35,9 +36,11 @@ from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.tables import make_table
 from app.ops import identity as ops
 from app.ops import settings
-from app.ops.case import CaseFile
 from app.ops.identity import CHANGED as IDENTITIES_CHANGED
 from app.ops.identity import IdentityChosen, IdentityInfo, IdentityRow, SigningIdentity
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 def signer_text(info: IdentityInfo) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -12,7 +13,9 @@ from app.core.model import Item
 from app.core.reporting import Reporter
 from app.gui.background import Operations
 from app.gui.widgets.screen_fit import fit_to_screen
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class ImageViewDialog(QDialog):

@@ -14,14 +14,13 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from app.core.model import Domain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
-from app.ops.case import CaseFile
 from app.ops.domains import (
     NOT_REGISTERED,
     domain_ids,
@@ -29,6 +28,9 @@ from app.ops.domains import (
     registry_choices,
     unconfirmed_registries,
 )
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Domain", "Unicode", "Registry", "Registrable domain", "Record status", "Problems")

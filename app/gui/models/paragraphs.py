@@ -8,13 +8,14 @@ never reads the case itself, so it never blocks the GUI thread."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from app.ops.paragraphs import DeclarationParagraph
+if TYPE_CHECKING:
+    from app.ops.paragraphs import DeclarationParagraph
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # the paragraph's key, for the ops functions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -15,10 +15,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from app.ops.redactions import (
-    Decision,
-    RedactionRow,
-)
+if TYPE_CHECKING:
+    from app.ops.redactions import Decision, RedactionRow
 
 COLUMNS = ("Exhibit", "Kind", "Text", "Filed as", "Decision", "In context")
 

@@ -20,7 +20,7 @@ until counsel look at the documents."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QShowEvent
@@ -51,10 +51,12 @@ from app.gui.widgets.exhibit_order import ExhibitOrder
 from app.gui.widgets.labels import heading
 from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
-from app.ops.paragraphs import DeclarationParagraph
 
-Loaded = tuple[list[DeclarationParagraph], int, list[Any]]
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+    from app.ops.paragraphs import DeclarationParagraph
+
+Loaded = tuple[list["DeclarationParagraph"], int, list[Any]]
 
 
 def paragraphs_summary(paragraphs: list[DeclarationParagraph], numbered: int) -> str:

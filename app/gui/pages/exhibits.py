@@ -7,6 +7,7 @@ entry itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
@@ -23,7 +24,9 @@ from app.gui.widgets import desktop
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.labels import heading
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 EXHIBITS_HINT = ("No exhibits yet. Each screenshot, email and domain record added to the case becomes an "
                  "exhibit, numbered in the order added; the Documents page can change the order.")

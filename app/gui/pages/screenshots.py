@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
     QSize,
     Qt,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,7 +45,9 @@ from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.labels import heading
 from app.gui.widgets.metadata_editor import MetadataEditor
 from app.ops.capture_meta import thumbnail
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 THUMB = 160
 
@@ -72,6 +76,7 @@ class ScreenshotsPage(QWidget):
         self.current: Item | None = None
         self.thumbnails = ThumbnailModel(model, self)
         self._making: Operation[dict[str, Path]] | None = None  # the thumbnails being made
+        self._thumbnails_wanted = False
         self.heading = heading()
         self.hint = QLabel("No screenshots yet. Drop PNG or JPEG captures here, use Add evidence…, or Capture….")
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -126,7 +131,16 @@ class ScreenshotsPage(QWidget):
     def _reloaded(self) -> None:
         self.refresh_heading()
         self._reselect()
-        self.make_thumbnails()
+        if self.isVisible():
+            self.make_thumbnails()
+        else:
+            self._thumbnails_wanted = True  # made when the page is shown (the image library loads then)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._thumbnails_wanted:
+            self._thumbnails_wanted = False
+            self.make_thumbnails()
 
     def make_thumbnails(self) -> None:
         """Make the missing thumbnails off the GUI thread; the grid shows them when they are ready."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -46,11 +46,11 @@ from app.gui.widgets import desktop
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.message_view import SafeMessageView
 from app.ops import settings
-from app.ops.case import CaseFile
-from app.ops.linking import links_of_item
 from app.sources.categories import CATEGORIES
-from app.sources.html_safe import remote_resources
 from app.sources.visible import reveal_invisible
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 def header_text(item: Item, case: CaseFile | None) -> str:
@@ -72,6 +72,9 @@ def header_text(item: Item, case: CaseFile | None) -> str:
         lines.append(f"Authentication ({result.get('server') or '?'}): {verdicts or '-'}")
     if record.get("dkim_domains"):
         lines.append("DKIM d=: " + ", ".join(record["dkim_domains"]))
+    from app.ops.linking import links_of_item  # URL parsing and the suffix list: when a message is shown
+    from app.sources.html_safe import remote_resources
+
     if case is not None:
         links = links_of_item(item, case.domains())
         lines.append("In the case's domains: " + (", ".join(links.in_case) or "none"))

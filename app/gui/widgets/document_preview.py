@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTemporaryDir, QTimer, Signal
 from PySide6.QtGui import QWheelEvent
@@ -28,14 +29,13 @@ from app.core.errors import explain
 from app.core.files import write_atomic
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
-from app.ops.case import CaseFile
-from app.ops.previews import (
-    EXHIBIT_PREFIX,
-    PageCounts,
-    Preview,
-    PreviewChoice,
-    render_preview,
-)
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+if TYPE_CHECKING:  # the renderers load with the first preview, not with the window
+    from app.ops.previews import PageCounts, Preview, PreviewChoice
+
+EXHIBIT_PREFIX = "exhibit:"  # app.ops.previews' key of an exhibit's preview
 
 DEBOUNCE_MS = 500
 
@@ -85,7 +85,7 @@ class DocumentPreview(QWidget):
         self.status = QLabel("No case open")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
-        self._page_counts = PageCounts()  # exhibits' page counts, for the Bates numbers of later ones
+        self._page_counts: PageCounts | None = None  # exhibits' page counts, for later ones' Bates numbers
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -237,7 +237,7 @@ class DocumentPreview(QWidget):
         self._again = False
         if self._operation is not None:
             self._operation.cancel()  # its result would be dropped anyway
-        self._page_counts = PageCounts()
+        self._page_counts = None
         self.choice.blockSignals(True)
         self.choice.clear()
         self.choice.addItem("Declaration", DECLARATION)
@@ -276,11 +276,13 @@ class DocumentPreview(QWidget):
         self._serial += 1
         generation = self._generation
         key = self.current_key()
-        counts = self._page_counts.copy()  # the worker gets its own copy
+        counts = self._page_counts.copy() if self._page_counts is not None else None  # the worker's own copy
         target = self.folder / f"preview-{self._serial}.pdf"
         self.status.setText("Updating the preview…")
 
         def work(reporter: Reporter) -> tuple[Path, Preview]:
+            from app.ops.previews import render_preview
+
             preview = render_preview(case, key, counts, reporter=reporter)
             write_atomic(target, preview.pdf, durable=False)  # derived: a preview, made again on demand
             return target, preview

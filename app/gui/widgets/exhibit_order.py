@@ -6,7 +6,7 @@ leave out of the exhibits…); a double-click previews the exhibit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
@@ -19,7 +19,9 @@ from app.gui.undo import CaseEdits
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.labels import heading
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class ExhibitOrder(QWidget):

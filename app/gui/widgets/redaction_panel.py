@@ -41,9 +41,9 @@ from app.gui.undo import CaseEdits
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.labels import heading
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
 
 if TYPE_CHECKING:
+    from app.ops.case import CaseFile
     from app.ops.redactions import Decision, RedactionRow
 
 COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest

@@ -7,14 +7,16 @@ document by this fingerprint, so the window shows it wherever the case is
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.gui.events import CaseEvents
-from app.ops.case import CaseFile
-from app.ops.identity import case_signer, machine_trust
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class SignerBanner(QWidget):
@@ -33,15 +35,29 @@ class SignerBanner(QWidget):
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(self.text, 1)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._stale = True
         for signal in (events.caseOpened, events.caseClosed, events.infoChanged, events.identitiesChanged):
-            signal.connect(self.refresh)  # the newest identity signs when the case chose none
-        self.refresh()
+            signal.connect(self.mark_stale)  # the newest identity signs when the case chose none
+
+    def mark_stale(self, *_args: object) -> None:
+        """Read the signer again now if shown, else when shown (reading it loads the signing code)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self, *_args: object) -> None:
+        self._stale = False
         case = self._case()
         if case is None:
             self.text.setText("")
             return
+        from app.ops.identity import case_signer, machine_trust
+
         info = case.info()
         signer = case_signer(info)
         if signer is None and info.signer_fingerprint:
