@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, SignalInstance
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self._pages)
             self.unsaved_pages = [self._pages.screenshots_page, self._pages.documents_page]
             self._pages.domains_model.modelReset.connect(self._refresh_status)  # the domains, counted off the thread
+            for signal in self._status_signals():  # the status bar counts after the models have read the case
+                signal.disconnect(self._refresh_status)
+                signal.connect(self._refresh_status)
             if self.case is not None:
                 self._pages.domains_model.set_case(self.case)  # cannot happen today: pages come before a case
         return self._pages
@@ -246,9 +249,11 @@ class MainWindow(QMainWindow):
         # place for a few seconds; as a permanent widget it would leave the message no room at all.
         self.statusBar().addWidget(self.case_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
-        for signal in (self.events.itemsChanged, self.events.infoChanged, self.events.caseOpened,
-                       self.events.caseClosed):
+        for signal in self._status_signals():
             signal.connect(self._refresh_status)
+
+    def _status_signals(self) -> tuple[SignalInstance, ...]:
+        return (self.events.itemsChanged, self.events.infoChanged, self.events.caseOpened, self.events.caseClosed)
 
     def _connect_actions(self) -> None:
         actions = self.window_actions

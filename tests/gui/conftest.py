@@ -187,3 +187,12 @@ def reviews(monkeypatch: pytest.MonkeyPatch) -> Reviews:
 
     monkeypatch.setattr(ReviewDialog, "exec", answer)
     return record
+
+
+def banner_text(window: MainWindow) -> str:
+    """The signer banner's words as the Exhibits page shows them (it reads the signer when shown)."""
+    from PySide6.QtGui import QShowEvent
+
+    banner = window.signer_banner
+    banner.showEvent(QShowEvent())
+    return banner.text.text()

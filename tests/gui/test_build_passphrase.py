@@ -15,7 +15,7 @@ from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.window import MainWindow
 from app.ops import identity as ops
 
-from .conftest import Shown
+from .conftest import Shown, banner_text
 
 PASSPHRASE = "correct horse battery"
 
@@ -97,4 +97,4 @@ def test_a_case_signed_by_an_identity_not_on_this_computer_is_refused_before_ask
     monkeypatch.setattr(PassphraseDialog, "exec", lambda self: pytest.fail("asked for a passphrase"))
     window.window_actions.build_bundle.trigger()
     assert shown[-1].title == "The bundle was not built" and "AB:CD:EF" in shown[-1].text
-    assert "not on this computer" in window.signer_banner.text.text()
+    assert "not on this computer" in banner_text(window)

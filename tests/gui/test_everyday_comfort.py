@@ -168,7 +168,8 @@ def test_the_spam_page_adds_the_advertised_domains_and_exports_attachments(
     assert page.attachments_button.isEnabled()
     page.add_unknown_button.click()
     _idle(qtbot, window)
-    assert shown[-1].title == "Domains added" and window.domains_model.total() == 4
+    assert shown[-1].title == "Domains added"
+    qtbot.waitUntil(lambda: window.domains_model.total() == 4, timeout=10_000)  # counted off the window's thread
     assert "pump-and-dump-sample.net" in [d.ascii for d in window.case.domains()]  # type: ignore[union-attr]
     target = tmp_path / "attachments"
     shown.press.append("Open folder")

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 HEAVY = ("reportlab", "docx", "jinja2", "cryptography", "pikepdf", "PIL", "nh3", "dns", "rfc3161_client",
          "app.documents", "app.bundle", "app.sources.mail", "app.sources.outlook", "email.parser")
 SCRIPT = """
