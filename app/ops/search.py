@@ -31,7 +31,7 @@ class Hit:
     label: str  # "Exhibit 4", or "" when it is not an exhibit
     name: str
     field: str  # "subject", "sender", "URL", "SHA-256"…
-    text: str  # the matching value, as stored
+    text: str  # the matching value as stored, from a little before the match
     where: str
 
 
@@ -62,6 +62,11 @@ def _plain(text: str) -> str:
     return text
 
 
+def _around(text: str, at: int, before: int = 30) -> str:
+    """The text from a little before the match (a long note or list is shown where it matched)."""
+    return text if at <= before else "…" + text[at - before:]
+
+
 def search_evidence(case: CaseFile, text: str, *, limit: int = 500,
                     reporter: Reporter = NULL_REPORTER) -> list[Hit]:
     """Everything in the case that matches ``text``: items first (in exhibit order), then domains."""
@@ -79,8 +84,9 @@ def search_evidence(case: CaseFile, text: str, *, limit: int = 500,
             continue
         for field, value in _fields(item):
             shown = _flat(value)
-            if shown and wanted in _plain(shown):
-                hits.append(Hit(kind, item.exhibit_label, item.name, field, shown, f"item:{item.id}"))
+            at = _plain(shown).find(wanted) if shown else -1
+            if at >= 0:
+                hits.append(Hit(kind, item.exhibit_label, item.name, field, _around(shown, at), f"item:{item.id}"))
                 break
         if len(hits) >= limit:
             return hits

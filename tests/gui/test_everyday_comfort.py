@@ -308,3 +308,11 @@ def test_the_registry_dialog_cites_no_file_of_ours(tmp_path: Path) -> None:
             assert "LEGAL.md" not in labels and ".json" not in labels and "resources/" not in labels, labels
             dialog.deleteLater()
     assert QDialog  # the dialog is a QDialog like the others
+
+
+def test_the_readme_shows_the_app() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pictures = [line.split("](", 1)[1].split(")", 1)[0] for line in readme.split("![")[1:]]
+    app_pictures = [p for p in pictures if "/app-" in p]
+    assert len(app_pictures) >= 8  # every page, and the dialogs issue 15 added
+    assert all((REPO / p).is_file() for p in app_pictures)

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
 from app.gui.models.hits import HitsModel
+from app.gui.widgets import desktop
+from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.tables import make_table
 
@@ -44,6 +46,7 @@ class FindDialog(QDialog):
             self.view.setColumnWidth(column, width)
         self.view.doubleClicked.connect(lambda index: self.show_hit(index.row()))
         self.view.activated.connect(lambda index: self.show_hit(index.row()))
+        attach(self.view, self._fill_menu)
         self.status = QLabel("")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.show_button = QPushButton("Show")
@@ -90,6 +93,13 @@ class FindDialog(QDialog):
                 self.view.selectRow(0)
 
         return self._operations.run(self, work, found, error_title="The search failed")
+
+    def _fill_menu(self, menu: QMenu) -> None:
+        row = self.view.currentIndex().row()
+        if 0 <= row < len(self.model.hits):
+            hit = self.model.hits[row]
+            add(menu, "Show", lambda: self.show_hit(row))
+            add(menu, "Copy the text found", lambda: desktop.copy_text(hit.text))
 
     def show_hit(self, row: int) -> None:
         if 0 <= row < len(self.model.hits):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,8 @@ from app.gui.background import Operation, Operations
 from app.gui.dialogs.identity_forms import CreateIdentityDialog, ImportIdentityDialog, NewIdentity
 from app.gui.events import CaseEvents
 from app.gui.models.identities import IdentitiesModel
+from app.gui.widgets import desktop
+from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.tables import make_table
 from app.ops import identity as ops
@@ -107,6 +110,7 @@ class IdentitiesDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        attach(self.view, self._fill_menu)
         for signal in (events.caseOpened, events.caseClosed, events.infoChanged, events.identitiesChanged):
             signal.connect(self.reload)
         self.reload()
@@ -133,6 +137,16 @@ class IdentitiesDialog(QDialog):
         if selected is not None:
             self.select(selected.fingerprint)
         self._selection_changed()
+
+    def _fill_menu(self, menu: QMenu) -> None:
+        """The buttons' commands for the identity under the pointer, and its fingerprint to copy."""
+        row = self.selected()
+        if row is None:
+            return
+        for button in (self.use_button, self.export_button, self.trust_button):
+            add(menu, button.text(), button.click, enabled=button.isEnabled())
+        menu.addSeparator()
+        add(menu, "Copy fingerprint", lambda: desktop.copy_text(row.fingerprint))
 
     def selected(self) -> IdentityRow | None:
         rows = self.view.selectionModel().selectedRows()

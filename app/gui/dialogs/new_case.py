@@ -59,15 +59,16 @@ class NewCaseDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
         layout.addWidget(plain_label("Only the title is needed to start; the rest (what the declaration, the order "
                                      "and the letters print) can wait for Edit \u2192 Case details\u2026"))
         layout.addWidget(self.form, 1)
+        layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.title.textChanged.connect(self._follow_title)
         self.path.textEdited.connect(self._mark_path_edited)
         fit_to_screen(self, 720, 580)
+        self.title.setFocus()
 
     def info(self) -> CaseInfo:
         """The case facts as typed (the case id and creation time are set by the store), with the parties

@@ -32,6 +32,7 @@ from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.events import CaseEvents
+from app.gui.palette import paint_text
 from app.ops.case import CaseEdited, CaseFile, edit_case
 from app.ops.settings import Settings as HeadlessSettings
 from app.ops.settings import load_settings, update_settings
@@ -95,7 +96,7 @@ class PreferencesDialog(QDialog):
         self.problem = QLabel()
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a00")
+        paint_text(self.problem, "bad")
 
         case_now = case()
         info = case_now.info() if case_now is not None else None
@@ -106,7 +107,7 @@ class PreferencesDialog(QDialog):
         self.case_note.setTextFormat(Qt.TextFormat.PlainText)
         self.none_listed = QLabel("No authority is listed above, so bundles are built without a timestamp.")
         self.none_listed.setTextFormat(Qt.TextFormat.PlainText)
-        self.none_listed.setStyleSheet("color: #a60")
+        paint_text(self.none_listed, "warning")
 
         note = QLabel(PRIVACY_NOTE)
         note.setTextFormat(Qt.TextFormat.PlainText)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import explain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
+from app.gui.palette import paint_text
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.ops.verify import VerificationReport, verify_here
 from app.ops.verify_report import write_report_pdf
@@ -169,10 +170,7 @@ class VerifyDialog(QDialog):
             "VALID: every file matches its hashes and the signature is good." if report.ok
             else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found."
         )
-        palette = self.verdict.palette()
-        colour = Qt.GlobalColor.darkGreen if report.ok else Qt.GlobalColor.darkRed
-        palette.setColor(self.verdict.foregroundRole(), colour)
-        self.verdict.setPalette(palette)
+        paint_text(self.verdict, "good" if report.ok else "bad")
         if report.signer is not None:
             self.signer.setText(f"Signed by {report.signer.subject}\n"
                                 f"Fingerprint (SHA-256): {report.signer.fingerprint}\n{report.trust_text()}")

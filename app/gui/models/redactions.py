@@ -13,7 +13,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+
+from app.gui.palette import attention
 
 if TYPE_CHECKING:
     from app.ops.redactions import Decision, RedactionRow
@@ -88,7 +89,7 @@ class RedactionsModel(QAbstractTableModel):
         if role == ItemIdRole:
             return c.item_id
         if role == Qt.ItemDataRole.BackgroundRole and column == 4 and not r.decision:
-            return QBrush(QColor(255, 243, 205))  # still to decide
+            return attention()  # still to decide
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

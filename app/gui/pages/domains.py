@@ -35,6 +35,11 @@ NO_MATCH_HINT = "No domain matches these filters. Clear the filter text or choos
     "\"Any record status\" and \"All domains\" to see every domain."
 
 
+COLUMN_WIDTHS = (230, 230, 210, 200, 110)  # until the rows are read; then each name column fits its names
+FIT_ROWS = 300  # the rows measured (the first pages: a million rows are never all measured)
+MAX_NAME_WIDTH = 360
+
+
 class DomainsPage(QWidget):
     """Heading with counts, the filter row, and the table."""
 
@@ -98,7 +103,7 @@ class DomainsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 170, 210, 170, 130)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.view.setColumnWidth(column, width)
         attach(self.view, self.fill_menu)
         self._find: str | None = None  # a domain to select once the filter's rows arrive ("go there")
@@ -120,6 +125,7 @@ class DomainsPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         model.modelReset.connect(self.refresh)
         model.modelReset.connect(self._select_found)
+        model.modelReset.connect(self.fit_columns)
         model.filtering.connect(self._busy)
         self.refresh()
 
@@ -156,6 +162,18 @@ class DomainsPage(QWidget):
                 self.view.scrollTo(self.model.index(row, 0))
                 self._find = None
                 return
+
+    def fit_columns(self) -> None:
+        """Each name column as wide as the longest name in the first rows (within bounds); Problems takes the rest."""
+        metrics = self.view.fontMetrics()
+        rows = min(self.model.rowCount(), FIT_ROWS)
+        if not rows:
+            return
+        for column in (0, 1, 2, 3, 4):
+            texts = [str(self.model.index(row, column).data() or "") for row in range(rows)]
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            wanted = max(metrics.horizontalAdvance(t) for t in [*texts, title]) + 20
+            self.view.setColumnWidth(column, max(90, min(wanted, MAX_NAME_WIDTH)))
 
     def selected_names(self) -> list[str]:
         """The ASCII names of the selected rows, in table order."""

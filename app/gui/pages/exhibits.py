@@ -47,6 +47,8 @@ class ExhibitsPage(QWidget):
                 self.exhibits_view.setColumnWidth(column, width)
         for column, width in enumerate((50, 160, 140, 170, 50)):
             self.custody_view.setColumnWidth(column, width)
+        for view in (self.exhibits_view, self.custody_view):
+            view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a hash shows its start and its end
         attach(self.exhibits_view, self.fill_exhibit_menu)
         attach(self.custody_view, self.fill_custody_menu)
         self.exhibits_heading = heading()

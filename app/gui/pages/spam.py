@@ -45,6 +45,7 @@ from app.gui.undo import CaseEdits
 from app.gui.widgets import desktop
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.message_view import SafeMessageView
+from app.gui.widgets.tables import fit_columns
 from app.ops import settings
 from app.sources.categories import CATEGORIES
 from app.sources.visible import reveal_invisible
@@ -177,6 +178,7 @@ class SpamPage(TablePage):
         layout.addWidget(splitter, 1)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         model.modelReset.connect(self._reselect)
+        model.modelReset.connect(lambda: fit_columns(self.view, {2: 300, 4: 260, 5: 220}))
         self._set_enabled(False)
 
     def _set_enabled(self, enabled: bool) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -67,13 +68,14 @@ class WelcomePage(QWidget):
         inner.addSpacing(18)
         inner.addWidget(self.recent_heading)
         inner.addWidget(self.recent)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # its own height, no gaps
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(box, 4)
         row.addStretch(2)
-        layout.addLayout(row, 6)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.refresh()
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QLabel,
 )
+
+from app.gui.palette import paint_text
 
 
 def heading(text: str = "") -> QLabel:
@@ -31,8 +32,5 @@ def problem_label() -> QLabel:
     light or a dark palette."""
     label = plain_label("")
     label.setObjectName("problem")
-    palette = label.palette()
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#a00000"))
-    label.setPalette(palette)
+    paint_text(label, "bad")
     return label

@@ -61,7 +61,7 @@ class MetadataEditor(QWidget):
         self._saved: dict[str, str] = {}  # the shown screenshot's stored values, to tell what was edited
         self.item_id: int | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(8, 0, 0, 0)  # clear of the splitter's handle
         layout.addWidget(self.info)
         layout.addLayout(form)
         row = QHBoxLayout()
