@@ -9,7 +9,8 @@ closing the case, opening another, quitting, building, exporting, undoing.
 The case's pages (:class:`~app.gui.case_pages.CasePages`) are made the first time
 a case is opened, or just after the window first shows; dialogs that need the heavy
 parts of the app (signing, PDF, verification) are imported when first opened. So
-the window shows quickly, and then everything else loads.
+the window shows quickly, and then everything else loads. The pages and "go there"
+(``window_pages``) and the dialogs (``window_dialogs``) are mixins in files of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QLabel,
-    QMainWindow,
     QMenu,
     QStackedWidget,
     QToolBar,
@@ -41,23 +41,13 @@ from app.gui.pages.welcome import WelcomePage
 from app.gui.undo import CaseEdits
 from app.gui.widgets.case_label import CaseLabel
 from app.gui.widgets.screen_fit import fit_to_screen
+from app.gui.window_dialogs import WindowDialogs
+from app.gui.window_pages import WindowPages
 from app.ops import settings
 
 if TYPE_CHECKING:
     from app.core.model import CaseInfo, Counsel, Party
     from app.gui.case_pages import CasePages
-    from app.gui.commands.capture import CaptureCommand
-    from app.gui.commands.item_menu import ItemMenus
-    from app.gui.commands.lookup import LookupCommand
-    from app.gui.commands.registry import RegistryCommand
-    from app.gui.models.domains import LazyDomainsModel
-    from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
-    from app.gui.pages.documents import DocumentsPage
-    from app.gui.pages.domains import DomainsPage
-    from app.gui.pages.exhibits import ExhibitsPage
-    from app.gui.pages.screenshots import ScreenshotsPage
-    from app.gui.pages.spam import SpamPage
-    from app.gui.widgets.signer_banner import SignerBanner
     from app.ops.case import CaseFile
 
 APP_TITLE = "Evidence Bundle Builder"
@@ -75,7 +65,7 @@ def _count(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowPages, WindowDialogs):
     """One window per open case (or none). Services are built by the app and passed in."""
 
     def __init__(self, operations: Operations, events: CaseEvents) -> None:
@@ -112,88 +102,6 @@ class MainWindow(QMainWindow):
         self._refresh_status()
 
     # -- layout ------------------------------------------------------------------------
-
-    def case_pages(self) -> CasePages:
-        """The case's pages, made (and their modules imported) the first time they are needed."""
-        if self._pages is None:
-            from app.gui.case_pages import CasePages
-
-            self._pages = CasePages(self, self.current_case, self.operations, self.events, self.edits, self.export,
-                                    self._show_status, self.window_actions.signing_identities, self.preview_exhibit)
-            self.stack.addWidget(self._pages)
-            self.unsaved_pages = [self._pages.screenshots_page, self._pages.documents_page]
-            self._pages.domains_model.modelReset.connect(self._refresh_status)  # the domains, counted off the thread
-            for signal in self._status_signals():  # the status bar counts after the models have read the case
-                signal.disconnect(self._refresh_status)
-                signal.connect(self._refresh_status)
-            if self.case is not None:
-                self._pages.domains_model.set_case(self.case)  # cannot happen today: pages come before a case
-        return self._pages
-
-    # the parts of the case's pages the window and its commands reach
-    @property
-    def tabs(self) -> CasePages:
-        return self.case_pages()
-
-    @property
-    def domains_model(self) -> LazyDomainsModel:
-        return self.case_pages().domains_model
-
-    @property
-    def screenshots_model(self) -> ScreenshotsModel:
-        return self.case_pages().screenshots_model
-
-    @property
-    def spam_model(self) -> SpamModel:
-        return self.case_pages().spam_model
-
-    @property
-    def exhibits_model(self) -> ExhibitsModel:
-        return self.case_pages().exhibits_model
-
-    @property
-    def custody_model(self) -> CustodyModel:
-        return self.case_pages().custody_model
-
-    @property
-    def domains_page(self) -> DomainsPage:
-        return self.case_pages().domains_page
-
-    @property
-    def screenshots_page(self) -> ScreenshotsPage:
-        return self.case_pages().screenshots_page
-
-    @property
-    def spam_page(self) -> SpamPage:
-        return self.case_pages().spam_page
-
-    @property
-    def exhibits_page(self) -> ExhibitsPage:
-        return self.case_pages().exhibits_page
-
-    @property
-    def documents_page(self) -> DocumentsPage:
-        return self.case_pages().documents_page
-
-    @property
-    def signer_banner(self) -> SignerBanner:
-        return self.case_pages().signer_banner
-
-    @property
-    def item_menus(self) -> ItemMenus:
-        return self.case_pages().item_menus
-
-    @property
-    def capture(self) -> CaptureCommand:
-        return self.case_pages().capture
-
-    @property
-    def lookups(self) -> LookupCommand:
-        return self.case_pages().lookups
-
-    @property
-    def registries(self) -> RegistryCommand:
-        return self.case_pages().registries
 
     def current_case(self) -> CaseFile | None:
         return self.case
@@ -286,97 +194,6 @@ class MainWindow(QMainWindow):
         assert isinstance(action, QAction)
         action.setText(f"&{verb} {text[:1].lower()}{text[1:]}" if text else f"&{verb}")
 
-    # -- dialogs -----------------------------------------------------------------------
-
-    def open_verify_dialog(self) -> QDialog:
-        """The Verify dialog (modeless), which asks for a bundle to check (the last one built is offered)."""
-        from app.gui.dialogs.verify import VerifyDialog
-
-        dialog = VerifyDialog(self.operations, self, suggested=settings.last_bundle())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def verify_now(self, bundle: Path) -> QDialog:
-        """The Verify dialog, checking ``bundle`` at once ("Verify now" after a build)."""
-        dialog = self.open_verify_dialog()
-        dialog.verify(bundle)  # type: ignore[attr-defined]
-        return dialog
-
-    def open_identities_dialog(self) -> QDialog:
-        """The signing identities dialog (modeless, one at a time)."""
-        from app.gui.dialogs.identities import IdentitiesDialog
-
-        dialog = self.findChild(IdentitiesDialog)
-        if dialog is None:
-            dialog = IdentitiesDialog(self.operations, self.current_case, self.events, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        dialog.raise_()
-        return dialog
-
-    def open_preferences_dialog(self) -> QDialog | None:
-        """Preferences (timestamp authorities, this case's timestamp choice); None if the settings are unreadable."""
-        from app.gui.dialogs.preferences import PreferencesDialog
-
-        try:
-            dialog = PreferencesDialog(self.operations, self.current_case, self.events, self)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
-            messages.show_error(self, "The preferences cannot be opened", exc)
-            return None
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-        return dialog
-
-    def open_find_dialog(self) -> QDialog:
-        """Find in evidence (modeless, one at a time)."""
-        from app.gui.dialogs.find import FindDialog
-
-        dialog = self.findChild(FindDialog)
-        if dialog is None:
-            dialog = FindDialog(self.current_case, self.operations, self.go_to, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.events.caseClosed.connect(dialog.close)
-        dialog.show()
-        dialog.raise_()
-        dialog.text.setFocus()
-        dialog.text.selectAll()
-        return dialog
-
-    def open_help(self, page: str) -> QDialog:
-        from app.gui.dialogs.help import HelpDialog
-
-        dialog = HelpDialog(page, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def open_about(self) -> None:
-        from app.gui.dialogs.about import about_box
-
-        about_box(self).exec()
-
-    def open_case_details(self) -> bool:
-        """Edit → Case details…: the form; OK makes the changes as one undoable edit. False when cancelled."""
-        case = self.case
-        if case is None:
-            return False
-        from app.gui.commands import edits as recipes
-        from app.gui.dialogs.case_details import CaseDetailsDialog
-        from app.ops.parties import case_parties
-
-        dialog = CaseDetailsDialog(case.info(), case_parties(case), case.counsel(), _identities(), self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        form = dialog.form
-        dialog.deleteLater()
-        if not accepted or not form.has_changes():
-            return False
-        self.edits.run(self, "Edit the case details",
-                       recipes.case_details(form.changed_info(), form.changed_parties(), form.changed_counsel()),
-                       error_title="The case details were not changed")
-        return True
-
     # -- undo, and words not saved -------------------------------------------------------
 
     def settle(self, doing: str) -> bool:
@@ -416,43 +233,6 @@ class MainWindow(QMainWindow):
             elif answer == "discard":
                 page.discard_unsaved()
         return answer == "discard"
-
-    # -- going to what a search or a review found -----------------------------------------
-
-    def go_to(self, where: str) -> bool:
-        """Show what ``where`` names: "details", "domain:<name>", "item:<id>", "paragraph:<key>",
-        "redaction:<id>". False when there is nothing to show for it."""
-        kind, _, value = where.partition(":")
-        if self.case is None:
-            return False
-        if kind == "details":
-            self.open_case_details()
-            return True
-        if kind == "domain":
-            self.tabs.setCurrentWidget(self.domains_page)
-            self.domains_page.show_domain(value)
-            return True
-        if kind == "paragraph":
-            self.tabs.setCurrentWidget(self.documents_page)
-            self.documents_page.select_paragraph(value)
-            return True
-        if kind == "redaction":
-            self.tabs.setCurrentWidget(self.documents_page)
-            self.documents_page.left_tabs.setCurrentWidget(self.documents_page.redactions)
-            self.documents_page.redactions.select_candidate(value)
-            return True
-        if kind == "item" and value.isdigit():
-            return self.show_item(int(value))
-        return False
-
-    def show_item(self, item_id: int) -> bool:
-        """Select an item in the page that lists it (screenshot, message, or exhibit)."""
-        return self.case_pages().show_item(item_id)
-
-    def preview_exhibit(self, item_id: int) -> None:
-        """The Documents page, previewing this exhibit as it will be filed."""
-        self.tabs.setCurrentWidget(self.documents_page)
-        self.documents_page.preview.choose_exhibit(item_id)
 
     # -- state -------------------------------------------------------------------------
 
@@ -612,11 +392,3 @@ class MainWindow(QMainWindow):
         settings.set_window_geometry(bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
         self.close_case(settled=True)
         event.accept()
-
-
-def _identities() -> list[tuple[str, str]]:
-    """(fingerprint, name) of this computer's signing identities, newest last."""
-    from app.ops.identity import identity_listing
-
-    return [(i.fingerprint, f"{i.subject}{f' [{i.label}]' if i.label else ''} — {i.fingerprint[:23]}…")
-            for i in identity_listing().identities]
