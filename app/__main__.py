@@ -22,8 +22,6 @@ def open_gui(case_path: Path | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app import cli
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--self-test"]:  # the whole app, window included, in a temporary home
         from app.selftest import main as self_test
@@ -35,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_gui(None)
     if len(args) == 1 and args[0].endswith(".evcase"):
         return open_gui(Path(args[0]))
+    from app import cli  # the commands' parser: not built before the window
+
     return cli.main(args, open_gui=open_gui)
 
 

@@ -48,7 +48,7 @@ PROBE = (
     "show = QMainWindow.show\n"
     "def probed(self):\n"
     "    show(self)\n"
-    f"    heavy = sorted({{m.split('.')[0] if not m.startswith('app.') else '.'.join(m.split('.')[:3])\n"
+    f"    heavy = sorted({{'.'.join(m.split('.')[:2 if m.startswith('app.') else 1])\n"
     f"                    for m in sys.modules if m.startswith({HEAVY!r})}})\n"
     "    open(os.environ['EVBUNDLE_BENCH_MODULES'], 'w').write(' '.join(heavy))\n"
     "QMainWindow.show = probed\n"
@@ -58,32 +58,35 @@ PROBE = (
 
 
 def start_display() -> tuple[subprocess.Popen[bytes], str]:
-    for number in range(90, 110):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists():
-            display = f":{number}"
-            server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 10
-            while not Path(f"/tmp/.X11-unix/X{number}").exists():
-                if time.monotonic() > deadline:
-                    raise SystemExit("Xvfb did not start")
-                time.sleep(0.05)
-            return server, display
-    raise SystemExit("no free X display number")
+    """An Xvfb server of our own; Xvfb picks a free display number itself (-displayfd), so a server
+    another program starts meanwhile cannot take ours."""
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
+    os.close(write)
+    with os.fdopen(read) as numbers:
+        number = numbers.readline().strip()
+    if not number:
+        raise SystemExit("Xvfb did not start")
+    return server, f":{number}"
 
 
-def time_to_window(command: list[str], title: str, display: str, env: dict[str, str] | None = None) -> float:
+def time_to_window(command: list[str], title: str, display: str, env: dict[str, str] | None = None,
+                   cwd: Path | None = None) -> float:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "EVBUNDLE_HOME": home, **(env or {})}
         env.pop("WAYLAND_DISPLAY", None)
+        errors = Path(home) / "stderr.txt"
         start = time.perf_counter()
-        app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with errors.open("wb") as sink:
+            app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink, cwd=cwd)
         try:
             # Polled every 10 ms: xdotool's own --sync waits half a second between looks.
             while subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
-                if time.perf_counter() - start > 60:
-                    raise TimeoutError(f"no window titled {title!r} after 60 s")
+                if time.perf_counter() - start > 60 or app.poll() is not None:
+                    raise RuntimeError(f"no window titled {title!r} (exit code {app.poll()}): "
+                                       + errors.read_text(errors="replace")[-2000:])
                 time.sleep(0.01)
             return time.perf_counter() - start
         finally:
@@ -91,10 +94,22 @@ def time_to_window(command: list[str], title: str, display: str, env: dict[str, 
             app.wait()
 
 
-def sample_case(folder: Path, python: Path) -> Path:
+def once(command: list[str], title: str, display: str, env: dict[str, str], cwd: Path | None) -> float:
+    """One timed launch; a launch the X server turned away (it happens on a busy shared machine) is tried again."""
+    for attempt in range(3):
+        try:
+            return time_to_window(command, title, display, env, cwd)
+        except RuntimeError as exc:
+            if "could not connect to display" not in str(exc) or attempt == 2:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+def sample_case(folder: Path, python: Path, source: Path = REPO) -> Path:
     """The fictional sample case (``evbundle demo``), made once for the run."""
     subprocess.run([str(python), "-m", "app", "demo", str(folder)], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "EVBUNDLE_HOME": str(folder / "home")})
+                   stderr=subprocess.DEVNULL, env={**os.environ, "EVBUNDLE_HOME": str(folder / "home")}, cwd=source)
     return next(folder.glob("*.evcase"))
 
 
@@ -104,22 +119,31 @@ def check_tools() -> None:
             raise SystemExit(f"{tool} not found: apt-get install xvfb xdotool")
 
 
-def run(programs: list[tuple[str, list[str], str]], runs: int, display: str) -> dict[str, float]:
-    """Median launch-to-window of each program, printed with its spread and its ratio to the first."""
-    medians: dict[str, float] = {}
+def run(programs: list[tuple[str, list[str], str]], runs: int, display: str, cwd: Path | None = None) -> dict[str, float]:
+    """Median launch-to-window of each program, printed with its spread and its ratio to the first.
+
+    The programs take turns, one launch each per round, so that a machine whose load changes during
+    the run weighs on each of them alike."""
+    times: dict[str, list[float]] = {label: [] for label, _command, _title in programs}
+    loaded: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for label, command, title in programs:
-            probe = Path(scratch) / "modules.txt"
-            env = {"EVBUNDLE_BENCH_MODULES": str(probe)}
-            time_to_window(command, title, display, env)  # warm-up
-            times = [time_to_window(command, title, display, env) for _ in range(runs)]
-            medians[label] = median = statistics.median(times)
-            ratio = f"{median / next(iter(medians.values())):4.1f}x" if len(medians) > 1 else "  1.0x"
-            loaded = probe.read_text().strip() if probe.exists() else ""
-            probe.unlink(missing_ok=True)
-            heavy = f"   heavy modules at show: {loaded or 'none'}" if PROBE in command else ""
-            print(f"  {label:<36} median {median:5.2f} s  ({ratio})  min {min(times):5.2f}  "
-                  f"max {max(times):5.2f}{heavy}", flush=True)
+        probe = Path(scratch) / "modules.txt"
+        env = {"EVBUNDLE_BENCH_MODULES": str(probe)}
+        for round_ in range(runs + 1):  # round 0 is the warm-up
+            for label, command, title in programs:
+                took = once(command, title, display, env, cwd)
+                if round_:
+                    times[label].append(took)
+                if probe.exists():
+                    loaded[label] = probe.read_text().strip()
+                    probe.unlink()
+    baseline = statistics.median(next(iter(times.values())))
+    medians = {}
+    for label, command, _title in programs:
+        medians[label] = median = statistics.median(times[label])
+        heavy = f"   heavy modules at show: {loaded.get(label) or 'none'}" if PROBE in command else ""
+        print(f"  {label:<36} median {median:5.2f} s  ({median / baseline:3.1f}x)  min {min(times[label]):5.2f}  "
+              f"max {max(times[label]):5.2f}{heavy}", flush=True)
     return medians
 
 
@@ -127,10 +151,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", type=Path, default=REPO / ".venv" / "bin" / "python")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the checkout whose app is timed (another commit's, to compare with)")
     args = parser.parse_args()
     check_tools()
     with tempfile.TemporaryDirectory() as folder:
-        case = sample_case(Path(folder), args.python)
+        case = sample_case(Path(folder), args.python, args.source)
         programs = [
             ("bare PySide6 window (baseline)", [str(args.python), "-c", BARE], "bare PySide6 window"),
             ("evbundle, no case (start screen)", [str(args.python), "-c", PROBE], TITLE),
@@ -138,9 +164,9 @@ def main() -> int:
         ]
         server, display = start_display()
         try:
-            print(f"launch to visible window, {args.runs} runs each after one warm-up, Xvfb {display}, "
+            print(f"launch to visible window, {args.runs} runs each (taking turns) after one warm-up, Xvfb {display}, "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs:")
-            run(programs, args.runs, display)
+            run(programs, args.runs, display, args.source)
         finally:
             server.terminate()
             server.wait()

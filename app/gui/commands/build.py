@@ -17,7 +17,6 @@ from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.commands.review import ReviewGate
-from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.widgets import desktop
 from app.ops import settings
 
@@ -88,6 +87,7 @@ class BuildCommand:
         if case is None or self._signer_missing():
             return
         from app.gui.dialogs.identities import signer_text
+        from app.gui.dialogs.passphrase import PassphraseDialog
         from app.ops.build import needs_new_identity
         from app.ops.identity import case_signer
 

@@ -19,7 +19,6 @@ from app.core.changes import Changes
 from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
-from app.gui.dialogs.add_domains import AddDomainsDialog
 from app.ops import settings
 
 if TYPE_CHECKING:
@@ -147,6 +146,8 @@ class CaseCommands:
 
     def add_domains(self, text: str = "", source: str = "") -> None:
         """Ask for a list of domains (pasted, or read from a file) and add them."""
+        from app.gui.dialogs.add_domains import AddDomainsDialog
+
         dialog = AddDomainsDialog(self._window, folder=self._folder("domains"))
         if text:
             dialog.text.setPlainText(text)
