@@ -54,7 +54,7 @@ class WindowDialogs(QMainWindow):
 
         dialog = self.findChild(IdentitiesDialog)
         if dialog is None:
-            dialog = IdentitiesDialog(self.operations, self.current_case, self.events, self)
+            dialog = IdentitiesDialog(self.operations, self.current_case, self.events, self, edits=self.edits)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         dialog.raise_()
@@ -65,7 +65,7 @@ class WindowDialogs(QMainWindow):
         from app.gui.dialogs.preferences import PreferencesDialog
 
         try:
-            dialog = PreferencesDialog(self.operations, self.current_case, self.events, self)
+            dialog = PreferencesDialog(self.operations, self.current_case, self.events, self, edits=self.edits)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
             messages.show_error(self, "The preferences cannot be opened", exc)
             return None

@@ -269,3 +269,19 @@ def test_the_history_goes_with_the_case(window: MainWindow, case_path: Path, ste
     window.open_case(case_path)
     assert not window.window_actions.undo.isEnabled()  # another session: nothing to take back
     assert _read(case_path, lambda c: case_parties(c)) == []
+
+
+@OFFSCREEN_SHOW
+def test_the_timestamp_choice_made_in_preferences(window: MainWindow, case_path: Path, steps: Steps) -> None:
+    window.open_case(case_path)
+    dialog = window.open_preferences_dialog()
+    assert dialog is not None
+    dialog.timestamp_case.setChecked(False)  # type: ignore[attr-defined]
+    dialog.accept()
+    steps.do()
+    wanted = lambda: _read(case_path, lambda c: c.info().timestamp_when_building)  # noqa: E731
+    assert wanted() is False
+    steps.undo()
+    assert wanted() is True
+    steps.redo()
+    assert wanted() is False

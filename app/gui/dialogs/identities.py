@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -43,6 +43,7 @@ from app.ops.identity import CHANGED as IDENTITIES_CHANGED
 from app.ops.identity import IdentityChosen, IdentityInfo, IdentityRow, SigningIdentity
 
 if TYPE_CHECKING:
+    from app.gui.undo import CaseEdits
     from app.ops.case import CaseFile
 
 
@@ -61,9 +62,11 @@ class IdentitiesDialog(QDialog):
         case: Callable[[], CaseFile | None],
         events: CaseEvents,
         parent: QWidget | None = None,
+        edits: CaseEdits | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Signing identities")
+        self._edits = edits  # "Use for this case" is an undoable edit when the window's history is given
         fit_to_screen(self, 1040, 460)
         self._operations = operations
         self._case = case
@@ -279,12 +282,18 @@ class IdentitiesDialog(QDialog):
 
     # -- the case's signer ----------------------------------------------------------------------
 
-    def use_for_case(self) -> Operation[IdentityChosen] | None:
+    def use_for_case(self) -> Operation[Any] | None:
         """Record the selected identity as the case's signer (a case edit, in the custody log)."""
         case, row = self._case(), self.selected()
         if case is None or row is None or not row.own:
             return None
         fingerprint = row.fingerprint
+        if self._edits is not None:  # an undoable edit of the case's details
+            from app.gui.commands.edits import case_details
+
+            return self._edits.run(self, "Choose the identity that signs the case",
+                                   case_details({"signer_fingerprint": fingerprint}),
+                                   error_title="The case's signer was not changed")
 
         def work(reporter: Reporter) -> IdentityChosen:
             return ops.choose_case_identity(case, fingerprint)

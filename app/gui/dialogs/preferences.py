@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -37,6 +38,9 @@ from app.ops.case import CaseEdited, CaseFile, edit_case
 from app.ops.settings import Settings as HeadlessSettings
 from app.ops.settings import load_settings, update_settings
 
+if TYPE_CHECKING:
+    from app.gui.undo import CaseEdits
+
 PRIVACY_NOTE = (
     "A trusted timestamp proves the bundle existed, as signed, at a given moment. At each build the app "
     "sends the timestamp authority only a SHA-256 hash of the bundle's signature: no evidence, no names, "
@@ -63,9 +67,11 @@ class PreferencesDialog(QDialog):
         case: Callable[[], CaseFile | None],
         events: CaseEvents,
         parent: QWidget | None = None,
+        edits: CaseEdits | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self._edits = edits  # the case's choice is an undoable edit when the window's history is given
         self._operations = operations
         self._case = case
         self._events = events
@@ -209,11 +215,17 @@ class PreferencesDialog(QDialog):
         self.save_case_choice()
         super().accept()
 
-    def save_case_choice(self) -> Operation[CaseEdited] | None:
+    def save_case_choice(self) -> Operation[Any] | None:
         case = self._case()
         wanted = self.timestamp_case.isChecked()
         if case is None or not self.timestamp_case.isEnabled() or case.info().timestamp_when_building == wanted:
             return None
+        if self._edits is not None:
+            from app.gui.commands.edits import case_details
+
+            return self._edits.run(self.parentWidget(), "Change the case's timestamp choice",
+                                   case_details({"timestamp_when_building": wanted}),
+                                   error_title="The case's timestamp choice was not saved")
 
         def work(reporter: Reporter) -> CaseEdited:
             return edit_case(case, timestamp_when_building=wanted)  # logged as a case edit
