@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.core.reporting import Reporter
+from app.core.reporting import Reporter, check_cancelled
 from app.gui.background import Operation, Operations
 
 if TYPE_CHECKING:
@@ -37,10 +37,13 @@ class ReviewGate:
         if case is None or not self._settle(doing):
             return None
 
-        def work(_reporter: Reporter) -> list[Any]:
+        def work(reporter: Reporter) -> list[Any]:
             from app.ops.review import review_case
 
-            return review_case(case)
+            reporter.progress(0, 0, "Checking the case before filing…")
+            problems = review_case(case)
+            check_cancelled(reporter)  # Cancel during the review: nothing is built or exported
+            return problems
 
         def reviewed(problems: list[Any]) -> None:
             if self._case() is not case:
