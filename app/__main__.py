@@ -24,16 +24,19 @@ def open_gui(case_path: Path | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app import cli
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--self-test"]:  # the whole app, window included, in a temporary home
         from app.selftest import main as self_test
 
         return self_test(args[1:])
-    # `evbundle CASE.evcase`: what a file manager runs when a case file is opened.
+    # `evbundle` alone opens the window at once (no command parser to build first), and
+    # `evbundle CASE.evcase` is what a file manager runs when a case file is opened.
+    if not args:
+        return open_gui(None)
     if len(args) == 1 and args[0].endswith(".evcase"):
         return open_gui(Path(args[0]))
+    from app import cli  # the commands' parser: not built before the window
+
     return cli.main(args, open_gui=open_gui)
 
 

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from app.core.errors import IdentityError
+from app.core.errors import IdentityError, WrongPassphrase
 from app.core.files import write_atomic
 from app.core.paths import identities_dir
 
@@ -294,8 +294,8 @@ def load_identity(
         loaded = pkcs12.load_pkcs12(info.path.read_bytes(), passphrase.encode("utf-8"))
     except OSError as exc:
         raise IdentityError(f"cannot read identity {name}: {exc.strerror}", path=info.path) from exc
-    except ValueError as exc:
-        raise IdentityError(f"wrong passphrase for identity {name}", path=info.path) from exc
+    except ValueError as exc:  # the file is named in the traceback: the user needs the identity, not its file
+        raise WrongPassphrase(f"wrong passphrase for identity {name}") from exc
     if loaded.key is None or loaded.cert is None:
         raise IdentityError(f"identity {name} holds no key", path=info.path)
     certificate = loaded.cert.certificate

@@ -69,6 +69,10 @@ class IdentityError(EvidenceError):
     """Signing identity missing, wrong passphrase, or unusable key."""
 
 
+class WrongPassphrase(IdentityError):
+    """The passphrase does not unlock the signing identity: the user may simply try again."""
+
+
 class BundleError(EvidenceError):
     """A bundle that cannot be built or read (hostile, truncated, not a bundle)."""
 

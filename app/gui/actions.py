@@ -18,6 +18,9 @@ class WindowState:
 
     case_open: bool
     busy: bool  # background work is running
+    can_undo: bool = False
+    can_redo: bool = False
+    writing: bool = False  # a change to the case is queued or running (undo and redo wait for it)
 
 
 class Actions:
@@ -69,6 +72,18 @@ class Actions:
         self.preferences = make("&Preferences…", "Trusted timestamp authorities and this case's timestamp choice",
                                 QKeySequence.StandardKey.Preferences)
         self.quit = make("&Quit", "Quit the app", QKeySequence.StandardKey.Quit)
+        # Edit: the platform's own keys (Ctrl+Z and Ctrl+Shift+Z or Ctrl+Y; Cmd+Z on a Mac)
+        self.undo = make("&Undo", "Take back the last edit of the case (logged, like every change)",
+                         QKeySequence.StandardKey.Undo)
+        self.redo = make("&Redo", "Make the edit taken back again", QKeySequence.StandardKey.Redo)
+        self.find = make("&Find in evidence…", "Search names, subjects, senders, domains, URLs and hashes",
+                         QKeySequence.StandardKey.Find)
+        self.case_details = make("Case &details…", "Court, caption, parties, case number, declarant, counsel, "
+                                 "Bates numbers and signer: what the documents print", "Ctrl+I")
+        # Help
+        self.guide = make("&Guide", "A case, step by step", QKeySequence.StandardKey.HelpContents)
+        self.verifying_help = make("&Verifying a bundle", "How anyone checks a bundle with stock tools")
+        self.about = make("&About evbundle", "Version, licences and where the app keeps your files")
         self.update(WindowState(case_open=False, busy=False))
 
     def update(self, state: WindowState) -> None:
@@ -92,6 +107,10 @@ class Actions:
         self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
         self.preferences.setEnabled(True)
         self.quit.setEnabled(True)
+        self.undo.setEnabled(state.case_open and state.can_undo and not state.writing)
+        self.redo.setEnabled(state.case_open and state.can_redo and not state.writing)
+        self.find.setEnabled(state.case_open)
+        self.case_details.setEnabled(state.case_open)
 
     def toolbar(self) -> list[QAction | None]:
         """The toolbar, left to right (None is a separator)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -20,8 +20,6 @@ from app.core.paths import resource, user_config_dir
 from app.gui.background import Operations
 from app.gui.events import CaseEvents
 from app.gui.window import MainWindow
-from app.ops import settings
-from app.ops.domains import registry_namer
 
 ORGANISATION = "evbundle"
 
@@ -54,28 +52,41 @@ def import_earlier_settings() -> None:
     geometry = store.value("window/geometry")
     text = bytes(geometry.toBase64().data()).decode("ascii") if isinstance(geometry, QByteArray) else ""
     del store
+    from app.ops import settings
+
     settings.import_window_memories(recent_list, folders, text)
     earlier.replace(earlier.with_name(EARLIER_SETTINGS + ".imported"))
 
 
-def build_window(case_path: Path | None = None) -> MainWindow:
-    """The window with its services, optionally with a case open (tests and scripts use this too)."""
+def build_window(case_path: Path | None = None, *, pages_now: bool = True) -> MainWindow:
+    """The window with its services, optionally with a case open (tests and scripts use this too).
+    ``pages_now``: make the case's pages at once (else when first needed, or when asked for)."""
     events = CaseEvents()
     operations = Operations(events=events)
-    window = MainWindow(operations, registry_namer(), events)
+    window = MainWindow(operations, events)
     operations.setParent(window)
     events.setParent(window)
+    if pages_now:
+        window.case_pages()
     if case_path is not None:
         window.open_case(Path(case_path))
     return window
 
 
 def run_gui(argv: list[str], case_path: Path | None = None) -> int:
-    """Open the desktop app (with ``case_path`` open, if given) and run until the window closes."""
+    """Open the desktop app (with ``case_path`` open, if given) and run until the window closes.
+
+    The window is shown first and the case opened from the event loop a moment later, so the
+    window is on screen before the case's pages are filled; everything the first page does not
+    need (signing, PDF and Word rendering, mail parsing) loads when first used."""
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     assert isinstance(app, QApplication)
     configure_application(app)
     import_earlier_settings()
-    window = build_window(case_path)
+    window = build_window(pages_now=False)
     window.show()
+    # The start screen is up; the case's pages are made (and the case opened) from the event loop.
+    QTimer.singleShot(0, window.case_pages)
+    if case_path is not None:
+        QTimer.singleShot(0, lambda: window.open_case(Path(case_path)))
     return int(app.exec())

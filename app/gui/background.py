@@ -100,6 +100,7 @@ class Operation(Generic[T]):
         self.quiet = quiet
         self._cancel = threading.Event()
         self.dialog: QProgressDialog | None = None
+        self.writes = False  # runs on the write lane (set by Operations.run)
         self.last_progress: tuple[int, int, str] = (0, 0, "")
         self.done = False
 
@@ -159,6 +160,7 @@ class Operations(QObject):
     """Runs work in the background; built once by the app and passed to the window."""
 
     busyChanged = Signal(bool)
+    writingChanged = Signal(bool)  # whether a write to the case is queued or running
 
     def __init__(self, parent: QObject | None = None, *, events: CaseEvents | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +211,7 @@ class Operations(QObject):
         failure = on_failure or (lambda exc: messages.show_error(parent, error_title, exc))
         operation: Operation[T] = Operation(self._next_id, self._relay, on_success, failure, on_cancelled,
                                             may_change, changes, quiet)
+        operation.writes = writes_case and not quiet
         self._next_id += 1
         if progress_title is not None:
             operation.dialog = _progress_dialog(parent, progress_title, cancellable, operation)
@@ -216,6 +219,8 @@ class Operations(QObject):
         self._running[operation.id] = operation
         if not quiet and self._busy_count() == 1:
             self.busyChanged.emit(True)
+        if operation.writes and self._writes_count() == 1:
+            self.writingChanged.emit(True)
 
         def call() -> T:
             return work(operation)
@@ -229,6 +234,13 @@ class Operations(QObject):
 
     def is_busy(self) -> bool:
         return self._busy_count() > 0
+
+    def _writes_count(self) -> int:
+        return sum(1 for operation in self._running.values() if operation.writes)
+
+    def is_writing(self) -> bool:
+        """Whether a change to the case is queued or running (undo waits for it)."""
+        return self._writes_count() > 0
 
     def cancel_all(self) -> None:
         for operation in list(self._running.values()):
@@ -267,6 +279,8 @@ class Operations(QObject):
         try:
             operation.deliver(succeeded, payload, self.events)
         finally:
+            if operation.writes and not self.is_writing():
+                self.writingChanged.emit(False)
             if not operation.quiet and not self.is_busy():
                 self.busyChanged.emit(False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -18,6 +19,22 @@ from app.core.errors import explain
 log = logging.getLogger(__name__)
 
 
+MAX_LINES = 12  # a message longer than this keeps its start; the rest goes to the scrollable details
+MAX_LINE = 160  # characters; a longer line (a path, a list run together) is cut, whole in the details
+
+
+def fitted(text: str, details: str = "") -> tuple[str, str]:
+    """The text a message box shows and its details: a message that would not fit a small screen
+    (issue 15 saw an export result 1,318 pixels tall, its OK button off the screen) keeps its first
+    lines and sends the whole text to the details, which scroll."""
+    lines = text.splitlines()
+    if len(lines) <= MAX_LINES and all(len(line) <= MAX_LINE for line in lines):
+        return text, details
+    head = [line if len(line) <= MAX_LINE else line[:MAX_LINE - 1] + "…" for line in lines[:MAX_LINES - 2]]
+    head += ["", "(The whole list is under “Show Details”.)"]
+    return "\n".join(head), text + ("\n\n" + details if details else "")
+
+
 def show_message(
     parent: QWidget | None,
     title: str,
@@ -25,13 +42,24 @@ def show_message(
     *,
     icon: QMessageBox.Icon = QMessageBox.Icon.Information,
     details: str = "",
+    actions: Sequence[tuple[str, Callable[[], object]]] = (),
 ) -> None:
-    """Show a modal plain-text message and wait until the user closes it."""
+    """Show a modal plain-text message and wait until the user closes it.
+
+    ``details`` (a long list: the files written, the files refused) goes in the box's scrollable
+    details area; ``actions`` are buttons beside OK ("Open folder", "Verify now"), each run after
+    the box has closed."""
+    text, details = fitted(text, details)
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     if details:
         box.setDetailedText(details)  # detailed text is always shown as plain text
+    buttons = {box.addButton(label, QMessageBox.ButtonRole.ActionRole): then for label, then in actions}
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.exec()
+    then = buttons.get(box.clickedButton())  # type: ignore[call-overload]
+    if then is not None:
+        then()
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
@@ -57,3 +85,21 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
         icon=QMessageBox.Icon.Critical,
         details=trace,
     )
+
+
+def ask_unsaved(parent: QWidget | None, doing: str, unsaved: Sequence[str]) -> str:
+    """"save", "discard" or "cancel": what to do with edits not yet saved before ``doing``
+    ("closing the case", "quitting", "building the bundle"…). ``unsaved`` names each, one a line."""
+    listed = "\n".join(f"  {line}" for line in unsaved)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                      f"Save your changes before {doing}?\n\n{listed}",
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    answer = box.standardButton(box.clickedButton())
+    if answer == QMessageBox.StandardButton.Save:
+        return "save"
+    return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"

@@ -77,6 +77,7 @@ class BuildRequest:
     tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
     no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
     sign_pdfs: bool | None = None  # sign the declaration, index and certification; None: the case's choice
+    draft: bool = False  # built despite the pre-filing review's blocking problems (stamped DRAFT: issue 13)
 
 
 def needs_new_identity() -> bool:

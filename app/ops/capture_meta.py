@@ -20,8 +20,6 @@ from app.core.files import write_atomic
 from app.core.model import Item, ItemKind
 from app.core.paths import user_data_dir
 from app.sources.categories import CATEGORIES
-from app.sources.domains import refang
-from app.sources.thumbnails import THUMBNAIL_SIDE, make_thumbnail
 from app.store import CaseFile
 
 SCREENSHOT_FIELDS = ("url", "captured_at", "captured_by", "tool", "tool_version", "screen", "notes")
@@ -37,7 +35,10 @@ class MetadataRefused(EvidenceError):
 
 
 def normalise_metadata(kind: ItemKind, changes: dict[str, Any]) -> dict[str, str]:
-    """Check and normalise edited fields: URL refanged and trimmed, capture time as UTC ISO 8601 with 'Z'."""
+    """Check and normalise edited fields: trimmed, the capture time as UTC ISO 8601 with 'Z'.
+
+    A URL is kept as typed: an investigator who writes a malicious site's address defanged
+    (``hxxp://bad[.]example``) wants it printed that way, where no PDF reader makes it a live link."""
     allowed = SCREENSHOT_FIELDS if kind is ItemKind.SCREENSHOT else (*MAIL_FIELDS, "url")
     result: dict[str, str] = {}
     for key, value in changes.items():
@@ -45,9 +46,7 @@ def normalise_metadata(kind: ItemKind, changes: dict[str, Any]) -> dict[str, str
             raise MetadataRefused(f"'{key}' is not a field of a {kind.label.lower()}",
                                   expected=", ".join(allowed), found=key)
         text = str(value if value is not None else "").strip()
-        if key == "url" and text:
-            text = refang(text)
-        elif key == "captured_at" and text:
+        if key == "captured_at" and text:
             text = utc_iso(text)
         elif key == "category" and text and text not in CATEGORIES:
             raise MetadataRefused("unknown category", expected=", ".join(CATEGORIES), found=text)
@@ -92,8 +91,12 @@ def thumbnail_cache_dir() -> Path:
     return user_data_dir() / "thumbnails"
 
 
-def thumbnail(case: CaseFile, item: Item, *, side: int = THUMBNAIL_SIDE, cache_dir: Path | None = None) -> Path:
-    """The cached thumbnail PNG of a screenshot, made on first use (derived data, outside the case)."""
+def thumbnail(case: CaseFile, item: Item, *, side: int | None = None, cache_dir: Path | None = None) -> Path:
+    """The cached thumbnail PNG of a screenshot, made on first use (derived data, outside the case).
+    The image library loads on the first thumbnail made, not with the window."""
+    from app.sources.thumbnails import THUMBNAIL_SIDE, make_thumbnail
+
+    side = side or THUMBNAIL_SIDE
     if item.kind is not ItemKind.SCREENSHOT:
         raise EvidenceError(f"item {item.id} is not a screenshot")
     folder = cache_dir or thumbnail_cache_dir()

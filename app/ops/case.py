@@ -18,19 +18,31 @@ from app.core.errors import CaseFileError, EvidenceError
 from app.core.model import CaseInfo
 from app.core.reporting import NULL_REPORTER, Reporter
 from app.store import CASE_SUFFIX, CaseFile, CheckProblem
+from app.store.connection import default_actor
 
 __all__ = ["CASE_SUFFIX", "CaseCheck", "CaseEdited", "CaseFile", "check_case", "create_case", "edit_case",
            "ensure_writable", "open_case"]
 
 
 def open_case(path: Path, *, actor: str | None = None) -> CaseFile:
-    """Open a case file (migrated to this version's schema); CaseFileError when it cannot be."""
-    return CaseFile.open(path, actor=actor)
+    """Open a case file (migrated to this version's schema); CaseFileError when it cannot be.
+
+    The custody log names whoever acts as ``actor``; by default the case's declarant (the person
+    who swears to the evidence), and the computer's login only when the case names nobody."""
+    case = CaseFile.open(path, actor=actor)
+    if actor is None:
+        case.actor = _declarant_or(case.info(), case.actor)
+    return case
 
 
 def create_case(path: Path, info: CaseInfo, *, actor: str | None = None) -> CaseFile:
-    """Create a new case file; never over an existing file."""
-    return CaseFile.create(path, info, actor=actor)
+    """Create a new case file; never over an existing file. The custody log names ``actor``, by default
+    the declarant (else the computer's login)."""
+    return CaseFile.create(path, info, actor=actor or info.declarant.strip() or None)
+
+
+def _declarant_or(info: CaseInfo, other: str) -> str:
+    return " ".join(info.declarant.split()) or other
 
 
 def ensure_writable(case: CaseFile, doing: str) -> None:
@@ -94,4 +106,6 @@ def edit_case(case: CaseFile, **details: object) -> CaseEdited:
         details["sinkhole_nameservers"] = tuple(dict.fromkeys(host_name(n) for n in names if n.strip()))
     before = case.info()
     after = case.update_info(**details)
+    if case.actor in (_declarant_or(before, ""), default_actor()):  # the log followed the declarant: it still does
+        case.actor = _declarant_or(after, default_actor())
     return CaseEdited(after, Changes.to_case(case=True) if after != before else Changes())

@@ -97,6 +97,14 @@ def set_registry(
     return RegistryCorrected(registry_table(case).get(registry_id))
 
 
+def withdraw_registry_correction(case: CaseFile, registry_id: str) -> Changes:
+    """Drop this case's correction of a registry: Appendix A prints the bundled name and address
+    again. Logged; nothing changes when there was none."""
+    if case.withdraw_registry_correction(registry_id):
+        return Changes.to_case(registries=True, domains=True)
+    return Changes()
+
+
 def find_registry(case: CaseFile, registry: str) -> Registry:
     """A registry by its id or one of its TLDs, as this case reads it."""
     table = registry_table(case)

@@ -45,3 +45,32 @@ def move_exhibit(case: CaseFile, number: int, to: int) -> Renumbered:
     order = [n for n in current if n != number]
     order.insert(to - 1, number)
     return order_exhibits(case, order)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The exhibit number (and description) the item had before it was left out; None if it had none."""
+
+    number: int | None
+    description: str = ""
+    changes: Changes = field(default_factory=Changes)
+
+
+def leave_out(case: CaseFile, item_id: int) -> LeftOut:
+    """Leave an item out of the exhibits: it stays evidence, sealed in the bundle with its custody
+    record, but is no longer numbered, filed or described in the declaration; the exhibits after it
+    move up one. Logged."""
+    before = case.leave_out_exhibit(item_id)
+    if before is None:
+        return LeftOut(None)
+    return LeftOut(before[0], before[1], Changes.to_case(items=True, exhibits=True))
+
+
+def put_back(case: CaseFile, item_id: int, number: int | None = None, description: str = "") -> Changes:
+    """Make a left-out item an exhibit again, at ``number`` (the exhibits from there move down one)
+    or last. Logged."""
+    before = case.item(item_id).exhibit_number
+    if before is not None:
+        return Changes()
+    case.put_back_exhibit(item_id, number, description)
+    return Changes.to_case(items=True, exhibits=True)

@@ -214,11 +214,15 @@ def export_filing_set(
     profile: CourtProfile | None = None,
     reporter: Reporter = NULL_REPORTER,
     pdf_signing: PdfSigning | None = None,
+    draft: bool = False,
 ) -> ExportResult:
     """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
     (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
     case's court profile (a firm's own). ``pdf_signing``: sign the declaration, index and
-    certification PDFs (after the paper set, which is printed and wet-signed, took its copies)."""
+    certification PDFs (after the paper set, which is printed and wet-signed, took its copies).
+    ``draft``: exported despite the pre-filing review's blocking problems (the DRAFT stamp is
+    issue 13's; until then the set is the same)."""
+    del draft  # placeholder until the documents carry the stamp
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))

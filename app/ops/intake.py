@@ -377,3 +377,20 @@ def add_domains(case: CaseFile, text: str, *, source: str) -> DomainReport:
     ]
     added = case.add_domains(domains, source=source)
     return DomainReport(added=added, duplicates=len(domains) - added, problems=problems)
+
+
+DOMAIN_LIST_LIMIT = 64 * 1024 * 1024  # a list of a million names is about 20 MB
+
+
+def read_domain_list(path: Path) -> str | None:
+    """The text of ``path`` when it reads as a list of domains (one per line, CSV, URLs, defanged;
+    at least as many names as lines that are not), else None: what Add evidence points to Add
+    domains with, instead of refusing the file without a word on what to do."""
+    try:
+        if path.stat().st_size > DOMAIN_LIST_LIMIT:
+            return None
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    names, problems = parse_domain_list(text)
+    return text if names and len(names) >= len(problems) else None

@@ -7,6 +7,7 @@ fresh draft.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.changes import Changes
@@ -18,7 +19,7 @@ from app.store import CaseFile
 
 __all__ = [  # what the front ends use besides the operations: the paragraphs they show
     "SECTIONS", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "current_paragraphs", "edit_paragraph",
-    "move_paragraph", "remove_paragraph", "reset_paragraph",
+    "move_paragraph", "remove_paragraph", "reset_paragraph", "restore_paragraphs",
 ]
 
 CHANGED = Changes.to_case(paragraphs=True)
@@ -112,3 +113,10 @@ def _reorder(case: CaseFile, section: str, keys: list[str], *, moved: str) -> No
                             by_key[key].removed)
               for index, key in enumerate(keys, start=1)]
     case.place_paragraphs(placed, details={"key": moved, "section": section, "position": keys.index(moved) + 1})
+
+
+def restore_paragraphs(case: CaseFile, edits: Sequence[ParagraphEdit], keys: Sequence[str]) -> Changes:
+    """Put counsel's versions of the paragraphs ``keys`` back as ``edits`` say (a key with no edit goes
+    back to its draft; one counsel added goes away): how the window undoes and redoes paragraph changes,
+    whatever they were (words, place, left out, added). One change, logged."""
+    return CHANGED if case.restore_paragraph_edits(edits, keys) else Changes()

@@ -10,6 +10,7 @@ enters them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from app.core.changes import Changes
@@ -26,6 +27,7 @@ __all__ = [
     "case_parties",
     "edit_party",
     "remove_party",
+    "restore_parties",
     "set_counsel",
 ]
 
@@ -97,6 +99,13 @@ def edit_party(case: CaseFile, party: Party) -> PartyChanged:
 def remove_party(case: CaseFile, party_id: int) -> PartyChanged:
     case.remove_party(party_id)
     return PartyChanged(None)
+
+
+def restore_parties(case: CaseFile, parties: Sequence[Party], *, reordered: bool = False) -> Changes:
+    """Make the case's parties exactly ``parties`` (ids and places kept): how the window undoes and
+    redoes party changes, and puts them in a new caption order (``reordered``). One change, logged."""
+    action = "parties-reordered" if reordered else "parties-restored"
+    return CHANGED if case.restore_parties([_checked(p) for p in parties], action=action) else Changes()
 
 
 @dataclass(frozen=True)

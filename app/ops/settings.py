@@ -17,16 +17,19 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
-
-from app.bundle.timestamp import Timestamper
 from app.core.errors import EvidenceError
 from app.core.files import write_atomic
 from app.core.paths import user_config_dir
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from app.bundle.timestamp import Timestamper
+
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 6
 
@@ -46,6 +49,7 @@ class Settings:
     recent_cases: tuple[str, ...] = ()  # most recent first
     folders: dict[str, str] = field(default_factory=dict)  # purpose ("cases", "evidence"…) -> last folder
     window_geometry: str = ""  # the main window's layout as Qt saves it, base64
+    last_bundle: str = ""  # the bundle built last, which the Verify dialog offers
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys this version does not know
 
 
@@ -69,6 +73,7 @@ def load_settings(path: Path | None = None) -> Settings:
     recent = data.pop("recent_cases", [])
     folders = data.pop("folders", {})
     geometry = data.pop("window_geometry", "")
+    bundle = data.pop("last_bundle", "")
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         raise SettingsError("tsa_urls must be a list of URLs", path=path)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -79,7 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
         folders = {}
     return Settings(tuple(urls), float(timeout), tuple(recent),
                     {str(k): str(v) for k, v in folders.items()},
-                    geometry if isinstance(geometry, str) else "", data)
+                    geometry if isinstance(geometry, str) else "", bundle if isinstance(bundle, str) else "", data)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -88,7 +93,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     data = dict(settings.extra)
     data.update(tsa_urls=list(settings.tsa_urls), tsa_timeout_seconds=settings.tsa_timeout_seconds,
                 recent_cases=list(settings.recent_cases), folders=dict(settings.folders),
-                window_geometry=settings.window_geometry)
+                window_geometry=settings.window_geometry, last_bundle=settings.last_bundle)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
@@ -107,6 +112,8 @@ def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True,
     certificates that may complete a TSA's chain."""
     if not enabled:
         return None
+    from app.bundle.timestamp import Timestamper  # the network client, loaded only to timestamp
+
     settings = load_settings()
     chosen = list(urls) or list(settings.tsa_urls)
     return Timestamper(chosen, timeout=settings.tsa_timeout_seconds, known=known) if chosen else None
@@ -132,15 +139,40 @@ def remember_case(path: Path) -> None:
     _remember(recent_cases=tuple(str(p) for p in [path, *recent][:MAX_RECENT]))
 
 
-def last_folder(purpose: str) -> Path:
-    """The folder last used for ``purpose`` ("cases", "evidence", "output"…); home if none."""
-    value = _remembered().folders.get(purpose, "")
-    folder = Path(value) if value else Path.home()
-    return folder if folder.is_dir() else Path.home()
+def last_folder(purpose: str, case: Path | None = None) -> Path:
+    """Where a file dialog for ``purpose`` ("cases", "evidence", "output", "filing"…) opens.
+
+    With a case open: the folder last used for it with this case, else the case's own folder (its
+    evidence and its filings are usually kept beside it). Without: the folder last used for it, else
+    the home folder. A folder that no longer exists is passed over."""
+    folders = _remembered().folders
+    choices = [folders.get(_case_key(purpose, case), ""), str(case.parent)] if case is not None else []
+    choices.append(folders.get(purpose, ""))
+    return next((Path(c) for c in choices if c and Path(c).is_dir()), Path.home())
 
 
-def set_last_folder(purpose: str, folder: Path) -> None:
-    _remember(folders={**_remembered().folders, purpose: str(folder)})
+def set_last_folder(purpose: str, folder: Path, case: Path | None = None) -> None:
+    """Remember ``folder`` for ``purpose`` (and for it with ``case``); only the recent cases' are kept."""
+    recent = {str(p) for p in recent_cases()}
+    kept = {k: v for k, v in _remembered().folders.items() if "@" not in k or k.split("@", 1)[1] in recent}
+    kept[purpose] = str(folder)
+    if case is not None:
+        kept[_case_key(purpose, case)] = str(folder)
+    _remember(folders=kept)
+
+
+def _case_key(purpose: str, case: Path) -> str:
+    return f"{purpose}@{Path(case).resolve()}"
+
+
+def last_bundle() -> Path | None:
+    """The bundle built last on this computer, if it is still there."""
+    value = _remembered().last_bundle
+    return Path(value) if value and Path(value).exists() else None
+
+
+def set_last_bundle(bundle: Path) -> None:
+    _remember(last_bundle=str(bundle))
 
 
 def window_geometry() -> str:

@@ -226,6 +226,19 @@ class DomainStore(CaseConnection):
             })
 
 
+    def withdraw_registry_correction(self, registry_id: str) -> bool:
+        """Drop this case's correction of a registry (the bundled name and address apply again); logged
+        with what it said. False when there was none. Domains it moved to the registry stay with it."""
+        with self._writing() as conn:
+            old = conn.execute("SELECT name, address FROM registry_overrides WHERE registry_id = ?",
+                               (registry_id,)).fetchone()
+            if old is None:
+                return False
+            conn.execute("DELETE FROM registry_overrides WHERE registry_id = ?", (registry_id,))
+            self._log(conn, "registry-correction-withdrawn", details={
+                "registry": registry_id, "old": {"name": old[0], "address": json.loads(old[1])}})
+        return True
+
 def _domain(row: tuple[Any, ...]) -> Domain:
     return Domain(id=row[0], ascii=row[1], unicode=row[2], tld=row[3], registrable=row[4], registry_id=row[5],
                   added_at=row[6], source=row[7], flags=tuple(json.loads(row[8])) if row[8] != "[]" else ())

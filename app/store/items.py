@@ -166,6 +166,43 @@ class ItemStore(CaseConnection):
                       details={"changes": {str(old): new for old, new in sorted(changed.items())}})
 
 
+    def leave_out_exhibit(self, item_id: int) -> tuple[int, str] | None:
+        """Take an item out of the exhibits (it stays evidence, sealed in the bundle beside them);
+        the exhibits after it move up one. Returns its former (number, description), None when it
+        was not an exhibit. Logged with the number it had."""
+        with self._writing() as conn:
+            row = conn.execute("SELECT number, description FROM exhibits WHERE item_id = ?", (item_id,)).fetchone()
+            if row is None:
+                return None
+            number, description = int(row[0]), str(row[1])
+            conn.execute("DELETE FROM exhibits WHERE item_id = ?", (item_id,))
+            _shift_exhibits(conn, after=number, by=-1)
+            self._log(conn, "exhibit-left-out", item_id=item_id, details={"number": number})
+        return number, description
+
+    def put_back_exhibit(self, item_id: int, number: int | None = None, description: str = "") -> int:
+        """Make an item an exhibit again, numbered ``number`` (the exhibits from there move down one)
+        or last; returns its number. Logged."""
+        with self._writing() as conn:
+            item = self.item(item_id)
+            if not item.kind.is_exhibit_kind:
+                raise CaseFileError(f"a {item.kind.label.lower()} is not an exhibit of its own", path=self.path)
+            if item.exhibit_number is not None:
+                return item.exhibit_number
+            last = int(conn.execute("SELECT COALESCE(MAX(number), 0) FROM exhibits").fetchone()[0])
+            at = last + 1 if number is None else max(1, min(number, last + 1))
+            _shift_exhibits(conn, after=at - 1, by=+1)
+            conn.execute("INSERT INTO exhibits(number, item_id, description) VALUES (?, ?, ?)",
+                         (at, item_id, description))
+            self._log(conn, "exhibit-put-back", item_id=item_id, details={"number": at})
+        return at
+
+
+def _shift_exhibits(conn: sqlite3.Connection, *, after: int, by: int) -> None:
+    """Move every exhibit numbered above ``after`` by ``by`` (numbers are unique: out of the way first)."""
+    conn.execute("UPDATE exhibits SET number = -number WHERE number > ?", (after,))
+    conn.execute("UPDATE exhibits SET number = -number + ? WHERE number < 0", (by,))
+
 def _item(row: tuple[Any, ...]) -> Item:
     return Item(
         id=row[0], kind=ItemKind(row[1]), name=row[2], original_name=row[3], sha256=row[4],

@@ -78,6 +78,26 @@ class ParagraphStore(CaseConnection):
             self._log(conn, "paragraph-added", details={"key": key, "section": section, "text": text})
         return key
 
+    def restore_paragraph_edits(self, edits: Sequence[ParagraphEdit], keys: Sequence[str]) -> list[str]:
+        """Make counsel's versions of the paragraphs ``keys`` exactly ``edits`` (a key without an edit
+        goes back to its draft, or away if counsel added it): what undo and redo put back. One change,
+        logged once with the keys that changed; returns them."""
+        wanted = {e.key: e for e in edits}
+        changed: list[str] = []
+        with self._writing() as conn:
+            current = {e.key: e for e in self.paragraph_edits() if e.key in set(keys) | set(wanted)}
+            for key in sorted(set(keys) | set(wanted)):
+                if current.get(key) == wanted.get(key):
+                    continue
+                changed.append(key)
+                if key in wanted:
+                    _store(conn, wanted[key])
+                else:
+                    conn.execute("DELETE FROM paragraphs WHERE key = ?", (key,))
+            if changed:
+                self._log(conn, "paragraphs-restored", details={"keys": changed})
+        return changed
+
     # -- Rule 5.2 ----------------------------------------------------------------------------
 
     def confirmed_redactions(self) -> list[tuple[int, str, str]]:

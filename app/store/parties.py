@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, fields, replace
 from typing import Any
 
@@ -61,6 +62,26 @@ class PartyStore(CaseConnection):
             old = self.party(party_id)
             conn.execute("DELETE FROM parties WHERE id = ?", (party_id,))
             self._log(conn, "party-removed", details={"party": party_id, **_data(old)})
+
+    def restore_parties(self, parties: Sequence[Party], *, action: str = "parties-restored") -> bool:
+        """Make the case's parties exactly ``parties``, ids and places included (what undo and redo put
+        back, or a new caption order): one change, logged as ``action`` with the ids removed and the ids
+        added back or changed; False when nothing was."""
+        with self._writing() as conn:
+            current = {p.id: p for p in self.parties()}
+            wanted = {p.id: p for p in parties}
+            removed = sorted(set(current) - set(wanted))
+            changed = sorted(i for i in wanted if current.get(i) != wanted[i])
+            for party_id in removed:
+                conn.execute("DELETE FROM parties WHERE id = ?", (party_id,))
+            for party_id in changed:
+                p = wanted[party_id]
+                conn.execute("INSERT INTO parties(id, role, position, data) VALUES (?, ?, ?, ?)"
+                             " ON CONFLICT(id) DO UPDATE SET role = excluded.role, position = excluded.position,"
+                             " data = excluded.data", (p.id, p.role.value, p.position, dump(_data(p))))
+            if removed or changed:
+                self._log(conn, action, details={"removed": removed, "restored": changed})
+        return bool(removed or changed)
 
     def counsel(self) -> Counsel:
         row = self._conn().execute("SELECT data FROM people WHERE role = 'counsel'").fetchone()

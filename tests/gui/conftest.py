@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -80,18 +80,46 @@ class Shown:
     text: str
     plain: bool
     details: str
+    buttons: list[str] = field(default_factory=list)
+    progress_visible: bool = False  # a progress dialog was on screen when this message appeared
+
+
+class Messages(list[Shown]):
+    """The message boxes shown (captured, never on screen); ``press`` lists the buttons to press in the
+    next ones, by their text ("Save", "Discard", "Verify now"…); OK (or the box's default) otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.press: list[str] = []
+        self.linger_ms = 0  # how long each message stays "on screen" (the event loop runs, as under exec)
 
 
 @pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
+def shown(monkeypatch: pytest.MonkeyPatch) -> Messages:
     """Every message box the app would show, captured instead of shown."""
-    captured: list[Shown] = []
+    captured = Messages()
 
     def fake_exec(box: QMessageBox) -> int:
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QProgressDialog
 
+        names = [button.text().replace("&", "") for button in box.buttons()]
+        if captured.linger_ms:
+            from PySide6.QtTest import QTest
+
+            QTest.qWait(captured.linger_ms)  # timers fire meanwhile, as they do under a real message box
+        progress = any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
         captured.append(Shown(box.icon(), box.windowTitle(), box.text(),
-                              box.textFormat() == Qt.TextFormat.PlainText, box.detailedText()))
+                              box.textFormat() == Qt.TextFormat.PlainText, box.detailedText(), names, progress))
+        wanted = captured.press.pop(0) if captured.press else ""
+        for button in box.buttons():
+            if wanted and button.text().replace("&", "") == wanted:
+                button.click()
+                return int(box.standardButton(button).value)
+        assert not wanted, f"no button {wanted!r} in the message {box.text()!r}: {names}"
+        default = box.defaultButton() or box.button(QMessageBox.StandardButton.Ok)
+        if default is not None:
+            default.click()
         return int(QMessageBox.StandardButton.Ok.value)
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
@@ -106,3 +134,69 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
     yield win
     win.operations.cancel_all()
     win.operations.wait()
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_modals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog no test answered fails the test instead of waiting forever offscreen.
+
+    Tests answer a dialog by patching its class's ``exec`` (the ``shown`` fixture does it for
+    every message box); whatever reaches QDialog.exec itself was not expected."""
+    from PySide6.QtWidgets import QDialog
+
+    def unexpected(dialog: QDialog) -> int:
+        dialog.reject()
+        raise AssertionError(f"an unexpected modal dialog opened: {dialog.windowTitle()!r}")
+
+    monkeypatch.setattr(QDialog, "exec", unexpected)
+
+
+@dataclass
+class Reviews:
+    """The pre-filing reviews the window showed, and how the next one is answered."""
+
+    answer: str = "auto"  # "final", "draft", "go", "cancel"; "auto": a draft when something blocks, else final
+    shown: list[list[object]] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def reviews(monkeypatch: pytest.MonkeyPatch) -> Reviews:
+    """The review dialog before a build or an export, answered as ``reviews.answer`` says."""
+    from app.gui.dialogs.review import ReviewDialog
+
+    record = Reviews()
+
+    def answer(dialog: ReviewDialog) -> int:
+        problems = list(dialog.model.problems)
+        record.shown.append(problems)
+        choice = record.answer
+        if choice == "auto":
+            choice = "draft" if any(p.severity == "blocking" for p in problems) else "final"
+        if choice == "cancel":
+            dialog.reject()
+        elif choice == "go":
+            dialog.go_there()
+            record.where.append(dialog.where)
+        elif choice == "final":
+            assert dialog.final_button.isEnabled(), "a final build was offered despite blocking problems"
+            dialog.final_button.click()
+        else:
+            dialog.draft_button.click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ReviewDialog, "exec", answer)
+    return record
+
+
+def banner_text(window: MainWindow) -> str:
+    """The signer banner's words as the Exhibits page shows them (it reads the signer when shown)."""
+    from PySide6.QtGui import QShowEvent
+
+    banner = window.signer_banner
+    banner.showEvent(QShowEvent())
+    return banner.text.text()
+
+
+# A window shown on the offscreen platform logs that it cannot pass size hints (or raise itself): harmless.
+OFFSCREEN_SHOW = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise")

@@ -24,7 +24,7 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     out.mkdir()
     assert not has_identity()
     with qtbot.waitSignal(window.events.custodyChanged, timeout=60_000):
-        operation = window.commands.start_build(out, PASSPHRASE)
+        operation = window.builder.start_build(out, PASSPHRASE)
         assert operation is not None and window.operations.is_busy()
         assert not window.window_actions.build_bundle.isEnabled()  # one build at a time
     bundle = out / "1-26-cv-00001.zip"
@@ -34,7 +34,7 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     assert any(n.endswith("signature/tagmanifest-sha256.txt.p7s") for n in names)
     assert len(shown) == 1 and shown[0].plain and shown[0].title == "Bundle built"
     assert str(bundle) in shown[0].text
-    assert "declaration.pdf" in shown[0].text
+    assert "declaration.pdf" in shown[0].details  # the documents listed under Show Details
     assert operation.last_progress[2]  # the stages reached the progress dialog
     assert window.custody_model.index(window.custody_model.rowCount() - 1, 3).data() == "bundle-built"
     assert window.window_actions.build_bundle.isEnabled()
@@ -42,7 +42,7 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     # A wrong passphrase is the user's to fix: its diagnostics, as plain text, nothing built.
     bundle.unlink()
     with qtbot.waitSignal(window.operations.busyChanged, timeout=30_000, check_params_cb=lambda b: not b):
-        window.commands.start_build(out, "not the passphrase")
+        window.builder.start_build(out, "not the passphrase")
     assert shown[-1].plain and shown[-1].title == "The bundle was not built"
     assert "passphrase" in shown[-1].text.lower()
     assert not bundle.exists()
@@ -54,7 +54,7 @@ def test_cancelling_a_build_leaves_the_output_folder_as_it_was(
     window.open_case(case_path)
     out = tmp_path / "out"
     out.mkdir()
-    operation = window.commands.start_build(out, PASSPHRASE)
+    operation = window.builder.start_build(out, PASSPHRASE)
     assert operation is not None
     operation.cancel()  # before the worker's first check: it stops at once
     qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)

@@ -18,8 +18,9 @@ from app.gui.pages.documents import DocumentsPage
 from app.gui.window import MainWindow
 from app.ops.case import CaseFile
 from app.ops.paragraphs import current_paragraphs
+from app.ops.redactions import decide_redactions, list_redactions
 
-from .conftest import Shown
+from .conftest import Reviews, Shown
 
 
 def _idle(qtbot: QtBot, window: MainWindow) -> None:
@@ -164,8 +165,8 @@ def test_reordering_exhibits_renumbers_them(
     page = _loaded_page(window, case_path, qtbot)
     names = [page.exhibits.index(r, 2).data() for r in range(2)]
     page.exhibits_view.selectRow(0)
-    assert page.exhibit_down.isEnabled() and not page.exhibit_up.isEnabled()
-    page.exhibit_down.click()
+    assert page.exhibit_order.down.isEnabled() and not page.exhibit_order.up.isEnabled()
+    page.exhibit_order.down.click()
     _idle(qtbot, window)
     assert [page.exhibits.index(r, 2).data() for r in range(2)] == names[::-1]
     with CaseFile.open(case_path) as case:
@@ -176,23 +177,26 @@ def test_reordering_exhibits_renumbers_them(
 
 def test_export_writes_the_filing_set_and_says_where(
     window: MainWindow, case_path: Path, tmp_path: Path, qtbot: QtBot, shown: list[Shown],
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, reviews: Reviews,
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     out = tmp_path / "filing"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(out))
+    with CaseFile.open(case_path) as case:  # every Rule 5.2 candidate decided: the review finds nothing
+        decide_redactions(case, [r.candidate.id for r in list_redactions(case)], "dismiss")
     assert window.open_case(case_path)
     assert window.window_actions.export_filing.isEnabled()
     window.window_actions.export_filing.trigger()
     _idle(qtbot, window)
+    assert reviews.shown == []  # nothing to settle: no review dialog, straight to the folder
     names = sorted(p.name for p in out.iterdir())
     assert "01-declaration.pdf" in names and "01-declaration.docx" in names
     assert any(n.startswith("01-declaration-exhibit-001-") for n in names)
     assert "02-exhibit-index.pdf" in names and "04-proposed-order-ex-parte-tro.pdf" in names
     assert shown[-1].title == "Filing set exported" and shown[-1].plain
-    assert str(out) in shown[-1].text and "01-declaration.pdf" in shown[-1].text
+    assert str(out) in shown[-1].text and "01-declaration.pdf" in shown[-1].details
     assert "documents-exported" in _actions(case_path)
 
 

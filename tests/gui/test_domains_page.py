@@ -20,6 +20,7 @@ from app.gui.dialogs.lookup import LookupDialog
 from app.gui.events import CaseEvents
 from app.gui.models.domains import DomainFilter, LazyDomainsModel
 from app.gui.pages.domains import DomainsPage
+from app.gui.undo import CaseEdits
 from app.ops.case import CaseFile
 from app.ops.intake import add_domains
 from app.ops.lookups import LookupServers
@@ -185,8 +186,8 @@ def test_registry_corrected_from_the_page(qtbot: QtBot, tmp_path: Path, monkeypa
         add_domains(case, "foo.bar\nbaz.bar\nexample-sample.com\n", source="t")
         model = LazyDomainsModel(lambda rid: rid, operations)
         events.domainsChanged.connect(model.reload)
-        page = DomainsPage(model, correct_registry=RegistryCommand(None, lambda: case,
-                                                                   operations).ask_and_correct)
+        edits = CaseEdits(operations, lambda: case)
+        page = DomainsPage(model, correct_registry=RegistryCommand(None, lambda: case, edits).ask_and_correct)
         qtbot.addWidget(page)
         with qtbot.waitSignal(model.filtering, timeout=5000, check_params_cb=lambda running: not running):
             model.set_case(case)

@@ -22,7 +22,7 @@ from app.gui.models.identities import IdentitiesModel
 from app.gui.window import MainWindow
 from app.ops import identity as ops
 
-from .conftest import Shown
+from .conftest import Shown, banner_text
 
 PASSPHRASE = "correct horse battery"
 FINGERPRINT_COLUMN = IdentitiesModel.FINGERPRINT
@@ -102,11 +102,11 @@ def test_rsa_identity_is_listed_and_becomes_the_signer_the_window_names(
     from app.gui.dialogs.identity_forms import NewIdentity
 
     window.open_case(case_path)
-    assert "none yet" in window.signer_banner.text.text()
+    assert "none yet" in banner_text(window)
     dialog.start_create(NewIdentity("Robin Analyst", "Test Corp.", "", "rsa-3072", PASSPHRASE))
     wait_idle(window, qtbot)
     assert cell(dialog, 0, 2) == "RSA-3072"
-    assert cell(dialog, 0, FINGERPRINT_COLUMN) in window.signer_banner.text.text()  # the newest signs
+    assert cell(dialog, 0, FINGERPRINT_COLUMN) in banner_text(window)  # the newest signs
 
 
 def make_pkcs12(path: Path, passphrase: str) -> str:
@@ -163,8 +163,8 @@ def test_choose_the_identity_for_the_case_logs_it_and_the_window_shows_the_finge
     first = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE).identity
     second = ops.new_identity("Robin Analyst", "Test Corp.", PASSPHRASE, label="Robin").identity
     window.open_case(case_path)
-    assert second.fingerprint in window.signer_banner.text.text()  # none chosen: the newest signs
-    assert "none chosen" in window.signer_banner.text.text()
+    assert second.fingerprint in banner_text(window)  # none chosen: the newest signs
+    assert "none chosen" in banner_text(window)
     monkeypatch.setattr(IdentitiesDialog, "show", lambda self: None)
     monkeypatch.setattr(IdentitiesDialog, "raise_", lambda self: None)
     dialog = window.open_identities_dialog()
@@ -179,17 +179,17 @@ def test_choose_the_identity_for_the_case_logs_it_and_the_window_shows_the_finge
     assert last.action == "case-edited" and last.details["signer_fingerprint"]["new"] == first.fingerprint
     assert window.custody_model.rowCount() == entries + 1
     assert window.case.info().signer_fingerprint == first.fingerprint
-    banner = window.signer_banner.text.text()
+    banner = banner_text(window)
     assert first.fingerprint in banner and "Pat Investigator" in banner and "none chosen" not in banner
     row = dialog.model.row_of(first.fingerprint)
     assert cell(dialog, row, 4) == "yes" and cell(dialog, dialog.model.row_of(second.fingerprint), 4) == ""
     assert first.fingerprint in dialog.case_line.text()
     dialog.trust_button.click()  # untrusting the case's signer shows at once in the window
-    assert "not to trust it" in window.signer_banner.text.text()
+    assert "not to trust it" in banner_text(window)
     third = ops.new_identity("Sam Newer", "Test Corp.", PASSPHRASE).identity
     window.case.update_info(signer_fingerprint="")
     window.events.infoChanged.emit()
-    assert third.fingerprint in window.signer_banner.text.text()
+    assert third.fingerprint in banner_text(window)
 
     window.domains_model.wait()  # the domains page queries the case on its own thread
     window.close_case()  # no case: nothing to choose for

@@ -52,7 +52,7 @@ def test_the_dragged_rectangle_is_imported_at_device_pixels(
     ratio = screen.devicePixelRatio()
     shot = shots[-1]
     assert (shot.record["width"], shot.record["height"]) == (round(100 * ratio), round(70 * ratio))
-    assert shot.metadata["url"] == "http://phish.example/login" and shot.metadata["tool"] == TOOL
+    assert shot.metadata["url"] == "hxxp://phish[.]example/login" and shot.metadata["tool"] == TOOL
     assert "region 100×70 at (30, 20)" in shot.metadata["screen"]
     assert any(e.action == "acquired" and e.item_id == shot.id for e in window.case.custody())
 

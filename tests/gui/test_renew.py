@@ -12,16 +12,19 @@ from pytestqt.qtbot import QtBot
 from app.gui.window import MainWindow
 from app.ops.settings import Settings, save_settings
 
-from .conftest import Shown
+from .conftest import OFFSCREEN_SHOW, Shown
 
 PASSPHRASE = "correct horse battery"
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl binary")
 
 
+@OFFSCREEN_SHOW
 def test_window_asks_to_renew_and_renews(window: MainWindow, case_path: Path, tmp_path: Path, qtbot: QtBot,
                                          shown: list[Shown]) -> None:
     window.open_case(case_path)
+    window.show()
+    window.tabs.setCurrentWidget(window.exhibits_page)  # the banner reads the case when it is shown
     banner = window.signer_banner
     assert banner.renewal.isHidden()
     out = tmp_path / "out"
@@ -29,7 +32,7 @@ def test_window_asks_to_renew_and_renews(window: MainWindow, case_path: Path, tm
     with LoopbackTSA("Short TSA", valid_days=90) as short, LoopbackTSA("Long TSA", valid_days=3000) as long:
         save_settings(Settings(tsa_urls=(short.url,)))
         with qtbot.waitSignal(window.events.custodyChanged, timeout=60_000):
-            window.commands.start_build(out, PASSPHRASE)
+            window.builder.start_build(out, PASSPHRASE)
         bundle = out / "1-26-cv-00001.zip"
         assert bundle.is_file()
         assert not banner.renewal.isHidden()  # 90 days: within the 180 days before the certificate expires

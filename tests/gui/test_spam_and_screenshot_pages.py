@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo, ItemKind
 from app.gui.dialogs.capture import TOOL, CaptureDialog, CaptureMode
+from app.gui.widgets.capture_time import CaptureTimeEdit
 from app.gui.widgets.message_view import SafeMessageView
 from app.gui.window import MainWindow
 from app.ops.case import CaseFile
@@ -116,26 +119,36 @@ def test_screenshot_grid_thumbnails_and_metadata_editor(
     assert window.open_case(spam_case)
     page = window.screenshots_page
     qtmodeltester.check(page.thumbnails)  # type: ignore[attr-defined]
+    assert not page.thumbnails.has_thumbnail(window.screenshots_model.row_value(0).sha256)  # not until shown
+    page.showEvent(QShowEvent())  # the page comes into view: its thumbnails are made
     qtbot.waitUntil(lambda: page.thumbnails.has_thumbnail(window.screenshots_model.row_value(0).sha256), timeout=10_000)
     icon = page.thumbnails.index(0, 1).data(1)  # DecorationRole
     assert not icon.isNull()
     page.select_row(0)
     assert page.current is not None and page.editor.isEnabled()
     page.editor.fields["url"].setText("hxxps://phish[.]example/login")
-    page.editor.fields["captured_at"].setText("2026-11-28 15:00+01:00")
+    captured = page.editor.fields["captured_at"]
+    assert isinstance(captured, CaptureTimeEdit) and captured.text() == ""  # not recorded yet
+    captured.picker.setDateTime(QDateTime(QDate(2026, 11, 28), QTime(14, 0), QTimeZone.utc()))  # picked, in UTC
+    assert "on this computer's clock" in captured.local.text()
     page.editor.fields["notes"].setPlainText("login form")
     page.editor.save.click()
     _wait_idle(qtbot, window)
     assert window.case is not None
     item = window.case.items(ItemKind.SCREENSHOT)[0]
-    assert item.metadata == {"url": "https://phish.example/login", "captured_at": "2026-11-28T14:00:00Z",
+    assert item.metadata == {"url": "hxxps://phish[.]example/login", "captured_at": "2026-11-28T14:00:00Z",
                              "notes": "login form"}
     assert window.case.custody()[-1].action == "metadata-edited"
-    assert page.editor.fields["url"].text() == "https://phish.example/login"  # shown as stored
-    page.editor.fields["captured_at"].setText("yesterday")
-    page.editor.save.click()
-    _wait_idle(qtbot, window)
-    assert shown and shown[-1].plain and "not a date and time" in shown[-1].text + shown[-1].details
+    assert page.editor.fields["url"].text() == "hxxps://phish[.]example/login"  # shown as stored: as typed
+    before = datetime.now(UTC).replace(microsecond=0)
+    captured.now.click()  # "Now": this moment, to the second, in UTC
+    picked = datetime.fromisoformat(captured.text().replace("Z", "+00:00"))
+    assert before <= picked <= datetime.now(UTC) and captured.text().endswith("Z")
+    captured.clear_button.click()
+    assert captured.text() == "" and page.editor.changes() == {"captured_at": ""}
+    page.editor.show_item(page.current)  # dropped: the stored time comes back exactly as stored
+    assert captured.text() == "2026-11-28T14:00:00Z" and not page.editor.changes()
+    assert shown == []
     window.tabs.setCurrentWidget(page)
     window.resize(1200, 760)
     assert not window.grab().isNull()
@@ -155,7 +168,7 @@ def test_in_app_capture_imports_the_screen_with_its_metadata(
     assert len(shots) == 2
     shot = shots[-1]
     assert shot.original_name.startswith("capture-") and shot.original_name.endswith(".png")
-    assert shot.metadata["url"] == "http://fake-av.example/scan"
+    assert shot.metadata["url"] == "hxxp://fake-av[.]example/scan"
     assert shot.metadata["tool"] == TOOL and shot.metadata["captured_at"].endswith("Z")
     assert shot.metadata["screen"].startswith(screen.name())
     assert shot.record["width"] == screen.geometry().width()

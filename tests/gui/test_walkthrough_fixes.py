@@ -23,10 +23,8 @@ from app.gui.window import MainWindow
 from app.ops.case import CaseFile
 from app.ops.intake import add_domains, import_files
 
-from .conftest import Shown
+from .conftest import OFFSCREEN_SHOW, Shown
 from .test_redaction_review import SPAM
-
-OFFSCREEN_SHOW = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # shown offscreen
 
 
 def _idle(qtbot: QtBot, window: MainWindow) -> None:
@@ -56,10 +54,11 @@ def test_save_metadata_is_enabled_only_while_a_field_differs_from_the_stored_val
     assert not save.isEnabled()  # saved: nothing left to save
     page.editor.fields["notes"].setPlainText("edited, then the selection moved")
     assert save.isEnabled()
-    page.view.setCurrentIndex(QModelIndex())  # no screenshot selected
+    page.view.setCurrentIndex(QModelIndex())  # no screenshot selected: what was typed is saved on the way
     assert not save.isEnabled()
+    _idle(qtbot, window)
     page.select_row(0)
-    assert page.editor.fields["notes"].toPlainText() == "login form" and not save.isEnabled()
+    assert page.editor.fields["notes"].toPlainText() == "edited, then the selection moved" and not save.isEnabled()
     assert shown == []
 
 
@@ -143,7 +142,7 @@ def test_in_context_keeps_a_readable_share_of_a_narrow_rule_5_2_table(
     window: MainWindow, ssn_case: Path, qtbot: QtBot
 ) -> None:
     assert window.open_case(ssn_case)
-    panel = RedactionPanel(lambda: window.case, window.operations)  # alone, to size it
+    panel = RedactionPanel(lambda: window.case, window.operations, window.edits)  # alone, to size it
     qtbot.addWidget(panel)
     panel.reload()
     _idle(qtbot, window)

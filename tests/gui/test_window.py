@@ -119,8 +119,9 @@ def test_a_refused_file_is_listed_with_its_reason(
     message = shown[0]
     assert message.plain and message.title == "Some files were not added"
     assert message.text.startswith("0 items added.\n\n2 files refused")
-    assert f"{evidence['bad']}\n    " in message.text
-    assert f"{evidence['png']}\n    already in the case as item 1 (Exhibit 1)" in message.text
+    assert "broken.png: truncated PNG" in message.text  # each file by name with its reason
+    assert f"{evidence['bad']}\n    " in message.details  # the whole paths under Show Details
+    assert f"{evidence['png']}\n    already in the case as item 1 (Exhibit 1)" in message.details
     assert window.screenshots_model.rowCount() == 1
 
 
@@ -137,14 +138,15 @@ def test_pasted_domains_are_added(window: MainWindow, case_path: Path, qtbot: Qt
     qtbot.waitUntil(lambda: window.domains_page.heading.text() == "4 domains")
     assert window.domains_model.total() == 4
     assert len(shown) == 1 and shown[0].plain
-    assert shown[0].text.startswith("1 domain added; 1 already in the case.\n\n1 line not added:")
+    assert shown[0].text.startswith("1 domain added; 1 already in the case.\n\n1 line not added")
+    assert shown[0].details == "line 3: no domain name in this row"  # the reasons, scrollable
 
 
 def test_recent_cases_are_remembered(window: MainWindow, case_path: Path) -> None:
     window.open_case(case_path)
     window._fill_recent_menu()
     entries = [a.text() for a in window.recent_menu.actions()]
-    assert entries == ["sample.evcase"]
+    assert entries == [f"sample.evcase   ({case_path.parent})"]  # with its folder: many cases are "case.evcase"
     with CaseFile.create(case_path.with_name("other.evcase"), CaseInfo(case_id="", title="Other")):
         pass
     window.open_case(case_path.with_name("other.evcase"))
@@ -163,7 +165,8 @@ def test_about_names_the_version_and_the_per_user_folders(window: MainWindow) ->
     from app.gui.dialogs.about import about_box
 
     help_menu = [a for a in window.menuBar().actions() if a.text() == "&Help"][0].menu()
-    assert [a.text() for a in help_menu.actions()] == ["&About evbundle"]
+    assert [a.text() for a in help_menu.actions() if not a.isSeparator()] == [
+        "&Guide", "&Verifying a bundle", "&About evbundle"]
     text = about_box(window).text()
     assert f"evbundle {__version__}" in text and str(identities_dir()) in text and "Offline by default" in text
 

@@ -138,10 +138,10 @@ def test_screenshot_metadata_is_edited_with_custody_and_checked(case: CaseFile, 
     item = edit_metadata(case, item_id, {"url": "hxxps://evil[.]example/login", "captured_at": "2026-11-28 15:00+01:00",
                                          "captured_by": "Ann", "tool": "evbundle", "tool_version": "0.1.0",
                                          "notes": "login page"}).item
-    assert item.metadata["url"] == "https://evil.example/login"
+    assert item.metadata["url"] == "hxxps://evil[.]example/login"  # as typed: never made a live link
     assert item.metadata["captured_at"] == "2026-11-28T14:00:00Z"
     entry = case.custody()[-1]
-    assert entry.action == "metadata-edited" and entry.details["url"]["new"] == "https://evil.example/login"
+    assert entry.action == "metadata-edited" and entry.details["url"]["new"] == "hxxps://evil[.]example/login"
     with pytest.raises(MetadataRefused, match="time zone"):
         edit_metadata(case, item_id, {"captured_at": "2026-11-28 15:00"})
     with pytest.raises(MetadataRefused):

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QImage, QScreen
@@ -21,8 +22,10 @@ from app.gui.background import Operation, Operations
 from app.gui.dialogs.capture import GRAB_DELAY_MS, CaptureDialog, CaptureMode, capture_metadata, grab
 from app.gui.widgets.region_overlay import RegionOverlay, crop, freeze, screen_available
 from app.ops.capture_meta import now_utc
-from app.ops.case import CaseFile
-from app.ops.intake import ImportReport, import_files
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+    from app.ops.intake import ImportReport
 
 
 class CaptureCommand:
@@ -119,6 +122,8 @@ class CaptureCommand:
         stamp = metadata["captured_at"].replace(":", "").replace("-", "")
 
         def work(_reporter: Reporter) -> ImportReport:
+            from app.ops.intake import import_files
+
             folder = Path(tempfile.mkdtemp(prefix="evbundle-capture-"))
             try:
                 path = folder / f"capture-{stamp}.png"

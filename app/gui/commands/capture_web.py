@@ -7,6 +7,7 @@ files as one evidence group with its custody entry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -14,9 +15,10 @@ from app.core.changes import Changes
 from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
-from app.gui.dialogs.capture_web import CaptureWebDialog, capture_summary
-from app.ops.capture_web import CaptureOptions, CaptureReport, capture_urls
-from app.ops.case import CaseFile
+
+if TYPE_CHECKING:  # the dialog and the op load when a capture is first asked for
+    from app.ops.capture_web import CaptureOptions, CaptureReport
+    from app.ops.case import CaseFile
 
 
 class CaptureWebCommand:
@@ -32,6 +34,8 @@ class CaptureWebCommand:
     def ask_and_capture(self, urls: Sequence[str] = ()) -> Operation[CaptureReport] | None:
         if self._case() is None:
             return None
+        from app.gui.dialogs.capture_web import CaptureWebDialog
+
         dialog = CaptureWebDialog(urls, self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.url_list():
             return None
@@ -46,6 +50,9 @@ class CaptureWebCommand:
         if case is None:
             return None
         wanted = list(urls)
+
+        from app.gui.dialogs.capture_web import capture_summary
+        from app.ops.capture_web import capture_urls
 
         def work(reporter: Reporter) -> CaptureReport:
             return capture_urls(case, wanted, options, reporter)

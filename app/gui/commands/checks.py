@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -18,13 +19,11 @@ from app.core.changes import Changes
 from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
-from app.ops.case import CaseFile
-from app.ops.check_reports import write_compliance_papers, write_precheck_report
-from app.ops.checks import CheckRun
-from app.ops.compliance import latest_compliance, run_compliance
-from app.ops.lookups import LookupServers
-from app.ops.precheck import latest_precheck, run_precheck
-from app.ops.watch import Pace
+
+if TYPE_CHECKING:  # the checks, their papers and the lookup clients load when a check is first asked for
+    from app.ops.case import CaseFile
+    from app.ops.checks import CheckRun
+    from app.ops.lookups import LookupServers
 
 WROTE = Changes(custody=True)
 
@@ -37,7 +36,7 @@ class CheckCommand:
         self._window = window
         self._case = case
         self._operations = operations
-        self.servers = servers or LookupServers()
+        self.servers = servers  # None: the registries' own servers (tests name 127.0.0.1 ones)
 
     def run(self, kind: str, *, since: str, hearing: date | None, sinkholes: Sequence[str], rate: float,
             on_done: Callable[[CheckRun], None], progress: bool = True) -> Operation[CheckRun] | None:
@@ -45,7 +44,12 @@ class CheckCommand:
         case = self._case()
         if case is None:
             return None
-        servers, pace, wanted = self.servers, Pace(rate=rate), list(sinkholes)
+        from app.ops.compliance import run_compliance
+        from app.ops.lookups import LookupServers
+        from app.ops.precheck import run_precheck
+        from app.ops.watch import Pace
+
+        servers, pace, wanted = self.servers or LookupServers(), Pace(rate=rate), list(sinkholes)
 
         def work(reporter: Reporter) -> CheckRun:
             if kind == "precheck":
@@ -67,6 +71,9 @@ class CheckCommand:
         if case is None:
             return None
 
+        from app.ops.compliance import latest_compliance
+        from app.ops.precheck import latest_precheck
+
         def work(_reporter: Reporter) -> CheckRun:
             if kind == "precheck":
                 return latest_precheck(case, hearing=hearing)
@@ -80,6 +87,8 @@ class CheckCommand:
         case = self._case()
         if case is None:
             return None
+
+        from app.ops.check_reports import write_compliance_papers, write_precheck_report
 
         def work(_reporter: Reporter) -> list[Path]:
             if run.kind == "precheck":

@@ -8,6 +8,7 @@ evidence, each with its custody entry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,8 +20,10 @@ from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.dialogs.lookup import LookupDialog
-from app.ops.case import CaseFile
-from app.ops.lookups import LookupReport, LookupServers, lookup_domains
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+    from app.ops.lookups import LookupReport, LookupServers
 
 
 def lookup_summary(report: LookupReport) -> str:
@@ -39,7 +42,7 @@ class LookupCommand:
         self._window = window
         self._case = case
         self._operations = operations
-        self.servers = servers or LookupServers()
+        self.servers = servers  # None: the real servers (app.ops.lookups' defaults)
 
     def ask_and_lookup(self, names: Sequence[str]) -> Operation[LookupReport] | None:
         if not names:
@@ -56,7 +59,10 @@ class LookupCommand:
         wanted, servers = list(names), self.servers
 
         def work(reporter: Reporter) -> LookupReport:
-            return lookup_domains(case, wanted, kinds, rate_limit=rate, servers=servers, reporter=reporter)
+            from app.ops.lookups import LookupServers, lookup_domains
+
+            return lookup_domains(case, wanted, kinds, rate_limit=rate, servers=servers or LookupServers(),
+                                  reporter=reporter)
 
         def done(report: LookupReport) -> None:
             if report.failed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -16,12 +17,15 @@ from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.ops import settings
-from app.ops.case import CaseFile
-from app.ops.renewal import RenewResult, renew
-from app.ops.verify import shown
+
+if TYPE_CHECKING:  # renewal loads the signing and timestamp code: when it is first asked for
+    from app.ops.case import CaseFile
+    from app.ops.renewal import RenewResult
 
 
 def renewal_summary(result: RenewResult) -> str:
+    from app.ops.verify import shown
+
     """What was written and what the new timestamp says, as plain text (bundle text escaped)."""
     renewed, stamp = result.renewed, result.renewed.timestamp
     lines = [f"Archive timestamp {renewed.number} was added; the renewed bundle is:", f"  {renewed.path}", "",
@@ -53,6 +57,8 @@ class RenewCommand:
     def start_renew(self, bundle: Path) -> Operation[RenewResult]:
         """Renew ``bundle`` in the background, with progress and Cancel."""
         case = self._case()
+
+        from app.ops.renewal import renew
 
         def work(reporter: Reporter) -> RenewResult:
             return renew(bundle, case=case, reporter=reporter)

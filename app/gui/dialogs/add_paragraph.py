@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.models.paragraphs import SECTION_NAMES
-from app.ops.paragraphs import SECTIONS
 
 
 class AddParagraphDialog(QDialog):
@@ -21,6 +20,8 @@ class AddParagraphDialog(QDialog):
     def __init__(self, section: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add a paragraph")
+        from app.ops.paragraphs import SECTIONS
+
         self.section = QComboBox()
         for key in SECTIONS:
             self.section.addItem(SECTION_NAMES[key], key)

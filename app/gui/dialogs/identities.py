@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,12 +33,18 @@ from app.gui.background import Operation, Operations
 from app.gui.dialogs.identity_forms import CreateIdentityDialog, ImportIdentityDialog, NewIdentity
 from app.gui.events import CaseEvents
 from app.gui.models.identities import IdentitiesModel
+from app.gui.widgets import desktop
+from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.tables import make_table
 from app.ops import identity as ops
 from app.ops import settings
 from app.ops.case import CaseFile
 from app.ops.identity import IdentityChosen, IdentityInfo, IdentityRow, IdentityStored
+
+if TYPE_CHECKING:
+    from app.gui.undo import CaseEdits
+    from app.ops.case import CaseFile
 
 
 def signer_text(info: IdentityInfo) -> str:
@@ -54,9 +62,11 @@ class IdentitiesDialog(QDialog):
         case: Callable[[], CaseFile | None],
         events: CaseEvents,
         parent: QWidget | None = None,
+        edits: CaseEdits | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Signing identities")
+        self._edits = edits  # "Use for this case" is an undoable edit when the window's history is given
         fit_to_screen(self, 1040, 460)
         self._operations = operations
         self._case = case
@@ -103,6 +113,7 @@ class IdentitiesDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        attach(self.view, self._fill_menu)
         for signal in (events.caseOpened, events.caseClosed, events.infoChanged, events.identitiesChanged):
             signal.connect(self.reload)
         self.reload()
@@ -129,6 +140,16 @@ class IdentitiesDialog(QDialog):
         if selected is not None:
             self.select(selected.fingerprint)
         self._selection_changed()
+
+    def _fill_menu(self, menu: QMenu) -> None:
+        """The buttons' commands for the identity under the pointer, and its fingerprint to copy."""
+        row = self.selected()
+        if row is None:
+            return
+        for button in (self.use_button, self.export_button, self.trust_button):
+            add(menu, button.text(), button.click, enabled=button.isEnabled())
+        menu.addSeparator()
+        add(menu, "Copy fingerprint", lambda: desktop.copy_text(row.fingerprint))
 
     def selected(self) -> IdentityRow | None:
         rows = self.view.selectionModel().selectedRows()
@@ -259,12 +280,18 @@ class IdentitiesDialog(QDialog):
 
     # -- the case's signer ----------------------------------------------------------------------
 
-    def use_for_case(self) -> Operation[IdentityChosen] | None:
+    def use_for_case(self) -> Operation[Any] | None:
         """Record the selected identity as the case's signer (a case edit, in the custody log)."""
         case, row = self._case(), self.selected()
         if case is None or row is None or not row.own:
             return None
         fingerprint = row.fingerprint
+        if self._edits is not None:  # an undoable edit of the case's details
+            from app.gui.commands.edits import case_details
+
+            return self._edits.run(self, "Choose the identity that signs the case",
+                                   case_details({"signer_fingerprint": fingerprint}),
+                                   error_title="The case's signer was not changed")
 
         def work(reporter: Reporter) -> IdentityChosen:
             return ops.choose_case_identity(case, fingerprint)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.dialogs.passphrase import MIN_PASSPHRASE
+from app.gui.palette import paint_text
 from app.ops.identity import KeyAlgorithm, passphrase_strength
 
 KEY_TYPES: tuple[tuple[KeyAlgorithm, str], ...] = (
@@ -34,7 +35,7 @@ KEY_TYPES: tuple[tuple[KeyAlgorithm, str], ...] = (
 )
 
 
-SCORE_COLOURS = ("#a00", "#a00", "#a60", "#070", "#070")
+SCORE_COLOURS = ("bad", "bad", "warning", "good", "good")
 
 
 def _plain(text: str = "", *, wrap: bool = True) -> QLabel:
@@ -92,7 +93,7 @@ class _PassphrasePair(QWidget):
     def _show_strength(self, text: str) -> None:
         strength = passphrase_strength(text, tuple(f.text().strip() for f in self._personal))
         self.strength.setText(strength.hint)
-        self.strength.setStyleSheet(f"color: {SCORE_COLOURS[strength.score]}")
+        paint_text(self.strength, SCORE_COLOURS[strength.score])
 
 
 class CreateIdentityDialog(QDialog):
@@ -117,7 +118,7 @@ class CreateIdentityDialog(QDialog):
         form.addRow("&Key type:", self.key_type)
         self.pair.add_rows(form)
         self.problem = _plain()
-        self.problem.setStyleSheet("color: #a00")
+        paint_text(self.problem, "bad")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create identity")
         buttons.accepted.connect(self.accept)
@@ -199,7 +200,7 @@ class ImportIdentityDialog(QDialog):
         self.same.toggled.connect(self._follow_same)
         self._follow_same(True)
         self.problem = _plain()
-        self.problem.setStyleSheet("color: #a00")
+        paint_text(self.problem, "bad")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         buttons.accepted.connect(self.accept)

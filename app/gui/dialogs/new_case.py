@@ -1,11 +1,15 @@
-"""A new case: its file, title, case number, court, declarant and organisation."""
+"""A new case: where its file goes, and its details (the same form as Edit → Case details…).
+
+Everything the documents print can be given now (title, court, case number, parties, the
+declarant and their title, counsel, Bates numbers), or later from Edit → Case details…;
+only the title and the file are needed to start."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -18,73 +22,65 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.model import CaseInfo
-from app.gui.widgets.labels import plain_label
+from app.core.model import CaseInfo, Counsel, Party
+from app.gui.commands.edits import caption_text
+from app.gui.dialogs.case_details import CaseDetailsForm
+from app.gui.widgets.labels import plain_label, problem_label
+from app.gui.widgets.screen_fit import fit_to_screen
 from app.ops.case import CASE_SUFFIX
-
-COURTS = (
-    ("edva", "Eastern District of Virginia (E.D. Va.)"),
-    ("generic", "Another U.S. district court (generic layout)"),
-)
 
 
 class NewCaseDialog(QDialog):
-    """Title, case number, declarant, court, and where to save the ``.evcase`` file."""
+    """Where to save the ``.evcase`` file, and the case's details."""
 
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New case")
         self._folder = folder
         self._path_edited = False
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("Fictional Corp. v. John Does 1-22")
-        self.case_number = QLineEdit()
-        self.case_number.setPlaceholderText("blank until filed")
-        self.declarant = QLineEdit()
-        self.organisation = QLineEdit()
-        self.court = QComboBox()
-        for court_id, name in COURTS:
-            self.court.addItem(name, court_id)
+        self.form = CaseDetailsForm()
+        self.form.set_case(CaseInfo(case_id="", title=""), [], Counsel())
+        # the fields most cases start with, by name (scripts and tests fill them)
+        self.title, self.case_number, self.court = self.form.title, self.form.case_number, self.form.court
+        self.declarant, self.organisation = self.form.declarant, self.form.organisation
         self.path = QLineEdit(str(folder / f"case{CASE_SUFFIX}"))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
         where.addWidget(browse)
-
-        form = QFormLayout()
-        form.addRow("Case &title:", self.title)
-        form.addRow("Case &number:", self.case_number)
-        form.addRow("&Declarant:", self.declarant)
-        form.addRow("&Organisation:", self.organisation)
-        form.addRow("&Court:", self.court)
+        top = QFormLayout()
         where_label = QLabel("Save &as:")
         where_label.setBuddy(self.path)  # a row holding a layout gets no buddy by itself
-        form.addRow(where_label, where)
-        self.problem = plain_label("")
-        self.problem.setStyleSheet("color: #a00")
+        top.addRow(where_label, where)
+        self.problem = problem_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create case")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(plain_label("Only the title is needed to start; the rest (what the declaration, the order "
+                                     "and the letters print) can wait for Edit \u2192 Case details\u2026"))
+        layout.addWidget(self.form, 1)
+        layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.title.textChanged.connect(self._follow_title)
         self.path.textEdited.connect(self._mark_path_edited)
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 720, 580)
+        self.title.setFocus()
 
     def info(self) -> CaseInfo:
-        """The case facts as typed (the case id and creation time are set by the store)."""
-        return CaseInfo(
-            case_id="",
-            title=self.title.text().strip(),
-            case_number=self.case_number.text().strip(),
-            court=str(self.court.currentData()),
-            declarant=self.declarant.text().strip(),
-            organisation=self.organisation.text().strip(),
-        )
+        """The case facts as typed (the case id and creation time are set by the store), with the parties
+        as the caption's lines."""
+        values: dict[str, Any] = {**self.form.info_values(), **caption_text(self.parties())}
+        return CaseInfo(case_id="", **values)
+
+    def parties(self) -> list[Party]:
+        return self.form.parties_editor.parties()
+
+    def counsel(self) -> Counsel:
+        return self.form.counsel()
 
     def case_path(self) -> Path:
         path = Path(self.path.text().strip()).expanduser()
@@ -98,8 +94,9 @@ class NewCaseDialog(QDialog):
         super().accept()
 
     def _problem(self) -> str:
-        if not self.title.text().strip():
-            return "Give the case a title."
+        problem = self.form.problem()
+        if problem:
+            return problem
         if not self.path.text().strip():
             return "Choose where to save the case file."
         path = self.case_path()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.widgets.labels import plain_label
+from app.gui.widgets.labels import plain_label, problem_label
 
 MIN_PASSPHRASE = 8
 
@@ -35,8 +35,7 @@ class PassphraseDialog(QDialog):
         form.addRow("&Passphrase:", self.passphrase)
         if first_use:
             form.addRow("&Again:", self.again)
-        self.problem = plain_label("")
-        self.problem.setStyleSheet("color: #a00")
+        self.problem = problem_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -32,8 +33,12 @@ from app.core.reporting import Reporter
 from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.events import CaseEvents
+from app.gui.palette import paint_text
 from app.ops.case import CaseEdited, CaseFile, edit_case
 from app.ops.settings import Settings, load_settings, update_settings
+
+if TYPE_CHECKING:
+    from app.gui.undo import CaseEdits
 
 PRIVACY_NOTE = (
     "A trusted timestamp proves the bundle existed, as signed, at a given moment. At each build the app "
@@ -61,9 +66,11 @@ class PreferencesDialog(QDialog):
         case: Callable[[], CaseFile | None],
         events: CaseEvents,
         parent: QWidget | None = None,
+        edits: CaseEdits | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self._edits = edits  # the case's choice is an undoable edit when the window's history is given
         self._operations = operations
         self._case = case
         self._events = events
@@ -94,7 +101,7 @@ class PreferencesDialog(QDialog):
         self.problem = QLabel()
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a00")
+        paint_text(self.problem, "bad")
 
         case_now = case()
         info = case_now.info() if case_now is not None else None
@@ -105,7 +112,7 @@ class PreferencesDialog(QDialog):
         self.case_note.setTextFormat(Qt.TextFormat.PlainText)
         self.none_listed = QLabel("No authority is listed above, so bundles are built without a timestamp.")
         self.none_listed.setTextFormat(Qt.TextFormat.PlainText)
-        self.none_listed.setStyleSheet("color: #a60")
+        paint_text(self.none_listed, "warning")
 
         note = QLabel(PRIVACY_NOTE)
         note.setTextFormat(Qt.TextFormat.PlainText)
@@ -207,11 +214,17 @@ class PreferencesDialog(QDialog):
         self.save_case_choice()
         super().accept()
 
-    def save_case_choice(self) -> Operation[CaseEdited] | None:
+    def save_case_choice(self) -> Operation[Any] | None:
         case = self._case()
         wanted = self.timestamp_case.isChecked()
         if case is None or not self.timestamp_case.isEnabled() or case.info().timestamp_when_building == wanted:
             return None
+        if self._edits is not None:
+            from app.gui.commands.edits import case_details
+
+            return self._edits.run(self.parentWidget(), "Change the case's timestamp choice",
+                                   case_details({"timestamp_when_building": wanted}),
+                                   error_title="The case's timestamp choice was not saved")
 
         def work(reporter: Reporter) -> CaseEdited:
             return edit_case(case, timestamp_when_building=wanted)  # logged as a case edit

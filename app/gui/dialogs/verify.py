@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import explain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
+from app.gui.palette import paint_text
 from app.gui.widgets.screen_fit import fit_to_screen
 from app.ops.verify import UNKNOWN_SIGNER, VALID, VerificationReport, shown, verify_here
 from app.ops.verify_report import write_report_pdf
@@ -44,6 +45,7 @@ class VerifyDialog(QDialog):
         ask_open: Callable[[], Path | None] | None = None,
         ask_folder: Callable[[], Path | None] | None = None,
         ask_save: Callable[[], Path | None] | None = None,
+        suggested: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify a bundle")
@@ -68,6 +70,13 @@ class VerifyDialog(QDialog):
         choose = QHBoxLayout()
         choose.addWidget(open_zip)
         choose.addWidget(open_folder)
+        self.suggested = suggested
+        self.last_button = QPushButton(f"Verify {suggested.name}" if suggested else "")
+        self.last_button.setToolTip(f"The bundle built last on this computer: {suggested}" if suggested else "")
+        self.last_button.setVisible(suggested is not None)
+        if suggested is not None:
+            self.last_button.clicked.connect(lambda: self.verify(suggested))
+        choose.addWidget(self.last_button)
         choose.addStretch(1)
 
         self.verdict = QLabel("")
@@ -104,7 +113,8 @@ class VerifyDialog(QDialog):
     # -- choosing --------------------------------------------------------------
 
     def _choose_zip(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, "Verify which bundle?", "", "Evidence bundles (*.zip)")
+        start = str(self.suggested.parent) if self.suggested is not None else ""
+        name, _ = QFileDialog.getOpenFileName(self, "Verify which bundle?", start, "Evidence bundles (*.zip)")
         return Path(name) if name else None
 
     def _choose_folder(self) -> Path | None:
@@ -151,9 +161,7 @@ class VerifyDialog(QDialog):
         # A bundle that cannot even be opened (hostile, not a bundle) is a verdict too, not a crash.
         text = explain(error) or f"{error.__class__.__name__}: {error}"
         self.verdict.setText("NOT VERIFIED: the bundle could not be checked.")
-        palette = self.verdict.palette()
-        palette.setColor(self.verdict.foregroundRole(), QColor("#a11d1d"))
-        self.verdict.setPalette(palette)
+        paint_text(self.verdict, "bad")
         self.details.setPlainText(shown(text))
 
     def show_report(self, report: VerificationReport) -> None:
@@ -162,10 +170,7 @@ class VerifyDialog(QDialog):
         # forgery looks like) is amber, never the green of VALID.
         self.verdict.setText(f"{report.verdict_text()}.\n{report.verdict_detail()}")
         self.verdict.setWordWrap(True)
-        colour = {VALID: QColor("#1d6b2f"), UNKNOWN_SIGNER: QColor("#8a4b00")}.get(report.verdict, QColor("#a11d1d"))
-        palette = self.verdict.palette()
-        palette.setColor(self.verdict.foregroundRole(), colour)
-        self.verdict.setPalette(palette)
+        paint_text(self.verdict, {VALID: "good", UNKNOWN_SIGNER: "warning"}.get(report.verdict, "bad"))
         if report.signer is not None:
             self.signer.setText(f"Signed by {shown(report.signer.subject)}\n"
                                 f"Fingerprint (SHA-256): {shown(report.signer.fingerprint)}\n{report.trust_text()}")

@@ -4,14 +4,15 @@ newest records) left it. A snapshot: the page hands it a new run; it never reads
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.ops.checks import CheckRun, DomainState
-
 from .items import Column, Index, RowIdRole, SortRole
+
+if TYPE_CHECKING:
+    from app.ops.checks import CheckRun, DomainState
 
 RESULT_COLOURS = {"complied": "#dff0d8", "partly": "#fcf8e3", "not-yet": "#f2dede", "ready": "#dff0d8",
                   "check": "#f2dede"}

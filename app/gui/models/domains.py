@@ -15,7 +15,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
@@ -23,7 +23,6 @@ from app.core.errors import explain
 from app.core.model import Domain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
-from app.ops.case import CaseFile
 from app.ops.domains import (
     NOT_REGISTERED,
     domain_ids,
@@ -33,6 +32,10 @@ from app.ops.domains import (
 )
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Domain", "Unicode", "Registry", "Registrable domain", "Record status", "Problems")
 ORDERS = ("domain", "domain", "registry", "registrable", "status", "problems")  # sort key per column

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
 from app.core.model import CustodyEntry, Item, ItemKind, ParseStatus
-from app.ops.case import CaseFile
 from app.sources.categories import category_label
 from app.sources.visible import reveal_invisible
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -8,13 +8,16 @@ never reads the case itself, so it never blocks the GUI thread."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from app.ops.paragraphs import DeclarationParagraph
+from app.gui.palette import attention
+
+if TYPE_CHECKING:
+    from app.ops.paragraphs import DeclarationParagraph
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # the paragraph's key, for the ops functions
 
@@ -119,7 +122,7 @@ class ParagraphsModel(QAbstractTableModel):
             return QBrush(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
         if role == Qt.ItemDataRole.BackgroundRole and column == 2 and (p.edited or not p.drafted) \
                 and not p.removed:
-            return QBrush(QColor(255, 243, 205))  # counsel's words stand out from the draft
+            return attention()  # counsel's words stand out from the draft
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

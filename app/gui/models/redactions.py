@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -13,12 +13,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
 
-from app.ops.redactions import (
-    Decision,
-    RedactionRow,
-)
+from app.gui.palette import attention
+
+if TYPE_CHECKING:
+    from app.ops.redactions import Decision, RedactionRow
 
 COLUMNS = ("Exhibit", "Kind", "Text", "Filed as", "Decision", "In context")
 
@@ -90,7 +89,7 @@ class RedactionsModel(QAbstractTableModel):
         if role == ItemIdRole:
             return c.item_id
         if role == Qt.ItemDataRole.BackgroundRole and column == 4 and not r.decision:
-            return QBrush(QColor(255, 243, 205))  # still to decide
+            return attention()  # still to decide
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,8 +36,10 @@ from app.gui.models.checks import CheckRowsModel, result_of
 from app.gui.widgets.labels import heading, plain_label
 from app.gui.widgets.tables import make_table
 from app.ops import settings
-from app.ops.case import CaseFile, edit_case
-from app.ops.checks import CheckRun, DomainState
+
+if TYPE_CHECKING:  # the checks load when the page first reads a run
+    from app.ops.case import CaseFile
+    from app.ops.checks import CheckRun, DomainState
 
 MODES = (("compliance", "After the order: did each registry comply?"),
          ("precheck", "Before filing: is each domain live, who else would be hurt?"))
@@ -141,12 +145,18 @@ class CompliancePage(QWidget):
         self.hearing.editingFinished.connect(self.reload)
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self._running = False  # a check of ours is running: its own result, not a reload, will be shown
+        self._stale = False  # the case changed while the page was hidden: read it again when shown
         operations.busyChanged.connect(self._idle)
         events.caseOpened.connect(lambda _case: self._case_opened())
         events.caseClosed.connect(self._case_closed)
         events.itemsChanged.connect(self.reload)
         events.infoChanged.connect(self._show_case_details)
         self._mode_changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -199,6 +209,8 @@ class CompliancePage(QWidget):
         if case is None or case.info().remedy == self.remedy.currentData():
             return
         remedy = str(self.remedy.currentData())
+        from app.ops.case import edit_case
+
         self._operations.run(self, lambda _r: edit_case(case, remedy=remedy), lambda _done: self.reload(),
                              writes_case=True, error_title="The remedy was not changed")
 
@@ -233,9 +245,14 @@ class CompliancePage(QWidget):
             self.timer.stop()
 
     def reload(self) -> None:
-        """Show what the case's newest records say (no lookup), quietly off the window's thread."""
+        """Show what the case's newest records say (no lookup), quietly off the window's thread; when the
+        page is not shown, when it next is (reading every domain's records is not free)."""
         if self._case() is None or self._running:
             return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         wanted = self.kind
         self.command.load_latest(wanted, since=self.since.text().strip(), hearing=self.hearing_date(),
                                  on_done=lambda run: self.show_run(run) if self.kind == wanted else None,

@@ -7,9 +7,11 @@ it out or put it back, go back to the draft) and the exhibits in filing order (m
 up/down); on a second tab, the personal data found in the exhibits for counsel to redact
 or keep (``redaction_panel``). Right, the chosen document (the declaration first, or the
 order, an appendix, the index, the certification, a letter, an exhibit) as it will be
-filed, re-rendered half a second after each change. Every change is an ``app.ops`` call on
-the write pool (which logs it in the custody log); the list is re-read on the read pool;
-the GUI thread never waits.
+filed, re-rendered half a second after each change, turned to the selected paragraph.
+Every change is an undoable edit (``app.gui.undo``): an ``app.ops`` call on the write pool,
+which logs it in the custody log; the list is re-read on the read pool; the GUI thread never
+waits. Words typed in the editor are saved on moving to another paragraph, and kept when the
+list is read again meanwhile; closing the case or quitting asks about them first.
 
 The page loads lazily: a change elsewhere only marks it stale, and it reloads when it
 is shown (or when asked), so an open case with thousands of emails costs nothing
@@ -18,7 +20,7 @@ until counsel look at the documents."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QShowEvent
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,22 +39,24 @@ from PySide6.QtWidgets import (
 
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
+from app.gui.commands import edits as recipes
+from app.gui.commands.item_menu import ItemMenus
 from app.gui.dialogs.add_paragraph import AddParagraphDialog
 from app.gui.events import CaseEvents
-from app.gui.models.items import RowIdRole
-from app.gui.models.paragraphs import ParagraphsModel
-from app.gui.widgets.document_preview import DocumentPreview
+from app.gui.models.paragraphs import SECTION_NAMES, ParagraphsModel
+from app.gui.undo import CaseEdits
+from app.gui.widgets.context_menu import add, attach
+from app.gui.widgets.document_preview import DECLARATION, DocumentPreview
+from app.gui.widgets.exhibit_order import ExhibitOrder
 from app.gui.widgets.labels import heading
 from app.gui.widgets.redaction_panel import RedactionPanel
 from app.gui.widgets.tables import make_table
-from app.ops import paragraphs as ops
-from app.ops.case import CaseFile
-from app.ops.exhibit_order import Renumbered, move_exhibit
-from app.ops.filing import numbered_paragraphs
-from app.ops.paragraphs import DeclarationParagraph
-from app.ops.previews import PreviewChoice, preview_choices
 
-Loaded = tuple[list[DeclarationParagraph], int, list[PreviewChoice]]
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+    from app.ops.paragraphs import DeclarationParagraph
+
+Loaded = tuple[list["DeclarationParagraph"], int, list[Any]]
 
 
 def paragraphs_summary(paragraphs: list[DeclarationParagraph], numbered: int) -> str:
@@ -71,20 +76,23 @@ class DocumentsPage(QWidget):
     """Paragraph editor, exhibit order and declaration preview for the open case."""
 
     def __init__(self, case: Callable[[], CaseFile | None], operations: Operations, events: CaseEvents,
-                 exhibits: QAbstractItemModel, export: Callable[[], None]) -> None:
+                 exhibits: QAbstractItemModel, export: Callable[[], None], edits: CaseEdits,
+                 menus: ItemMenus) -> None:
         super().__init__()
         self._case = case
         self._operations = operations
         self._events = events
+        self._edits = edits
         self._stale = True
-        self._changing = False  # a change asked for on this page is running
         self._generation = 0
         self._select_key: str | None = None
         self._editing_key: str | None = None  # the paragraph whose words are in the editor
         self._last_saved: tuple[str, str] | None = None  # (key, words) last sent to be stored
         self.model = ParagraphsModel(self)
         self.preview = DocumentPreview(case, operations, self)
-        self.redactions = RedactionPanel(case, operations, self)
+        self.preview.rendered.connect(lambda _pages: self._follow())
+        self.redactions = RedactionPanel(case, operations, edits, self)
+        events.redactionsChanged.connect(self.preview.schedule)  # the exhibit shown may read differently now
         self.redactions.showExhibit.connect(self.preview.choose_exhibit)
 
         self.paragraphs_heading = heading("Declaration paragraphs")
@@ -100,6 +108,7 @@ class DocumentsPage(QWidget):
         for column, width in enumerate((80, 50, 70)):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_moved())
+        attach(self.view, self.fill_paragraph_menu)
         self.editor = QPlainTextEdit()
         self.editor.setTabChangesFocus(True)  # Tab moves on to Save paragraph, never into the words
         self.editor.setPlaceholderText("Select a paragraph to edit its words here.")
@@ -128,21 +137,9 @@ class DocumentsPage(QWidget):
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
 
-        self.exhibits_heading = heading("Exhibit order")
+        self.exhibit_order = ExhibitOrder(exhibits, case, edits, menus, self.preview.choose_exhibit)
         self.exhibits = exhibits
-        self.exhibits_view = make_table(exhibits, sortable=False, stretch_column=2)
-        for column in range(3, exhibits.columnCount()):
-            self.exhibits_view.hideColumn(column)
-        self.exhibits_view.setColumnWidth(0, 80)
-        self.exhibit_up = QPushButton("Move up")
-        self.exhibit_up.clicked.connect(lambda: self.move_exhibit_selected(-1))
-        self.exhibit_down = QPushButton("Move down")
-        self.exhibit_down.clicked.connect(lambda: self.move_exhibit_selected(+1))
-        self.exhibits_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        exhibit_buttons = QHBoxLayout()
-        exhibit_buttons.addWidget(self.exhibit_up)
-        exhibit_buttons.addWidget(self.exhibit_down)
-        exhibit_buttons.addStretch(1)
+        self.exhibits_view = self.exhibit_order.view
 
         self.export_button = QPushButton("Export filing set…")
         self.export_button.setToolTip("Write the declaration, exhibits, order, appendices, index and "
@@ -158,15 +155,9 @@ class DocumentsPage(QWidget):
         p_layout.addLayout(buttons)
         p_layout.addWidget(self.editor, 2)
         p_layout.addLayout(save_row)
-        exhibits_box = QWidget()
-        e_layout = QVBoxLayout(exhibits_box)
-        e_layout.setContentsMargins(0, 0, 0, 0)
-        e_layout.addWidget(self.exhibits_heading)
-        e_layout.addWidget(self.exhibits_view, 1)
-        e_layout.addLayout(exhibit_buttons)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(paragraphs_box)
-        left.addWidget(exhibits_box)
+        left.addWidget(self.exhibit_order)
         left.setSizes([520, 200])
         self.left_tabs = QTabWidget()
         self.left_tabs.setDocumentMode(True)
@@ -194,14 +185,16 @@ class DocumentsPage(QWidget):
         events.caseClosed.connect(self._case_changed)
         for signal in (events.itemsChanged, events.domainsChanged, events.infoChanged, events.paragraphsChanged):
             signal.connect(self._evidence_changed)
-        events.redactionsChanged.connect(self.preview.schedule)  # the exhibit shown may read differently now
         events.itemsChanged.connect(self.redactions.mark_stale)
+        edits.replayed.connect(self.redactions.mark_stale)  # an undone decision: read the decisions again
+        edits.replayed.connect(self.preview.schedule)
         self._update_buttons()
 
     # -- loading -----------------------------------------------------------------------
 
     def _case_changed(self) -> None:
         self._generation += 1
+        self._editing_key = None
         self.model.set_paragraphs([])
         self.editor.clear()
         self.preview.clear()
@@ -209,11 +202,9 @@ class DocumentsPage(QWidget):
         self._evidence_changed()
 
     def _evidence_changed(self) -> None:
-        """Something the declaration says may have changed: reload now if shown (or if the change was
-        made from this page), else when shown."""
+        """Something the declaration says may have changed: reload now if shown, else when shown."""
         self._stale = True
-        if self.isVisible() or self._changing:
-            self._changing = False
+        if self.isVisible():
             self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -230,7 +221,11 @@ class DocumentsPage(QWidget):
         generation = self._generation
 
         def work(reporter: Reporter) -> Loaded:
-            return ops.current_paragraphs(case), numbered_paragraphs(case), preview_choices(case)
+            from app.ops.filing import numbered_paragraphs
+            from app.ops.paragraphs import current_paragraphs
+            from app.ops.previews import preview_choices
+
+            return current_paragraphs(case), numbered_paragraphs(case), preview_choices(case)
 
         def done(result: Loaded) -> None:
             if generation == self._generation:
@@ -242,6 +237,7 @@ class DocumentsPage(QWidget):
         return self._operations.run(self, work, done, error_title="The paragraphs could not be read")
 
     def _show_paragraphs(self, paragraphs: list[DeclarationParagraph], numbered: int) -> None:
+        typing = (self._editing_key, self.editor.toPlainText()) if self.unsaved() else None
         key = self._select_key or self.selected_key()
         self._select_key = None
         self.model.set_paragraphs(paragraphs)
@@ -249,10 +245,14 @@ class DocumentsPage(QWidget):
         self.paragraphs_hint.setVisible(not paragraphs)
         row = self.model.row_of(key) if key else -1
         if row >= 0:
+            self.view.selectionModel().blockSignals(True)  # the same paragraph: nothing to save on the way
             self.view.selectionModel().setCurrentIndex(
                 self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.selectionModel().blockSignals(False)
         self._show_selected()
+        if typing is not None and typing[0] == self._editing_key:
+            self.editor.setPlainText(typing[1])  # read again while counsel typed: the words stay theirs
 
     # -- selection -----------------------------------------------------------------------
 
@@ -264,6 +264,17 @@ class DocumentsPage(QWidget):
         p = self.model.paragraph(self.selected_row())
         return p.key if p is not None else None
 
+    def select_paragraph(self, key: str) -> bool:
+        """Select the paragraph ``key`` (review "go there"); False when the list does not have it."""
+        row = self.model.row_of(key)
+        if row < 0:
+            self._select_key = key  # once the list is read
+            if self._stale:
+                self.reload()
+            return False
+        self.left_tabs.setCurrentIndex(0)
+        self.view.selectRow(row)
+        return True
 
     def _selection_moved(self) -> None:
         """Keep what counsel typed: words left unsaved in the editor are saved on moving away."""
@@ -272,10 +283,15 @@ class DocumentsPage(QWidget):
         words = " ".join(self.editor.toPlainText().split())
         if left is not None and words and words != left.text and left.key != self.selected_key() \
                 and self._last_saved != (left.key, words):
-            self._last_saved = (left.key, words)
-            key = left.key
-            self._change("changed", lambda case: ops.edit_paragraph(case, key, words))
+            self.start_edit(left.key, words, select=None)
         self._show_selected()
+        self._follow()
+
+    def _follow(self) -> None:
+        """The preview turns to the selected paragraph, when it shows the declaration."""
+        p = self.model.paragraph(self.selected_row())
+        if p is not None and not p.removed and self.preview.shown_key == DECLARATION:
+            self.preview.show_text(p.text)
 
     def _show_selected(self) -> None:
         p = self.model.paragraph(self.selected_row())
@@ -299,30 +315,62 @@ class DocumentsPage(QWidget):
         self.remove_button.setEnabled(p is not None)
         self.remove_button.setText("Put back" if p is not None and p.removed else "Leave out")
         self.reset_button.setEnabled(p is not None and bool(p.drafted) and (p.edited or p.removed))
-        exhibit = self.exhibits_view.selectionModel().currentIndex()
-        self.exhibit_up.setEnabled(exhibit.isValid() and exhibit.row() > 0)
-        self.exhibit_down.setEnabled(exhibit.isValid() and exhibit.row() < self.exhibits.rowCount() - 1)
+
+    def fill_paragraph_menu(self, menu: QMenu) -> None:
+        p = self.model.paragraph(self.selected_row())
+        if p is None:
+            add(menu, "Add a paragraph…", self.add, enabled=self._case() is not None)
+            return
+        add(menu, "Move up", lambda: self.move_selected(-1), enabled=self.up_button.isEnabled())
+        add(menu, "Move down", lambda: self.move_selected(+1), enabled=self.down_button.isEnabled())
+        add(menu, "Put back" if p.removed else "Leave out", self.toggle_removed)
+        add(menu, "Back to draft", self.reset_selected, enabled=self.reset_button.isEnabled())
+        menu.addSeparator()
+        add(menu, "Add a paragraph after it…", self.add)
+        add(menu, "Show in the preview", lambda: self._show_in_preview(p))
+
+    def _show_in_preview(self, p: DeclarationParagraph) -> None:
+        self.preview.follow.setChecked(True)
+        if self.preview.shown_key != DECLARATION:
+            self.preview.choose(DECLARATION)  # turns to it once rendered
+        else:
+            self.preview.show_text(p.text)
+
+    # -- words not saved -----------------------------------------------------------------
+
+    def unsaved(self) -> str:
+        """The paragraph whose words are typed and not saved, in one line ("" when none)."""
+        row = self.model.row_of(self._editing_key) if self._editing_key else -1
+        p = self.model.paragraph(row)
+        words = " ".join(self.editor.toPlainText().split())
+        if p is None or not words or words == p.text or self._last_saved == (p.key, words):
+            return ""
+        return f"Declaration paragraph {self.model.place(row)} of {SECTION_NAMES.get(p.section, p.section)}"
+
+    def save_unsaved(self) -> None:
+        row = self.model.row_of(self._editing_key) if self._editing_key else -1
+        p = self.model.paragraph(row)
+        if p is not None and self.unsaved():
+            self.start_edit(p.key, self.editor.toPlainText())
+
+    def discard_unsaved(self) -> None:
+        self._show_selected()
 
     # -- paragraph commands --------------------------------------------------------------
 
-    def _change(self, what: str, change: Callable[[CaseFile], Any], *, select: str | None = None,
+    def _change(self, what: str, text: str, change: Callable[[CaseFile], Any], *, select: str | None = None,
                 then: Callable[[Any], None] | None = None) -> Operation[Any] | None:
-        """Run one ops change on the write pool; then re-read the list and re-render the preview."""
-        case = self._case()
-        if case is None:
-            return None
+        """Run one ops change as an undoable edit; the list is read again when the pages hear of it."""
 
-        def work(reporter: Reporter) -> Any:
-            return change(case)
-
-        def done(result: Any) -> None:  # the page reloads on the change it announced; select what it made
-            self._select_key = select
+        def done(result: Any) -> None:
+            self._select_key = select or self._select_key
             if then is not None:
                 then(result)
+            if self._stale:  # not shown (so not read again when the change was heard): the change was made here
+                self.reload()
 
-        self._changing = True  # what this page changes, it shows at once
-        return self._operations.run(self, work, done, writes_case=True, cancellable=False,
-                                    error_title=f"The paragraph was not {what}")
+        return self._edits.run(self, text, recipes.paragraphs(change), on_done=done,
+                               error_title=f"The paragraph was not {what}")
 
     def save_selected(self) -> Operation[Any] | None:
         """Store the words in the editor as counsel's words for the selected paragraph."""
@@ -331,9 +379,20 @@ class DocumentsPage(QWidget):
             return None
         return self.start_edit(key, self.editor.toPlainText())
 
-    def start_edit(self, key: str, text: str) -> Operation[Any] | None:
+    def _label(self, key: str) -> str:
+        row = self.model.row_of(key)
+        p = self.model.paragraph(row)
+        return f"paragraph {self.model.place(row)} of {SECTION_NAMES.get(p.section, p.section)}" if p else "paragraph"
+
+    def start_edit(self, key: str, text: str, *, select: str | None = "") -> Operation[Any] | None:
         self._last_saved = (key, " ".join(text.split()))
-        return self._change("changed", lambda case: ops.edit_paragraph(case, key, text), select=key)
+
+        def edit(case: CaseFile) -> Any:
+            from app.ops.paragraphs import edit_paragraph
+
+            return edit_paragraph(case, key, text)
+
+        return self._change("changed", f"Edit {self._label(key)}", edit, select=key if select == "" else select)
 
     def add(self) -> None:
         """Ask for the section and words of a new paragraph, placed after the selected one."""
@@ -345,11 +404,15 @@ class DocumentsPage(QWidget):
             self.start_add(section, text, after=after)
 
     def start_add(self, section: str, text: str, *, after: str | None = None) -> Operation[Any] | None:
-        def select(key: str) -> None:
-            self._select_key = key
+        def select(added: Any) -> None:
+            self._select_key = added.key
 
-        return self._change("added", lambda case: ops.add_paragraph(case, section, text, after=after),
-                            then=lambda added: select(added.key))
+        def change(case: CaseFile) -> Any:
+            from app.ops.paragraphs import add_paragraph
+
+            return add_paragraph(case, section, text, after=after)
+
+        return self._change("added", f"Add a paragraph to {SECTION_NAMES.get(section, section)}", change, then=select)
 
     def move_selected(self, step: int) -> Operation[Any] | None:
         """Move the selected paragraph one place up (-1) or down (+1) within its section."""
@@ -360,43 +423,38 @@ class DocumentsPage(QWidget):
         to = self.model.place(row) + step
         if not 1 <= to <= self.model.section_size(p.section):
             return None
-        return self._change("moved", lambda case: ops.move_paragraph(case, p.key, to), select=p.key)
+
+        def change(case: CaseFile) -> Any:
+            from app.ops.paragraphs import move_paragraph
+
+            return move_paragraph(case, p.key, to)
+
+        return self._change("moved", f"Move {self._label(p.key)} {'up' if step < 0 else 'down'}", change,
+                            select=p.key)
 
     def toggle_removed(self) -> Operation[Any] | None:
         """Leave the selected paragraph out of the declaration, or put it back."""
         p = self.model.paragraph(self.selected_row())
         if p is None:
             return None
-        return self._change("changed", lambda case: ops.remove_paragraph(case, p.key, removed=not p.removed),
-                            select=p.key)
+
+        def change(case: CaseFile) -> Any:
+            from app.ops.paragraphs import remove_paragraph
+
+            return remove_paragraph(case, p.key, removed=not p.removed)
+
+        text = f"{'Put back' if p.removed else 'Leave out'} {self._label(p.key)}"
+        return self._change("changed", text, change, select=p.key)
 
     def reset_selected(self) -> Operation[Any] | None:
         """Go back to the drafted words and place."""
         p = self.model.paragraph(self.selected_row())
         if p is None:
             return None
-        return self._change("reset", lambda case: ops.reset_paragraph(case, p.key), select=p.key)
 
-    # -- exhibit order -------------------------------------------------------------------
+        def change(case: CaseFile) -> Any:
+            from app.ops.paragraphs import reset_paragraph
 
-    def move_exhibit_selected(self, step: int) -> Operation[Any] | None:
-        """Move the selected exhibit one place up or down; the others renumber after it."""
-        index = self.exhibits_view.selectionModel().currentIndex()
-        case = self._case()
-        if case is None or not index.isValid():
-            return None
-        item_id = index.siblingAtColumn(0).data(RowIdRole)
-        to_row = index.row() + step
-        if not 0 <= to_row < self.exhibits.rowCount():
-            return None
+            return reset_paragraph(case, p.key)
 
-        def work(reporter: Reporter) -> Renumbered:
-            numbers = {item.id: number for number, item, _ in case.exhibits()}
-            return move_exhibit(case, numbers[item_id], to_row + 1)
-
-        def done(_renumbered: Renumbered) -> None:  # the models and this page reloaded on the change
-            self.exhibits_view.selectRow(to_row)
-
-        self._changing = True  # what this page changes, it shows at once
-        return self._operations.run(self, work, done, writes_case=True, cancellable=False,
-                                    error_title="The exhibits were not renumbered")
+        return self._change("reset", f"Take {self._label(p.key)} back to its draft", change, select=p.key)

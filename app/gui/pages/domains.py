@@ -2,7 +2,8 @@
 
 Built on :class:`LazyDomainsModel`, so a million rows scroll and filter
 without freezing the window: typing waits 200 ms for a pause, then the query
-runs on a worker thread while the previous result stays on screen."""
+runs on a worker thread while the previous result stays on screen. A right-click
+offers the lookups, the registry, and copying the selected names."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,12 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.models.domains import DomainFilter, LazyDomainsModel
+from app.gui.widgets import desktop
+from app.gui.widgets.context_menu import add, attach
 
 EMPTY_HINT = "No domains yet. Use Add domains… to paste a list."
 
 
 NO_MATCH_HINT = "No domain matches these filters. Clear the filter text or choose \"All registries\", " \
     "\"Any record status\" and \"All domains\" to see every domain."
+
+
+COLUMN_WIDTHS = (230, 230, 210, 200, 110)  # until the rows are read; then each name column fits its names
+FIT_ROWS = 300  # the rows measured (the first pages: a million rows are never all measured)
+MAX_NAME_WIDTH = 360
 
 
 class DomainsPage(QWidget):
@@ -106,8 +115,10 @@ class DomainsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((250, 190, 210, 190, 170)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.view.setColumnWidth(column, width)
+        attach(self.view, self.fill_menu)
+        self._find: str | None = None  # a domain to select once the filter's rows arrive ("go there")
 
         self.detail = QPlainTextEdit()  # the chosen domain's records: statuses, name servers, registrant…
         self.detail.setReadOnly(True)
@@ -136,8 +147,56 @@ class DomainsPage(QWidget):
         self.problem.currentIndexChanged.connect(self.apply_filter)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         model.modelReset.connect(self.refresh)
+        model.modelReset.connect(self._select_found)
+        model.modelReset.connect(self.fit_columns)
         model.filtering.connect(self._busy)
         self.refresh()
+
+    def fill_menu(self, menu: QMenu) -> None:
+        names = self.selected_names()
+        if not names:
+            return
+        count = f"{len(names):,} domain{'s' if len(names) != 1 else ''}"
+        if self._lookup is not None:
+            add(menu, f"Look up {count}…", self.lookup_selected,
+                tip="RDAP, WHOIS or DNS lookups, each reply kept as evidence (asks first)")
+        if self._correct_registry is not None:
+            add(menu, "Registry…", self.correct_registry, enabled=self.registry_button.isEnabled(),
+                tip="Check or correct the name and address Appendix A gives this registry")
+        menu.addSeparator()
+        add(menu, f"Copy {count}", lambda: desktop.copy_text("\n".join(names)))
+
+    def show_domain(self, name: str) -> None:
+        """Filter to ``name`` and select it when its row arrives (search and review "go there")."""
+        self.registry.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.problem.setCurrentIndex(0)
+        self._find = name
+        self.search.setText(name)
+        self.apply_filter()
+
+    def _select_found(self) -> None:
+        if self._find is None:
+            return
+        for row in range(min(self.model.rowCount(), 1000)):
+            domain = self.model.domain(row)
+            if domain is not None and self._find in (domain.ascii, domain.unicode):
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+                self._find = None
+                return
+
+    def fit_columns(self) -> None:
+        """Each name column as wide as the longest name in the first rows (within bounds); Problems takes the rest."""
+        metrics = self.view.fontMetrics()
+        rows = min(self.model.rowCount(), FIT_ROWS)
+        if not rows:
+            return
+        for column in (0, 1, 2, 3, 4):
+            texts = [str(self.model.index(row, column).data() or "") for row in range(rows)]
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            wanted = max(metrics.horizontalAdvance(t) for t in [*texts, title]) + 20
+            self.view.setColumnWidth(column, max(90, min(wanted, MAX_NAME_WIDTH)))
 
     def selected_names(self) -> list[str]:
         """The ASCII names of the selected rows, in table order."""

@@ -7,36 +7,47 @@ snapshot of the case, same templates, same court profile) to a file in a private
 temporary folder, and loaded into a :class:`QPdfDocument` shown by a :class:`QPdfView`.
 Requests are debounced (a burst of edits renders once) and never overlap: one render
 runs at a time, and a request that arrives meanwhile renders once more when it is done.
-The GUI thread only loads the finished file; QPdfView paints the pages asynchronously."""
+The GUI thread only loads the finished file; QPdfView paints the pages asynchronously.
+
+Zoom out, zoom in and "Fit width" sit beside the document chooser (Ctrl+wheel zooms too);
+:meth:`DocumentPreview.show_text` turns to the page holding a paragraph, which the Documents
+page calls as counsel move through the paragraphs ("Follow selection")."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTemporaryDir, QTimer, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.core.errors import explain
 from app.core.files import write_atomic
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
-from app.ops.case import CaseFile
-from app.ops.previews import (
-    EXHIBIT_PREFIX,
-    PageCounts,
-    Preview,
-    PreviewChoice,
-    render_preview,
-)
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+if TYPE_CHECKING:  # the renderers load with the first preview, not with the window
+    from app.ops.previews import PageCounts, Preview, PreviewChoice
+
+EXHIBIT_PREFIX = "exhibit:"  # app.ops.previews' key of an exhibit's preview
 
 DEBOUNCE_MS = 500
 
 
 DECLARATION = "01-declaration"
+ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)  # the steps of zoom in and zoom out
+FOLLOW_WORDS = 8  # the words of a paragraph looked for on the pages
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 log = logging.getLogger(__name__)
@@ -64,10 +75,21 @@ class DocumentPreview(QWidget):
         self.choice.setMinimumContentsLength(24)
         self.choice.addItem("Declaration", DECLARATION)
         self.choice.currentIndexChanged.connect(lambda *_: self._chosen())
+        self.zoom_out = self._tool("−", "Zoom out (Ctrl+wheel)", lambda: self.zoom_by(-1))
+        self.zoom_in = self._tool("+", "Zoom in (Ctrl+wheel)", lambda: self.zoom_by(+1))
+        self.fit_width = self._tool("Fit width", "Fit the page to the width of the preview", self.fit_to_width)
+        self.fit_width.setCheckable(True)
+        self.fit_width.setChecked(True)
+        self.follow = QCheckBox("Follow selection")
+        self.follow.setToolTip("Turn to the paragraph selected in the list (when the declaration is shown)")
+        self.follow.setChecked(True)
+        self.view.viewport().installEventFilter(self)  # Ctrl+wheel zooms
+        self._page_texts: list[str] | None = None  # the shown document's pages' words, read on first look
+        self._wanted = ""  # a document to show once the choices arrive
         self.status = QLabel("No case open")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
-        self._page_counts = PageCounts()  # exhibits' page counts, for the Bates numbers of later ones
+        self._page_counts: PageCounts | None = None  # exhibits' page counts, for later ones' Bates numbers
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -87,11 +109,66 @@ class DocumentPreview(QWidget):
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel("Document:"))
         chooser.addWidget(self.choice, 1)
+        for tool in (self.zoom_out, self.zoom_in, self.fit_width):
+            chooser.addWidget(tool)
+        chooser.addWidget(self.follow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(chooser)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
+
+    def _tool(self, text: str, tip: str, then: Callable[[], object]) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(lambda _checked=False: then())
+        return button
+
+    # -- zoom and follow -----------------------------------------------------------------
+
+    def zoom(self) -> float:
+        """The zoom factor now shown (1.0 = 100 %)."""
+        return float(self.view.zoomFactor())
+
+    def zoom_by(self, steps: int) -> None:
+        """One step in (+1) or out (-1) from the zoom shown."""
+        now = self.zoom()
+        if steps > 0:
+            wanted = next((z for z in ZOOMS if z > now + 1e-3), ZOOMS[-1])
+        else:
+            wanted = next((z for z in reversed(ZOOMS) if z < now - 1e-3), ZOOMS[0])
+        self.fit_width.setChecked(False)
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(wanted)
+
+    def fit_to_width(self) -> None:
+        self.fit_width.setChecked(True)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(+1 if event.angleDelta().y() > 0 else -1)
+            return True
+        return super().eventFilter(watched, event)
+
+    def show_text(self, text: str) -> int:
+        """Turn to the first page of the shown document holding ``text`` (its first words); the page
+        number (0-based), or -1 when it is not there or following is off."""
+        words = _words(text).split(" ")[:FOLLOW_WORDS]
+        if not self.follow.isChecked() or not words or not self.document.pageCount():
+            return -1
+        if self._page_texts is None:
+            self._page_texts = [_words(self.document.getAllText(page).text())
+                                for page in range(self.document.pageCount())]
+        needle = " ".join(words)
+        for page, found in enumerate(self._page_texts):
+            if needle in found:
+                navigator = self.view.pageNavigator()
+                navigator.jump(page, QPointF(), navigator.currentZoom())
+                return page
+        return -1
 
     @property
     def folder(self) -> Path:
@@ -114,10 +191,14 @@ class DocumentPreview(QWidget):
         """The key of the document chosen (``app.ops.previews`` keys)."""
         return str(self.choice.currentData() or DECLARATION)
 
+    def want(self, key: str) -> None:
+        """Show ``key`` once the case's documents are listed (an exhibit asked for from another page)."""
+        self._wanted = key
+
     def set_choices(self, choices: Sequence[PreviewChoice]) -> None:
         """The documents of the open case; the one shown stays chosen if it is still there
-        (else the declaration)."""
-        key = self.current_key()
+        (else the declaration), unless another was asked for meanwhile (:meth:`want`)."""
+        key, self._wanted = self._wanted or self.current_key(), ""
         self.choice.blockSignals(True)
         self.choice.clear()
         for c in choices:
@@ -139,7 +220,11 @@ class DocumentPreview(QWidget):
         return True
 
     def choose_exhibit(self, item_id: int) -> bool:
-        return self.choose(f"{EXHIBIT_PREFIX}{item_id}")
+        """Show the exhibit of this item; False (and shown once the documents are listed) when not yet listed."""
+        if self.choose(f"{EXHIBIT_PREFIX}{item_id}"):
+            return True
+        self.want(f"{EXHIBIT_PREFIX}{item_id}")
+        return False
 
     def is_rendering(self) -> bool:
         return self._running or self.timer.isActive()
@@ -156,12 +241,13 @@ class DocumentPreview(QWidget):
         self._again = False
         if self._operation is not None:
             self._operation.cancel()  # its result would be dropped anyway
-        self._page_counts = PageCounts()
+        self._page_counts = None
         self.choice.blockSignals(True)
         self.choice.clear()
         self.choice.addItem("Declaration", DECLARATION)
         self.choice.blockSignals(False)
         self.document.close()
+        self._page_texts = None
         self._forget(self._shown)
         self._shown = None
         self._shown_key = ""
@@ -194,11 +280,13 @@ class DocumentPreview(QWidget):
         self._serial += 1
         generation = self._generation
         key = self.current_key()
-        counts = self._page_counts.copy()  # the worker gets its own copy
+        counts = self._page_counts.copy() if self._page_counts is not None else None  # the worker's own copy
         target = self.folder / f"preview-{self._serial}.pdf"
         self.status.setText("Updating the preview…")
 
         def work(reporter: Reporter) -> tuple[Path, Preview]:
+            from app.ops.previews import render_preview
+
             preview = render_preview(case, key, counts, reporter=reporter)
             write_atomic(target, preview.pdf, durable=False)  # derived: a preview, made again on demand
             return target, preview
@@ -240,6 +328,7 @@ class DocumentPreview(QWidget):
         page = navigator.currentPage() if self.document.pageCount() and same else 0
         old = self._shown
         error = self.document.load(str(path))
+        self._page_texts = None
         self._shown = path
         self._shown_key = key
         self._forget(old)

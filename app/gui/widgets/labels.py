@@ -7,6 +7,8 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
+from app.gui.palette import paint_text
+
 
 def heading(text: str = "") -> QLabel:
     label = QLabel(text)
@@ -22,4 +24,13 @@ def plain_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
+    return label
+
+
+def problem_label() -> QLabel:
+    """A plain-text line for what stops a form (empty until there is a problem), in a red that reads on a
+    light or a dark palette."""
+    label = plain_label("")
+    label.setObjectName("problem")
+    paint_text(label, "bad")
     return label

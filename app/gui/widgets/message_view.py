@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.sources.html_safe import sanitise_html, text_as_html
 from app.sources.visible import reveal_invisible
 
 
@@ -36,6 +35,8 @@ class SafeMessageView(QTextBrowser):
 
     def show_message(self, record: dict[str, Any], *, prefer_html: bool = True) -> None:
         """Show a parsed message record: its sanitised HTML when it has one, else its text."""
+        from app.sources.html_safe import sanitise_html, text_as_html  # the sanitiser loads with the first message
+
         html = str(record.get("html_body") or "")
         if prefer_html and html.strip():
             safe = sanitise_html(html)

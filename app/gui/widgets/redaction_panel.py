@@ -6,14 +6,15 @@ addresses. The table lists every candidate ``app.ops.redactions.list_redactions`
 (exhibit, kind, the text, the text in its line, what it becomes, counsel's decision).
 Confirm removes the text from the rendered exhibit (never from the evidence); Dismiss
 records that it is not personal data; Undo takes the decision back. Every decision is an
-``app.ops.redactions`` call on the write pool, which writes its custody entry; the
-decision is shown in the list at once, and the change it announces re-renders the
-documents page's preview."""
+undoable edit (``app.gui.undo``): an ``app.ops.redactions`` call on the write pool, which
+writes its custody entry; the list is re-read on the read pool, and
+the change it announces re-renders the documents page's preview. A
+right-click offers the same, and the exhibit's preview."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,17 +35,16 @@ from PySide6.QtWidgets import (
 
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
+from app.gui.commands import edits as recipes
 from app.gui.models.redactions import RedactionsModel, review_summary
+from app.gui.undo import CaseEdits
+from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.labels import heading
 from app.gui.widgets.tables import make_table
-from app.ops.case import CaseFile
-from app.ops.redactions import (
-    Decided,
-    Decision,
-    RedactionRow,
-    decide_redactions,
-    list_redactions,
-)
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
+    from app.ops.redactions import Decision, RedactionRow
 
 COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
 
@@ -64,13 +65,15 @@ class RedactionPanel(QWidget):
 
     showExhibit = Signal(int)  # the item id of the exhibit counsel want to see
 
-    def __init__(self, case: Callable[[], CaseFile | None], operations: Operations,
+    def __init__(self, case: Callable[[], CaseFile | None], operations: Operations, edits: CaseEdits,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._case = case
         self._operations = operations
+        self._edits = edits
         self._stale = True
         self._generation = 0
+        self._wanted = ""  # a candidate to select once the list is read ("go there")
         self.model = RedactionsModel(self)
         self.heading = heading("Rule 5.2 review")
         self.note = QLabel("Fed. R. Civ. P. 5.2(a): a filing may show only the last four digits of a "
@@ -84,6 +87,7 @@ class RedactionPanel(QWidget):
         self.fit_columns()
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.view.doubleClicked.connect(lambda *_: self.show_selected_exhibit())
+        attach(self.view, self.fill_menu)
         self.confirm_button = QPushButton("Redact")
         self.confirm_button.setToolTip("Confirm: remove the selected text from the filed exhibit")
         self.confirm_button.clicked.connect(lambda: self.decide_selected("confirm"))
@@ -152,6 +156,8 @@ class RedactionPanel(QWidget):
         self.heading.setText("Rule 5.2 review: reading the exhibits…")
 
         def work(reporter: Reporter) -> list[RedactionRow]:
+            from app.ops.redactions import list_redactions
+
             return list_redactions(case, reporter=reporter)
 
         def done(rows: list[RedactionRow]) -> None:
@@ -162,6 +168,8 @@ class RedactionPanel(QWidget):
 
     def _show_rows(self, rows: list[RedactionRow]) -> None:
         selected = set(self.selected_ids())
+        if self._wanted:
+            selected, self._wanted = {self._wanted}, ""
         self.model.set_rows(rows)
         self.heading.setText(review_summary(rows))
         selection = self.view.selectionModel()
@@ -204,16 +212,38 @@ class RedactionPanel(QWidget):
         ids = [r.candidate.id for r in rows]
         items = {r.candidate.item_id for r in rows}  # search only these exhibits for the ids
 
-        def work(reporter: Reporter) -> Decided:
-            return decide_redactions(case, ids, decision, item_ids=items)
-
-        def done(_decided: Decided) -> None:
+        def done(_decided: Any) -> None:
             self.model.set_decision(ids, decision)
             self.heading.setText(review_summary(self.model.rows()))
             self._update_buttons()
 
-        return self._operations.run(self, work, done, writes_case=True, cancellable=False,
-                                    error_title="The redaction decision was not stored")
+        verb = {"confirm": "Redact", "dismiss": "Keep", "withdraw": "Undo the decision on"}[decision]
+        count = f"{len(ids)} Rule 5.2 candidate{'s' if len(ids) != 1 else ''}"
+        return self._edits.run(self, f"{verb} {count}", recipes.redactions(ids, decision, items), on_done=done,
+                               error_title="The redaction decision was not stored")
+
+    def select_candidate(self, candidate_id: str) -> bool:
+        """Select the candidate with this id (review "go there"); False when the list does not have it yet."""
+        row = self.model.row_of(candidate_id)
+        if row < 0:
+            self._wanted = candidate_id  # once the list is read
+            if self._stale:
+                self.reload()
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def fill_menu(self, menu: QMenu) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        add(menu, "Redact", lambda: self.decide_selected("confirm"), enabled=self.confirm_button.isEnabled())
+        add(menu, "Keep (not personal data)", lambda: self.decide_selected("dismiss"),
+            enabled=self.dismiss_button.isEnabled())
+        add(menu, "Undo decision", lambda: self.decide_selected("withdraw"), enabled=self.undo_button.isEnabled())
+        menu.addSeparator()
+        add(menu, "Preview exhibit", self.show_selected_exhibit, enabled=self.show_button.isEnabled())
 
     def show_selected_exhibit(self) -> None:
         items = {r.candidate.item_id for r in self.selected_rows()}

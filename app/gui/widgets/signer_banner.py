@@ -10,15 +10,16 @@ weak; ``app.ops.renewal``), a line says which and why."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.gui.events import CaseEvents
-from app.ops.case import CaseFile
-from app.ops.identity import case_signer, machine_trust
-from app.ops.renewal import bundles_to_renew
+
+if TYPE_CHECKING:
+    from app.ops.case import CaseFile
 
 
 class SignerBanner(QWidget):
@@ -46,25 +47,31 @@ class SignerBanner(QWidget):
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addLayout(texts, 1)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._stale = True
         for signal in (events.caseOpened, events.caseClosed, events.infoChanged, events.identitiesChanged):
-            signal.connect(self.refresh)  # the newest identity signs when the case chose none
-        for signal in (events.caseOpened, events.caseClosed, events.custodyChanged):
-            signal.connect(self.refresh_renewal)  # a build or a renewal is a custody entry
-        self.refresh()
-        self.refresh_renewal()
+            signal.connect(self.mark_stale)  # the newest identity signs when the case chose none
+        events.custodyChanged.connect(self.mark_stale)  # a build or a renewal is a custody entry
 
-    def refresh_renewal(self, *_args: object) -> None:
-        case = self._case()
-        due = bundles_to_renew(case) if case is not None else []
-        self.renewal.setVisible(bool(due))
-        self.renewal.setText("\n".join(
-            f"Renew {d.bundle}: {d.reason} (File, Renew a bundle…)" for d in due))
+    def mark_stale(self, *_args: object) -> None:
+        """Read the signer again now if shown, else when shown (reading it loads the signing code)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self, *_args: object) -> None:
+        self._stale = False
         case = self._case()
+        self._show_renewal(case)
         if case is None:
             self.text.setText("")
             return
+        from app.ops.identity import case_signer, machine_trust
+
         info = case.info()
         signer = case_signer(info)
         if signer is None and info.signer_fingerprint:
@@ -78,3 +85,10 @@ class SignerBanner(QWidget):
             if signer.fingerprint not in machine_trust().fingerprints:
                 how += " — you said not to trust it on this computer"
             self.text.setText(f"Signed by: {signer.subject}{how}\nSHA-256 fingerprint: {signer.fingerprint}")
+
+    def _show_renewal(self, case: CaseFile | None) -> None:
+        from app.ops.renewal import bundles_to_renew
+
+        due = bundles_to_renew(case) if case is not None else []
+        self.renewal.setVisible(bool(due))
+        self.renewal.setText("\n".join(f"Renew {d.bundle}: {d.reason} (File, Renew a bundle…)" for d in due))

@@ -38,3 +38,15 @@ def make_table(model: QAbstractItemModel, *, sortable: bool, stretch_column: int
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     return view
+
+
+def fit_columns(view: QTableView, widest: dict[int, int], rows: int = 200) -> None:
+    """Columns as wide as their heading and their text in the first ``rows`` rows, each at most ``widest``
+    pixels (column -> pixels): a sender or a category shown whole, a long list still elided."""
+    model = view.model()
+    metrics = view.fontMetrics()
+    count = min(model.rowCount(), rows)
+    for column, most in widest.items():
+        texts = [str(model.index(row, column).data() or "") for row in range(count)]
+        texts.append(str(model.headerData(column, Qt.Orientation.Horizontal) or ""))
+        view.setColumnWidth(column, min(most, max(metrics.horizontalAdvance(t) for t in texts) + 24))
