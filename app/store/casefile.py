@@ -33,6 +33,7 @@ from .items import ItemStore
 from .objects import ObjectStore
 from .paragraphs import ParagraphStore
 from .parties import PartyStore
+from .support import SupportStore
 from .transaction import Transaction
 
 CASE_SUFFIX = ".evcase"
@@ -49,7 +50,7 @@ class CheckProblem:
         return f"{self.what}: {self.message}"
 
 
-class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore):
+class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, SupportStore):
     """An open case. Create with :meth:`create`, open with :meth:`open`."""
 
     @classmethod
