@@ -19,10 +19,10 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import explain
 
-from . import bundle, case, demo, domains, evidence, filing, identity, parties
+from . import bundle, case, demo, domains, evidence, filing, identity, parties, review
 from .exitcodes import EXIT_ERROR
 
-GROUPS = (case, parties, evidence, domains, bundle, filing, identity, demo)
+GROUPS = (case, parties, evidence, domains, bundle, filing, review, identity, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

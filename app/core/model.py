@@ -286,8 +286,11 @@ class MessageView:
 
     parsed: bool
     headers: tuple[tuple[str, str], ...]  # (name, decoded value); "" where the value could not be decoded
-    body: str
+    body: str  # the text/plain part (or, when there is none, the HTML part rendered as text)
     attachments: tuple[tuple[str, int, str], ...] = ()  # (file name, size, SHA-256)
+    html_text: str = ""  # the HTML part rendered safely as text, each link as "text -> target host"; "" if none
+    attachment_types: tuple[str, ...] = ()  # each attachment's declared content type, in the same order
+    links: tuple[tuple[str, str], ...] = ()  # (shown text, target URL) of every link in the HTML part
 
     def header(self, name: str) -> str:
         """The first value of header ``name`` (any case), or ""."""

@@ -32,7 +32,6 @@ from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.documents import (
-    DeclarationInput,
     ExhibitEntry,
     load_profile,
     render_declaration,
@@ -41,13 +40,13 @@ from app.documents import (
 from app.ops.domains import registry_table
 from app.ops.filing import (
     DECLARATION_STEM,
+    declaration_input,
     verify_exhibit_hashes,
-    with_electronic_appendix,
     write_filing_extras,
 )
 from app.ops.identity import has_identity, signing_identity
 from app.ops.message_views import message_view
-from app.ops.redactions import confirmed_redactions
+from app.ops.review import require_fileable
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile
 from app.store.objects import ObjectReader
@@ -82,6 +81,7 @@ class BuildRequest:
     passphrase: str  # unlocks the signing key (or protects the first one, made on first use)
     documents: bool = True
     bundle_date: str | None = None
+    draft: bool = False  # documents marked DRAFT on every page, made even while the review finds blocking problems
     identity: str = ""  # sign with this identity's fingerprint; default: the case's choice, else the newest
     tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
     no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
@@ -109,7 +109,8 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     wants_timestamp = not request.no_timestamp and (bool(request.tsa_urls) or info.timestamp_when_building)
     stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
     result = build_case(case, request.out_dir, identity, documents=request.documents,
-                        bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper)
+                        bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper,
+                        draft=request.draft)
     return replace(result, created_identity=first)
 
 
@@ -122,15 +123,22 @@ def build_case(
     bundle_date: str | None = None,
     reporter: Reporter = NULL_REPORTER,
     timestamper: Timestamper | None = None,
+    draft: bool = False,
 ) -> BuildResult:
     """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it,
-    signed by ``identity`` (see :func:`build` for choosing it)."""
+    signed by ``identity`` (see :func:`build` for choosing it).
+
+    Documents are filing documents only when the pre-filing review finds no blocking problem
+    (:class:`~app.ops.review.FilingBlocked` otherwise, before anything is written); ``draft``
+    makes them anyway, each page marked DRAFT."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BundleError("the output folder does not exist", path=out_dir)
 
     info = case.info()
     date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
+    if documents and not draft:
+        require_fileable(case, bundle_date=date, signer=identity.certificate)
     info = replace(info, bundle_date=date)
     exhibits = [ExhibitEntry(number, item, description) for number, item, description in case.exhibits()]
     others = [item for item in case.items() if item.exhibit_number is None]
@@ -139,7 +147,8 @@ def build_case(
     registries = {d.registry_id: table.get(d.registry_id) for d in domains}
     entries = custody.bundle_prefix(case.custody())
     profile = load_profile(info.court)
-    redactions = confirmed_redactions(case)  # Rule 5.2, confirmed by counsel (issue 6)
+    inp = declaration_input(case, bundle_date=date, fingerprint=identity.fingerprint, profile=profile, draft=draft)
+    filed = {e.number: e for e in inp.exhibits}  # as filed: Rule 5.2 redactions applied to what they say
 
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
@@ -168,8 +177,8 @@ def build_case(
                 if documents:
                     data = case.read_object(entry.item.sha256)
                     rendered = render_exhibit(
-                        entry, data, info, profile, next_bates, message=message_view(entry.item, data),
-                        redactions=redactions.get(entry.item.id, ()),
+                        filed[entry.number], data, info, profile, next_bates,
+                        message=message_view(entry.item, data), redactions=inp.redactions, draft=draft,
                     )
                     next_bates += rendered.pages
                     bates[entry.number] = (rendered.first_bates, rendered.last_bates)
@@ -182,12 +191,7 @@ def build_case(
                 exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
 
             document_files: list[Path] = []
-            inp = DeclarationInput(
-                case=info, exhibits=exhibits, domains=domains, registries=registries,
-                signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
-                tool_version=__version__, bates=bates, paragraphs=case.paragraph_edits(),
-            )
-            inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
+            inp = replace(inp, bates=bates)
             if documents:
                 writing = final_docs_dir
                 reporter.progress(0, 1, "Rendering documents")

@@ -42,9 +42,12 @@ from app.documents.layout import atomic_write
 from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
+from app.documents.redaction import redact_entry, redactor
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
-from app.ops.redactions import confirmed_redactions
+from app.ops.parties import case_parties
+from app.ops.redactions import all_confirmed_redactions
+from app.ops.support import support_links
 from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
 from app.sources.registries import RegistryTable
 from app.store import CaseFile
@@ -94,27 +97,43 @@ def with_electronic_appendix(inp: DeclarationInput, table: RegistryTable,
     if not needs_electronic_appendix(len(inp.domains), profile.electronic_appendix_threshold):
         return replace(inp, electronic_appendix=None)
     data, digest = appendix_csv(inp.domains, table)
+    if inp.redactions:  # Rule 5.2 reaches the CSV too; its printed hash is of the bytes filed
+        cleaned = redactor(inp.redactions)(data.decode("utf-8")).encode("utf-8")
+        if cleaned != data:
+            data, digest = cleaned, hashlib.sha256(cleaned).hexdigest()
     return replace(inp, electronic_appendix=ElectronicAppendix(ELECTRONIC_APPENDIX_FILE, data, digest,
                                                                len(inp.domains)))
 
 
 def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
-                      fingerprint: str | None = None, profile: CourtProfile | None = None) -> DeclarationInput:
+                      fingerprint: str | None = None, profile: CourtProfile | None = None,
+                      draft: bool = False) -> DeclarationInput:
     """A snapshot of everything the documents say (no Bates numbers yet); ``profile`` (default:
-    the case's court) sets the size above which the appendices are also filed as CSV."""
+    the case's court) sets the size above which the appendices are also filed as CSV.
+
+    Every confirmed Rule 5.2 redaction is in it and already applied to what the exhibits'
+    descriptions, records and metadata say (so the index, the tab pages and every fact drawn
+    from them are clean); the documents and exhibits apply the same pairs once more to
+    everything they draw."""
     info = case.info()
     date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
     domains = case.domains()
     table = registry_table(case)
+    pairs = all_confirmed_redactions(case)
+    redact = redactor(pairs)
     inp = DeclarationInput(
         case=replace(info, bundle_date=date),
-        exhibits=[ExhibitEntry(n, item, d) for n, item, d in case.exhibits()],
+        exhibits=[redact_entry(ExhibitEntry(n, item, d), redact) for n, item, d in case.exhibits()],
         domains=domains,
         registries={d.registry_id: table.get(d.registry_id) for d in domains},
         signer_fingerprint=fingerprint or signer_fingerprint(case),
         tool_name=TOOL_NAME,
         tool_version=__version__,
         paragraphs=case.paragraph_edits(),
+        parties=case_parties(case),
+        support=[replace(link, shows=redact(link.shows), note=redact(link.note)) for link in support_links(case)],
+        redactions=pairs,
+        draft=draft,
     )
     return with_electronic_appendix(inp, table, profile or load_profile(info.court))
 
@@ -135,7 +154,6 @@ def render_exhibit_files(
 ) -> tuple[list[RenderedExhibitFile], DeclarationInput]:
     """Every exhibit rendered with its Bates numbers and redactions, split over the size limit;
     returns the files and the input completed with Bates ranges and part counts."""
-    redactions = confirmed_redactions(case)
     info = inp.case
     next_bates = info.bates_start
     files: list[RenderedExhibitFile] = []
@@ -146,9 +164,8 @@ def render_exhibit_files(
         reporter.progress(index, len(inp.exhibits), "Rendering exhibits")
         original = case.read_object(entry.item.sha256)
         rendered = render_exhibit(entry, original, info, profile, next_bates,
-                                  message=message_view(entry.item, original),
-                                  redactions=redactions.get(entry.item.id, ()),
-                                  split_limit=profile.attachment_limit_bytes)
+                                  message=message_view(entry.item, original), redactions=inp.redactions,
+                                  split_limit=profile.attachment_limit_bytes, draft=inp.draft)
         next_bates += rendered.pages
         bates[entry.number] = (rendered.first_bates, rendered.last_bates)
         pieces = rendered.files  # the whole exhibit, or its parts each labelled "(part i of n)"
@@ -202,16 +219,24 @@ def export_filing_set(
     fingerprint: str | None = None,
     profile: CourtProfile | None = None,
     reporter: Reporter = NULL_REPORTER,
+    draft: bool = False,
 ) -> ExportResult:
     """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
     (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
-    case's court profile (a firm's own)."""
+    case's court profile (a firm's own).
+
+    Refused (:class:`~app.ops.review.FilingBlocked`, nothing written) while the pre-filing review
+    finds a blocking problem, unless ``draft``: then every page of every file says DRAFT."""
+    from app.ops.review import require_fileable
+
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
+    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile, draft=draft)
+    if not draft:
+        require_fileable(case, bundle_date=inp.case.bundle_date)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile)
     profile = profile or load_profile(inp.case.court)
     verify_exhibit_hashes(case, inp)
     inp = replace(inp, hashes_verified=True)
@@ -275,7 +300,7 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
     for f in exhibits:
         firsts.setdefault(f.number, f)
     tabs = tab_pages([(profile.tab_label(n), f.description) for n, f in firsts.items()], profile,
-                     legend=legend, date=info.bundle_date)
+                     legend=legend, date=info.bundle_date, draft=inp.draft)
     tab_index = {n: i for i, n in enumerate(firsts)}
     for f in exhibits:
         if firsts[f.number] is f:
@@ -286,8 +311,9 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
         ((folder / "03-certification-fre-902-13-14.pdf").read_bytes(), "Certification (FRE 902(13), 902(14))"),
         ((folder / "04-proposed-order-ex-parte-tro.pdf").read_bytes(), "Proposed order"),
     ]
-    return join_pdfs(pieces, title=f"Paper set: {info.title}", author=info.declarant, subject=info.title,
-                     date=info.bundle_date)
+    redact = redactor(inp.redactions)
+    return join_pdfs(pieces, title=redact(f"Paper set: {info.title}"), author=redact(info.declarant),
+                     subject=redact(info.title), date=info.bundle_date)
 
 
 def numbered_paragraphs(case: CaseFile) -> int:

@@ -54,10 +54,16 @@ def test_paragraphs_model_passes_the_model_tester(case_path: Path, qtbot: QtBot,
     model.set_paragraphs(paragraphs)
     qtmodeltester.check(model)
     assert model.rowCount() == len(paragraphs) >= 2
-    assert model.index(0, 0).data() == "Exhibits"
-    assert model.index(0, 1).data() == "1" and model.index(1, 1).data() == "2"
-    assert model.index(0, 2).data() == "drafted"
+    assert model.index(0, 0).data() == "The scheme"  # the prompt only a person can answer comes first
+    first = _first_exhibit_row(model)
+    assert model.index(first, 0).data() == "Exhibits"
+    assert model.index(first, 1).data() == "1" and model.index(first + 1, 1).data() == "2"
+    assert model.index(first, 2).data() == "drafted"
     assert model.index(0, 0).data(KeyRole) == paragraphs[0].key
+
+
+def _first_exhibit_row(model: ParagraphsModel) -> int:
+    return next(r for r in range(model.rowCount()) if model.paragraph(r).section == "exhibits")
 
 
 def test_editing_a_paragraph_changes_the_case_and_its_custody_log(
@@ -89,18 +95,23 @@ def test_paragraphs_move_up_and_down_within_their_section(
     window: MainWindow, case_path: Path, qtbot: QtBot, shown: list[Shown]
 ) -> None:
     page = _loaded_page(window, case_path, qtbot)
-    first, second = (page.model.paragraph(r).key for r in (0, 1))
-    page.view.selectRow(0)
-    assert not page.up_button.isEnabled() and page.down_button.isEnabled()
+    top = _first_exhibit_row(page.model)
+    first, second = (page.model.paragraph(r).key for r in (top, top + 1))
+    page.view.selectRow(top)
+    assert not page.up_button.isEnabled() and page.down_button.isEnabled()  # first of its section
     page.down_button.click()
     _idle(qtbot, window)
-    assert [k for k, *_ in _stored(case_path)][:2] == [second, first]
-    assert [page.model.paragraph(r).key for r in (0, 1)] == [second, first]
+
+    def exhibit_keys() -> list[str]:
+        return [k for k, *_ in _stored(case_path) if k.startswith("exhibit:")][:2]
+
+    assert exhibit_keys() == [second, first]
+    assert [page.model.paragraph(r).key for r in (top, top + 1)] == [second, first]
     assert page.selected_key() == first  # the moved paragraph stays selected
     assert "paragraph-moved" in _actions(case_path)
     page.up_button.click()
     _idle(qtbot, window)
-    assert [k for k, *_ in _stored(case_path)][:2] == [first, second]
+    assert exhibit_keys() == [first, second]
     assert shown == []
 
 
@@ -185,7 +196,11 @@ def test_export_writes_the_filing_set_and_says_where(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(out))
     assert window.open_case(case_path)
     assert window.window_actions.export_filing.isEnabled()
-    window.window_actions.export_filing.trigger()
+    window.window_actions.export_filing.trigger()  # the case is not fileable: refused, nothing written
+    _idle(qtbot, window)
+    assert shown[-1].title == "The filing set was not exported" and "not fileable yet" in shown[-1].text
+    assert list(out.iterdir()) == []
+    window.window_actions.export_draft.trigger()
     _idle(qtbot, window)
     names = sorted(p.name for p in out.iterdir())
     assert "01-declaration.pdf" in names and "01-declaration.docx" in names
@@ -202,7 +217,7 @@ def test_a_cancelled_export_leaves_the_folder_as_it_was(
     out = tmp_path / "filing"
     out.mkdir()
     assert window.open_case(case_path)
-    operation = window.export.start_export(out)
+    operation = window.export.start_export(out, draft=True)
     assert operation is not None
     operation.cancel()  # before the first exhibit: it stops there
     _idle(qtbot, window)

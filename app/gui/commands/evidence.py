@@ -133,8 +133,9 @@ class CaseCommands:
 
     # -- build ---------------------------------------------------------------------------
 
-    def build_bundle(self) -> None:
-        """Ask for the output folder and the passphrase, then build."""
+    def build_bundle(self, *, draft: bool = False) -> None:
+        """Ask for the output folder and the passphrase, then build (``draft``: documents marked DRAFT,
+        made even while the pre-filing review finds blocking problems)."""
         case = self._case()
         if case is None:
             return
@@ -161,14 +162,14 @@ class CaseCommands:
         dialog.again.clear()
         dialog.deleteLater()
         if accepted:
-            self.start_build(Path(folder), passphrase)
+            self.start_build(Path(folder), passphrase, draft=draft)
 
-    def start_build(self, out_dir: Path, passphrase: str) -> Operation[BuildResult] | None:
+    def start_build(self, out_dir: Path, passphrase: str, *, draft: bool = False) -> Operation[BuildResult] | None:
         """Sign and build in the background; a cancel leaves the output folder as it was."""
         case = self._case()
         if case is None:
             return None
-        request = BuildRequest(out_dir=out_dir, passphrase=passphrase)
+        request = BuildRequest(out_dir=out_dir, passphrase=passphrase, draft=draft)
 
         def work(reporter: Reporter) -> BuildResult:
             return build(case, request, reporter=reporter)

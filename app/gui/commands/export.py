@@ -40,26 +40,29 @@ class ExportCommand:
         self._status = status
         self.last_result: ExportResult | None = None
 
-    def ask_and_export(self) -> None:
-        """Ask for the folder, then export into it."""
+    def ask_and_export(self, *, draft: bool = False) -> None:
+        """Ask for the folder, then export into it (``draft``: marked DRAFT, even while the pre-filing
+        review finds blocking problems)."""
         if self._case() is None:
             return
         folder = QFileDialog.getExistingDirectory(
-            self._window, "Export the filing set into", str(settings.last_folder("filing"))
+            self._window, "Export the draft filing set into" if draft else "Export the filing set into",
+            str(settings.last_folder("filing"))
         )
         if folder:
             settings.set_last_folder("filing", Path(folder))
-            self.start_export(Path(folder))
+            self.start_export(Path(folder), draft=draft)
 
-    def start_export(self, folder: Path) -> Operation[ExportResult] | None:
-        """Write the filing set into ``folder`` in the background, with progress and Cancel."""
+    def start_export(self, folder: Path, *, draft: bool = False) -> Operation[ExportResult] | None:
+        """Write the filing set into ``folder`` in the background, with progress and Cancel; refused
+        (the review's blocking problems shown) while the case is not fileable, unless ``draft``."""
         case = self._case()
         if case is None:
             return None
 
         def work(reporter: Reporter) -> ExportResult:
-            reporter.progress(0, 0, "Checking the exhibits' hashes…")
-            return export_filing_set(case, folder, reporter=reporter)
+            reporter.progress(0, 0, "Reviewing the papers…" if not draft else "Checking the exhibits' hashes…")
+            return export_filing_set(case, folder, reporter=reporter, draft=draft)
 
         def done(result: ExportResult) -> None:
             self.last_result = result

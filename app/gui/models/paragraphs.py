@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.ops.paragraphs import SECTION_NAMES as SECTION_NAMES  # the sections in the user's words
 from app.ops.paragraphs import DeclarationParagraph
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # the paragraph's key, for the ops functions
@@ -22,7 +23,6 @@ KeyRole = Qt.ItemDataRole.UserRole + 1  # the paragraph's key, for the ops funct
 COLUMNS = ("Section", "Place", "State", "Paragraph")
 
 
-SECTION_NAMES = {"evidence": "Evidence", "exhibits": "Exhibits", "domains": "Domains"}
 
 
 Index = QModelIndex | QPersistentModelIndex

@@ -243,7 +243,7 @@ class DocumentsPage(QWidget):
         self._select_key = None
         self.model.set_paragraphs(paragraphs)
         self.paragraphs_heading.setText(paragraphs_summary(paragraphs, numbered))
-        self.paragraphs_hint.setVisible(not paragraphs)
+        self.paragraphs_hint.setVisible(not any(p.section == "exhibits" for p in paragraphs))
         row = self.model.row_of(key) if key else -1
         if row >= 0:
             self.view.selectionModel().setCurrentIndex(
