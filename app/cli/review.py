@@ -106,7 +106,8 @@ def support(args: argparse.Namespace) -> int:
             print(f"{past} {len(done)} link(s)")
             return EXIT_OK
         numbers = {item.id: n for n, item, _ in case.exhibits()}
-        rows = [r for r in domain_support(case) if not (args.unsupported and r.supported)]
+        every = domain_support(case)
+        rows = [r for r in every if not (args.unsupported and r.supported)]
     if args.json:
         print(json.dumps([{"domain": r.domain.ascii, "supported": r.supported,
                            "links": [{"how": link.how.value, "exhibit": numbers.get(link.item_id),
@@ -122,7 +123,7 @@ def support(args: argparse.Namespace) -> int:
             tie = f", defendant {link.party_id}" if link.party_id else ""
             said = link.note or link.shows
             print(f"    {link.how.value:<12} {where}{tie}{state}: {said}")
-    print(f"{len(rows)} domain(s); {sum(not r.supported for r in rows)} without an exhibit")
+    print(f"{len(every)} listed domain(s); {sum(not r.supported for r in every)} without an exhibit")
     return EXIT_OK
 
 

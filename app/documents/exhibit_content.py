@@ -119,7 +119,7 @@ def _email(entry: ExhibitEntry, message: MessageView) -> list[Section]:
         sections.append(Text("The message's HTML version, rendered as text: nothing was loaded and no style "
                              "applied; each link is shown as [link text -> target host]", message.html_text))
     sections.append(Fields("Attachments (listed, not opened)", tuple(_attachment_rows(entry, message))
-                           or (("None", ""),), 2.2))
+                           or (("None", ""),), 1.8))
     return sections
 
 

@@ -102,7 +102,8 @@ def exhibit_facts(
 ) -> dict[str, Any]:
     """What the declaration says about one exhibit: facts the app recorded or read from the evidence,
     and of the metadata the user typed only what was chosen for sworn text (:func:`sworn_metadata`);
-    the capture notes never. ``declarant`` lets a capture by the declarant read "which I captured"."""
+    the capture notes never. ``declarant`` lets a capture the user chose to state, made by the
+    declarant, read "I captured it"."""
     item = entry.item
     record = item.record or {}
     meta = item.metadata or {}
@@ -127,7 +128,7 @@ def exhibit_facts(
         # screenshot
         "url": text(meta.get("url")),
         "captured_at": utc_time(meta.get("captured_at")),
-        "captured_by_me": bool(captured_by) and captured_by.casefold() == text(declarant).casefold(),
+        "captured_by_me": "captured_by" in sworn and captured_by.casefold() == text(declarant).casefold(),
         "captured_by": sworn.get("captured_by", ""),
         "tool": " ".join(v for v in (sworn.get("tool", ""), sworn.get("tool_version", "")) if v),
         "sworn": sworn,

@@ -28,6 +28,7 @@ from .paragraphs import edit_paragraph
 from .parties import add_party, set_counsel
 from .redactions import decide_redactions, list_redactions
 from .support import add_support
+from .sworn import choose_sworn
 
 DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 - the throwaway DEMO identity, kept beside the demo
 DEMO_IDENTITY_FOLDER = "demo-identity"
@@ -85,7 +86,8 @@ def run_demo(out_dir: Path, *, reporter: Reporter = NULL_REPORTER) -> DemoResult
 def sample_decisions(case: CaseFile, spec: dict[str, Any]) -> None:
     """What the people on the sample case decided, each through its op (so each is logged): the
     parties and counsel, the support links only the declarant can give, the Rule 5.2 decisions,
-    and the paragraphs only a person can write."""
+    the typed details stated under oath (who captured each screenshot), and the paragraphs only a
+    person can write."""
     for entry in spec.get("parties", []):
         values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items() if k != "role"}
         add_party(case, Party(0, PartyRole(entry["role"]), **values))
@@ -103,6 +105,8 @@ def sample_decisions(case: CaseFile, spec: dict[str, Any]) -> None:
         ids = [r.candidate.id for r in rows if r.candidate.text in decisions.get(decision, [])]
         if ids:
             decide_redactions(case, ids, decision)
+    for file_name, chosen in spec.get("sworn", {}).items():
+        choose_sworn(case, by_file[Path(file_name).name], chosen)
     for key, text in spec.get("paragraphs", {}).items():
         edit_paragraph(case, key, text)
 

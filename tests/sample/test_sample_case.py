@@ -175,6 +175,7 @@ def test_support_links_redactions_and_written_paragraphs_fit_the_evidence() -> N
     decided = case["rule_5_2"]["confirm"] + case["rule_5_2"]["dismiss"]
     assert decided and all(address in mail for address in decided)
     assert set(case["paragraphs"]) == {"prompt:scheme", "prompt:harm", "prompt:notice"}
+    assert set(case["sworn"]) <= files and all(v == ["captured_by"] for v in case["sworn"].values())
     assert all("[PROMPT" not in text and len(text) > 200 for text in case["paragraphs"].values())
 
 
