@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.cli.exitcodes import EXIT_ERROR
+
 
 def open_gui(case_path: Path | None) -> int:
     """Start the desktop app (the only place that imports the GUI layer)."""
@@ -17,7 +19,7 @@ def open_gui(case_path: Path | None) -> int:
         from app.gui.app import run_gui
     except ImportError as exc:  # Qt missing or a system library absent
         print(f"evbundle: error: cannot start the desktop app: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     return run_gui(sys.argv[:1], case_path)
 
 

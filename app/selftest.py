@@ -12,7 +12,8 @@ settings are never read or touched, and offscreen unless ``QT_QPA_PLATFORM`` say
    pikepdf or python-docx;
 5. the main window opens on the case and shows each page; the Documents page renders its
    preview with QtPdf, and one page of it is drawn;
-6. web capture (issue 16): see :func:`web_capture_step`, the hook for it.
+6. a page served on 127.0.0.1 is captured into the sample case, when the capture engine is
+   installed (:func:`web_capture_step`).
 
 Each step prints its time; the exit status is 0 only when every step worked. This module
 never imports Qt itself: the window steps come from ``app.gui.selftest_window``, imported
@@ -35,8 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-
-EXIT_OK, EXIT_FAILED = 0, 1
+from app.cli.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 @dataclass
@@ -152,41 +152,55 @@ def preview_step(test: SelfTest) -> str:
     return render_preview(test)
 
 
-ENGINE_PROBE = "evbundle-engine-probe"
+SELF_TEST_PAGE = (b"<!doctype html><html><head><meta charset='utf-8'><title>evbundle self-test</title></head>"
+                  b"<body style='font: 32px sans-serif'><p id='p'>captured</p>"
+                  b"<script>document.getElementById('p').textContent += ' and ran';</script></body></html>")
 
 
 def web_capture_step(test: SelfTest) -> str:
-    """HOOK for web capture (issue 16): capture a local page with the capture engine.
+    """Capture a page served on 127.0.0.1 into the sample case, through the capture engine.
 
-    When ``app.capture`` exists, its ``self_test(work: Path) -> str`` is called: it should serve
-    a small page on 127.0.0.1 (or use a file: URL), capture it in the capture child program and
-    check the result, returning one line of what it saw or raising. Until then, a frozen build
-    with the capture engine component installed runs the component's probe program (it loads a
-    page in QtWebEngine); without either the step says so and passes, unless
-    ``--require-capture`` was given.
+    The engine (QtWebEngine) is a separately installed component in a packaged build: without it
+    the step says so and passes, unless ``--require-capture`` was given.
     """
-    import importlib.util
-    import subprocess
+    import http.server
+    import threading
 
-    missing = "web capture itself is not part of this version yet"
-    if importlib.util.find_spec("app.capture") is not None:
-        import app.capture as capture  # type: ignore[import-not-found,unused-ignore]
+    from app.capture.launch import engine_available
+    from app.ops.capture_web import CaptureOptions, capture_urls
+    from app.ops.case import CaseFile
 
-        missing = "app.capture has no self_test(work) hook yet"
-        run = getattr(capture, "self_test", None)
-        if run is not None:
-            return str(run(test.work / "capture"))
-        # app.capture without its hook yet: check the engine as below, and say what is missing
-    probe = Path(sys.executable).with_name(ENGINE_PROBE + (".exe" if sys.platform == "win32" else ""))
-    if getattr(sys, "frozen", False) and probe.is_file():
-        done = subprocess.run([str(probe)], capture_output=True, text=True, timeout=180, check=False)
-        lines = done.stdout.strip().splitlines()
-        if done.returncode != 0:
-            raise AssertionError(f"{probe.name} exited {done.returncode}: {(lines or [done.stderr.strip()])[-1]}")
-        return f"{lines[-1]} ({missing})"
-    if test.made.get("require_capture"):
-        raise AssertionError(f"{missing}, and no capture engine is installed")
-    return f"skipped: {missing}, and no capture engine is installed"
+    if not engine_available():
+        if test.made.get("require_capture"):
+            raise AssertionError("the capture engine is not installed")
+        return "skipped: the capture engine (a separate component) is not installed"
+    if "demo" not in test.made:
+        raise AssertionError("not run: an earlier step did not make the demo")
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(SELF_TEST_PAGE)))
+            self.end_headers()
+            self.wfile.write(SELF_TEST_PAGE)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/self-test.html"
+        with CaseFile.open(test.made["demo"].case_path) as case:
+            report = capture_urls(case, [url], CaptureOptions(allow_private=True, wait=0.2))
+            if not report.captured:
+                raise AssertionError(f"the page was not captured: {report.failed or report.refused}")
+            files = len(case.children(report.captured[0])) + 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    return f"{url} captured: {files} files stored as one exhibit"
 
 
 STEPS: tuple[Step, ...] = (

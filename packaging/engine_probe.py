@@ -1,14 +1,10 @@
-"""evbundle-engine-probe: proves the capture engine component (QtWebEngine) works where it is installed.
+"""The capture engine's own check: ``evbundle-capture --probe`` loads a page in QtWebEngine.
 
-Built by ``packaging/evbundle.spec -- --capture-engine`` as the one executable of the engine
-component, beside ``evbundle`` in the same folder (it uses the app's libraries and adds
-QtWebEngine's). ``evbundle --self-test`` runs it when it is present. It loads a small page
-from memory (no network), reads its DOM back through JavaScript and prints one line; exit
-status 0 when the page loaded and read back as written.
-
-Issue 16's capture child program (app/capture/) replaces this script as the component's
-executable: give its entry point to the spec instead (ENGINE_PROGRAM there), and keep a
-``--probe`` mode that does what this does, for the self-test.
+Run by ``packaging/capture_program.py`` (the engine component's executable) to show the engine
+works where it is installed, without a job file or a server: it loads a small page from memory
+(no network), reads its DOM back through JavaScript and prints one line; exit status 0 when the
+page loaded and read back as written. ``evbundle --self-test`` goes further and captures a page
+through the whole chain (``app/selftest.py``).
 """
 
 import os

@@ -62,6 +62,7 @@ EXCLUDED_MODULES: tuple[str, ...] = (
 QT_MODULES_USED: tuple[str, ...] = ("QtCore", "QtGui", "QtWidgets", "QtPdf", "QtPdfWidgets")
 # The capture engine (issue 16): QtWebEngine and what it needs, built as a separate component.
 QT_MODULES_ENGINE: tuple[str, ...] = ("QtWebEngineCore", "QtWebEngineWidgets", "QtWebChannel", "QtNetwork",
+                                      "QtWebSockets",  # the capture program's DevTools connection
                                       "QtPrintSupport", "QtPositioning", "QtQml", "QtQuick",
                                       "QtQuickWidgets", "QtOpenGL", "QtOpenGLWidgets")
 

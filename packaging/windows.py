@@ -77,7 +77,7 @@ def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression
     written = []
     scripts = [("evbundle.iss", f"{meta.name}-{meta.version}-windows-setup.exe")]
     if engine:
-        sign([dist / f"{meta.name}-capture-engine" / "evbundle-engine-probe.exe"])
+        sign([dist / f"{meta.name}-capture-engine" / "evbundle-capture.exe"])
         scripts.append(("evbundle-capture-engine.iss", f"{meta.name}-capture-engine-{meta.version}-windows-setup.exe"))
     for script, output in scripts:
         subprocess.run([iscc(), "/Q", *defines(meta), str(root / "packaging" / script)], check=True)

@@ -1,4 +1,4 @@
-"""The CLI and everything outside app/gui must run without Qt."""
+"""The CLI and everything outside app/gui (and the capture program in app/capture/browser) runs without Qt."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ BLOCK_QT_AND_IMPORT_ALL = textwrap.dedent(
     sys.meta_path.insert(0, NoQt())
     import app
     names = []
+    # The exceptions by name: the GUI, and the capture browser, a program of its own (python -m app.capture).
+    exempt = ("app.gui", "app.capture.browser")
     for info in pkgutil.walk_packages(app.__path__, "app."):
-        if info.name == "app.gui" or info.name.startswith("app.gui."):
+        if info.name in exempt or info.name.startswith(tuple(f"{name}." for name in exempt)):
             continue
         importlib.import_module(info.name)
         names.append(info.name)

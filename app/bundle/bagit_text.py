@@ -16,6 +16,7 @@ BAGIT_TXT = f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8
 ALGORITHMS = ("sha256", "sha512")
 _HEX_LENGTH = {"sha256": 64, "sha512": 128}
 _ENCODED = re.compile(r"%(25|0A|0D)", re.IGNORECASE)
+_HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
 def encode_path(path: str) -> str:
@@ -49,24 +50,27 @@ def parse_manifest(data: bytes, algorithm: str) -> ParsedManifest:
     except UnicodeDecodeError:
         result.errors.append("is not UTF-8 text")
         return result
-    length = _HEX_LENGTH.get(algorithm)
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.removesuffix("\r")
-        if not line.strip():
-            continue
-        digest, _, rest = line.partition(" ")
-        path = rest.lstrip(" \t")
-        if not path or not re.fullmatch(r"[0-9A-Fa-f]+", digest) or (
-            length is not None and len(digest) != length
-        ):
-            result.errors.append(f"line {number} is not '<{algorithm} hex>  <path>'")
-            continue
-        path = decode_path(path)
-        if path in result.entries:
-            result.errors.append(f"line {number} lists {path} a second time")
-            continue
-        result.entries[path] = digest.lower()
+    for number, line in enumerate(text.split("\n"), start=1):
+        add_manifest_line(result, number, line, algorithm)
     return result
+
+
+def add_manifest_line(result: ParsedManifest, number: int, line: str, algorithm: str) -> None:
+    """Read one manifest line (``<hex>  <path>``) into ``result``, or note why it is not one."""
+    line = line.removesuffix("\r")
+    if not line.strip():
+        return
+    digest, _, rest = line.partition(" ")
+    path = rest.lstrip(" \t")
+    length = _HEX_LENGTH.get(algorithm)
+    if not path or not _HEX.fullmatch(digest) or (length is not None and len(digest) != length):
+        result.errors.append(f"line {number} is not '<{algorithm} hex>  <path>'")
+        return
+    path = decode_path(path)
+    if path in result.entries:
+        result.errors.append(f"line {number} lists {path} a second time")
+        return
+    result.entries[path] = digest.lower()
 
 
 def format_bag_info(fields: Sequence[tuple[str, str]]) -> bytes:

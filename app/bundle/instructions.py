@@ -45,6 +45,37 @@ print("custody chain holds" if not broken else "custody chain BROKEN")
 END"""
 
 
+# Lists every file of the unzipped bag against the signed manifests: bagit.py does not look
+# beside data/ or in signature/. Decodes the manifest's %0A, %0D, %25 as RFC 8493 asks.
+LISTING_SCRIPT = """\
+python3 - <<'END'
+import os
+listed = {"tagmanifest-sha256.txt", "tagmanifest-sha512.txt",
+          "signature/tagmanifest-sha256.txt.p7s", "signature/signer.pem"}
+for manifest in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
+    with open(manifest, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                name = line.rstrip("\\n").split(" ", 1)[1].lstrip(" ")
+                listed.add(name.replace("%0A", "\\n").replace("%0D", "\\r").replace("%25", "%"))
+found = set()
+for folder, _, names in os.walk("."):
+    for name in names:
+        found.add(os.path.relpath(os.path.join(folder, name)).replace(os.sep, "/"))
+stamps = {n for n in found if n.startswith("signature/") and n.endswith(".tsr") and n.count("/") == 1}
+for name in sorted(found - listed - stamps):
+    print("NOT COVERED BY THE SIGNATURE:", name)
+for name in sorted(listed - found):
+    print("MISSING:", name)
+print("every file is covered by the signature" if found - stamps == listed else "THE FILE LIST DIFFERS")
+END"""
+
+
+def verify_command(bundle: str, fingerprint: str) -> str:
+    """The command that checks ``bundle`` and expects ``fingerprint`` as its signer (VALID, exit 0, if so)."""
+    return f"evbundle verify {shlex.quote(str(bundle))} --trust {fingerprint}"
+
+
 def verify_instructions(bag_name: str, signer_subject: str, fingerprint: str) -> bytes:
     """The text of VERIFY.txt for a bag named ``bag_name`` signed by the given certificate."""
     folder = shlex.quote(bag_name)
@@ -76,19 +107,30 @@ Signed by:   {signer_subject}
 Certificate SHA-256 fingerprint:
   {fingerprint}
 (This copy of the fingerprint proves nothing by itself: compare it, in step
-4, with the one printed in the sworn declaration and the certification.)
+5, with the one printed in the sworn declaration and the certification.)
+
+Each step says what it proves and what it does not; together they prove
+that every file is the one the signer sealed, and nothing was added.
 
 1. Unzip the bundle (replace BUNDLE.zip with the file's name):
 
      unzip BUNDLE.zip
 
-2. Check that every file is present, unchanged and nothing was added
-   (install once with: python3 -m pip install bagit):
+   It must finish without a warning or error. "bad CRC", "mismatching
+   local filename" or "extra bytes" mean the zip itself was altered: stop.
+
+2. Check every file against the manifests (install once with:
+   python3 -m pip install bagit):
 
      bagit.py --validate {folder}
 
-   It must end with "{folder} is valid". Without Python, inside the
-   folder, "sha256sum -c manifest-sha256.txt" checks the evidence files.
+   It must end with "{folder} is valid". This proves that every file in
+   data/ matches both of its hashes, that none is missing and none was
+   added to data/, and that the tag files the tag manifests list match
+   them. It does NOT notice a file added beside data/ or in signature/
+   (step 4 does), nor manifests rewritten as a whole (step 3 does).
+   Without Python, inside the folder, "sha256sum -c manifest-sha256.txt"
+   checks the evidence files only.
 
 3. Check the signature over the tag manifest (inside the folder):
 
@@ -96,19 +138,40 @@ Certificate SHA-256 fingerprint:
      {OPENSSL_VERIFY}
 
    It prints the tag manifest, then "Verification successful" (on some
-   systems "CMS Verification successful"). Any other result means the tag
-   manifest or the signature was changed.
+   systems "CMS Verification successful"). This proves that
+   tagmanifest-sha256.txt is exactly what the certificate's key signed, so
+   with step 2 every listed file is as sealed. Any other result means the
+   tag manifest or the signature was changed. It does not say whose key
+   it is (step 5 does).
 
-4. Check who signed:
+4. Check that nothing was added that the signature does not cover (inside
+   the folder; paste the lines between the markers into a shell as they
+   are, unindented):
+
+---- begin file list check ----
+{LISTING_SCRIPT}
+---- end file list check ----
+
+   It must print "every file is covered by the signature". This proves the
+   folder holds exactly the files the signed manifests list, plus the
+   signature, the certificate and any timestamp token (step 7 checks those).
+
+5. Check who signed:
 
      {OPENSSL_FINGERPRINT}
 
    The fingerprint it prints must be the one in the sworn declaration and
    in the certification. The certificate is self-signed unless it came
    from an organisation's PKI; the fingerprint is what identifies the
-   signer.
+   signer: anyone can make a certificate with any name, no one else can
+   sign with the key of this fingerprint.
 
-5. Check the custody log (inside the folder). Each line of custody.jsonl is
+   With evbundle installed, one command does steps 1 to 7 and names
+   every problem (exit code 0 only when all hold for this signer):
+
+     {verify_command("BUNDLE.zip", fingerprint)}
+
+6. Check the custody log (inside the folder). Each line of custody.jsonl is
    one event; its entry_hash is the SHA-256 of the line's JSON without the
    entry_hash field, written with sorted keys, no spaces and UTF-8
    characters as they are; prev_hash is the previous entry's entry_hash
@@ -119,9 +182,10 @@ Certificate SHA-256 fingerprint:
 {CUSTODY_SCRIPT}
 ---- end ----
 
-   Every entry must print "ok".
+   Every entry must print "ok". This proves no entry of the log was
+   removed, reordered or edited after it was written.
 
-6. If the folder signature/ holds {TIMESTAMP_FILE.split("/")[1]},
+7. If the folder signature/ holds {TIMESTAMP_FILE.split("/")[1]},
    the signature carries an RFC 3161 trusted timestamp: a timestamp
    authority (TSA) certified that the signature file existed at the time it
    states. Show the time and the authority (inside the folder):

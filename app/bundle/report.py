@@ -1,14 +1,45 @@
-"""The result of verifying a bundle: every problem, who signed, and what was counted.
+"""The result of verifying a bundle: the verdict, every problem, who signed, and what was counted.
 
 A report is never a bare yes/no: each problem names the file concerned
 (relative to the bag) and says in plain words what is wrong, so the CLI,
 the GUI and a PDF report can all show the same reasons.
+
+There are three verdicts, and a person must never mistake one for another:
+
+- VALID: every file matches, the signature is good, and the signer is one this
+  machine trusts or the one the reader named (``--trust FINGERPRINT``);
+- INTACT, UNKNOWN SIGNER: every file matches and the signature is good, but
+  nothing here says who holds the key. A forgery re-signed with the forger's
+  own key looks exactly like this, so it never gets the VALID verdict, exit
+  code or colour;
+- NOT VALID: at least one problem.
+
+Everything in a report that came from the bundle (names, certificate
+subjects, recorded values) may be hostile: :func:`shown` makes control,
+format and direction-changing characters visible before any of it is printed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+VALID, UNKNOWN_SIGNER, NOT_VALID = "valid", "unknown-signer", "not-valid"
+# Exit codes of `evbundle verify`; 2 (could not check at all) comes from the CLI's error path.
+EXIT_CODES = {VALID: 0, NOT_VALID: 1, UNKNOWN_SIGNER: 3}
+
+# Blank fillers that Unicode counts as printable letters.
+_FILLERS = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2800, 0x3164, 0xFFA0})
+
+
+def shown(text: str, left: str = "\u27e6", right: str = "\u27e7") -> str:
+    """``text`` safe to print on one line: every control, format (bidi, zero-width), separator,
+    surrogate or unassigned character becomes a visible marker such as ``⟦U+202E⟧``."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() and ord(ch) not in _FILLERS else f"{left}U+{ord(ch):04X}{right}" for ch in text
+    )
 
 
 @dataclass(frozen=True)
@@ -22,12 +53,12 @@ class Problem:
     found: str | None = None
 
     def __str__(self) -> str:
-        text = self.message
+        text = shown(self.message)
         details = [
             part
             for part in (
-                f"expected {self.expected}" if self.expected is not None else "",
-                f"found {self.found}" if self.found is not None else "",
+                f"expected {shown(self.expected)}" if self.expected is not None else "",
+                f"found {shown(self.found)}" if self.found is not None else "",
             )
             if part
         ]
@@ -35,8 +66,7 @@ class Problem:
             text = f"{text} ({', '.join(details)})"
         if not self.path:
             return text
-        shown = "".join(ch if ch.isprintable() else f"%{ord(ch):02X}" for ch in self.path)
-        return f"{shown}: {text}"
+        return f"{shown(self.path)}: {text}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,7 +84,7 @@ class SignerSummary:
 
     subject: str
     fingerprint: str
-    trusted: bool  # the fingerprint is one the caller trusts
+    trusted: bool  # trusted here, or the fingerprint the reader named
     signature_valid: bool
     signed_at: str | None = None  # the signer's own clock (not a trusted timestamp)
     not_valid_after: str | None = None
@@ -92,7 +122,7 @@ class TimestampSummary:
 
 @dataclass
 class VerificationReport:
-    """Everything verification found; ``ok`` only when there is no problem at all."""
+    """Everything verification found; ``ok`` only for the VALID verdict."""
 
     source: str  # the zip or folder verified
     bag_name: str
@@ -106,17 +136,37 @@ class VerificationReport:
     trust_checked: bool = False  # the caller named trusted fingerprints
     notes: list[str] = field(default_factory=list)  # facts that are not problems
     timestamps: list[TimestampSummary] = field(default_factory=list)
+    expected_signers: tuple[str, ...] = ()  # fingerprints the reader named (--trust)
+    _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def intact(self) -> bool:
+        """No problem at all: every file matches and the signature is good (whoever made it)."""
+        return not self.problems
+
+    @property
+    def verdict(self) -> str:
+        if self.problems or self.signer is None or not self.signer.signature_valid:
+            return NOT_VALID
+        return VALID if self.signer.trusted else UNKNOWN_SIGNER
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """The VALID verdict: intact, and signed by a key trusted here or named by the reader."""
+        return self.verdict == VALID
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
 
     def add(
         self, code: str, path: str, message: str, *, expected: str | None = None, found: str | None = None
     ) -> None:
-        """Record a problem, once (the same code for the same file is reported one time)."""
-        if any(p.code == code and p.path == path and p.message == message for p in self.problems):
+        """Record a problem, once (the same code, file and message are reported one time)."""
+        key = (code, path, message)
+        if key in self._seen:
             return
+        self._seen.add(key)
         self.problems.append(Problem(code, path, message, expected, found))
 
     @property
@@ -132,10 +182,14 @@ class VerificationReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "verdict": self.verdict,
+            "exit_code": self.exit_code,
+            "intact": self.intact,
             "source": self.source,
             "bag_name": self.bag_name,
             "signer": self.signer.to_json() if self.signer else None,
             "signer_trust": self.signer_trust,
+            "expected_signers": list(self.expected_signers),
             "trust_checked": self.trust_checked,
             "timestamps": [t.to_json() for t in self.timestamps],
             "payload_files": self.payload_files,
@@ -147,39 +201,67 @@ class VerificationReport:
             "notes": list(self.notes),
         }
 
+    def verdict_text(self) -> str:
+        """The verdict in one short line (bundle content escaped): what a person must not misread."""
+        verdict = self.verdict
+        if verdict == VALID:
+            return "VALID"
+        if verdict == UNKNOWN_SIGNER:
+            assert self.signer is not None
+            return f"INTACT BUT SIGNED BY AN UNKNOWN KEY (fingerprint {shown(self.signer.fingerprint)})"
+        count = len(self.problems)
+        if count == 0:
+            return "NOT VALID: the bundle has no good signature"
+        return f"NOT VALID: {count} problem{'s' if count != 1 else ''} found"
+
+    def verdict_detail(self) -> str:
+        """What the verdict means and what to do next, in plain words."""
+        verdict = self.verdict
+        if verdict == VALID:
+            assert self.signer is not None
+            return ("Every file matches its hashes, the signature is good, and the signer is trusted "
+                    f"({shown(self.signer.trusted_as or 'trusted here')}).")
+        if verdict == UNKNOWN_SIGNER:
+            return ("Every file matches its hashes and the signature is good, but nothing on this machine "
+                    "says whose key made it: a bundle altered and re-signed with someone else's key looks "
+                    "just like this. Compare the fingerprint with the one in the sworn declaration; if they "
+                    "are the same, verify again with --trust FINGERPRINT (in the app: trust its certificate "
+                    "under Tools, Signing identities).")
+        return "Each problem below names the file concerned."
+
     def trust_text(self) -> str:
         """Whether this machine trusts the signer, in one plain sentence."""
         if self.signer is None:
             return "UNKNOWN: the bundle names no readable signer."
+        if self.signer.trusted and self.expected_signers:
+            return "THE SIGNER YOU NAMED: its fingerprint is the one given with --trust."
         if self.signer.trusted:
-            why = f" ({self.signer.trusted_as})" if self.signer.trusted_as else ""
+            why = f" ({shown(self.signer.trusted_as)})" if self.signer.trusted_as else ""
             return f"TRUSTED on this machine{why}."
+        if self.expected_signers:
+            return "NOT THE SIGNER YOU NAMED: the fingerprint differs from the one given with --trust."
         if not self.trust_checked:
-            return ("NOT CHECKED: no trusted identities were given; compare the fingerprint "
+            return ("UNKNOWN KEY: no trusted identities were given; compare the fingerprint "
                     "with the one in the sworn declaration.")
-        return ("UNTRUSTED: not one of your identities or trusted certificates; compare the "
+        return ("UNKNOWN KEY: not one of your identities or trusted certificates; compare the "
                 "fingerprint with the one in the sworn declaration before relying on it.")
 
     @staticmethod
     def timestamp_text(stamp: TimestampSummary) -> str:
         if not stamp.valid:
-            return f"{stamp.path}: NOT VALID (see problems)"
+            return f"{shown(stamp.path)}: NOT VALID (see problems)"
         trust = "trusted authority" if stamp.trusted else "authority NOT trusted on this machine"
-        return f"{stamp.time} by {stamp.authority} ({trust})"
+        return f"{shown(stamp.time or '')} by {shown(stamp.authority or '')} ({trust})"
 
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
-        lines = [f"Bundle: {self.source} (bag {self.bag_name})"]
-        if self.ok:
-            lines.append("Result: VALID. Every file matches its hashes and the signature is good.")
-        else:
-            count = len(self.problems)
-            lines.append(f"Result: NOT VALID. {count} problem{'s' if count != 1 else ''} found.")
+        lines = [f"Bundle: {shown(self.source)} (bag {shown(self.bag_name)})",
+                 f"Result: {self.verdict_text()}.", f"  {self.verdict_detail()}"]
         if self.signer is not None:
-            lines.append(f"Signed by: {self.signer.subject}")
-            lines.append(f"  Certificate fingerprint (SHA-256): {self.signer.fingerprint}")
+            lines.append(f"Signed by: {shown(self.signer.subject)}")
+            lines.append(f"  Certificate fingerprint (SHA-256): {shown(self.signer.fingerprint)}")
             if self.signer.signed_at:
-                lines.append(f"  Signed at (signer's clock): {self.signer.signed_at}")
+                lines.append(f"  Signed at (signer's clock): {shown(self.signer.signed_at)}")
             lines.append(f"  Signer: {self.trust_text()}")
         else:
             lines.append("Signed by: UNKNOWN (no readable signer certificate)")
@@ -197,5 +279,5 @@ class VerificationReport:
             lines.extend(f"  {problem}" for problem in self.problems)
         if self.notes:
             lines.append("Notes:")
-            lines.extend(f"  {note}" for note in self.notes)
+            lines.extend(f"  {shown(note)}" for note in self.notes)
         return "\n".join(lines) + "\n"

@@ -1,21 +1,21 @@
 """Open a bundle for reading without trusting it: a zip, or an unzipped folder.
 
-A zip is read in place (nothing is extracted to disk). Before any content is
-read, every entry is checked: no name that leaves the bag (zip-slip,
-absolute, drive letter, backslash), no symlink, device or other special
-file, no duplicate or case/Unicode-equal names, and limits on the number of
-entries, the total size and the compression ratio (zip bombs). A folder is
-walked without following links. Anything hostile raises BundleError naming
-the entry; nothing is opened by a name that did not pass these checks.
+A zip is read in place (nothing is extracted to disk), and only when its
+structure is one that every common extractor reads the same way
+(:mod:`.zipscan`). Before any content is read, every name is checked: no name
+that leaves the bag (zip-slip, absolute, drive letter, backslash), no symlink,
+device or other special file, no duplicate or case/Unicode-equal names, and
+limits on the number of entries, the total size and the compression ratio
+(zip bombs, one large or many small). A folder is walked without following
+links. Anything hostile raises BundleError naming the entry; nothing is
+opened by a name that did not pass these checks.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import stat
-import struct
-import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +25,10 @@ from typing import BinaryIO
 from app.core.errors import BundleError
 
 from .names import find_clashes, unsafe_reason
+from .zipread import InflatedEntry, RangeFile, StoredEntry, UnreadableEntry, inflate
+from .zipscan import DEFLATED, ZipEntry, scan_zip
+
+__all__ = ["BagFiles", "ReadLimits", "UnreadableEntry", "open_bag"]
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,13 @@ class ReadLimits:
 
     max_entries: int = 200_000
     max_total_size: int = 64 * 1024**3  # uncompressed bytes, all entries together
-    max_ratio: int = 200  # uncompressed / compressed, per entry ...
-    ratio_floor: int = 1024**2  # ... for entries larger than this
-    max_tag_file_size: int = 256 * 1024**2  # tag files are read into memory
+    max_ratio: int = (
+        200  # uncompressed / compressed: per entry above ratio_floor, and for all entries together
+    )
+    ratio_floor: int = 1024**2  # entries up to this size may be squeezed further, within the total budget
+    max_tag_file_size: int = 1024**2  # bagit.txt, bag-info.txt, tag manifests, signature files: read whole
+    max_json_size: int = 4 * 1024**2  # case.json is parsed only up to this size (and after its hash matched)
+    max_line_size: int = 1024**2  # one manifest line or custody entry
 
 
 # Files that mark a folder as a bag even when bagit.txt itself was removed.
@@ -50,8 +58,8 @@ class BagFiles:
     bag_name: str
     sizes: dict[str, int]  # every regular file inside the bag
     outside: list[str] = field(default_factory=list)  # files next to the bag in a zip
-    _zip: zipfile.ZipFile | None = None
-    _members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    _zip: RangeFile | None = None
+    _entries: dict[str, ZipEntry] = field(default_factory=dict)
     _root: Path | None = None
 
     def open(self, name: str) -> BinaryIO:
@@ -59,10 +67,10 @@ class BagFiles:
         if name not in self.sizes:
             raise BundleError("not a file of this bag", path=name)
         if self._zip is not None:
-            info = self._members[name]
-            if info.compress_type == zipfile.ZIP_STORED:
-                return _StoredEntry(self.source, info)  # type: ignore[return-value]
-            return self._zip.open(info)  # type: ignore[return-value]
+            entry = self._entries[name]
+            if entry.method == DEFLATED:
+                return InflatedEntry(self._zip, entry)  # type: ignore[return-value]
+            return StoredEntry(self._zip, entry)  # type: ignore[return-value]
         assert self._root is not None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         descriptor = os.open(self._root.joinpath(*name.split("/")), flags)
@@ -74,66 +82,94 @@ class BagFiles:
     def read(self, name: str, limit: int) -> bytes:
         """The whole of a small file; BundleError if it is larger than ``limit``."""
         if self.sizes[name] > limit:
-            raise BundleError("file is too large to be a tag file", path=name)
+            raise BundleError(
+                f"is larger than this kind of file ever is ({self.sizes[name]} bytes): not read", path=name
+            )
+        parts: list[bytes] = []
+        got = 0
         with self.open(name) as stream:
-            data = stream.read(limit + 1)
+            while got <= limit and (block := stream.read(limit + 1 - got)):
+                parts.append(block)
+                got += len(block)
+        data = b"".join(parts)
         if len(data) > limit:
-            raise BundleError("file is too large to be a tag file", path=name)
+            raise BundleError("grew while it was read: not read", path=name)
         return data
+
+    def read_many(self, names: list[str]) -> Iterator[tuple[str, bytes | Exception]]:
+        """Small files, each whole (or the error reading it): a zip's neighbours in one read."""
+        if self._zip is None:
+            for name in names:
+                try:
+                    with self.open(name) as stream:
+                        yield name, stream.read()
+                except (OSError, BundleError) as exc:
+                    yield name, exc
+            return
+        entries = [self._entries[name] for name in names]
+        start = min(e.data_offset for e in entries)
+        end = max(e.data_offset + e.compress_size for e in entries)
+        span = memoryview(self._zip.read_at(start, end - start))
+        for name, entry in zip(names, entries):
+            raw = span[entry.data_offset - start : entry.data_offset - start + entry.compress_size]
+            try:
+                if len(raw) != entry.compress_size:
+                    raise UnreadableEntry("the zip is truncated inside this entry")
+                if entry.method == DEFLATED:
+                    yield name, inflate(raw, entry)
+                elif zlib.crc32(raw) != entry.crc:
+                    raise UnreadableEntry(
+                        "its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)"
+                    )
+                else:
+                    yield name, raw  # type: ignore[misc]
+            except UnreadableEntry as exc:
+                yield name, exc
+
+    def plan_reads(
+        self, names: list[str], small: int, batch_bytes: int, batch_count: int
+    ) -> list[list[str] | str]:
+        """How to read ``names`` fast: small files in batches (for :meth:`read_many`), larger ones alone.
+
+        In a zip, a batch is a run of neighbouring entries whose span (with what
+        lies between them) stays within ``batch_bytes``, so one read fetches it.
+        """
+        plan: list[list[str] | str] = []
+        batch: list[str] = []
+        start = used = 0
+        ordered = (
+            sorted(names, key=lambda n: self._entries[n].header_offset) if self._zip is not None else names
+        )
+        for name in ordered:
+            size = self.sizes[name]
+            if size > small:
+                if batch:
+                    plan.append(batch)
+                    batch = []
+                plan.append(name)
+                continue
+            if self._zip is not None:
+                entry = self._entries[name]
+                end = entry.data_offset + entry.compress_size
+                if batch and (end - start > batch_bytes or len(batch) >= batch_count):
+                    plan.append(batch)
+                    batch = []
+                if not batch:
+                    start = entry.data_offset
+            else:
+                if batch and (used + size > batch_bytes or len(batch) >= batch_count):
+                    plan.append(batch)
+                    batch = []
+                    used = 0
+                used += size
+            batch.append(name)
+        if batch:
+            plan.append(batch)
+        return plan
 
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
-
-
-class _StoredEntry(io.RawIOBase):
-    """The bytes of a stored (uncompressed) zip entry, read straight from the file.
-
-    zipfile would also compute the entry's CRC-32 on every read; verification
-    checks SHA-256 and SHA-512 of the same bytes, which catch any change the
-    CRC would, so skipping it saves a third hash pass. The local header is
-    checked as zipfile checks it (signature, name).
-    """
-
-    def __init__(self, path: Path, info: zipfile.ZipInfo) -> None:
-        super().__init__()
-        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
-        try:
-            self._file.seek(info.header_offset)
-            header = self._file.read(zipfile.sizeFileHeader)  # type: ignore[attr-defined]
-            if len(header) != zipfile.sizeFileHeader:  # type: ignore[attr-defined]
-                raise zipfile.BadZipFile("truncated local file header")
-            fields = struct.unpack(zipfile.structFileHeader, header)  # type: ignore[attr-defined]
-            if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:  # type: ignore[attr-defined]
-                raise zipfile.BadZipFile("bad magic number for file header")
-            raw_name = self._file.read(fields[zipfile._FH_FILENAME_LENGTH])  # type: ignore[attr-defined]
-            encoding = "utf-8" if fields[zipfile._FH_GENERAL_PURPOSE_FLAG_BITS] & 0x800 else "cp437"  # type: ignore[attr-defined]
-            if raw_name.decode(encoding, "replace") != info.orig_filename:
-                raise zipfile.BadZipFile("the local file header names another file than the directory")
-            self._file.seek(fields[zipfile._FH_EXTRA_FIELD_LENGTH], os.SEEK_CUR)  # type: ignore[attr-defined]
-            if info.compress_size != info.file_size:
-                raise zipfile.BadZipFile("a stored entry's sizes disagree")
-        except BaseException:
-            self._file.close()
-            raise
-        self._left = info.compress_size
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        if self._left <= 0:
-            return b""
-        wanted = self._left if size is None or size < 0 else min(size, self._left)
-        data = self._file.read(wanted)
-        if not data:
-            raise zipfile.BadZipFile("the entry is truncated")
-        self._left -= len(data)
-        return data
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
 
 
 @contextmanager
@@ -158,92 +194,104 @@ def open_bag(path: Path, limits: ReadLimits | None = None) -> Iterator[BagFiles]
 
 def _open_zip(path: Path, limits: ReadLimits) -> BagFiles:
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise BundleError("not a zip file (or a damaged one)", path=path) from exc
+        source = RangeFile(path)
     except OSError as exc:
         raise BundleError(f"cannot read the bundle: {exc.strerror}", path=path) from exc
     try:
-        files = _check_zip_entries(archive, limits)
-        return _locate_bag_in_zip(path, archive, files)
+        try:
+            entries = scan_zip(source.read_at, source.size, limits.max_entries)
+        except OSError as exc:
+            raise BundleError(f"cannot read the bundle: {exc.strerror}", path=path) from exc
+        except BundleError as exc:
+            if exc.path is None:
+                exc.path = str(path)
+            raise
+        files = _check_zip_limits(entries, limits)
+        return _locate_bag_in_zip(path, source, entries, files)
     except BaseException:
-        archive.close()
+        source.close()
         raise
 
 
-def _check_zip_entries(archive: zipfile.ZipFile, limits: ReadLimits) -> dict[str, zipfile.ZipInfo]:
-    entries = archive.infolist()
-    if len(entries) > limits.max_entries:
-        raise BundleError(
-            "the zip holds too many entries", expected=f"at most {limits.max_entries}", found=str(len(entries))
-        )
-    total = 0
-    files: dict[str, zipfile.ZipInfo] = {}
-    for info in entries:
-        name = info.orig_filename
-        folder = name.endswith("/")
-        reason = unsafe_reason(name[:-1] if folder else name)
-        if reason:
-            raise BundleError(f"refused a hostile zip entry: {reason}", path=repr(name))
-        kind = stat.S_IFMT(info.external_attr >> 16)
-        if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-            what = "a symbolic link" if kind == stat.S_IFLNK else "a special file (device, pipe or socket)"
-            raise BundleError(f"refused a hostile zip entry: it is {what}", path=name)
-        if info.flag_bits & 0x1:
-            raise BundleError("the zip entry is encrypted; bundles are never encrypted", path=name)
-        if folder or kind == stat.S_IFDIR:
+def _check_zip_limits(entries: list[ZipEntry], limits: ReadLimits) -> dict[str, ZipEntry]:
+    total = packed = inflated = 0
+    files: dict[str, ZipEntry] = {}
+    for entry in entries:
+        if entry.is_dir:
             continue
-        total += info.file_size
+        total += entry.file_size
         if total > limits.max_total_size:
             raise BundleError(
                 "the zip would unpack to more than the size limit (zip bomb?)",
                 expected=f"at most {limits.max_total_size} bytes",
             )
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise BundleError(
-                "the zip entry is compressed beyond any real evidence (zip bomb?)",
-                path=name,
-                expected=f"a ratio of at most {limits.max_ratio}:1",
-                found=f"{info.file_size // max(info.compress_size, 1)}:1",
-            )
-        files[name] = info
-    names = [info.orig_filename.rstrip("/") for info in entries]
-    clashes = find_clashes(names)
-    for first, second, why in clashes:
-        if why == "a file has the same name as a folder" and (first + "/") in archive.NameToInfo:
+        if entry.method == DEFLATED:
+            packed += entry.compress_size
+            inflated += entry.file_size
+            if entry.file_size > limits.ratio_floor and entry.file_size > limits.max_ratio * max(
+                entry.compress_size, 1
+            ):
+                raise BundleError(
+                    "the zip entry is compressed beyond any real evidence (zip bomb?)",
+                    path=entry.name,
+                    expected=f"a ratio of at most {limits.max_ratio}:1",
+                    found=f"{entry.file_size // max(entry.compress_size, 1)}:1",
+                )
+        files[entry.name] = entry
+    if inflated > limits.max_ratio * packed + limits.ratio_floor:
+        raise BundleError(
+            "the zip's entries together are compressed beyond any real evidence (many small zip bombs?)",
+            expected=f"a ratio of at most {limits.max_ratio}:1 overall",
+            found=f"{inflated // max(packed, 1)}:1",
+        )
+    names = [entry.name.rstrip("/") for entry in entries]
+    folders = {entry.name for entry in entries if entry.is_dir}
+    for first, second, why in find_clashes(names):
+        if why == "a file has the same name as a folder" and (first + "/") in folders:
             continue  # a folder entry and the files inside it: normal
-        raise BundleError(f"refused a hostile zip: two entries are one file ({why})", path=f"{first} / {second}")
+        raise BundleError(
+            f"refused a hostile zip: two entries are one file ({why})", path=f"{first} / {second}"
+        )
     return files
 
 
-def _locate_bag_in_zip(path: Path, archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo]) -> BagFiles:
+def _locate_bag_in_zip(
+    path: Path, source: RangeFile, entries: list[ZipEntry], files: dict[str, ZipEntry]
+) -> BagFiles:
     names = set(files)
-    tops = {name.split("/", 1)[0] for name in (*names, *archive.NameToInfo) if "/" in name.rstrip("/")}
-    tops |= {name.rstrip("/") for name in archive.NameToInfo if name.count("/") == 1 and name.endswith("/")}
+    folders = {entry.name for entry in entries if entry.is_dir}
+    tops = {name.split("/", 1)[0] for name in (*names, *folders) if "/" in name.rstrip("/")}
+    tops |= {name.rstrip("/") for name in folders if name.count("/") == 1}
     bags = sorted(top for top in tops if f"{top}/bagit.txt" in names)
     if "bagit.txt" in names:
         bags.append("")
     if len(bags) > 1:
-        raise BundleError("the zip holds more than one bag", path=path, found=", ".join(b or "(top)" for b in bags))
+        raise BundleError(
+            "the zip holds more than one bag", path=path, found=", ".join(b or "(top)" for b in bags)
+        )
     if not bags:
-        marked = sorted(t for t in tops if any(f"{t}/{m}" in names for m in _BAG_MARKERS)
-                        or any(n.startswith(f"{t}/data/") for n in names))
+        marked = {
+            name.split("/", 1)[0]
+            for name in names
+            if "/" in name
+            and (name.split("/", 1)[1] in _BAG_MARKERS or name.split("/", 1)[1].startswith("data/"))
+        }
         if len(marked) != 1:
             raise BundleError("not an evidence bundle: the zip holds no BagIt bag", path=path)
-        bags = marked
+        bags = sorted(marked)
     root = bags[0]
     prefix = f"{root}/" if root else ""
     sizes: dict[str, int] = {}
-    members: dict[str, zipfile.ZipInfo] = {}
+    members: dict[str, ZipEntry] = {}
     outside: list[str] = []
-    for name, info in sorted(files.items()):
+    for name, entry in sorted(files.items()):
         if prefix and not name.startswith(prefix):
             outside.append(name)
             continue
-        relative = name[len(prefix):]
-        sizes[relative] = info.file_size
-        members[relative] = info
-    return BagFiles(path, root or path.stem, sizes, outside, _zip=archive, _members=members)
+        relative = name[len(prefix) :]
+        sizes[relative] = entry.file_size
+        members[relative] = entry
+    return BagFiles(path, root or path.stem, sizes, outside, _zip=source, _entries=members)
 
 
 # --- folder -------------------------------------------------------------------
@@ -258,7 +306,8 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         root = path
     else:
         candidates = [
-            child for child in sorted(path.iterdir())
+            child
+            for child in sorted(path.iterdir())
             if child.is_dir() and not child.is_symlink() and _looks_like_bag(child)
         ]
         if not candidates:
@@ -266,7 +315,8 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         if len(candidates) > 1:
             raise BundleError(
                 "the folder holds more than one bag; name the one to verify",
-                path=path, found=", ".join(c.name for c in candidates),
+                path=path,
+                found=", ".join(_shown_name(c.name) for c in candidates),
             )
         root = candidates[0]
     sizes: dict[str, int] = {}
@@ -280,7 +330,12 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
     if clashes:
         first, second, why = clashes[0]
         raise BundleError(f"two files of the bag are one file elsewhere ({why})", path=f"{first} / {second}")
-    return BagFiles(root, root.name, sizes, _root=root)
+    return BagFiles(root, _shown_name(root.name), sizes, _root=root)
+
+
+def _shown_name(name: str) -> str:
+    """A name read from the file system, with bytes that are not UTF-8 shown as escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path, prefix: str, limits: ReadLimits) -> Iterator[tuple[str, int]]:
@@ -288,6 +343,14 @@ def _walk(folder: Path, prefix: str, limits: ReadLimits) -> Iterator[tuple[str, 
         children = sorted(scan, key=lambda entry: entry.name)
     for entry in children:
         relative = f"{prefix}{entry.name}"
+        try:
+            relative.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BundleError(
+                "refused a file of the bag: its name is not UTF-8 (each tool would read it "
+                "in another character set)",
+                path=repr(_shown_name(relative)),
+            ) from None
         reason = unsafe_reason(relative)
         if reason:
             raise BundleError(f"refused a file of the bag: {reason}", path=repr(relative))
@@ -299,4 +362,3 @@ def _walk(folder: Path, prefix: str, limits: ReadLimits) -> Iterator[tuple[str, 
             yield relative, entry.stat(follow_symlinks=False).st_size
         else:
             raise BundleError("refused a special file (device, pipe or socket) inside the bag", path=relative)
-

@@ -33,11 +33,12 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import BinaryIO, cast
+from typing import BinaryIO, TypeVar, cast
 
 from app.core.hashing import BLOCK_SIZE, Digests
 
 ALGORITHMS = ("sha256", "sha512")
+T = TypeVar("T")
 _END = None
 
 
@@ -170,6 +171,10 @@ class DualHasher:
             raise
         self._open.difference_update(jobs)
         return PendingDigests(_split_result({a: job.finish() for a, job in zip(algorithms, jobs)}, size))
+
+    def submit(self, function: Callable[..., T], *args: object) -> Future[T]:
+        """Run any function on the pool (a batch of small files, for example)."""
+        return self._pool.submit(function, *args)
 
     def hash_file_async(
         self,

@@ -6,32 +6,40 @@ manifest-sha256/512.txt → every evidence file. Each link is checked on its
 own, so a change anywhere is reported at the file that changed, and one
 problem never hides the next. BundleError is raised only when verification
 cannot run at all (not a zip, not a bag, hostile content).
+
+Time is linear in entries and bytes: every file is read once for both of its
+hashes (small files in batches, so that ten thousand screenshots cost little
+more than their bytes), the report de-duplicates with a set. Memory is flat
+in the size of the files: tag files are streamed or read only below small
+limits, JSON only after its hash matched.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import threading
 import unicodedata
-import zipfile
+import warnings
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from cryptography import x509
 
-from app.core import custody
 from app.core.errors import BundleError, OperationCancelled
+from app.core.hashing import Digests
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
 from .identity import normalise_fingerprint
 from .names import unsafe_reason
 from .report import Problem, SignerSummary, VerificationReport
-from .safezip import BagFiles, ReadLimits, open_bag
+from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
 from .streaming import DualHasher
 from .verify_signer import SignerChecks, Trust, claimed_signer
+from .verify_tags import check_custody, read_case_json, read_manifest
 
 REQUIRED_TAG_FILES = (
     "bagit.txt",
@@ -42,7 +50,10 @@ REQUIRED_TAG_FILES = (
     "custody.jsonl",
     "VERIFY.txt",
 )
-_READ_ERRORS = (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+_READ_ERRORS = (OSError, UnreadableEntry, BundleError, zlib.error, EOFError)
+SMALL_FILE = 1024**2  # files up to this size are read and hashed in batches
+BATCH_BYTES = 8 * 1024**2
+BATCH_FILES = 256
 
 __all__ = ["Problem", "ReadLimits", "SignerSummary", "VerificationReport", "verify_bundle"]
 
@@ -52,30 +63,38 @@ def verify_bundle(
     *,
     trusted_fingerprints: Collection[str] | Mapping[str, str] = (),
     trusted_certificates: Sequence[x509.Certificate] = (),
+    expected_signers: Collection[str] = (),
     require_trusted: bool | None = None,
     limits: ReadLimits | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    reporter: Reporter = NULL_REPORTER,
 ) -> VerificationReport:
     """Check a bundle (.zip, or an unzipped folder) and report every problem found.
 
     ``trusted_fingerprints``: signer fingerprints this machine trusts (for
     example those of :func:`list_identities`; a mapping gives each one's
     description). ``trusted_certificates``: the trust store (signers, CAs,
-    timestamp authority roots). ``require_trusted``: an untrusted signer or
-    timestamp authority is a problem (default: when fingerprints are given).
-    ``progress(done, total)`` counts evidence bytes hashed.
+    timestamp authority roots). ``expected_signers``: the fingerprints the
+    reader named (the one in the sworn declaration): the signer must be one of
+    them, or the bundle is NOT VALID. ``require_trusted``: an untrusted signer
+    or timestamp authority is a problem (default: when fingerprints are given).
+    ``reporter`` hears the bytes hashed (progress) and can cancel.
     """
-    names = (dict(trusted_fingerprints) if isinstance(trusted_fingerprints, Mapping)
-             else dict.fromkeys(trusted_fingerprints, "named as trusted"))
+    names = (
+        dict(trusted_fingerprints)
+        if isinstance(trusted_fingerprints, Mapping)
+        else dict.fromkeys(trusted_fingerprints, "named as trusted")
+    )
     trust = Trust(
         {normalise_fingerprint(f): why for f, why in names.items()},
         tuple(trusted_certificates),
         bool(trusted_fingerprints) if require_trusted is None else require_trusted,
+        frozenset(normalise_fingerprint(f) for f in expected_signers),
     )
+    limits = limits or ReadLimits()
     with open_bag(Path(path), limits) as bag, DualHasher() as hasher:
-        check = _Verification(bag, hasher, limits or ReadLimits(), progress, cancelled)
+        check = _Verification(bag, hasher, limits, reporter)
         check.report.trust_checked = bool(trusted_fingerprints) or bool(trusted_certificates)
+        check.report.expected_signers = tuple(expected_signers)
         check.run(trust)
         return check.report
 
@@ -86,24 +105,21 @@ class _Verification(SignerChecks):
         bag: BagFiles,
         hasher: DualHasher,
         limits: ReadLimits,
-        progress: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
+        reporter: Reporter,
     ) -> None:
         self.bag = bag
         self.hasher = hasher
         self.limits = limits
-        self.progress = progress
-        self.cancelled = cancelled
+        self.reporter = reporter
         self.report = VerificationReport(str(bag.source), bag.bag_name)
         self.payload = sorted(n for n in bag.sizes if n.startswith("data/"))
         self.signature_files = sorted(n for n in bag.sizes if n.startswith("signature/"))
-        self.tag_files = sorted(
-            n for n in bag.sizes if not n.startswith(("data/", "signature/"))
-        )
+        self.tag_files = sorted(n for n in bag.sizes if not n.startswith(("data/", "signature/")))
         self.done = 0
         self._progress_lock = threading.Lock()
         self.total = sum(bag.sizes[n] for n in self.payload)
         self._cache: dict[str, bytes | None] = {}
+        self.digests: dict[str, Digests | None] = {}  # every payload and tag file; None: unreadable
         self.bag_info: dict[str, str] = {}
         self.signed_manifest_changed = False  # the signature is intact but tagmanifest-sha256.txt is not
 
@@ -122,20 +138,40 @@ class _Verification(SignerChecks):
                 self.add("missing-file", name, "is missing from the bag")
         self._check_bagit_txt()
         manifests = {a: self._manifest(f"manifest-{a}.txt", payload=True) for a in bagit_text.ALGORITHMS}
-        self._check_payload(manifests)
         self._check_bag_info()
-        tagmanifests = {a: self._manifest(f"tagmanifest-{a}.txt", payload=False) for a in bagit_text.ALGORITHMS}
-        self._check_signature(trusted)
-        self._check_timestamps(trusted)
+        tagmanifests = {
+            a: self._manifest(f"tagmanifest-{a}.txt", payload=False) for a in bagit_text.ALGORITHMS
+        }
+        with warnings.catch_warnings(record=True) as caught:  # cryptography's, about hostile certificates
+            warnings.simplefilter("always")
+            self._check_signature(trusted)
+            self._check_timestamps(trusted)
+        for message in dict.fromkeys(str(w.message) for w in caught):  # in the report, not on stderr
+            report.notes.append(
+                f"A certificate in the signature or timestamp breaks the rules of its format: {message}"
+            )
+        self._hash_everything()
+        self._check_payload(manifests)
         self._check_tag_files(tagmanifests)
-        self._check_custody()
-        self._check_case_json()
+        signed = tagmanifests.get("sha256") or {}
+        if self._matches(signed, "custody.jsonl"):
+            self._guarded(
+                "custody.jsonl",
+                lambda: setattr(report, "custody_entries", check_custody(self.bag, self.limits, self.add)),
+            )
+        if self._matches(signed, "case.json"):
+            self._guarded(
+                "case.json",
+                lambda: self._check_claimed_signer(
+                    "case.json", claimed_signer(read_case_json(self.bag, self.limits, self.add, report.notes))
+                ),
+            )
         self._check_claimed_signer("bag-info.txt", self.bag_info.get("Signer-Fingerprint-SHA256"))
 
     # --- reading ---------------------------------------------------------------
 
     def _read(self, name: str) -> bytes | None:
-        """A tag file's bytes, or None (missing, too large or unreadable: reported once)."""
+        """A small tag file's bytes, or None (missing, too large or unreadable: reported once)."""
         if name in self._cache:
             return self._cache[name]
         data: bytes | None = None
@@ -149,14 +185,59 @@ class _Verification(SignerChecks):
         self._cache[name] = data
         return data
 
+    def _guarded(self, name: str, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except _READ_ERRORS as exc:
+            self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
+
+    def _matches(self, signed: dict[str, str], name: str) -> bool:
+        """Whether ``name`` is present and its SHA-256 is the one the signed tag manifest lists."""
+        found = self.digests.get(name)
+        return found is not None and signed.get(name) == found.sha256
+
     def _tick(self, size: int) -> None:
         """Count hashed bytes; called from the hashing threads too."""
-        if self.cancelled is not None and self.cancelled():
-            raise OperationCancelled("Verification cancelled.")
+        check_cancelled(self.reporter, "Verification cancelled.")
         with self._progress_lock:  # one count, reported in order
             self.done += size
-            if self.progress is not None:
-                self.progress(min(self.done, self.total), self.total)
+            self.reporter.progress(min(self.done, self.total), self.total, "Checking every file")
+
+    def _hash_everything(self) -> None:
+        """Both hashes of every payload and tag file, each file read once; small files in batches."""
+        pending: list[tuple[list[str], Future[list[tuple[str, Digests | Exception]]] | _Pending]] = []
+        for names, tick in ((self.payload, self._tick), (self.tag_files, None)):
+            for step in self.bag.plan_reads(names, SMALL_FILE, BATCH_BYTES, BATCH_FILES):
+                if isinstance(step, list):
+                    pending.append((step, self.hasher.submit(_hash_batch, self.bag, step, tick)))
+                    continue
+                opener = functools.partial(self.bag.open, step)
+                try:
+                    result = self.hasher.hash_file_async(opener, self.bag.sizes[step], tick)
+                    pending.append(([step], _Pending(step, result.result)))
+                except OperationCancelled:
+                    raise
+                except _READ_ERRORS as exc:
+                    self._unreadable(step, exc)
+        for names, future in pending:
+            try:
+                results = future.result()
+            except OperationCancelled:
+                raise
+            except _READ_ERRORS as exc:
+                results = [(name, exc) for name in names]
+            for name, found in results:
+                if isinstance(found, OperationCancelled):
+                    raise found
+                if isinstance(found, Exception):
+                    self._unreadable(name, found)
+                else:
+                    self.digests[name] = found
+
+    def _unreadable(self, name: str, exc: BaseException) -> None:
+        self.digests[name] = None
+        message = exc.message if isinstance(exc, BundleError) else f"cannot be read ({_reason(exc)})"
+        self.add("unreadable-file", name, message)
 
     # --- BagIt structure ------------------------------------------------------------
 
@@ -169,18 +250,36 @@ class _Verification(SignerChecks):
             self.add("bad-bagit-txt", "bagit.txt", error)
         values = dict(fields)
         if values.get("BagIt-Version") != bagit_text.BAGIT_VERSION:
-            self.add("bad-bagit-txt", "bagit.txt", "does not declare BagIt-Version 1.0",
-                     expected="1.0", found=values.get("BagIt-Version"))
+            self.add(
+                "bad-bagit-txt",
+                "bagit.txt",
+                "does not declare BagIt-Version 1.0",
+                expected="1.0",
+                found=values.get("BagIt-Version"),
+            )
         if (values.get("Tag-File-Character-Encoding") or "").upper() != "UTF-8":
-            self.add("bad-bagit-txt", "bagit.txt", "does not declare UTF-8 tag files",
-                     found=values.get("Tag-File-Character-Encoding"))
+            self.add(
+                "bad-bagit-txt",
+                "bagit.txt",
+                "does not declare UTF-8 tag files",
+                found=values.get("Tag-File-Character-Encoding"),
+            )
 
     def _manifest(self, name: str, *, payload: bool) -> dict[str, str] | None:
-        data = self._read(name)
-        if data is None:
+        if name not in self.bag.sizes:
             return None
         algorithm = name.split("-", 1)[1].removesuffix(".txt")
-        parsed = bagit_text.parse_manifest(data, algorithm)
+        if payload:
+            try:
+                parsed = read_manifest(self.bag, name, algorithm, self.limits)
+            except _READ_ERRORS as exc:
+                self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
+                return None
+        else:
+            data = self._read(name)
+            if data is None:
+                return None
+            parsed = bagit_text.parse_manifest(data, algorithm)
         for error in parsed.errors:
             self.add("bad-manifest", name, error)
         entries: dict[str, str] = {}
@@ -198,44 +297,43 @@ class _Verification(SignerChecks):
         return entries
 
     def _check_payload(self, manifests: dict[str, dict[str, str] | None]) -> None:
-        on_disk = {_key(n): n for n in self.payload}
+        on_disk = {_key(n) for n in self.payload}
         by_key = {a: {_key(p): d for p, d in (e or {}).items()} for a, e in manifests.items()}
         listed: set[str] = set()
         for entries in manifests.values():
-            for path in (entries or {}):
+            for path in entries or {}:
+                if _key(path) in listed:
+                    continue
                 listed.add(_key(path))
                 if _key(path) not in on_disk:
                     self.add("missing-file", path, "is listed in the manifest but missing from the bag")
-        pending = []
         for name in self.payload:
             if _key(name) not in listed:
                 self.add("extra-file", name, "is in data/ but not in the manifest (added after sealing?)")
-            try:
-                # Read and hashed on both cores; compared once all are hashed.
-                opener = functools.partial(self.bag.open, name)
-                pending.append((name, self.hasher.hash_file_async(opener, self.bag.sizes[name], self._tick)))
-            except OperationCancelled:
-                raise
-            except _READ_ERRORS as exc:
-                self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
-        for name, result in pending:
-            try:
-                digests = result.result()
-            except OperationCancelled:
-                raise
-            except _READ_ERRORS as exc:
-                self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
                 continue
-            for algorithm, entries in by_key.items():
-                expected = entries.get(_key(name))
-                found = getattr(digests, algorithm)
-                if expected is not None and expected != found:
-                    self.add(
-                        "changed-file", name,
-                        f"does not match its {algorithm.upper()} in manifest-{algorithm}.txt "
-                        "(changed after sealing)",
-                        expected=expected, found=found,
-                    )
+            digests = self.digests.get(name)
+            if digests is None:
+                continue
+            expected = {a: entries.get(_key(name)) for a, entries in by_key.items()}
+            self._compare(name, digests, expected, "manifest")
+
+    def _compare(self, name: str, digests: Digests, expected: dict[str, str | None], kind: str) -> bool:
+        """One problem at most per file, however many of its hashes differ; True when all listed match."""
+        wrong = [a for a, value in expected.items() if value is not None and value != getattr(digests, a)]
+        if not wrong:
+            return True
+        right = [a for a, value in expected.items() if value is not None and a not in wrong]
+        first = wrong[0]
+        files = " and ".join(f"{kind}-{a}.txt" for a in wrong)
+        if right:
+            message = (
+                f"matches its {right[0].upper()} in {kind}-{right[0]}.txt but not its "
+                f"{first.upper()} in {files} (one of the two was changed)"
+            )
+        else:
+            message = f"does not match its hashes in {files} (changed after sealing)"
+        self.add("changed-file", name, message, expected=expected[first], found=getattr(digests, first))
+        return False
 
     def _check_bag_info(self) -> None:
         data = self._read("bag-info.txt")
@@ -249,12 +347,19 @@ class _Verification(SignerChecks):
         actual = bagit_text.payload_oxum(self.total, len(self.payload))
         oxum = bagit_text.parse_payload_oxum(oxum_text) if oxum_text else None
         if oxum is None:
-            self.add("bad-bag-info", "bag-info.txt", "has no valid Payload-Oxum", found=oxum_text)
+            self.add(
+                "bad-bag-info",
+                "bag-info.txt",
+                "has no valid Payload-Oxum (the total size and number " "of the evidence files)",
+                found=oxum_text,
+            )
         elif oxum != (self.total, len(self.payload)):
             self.add(
-                "payload-oxum", "bag-info.txt",
+                "payload-oxum",
+                "bag-info.txt",
                 "Payload-Oxum (total bytes.file count) does not match the evidence files in data/",
-                expected=oxum_text, found=actual,
+                expected=oxum_text,
+                found=actual,
             )
 
     def _check_tag_files(self, tagmanifests: dict[str, dict[str, str] | None]) -> None:
@@ -265,88 +370,105 @@ class _Verification(SignerChecks):
         matches the reference, the sha512 manifest was changed. When the
         signature shows tagmanifest-sha256.txt itself was changed, the roles swap.
         """
-        reference_algorithm = "sha512" if self.signed_manifest_changed else "sha256"
-        signed = tagmanifests.get(reference_algorithm)
-        covered: set[str] = set()
-        for algorithm, entries in tagmanifests.items():
-            manifest = f"tagmanifest-{algorithm}.txt"
-            checked_against_signed = algorithm != reference_algorithm and signed is not None
-            for path, expected in (entries or {}).items():
-                covered.add(path)
-                if checked_against_signed and path not in signed:  # type: ignore[operator]
-                    self.add("bad-manifest", manifest,
-                             f"lists {path}, which tagmanifest-{reference_algorithm}.txt does not")
-                    continue
-                if path not in self.bag.sizes:
-                    self.add("missing-file", path, f"is listed in {manifest} but missing from the bag")
-                    continue
-                data = self._read(path)
-                if data is None:
-                    continue
-                found = hashlib.new(algorithm, data).hexdigest()
-                if found == expected:
-                    continue
-                if checked_against_signed and hashlib.new(reference_algorithm, data).hexdigest() == signed[path]:  # type: ignore[index]
-                    self.add("changed-file", manifest,
-                             f"its {algorithm.upper()} of {path} is wrong, while {path} matches "
-                             f"tagmanifest-{reference_algorithm}.txt (this manifest was changed)")
-                else:
-                    self.add(
-                        "changed-file", path,
-                        f"does not match its {algorithm.upper()} in {manifest} (changed after sealing)",
-                        expected=expected, found=found,
-                    )
-            if checked_against_signed and entries is not None:
-                for path in signed:  # type: ignore[union-attr]
-                    if path not in entries:
-                        self.add("bad-manifest", manifest,
-                                 f"does not list {path}, which tagmanifest-{reference_algorithm}.txt lists")
-        if tagmanifests.get("sha256") is not None:
-            covered = set(tagmanifests["sha256"] or ())  # only the signed manifest puts a file under the signature
+        reference = "sha512" if self.signed_manifest_changed else "sha256"
+        other = "sha256" if reference == "sha512" else "sha512"
+        signed, unsigned = tagmanifests.get(reference), tagmanifests.get(other)
+        if signed is not None and unsigned is not None:
+            for path in sorted(set(unsigned) - set(signed)):
+                self.add(
+                    "bad-manifest",
+                    f"tagmanifest-{other}.txt",
+                    f"lists {path}, which tagmanifest-{reference}.txt does not",
+                )
+            for path in sorted(set(signed) - set(unsigned)):
+                self.add(
+                    "bad-manifest",
+                    f"tagmanifest-{other}.txt",
+                    f"does not list {path}, which tagmanifest-{reference}.txt lists",
+                )
+        for path in sorted({*(signed or {}), *(unsigned or {})}):
+            expected = {reference: (signed or {}).get(path), other: (unsigned or {}).get(path)}
+            if signed is not None and expected[reference] is None:
+                continue  # reported above: only the unsigned manifest lists it
+            if path not in self.bag.sizes:
+                where = reference if expected[reference] is not None else other
+                self.add(
+                    "missing-file", path, f"is listed in tagmanifest-{where}.txt but missing from the bag"
+                )
+                continue
+            digests = self.digests.get(path)
+            if digests is None:
+                continue
+            reference_ok = expected[reference] is None or getattr(digests, reference) == expected[reference]
+            other_ok = expected[other] is None or getattr(digests, other) == expected[other]
+            if reference_ok and not other_ok and expected[reference] is not None:
+                self.add(
+                    "changed-file",
+                    f"tagmanifest-{other}.txt",
+                    f"its {other.upper()} of {path} is wrong, while {path} matches "
+                    f"tagmanifest-{reference}.txt (this manifest was changed)",
+                )
+            elif not (reference_ok and other_ok):
+                self._compare(path, digests, expected, "tagmanifest")
+        covered = set(
+            tagmanifests.get("sha256") or ()
+        )  # only the signed manifest puts a file under the signature
         for name in self.tag_files:
             if name.startswith("tagmanifest-"):
                 if name not in {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}:
                     self.add("extra-file", name, "is a tag manifest this bundle format does not have")
             elif name == "fetch.txt":
-                self.add("extra-file", name, "asks for files to be downloaded; a bundle must hold all its files")
+                self.add(
+                    "extra-file", name, "asks for files to be downloaded; a bundle must hold all its files"
+                )
             elif name not in covered:
                 self.add(
-                    "extra-file", name,
+                    "extra-file",
+                    name,
                     "is not listed in the tag manifests, so the signature does not cover it "
                     "(added after sealing?)",
                 )
 
-    # --- custody log and case --------------------------------------------------------
 
-    def _check_custody(self) -> None:
-        data = self._read("custody.jsonl")
-        if data is None:
-            return
-        try:
-            entries = custody.parse_jsonl(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self.add("custody-unreadable", "custody.jsonl", f"is not a custody log: {exc}")
-            return
-        self.report.custody_entries = len(entries)
-        for problem in custody.verify_chain(entries):
-            self.add("custody-chain", "custody.jsonl", f"the custody chain is broken: {problem}")
+def _hash_batch(
+    bag: BagFiles, names: list[str], tick: Callable[[int], None] | None
+) -> list[tuple[str, Digests | Exception]]:
+    """Both hashes of a batch of small files, read together (runs on a hashing thread)."""
+    results: list[tuple[str, Digests | Exception]] = []
+    size = 0
+    for name, data in bag.read_many(names):
+        if isinstance(data, Exception):
+            results.append((name, data))
+            continue
+        results.append(
+            (name, Digests(hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(), len(data)))
+        )
+        size += len(data)
+    if tick is not None:
+        tick(size)
+    return results
 
-    def _check_case_json(self) -> None:
-        data = self._read("case.json")
-        if data is None:
-            return
-        try:
-            case = json.loads(data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            self.add("bad-case-json", "case.json", f"is not valid JSON ({exc})")
-            return
-        self._check_claimed_signer("case.json", claimed_signer(case))
+
+class _Pending:
+    """A pending single-file result, shaped like a batch's future."""
+
+    def __init__(self, name: str, result: Callable[[], Digests]) -> None:
+        self._name = name
+        self._result = result
+
+    def result(self) -> list[tuple[str, Digests | Exception]]:
+        return [(self._name, self._result())]
+
 
 def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name)
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, zipfile.BadZipFile):
+    if isinstance(exc, UnreadableEntry):
         return f"damaged inside the zip: {exc}"
+    if isinstance(exc, BundleError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or exc.__class__.__name__
     return str(exc) or exc.__class__.__name__

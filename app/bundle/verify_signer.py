@@ -24,14 +24,18 @@ from .trust import trusted_anchor
 class Trust:
     """What this machine trusts, and whether an untrusted signer is a problem."""
 
-    def __init__(self, fingerprints: dict[str, str], certificates: tuple[x509.Certificate, ...],
-                 required: bool) -> None:
+    def __init__(self, fingerprints: dict[str, str], certificates: tuple[x509.Certificate, ...], required: bool,
+                 expected: frozenset[str] = frozenset()) -> None:
         self.fingerprints = fingerprints
         self.certificates = certificates
         self.required = required
+        self.expected = expected  # normalised fingerprints the reader named: the signer must be one of them
 
     def why_trusted(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate]) -> str | None:
-        why = self.fingerprints.get(normalise_fingerprint(fingerprint_of(certificate)))
+        fingerprint = normalise_fingerprint(fingerprint_of(certificate))
+        if self.expected:
+            return "the fingerprint you named" if fingerprint in self.expected else None
+        why = self.fingerprints.get(fingerprint)
         if why is not None:
             return why
         anchor = trusted_anchor(certificate, carried, self.certificates)
@@ -97,18 +101,28 @@ class SignerChecks:
         if certificate is None:
             return
         fingerprint = fingerprint_of(certificate)
-        why = trusted.why_trusted(certificate, facts.certificates if facts is not None else certificates)
+        try:
+            why = trusted.why_trusted(certificate, facts.certificates if facts is not None else certificates)
+            subject, not_after = subject_text(certificate), certificate.not_valid_after_utc.isoformat()
+        except ValueError as exc:  # a certificate cryptography parses only in part
+            self.add("certificate-unreadable", CERTIFICATE_FILE, f"the signer's certificate is malformed ({exc})")
+            why, subject, not_after = None, "(unreadable)", None
         is_trusted = why is not None
         self.report.signer = SignerSummary(
-            subject=subject_text(certificate),
+            subject=subject,
             fingerprint=fingerprint,
             trusted=is_trusted,
             signature_valid=facts is not None,
             signed_at=facts.signed_at.isoformat() if facts is not None and facts.signed_at else None,
-            not_valid_after=certificate.not_valid_after_utc.isoformat(),
+            not_valid_after=not_after,
             trusted_as=why,
         )
-        if trusted.required and not is_trusted:
+        if trusted.expected and not is_trusted:
+            self.add("unexpected-signer", CERTIFICATE_FILE,
+                     "the bundle was signed by another key than the one you named (--trust): "
+                     "it may have been altered and re-signed", expected=", ".join(sorted(trusted.expected)),
+                     found=fingerprint)
+        elif trusted.required and not is_trusted:
             self.add("untrusted-signer", CERTIFICATE_FILE,
                      "the signer is not one of the identities trusted on this machine", found=fingerprint)
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .exitcodes import EXIT_FAILED, EXIT_OK
+from .exitcodes import EXIT_ERROR, EXIT_OK
 from .passphrase import read_passphrase
 
 
@@ -27,13 +27,20 @@ def register(sub: Any) -> None:
     p.add_argument("--no-timestamp", action="store_true", help="do not timestamp, whatever the settings say")
     p.set_defaults(handler=build)
 
-    p = sub.add_parser("verify", help="verify a bundle (.zip or unzipped folder)")
+    p = sub.add_parser(
+        "verify", help="verify a bundle (.zip or unzipped folder)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit codes: 0 VALID (intact, signed by a key trusted here or named with --trust);\n"
+               "  1 NOT VALID (problems found, or signed by another key than the one named);\n"
+               "  2 could not be checked (not a bundle, or a hostile zip refused unread);\n"
+               "  3 INTACT BUT SIGNED BY AN UNKNOWN KEY (compare its fingerprint with the declaration's)")
     p.add_argument("bundle", type=Path)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object (also on exit 2)")
     p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT",
-                   help="a signer fingerprint to treat as trusted (makes an untrusted signer a problem)")
+                   help="the signer you expect (the fingerprint in the sworn declaration); "
+                        "a bundle signed by any other key is NOT VALID")
     p.add_argument("--require-trusted", action="store_true",
-                   help="an untrusted signer or timestamp authority is a problem")
+                   help="an unknown signer or timestamp authority is a problem (exit 1, not 3)")
     p.add_argument("--report", type=Path, metavar="PDF", help="also write the result as a PDF report")
     p.set_defaults(handler=verify)
 
@@ -42,6 +49,7 @@ def build(args: argparse.Namespace) -> int:
     from app.ops.build import BuildRequest, build, needs_new_identity
     from app.ops.case import open_case
     from app.ops.review import FilingBlocked
+    from app.ops.verify import verify_command
 
     from .review import refused
 
@@ -61,20 +69,32 @@ def build(args: argparse.Namespace) -> int:
     for path in result.documents:
         print(f"document: {path}")
     print(f"signer: {result.fingerprint}")
+    print(f"verify: {verify_command(str(result.bundle), result.fingerprint)}")
     return EXIT_OK
 
 
 def verify(args: argparse.Namespace) -> int:
-    from app.ops.verify import verify_here
+    from app.core.errors import EvidenceError
+    from app.ops.verify import shown, verify_here
 
-    report = verify_here(args.bundle, extra_trusted=args.trust,
-                         require_trusted=args.require_trusted or bool(args.trust))
+    try:
+        report = verify_here(args.bundle, expected_signers=args.trust, require_trusted=args.require_trusted)
+    except EvidenceError as exc:  # not checked at all; the names in it may be hostile: escaped
+        if args.debug:
+            raise
+        if args.json:
+            print(json.dumps({"ok": False, "verdict": "not-checked", "exit_code": EXIT_ERROR,
+                              "source": str(args.bundle), "error": {"message": exc.message, "path": exc.path,
+                                                                    "expected": exc.expected, "found": exc.found}},
+                             indent=1))
+        print(f"evbundle: error: {shown(exc.diagnostics())}", file=sys.stderr)
+        return EXIT_ERROR
     if args.json:
-        print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
+        print(json.dumps(report.to_json(), indent=1))  # ASCII: hostile text arrives as \u escapes
     else:
         print(report.to_text())
     if args.report:
         from app.ops.verify_report import write_report_pdf
 
         print(f"report: {write_report_pdf(report, args.report)}", file=sys.stderr)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return report.exit_code

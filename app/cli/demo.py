@@ -18,6 +18,7 @@ def register(sub: Any) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     from app.ops.demo import run_demo
+    from app.ops.verify import verify_command
 
     result = run_demo(args.dir, reporter=StageLines())
     print(f"case:     {result.case_path}  ({result.items} items, {result.domains} domains)")
@@ -25,5 +26,5 @@ def demo(args: argparse.Namespace) -> int:
     for path in result.build.documents:
         print(f"document: {path}")
     print(f"signer:   {result.build.fingerprint} (throwaway DEMO identity in {result.identity_dir})")
-    print(f"verify:   evbundle verify {result.build.bundle}")
+    print(f"verify:   {verify_command(str(result.build.bundle), result.build.fingerprint)}")
     return EXIT_OK

@@ -52,12 +52,29 @@ def _lookup_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dns", action="store_true", help="DNS A, AAAA, NS, MX and TXT")
     p.add_argument("--rate", type=float, default=1.0, metavar="PER_SECOND", help="at most this many queries a second")
     p.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS")
-    p.add_argument("--rdap-url", help="ask this RDAP base URL instead of the bootstrap's (e.g. a registrar's)")
-    p.add_argument("--whois-server", metavar="HOST[:PORT]", help="ask this WHOIS server instead of IANA's referral")
-    p.add_argument("--dns-server", metavar="IP[:PORT]", help="ask this DNS server instead of the system's")
+    server_arguments(p)
     p.add_argument("--refresh-bootstrap", action="store_true",
                    help="first download IANA's current RDAP bootstrap file (kept for later lookups)")
     p.set_defaults(handler=lookup)
+
+
+def server_arguments(p: argparse.ArgumentParser) -> None:
+    """The options that say which servers to ask (``lookup``, ``precheck`` and ``compliance`` share them)."""
+    p.add_argument("--rdap-url", action="append", default=[], metavar="[TLD=]URL",
+                   help="ask this RDAP base URL instead of the bootstrap's; TLD=URL for one TLD only (repeat)")
+    p.add_argument("--bootstrap", type=Path, metavar="FILE",
+                   help="an RDAP bootstrap file (RFC 9224, like IANA's dns.json) to route queries by TLD")
+    p.add_argument("--whois-server", metavar="HOST[:PORT]", help="ask this WHOIS server instead of IANA's referral")
+    p.add_argument("--dns-server", action="append", default=[], metavar="[TLD=]IP[:PORT]",
+                   help="ask this DNS server instead of the system's (and the TLD's own); TLD=IP for one TLD (repeat)")
+
+
+def servers_of(args: argparse.Namespace) -> Any:
+    """The LookupServers the server options name."""
+    from app.ops.lookups import servers_from_options
+
+    return servers_from_options(rdap_urls=args.rdap_url, whois_server=args.whois_server or "",
+                                dns_servers=args.dns_server, bootstrap=args.bootstrap, timeout=args.timeout)
 
 
 def add(args: argparse.Namespace) -> int:
@@ -131,7 +148,7 @@ def import_records(args: argparse.Namespace) -> int:
 
 def lookup(args: argparse.Namespace) -> int:
     from app.ops.case import open_case
-    from app.ops.lookups import LookupServers, lookup_domains, refresh_bootstrap
+    from app.ops.lookups import lookup_domains, refresh_bootstrap
 
     kinds = [k for k in ("rdap", "whois", "dns") if getattr(args, k)] or ["rdap"]
     with open_case(args.case) as case:
@@ -142,12 +159,7 @@ def lookup(args: argparse.Namespace) -> int:
         if args.refresh_bootstrap:
             path, count = refresh_bootstrap(timeout=args.timeout)
             print(f"saved the RDAP bootstrap file ({count} TLDs) to {path}")
-        whois_host, _, whois_port = (args.whois_server or "").partition(":")
-        dns_host, _, dns_port = (args.dns_server or "").partition(":")
-        servers = LookupServers(
-            rdap_base=args.rdap_url, whois_server=whois_host or None, whois_port=int(whois_port or 43),
-            dns_servers=[dns_host] if dns_host else None, dns_port=int(dns_port or 53), timeout=args.timeout,
-        )
+        servers = servers_of(args)
         report = lookup_domains(case, names, kinds, reporter=Counter("lookups"), rate_limit=args.rate,
                                 servers=servers)
         for item_id in report.stored:

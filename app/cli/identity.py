@@ -69,7 +69,7 @@ def create(args: argparse.Namespace) -> int:
     from app.ops.identity import new_identity
 
     made = new_identity(args.name, args.organisation, read_passphrase(args.passphrase_file, confirm=True),
-                        label=args.label, algorithm=args.algorithm, email=args.email)
+                        label=args.label, algorithm=args.algorithm, email=args.email).identity
     print(f"created signing identity {made.fingerprint}  {made.subject}")
     return EXIT_OK
 
@@ -79,7 +79,7 @@ def import_p12(args: argparse.Namespace) -> int:
 
     original = read_p12_passphrase(args.p12_passphrase_file)
     made = import_identity(args.file, original, read_passphrase(args.passphrase_file, confirm=True),
-                           label=args.label)
+                           label=args.label).identity
     print(f"imported signing identity {made.fingerprint}  {made.subject}")
     return EXIT_OK
 
@@ -87,7 +87,7 @@ def import_p12(args: argparse.Namespace) -> int:
 def trust(args: argparse.Namespace) -> int:
     from app.ops.identity import trust as trust_file
 
-    for entry in trust_file(args.file):
+    for entry in trust_file(args.file).certificates:
         print(f"trusted {entry.fingerprint}  {entry.subject}")
     return EXIT_OK
 

@@ -73,7 +73,7 @@ def details(args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy")
                if getattr(args, name) is not None}
     if args.sinkhole is not None:
-        changes["sinkhole_nameservers"] = tuple(ns.strip().lower().rstrip(".") for ns in args.sinkhole if ns.strip())
+        changes["sinkhole_nameservers"] = tuple(args.sinkhole)
     with open_case(args.case) as case:
         info = edit_case(case, **changes).info if changes else case.info()
     shown = {k: v for k, v in asdict(info).items() if k not in ("plaintiff", "defendants")}

@@ -39,3 +39,4 @@ class Changes:
         return cls(custody=True, **parts)
 
 
+LOGGED = Changes(custody=True)  # an output written (bundle, documents, package): only its custody entry is new

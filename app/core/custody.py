@@ -22,7 +22,7 @@ GENESIS = "0" * 64
 # Actions that record something done *with* the evidence rather than *to* the
 # case. A bundle includes the log up to the last entry of any other action, so
 # that sealing an unchanged case twice gives the same bundle.
-OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported"})
+OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported", "wacz-exported", "check-papers-written"})
 
 
 def utc_now() -> str:
@@ -120,19 +120,6 @@ def verify_chain(entries: Iterable[CustodyEntry]) -> list[ChainProblem]:
         prev = entry.entry_hash
         expected_seq = entry.seq + 1
     return problems
-
-
-def parse_jsonl(data: bytes) -> list[CustodyEntry]:
-    """Read custody.jsonl; raises ValueError naming the line that is not an entry."""
-    entries = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entries.append(entry_from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {number} is not a custody entry: {exc}") from exc
-    return entries
 
 
 def bundle_prefix(entries: list[CustodyEntry]) -> list[CustodyEntry]:

@@ -16,10 +16,13 @@ def atomic_output(path: Path, mode: int = 0o644, *, durable: bool = True, suffix
     """A temporary file beside ``path`` for the caller to write (by any means: a stream, a PDF
     library, a zip writer); renamed over ``path`` when the block ends, removed on any error.
 
-    This is the one way the app writes a file the user will read: nobody ever sees a half-written
-    file under the final name. ``mode`` is set before any byte lands (a private key is never
-    readable by others, even for an instant). ``durable`` fsyncs before the rename (evidence
-    exports, keys, settings); derived files that can be made again (documents, previews) skip it.
+    This is the one way the app writes a single file the user will read: nobody ever sees a
+    half-written file under the final name. (A set of files that must change together, the
+    filing set, is staged in a folder of its own first; see ``app.ops.filing``.) ``mode`` is set
+    before any byte lands (a private key is never readable by others, even for an instant).
+    ``durable`` fsyncs the file before the rename (evidence exports, keys, settings) and the
+    folder after it, so that the rename survives a power cut too; derived files that can be made
+    again (documents, previews) skip both.
     """
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     temp = Path(temp_name)
@@ -28,12 +31,25 @@ def atomic_output(path: Path, mode: int = 0o644, *, durable: bool = True, suffix
         os.chmod(temp, mode)
         yield temp
         if durable:
-            with open(temp, "rb") as written:
+            with open(temp, "r+b") as written:  # Windows refuses to flush a read-only handle
                 os.fsync(written.fileno())
         os.replace(temp, path)
+        if durable:
+            _sync_folder(path.parent)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` survive a power cut (POSIX; Windows has no folder handles to flush)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:

@@ -20,6 +20,9 @@ class ItemKind(str, enum.Enum):
     EMAIL = "email"  # one .eml or Outlook .msg file
     MAILBOX = "mailbox"  # an mbox file, kept whole; its messages are items of their own
     MAILBOX_MESSAGE = "mailbox-message"  # one message cut from a mailbox
+    WEB_CAPTURE = "web-capture"  # a page captured by the app's own browser: its full-page screenshot
+    WEB_CAPTURE_FAILED = "web-capture-failed"  # a capture that failed: its capture record says why
+    WEB_CAPTURE_FILE = "web-capture-file"  # another file of a capture (WARC, MHTML, PDF…), child of the capture
 
     @property
     def label(self) -> str:
@@ -29,12 +32,21 @@ class ItemKind(str, enum.Enum):
             ItemKind.EMAIL: "Email",
             ItemKind.MAILBOX: "Mailbox",
             ItemKind.MAILBOX_MESSAGE: "Mailbox message",
+            ItemKind.WEB_CAPTURE: "Web capture",
+            ItemKind.WEB_CAPTURE_FAILED: "Failed web capture",
+            ItemKind.WEB_CAPTURE_FILE: "Web capture file",
         }[self]
 
     @property
     def is_exhibit_kind(self) -> bool:
-        """Whether items of this kind become exhibits (a mailbox does not; its messages do)."""
-        return self is not ItemKind.MAILBOX
+        """Whether items of this kind become exhibits (a mailbox does not, its messages do; a capture's
+        other files and a failed capture are evidence kept with it, not exhibits of their own)."""
+        return self not in (ItemKind.MAILBOX, ItemKind.WEB_CAPTURE_FAILED, ItemKind.WEB_CAPTURE_FILE)
+
+    @property
+    def importable(self) -> bool:
+        """Whether a file can be imported as this kind; web captures are only made by ``evbundle capture``."""
+        return self not in (ItemKind.WEB_CAPTURE, ItemKind.WEB_CAPTURE_FAILED, ItemKind.WEB_CAPTURE_FILE)
 
 
 class ParseStatus(str, enum.Enum):

@@ -41,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.model import CaseInfo, MessageView
+from app.core.model import CaseInfo, ItemKind, MessageView
 from app.documents import fonts
 from app.documents.exhibit_content import Fields, Picture, Text, exhibit_sections
 from app.documents.facts import text
@@ -204,7 +204,12 @@ def _sliced(original: bytes, width: int, height: int, scale: float, caption: Flo
 
 def _body(entry: ExhibitEntry, original: bytes, message: MessageView | None, profile: CourtProfile,
           styles: _Styles, room: float) -> list[Flowable]:
-    """The exhibit's sections (``exhibit_content``) as flowables; a picture's details are its caption."""
+    """The exhibit's sections (``exhibit_content``) as flowables; a picture's details are its caption.
+    A web capture draws its own face page and screenshot (``capture_exhibit``)."""
+    if entry.item.kind is ItemKind.WEB_CAPTURE:
+        from app.documents.capture_exhibit import capture_pages  # face page, then the screenshot cut across pages
+
+        return capture_pages(entry, original, profile, styles, room)
     out: list[Flowable] = []
     sections = exhibit_sections(entry, original, message)
     for index, section in enumerate(sections):

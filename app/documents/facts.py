@@ -149,6 +149,12 @@ def exhibit_facts(
         facts[key] = utc_time(facts[key])
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         facts["kind"] = "email"
+    if item.kind is ItemKind.WEB_CAPTURE:
+        from app.documents.capture_facts import capture_facts
+
+        facts["capture"] = capture_facts(record, meta)
+        # the app's own capture browser recorded its name and version: a fact, not typed text
+        facts["tool"] = " ".join(v for v in (text(meta.get("tool")), text(meta.get("tool_version"))) if v)
     facts["date"] = short_utc_date(
         meta.get("captured_at") if item.kind is ItemKind.SCREENSHOT else
         record.get("date_utc") if facts["kind"] == "email" else

@@ -47,6 +47,7 @@ def filing_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]
         "screenshot": kinds.count("screenshot"),
         "email": kinds.count("email"),
         "record": kinds.count("domain-record"),
+        "capture": kinds.count("web-capture"),
     }
     facts["hashes_verified"] = inp.hashes_verified
     facts["verified_on"] = facts["executed_on"]

@@ -7,7 +7,8 @@ recorded, never from what a user typed:
 
 - ``lookup``: an RDAP, WHOIS or DNS reply the app requested and stored as received
   (the record holds the app's ``lookup`` details): output of an electronic process, 902(13);
-- ``capture``: a screenshot the app's own capture made (its tool is the app's): 902(13);
+- ``capture``: a screenshot the app's own screen capture made (its tool is the app's), or a web
+  capture made by the app's own capture browser: 902(13);
 - ``copy``: a file copied into the case byte for byte (a saved message, an image, a saved
   record): data copied from a file, authenticated by its hash value, 902(14).
 """
@@ -32,7 +33,7 @@ def acquisition(item: Item) -> str:
     if item.kind is ItemKind.DOMAIN_RECORD and isinstance(record.get("lookup"), Mapping):
         return "lookup"
     tool = str((item.metadata or {}).get("tool") or "").strip().lower()
-    if item.kind is ItemKind.SCREENSHOT and tool.startswith(APP_CAPTURE_TOOLS):
+    if item.kind is ItemKind.WEB_CAPTURE or (item.kind is ItemKind.SCREENSHOT and tool.startswith(APP_CAPTURE_TOOLS)):
         return "capture"
     return "copy"
 

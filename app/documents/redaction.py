@@ -92,6 +92,10 @@ def exhibit_text(item: Item, original: bytes, message: MessageView | None = None
         return "\n".join((headers, message.body, message.html_text, attachments)), recipients
     if item.kind is ItemKind.SCREENSHOT:
         return "", []
+    if item.kind is ItemKind.WEB_CAPTURE:  # the face page's facts; the screenshot itself is an image
+        from app.documents.capture_exhibit import face_rows
+
+        return "\n".join(f"{k}: {v}" for k, v in face_rows(item.record or {}, item.metadata or {})), []
     return original.decode("utf-8", errors="replace"), []
 
 

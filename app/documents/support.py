@@ -98,11 +98,14 @@ def derive_links(exhibits: Sequence[ExhibitEntry], domains: Sequence[Domain],
                     domain = listed_domain(host, exact)
                     if domain:
                         add(domain, SupportKind.ADVERTISED, item.id, host)
-        elif item.kind is ItemKind.SCREENSHOT:
-            url = str((item.metadata or {}).get("url") or "").strip()
-            domain = listed_domain(url_host(url), exact)
-            if domain:
-                add(domain, SupportKind.CAPTURE, item.id, url)
+        elif item.kind in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
+            urls = [str((item.metadata or {}).get("url") or "").strip()]
+            if item.kind is ItemKind.WEB_CAPTURE:  # the page asked for, and the page the browser ended on
+                urls += [str(record.get(k) or "").strip() for k in ("requested_url", "final_url")]
+            for url in dict.fromkeys(u for u in urls if u):
+                domain = listed_domain(url_host(url), exact)
+                if domain:
+                    add(domain, SupportKind.CAPTURE, item.id, url)
         elif item.kind is ItemKind.DOMAIN_RECORD and not record.get("not_found"):
             name = str(record.get("domain") or "").strip().lower()
             domain = listed_domain(name, exact) if name else ""

@@ -48,6 +48,9 @@ class Actions:
                                  "Ctrl+E", pix.SP_FileDialogNewFolder)
         self.add_domains = make("Add &domains…", "Paste a list of domains to seize", "Ctrl+D",
                                 pix.SP_FileDialogDetailedView)
+        self.capture_web = make("Capture &web pages…", "Load web pages in the app's own browser and keep screenshots, "
+                                "WARC, server address, certificate and DNS answers as evidence", "Ctrl+Shift+W",
+                                pix.SP_BrowserReload)
         self.build_bundle = make("&Build bundle…", "Build the signed exhibit bundle and the documents",
                                  "Ctrl+B", pix.SP_DialogSaveButton)
         self.export_filing = make("E&xport filing set…", "Write the declaration, exhibits, order, appendices, "
@@ -58,6 +61,10 @@ class Actions:
                                  "even while the pre-filing review finds blocking problems")
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
                                   "Ctrl+Shift+V", pix.SP_DialogApplyButton)
+        self.precheck = make("&Pre-filing check…", "Before filing: is each domain still registered and resolving, "
+                             "and who else would a takedown hurt (asks the registries; replies kept as exhibits)")
+        self.compliance = make("&Compliance check…", "After the order: has each registry put its domains on hold "
+                               "or delegated them to the sinkhole (asks the registries; replies kept as exhibits)")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
                                        "identities; choose the one that signs this case")
@@ -77,10 +84,13 @@ class Actions:
         self.close_case.setEnabled(state.case_open and not state.busy)
         self.add_evidence.setEnabled(state.case_open)
         self.add_domains.setEnabled(state.case_open)
+        self.capture_web.setEnabled(state.case_open)  # queues behind running writes, like adding evidence
         self.build_bundle.setEnabled(state.case_open and not state.busy)
         self.export_filing.setEnabled(state.case_open)  # queues behind running writes
         self.build_draft.setEnabled(state.case_open and not state.busy)
         self.export_draft.setEnabled(state.case_open)
+        self.precheck.setEnabled(state.case_open and not state.busy)
+        self.compliance.setEnabled(state.case_open and not state.busy)
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
         self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
         self.preferences.setEnabled(True)
@@ -88,5 +98,5 @@ class Actions:
 
     def toolbar(self) -> list[QAction | None]:
         """The toolbar, left to right (None is a separator)."""
-        return [self.new_case, self.open_case, None, self.add_evidence, self.add_domains, None,
+        return [self.new_case, self.open_case, None, self.add_evidence, self.add_domains, self.capture_web, None,
                 self.build_bundle, self.export_filing, self.verify_bundle]

@@ -1,8 +1,9 @@
 """Start the desktop app: the QApplication, the services, the main window, the event loop.
 
-This is the GUI's composition root. Services (settings, the background
-operations, the registry table, change notifications) are built here once
-and passed to the window; nothing is looked up globally.
+This is the GUI's composition root. Services (the background operations,
+the registry names, change notifications) are built here once and passed to
+the window; nothing is looked up globally. The user's settings are the one
+settings module's (``app.ops.settings``), read and written where needed.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME, __version__
-from app.core.paths import resource
+from app.core.paths import resource, user_config_dir
 from app.gui.background import Operations
 from app.gui.events import CaseEvents
 from app.gui.window import MainWindow
+from app.ops import settings
 from app.ops.domains import registry_namer
 
 ORGANISATION = "evbundle"
@@ -31,6 +34,28 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # Wayland and the taskbar match the window to the installed .desktop file
     app.setWindowIcon(QIcon(str(resource("icons", "evbundle-256.png"))))
+
+
+EARLIER_SETTINGS = "evbundle.ini"  # where versions before 0.1.0's settings.json kept the window's memories
+
+
+def import_earlier_settings() -> None:
+    """Once: carry recent cases, last folders and the window layout over from the QSettings file an
+    earlier version wrote, then rename it so it is never read again."""
+    earlier = user_config_dir() / EARLIER_SETTINGS
+    if not earlier.is_file():
+        return
+    store = QSettings(str(earlier), QSettings.Format.IniFormat)
+    recent = store.value("cases/recent", [])
+    recent_list = [recent] if isinstance(recent, str) else [str(r) for r in recent] if isinstance(recent, list) else []
+    store.beginGroup("folders")
+    folders = {key: str(store.value(key, "")) for key in store.childKeys()}
+    store.endGroup()
+    geometry = store.value("window/geometry")
+    text = bytes(geometry.toBase64().data()).decode("ascii") if isinstance(geometry, QByteArray) else ""
+    del store
+    settings.import_window_memories(recent_list, folders, text)
+    earlier.replace(earlier.with_name(EARLIER_SETTINGS + ".imported"))
 
 
 def build_window(case_path: Path | None = None) -> MainWindow:
@@ -50,6 +75,7 @@ def run_gui(argv: list[str], case_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     assert isinstance(app, QApplication)
     configure_application(app)
+    import_earlier_settings()
     window = build_window(case_path)
     window.show()
     return int(app.exec())

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import explain
 from app.core.model import CaseInfo
 from app.gui import messages
 from app.gui.actions import Actions, WindowState
 from app.gui.background import Operations
 from app.gui.commands.capture import CaptureCommand
+from app.gui.commands.capture_web import CaptureWebCommand
+from app.gui.commands.checks import CheckCommand
 from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
 from app.gui.commands.lookup import LookupCommand
@@ -41,6 +44,7 @@ from app.gui.dialogs.verify import VerifyDialog
 from app.gui.events import CaseEvents
 from app.gui.models.domains import LazyDomainsModel
 from app.gui.models.items import CustodyModel, ExhibitsModel, ScreenshotsModel, SpamModel
+from app.gui.pages.compliance import CompliancePage
 from app.gui.pages.documents import DocumentsPage
 from app.gui.pages.domains import DomainsPage
 from app.gui.pages.exhibits import ExhibitsPage
@@ -52,6 +56,7 @@ from app.gui.widgets.screen_fit import fit_to_screen
 from app.gui.widgets.signer_banner import SignerBanner
 from app.ops import settings
 from app.ops.case import CASE_SUFFIX, CaseFile, create_case, open_case
+from app.ops.show import domain_detail
 
 APP_TITLE = "Evidence Bundle Builder"
 
@@ -112,13 +117,16 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         self.lookups = LookupCommand(self, lambda: self.case, self.operations)
+        self.web_capture = CaptureWebCommand(self, lambda: self.case, self.operations, self._show_status)
         self.registries = RegistryCommand(self, lambda: self.case, self.operations)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
-                                        correct_registry=self.registries.ask_and_correct)
+                                        correct_registry=self.registries.ask_and_correct,
+                                        capture=self.web_capture.capture_domains, detail=self._domain_detail)
         self.capture = CaptureCommand(self, lambda: self.case, self.operations, self._show_status)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, lambda: self.case, self.operations,
                                                 self.events, capture=self.capture.ask_and_capture)
-        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events)
+        self.spam_page = SpamPage(self.spam_model, lambda: self.case, self.operations, self.events,
+                                  capture=self.web_capture.ask_and_capture)
         self.exhibits_page = ExhibitsPage(self.exhibits_model, self.custody_model)
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
@@ -132,6 +140,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.spam_page, "Spam")
         self.tabs.addTab(self.exhibits_page, "Exhibits && custody")
         self.tabs.addTab(self.documents_page, "Documents")
+        self.checks = CheckCommand(self, lambda: self.case, self.operations)
+        self.compliance_page = CompliancePage(lambda: self.case, self.operations, self.events, self.checks)
+        self.tabs.addTab(self.compliance_page, "Compliance")
         self.welcome_page = WelcomePage(self.window_actions)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome_page)
@@ -154,6 +165,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(actions.add_evidence)
         file_menu.addAction(actions.add_domains)
+        file_menu.addAction(actions.capture_web)
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
         file_menu.addAction(actions.export_filing)
@@ -163,6 +175,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
         tools_menu = self.menuBar().addMenu("&Tools")
+        tools_menu.addAction(actions.precheck)
+        tools_menu.addAction(actions.compliance)
+        tools_menu.addSeparator()
         tools_menu.addAction(actions.signing_identities)
         tools_menu.addAction(actions.preferences)
         help_menu = self.menuBar().addMenu("&Help")
@@ -197,6 +212,7 @@ class MainWindow(QMainWindow):
         actions.close_case.triggered.connect(self.close_case)
         actions.add_evidence.triggered.connect(self.commands.add_evidence)
         actions.add_domains.triggered.connect(self.commands.add_domains)
+        actions.capture_web.triggered.connect(lambda: self.web_capture.ask_and_capture())  # noqa: PLW0108 - not `checked`
         actions.build_bundle.triggered.connect(self.commands.build_bundle)
         actions.export_filing.triggered.connect(self.export.ask_and_export)
         actions.build_draft.triggered.connect(lambda: self.commands.build_bundle(draft=True))
@@ -205,6 +221,24 @@ class MainWindow(QMainWindow):
         actions.signing_identities.triggered.connect(self.open_identities_dialog)
         actions.preferences.triggered.connect(self.open_preferences_dialog)
         actions.quit.triggered.connect(self.close)
+        actions.precheck.triggered.connect(lambda: self.start_check("precheck"))
+        actions.compliance.triggered.connect(lambda: self.start_check("compliance"))
+
+    def start_check(self, kind: str) -> None:
+        """Show the Compliance page in the check's mode and run it (the menu command is the user's ask)."""
+        page = self.compliance_page
+        page.mode.setCurrentIndex(page.mode.findData(kind))
+        self.tabs.setCurrentWidget(page)
+        page.check_now()
+
+    def _domain_detail(self, name: str, registrable: str) -> None:
+        """The chosen domain's records for the Domains page, read off the window's thread."""
+        case = self.case
+        if case is not None:
+            self.operations.run(self, lambda _r: domain_detail(case, name, registrable),
+                                self.domains_page.show_detail, quiet=True,
+                                on_failure=lambda exc: self.domains_page.show_detail(
+                                    f"The records could not be read: {explain(exc) or repr(exc)}"))
 
     def open_verify_dialog(self) -> VerifyDialog:
         """The Verify dialog (modeless), which asks for a bundle to check."""

@@ -49,9 +49,9 @@ def export_attachments(case: CaseFile, item_id: int, folder: Path) -> list[Expor
     lines = ["sha256\tsize\tsniffed_type\tdeclared_name"]
     lines += [f"{a.sha256}\t{a.size}\t{a.sniffed_type}\t{_one_line(a.declared_name)}" for a in exported]
     _write_private(folder / "manifest.tsv", ("\n".join(lines) + "\n").encode("utf-8"))
-    case.log(
-        "attachments-exported", item_id=item_id, sha256=item.sha256,
-        details={"folder": str(folder), "count": len(exported), "sha256": [a.sha256 for a in exported]},
+    case.record_attachments_exported(
+        item_id, item.sha256,
+        {"folder": str(folder), "count": len(exported), "sha256": [a.sha256 for a in exported]},
     )
     return exported
 

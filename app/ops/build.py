@@ -26,7 +26,7 @@ from app.bundle import PayloadFile, build_bundle, portable_name
 from app.bundle.identity import SigningIdentity
 from app.bundle.timestamp import Timestamper
 from app.core import custody
-from app.core.changes import Changes
+from app.core.changes import LOGGED, Changes
 from app.core.errors import BundleError
 from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
@@ -44,12 +44,11 @@ from app.ops.filing import (
     verify_exhibit_hashes,
     write_filing_extras,
 )
-from app.ops.identity import has_identity, signing_identity
+from app.ops.identity import case_identity, has_identity
 from app.ops.message_views import message_view
 from app.ops.review import require_fileable
 from app.ops.settings import configured_timestamper
-from app.store import CaseFile
-from app.store.objects import ObjectReader
+from app.store import CaseFile, ObjectReader
 
 fcntl: ModuleType | None
 try:
@@ -60,7 +59,6 @@ except ImportError:  # Windows: no advisory locks
     fcntl = None
 
 BUNDLE_FORMAT_VERSION = 1
-LOGGED = Changes(custody=True)
 TOOL_NAME = "evbundle"
 
 
@@ -103,15 +101,15 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     info = case.info()
     first = needs_new_identity()
     reporter.progress(0, 0, "Unlocking your signing key…")
-    identity = signing_identity(request.passphrase, name=info.declarant or case.actor,
-                                organisation=info.organisation,
-                                fingerprint=request.identity or info.signer_fingerprint)
+    identity = case_identity(case, request.passphrase, request.identity)
     wants_timestamp = not request.no_timestamp and (bool(request.tsa_urls) or info.timestamp_when_building)
     stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
     result = build_case(case, request.out_dir, identity, documents=request.documents,
                         bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper,
                         draft=request.draft)
-    return replace(result, created_identity=first)
+    if first:  # the user's first signing identity was made too
+        return replace(result, created_identity=True, changes=result.changes | Changes(identities=True))
+    return result
 
 
 def build_case(
@@ -185,8 +183,10 @@ def build_case(
                     payload.append(_bytes_file(f"{folder}/exhibit.pdf", rendered.pdf))
                     paths["exhibit_pdf"] = f"data/{folder}/exhibit.pdf"
                 exhibit_paths[entry.number] = paths
-            for item in others:
-                name = f"evidence/item-{item.id:05d}/{_safe_name(item.original_name, item.id)}"
+            originals = {e.item.id: f"exhibits/{_exhibit_folder(e.number)}/original" for e in exhibits}
+            for item in others:  # a web capture's other files go beside its screenshot, in its exhibit's folder
+                folder = originals.get(item.parent_id or 0, f"evidence/item-{item.parent_id or item.id:05d}")
+                name = f"{folder}/{_safe_name(item.original_name, item.id)}"
                 payload.append(_object_file(objects, name, item))
                 exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
 
@@ -256,9 +256,8 @@ def build_case(
                  else "nothing was changed in the output folder")
         raise BundleError(f"cannot write {what}: {write_failure(exc)}; {state}", path=writing) from exc
 
-    case.log(
-        "bundle-built",
-        details={
+    case.record_bundle_built(
+        {
             "bundle": final_bundle.name, "bundle_sha256": built.sha256,
             "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
             "documents": [p.name for p in final_docs],

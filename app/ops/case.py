@@ -7,10 +7,14 @@ operation of this package.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import idna
+
 from app.core.changes import Changes
+from app.core.errors import EvidenceError
 from app.core.model import CaseInfo
 from app.core.reporting import NULL_REPORTER, Reporter
 from app.store import CASE_SUFFIX, CaseFile, CheckProblem
@@ -50,9 +54,33 @@ class CaseEdited:
     changes: Changes
 
 
+REMEDIES = ("hold", "redirect")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def host_name(text: str) -> str:
+    """A name server's host name as DNS writes it (lower case, A-labels, no trailing dot); refused when it
+    is not one."""
+    name = text.strip().rstrip(".").lower()
+    try:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii") if not name.isascii() else name
+    except idna.IDNAError as exc:
+        raise EvidenceError("not a host name", found=text) from exc
+    labels = ascii_name.split(".")
+    if len(labels) < 2 or len(ascii_name) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise EvidenceError("not a host name (e.g. ns1.sinkhole.example.net)", found=text)
+    return ascii_name
+
+
 def edit_case(case: CaseFile, **details: object) -> CaseEdited:
-    """Change case details (title, number, declarant, the timestamp choice…); each change is logged
-    with its old and new value, in one change to the case."""
+    """Change case details (title, number, declarant, the timestamp choice, the order's remedy and
+    sinkhole name servers…); each change is logged with its old and new value, in one change to the case."""
+    if "remedy" in details and details["remedy"] not in REMEDIES:
+        raise EvidenceError("unknown remedy", expected=" or ".join(REMEDIES), found=str(details["remedy"]))
+    if "sinkhole_nameservers" in details:
+        given = details["sinkhole_nameservers"]
+        names = [str(name) for name in given] if isinstance(given, list | tuple) else [str(given)]
+        details["sinkhole_nameservers"] = tuple(dict.fromkeys(host_name(n) for n in names if n.strip()))
     before = case.info()
     after = case.update_info(**details)
     return CaseEdited(after, Changes.to_case(case=True) if after != before else Changes())

@@ -16,6 +16,8 @@ def default_description(
     if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         subject = record.get("subject") or name
         return f'an email message with the subject "{subject}"'
+    if kind is ItemKind.WEB_CAPTURE:
+        return f"a capture of the web page at {metadata.get('url') or record.get('requested_url') or name}"
     if kind is ItemKind.DOMAIN_RECORD:
         domain = record.get("domain") or name
         source = "RDAP" if record.get("format") == "rdap" else "WHOIS"

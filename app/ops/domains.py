@@ -139,13 +139,16 @@ PROBLEM_FILTERS = store_domains.PROBLEM_FILTERS
 
 
 def record_statuses(case: CaseFile) -> dict[str, str]:
-    """Each domain's status as its latest WHOIS, RDAP or DNS record gives it.
+    """Each domain's status as its latest WHOIS or RDAP record gives it.
 
     'not registered', the record's EPP status codes ('clientHold, serverTransferProhibited'),
-    or 'registered' when the record lists none. Domains without a record are absent.
+    or 'registered' when the record lists none. Domains without a record are absent. DNS replies
+    are left out: a name out of the DNS may still be registered (serverHold takes it out).
     """
     latest: dict[str, tuple[str, str]] = {}  # name -> (acquired_at, status)
     for item in case.items(ItemKind.DOMAIN_RECORD):
+        if item.record.get("format") == "dns":
+            continue
         if item.record.get("not_found"):
             status = NOT_REGISTERED
         else:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app import __version__
-from app.core.changes import Changes
+from app.core.changes import LOGGED, Changes
 from app.core.errors import CaseFileError, EvidenceError
 from app.core.files import is_inside, write_failure
 from app.core.model import ItemKind
@@ -53,7 +53,6 @@ from app.sources.registries import RegistryTable
 from app.store import CaseFile
 
 TOOL_NAME = "evbundle"
-LOGGED = Changes(custody=True)
 FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
 ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
@@ -79,7 +78,8 @@ class ExportResult:
 
 
 def _kind_word(kind: ItemKind) -> str:
-    return {ItemKind.SCREENSHOT: "screenshot", ItemKind.DOMAIN_RECORD: "domain-record"}.get(kind, "email")
+    return {ItemKind.SCREENSHOT: "screenshot", ItemKind.DOMAIN_RECORD: "domain-record",
+            ItemKind.WEB_CAPTURE: "web-capture"}.get(kind, "email")
 
 
 def signer_fingerprint(case: CaseFile) -> str | None:
@@ -278,7 +278,7 @@ def export_filing_set(
         state = ("the filing set in it is incomplete: export again once there is room" if moving
                  else "nothing was changed in it")
         raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; {state}", path=out_dir) from exc
-    case.log("documents-exported", details={
+    case.record_documents_exported({
         "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
         "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
     })

@@ -52,8 +52,8 @@ from app.core.paths import user_data_dir
 if TYPE_CHECKING:
     from app.store import CaseFile
 
-CHANGED = Changes(identities=True)
-CASE_EDITED = Changes.to_case(case=True)  # what creating, importing, trusting or untrusting an identity changes
+CHANGED = Changes(identities=True)  # what creating, importing, trusting or untrusting an identity changes
+CASE_EDITED = Changes.to_case(case=True)  # what choosing a case's signing identity changes
 
 
 def trust_dir() -> Path:
@@ -88,17 +88,34 @@ def signing_identity(
     )
 
 
+@dataclass(frozen=True)
+class IdentityStored:
+    """A signing identity created or imported on this machine."""
+
+    identity: SigningIdentity
+    changes: Changes = CHANGED
+
+
+def case_identity(case: CaseFile, passphrase: str, fingerprint: str = "") -> SigningIdentity:
+    """Unlock the identity that signs for this case: ``fingerprint`` when given, else the case's choice,
+    else the newest; the first one is made (self-signed) in the declarant's name, or the user's login."""
+    info = case.info()
+    return signing_identity(passphrase, name=info.declarant or case.actor, organisation=info.organisation,
+                            fingerprint=fingerprint or info.signer_fingerprint)
+
+
 def new_identity(
     name: str, organisation: str, passphrase: str, *, label: str = "", algorithm: KeyAlgorithm = "ec-p256",
     email: str = "",
-) -> SigningIdentity:
+) -> IdentityStored:
     """Create another identity (self-signed), kept beside the others."""
-    return create_identity(name, organisation, passphrase, label=label, algorithm=algorithm, email=email)
+    return IdentityStored(create_identity(name, organisation, passphrase, label=label, algorithm=algorithm,
+                                          email=email))
 
 
-def import_identity(path: Path, passphrase: str, new_passphrase: str, *, label: str = "") -> SigningIdentity:
+def import_identity(path: Path, passphrase: str, new_passphrase: str, *, label: str = "") -> IdentityStored:
     """Import the organisation's PKCS#12; it is stored re-encrypted with ``new_passphrase``."""
-    return import_pkcs12(path, passphrase, new_passphrase, label=label)
+    return IdentityStored(import_pkcs12(path, passphrase, new_passphrase, label=label))
 
 
 def find_identity(fingerprint: str) -> IdentityInfo:
@@ -141,9 +158,17 @@ def identity_listing() -> IdentityListing:
     return IdentityListing(list_identities(), trusted_certificates(), untrusted)
 
 
-def trust(path: Path) -> list[TrustedCertificate]:
+@dataclass(frozen=True)
+class Trusted:
+    """The certificates now trusted on this machine from a file."""
+
+    certificates: list[TrustedCertificate]
+    changes: Changes = CHANGED
+
+
+def trust(path: Path) -> Trusted:
     """Trust the certificates in a PEM/DER file (a colleague's signer, a CA, a TSA root)."""
-    return trust_certificate(path, trust_dir())
+    return Trusted(trust_certificate(path, trust_dir()))
 
 
 def trusted_certificates() -> list[TrustedCertificate]:
@@ -158,16 +183,14 @@ class MachineTrust:
     certificates: list[x509.Certificate]  # the trust store
 
 
-def machine_trust(extra_fingerprints: list[str] | None = None) -> MachineTrust:
-    """The user's own identities, the trust store, and fingerprints named on the command line."""
+def machine_trust() -> MachineTrust:
+    """What this machine trusts: the user's own identities (unless distrusted) and the trust store."""
     names: dict[str, str] = {}
     distrusted = distrusted_fingerprints(trust_dir())  # own identities the user no longer trusts
     for info in list_identities():
         if normalise_fingerprint(info.fingerprint) in distrusted:
             continue
         names[info.fingerprint] = f"your signing identity '{info.label}'" if info.label else "your signing identity"
-    for fingerprint in extra_fingerprints or []:
-        names.setdefault(fingerprint, "named as trusted for this check")
     return MachineTrust(names, [entry.certificate for entry in trusted_certificates()])
 
 
@@ -227,7 +250,7 @@ def _row(certificate: x509.Certificate, fingerprint: str, path: Path, *, own: bo
     )
 
 
-def set_trusted(fingerprint: str, trusted: bool) -> None:
+def set_trusted(fingerprint: str, trusted: bool) -> Changes:
     """Trust or stop trusting a signer on this machine.
 
     For one of your identities the choice is kept in the trust store's list of
@@ -241,12 +264,13 @@ def set_trusted(fingerprint: str, trusted: bool) -> None:
         set_distrusted(own[0].fingerprint, not trusted, trust_dir())
         if not trusted:
             untrust_certificate(own[0].fingerprint, trust_dir())  # nor through a copy in the trust store
-        return
+        return CHANGED
     if trusted:
         raise IdentityError("to trust a certificate that is not yours, trust its certificate file",
                             found=fingerprint)
     if not untrust_certificate(fingerprint, trust_dir()):
         raise IdentityError("that certificate is not in the trust store", found=fingerprint)
+    return CHANGED
 
 
 def export_certificate(fingerprint: str, target: Path) -> Path:

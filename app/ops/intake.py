@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import sqlite3
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +25,13 @@ from app.core.errors import (
     ImportRefused,
     OperationCancelled,
 )
-from app.core.files import is_disk_full
 from app.core.hashing import Digests, hash_bytes
 from app.core.model import Domain, ItemKind, ParseStatus
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.sources.detect import detect_kind
 from app.sources.domains import parse_domain_list
 from app.sources.parse import MailboxPart, Parsed, parse_item, split_mailbox
-from app.store import CaseFile, Transaction
+from app.store import CaseFile, CaseWriteFailed, Transaction
 from app.store.batch import FileBatch
 
 from .describe import default_description
@@ -103,7 +101,7 @@ def import_files(
     report = ImportReport()
     batch = case.file_batch()  # several files per commit, each in a savepoint of its own
     items_before = case.count_items()
-    stopped: tuple[int, Exception] | None = None  # the file at which the case file could not be written
+    stopped: tuple[int, CaseWriteFailed] | None = None  # the file at which the case file could not be written
     with ParsePool.for_files(len(files)) as pool:
         ahead: deque[_ReadAhead] = deque()
         try:
@@ -119,11 +117,9 @@ def import_files(
                     batch.maybe_commit()
                 except OperationCancelled:
                     raise
-                except (sqlite3.Error, CaseFileError) as exc:
-                    if isinstance(exc, sqlite3.Error) or isinstance(exc.__cause__, sqlite3.Error):
-                        stopped = (index, exc)  # a full disk, an I/O error: the next files would fail too
-                        break
-                    report.refused.append((str(entry.path), exc.message))
+                except CaseWriteFailed as exc:
+                    stopped = (index, exc)  # a full disk, an I/O error: the next files would fail too
+                    break
                 except EvidenceError as exc:
                     report.refused.append((str(entry.path), exc.message))
                 except OSError as exc:
@@ -132,7 +128,7 @@ def import_files(
         finally:
             try:
                 batch.close()
-            except CaseFileError as exc:
+            except CaseWriteFailed as exc:
                 if stopped is None:
                     stopped = (len(files) - 1, exc)
     if stopped is not None:
@@ -140,13 +136,14 @@ def import_files(
     return report
 
 
-def _write_failed(case: CaseFile, files: list[Path], index: int, error: Exception, items_before: int) -> CaseFileError:
+def _write_failed(case: CaseFile, files: list[Path], index: int, error: CaseWriteFailed,
+                  items_before: int) -> CaseFileError:
     """The error for an import stopped because the case file could not be written: which file, what is kept."""
-    cause = error.__cause__ if isinstance(error, CaseFileError) and error.__cause__ is not None else error
-    why = "the disk is full" if is_disk_full(cause) else f"the case file could not be written ({cause})"
+    cause = error.__cause__ if error.__cause__ is not None else error
+    why = "the disk is full" if error.disk_full else f"the case file could not be written ({cause})"
     try:
         kept = f"{case.count_items() - items_before} item(s) from the files before it are in the case"
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - the case file may be unreadable now too; say what is known
         kept = "the files before it that were saved are in the case"
     after = len(files) - index - 1
     error_text = (

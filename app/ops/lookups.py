@@ -10,13 +10,16 @@ cancel is kept, each in its own transaction with its custody entries.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from app.core.changes import Changes
 from app.core.errors import EvidenceError
@@ -38,6 +41,7 @@ from app.sources.rdap import parse_rdap
 from app.sources.registries import RegistryTable
 from app.sources.whois import parse_whois
 from app.store import CaseFile
+from app.store.transaction import Transaction
 
 KINDS = ("rdap", "whois", "dns")
 IANA_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
@@ -46,7 +50,13 @@ BOOTSTRAP_FILE = "rdap-dns.json"
 
 @dataclass(frozen=True)
 class LookupServers:
-    """Where queries go. Defaults are the real services; tests give 127.0.0.1 servers."""
+    """Where queries go. Defaults are the real services; tests give 127.0.0.1 servers.
+
+    RDAP goes to ``rdap_base`` when set, else the TLD's entry in ``rdap_by_tld``, in the
+    ``bootstrap`` file (RFC 9224), in the user's saved bootstrap, or in the registry table.
+    DNS goes to ``dns_by_tld`` for the TLD, else ``dns_servers``, else the system's resolver
+    (and, for delegations, the TLD's own servers found through it).
+    """
 
     rdap_base: str | None = None  # one base URL for every TLD, instead of the bootstrap's
     whois_server: str | None = None  # host, instead of asking IANA
@@ -55,6 +65,94 @@ class LookupServers:
     dns_servers: list[str] | None = None
     dns_port: int = 53
     timeout: float = 15.0
+    rdap_by_tld: Mapping[str, str] = field(default_factory=dict)  # TLD -> base URL
+    bootstrap: Path | None = None  # an RFC 9224 bootstrap file the user chose
+    dns_by_tld: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # TLD -> (IP, port)s
+
+    def rdap_bases(self, tld: str, table: RegistryTable, saved: Mapping[str, tuple[str, ...]]) -> list[str]:
+        """The RDAP base URLs to ask about a domain in ``tld``, best first ([] when none is known)."""
+        if self.rdap_base:
+            return [self.rdap_base]
+        if tld in self.rdap_by_tld:
+            return [self.rdap_by_tld[tld]]
+        chosen = _bootstrap_file(self.bootstrap).get(tld) if self.bootstrap else None
+        return list(chosen or saved.get(tld, ()) or table.rdap_urls(tld))
+
+    def resolver(self, tld: str) -> list[tuple[str, int]] | None:
+        """The DNS servers that resolve names in ``tld`` (None: the system's)."""
+        if self.dns_servers:
+            return [(host, self.dns_port) for host in self.dns_servers]
+        return list(self.dns_by_tld[tld]) if tld in self.dns_by_tld else None
+
+    def authoritative(self, tld: str) -> list[tuple[str, int]] | None:
+        """The servers asked for ``tld``'s delegations when the user named them (None: find the TLD's own)."""
+        if tld in self.dns_by_tld:
+            return list(self.dns_by_tld[tld])
+        return [(host, self.dns_port) for host in self.dns_servers] if self.dns_servers else None
+
+
+def servers_from_options(*, rdap_urls: Sequence[str] = (), whois_server: str = "", dns_servers: Sequence[str] = (),
+                         bootstrap: Path | None = None, timeout: float = 15.0) -> LookupServers:
+    """Servers as the command line names them: ``--rdap-url [TLD=]URL``, ``--whois-server HOST[:PORT]``,
+    ``--dns-server [TLD=]IP[:PORT]`` (each repeatable where it takes a TLD) and ``--bootstrap FILE``."""
+    rdap_base: str | None = None
+    by_tld: dict[str, str] = {}
+    for value in rdap_urls:
+        tld, url = _tld_prefixed(value)
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise EvidenceError(f"'{value}' is not an RDAP base URL (http:// or https://)")
+        if tld:
+            by_tld[tld] = url
+        else:
+            rdap_base = url
+    dns_global: list[str] = []
+    dns_port = 53
+    dns_by_tld: dict[str, tuple[tuple[str, int], ...]] = {}
+    for value in dns_servers:
+        tld, where = _tld_prefixed(value)
+        host, port = host_and_port(where, 53)
+        if tld:
+            dns_by_tld[tld] = (*dns_by_tld.get(tld, ()), (host, port))
+        else:
+            dns_global.append(host)
+            dns_port = port
+    whois_host, whois_port = host_and_port(whois_server, 43) if whois_server else ("", 43)
+    if bootstrap is not None:
+        _bootstrap_file(bootstrap)  # refuse an unusable file before anything is asked
+    return LookupServers(rdap_base=rdap_base, whois_server=whois_host or None, whois_port=whois_port,
+                         dns_servers=dns_global or None, dns_port=dns_port, timeout=timeout,
+                         rdap_by_tld=by_tld, bootstrap=bootstrap, dns_by_tld=dns_by_tld)
+
+
+def _tld_prefixed(value: str) -> tuple[str, str]:
+    """``"cc=http://..."`` -> ("cc", "http://..."); a value without a TLD prefix -> ("", value)."""
+    head, sep, rest = value.partition("=")
+    if sep and head and "/" not in head and ":" not in head and "[" not in head:
+        return head.strip().lstrip(".").lower(), rest.strip()
+    return "", value.strip()
+
+
+def host_and_port(value: str, default: int) -> tuple[str, int]:
+    """``"127.0.0.1:5353"``, ``"[::1]:53"``, ``"::1"`` or ``"host"`` -> (host, port)."""
+    text = value.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.lstrip(":")
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+    else:
+        host, port = text, ""
+    if not host or (port and not port.isdigit()):
+        raise EvidenceError(f"'{value}' is not a server: give HOST, HOST:PORT or [IPv6]:PORT")
+    return host, int(port) if port else default
+
+
+@functools.cache
+def _bootstrap_file(path: Path) -> dict[str, tuple[str, ...]]:
+    try:
+        return bootstrap_map(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, IndexError) as exc:
+        raise EvidenceError(f"not a usable RDAP bootstrap file ({exc})", path=path) from exc
 
 
 @dataclass
@@ -120,8 +218,7 @@ def lookup_domains(
         for kind in kinds:
             limiter.wait()
             if kind == "rdap":
-                bases = ([servers.rdap_base] if servers.rdap_base
-                         else list(bootstrap.get(domain.tld, ())) or list(table.rdap_urls(domain.tld)))
+                bases = servers.rdap_bases(domain.tld, table, bootstrap)
                 if not bases and "whois" in kinds:
                     capture = None  # the WHOIS lookup asked for covers it
                     report.failed.append((domain.ascii, kind, f"no RDAP server known for .{domain.tld}"))
@@ -163,8 +260,21 @@ def _whois(tld: str, name: str, servers: LookupServers, known: dict[str, str],
     return whois_query(server, name, port=servers.whois_port, timeout=servers.timeout)
 
 
-def store_capture(case: CaseFile, capture: Capture) -> int:
-    """Keep one reply as a domain-record item: raw bytes hashed into the case, parsed, logged."""
+@dataclass(frozen=True)
+class PreparedCapture:
+    """A reply parsed and described, ready to be kept as a domain-record item."""
+
+    capture: Capture
+    status: ParseStatus
+    name: str
+    record: dict[str, Any]
+    error: str
+    original_name: str
+    description: str
+
+
+def prepare_capture(capture: Capture) -> PreparedCapture:
+    """Parse one reply (RDAP, WHOIS or DNS) into the record its item keeps; nothing is stored yet."""
     if capture.kind == "rdap":
         status, name, record, error = parse_rdap(capture.raw)
         record["format"] = "rdap"
@@ -191,19 +301,33 @@ def store_capture(case: CaseFile, capture: Capture) -> int:
         error = "; ".join(e for e in (error, capture.error) if e)
         status = ParseStatus.PARTIAL if status is ParseStatus.OK else status
     stamp = capture.at[:19].replace(":", "").replace("-", "")
-    original = f"{capture.query}.{stamp}Z.{suffix}"
-    with case.transaction() as tx:
-        digests = tx.store_object(io.BytesIO(capture.raw))
-        item_id = tx.add_item(
-            kind=ItemKind.DOMAIN_RECORD, digests=digests, name=name or capture.query,
-            original_name=original, source_path=capture.final_url or capture.server,
-            parse_status=status, parse_error=error, record=record,
-            metadata={"captured_at": capture.at, "url": capture.final_url or capture.server},
-            description=f"the {capture.kind.upper()} reply for {capture.query} from {capture.server}, "
-                        f"received {capture.at[:19].replace('T', ' ')} UTC",
-        )
-        tx.log("looked-up", item_id=item_id, sha256=digests.sha256, details=capture.details())
+    return PreparedCapture(
+        capture, status, name or capture.query, record, error, f"{capture.query}.{stamp}Z.{suffix}",
+        f"the {capture.kind.upper()} reply for {capture.query} from {capture.server}, "
+        f"received {capture.at[:19].replace('T', ' ')} UTC",
+    )
+
+
+def keep_capture(tx: Transaction, prepared: PreparedCapture) -> int:
+    """Keep a prepared reply in the change ``tx``: raw bytes hashed into the case, the item, the custody entry."""
+    capture = prepared.capture
+    digests = tx.store_object(io.BytesIO(capture.raw))
+    item_id = tx.add_item(
+        kind=ItemKind.DOMAIN_RECORD, digests=digests, name=prepared.name,
+        original_name=prepared.original_name, source_path=capture.final_url or capture.server,
+        parse_status=prepared.status, parse_error=prepared.error, record=prepared.record,
+        metadata={"captured_at": capture.at, "url": capture.final_url or capture.server},
+        description=prepared.description,
+    )
+    tx.record_lookup(item_id, digests.sha256, capture.details())
     return item_id
+
+
+def store_capture(case: CaseFile, capture: Capture) -> int:
+    """Keep one reply as a domain-record item: raw bytes hashed into the case, parsed, logged."""
+    prepared = prepare_capture(capture)
+    with case.transaction() as tx:
+        return keep_capture(tx, prepared)
 
 
 # -- the RDAP bootstrap snapshot the user can refresh --------------------------------------

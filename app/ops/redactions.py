@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.core.changes import Changes
 from app.core.errors import CaseFileError
+from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.documents.redaction import Candidate, find_candidates
 from app.store import CaseFile
 from app.store.paragraphs import Decision as Decision  # the decisions counsel make, for the front ends
@@ -39,13 +40,18 @@ class RedactionRow:
         return "confirmed" if self.confirmed else ("dismissed" if self.dismissed else "")
 
 
-def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None) -> list[RedactionRow]:
+def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None,
+                    reporter: Reporter = NULL_REPORTER) -> list[RedactionRow]:
     """Every candidate in every exhibit (or only in the exhibits of ``item_ids``), in exhibit
-    order, with counsel's decisions marked."""
+    order, with counsel's decisions marked; every exhibit's text is read, so it reports and stops
+    between exhibits when asked."""
     confirmed = {(item_id, text) for item_id, text, _ in case.confirmed_redactions()}
     dismissed = case.dismissed_redactions()
     rows = []
-    for number, item, _ in case.exhibits():
+    exhibits = case.exhibits()
+    for index, (number, item, _) in enumerate(exhibits):
+        check_cancelled(reporter)
+        reporter.progress(index, len(exhibits), "Reading the exhibits")
         if item_ids is not None and item.id not in item_ids:
             continue
         original = case.read_object(item.sha256)

@@ -12,8 +12,8 @@ declaration and no bracketed placeholder in what is sworn; the parties, declaran
 place of signing given; no date the papers state or the custody log records after the
 date of execution, and the signer's certificate valid on it; every Rule 5.2 candidate
 decided; every claim the drafted declaration makes about an exhibit found in that
-exhibit's text; and the domains' own checks (registry, duplicates, records' age and
-registration).
+exhibit's text; the domains' own checks (registry, duplicates, records' age); and the
+pre-filing check's findings from the records (registration, holds, collateral damage).
 """
 
 from __future__ import annotations
@@ -332,20 +332,18 @@ def _flat(value: str) -> str:
 
 def check_domain_records(case: CaseFile) -> list[Problem]:
     """The domains' own checks: registry, duplicates, look-alikes; records older than the limit on the
-    day of execution, or saying the domain is not registered; domains with no record at all."""
+    day of execution."""
     from app.ops.domains import check_domains
 
     context = _context()
     executed = _execution_date(case)
     problems: list[Problem] = []
-    no_record = 0
     for check in check_domains(case, max_record_age_days=10**6):
-        if check.code == "no-record":
-            no_record += 1
-        elif check.code in ("registry-mismatch", "registry-unconfirmed", "duplicate"):
+        if check.code in ("registry-mismatch", "registry-unconfirmed", "duplicate"):
             problems.append(Problem("blocking", check.code, check.message, check.domain))
-        elif check.code in ("not-registered", "lookalike"):
+        elif check.code == "lookalike":
             problems.append(Problem("warning", check.code, check.message, check.domain))
+        # no record, not registered: check_precheck says so from the newest registry and DNS records
     latest: dict[str, dt.datetime] = {}
     for item in case.items(ItemKind.DOMAIN_RECORD):
         name = str(item.record.get("domain") or "").lower()
@@ -359,11 +357,17 @@ def check_domain_records(case: CaseFile) -> list[Problem]:
             problems.append(Problem("warning", "stale-record", f"its latest record is {age} days older than the "
                                     f"date of execution (limit {context.max_record_age_days}); look it up again",
                                     name))
-    if no_record:
-        have = "domains have" if no_record != 1 else "domain has"
-        problems.append(Problem("warning", "no-record", f"{no_record} listed {have} no registration record or "
-                                "lookup reply in the case", "domains"))
     return problems
+
+
+def check_precheck(case: CaseFile) -> list[Problem]:
+    """The pre-filing check's findings from the records the case holds (issue 17, ``app.ops.precheck``):
+    domains not registered, expired, already on hold; collateral damage (a shared parent, name servers
+    other domains use); domains nobody has looked up."""
+    from app.ops.precheck import review_problems
+
+    return [Problem("blocking" if p.severity == "blocking" else "warning", p.code, p.message, p.where)
+            for p in review_problems(case)]
 
 
 CHECKS: list[Check] = [
@@ -376,6 +380,7 @@ CHECKS: list[Check] = [
     check_redactions,
     check_claims,
     check_domain_records,
+    check_precheck,
 ]
 """Every check the review runs, in order. Add one by appending a ``(case) -> list[Problem]`` function."""
 

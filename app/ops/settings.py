@@ -12,8 +12,8 @@ a command run beside it do not undo each other's changes.
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +24,7 @@ from app.core.errors import EvidenceError
 from app.core.files import write_atomic
 from app.core.paths import user_config_dir
 
+log = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 6
 
@@ -148,6 +149,17 @@ def set_window_geometry(geometry: str) -> None:
 
 def _remember(**changes: Any) -> None:
     """Keep one of the window's memories; never over a settings file that cannot be read (the
-    user's timestamp authorities are in it)."""
-    with contextlib.suppress(SettingsError):
+    user's timestamp authorities are in it), and never at the cost of what the user is doing: a
+    memory that cannot be written (a full disk) is logged and forgotten."""
+    try:
         update_settings(**changes)
+    except (SettingsError, OSError) as exc:
+        log.warning("could not remember %s in the settings: %s", ", ".join(changes), exc)
+
+
+def import_window_memories(recent: list[str], folders: dict[str, str], geometry: str) -> None:
+    """Take over what an earlier version kept in its own settings file (recent cases, last folders,
+    window layout), where this version has none yet."""
+    current = _remembered()
+    _remember(recent_cases=current.recent_cases or tuple(recent)[:MAX_RECENT],
+              folders={**folders, **current.folders}, window_geometry=current.window_geometry or geometry)

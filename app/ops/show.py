@@ -39,6 +39,8 @@ def item_view(case: CaseFile, item_id: int, *, body: bool = True) -> str:
         lines += mail_lines(item, case, body=body)
     elif item.kind is ItemKind.SCREENSHOT:
         lines += screenshot_lines(item)
+    elif item.kind is ItemKind.DOMAIN_RECORD:
+        lines += record_lines(item.record or {})
     else:
         lines += [f"{key}: {_v(value)}" for key, value in sorted(item.record.items())
                   if not isinstance(value, (dict, list))]
@@ -104,6 +106,94 @@ def screenshot_lines(item: Item) -> list[str]:
         f"pixels, mode {record.get('mode', '?')}, {record.get('frames', 1)} frame(s)",
     ] + ([f"Trailing:    {record['trailing_bytes']:,} bytes after the image end"]
          if record.get("trailing_bytes") else [])
+
+
+RECORD_FACTS = (
+    ("Domain", "domain"), ("Format", "format"), ("Registrar", "registrar"), ("IANA id", "registrar_iana_id"),
+    ("Created", "created"), ("Updated", "updated"), ("Expires", "expires"), ("DNSSEC", "dnssec"),
+    ("Database", "database_updated"),
+)
+_SHOWN = {key for _, key in RECORD_FACTS} | {
+    "status", "epp_status", "name_servers", "registrant", "registrant_redacted", "redacted", "lookup", "answers",
+    "rcodes", "delegation", "delegated", "delegation_rcode", "nxdomain", "not_found", "notes", "missing",
+    "query", "queried_at",
+}
+
+
+def record_lines(record: dict[str, Any]) -> list[str]:
+    """A WHOIS, RDAP or DNS record: what the registry says (statuses, name servers, registrant, dates)
+    first, then how it was asked (server, time, HTTP status), then every other parsed field."""
+    lines = [""]
+    if record.get("not_found"):
+        lines.append("Registered:  NO (the registry has no such domain)")
+    if record.get("throttled"):
+        lines.append("Reply:       the server was throttling queries (no record in this reply)")
+    lines += [f"{label + ':':<13}{_v(record[key])}" for label, key in RECORD_FACTS if record.get(key)]
+    statuses = [str(s) for s in record.get("status") or []]
+    codes = [str(c) for c in record.get("epp_status") or []]
+    if statuses or (record.get("format") in ("rdap", "whois") and not record.get("not_found")):
+        shown = ", ".join(_v(s) for s in statuses) or "none given"
+        if codes and codes != statuses:
+            shown += f"  (EPP: {', '.join(codes)})"
+        lines.append(f"Statuses:    {shown}")
+    servers = [str(n) for n in record.get("name_servers") or []]
+    if servers or (record.get("format") in ("rdap", "whois") and not record.get("not_found")):
+        lines.append(f"Name servers: {', '.join(_v(n) for n in servers) or 'none given'}")
+    registrant = record.get("registrant")
+    if isinstance(registrant, dict) and registrant:
+        lines.append("Registrant:")
+        lines += [f"  {key}: {_v(value)}" for key, value in registrant.items()]
+    elif record.get("format") in ("rdap", "whois") and not record.get("not_found"):
+        lines.append("Registrant:  not given in this record")
+    if record.get("registrant_redacted"):
+        lines.append(f"  redacted: {', '.join(str(x) for x in record['registrant_redacted'])}")
+    for entry in record.get("redacted") or []:
+        if isinstance(entry, dict):
+            lines.append(f"  redacted: {_v(entry.get('name'))} ({_v(entry.get('reason')) or 'no reason given'})")
+    if "delegated" in record:
+        delegation = ", ".join(str(n) for n in record.get("delegation") or [])
+        lines.append(f"Delegation:  {delegation or 'none'} (the TLD's servers said "
+                     f"{record.get('delegation_rcode', '?')})")
+    answers = record.get("answers")
+    if isinstance(answers, dict):
+        for rdtype, values in answers.items():
+            rcode = (record.get("rcodes") or {}).get(rdtype, "")
+            lines.append(f"DNS {rdtype + ':':<9}{', '.join(str(v) for v in values) or '(none)'}"
+                         + (f"  [{rcode}]" if rcode and rcode != "NOERROR" else ""))
+    lookup = record.get("lookup")
+    if isinstance(lookup, dict):
+        status = f", HTTP {lookup['http_status']}" if "http_status" in lookup else ""
+        lines.append(f"Asked:       {_v(lookup.get('server'))} at {_v(lookup.get('queried_at'))}{status}")
+        if lookup.get("error"):
+            lines.append(f"Problem:     {_v(lookup['error'])}")
+    for note in record.get("notes") or []:
+        lines.append(f"Note:        {_v(note)}")
+    rest = [f"{key}: {_v(value)}" for key, value in sorted(record.items())
+            if key not in _SHOWN and not isinstance(value, (dict, list)) and value not in (None, "")]
+    if rest:
+        lines += ["", "Other fields"] + ["  " + line for line in rest]
+    return lines
+
+
+def domain_detail(case: CaseFile, name: str, registrable: str = "") -> str:
+    """A domain's records for the window's detail pane: the newest registry record and DNS reply in full,
+    then every record the case holds about it (newest first, at most 100)."""
+    items = case.domain_records_of([name, registrable or name])
+    if not items:
+        return f"{name}\n\nNo WHOIS, RDAP or DNS record in the case yet. Look it up, run the pre-filing check, " \
+               "or import a saved record."
+    lines = [name + (f"  (registered as {registrable})" if registrable and registrable != name else "")]
+    registry = next((i for i in items if i.record.get("format") in ("rdap", "whois")), None)
+    dns = next((i for i in items if i.record.get("format") == "dns"), None)
+    for label, item in (("Registry record", registry), ("DNS", dns)):
+        if item is not None:
+            lines += ["", f"{label}: {item.exhibit_label or f'item {item.id}'}, acquired {item.acquired_at[:19]} UTC"]
+            lines += [line for line in record_lines(item.record or {}) if line][:40]
+    lines += ["", f"Records ({len(items)}{'+' if len(items) >= 100 else ''}), newest first:"]
+    lines += [f"  {item.exhibit_label or f'item {item.id}':<13} {item.record.get('format') or '?'!s:<6} "
+              f"{item.acquired_at[:19]}  {_v(item.record.get('query') or item.name)}"
+              + ("  [not registered]" if item.record.get("not_found") else "") for item in items]
+    return "\n".join(lines)
 
 
 def _v(value: Any) -> str:

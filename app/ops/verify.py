@@ -10,29 +10,38 @@ import hashlib
 from pathlib import Path
 
 from app.bundle import VerificationReport, verify_bundle
+from app.bundle.instructions import verify_command
+from app.bundle.report import UNKNOWN_SIGNER, VALID, shown
 from app.core.reporting import NULL_REPORTER, Reporter
 
 from .identity import machine_trust
 
-__all__ = ["VerificationReport", "file_sha256", "verify_here"]
+# verify_command: the command line that checks a bundle against its signer (printed after a build);
+# shown: text from a bundle made safe to print (control and invisible characters as markers);
+# VALID, UNKNOWN_SIGNER: two of a report's three verdicts (the third is NOT VALID).
+__all__ = ["UNKNOWN_SIGNER", "VALID", "VerificationReport", "file_sha256", "shown", "verify_command", "verify_here"]
 
 
 def verify_here(
     path: Path,
     *,
-    extra_trusted: list[str] | None = None,
+    expected_signers: list[str] | None = None,
     require_trusted: bool = False,
     reporter: Reporter = NULL_REPORTER,
 ) -> VerificationReport:
-    """Verify with what this machine trusts: your identities, the trust store, ``extra_trusted``."""
-    trust = machine_trust(extra_trusted)
+    """Verify with what this machine trusts (your identities, the trust store).
+
+    ``expected_signers``: the fingerprints the reader named (``--trust``, the one in the sworn
+    declaration); the signer must then be one of them, or the bundle is NOT VALID.
+    """
+    trust = machine_trust()
     report = verify_bundle(
         path,
         trusted_fingerprints=trust.fingerprints,
         trusted_certificates=trust.certificates,
+        expected_signers=expected_signers or (),
         require_trusted=require_trusted,
-        progress=lambda done, total: reporter.progress(done, total, "Checking every file"),
-        cancelled=reporter.cancelled,
+        reporter=reporter,
     )
     report.trust_checked = True  # this machine's trust was consulted, even when it trusts no one yet
     return report

@@ -3,12 +3,16 @@
 The PDF says the same as ``evbundle verify`` (verdict, signer and whether
 this machine trusts it, timestamp, what was counted, every problem naming
 its file) plus what was checked, which file was checked (its SHA-256) and
-when. Fonts are the shipped Liberation fonts, embedded, so the report reads
-the same everywhere; no JavaScript, attachments or encryption.
+when, and what the words mean. Fonts are the shipped Liberation fonts,
+embedded, so the report reads the same everywhere; no JavaScript,
+attachments or encryption. Everything that came from the bundle is escaped.
+Verification itself (:mod:`.verify`) loads no PDF library; this module is
+imported only when a report is written.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -21,6 +25,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from app import __version__
 from app.bundle import VerificationReport
+from app.bundle.report import UNKNOWN_SIGNER, VALID, shown
 from app.core.errors import BundleError
 from app.core.files import atomic_output, write_failure
 from app.documents.fonts import MONO, SERIF, SERIF_BOLD, register_fonts
@@ -28,12 +33,15 @@ from app.documents.fonts import MONO, SERIF, SERIF_BOLD, register_fonts
 from .verify import file_sha256
 
 CHECKS = (
+    "the zip itself: read only if every common extractor (Info-ZIP unzip, bsdtar, streaming readers) would "
+    "write exactly the files checked here; no hidden, renamed, linked or doubled entries",
     "BagIt structure: bagit.txt, bag-info.txt, every required tag file present",
     "every evidence file against its SHA-256 and SHA-512 in the payload manifests; nothing missing or added",
     "Payload-Oxum (total bytes and file count) in bag-info.txt",
     "every tag file against both tag manifests",
     "the CMS signature over tagmanifest-sha256.txt and the signer's certificate",
-    "whether the signer is trusted on this machine (your identities and trusted certificates)",
+    "whether the signer is trusted on this machine (your identities and trusted certificates) or is the "
+    "one named with --trust: only then is the bundle VALID",
     "RFC 3161 timestamps of the signature, when present",
     "the hash chain of the custody log (custody.jsonl)",
     "that case.json and bag-info.txt name the signer who actually signed",
@@ -41,14 +49,15 @@ CHECKS = (
 
 
 def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datetime | None = None) -> Path:
-    """Write the verification report as a PDF at ``out`` (atomically); returns ``out``."""
+    """Write the verification report as a PDF at ``out`` (atomically, mode 0644: a report is for colleagues
+    and the court, like exported documents); returns ``out``."""
     register_fonts()
     out = Path(out)
     moment = (checked_at or datetime.now(UTC)).astimezone(UTC)
     story = _story(report, moment, file_sha256(Path(report.source)))
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with atomic_output(out, 0o600) as temp:
+        with atomic_output(out, 0o644) as temp:
             document = SimpleDocTemplate(
                 str(temp), pagesize=LETTER, leftMargin=inch, rightMargin=inch, topMargin=inch, bottomMargin=inch,
                 title=f"Verification report: {report.bag_name}", author=f"evbundle {__version__}",
@@ -69,17 +78,42 @@ _MONO = ParagraphStyle("mono", parent=_BODY, fontName=MONO, fontSize=8.5, leadin
 _TITLE = ParagraphStyle("title", parent=_BODY, fontName=SERIF_BOLD, fontSize=17, leading=21, spaceAfter=8)
 _HEAD = ParagraphStyle("head", parent=_BODY, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=12,
                        spaceAfter=4)
-_GOOD, _BAD = colors.HexColor("#1d6b2f"), colors.HexColor("#a11d1d")
+# Green only for VALID; an intact bundle signed by an unknown key (what a re-signed forgery looks like) is amber.
+_COLOURS = {VALID: colors.HexColor("#1d6b2f"), UNKNOWN_SIGNER: colors.HexColor("#8a4b00")}
+_BAD = colors.HexColor("#a11d1d")
+MAX_LISTED_PROBLEMS = 500  # listed one by one; beyond that counted by kind (the CLI's --json lists all)
+
+GLOSSARY = (
+    ("BagIt bag", "a folder laid out by the Library of Congress standard (RFC 8493): the evidence in data/, "
+                  "and beside it small text files that describe it."),
+    ("Manifest", "a list of every evidence file with its SHA-256 (or SHA-512) hash, a fingerprint of its bytes: "
+                 "change one byte and the hash no longer matches."),
+    ("Tag files", "the small files beside data/ (bagit.txt, bag-info.txt, the manifests, case.json, "
+                  "custody.jsonl, VERIFY.txt); the tag manifest lists their hashes."),
+    ("Payload-Oxum", "a quick count in bag-info.txt: the total size in bytes and the number of evidence files, "
+                     "written as BYTES.FILES."),
+    ("CMS signature", "a digital signature in the standard Cryptographic Message Syntax (RFC 5652) over the tag "
+                      "manifest; OpenSSL checks it with 'openssl cms -verify'."),
+    ("Fingerprint", "the SHA-256 hash of the signer's certificate; the same key always gives the same "
+                    "fingerprint, so it identifies who signed."),
+    ("RFC 3161 timestamp", "a token from a timestamp authority proving the signature existed at the stated time."),
+    ("Custody log", "custody.jsonl: every action on the evidence, each entry carrying the previous entry's hash, "
+                    "so no entry can be removed or edited unnoticed."),
+)
+
+
+def _safe(text: str) -> str:
+    # Text from the bundle, escaped; the shipped fonts have no ⟦ ⟧, so the PDF marks with ‹ ›.
+    return shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(_safe(text)), style)
 
 
 def _mono(text: str) -> Paragraph:
     # Long hashes and paths wrap anywhere (wordWrap="CJK") rather than run off the page.
-    shown = "".join(ch if ch.isprintable() else f"%{ord(ch):02X}" for ch in text)
-    return Paragraph(escape(shown), _MONO)
+    return Paragraph(escape(_safe(text)), _MONO)
 
 
 def _facts(rows: list[tuple[str, Paragraph]]) -> Table:
@@ -96,13 +130,13 @@ def _facts(rows: list[tuple[str, Paragraph]]) -> Table:
 def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> list[Flowable]:
     story: list[Flowable] = [_p("Evidence bundle verification report", _TITLE)]
     count = len(report.problems)
-    verdict = ("VALID: every file matches its hashes and the signature is good." if report.ok
-               else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found (listed below).")
-    banner = Table([[Paragraph(escape(verdict), ParagraphStyle("verdict", parent=_BODY, fontName=SERIF_BOLD,
-                                                               fontSize=13, leading=16, textColor=colors.white))]],
+    white = ParagraphStyle("verdict", parent=_BODY, fontName=SERIF_BOLD, fontSize=13, leading=16,
+                           textColor=colors.white)
+    detail = ParagraphStyle("verdict-detail", parent=_SMALL, textColor=colors.white)
+    banner = Table([[_p(report.verdict_text(), white)], [_p(report.verdict_detail(), detail)]],
                    colWidths=[6.5 * inch])
     banner.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF),
-                                ("BACKGROUND", (0, 0), (-1, -1), _GOOD if report.ok else _BAD),
+                                ("BACKGROUND", (0, 0), (-1, -1), _COLOURS.get(report.verdict, _BAD)),
                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
     story += [banner, Spacer(1, 8)]
 
@@ -155,7 +189,7 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
     story.append(_p(f"Problems ({count})", _HEAD))
     if not report.problems:
         story.append(_p("None.", _SMALL))
-    for number, problem in enumerate(report.problems, start=1):
+    for number, problem in enumerate(report.problems[:MAX_LISTED_PROBLEMS], start=1):
         details = [f"expected {problem.expected}" if problem.expected is not None else "",
                    f"found {problem.found}" if problem.found is not None else ""]
         parts = [_p(f"{number}. {problem.message}", _SMALL)]
@@ -164,6 +198,12 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
             parts[1] = _p(problem.message, _SMALL)
         parts += [_mono(d) for d in details if d]
         story.append(KeepTogether([*parts, Spacer(1, 4)]))
+
+    if count > MAX_LISTED_PROBLEMS:
+        kinds = Counter(p.code for p in report.problems[MAX_LISTED_PROBLEMS:])
+        story.append(_p(f"... and {count - MAX_LISTED_PROBLEMS:,} more: "
+                        + ", ".join(f"{n:,} {code}" for code, n in kinds.most_common())
+                        + " ('evbundle verify --json' lists every one).", _SMALL))
 
     if report.notes:
         story.append(_p("Notes", _HEAD))
@@ -174,6 +214,8 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
     story.append(Spacer(1, 6))
     story.append(_p("Anyone can repeat these checks without this program: VERIFY.txt inside the bundle "
                     "gives the commands for bagit-python and OpenSSL.", _SMALL))
+    story.append(_p("Words used in this report", _HEAD))
+    story += [_p(f"{word}: {meaning}", _SMALL) for word, meaning in GLOSSARY]
     return story
 
 

@@ -121,57 +121,187 @@ def whois_server_for(tld: str, *, iana: tuple[str, int] = IANA_WHOIS, timeout: f
 def dns_query(domain: str, *, nameservers: list[str] | None = None, port: int = 53,
               types: tuple[str, ...] = DNS_TYPES, timeout: float = 5.0) -> Capture:
     """Ask for each record type; the capture holds every full DNS reply in presentation format."""
-    import dns.exception
-    import dns.flags
-    import dns.message
-    import dns.query
-    import dns.rcode
     import dns.resolver
 
     at, started = utc_now(), time.monotonic()
-    servers = list(nameservers or dns.resolver.Resolver().nameservers)
-    where = ",".join(f"{s}:{port}" for s in servers)
+    servers = [(str(s), port) for s in (nameservers or dns.resolver.Resolver().nameservers)]
+    where = _where(servers)
     parts: list[str] = []
     errors: list[str] = []
     for rdtype in types:
-        request = dns.message.make_query(domain, rdtype, want_dnssec=False)
-        reply = None
-        for server in servers:
-            try:
-                reply = dns.query.udp(request, str(server), port=port, timeout=timeout)
-                if reply.flags & dns.flags.TC:
-                    reply = dns.query.tcp(request, str(server), port=port, timeout=timeout)
-                break
-            except (dns.exception.DNSException, OSError) as exc:
-                errors.append(f"{rdtype} via {server}: {type(exc).__name__} {exc}".strip())
-        if reply is not None:
-            parts.append(f";; {rdtype} query for {domain} via {where}\n;; rcode {dns.rcode.to_text(reply.rcode())}\n"
-                         f"{reply.to_text()}\n")
+        text, error = _ask(domain, rdtype, servers, recursion=True, timeout=timeout,
+                           heading=f";; {rdtype} query for {domain} via {where}")
+        parts += [text] if text else []
+        errors += [error] if error else []
     raw = "\n".join(parts).encode("utf-8")
     error = "" if parts else ("no reply: " + "; ".join(errors[:3]))
     return Capture("dns", domain, where, at, raw=raw, duration_ms=_ms(started), error=error)
 
 
+Endpoint = tuple[str, int]  # a DNS server: IP address and port
+
+
+def dns_status_query(name: str, *, delegation: tuple[str, str] | None, authoritative: list[Endpoint],
+                     resolver: list[Endpoint] | None, resolve: bool = True, timeout: float = 5.0) -> Capture:
+    """Is ``name`` in the DNS, passively: the TLD's own servers for the delegation, a resolver for addresses.
+
+    ``delegation`` (registrable domain, TLD) asks the TLD's ``authoritative`` servers, without
+    recursion, which name servers the zone delegates the registrable domain to: what the registry
+    publishes, whatever any cache holds. With ``resolve``, A and AAAA for ``name`` go to the
+    ``resolver`` (the system's when None), as any visitor's lookup would: a caching resolver answers
+    from its cache or asks the domain's servers itself, so they never see this machine's address.
+    The capture holds every reply whole, in presentation format (see :func:`parse_dns_capture`).
+    """
+    import dns.resolver
+
+    at, started = utc_now(), time.monotonic()
+    parts: list[str] = []
+    errors: list[str] = []
+    servers_used: list[str] = []
+    if delegation is not None and authoritative:
+        registrable, tld = delegation
+        where = _where(authoritative)
+        servers_used.append(f"{where} (authoritative for .{tld})")
+        text, error = _ask(registrable, "NS", authoritative, recursion=False, timeout=timeout,
+                           heading=f";; {DELEGATION} query for {registrable} via {where} (authoritative for .{tld})")
+        parts += [text] if text else []
+        errors += [error] if error else []
+    if resolve:
+        servers = resolver or [(str(s), 53) for s in dns.resolver.Resolver().nameservers]
+        where = _where(servers)
+        servers_used.append(f"{where} (resolver)")
+        for rdtype in ("A", "AAAA"):
+            text, error = _ask(name, rdtype, servers, recursion=True, timeout=timeout,
+                               heading=f";; {rdtype} query for {name} via {where}")
+            parts += [text] if text else []
+            errors += [error] if error else []
+    raw = "\n".join(parts).encode("utf-8")
+    error = "; ".join(errors[:3]) if errors else ""
+    if not parts:
+        error = "no reply: " + (error or "nothing was asked")
+    return Capture("dns", name, "; ".join(servers_used), at, raw=raw, duration_ms=_ms(started), error=error)
+
+
+def tld_servers(tld: str, *, resolver: list[Endpoint] | None = None, timeout: float = 5.0) -> list[Endpoint]:
+    """The addresses of a TLD's authoritative name servers (port 53), found through the resolver."""
+    import dns.exception
+    import dns.resolver
+
+    lookup = dns.resolver.Resolver(configure=resolver is None)
+    if resolver:
+        lookup.nameservers = [host for host, _ in resolver]
+        lookup.port = resolver[0][1]
+    found: list[Endpoint] = []
+    try:
+        hosts = sorted(str(r.target) for r in lookup.resolve(tld.rstrip(".") + ".", "NS", lifetime=timeout))
+        for host in hosts:
+            for rdtype in ("A", "AAAA"):
+                try:
+                    found += [(str(r.address), 53) for r in lookup.resolve(host, rdtype, lifetime=timeout)]
+                except dns.exception.DNSException:
+                    continue
+    except dns.exception.DNSException:
+        return []
+    return found
+
+
+def _where(servers: list[Endpoint]) -> str:
+    return ",".join(f"[{h}]:{p}" if ":" in h else f"{h}:{p}" for h, p in servers)
+
+
+def _ask(name: str, rdtype: str, servers: list[Endpoint], *, recursion: bool, timeout: float,
+         heading: str) -> tuple[str, str]:
+    """One question to the first server that answers (TCP when the UDP reply is truncated):
+    (the capture's section for it, or ''; an error note, or '')."""
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.query
+    import dns.rcode
+
+    request = dns.message.make_query(name, rdtype, want_dnssec=False)
+    if not recursion:
+        request.flags &= ~dns.flags.RD
+    errors: list[str] = []
+    for host, port in servers:
+        try:
+            reply = dns.query.udp(request, host, port=port, timeout=timeout)
+            if reply.flags & dns.flags.TC:
+                reply = dns.query.tcp(request, host, port=port, timeout=timeout)
+        except (dns.exception.DNSException, OSError) as exc:
+            errors.append(f"{rdtype} via {host}:{port}: {type(exc).__name__} {exc}".strip())
+            continue
+        return f"{heading}\n;; rcode {dns.rcode.to_text(reply.rcode())}\n{reply.to_text()}\n", ""
+    return "", "; ".join(errors)
+
+
+DELEGATION = "NS-delegation"
+
+
 def parse_dns_capture(raw: bytes) -> dict[str, Any]:
-    """The answers in a DNS capture: {type: [values]}, and the rcode of each query."""
+    """The answers in a DNS capture: {type: [values]}, the rcode of each query, and the delegation.
+
+    A delegation query (asked of the TLD's servers) gives ``delegation``, the name servers the TLD
+    zone names for the domain (from the referral or the answer), ``delegated`` (True, False when the
+    zone has no such name or no name servers for it) and ``delegation_rcode``. ``nxdomain`` is True
+    when every query came back NXDOMAIN: out of the DNS, which is not the same as not registered (a
+    domain on serverHold is registered and out of the DNS).
+    """
     answers: dict[str, list[str]] = {}
     rcodes: dict[str, str] = {}
+    delegation: list[str] = []
+    asked = ""
     current = ""
     section = ""
     for line in raw.decode("utf-8", errors="replace").splitlines():
         if line.startswith(";; ") and " query for " in line:
-            current = line.split()[1]
+            words = line.split()
+            current, asked = words[1], (words[4] if len(words) > 4 else "").rstrip(".").lower()
             answers.setdefault(current, [])
+            section = ""
         elif line.startswith(";; rcode "):
             rcodes[current] = line.split()[-1]
         elif line.startswith(";"):
             section = line.strip("; ").upper()
-        elif line.strip() and section == "ANSWER" and current:
+        elif line.strip() and section in ("ANSWER", "AUTHORITY") and current:
             fields = line.split(None, 4)
-            if len(fields) == 5 and fields[3] == current:
+            if len(fields) != 5:
+                continue
+            owner = fields[0].rstrip(".").lower()
+            if current == DELEGATION:
+                server = fields[4].strip().rstrip(".").lower()
+                if fields[3] == "NS" and owner == asked and server not in delegation:
+                    delegation.append(server)
+            elif section == "ANSWER" and fields[3] == current:
                 answers[current].append(fields[4])
-    return {"answers": answers, "rcodes": rcodes,
-            "not_found": bool(rcodes) and all(code == "NXDOMAIN" for code in rcodes.values())}
+    record: dict[str, Any] = {
+        "answers": {k: v for k, v in answers.items() if k != DELEGATION}, "rcodes": rcodes,
+        "nxdomain": bool(rcodes) and all(code == "NXDOMAIN" for code in rcodes.values()),
+    }
+    if DELEGATION in rcodes:
+        record["delegation"] = sorted(delegation)
+        record["delegation_rcode"] = rcodes[DELEGATION]
+        record["delegated"] = bool(delegation)
+    return record
+
+
+def retry_after_seconds(headers: list[tuple[str, str]], *, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds (RFC 9110: a number, or an HTTP date); None
+    when there is none or it cannot be read."""
+    from email.utils import parsedate_to_datetime
+
+    value = next((v.strip() for k, v in headers if k.lower() == "retry-after"), "")
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def host_of_url(url: str) -> str:

@@ -68,6 +68,8 @@ def parse_item(
 
 
 def _parse(kind: ItemKind, data: bytes, file_name: str) -> Parsed:
+    if not kind.importable:
+        raise ImportRefused(f"{kind.label.lower()}s are made by `evbundle capture`, not imported", path=file_name)
     if kind is ItemKind.MAILBOX:
         return _mailbox_summary(data, file_name)
     if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):

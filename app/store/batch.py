@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
+from .connection import CaseWriteFailed
 from .transaction import Transaction
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ CHECKPOINT_PAGES = 8192  # pages of write-ahead log before it is copied back (th
 class FileBatch:
     """An open transaction shared by several file imports; close() commits what they did."""
 
-    def __init__(self, case: CaseFile) -> None:
+    def __init__(self, case: CaseFile, *, cache_kib: int = CACHE_KIB) -> None:
         self._case = case
+        self._cache_kib = cache_kib
         self._writing: AbstractContextManager[sqlite3.Connection] | None = None
         self._conn: sqlite3.Connection | None = None
         self._opened = 0.0
@@ -46,19 +48,24 @@ class FileBatch:
             self._opened, self._files = time.monotonic(), 0
             # A batch's pages stay in memory until its commit, and the write-ahead log is copied back into
             # the case file less often. Neither touches durability: each commit still waits for the disk.
-            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._conn.execute(f"PRAGMA cache_size = -{int(self._cache_kib)}")
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         conn = self._conn
         conn.execute("SAVEPOINT import_file")
+        steps = Transaction(self._case, conn)
         try:
-            yield Transaction(self._case, conn)
-        except BaseException:
+            yield steps
+        except BaseException as exc:
             # After a full disk or an I/O error SQLite may have undone the whole transaction itself (the
             # earlier files of the batch too): then there is no savepoint left, and the caller must stop.
             if conn.in_transaction:
                 conn.execute("ROLLBACK TO import_file")
                 conn.execute("RELEASE import_file")
+            if isinstance(exc, sqlite3.Error):
+                raise CaseWriteFailed.of(exc, self._case.path) from exc
             raise
+        finally:
+            steps.close()
         conn.execute("RELEASE import_file")
         self._files += 1
 

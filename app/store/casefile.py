@@ -33,6 +33,7 @@ from .items import ItemStore
 from .objects import ObjectStore
 from .paragraphs import ParagraphStore
 from .parties import PartyStore
+from .records import RecordStore
 from .support import SupportStore
 from .transaction import Transaction
 
@@ -50,7 +51,7 @@ class CheckProblem:
         return f"{self.what}: {self.message}"
 
 
-class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, SupportStore):
+class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, RecordStore, SupportStore):
     """An open case. Create with :meth:`create`, open with :meth:`open`."""
 
     @classmethod
@@ -120,11 +121,16 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, 
         """One atomic change made of several of the store's steps (store an object, add its item,
         log what was looked up): all of them are kept when the block ends, none on any exception."""
         with self._writing() as conn:
-            yield Transaction(self, conn)
+            steps = Transaction(self, conn)
+            try:
+                yield steps
+            finally:
+                steps.close()
 
-    def file_batch(self) -> FileBatch:
-        """Several imported files per commit, each in a savepoint of its own (see batch.py)."""
-        return FileBatch(self)
+    def file_batch(self, *, cache_kib: int | None = None) -> FileBatch:
+        """Several imported files per commit, each in a savepoint of its own (see batch.py); ``cache_kib``
+        sets SQLite's page cache for it (a long run of small items keeps memory flat with a small one)."""
+        return FileBatch(self) if cache_kib is None else FileBatch(self, cache_kib=cache_kib)
 
     # -- case facts ----------------------------------------------------------
 

@@ -24,9 +24,25 @@ from typing import Any
 
 from app.core import custody
 from app.core.errors import CaseFileError
+from app.core.files import is_disk_full
 from app.core.model import CustodyEntry
 
 DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated
+
+
+class CaseWriteFailed(CaseFileError):
+    """SQLite could not write the case file (a full disk, an I/O error); the change was undone."""
+
+    def __init__(self, message: str, *, path: str | Path, disk_full: bool) -> None:
+        super().__init__(message, path=path)
+        self.disk_full = disk_full
+
+    @classmethod
+    def of(cls, exc: sqlite3.Error, path: str | Path) -> CaseWriteFailed:
+        full = is_disk_full(exc)
+        why = "the disk is full" if full else f"the case file could not be written ({exc})"
+        return cls(f"the change could not be saved: {why}; the case is as it was before it", path=path,
+                   disk_full=full)
 
 
 class CaseConnection:
@@ -69,6 +85,9 @@ class CaseConnection:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+        except sqlite3.Error as exc:  # a full disk, an I/O error: said in the case file's words
+            rollback(conn)
+            raise CaseWriteFailed.of(exc, self.path) from exc
         except BaseException:
             rollback(conn)
             raise
@@ -77,9 +96,7 @@ class CaseConnection:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 rollback(conn)
-                raise CaseFileError(
-                    f"the change could not be saved ({exc}); the case is as it was before it", path=self.path
-                ) from exc
+                raise CaseWriteFailed.of(exc, self.path) from exc
 
     # -- the custody log -----------------------------------------------------------------
 
@@ -100,11 +117,40 @@ class CaseConnection:
         return CustodyEntry(seq, body["at"], self.actor, action, item_id, sha256, body["details"], prev,
                             entry_hash)
 
-    def log(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
-            details: dict[str, Any] | None = None) -> CustodyEntry:
-        """Record an action that changes nothing else (a bundle built, documents exported)."""
+    # -- what is done with the case without changing it, each with its custody entry ------------
+
+    def record_bundle_built(self, details: dict[str, Any]) -> CustodyEntry:
+        """A bundle was sealed from the case (its name, SHA-256, signer, date, documents)."""
+        return self._record("bundle-built", details=details)
+
+    def record_documents_exported(self, details: dict[str, Any]) -> CustodyEntry:
+        """The filing set was written (the folder, the bundle date, each file's SHA-256)."""
+        return self._record("documents-exported", details=details)
+
+    def record_attachments_exported(self, item_id: int, sha256: str, details: dict[str, Any]) -> CustodyEntry:
+        """A message's attachments were written out for analysis (where, how many, their SHA-256)."""
+        return self._record("attachments-exported", item_id=item_id, sha256=sha256, details=details)
+
+    def record_wacz_exported(self, details: dict[str, Any]) -> CustodyEntry:
+        """The web captures were written as a WACZ package (its name, SHA-256, pages, signer)."""
+        return self._record("wacz-exported", details=details)
+
+    def record_prefiling_checked(self, details: dict[str, Any]) -> CustodyEntry:
+        """A pre-filing check ran (how many domains and replies, the verdict counts, its results' SHA-256)."""
+        return self._record("prefiling-checked", details=details)
+
+    def record_compliance_checked(self, details: dict[str, Any]) -> CustodyEntry:
+        """A compliance check ran after the order (the remedy asked, the verdict counts, its results' SHA-256)."""
+        return self._record("compliance-checked", details=details)
+
+    def record_check_papers_written(self, details: dict[str, Any]) -> CustodyEntry:
+        """A check's report, letters or status report were written (each file's SHA-256)."""
+        return self._record("check-papers-written", details=details)
+
+    def _record(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
+                details: dict[str, Any]) -> CustodyEntry:
         with self._writing() as conn:
-            return self._log(conn, action, item_id=item_id, sha256=sha256, details=details or {})
+            return self._log(conn, action, item_id=item_id, sha256=sha256, details=details)
 
     def custody(self) -> list[CustodyEntry]:
         rows = self._conn().execute(

@@ -100,6 +100,13 @@ class ItemStore(CaseConnection):
             raise CaseFileError(f"no item {item_id} in this case", path=self.path)
         return _item(row)
 
+    def children(self, item_id: int) -> list[Item]:
+        """The items whose parent is ``item_id`` (a mailbox's messages, a web capture's other files), in order."""
+        rows = self._conn().execute(
+            f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE i.parent_id = ? ORDER BY i.id", (item_id,)
+        )
+        return [_item(row) for row in rows]
+
     def find_item_by_sha256(self, sha256: str) -> Item | None:
         row = self._conn().execute(
             f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE i.sha256 = ? ORDER BY i.id LIMIT 1",

@@ -86,7 +86,7 @@ class ObjectStore(CaseConnection):
 
 
     def object_reader(self) -> ObjectReader:
-        """Opens many objects in a row, cheaper than :meth:`open_object`; close it after."""
+        """Opens objects as streams, on a connection of its own (one object at a time); close it after."""
         return ObjectReader(self.path)
 
     def count_objects(self) -> int:

@@ -19,11 +19,20 @@ class Transaction:
 
     def __init__(self, case: CaseFile, conn: sqlite3.Connection) -> None:
         self._case = case
-        self._conn = conn
+        self._conn: sqlite3.Connection | None = conn
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:  # kept past its block, a step would commit on its own: refuse it
+            raise RuntimeError("this change is over: its steps belong inside the `with case.transaction()` block")
+        return self._conn
+
+    def close(self) -> None:
+        """End the steps (the block is over)."""
+        self._conn = None
 
     def store_object(self, stream: Readable, *, reporter: Reporter = NULL_REPORTER) -> Digests:
         """Copy evidence bytes in, hashing them on the way (deduplicated by SHA-256)."""
-        return self._case._store_object(self._conn, stream, reporter)
+        return self._case._store_object(self._connection(), stream, reporter)
 
     def add_item(
         self,
@@ -42,15 +51,18 @@ class Transaction:
     ) -> int:
         """Record an acquired item whose object this change stored; numbers it as an exhibit."""
         return self._case._add_item(
-            self._conn, kind=kind, digests=digests, name=name, original_name=original_name,
+            self._connection(), kind=kind, digests=digests, name=name, original_name=original_name,
             source_path=source_path, parse_status=parse_status, parse_error=parse_error, record=record,
             metadata=metadata, parent_id=parent_id, description=description,
         )
 
     def add_domains(self, domains: Iterable[Domain], *, source: str) -> int:
-        return self._case._add_domains(self._conn, domains, source=source)
+        return self._case._add_domains(self._connection(), domains, source=source)
 
-    def log(self, action: str, *, item_id: int | None = None, sha256: str | None = None,
-            details: dict[str, Any] | None = None) -> CustodyEntry:
-        """A custody entry for what this change did beyond the steps above (a lookup's server and time)."""
-        return self._case._log(self._conn, action, item_id=item_id, sha256=sha256, details=details)
+    def record_lookup(self, item_id: int, sha256: str, details: dict[str, Any]) -> CustodyEntry:
+        """The lookup that produced an item stored in this change: query, server, time, HTTP status."""
+        return self._case._log(self._connection(), "looked-up", item_id=item_id, sha256=sha256, details=details)
+
+    def record_web_capture(self, item_id: int, sha256: str, details: dict[str, Any]) -> CustodyEntry:
+        """The web capture stored in this change: its URL, outcome, server and the items it became."""
+        return self._case._log(self._connection(), "web-captured", item_id=item_id, sha256=sha256, details=details)

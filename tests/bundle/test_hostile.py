@@ -152,17 +152,17 @@ def test_file_outside_the_bag_in_zip_is_a_problem(golden, tmp_path: Path) -> Non
     assert "README-not-in-bag.txt" in report.problem_paths()
 
 
-def test_local_header_naming_another_file_is_unreadable_not_trusted(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Stored entries are read straight from the zip: the local header must still name the listed file."""
+def test_local_header_naming_another_file_is_refused(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A streaming extractor writes the local header's name: it must be the listed one."""
     data = bytearray(golden.path.read_bytes())
     name = b"original/shot.png"
     first = data.index(name)  # the local header comes before the central directory
     data[first:first + len(name)] = b"original/shot.pnG"
     forged = tmp_path / "forged.zip"
     forged.write_bytes(bytes(data))
-    report = verify_bundle(forged)
-    codes = {(p.code, p.path) for p in report.problems}
-    assert ("unreadable-file", "data/exhibits/Exhibit-002/original/shot.png") in codes
+    with pytest.raises(BundleError, match="local header names another file") as caught:
+        verify_bundle(forged)
+    assert caught.value.path is not None and caught.value.path.endswith("original/shot.png")
 
 
 def test_built_bundle_hash_is_the_files_hash(golden) -> None:  # type: ignore[no-untyped-def]

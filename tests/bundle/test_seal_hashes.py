@@ -46,7 +46,7 @@ def test_known_hashes_give_the_same_bundle_as_computed_ones(signer: SigningIdent
             assert x.filename == y.filename
             if not x.filename.endswith(".p7s"):  # the signature alone differs (ECDSA is randomised)
                 assert (x.CRC, x.compress_size, a.read(x)) == (y.CRC, y.compress_size, b.read(y)), x.filename
-    assert verify_bundle(reused.path).ok
+    assert verify_bundle(reused.path).intact
 
 
 def test_the_recorded_sha512_is_what_the_manifest_lists(signer: SigningIdentity, tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_sealing_a_case_reads_its_evidence_and_refuses_changed_bytes(signer: Sig
         out.mkdir()
         built = build_case(case, out, signer, documents=False, bundle_date=BUNDLE_DATE)
     report = verify_bundle(built.bundle)
-    assert report.ok, report.to_text()
+    assert report.intact, report.to_text()
     with zipfile.ZipFile(built.bundle) as archive:
         sealed = {Path(n).name: archive.read(n) for n in archive.namelist() if "/original/" in n and not n.endswith("/")}
     assert sealed == evidence

@@ -93,7 +93,7 @@ def test_untouched_bundle_passes_every_stock_check(stamped: tuple[Path, Path]) -
     commands = (bag / "VERIFY.txt").read_text("utf-8")
     assert re.search(r"openssl cms -verify", commands) and re.search(r"openssl ts -verify", commands)
     report = verify_bundle(bag)
-    assert report.ok and report.timestamps[0].valid
+    assert report.intact and report.timestamps[0].valid
 
 
 @pytest.mark.parametrize("file_class", sorted(MATRIX))
@@ -112,4 +112,4 @@ def test_flipped_byte_fails_stock_tools(stamped: tuple[Path, Path], tmp_path: Pa
     target.write_bytes(bytes(data))
     assert expected <= stock_failures(copy, root), file_class
     report = verify_bundle(copy)
-    assert not report.ok and name in report.problem_paths(), report.to_text()
+    assert not report.intact and name in report.problem_paths(), report.to_text()

@@ -75,3 +75,22 @@ def test_custody_script_as_written(bag: Path) -> None:
     (bag / "custody.jsonl").write_text((bag / "custody.jsonl").read_text().replace('"n":2', '"n":3'))
     result = subprocess.run(["bash", "-c", script], cwd=bag, capture_output=True, text=True, timeout=60)
     assert "entry 2 BROKEN" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+@pytest.mark.parametrize("planted", ["notes.txt", "signature/other.pem"])
+def test_file_list_step_catches_what_bagit_py_misses(bag: Path, planted: str) -> None:
+    """bagit.py --validate passes a bag with a file added beside data/ or in signature/; step 4 does not."""
+    script = verify_txt(bag).split("---- begin file list check ----\n", 1)[1].split("---- end file list check", 1)[0]
+    script = script.replace("python3 -", f"{sys.executable} -", 1)
+    result = subprocess.run(["bash", "-c", script], cwd=bag, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "every file is covered by the signature" in result.stdout, result.stderr
+    (bag / planted).write_bytes(b"planted\n")
+    bagit.Bag(str(bag)).validate()  # the stock validator does not notice
+    result = subprocess.run(["bash", "-c", script], cwd=bag, capture_output=True, text=True, timeout=60)
+    assert f"NOT COVERED BY THE SIGNATURE: {planted}" in result.stdout
+    assert "THE FILE LIST DIFFERS" in result.stdout
+
+
+def test_verify_txt_names_the_command_that_expects_this_signer(bag: Path, signer: SigningIdentity) -> None:
+    assert f"evbundle verify BUNDLE.zip --trust {signer.fingerprint}" in verify_txt(bag)

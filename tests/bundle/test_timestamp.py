@@ -49,7 +49,7 @@ def test_good_timestamp_is_accepted_and_reports_the_time(build: Build, tsa: Loop
     assert hashlib.sha256(signature).digest() in query and signature not in query and len(query) < 200
 
     report = verify_bundle(built.path)
-    assert report.ok, report.to_text()
+    assert report.intact, report.to_text()
     [stamp] = report.timestamps
     assert stamp.valid and stamp.path == TIMESTAMP_FILE and not stamp.trusted
     assert stamp.authority is not None and "CN=Loopback TSA" in stamp.authority
@@ -59,7 +59,7 @@ def test_good_timestamp_is_accepted_and_reports_the_time(build: Build, tsa: Loop
     assert "authority NOT trusted on this machine" in report.to_text()
 
     trusted = verify_bundle(built.path, trusted_certificates=[tsa.ca])
-    assert trusted.ok and trusted.timestamps[0].trusted
+    assert trusted.intact and trusted.timestamps[0].trusted
     assert "trusted authority" in trusted.to_text()
     assert trusted.to_json()["timestamps"][0]["trusted"] is True
 

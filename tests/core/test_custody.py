@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from app.core import custody
@@ -40,7 +41,8 @@ def test_removed_entry_breaks_the_link() -> None:
 
 def test_jsonl_round_trip() -> None:
     chain = make_chain(3)
-    assert custody.parse_jsonl(custody.to_jsonl(chain)) == chain
+    lines = custody.to_jsonl(chain).decode("utf-8").splitlines()
+    assert [custody.entry_from_json(json.loads(line)) for line in lines] == chain
 
 
 def test_bundle_prefix_leaves_out_trailing_builds() -> None:

@@ -43,9 +43,9 @@ def main(argv: list[str]) -> int:
         print(out / f"{name}.png")
 
     pat = ops.new_identity("Pat Investigator", "Test Corp. Digital Crimes Unit", "correct horse battery",
-                           email="pat@example.com")
+                           email="pat@example.com").identity
     robin = ops.new_identity("Robin Analyst", "Test Corp.", "correct horse battery", algorithm="rsa-3072",
-                             label="RSA for court")
+                             label="RSA for court").identity
     ops.set_trusted(robin.fingerprint, False)
     save_settings(Settings(tsa_urls=("http://timestamp.example.com/tsa", "https://tsa.example.org/rfc3161")))
     case_path = Path(tempfile.mkdtemp(prefix="evbundle-look-case-")) / "sample.evcase"

@@ -36,7 +36,7 @@ def test_wrong_passphrase_for_the_case_identity_is_a_clear_error_and_changes_not
     window: MainWindow, case_path: Path, tmp_path: Path, qtbot: QtBot, shown: list[Shown],
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    chosen = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE, label="Pat")
+    chosen = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE, label="Pat").identity
     ops.new_identity("Robin Analyst", "Test Corp.", "another passphrase")  # newer, but not the case's
     window.open_case(case_path)
     assert window.case is not None

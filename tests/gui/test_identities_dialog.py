@@ -160,8 +160,8 @@ def test_wrong_pkcs12_passphrase_shows_a_clear_error_and_imports_nothing(
 def test_choose_the_identity_for_the_case_logs_it_and_the_window_shows_the_fingerprint(
     window: MainWindow, case_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, shown: list[Shown],
 ) -> None:
-    first = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE)
-    second = ops.new_identity("Robin Analyst", "Test Corp.", PASSPHRASE, label="Robin")
+    first = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE).identity
+    second = ops.new_identity("Robin Analyst", "Test Corp.", PASSPHRASE, label="Robin").identity
     window.open_case(case_path)
     assert second.fingerprint in window.signer_banner.text.text()  # none chosen: the newest signs
     assert "none chosen" in window.signer_banner.text.text()
@@ -186,7 +186,7 @@ def test_choose_the_identity_for_the_case_logs_it_and_the_window_shows_the_finge
     assert first.fingerprint in dialog.case_line.text()
     dialog.trust_button.click()  # untrusting the case's signer shows at once in the window
     assert "not to trust it" in window.signer_banner.text.text()
-    third = ops.new_identity("Sam Newer", "Test Corp.", PASSPHRASE)
+    third = ops.new_identity("Sam Newer", "Test Corp.", PASSPHRASE).identity
     window.case.update_info(signer_fingerprint="")
     window.events.infoChanged.emit()
     assert third.fingerprint in window.signer_banner.text.text()
@@ -200,7 +200,7 @@ def test_choose_the_identity_for_the_case_logs_it_and_the_window_shows_the_finge
 def test_untrust_and_trust_again_changes_what_verification_trusts(
     dialog: IdentitiesDialog, tmp_path: Path, shown: list[Shown]
 ) -> None:
-    mine = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE)
+    mine = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE).identity
     dialog.reload()
     dialog.select(mine.fingerprint)
     assert dialog.trust_button.text() == "Untrust"
@@ -232,7 +232,7 @@ def test_untrust_and_trust_again_changes_what_verification_trusts(
 def test_export_certificate_writes_the_public_certificate_only(
     dialog: IdentitiesDialog, tmp_path: Path, shown: list[Shown]
 ) -> None:
-    mine = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE)
+    mine = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE).identity
     dialog.reload()
     target = tmp_path / "pat.pem"
     assert dialog.export_to(mine.fingerprint, target)

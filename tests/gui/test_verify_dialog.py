@@ -39,9 +39,17 @@ def test_verify_dialog_shows_verdict_signer_and_every_problem(
     with qtbot.waitSignal(window.operations.busyChanged, timeout=30_000, check_params_cb=lambda busy: not busy):
         dialog.verify(bundle)
     assert dialog.verdict.text().startswith("VALID")
+    green = dialog.verdict.palette().color(dialog.verdict.foregroundRole()).name()
     assert "CN=Pat Investigator" in dialog.signer.text()
     assert "TRUSTED on this machine (your signing identity 'Pat')" in dialog.signer.text()
     assert dialog.save_button.isEnabled()
+
+    monkeypatch.setenv("EVBUNDLE_HOME", str(tmp_path / "another-machine"))  # the signer is unknown there
+    with qtbot.waitSignal(window.operations.busyChanged, timeout=30_000, check_params_cb=lambda busy: not busy):
+        dialog.verify(bundle)
+    assert dialog.verdict.text().startswith("INTACT BUT SIGNED BY AN UNKNOWN KEY")
+    amber = dialog.verdict.palette().color(dialog.verdict.foregroundRole()).name()
+    assert amber != green and "VALID" not in dialog.verdict.text().split(".")[0]
 
     folder = tmp_path / "unzipped"
     with zipfile.ZipFile(bundle) as archive:
@@ -52,6 +60,7 @@ def test_verify_dialog_shows_verdict_signer_and_every_problem(
     with qtbot.waitSignal(window.operations.busyChanged, timeout=30_000, check_params_cb=lambda busy: not busy):
         dialog.verify(folder)
     assert dialog.verdict.text().startswith("NOT VALID")
+    assert dialog.verdict.palette().color(dialog.verdict.foregroundRole()).name() not in (green, amber)
     text = dialog.details.toPlainText()
     assert "data/exhibits/Exhibit-002/original/shot.png: does not match" in text
     assert "data/exhibits/Exhibit-001/original/spam.eml: is listed in the manifest but missing" in text

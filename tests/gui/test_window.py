@@ -166,3 +166,23 @@ def test_about_names_the_version_and_the_per_user_folders(window: MainWindow) ->
     assert [a.text() for a in help_menu.actions()] == ["&About evbundle"]
     text = about_box(window).text()
     assert f"evbundle {__version__}" in text and str(identities_dir()) in text and "Offline by default" in text
+
+
+def test_an_earlier_versions_window_memories_are_carried_over_once(isolated_home: Path, case_path: Path) -> None:
+    from PySide6.QtCore import QByteArray, QSettings
+
+    from app.gui.app import import_earlier_settings
+
+    earlier = isolated_home / "config" / "evbundle.ini"
+    earlier.parent.mkdir(parents=True, exist_ok=True)
+    store = QSettings(str(earlier), QSettings.Format.IniFormat)
+    store.setValue("cases/recent", [str(case_path)])
+    store.setValue("folders/evidence", str(case_path.parent))
+    store.setValue("window/geometry", QByteArray(b"\x01\x02layout"))
+    store.sync()
+    del store
+    import_earlier_settings()
+    assert settings.recent_cases() == [case_path]
+    assert settings.last_folder("evidence") == case_path.parent
+    assert QByteArray.fromBase64(settings.window_geometry().encode()).data() == b"\x01\x02layout"
+    assert not earlier.exists() and earlier.with_name("evbundle.ini.imported").exists()

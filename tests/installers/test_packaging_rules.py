@@ -51,6 +51,19 @@ def test_patterns_drop_unused_plugins_and_keep_the_ones_the_app_needs() -> None:
     assert trim.unused_qt_modules(["QtCore", "QtQuick", "QtPdf"], trim.QT_MODULES_USED) == ["PySide6.QtQuick"]
 
 
+def test_every_qt_module_the_app_imports_is_kept_in_the_app_or_the_capture_engine() -> None:
+    """A Qt module trimmed away shows only in a frozen build (the capture program's QtWebSockets once was):
+    the app's must be in QT_MODULES_USED, the capture program's there or in QT_MODULES_ENGINE."""
+    import re
+
+    def imported(folder: Path) -> set[str]:
+        return {m for path in folder.rglob("*.py")
+                for m in re.findall(r"^\s*from PySide6\.(Qt\w+)", path.read_text(encoding="utf-8"), re.M)}
+
+    assert imported(REPO / "app" / "gui") <= set(trim.QT_MODULES_USED)
+    assert imported(REPO / "app" / "capture") <= set(trim.QT_MODULES_USED + trim.QT_MODULES_ENGINE)
+
+
 def test_libraries_nothing_links_to_are_dropped_and_the_rest_kept() -> None:
     toc = [
         ("evbundle", "/src/evbundle", "EXECUTABLE"),

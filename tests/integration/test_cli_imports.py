@@ -42,7 +42,7 @@ def test_a_command_loads_only_what_it_uses(demo: tuple[Path, Path, dict[str, str
     args = {"verify": [str(bundle)], "list": [str(case)], "show": [str(case), "5"], "check": [str(case)]}[command]
     result = subprocess.run([sys.executable, "-c", PROBE, command, *args], capture_output=True, text=True, env=env,
                             cwd=REPO, timeout=120)
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode in (0, 1, 3), result.stderr  # 3: the demo signer is not trusted in this home
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
     loaded = set(line.split()[1:])
     assert "app.cli" in loaded

@@ -25,7 +25,7 @@ def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_rows_name_the_person_organisation_email_and_key() -> None:
     made = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE, email="pat@example.com",
-                            algorithm="ec-p256")
+                            algorithm="ec-p256").identity
     [row] = ops.identity_rows()
     assert (row.name, row.organisation, row.email, row.key_type) == (
         "Pat Investigator", "Test Corp.", "pat@example.com", "EC P-256")
@@ -37,7 +37,7 @@ def test_rows_name_the_person_organisation_email_and_key() -> None:
 
 
 def test_trust_choices_and_their_errors() -> None:
-    made = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE)
+    made = ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE).identity
     ops.set_trusted(made.fingerprint, False)
     assert not ops.identity_rows()[0].trusted and made.fingerprint not in ops.machine_trust().fingerprints
     ops.set_trusted(made.fingerprint.lower().replace(":", ""), True)  # however it is typed
@@ -51,8 +51,8 @@ def test_trust_choices_and_their_errors() -> None:
 def test_case_signer_is_the_chosen_identity_else_the_newest(tmp_path: Path) -> None:
     info = CaseInfo(case_id="x", title="T")
     assert ops.case_signer(info) is None
-    first = ops.new_identity("A", "", PASSPHRASE)
-    second = ops.new_identity("B", "", PASSPHRASE)
+    first = ops.new_identity("A", "", PASSPHRASE).identity
+    second = ops.new_identity("B", "", PASSPHRASE).identity
     assert ops.case_signer(info).fingerprint == second.fingerprint  # type: ignore[union-attr]
     chosen = CaseInfo(case_id="x", title="T", signer_fingerprint=first.fingerprint)
     assert ops.case_signer(chosen).fingerprint == first.fingerprint  # type: ignore[union-attr]

@@ -24,6 +24,7 @@ from app.ops.build import BuildRequest, BuildResult, build, needs_new_identity
 from app.ops.case import CaseFile
 from app.ops.identity import case_signer
 from app.ops.intake import DomainReport, ImportReport, add_domains, import_files
+from app.ops.verify import verify_command
 
 EVIDENCE_FILTER = (
     "Evidence (*.png *.jpg *.jpeg *.eml *.mbox *.msg *.txt *.json);;All files (*)"
@@ -180,7 +181,8 @@ class CaseCommands:
             messages.show_message(
                 self._window, "Bundle built",
                 f"The signed bundle is at:\n  {result.bundle}\n\nDocuments:\n{documents}\n\n"
-                f"Signer certificate fingerprint (SHA-256):\n  {result.fingerprint}",
+                f"Signer certificate fingerprint (SHA-256):\n  {result.fingerprint}\n\n"
+                f"To check it:\n  {verify_command(str(result.bundle), result.fingerprint)}",
             )
 
         def stopped() -> None:

@@ -36,8 +36,7 @@ from app.gui.widgets.tables import make_table
 from app.ops import identity as ops
 from app.ops import settings
 from app.ops.case import CaseFile
-from app.ops.identity import CHANGED as IDENTITIES_CHANGED
-from app.ops.identity import IdentityChosen, IdentityInfo, IdentityRow, SigningIdentity
+from app.ops.identity import IdentityChosen, IdentityInfo, IdentityRow, IdentityStored
 
 
 def signer_text(info: IdentityInfo) -> str:
@@ -169,17 +168,16 @@ class IdentitiesDialog(QDialog):
             self.start_create(value)
         dialog.deleteLater()
 
-    def start_create(self, value: NewIdentity) -> Operation[SigningIdentity]:
+    def start_create(self, value: NewIdentity) -> Operation[IdentityStored]:
         """Generate the key in the background; the list shows the new identity when it is stored."""
 
-        def work(reporter: Reporter) -> SigningIdentity:
+        def work(reporter: Reporter) -> IdentityStored:
             reporter.progress(0, 0, "Generating the key and certificate…")
             return ops.new_identity(value.name, value.organisation, value.passphrase,
                                     algorithm=value.algorithm, email=value.email)
 
         return self._operations.run(self, work, self._stored, progress_title="Creating the signing identity",
-                                    cancellable=False, changes=IDENTITIES_CHANGED,
-                                    error_title="The identity was not created")
+                                    cancellable=False, error_title="The identity was not created")
 
     def ask_and_import(self) -> None:
         dialog = ImportIdentityDialog(settings.last_folder("identities"), self)
@@ -191,19 +189,18 @@ class IdentitiesDialog(QDialog):
         dialog.deleteLater()
 
     def start_import(self, path: Path, passphrase: str, new_passphrase: str,
-                     label: str = "") -> Operation[SigningIdentity]:
+                     label: str = "") -> Operation[IdentityStored]:
         """Import in the background; a wrong passphrase is shown and nothing is stored."""
 
-        def work(reporter: Reporter) -> SigningIdentity:
+        def work(reporter: Reporter) -> IdentityStored:
             reporter.progress(0, 0, "Reading the PKCS#12 file…")
             return ops.import_identity(path, passphrase, new_passphrase, label=label)
 
         return self._operations.run(self, work, self._stored, progress_title="Importing the signing identity",
-                                    cancellable=False, changes=IDENTITIES_CHANGED,
-                                    error_title="The identity was not imported")
+                                    cancellable=False, error_title="The identity was not imported")
 
-    def _stored(self, identity: SigningIdentity) -> None:
-        self.select(identity.fingerprint)  # the list was reloaded when the change was announced
+    def _stored(self, stored: IdentityStored) -> None:
+        self.select(stored.identity.fingerprint)  # the list was reloaded when the change was announced
 
     # -- export and trust -------------------------------------------------------------------
 
@@ -236,11 +233,11 @@ class IdentitiesDialog(QDialog):
         if row is None:
             return
         try:
-            ops.set_trusted(row.fingerprint, not row.trusted)
+            changes = ops.set_trusted(row.fingerprint, not row.trusted)
         except Exception as exc:  # noqa: BLE001
             messages.show_error(self, "Trust was not changed", exc)
             return
-        self._events.apply(IDENTITIES_CHANGED)
+        self._events.apply(changes)  # a quick local change, made here on the window's thread
 
     def ask_and_trust_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -256,9 +253,9 @@ class IdentitiesDialog(QDialog):
             messages.show_error(self, "The certificate was not trusted", exc)
             return
         settings.set_last_folder("identities", path.parent)
-        self._events.apply(IDENTITIES_CHANGED)
-        if added:
-            self.select(added[0].fingerprint)
+        self._events.apply(added.changes)  # a quick local change, made here on the window's thread
+        if added.certificates:
+            self.select(added.certificates[0].fingerprint)
 
     # -- the case's signer ----------------------------------------------------------------------
 

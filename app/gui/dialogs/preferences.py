@@ -1,6 +1,6 @@
 """Preferences: the trusted-timestamp authorities, and whether this case asks one at each build.
 
-The TSA URLs are kept in the headless settings (``app.ops.settings``,
+The TSA URLs are kept in the user's settings (``app.ops.settings``,
 ``settings.json``), where ``evbundle build`` reads them too; the per-case
 choice is a case fact (``CaseInfo.timestamp_when_building``), changed like
 any other with its custody entry, and read by the CLI and the GUI build."""
@@ -33,8 +33,7 @@ from app.gui import messages
 from app.gui.background import Operation, Operations
 from app.gui.events import CaseEvents
 from app.ops.case import CaseEdited, CaseFile, edit_case
-from app.ops.settings import Settings as HeadlessSettings
-from app.ops.settings import load_settings, update_settings
+from app.ops.settings import Settings, load_settings, update_settings
 
 PRIVACY_NOTE = (
     "A trusted timestamp proves the bundle existed, as signed, at a given moment. At each build the app "
@@ -68,7 +67,7 @@ class PreferencesDialog(QDialog):
         self._operations = operations
         self._case = case
         self._events = events
-        self._loaded: HeadlessSettings = load_settings()  # SettingsError is the opener's to show
+        self._loaded: Settings = load_settings()  # SettingsError is the opener's to show
 
         self.urls = QStringListModel(list(self._loaded.tsa_urls), self)
         self.list = QListView()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +29,7 @@ from app.core.errors import explain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
 from app.gui.widgets.screen_fit import fit_to_screen
-from app.ops.verify import VerificationReport, verify_here
+from app.ops.verify import UNKNOWN_SIGNER, VALID, VerificationReport, shown, verify_here
 from app.ops.verify_report import write_report_pdf
 
 
@@ -151,22 +151,24 @@ class VerifyDialog(QDialog):
         # A bundle that cannot even be opened (hostile, not a bundle) is a verdict too, not a crash.
         text = explain(error) or f"{error.__class__.__name__}: {error}"
         self.verdict.setText("NOT VERIFIED: the bundle could not be checked.")
-        self.details.setPlainText(text)
+        palette = self.verdict.palette()
+        palette.setColor(self.verdict.foregroundRole(), QColor("#a11d1d"))
+        self.verdict.setPalette(palette)
+        self.details.setPlainText(shown(text))
 
     def show_report(self, report: VerificationReport) -> None:
         self.report = report
-        count = len(report.problems)
-        self.verdict.setText(
-            "VALID: every file matches its hashes and the signature is good." if report.ok
-            else f"NOT VALID: {count} problem{'s' if count != 1 else ''} found."
-        )
+        # Three verdicts, three colours: an intact bundle signed by an unknown key (what a re-signed
+        # forgery looks like) is amber, never the green of VALID.
+        self.verdict.setText(f"{report.verdict_text()}.\n{report.verdict_detail()}")
+        self.verdict.setWordWrap(True)
+        colour = {VALID: QColor("#1d6b2f"), UNKNOWN_SIGNER: QColor("#8a4b00")}.get(report.verdict, QColor("#a11d1d"))
         palette = self.verdict.palette()
-        colour = Qt.GlobalColor.darkGreen if report.ok else Qt.GlobalColor.darkRed
         palette.setColor(self.verdict.foregroundRole(), colour)
         self.verdict.setPalette(palette)
         if report.signer is not None:
-            self.signer.setText(f"Signed by {report.signer.subject}\n"
-                                f"Fingerprint (SHA-256): {report.signer.fingerprint}\n{report.trust_text()}")
+            self.signer.setText(f"Signed by {shown(report.signer.subject)}\n"
+                                f"Fingerprint (SHA-256): {shown(report.signer.fingerprint)}\n{report.trust_text()}")
         else:
             self.signer.setText(report.trust_text())
         self.details.setPlainText(report.to_text())

@@ -10,6 +10,7 @@ the new ids arrive, so the GUI thread never waits on a scan."""
 
 from __future__ import annotations
 
+import logging
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from app.core.errors import explain
 from app.core.model import Domain
 from app.core.reporting import Reporter
 from app.gui.background import Operation, Operations
@@ -30,6 +32,7 @@ from app.ops.domains import (
     unconfirmed_registries,
 )
 
+log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Domain", "Unicode", "Registry", "Registrable domain", "Record status", "Problems")
 ORDERS = ("domain", "domain", "registry", "registrable", "status", "problems")  # sort key per column
@@ -81,6 +84,7 @@ class LazyDomainsModel(QAbstractTableModel):
         self._filter = DomainFilter()
         self._generation = 0
         self._query: Operation[tuple[array[int], CaseFacts | None]] | None = None
+        self.failed = ""  # why the last filter could not run, for the page to say; "" when it ran
         self.facts = CaseFacts()
 
     # -- the case and the filter -------------------------------------------------
@@ -128,13 +132,16 @@ class LazyDomainsModel(QAbstractTableModel):
             if generation != self._generation:
                 return  # an older filter's answer
             ids, fresh = result
+            self.failed = ""
             if fresh is not None:
                 self.facts = fresh
             self._swap(ids)
             self.filtering.emit(False)
 
-        def failed(_error: BaseException) -> None:  # shown as an empty result, never a crash
+        def failed(error: BaseException) -> None:  # an empty result and a logged reason, never a crash
+            log.error("the domains filter failed", exc_info=(type(error), error, error.__traceback__))
             if generation == self._generation:
+                self.failed = explain(error) or f"{type(error).__name__}: {error}"
                 self._swap(array("q"))
                 self.filtering.emit(False)
 

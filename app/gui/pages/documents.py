@@ -77,6 +77,7 @@ class DocumentsPage(QWidget):
         self._operations = operations
         self._events = events
         self._stale = True
+        self._changing = False  # a change asked for on this page is running
         self._generation = 0
         self._select_key: str | None = None
         self._editing_key: str | None = None  # the paragraph whose words are in the editor
@@ -84,7 +85,6 @@ class DocumentsPage(QWidget):
         self.model = ParagraphsModel(self)
         self.preview = DocumentPreview(case, operations, self)
         self.redactions = RedactionPanel(case, operations, self)
-        self.redactions.decided.connect(self.preview.schedule)  # the exhibit shown may change
         self.redactions.showExhibit.connect(self.preview.choose_exhibit)
 
         self.paragraphs_heading = heading("Declaration paragraphs")
@@ -192,8 +192,9 @@ class DocumentsPage(QWidget):
 
         events.caseOpened.connect(lambda _case: self._case_changed())
         events.caseClosed.connect(self._case_changed)
-        for signal in (events.itemsChanged, events.domainsChanged, events.infoChanged):
+        for signal in (events.itemsChanged, events.domainsChanged, events.infoChanged, events.paragraphsChanged):
             signal.connect(self._evidence_changed)
+        events.redactionsChanged.connect(self.preview.schedule)  # the exhibit shown may read differently now
         events.itemsChanged.connect(self.redactions.mark_stale)
         self._update_buttons()
 
@@ -208,9 +209,11 @@ class DocumentsPage(QWidget):
         self._evidence_changed()
 
     def _evidence_changed(self) -> None:
-        """Something the declaration says may have changed: reload now if shown, else when shown."""
+        """Something the declaration says may have changed: reload now if shown (or if the change was
+        made from this page), else when shown."""
         self._stale = True
-        if self.isVisible():
+        if self.isVisible() or self._changing:
+            self._changing = False
             self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -312,12 +315,12 @@ class DocumentsPage(QWidget):
         def work(reporter: Reporter) -> Any:
             return change(case)
 
-        def done(result: Any) -> None:
+        def done(result: Any) -> None:  # the page reloads on the change it announced; select what it made
             self._select_key = select
             if then is not None:
                 then(result)
-            self.reload()
 
+        self._changing = True  # what this page changes, it shows at once
         return self._operations.run(self, work, done, writes_case=True, cancellable=False,
                                     error_title=f"The paragraph was not {what}")
 
@@ -391,10 +394,9 @@ class DocumentsPage(QWidget):
             numbers = {item.id: number for number, item, _ in case.exhibits()}
             return move_exhibit(case, numbers[item_id], to_row + 1)
 
-        def done(_renumbered: Renumbered) -> None:  # the exhibit models reloaded; this page went stale
+        def done(_renumbered: Renumbered) -> None:  # the models and this page reloaded on the change
             self.exhibits_view.selectRow(to_row)
-            if self._stale:  # not shown: reload anyway, the change was made here
-                self.reload()
 
+        self._changing = True  # what this page changes, it shows at once
         return self._operations.run(self, work, done, writes_case=True, cancellable=False,
                                     error_title="The exhibits were not renumbered")

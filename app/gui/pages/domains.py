@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,11 +38,14 @@ class DomainsPage(QWidget):
     """Heading with counts, the filter row, and the table."""
 
     def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
-                 correct_registry: Callable[[str], object] | None = None) -> None:
+                 correct_registry: Callable[[str], object] | None = None,
+                 capture: Callable[[list[str]], object] | None = None,
+                 detail: Callable[[str, str], object] | None = None) -> None:
         super().__init__()
         self.model = model
         self._lookup = lookup
         self._correct_registry = correct_registry
+        self._detail = detail  # asked for the chosen domain's records; answers through show_detail()
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.hint = QLabel(EMPTY_HINT)
@@ -78,6 +84,12 @@ class DomainsPage(QWidget):
         self.registry_button.setVisible(correct_registry is not None)
         self.registry_button.clicked.connect(self.correct_registry)
         filters.addWidget(self.registry_button)
+        self.capture_button = QPushButton("Capture pages…")
+        self.capture_button.setToolTip("Capture the selected domains' web pages (screenshot, WARC, certificate, DNS)")
+        self.capture_button.setEnabled(False)
+        self.capture_button.setVisible(capture is not None)
+        self.capture_button.clicked.connect(lambda: capture(self.selected_names()) if capture else None)
+        filters.addWidget(self.capture_button)
 
         self.view = QTableView()
         self.view.setModel(model)
@@ -97,11 +109,22 @@ class DomainsPage(QWidget):
         for column, width in enumerate((250, 190, 210, 190, 170)):
             self.view.setColumnWidth(column, width)
 
+        self.detail = QPlainTextEdit()  # the chosen domain's records: statuses, name servers, registrant…
+        self.detail.setReadOnly(True)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the fields line up
+        self.detail.setPlaceholderText("Choose one domain to see its WHOIS, RDAP and DNS records.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.detail.setVisible(detail is not None)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.hint)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(split, 1)
 
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
@@ -124,8 +147,18 @@ class DomainsPage(QWidget):
     def _selection_changed(self) -> None:
         rows = self.view.selectionModel().selectedRows()
         self.lookup_button.setEnabled(bool(rows))
+        self.capture_button.setEnabled(bool(rows))
         registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
         self.registry_button.setEnabled(len(registries) == 1)
+        chosen = self.model.domain(rows[0].row()) if len(rows) == 1 else None
+        if chosen is not None and self._detail is not None:
+            self._detail(chosen.ascii, chosen.registrable)
+        elif self._detail is not None:
+            self.detail.clear()
+
+    def show_detail(self, text: str) -> None:
+        """Show a domain's records (the answer to the ``detail`` request)."""
+        self.detail.setPlainText(text)
 
     def correct_registry(self) -> None:
         """Open the registry of the selected domains (all under one registry) for checking or correcting."""
@@ -149,7 +182,8 @@ class DomainsPage(QWidget):
         shown, total = self.model.shown(), self.model.total()
         heading = f"{total:,} domain{'' if total == 1 else 's'}"
         self.heading.setText(heading if shown == total else f"{shown:,} of {heading} shown")
-        self.hint.setText(EMPTY_HINT if total == 0 else NO_MATCH_HINT)
+        self.hint.setText(f"The domains could not be listed: {self.model.failed}" if self.model.failed
+                          else EMPTY_HINT if total == 0 else NO_MATCH_HINT)
         self.hint.setVisible(shown == 0)  # an empty table always says why, and what to do
         wanted = self.registry.currentData()
         choices = self.model.registries

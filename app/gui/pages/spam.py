@@ -89,6 +89,7 @@ class SpamPage(TablePage):
         case: Callable[[], CaseFile | None],
         operations: Operations,
         events: CaseEvents,
+        capture: Callable[[list[str]], object] | None = None,
     ) -> None:
         super().__init__(
             model, model.rowCount, ("spam sample", "spam samples"),
@@ -122,6 +123,12 @@ class SpamPage(TablePage):
         bar.addWidget(self.category)
         bar.addWidget(self.confirm)
         bar.addWidget(self.category_note, 1)
+        self.capture_links = QPushButton("Capture its links…")
+        self.capture_links.setToolTip("Capture the web pages this message links to (each kept as evidence)")
+        self.capture_links.setVisible(capture is not None)
+        self.capture_links.clicked.connect(
+            lambda: capture(list((self.current.record or {}).get("urls") or [])) if capture and self.current else None)
+        bar.addWidget(self.capture_links)
         details = QSplitter(Qt.Orientation.Horizontal)
         details.addWidget(self.headers)
         details.addWidget(self.body)
@@ -147,6 +154,8 @@ class SpamPage(TablePage):
     def _set_enabled(self, enabled: bool) -> None:
         self.category.setEnabled(enabled)
         self.confirm.setEnabled(enabled)
+        self.capture_links.setEnabled(enabled and bool((self.current.record or {}).get("urls")) if self.current
+                                      else False)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case = self._case()

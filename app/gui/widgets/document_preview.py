@@ -11,6 +11,7 @@ The GUI thread only loads the finished file; QPdfView paints the pages asynchron
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -36,6 +37,9 @@ DEBOUNCE_MS = 500
 
 
 DECLARATION = "01-declaration"
+
+
+log = logging.getLogger(__name__)
 
 
 class DocumentPreview(QWidget):
@@ -211,7 +215,10 @@ class DocumentPreview(QWidget):
         def failed(error: BaseException) -> None:
             self._finished()
             if generation == self._generation:
-                problem = explain(error) or f"{type(error).__name__}: {error}"
+                problem = explain(error)
+                if problem is None:  # a bug: its traceback goes to the log, its name to the pane
+                    log.error("the preview failed", exc_info=(type(error), error, error.__traceback__))
+                    problem = f"{type(error).__name__}: {error}"
                 self.status.setText(f"The preview could not be rendered:\n{problem}")
 
         self._running_key = key

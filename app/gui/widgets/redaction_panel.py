@@ -6,9 +6,9 @@ addresses. The table lists every candidate ``app.ops.redactions.list_redactions`
 (exhibit, kind, the text, the text in its line, what it becomes, counsel's decision).
 Confirm removes the text from the rendered exhibit (never from the evidence); Dismiss
 records that it is not personal data; Undo takes the decision back. Every decision is an
-``app.ops.redactions`` call on the write pool, which writes its custody entry; the list
-is re-read on the read pool, and :attr:`RedactionPanel.decided` tells the documents page
-to re-render its preview."""
+``app.ops.redactions`` call on the write pool, which writes its custody entry; the
+decision is shown in the list at once, and the change it announces re-renders the
+documents page's preview."""
 
 from __future__ import annotations
 
@@ -62,7 +62,6 @@ MIN_CONTEXT = 160
 class RedactionPanel(QWidget):
     """The candidates of the open case, with Confirm, Dismiss and Undo for the selected rows."""
 
-    decided = Signal()  # a decision was stored: what the exhibits show changed
     showExhibit = Signal(int)  # the item id of the exhibit counsel want to see
 
     def __init__(self, case: Callable[[], CaseFile | None], operations: Operations,
@@ -153,7 +152,7 @@ class RedactionPanel(QWidget):
         self.heading.setText("Rule 5.2 review: reading the exhibits…")
 
         def work(reporter: Reporter) -> list[RedactionRow]:
-            return list_redactions(case)
+            return list_redactions(case, reporter=reporter)
 
         def done(rows: list[RedactionRow]) -> None:
             if generation == self._generation:
@@ -212,7 +211,6 @@ class RedactionPanel(QWidget):
             self.model.set_decision(ids, decision)
             self.heading.setText(review_summary(self.model.rows()))
             self._update_buttons()
-            self.decided.emit()
 
         return self._operations.run(self, work, done, writes_case=True, cancellable=False,
                                     error_title="The redaction decision was not stored")
