@@ -28,13 +28,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import rfc3161_client
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -78,6 +74,12 @@ def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
     Returns the reply's bytes after checking that it answers this request
     (status, nonce, imprint, TSA certificate). Raises TimestampError naming the URL.
     """
+    import urllib.error  # the network client, loaded only when a timestamp is asked for
+    import urllib.parse
+    import urllib.request
+
+    import rfc3161_client
+
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise TimestampError("a timestamp authority URL must start with http:// or https://", found=url)
@@ -147,6 +149,8 @@ def check_timestamp(
     certificate). An untrusted but sound timestamp is returned with
     ``trusted=False``; the caller decides what that means.
     """
+    import rfc3161_client  # loaded only for a bundle that carries a timestamp
+
     try:
         response = rfc3161_client.decode_timestamp_response(reply)
     except Exception as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from dataclasses import asdict, fields, replace
 from pathlib import Path
@@ -10,10 +11,68 @@ from typing import Any
 
 from .exitcodes import EXIT_OK
 
+
+def _iso_date(text: str) -> str:
+    """A YYYY-MM-DD date, or "" to clear it."""
+    if text.strip():
+        try:
+            dt.date.fromisoformat(text.strip())
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    return text.strip()
+
+
+def _tro_days(text: str) -> int:
+    """Days from entry to expiry: Fed. R. Civ. P. 65(b)(2) allows at most 14 (0: the court profile's)."""
+    try:
+        days = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from exc
+    if not 0 <= days <= 14:
+        raise argparse.ArgumentTypeError("an ex parte TRO expires at most 14 days after entry (Rule 65(b)(2))")
+    return days
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from exc
+    if days < 0:
+        raise argparse.ArgumentTypeError("a number of days cannot be negative")
+    return days
+
+
+def _operator(text: str) -> str:
+    """"PARENT=NAME": who operates the zone of an Appendix B parent domain."""
+    parent, sep, name = text.partition("=")
+    if not sep or not parent.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected PARENT=NAME (free.example.cc=Example s.r.o.): {text!r}")
+    return f"{parent.strip().lower().rstrip('.')}={' '.join(name.split())}"
+
+
 # The case details the documents print, as options of `evbundle details`.
-DETAIL_OPTIONS = {
+DETAIL_OPTIONS: dict[str, Any] = {
     "title": str, "case_number": str, "court": str, "declarant": str, "declarant_title": str,
     "organisation": str, "signing_place": str, "bates_prefix": str, "bates_start": int,
+    # the proposed order's blanks and terms (unset: a blank line, or the court profile's number of days)
+    "hearing_date": _iso_date, "hearing_time": str, "tro_days": _tro_days, "opposition_deadline": _iso_date,
+    "bond_amount": str, "publication_site": str, "seal_days": _days,
+}
+DETAIL_HELP = {
+    "hearing_date": "the show-cause / preliminary-injunction hearing, YYYY-MM-DD (\"\": a blank)",
+    "hearing_time": 'the hearing\'s hour, as printed ("10:00 a.m.")',
+    "tro_days": "the TRO expires this many days after entry, 1 to 14 (0: the court profile's)",
+    "opposition_deadline": "date the Defendants' opposition is due, YYYY-MM-DD (\"\": days before the hearing)",
+    "bond_amount": 'the bond under Rule 65(c), as printed ("$50,000")',
+    "publication_site": "the website where the pleadings are published for service (Rule 4(f)(3))",
+    "seal_days": "the seal ends at the latest this many days after the TRO's entry (0: the court profile's)",
+}
+# Lists kept in the case, each option repeated once per entry; given at all, it replaces the list.
+LIST_OPTIONS = {
+    "service_email": ("service_emails", "an e-mail address for service besides the defendants' own (repeat)"),
+    "zone_operator": ("zone_operators", "who operates an Appendix B parent's zone: PARENT=NAME (repeat)"),
+    "disclosure": ("disclosure", "a Rule 7.1 / L.Civ.R. 7.1 entity (repeat), or \"none\" once confirmed"),
 }
 
 
@@ -21,7 +80,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser("details", help="show or change the case's details (number, court, declarant, Bates…)")
     p.add_argument("case", type=Path)
     for name, kind in DETAIL_OPTIONS.items():
-        p.add_argument("--" + name.replace("_", "-"), type=kind)
+        p.add_argument("--" + name.replace("_", "-"), type=kind, help=DETAIL_HELP.get(name))
+    for option, (_, text) in LIST_OPTIONS.items():
+        p.add_argument("--" + option.replace("_", "-"), action="append", metavar="VALUE",
+                       type=_operator if option == "zone_operator" else str, help=text)
+    production = p.add_mutually_exclusive_group()
+    production.add_argument("--production", dest="production_clause", action="store_true", default=None,
+                            help="the order has registries produce records, not only preserve them (Rule 26(d))")
+    production.add_argument("--no-production", dest="production_clause", action="store_false")
     sealed = p.add_mutually_exclusive_group()
     sealed.add_argument("--sealed", dest="sealed", action="store_true", default=None)
     sealed.add_argument("--not-sealed", dest="sealed", action="store_false")
@@ -70,8 +136,14 @@ def register(sub: Any) -> None:
 def details(args: argparse.Namespace) -> int:
     from app.ops.case import edit_case, open_case
 
-    changes = {name: getattr(args, name) for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy")
+    changes = {name: getattr(args, name)
+               for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy", "production_clause")
                if getattr(args, name) is not None}
+    for option, (field_name, _) in LIST_OPTIONS.items():
+        values = getattr(args, option)
+        if values is not None:
+            cleaned = [" ".join(v.split()) for v in values if v.strip()]
+            changes[field_name] = tuple(v.lower() for v in cleaned) if option == "service_email" else tuple(cleaned)
     if args.sinkhole is not None:
         changes["sinkhole_nameservers"] = tuple(args.sinkhole)
     with open_case(args.case) as case:

@@ -82,6 +82,19 @@ class CaseInfo:
     # plaintiff's sinkhole name servers, named here); the compliance watch checks the same.
     remedy: str = "hold"
     sinkhole_nameservers: tuple[str, ...] = ()
+    # The proposed order's blanks and choices. Anything unset prints as a blank line for the court to fill
+    # (or the court profile's default), never as a made-up value.
+    hearing_date: str = ""  # YYYY-MM-DD of the show-cause / preliminary-injunction hearing
+    hearing_time: str = ""  # "10:00 a.m."
+    tro_days: int = 0  # the TRO expires this many days after entry (Rule 65(b)(2): at most 14); 0 = profile's
+    opposition_deadline: str = ""  # YYYY-MM-DD; "" = the profile's "N days before the hearing"
+    bond_amount: str = ""  # "$50,000" (Rule 65(c)); "" = a blank
+    production_clause: bool = False  # registries produce records, not only preserve them (needs a Rule 26(d) finding)
+    service_emails: tuple[str, ...] = ()  # e-mail addresses for service besides the defendants' own (Rule 4(f)(3))
+    publication_site: str = ""  # where the pleadings are published for service ("noticeofpleadings.com")
+    seal_days: int = 0  # the seal ends at the latest this many days after the TRO's entry; 0 = profile's
+    zone_operators: tuple[str, ...] = ()  # "free.example.cc=Example Free-Domains s.r.o.": who runs an Appendix B parent
+    disclosure: tuple[str, ...] = ()  # Rule 7.1 / L.Civ.R. 7.1 entities, or ("none",) once counsel confirmed none
 
     @property
     def slug(self) -> str:

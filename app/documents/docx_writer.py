@@ -2,35 +2,49 @@
 
 Counsel edit these files in Word, so they use real styles (Title, Heading 1,
 Numbered Paragraph...) rather than direct formatting, a real table for the
-caption, and a PAGE field in the footer. Long domain lists are written as XML text:
-one styled row is serialised once and filled in per domain (escaped), and the rows go
-into ``word/document.xml`` as the package is zipped, never becoming python-docx objects.
+caption, and a PAGE field in the footer. Tables and long domain lists are built in docx_tables
+(one styled row serialised once and filled in per domain, the rows put into ``word/document.xml``
+as the package is zipped, never becoming python-docx objects).
+
+The pages follow the PDF's: the same line heights (Word's single and double spacing of
+Times New Roman, which Liberation Serif matches metric for metric), the same alignment, a
+signature kept with the last lines of the text above it ("keep with next"), page breaks as
+"page break before" on the next paragraph (never a paragraph of its own that can spill onto an
+empty page), domain names whole on one line in the monospace font (shrunk or narrowed as
+the PDF does), and the document's own properties, not the reference document's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import io
-import re
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx import Document as open_docx  # noqa: N813 - a function that opens a document, named so
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
-from lxml import etree
 
 from app.core.errors import TemplateError
 from app.core.paths import template
 from app.documents import model as m
+from app.documents.docx_tables import (
+    domain_table,
+    insert_rows,
+    keep_table_end,
+    name_lines,
+    para,
+    set_cell_width,
+    set_grid,
+    spaced,
+    table_block,
+    xml_text,
+)
 from app.documents.docx_zip import fix_core_properties, package_entries, zip_entries
 from app.documents.layout import (
     INDENT_STEP,
@@ -38,14 +52,13 @@ from app.documents.layout import (
     caption_columns,
     caption_rows,
     collection_paused,
-    justifiable,
-    listed_text,
+    fingerprint_breaks,
+    keep_labels,
 )
 from app.documents.make_reference_docx import (
     BODY_SINGLE,
     CAPTION_COURT,
     CAPTION_TEXT,
-    DOMAIN_LIST,
     GROUP_NOTE,
     LEGEND,
     NUMBERED,
@@ -130,31 +143,21 @@ def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str, *, draft:
 
 
 def _add_runs(paragraph: WordParagraph, runs: m.Runs) -> None:
+    """The runs, "Exhibit 12" kept on one line and a fingerprint breakable only after its colons."""
     for run in runs:
-        word_run = paragraph.add_run(run.text)
+        word_run = paragraph.add_run(fingerprint_breaks(keep_labels(run.text)))
         if run.bold:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
 
 
-def _set_grid(table: object, widths: tuple[float, ...]) -> None:
-    """Fixed column widths: Word reads the cells' widths, LibreOffice the table grid; set both."""
-    table.autofit = False  # type: ignore[attr-defined]
-    for column, width in zip(table.columns, widths):  # type: ignore[attr-defined]
-        column.width = Pt(width)
-
-
-def _set_cell_width(cell: object, width_pt: float) -> None:
-    cell.width = Pt(width_pt)  # type: ignore[attr-defined]
-
-
 def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: dict[str, str]) -> None:
     for line in caption.court_lines:
-        _spaced(_para(doc, ids, line, CAPTION_COURT), profile.caption_spacing)
+        spaced(para(doc, ids, line, CAPTION_COURT), profile.caption_spacing)
     if caption.division:
-        _spaced(_para(doc, ids, caption.division, CAPTION_COURT), profile.caption_spacing)
-    _para(doc, ids, "", CAPTION_TEXT)
+        spaced(para(doc, ids, caption.division, CAPTION_COURT), profile.caption_spacing)
+    para(doc, ids, "", CAPTION_TEXT)
     rows = caption_rows(caption, profile)
     if not rows:
         return
@@ -162,163 +165,20 @@ def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: 
     # A little wider than the PDF's wrap width, so Word never rewraps a pre-wrapped line.
     widths = (columns.left + 8, columns.paren, columns.right - 8)
     table = doc.add_table(rows=len(rows), cols=3)
-    _set_grid(table, widths)
+    set_grid(table, widths)
     for row, cells in zip(rows, (r.cells for r in table.rows)):
         texts = (row.left, ")" if profile.paren_column else "", row.right)
         for index, (cell, text, width) in enumerate(zip(cells, texts, widths)):
-            _set_cell_width(cell, width)
+            set_cell_width(cell, width)
             paragraph = cell.paragraphs[0]
             paragraph._p.style = ids[CAPTION_TEXT]
-            _spaced(paragraph, profile.caption_spacing)
+            spaced(paragraph, profile.caption_spacing)
             word_run = paragraph.add_run(text)
             if index == 0 and row.indent:
                 paragraph.paragraph_format.left_indent = Pt(row.indent * INDENT_STEP)
             if index == 2 and row.right_bold:
                 word_run.bold = True
-    _para(doc, ids, "", CAPTION_TEXT)
-
-
-def _spaced(paragraph: Any, spacing: float) -> None:
-    """Line spacing the court profile asks for; single (1.0) is what the reference document's styles have."""
-    if spacing != 1.0:
-        paragraph.paragraph_format.line_spacing = spacing
-
-
-def _cell_margins(table: object, top: float, bottom: float, side: float) -> None:
-    """Room around the text of every cell (points), so text never touches a rule."""
-    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
-    margins = tbl_pr.find(qn("w:tblCellMar"))
-    if margins is None:
-        margins = OxmlElement("w:tblCellMar")
-        look = tbl_pr.find(qn("w:tblLook"))  # the schema puts tblCellMar just before tblLook
-        if look is not None:
-            look.addprevious(margins)
-        else:
-            tbl_pr.append(margins)
-    for edge, points in (("top", top), ("left", side), ("bottom", bottom), ("right", side)):
-        node = OxmlElement(f"w:{edge}")
-        node.set(qn("w:w"), str(round(points * 20)))
-        node.set(qn("w:type"), "dxa")
-        margins.append(node)
-
-
-def _mark_header_row(row_element: object) -> None:
-    tr_pr = row_element.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_NUMBER, _TEXT = "EVBUNDLE-ROW-NUMBER", "EVBUNDLE-ROW-TEXT"
-
-
-def _xml_text(text: str) -> str:
-    """Text escaped for an XML text node; characters XML cannot hold become U+FFFD."""
-    return escape(text if text.isprintable() else _NOT_XML.sub("\ufffd", text))
-
-
-def _row_pattern(doc: WordDocument, sample: object) -> tuple[str, str, str]:
-    """The sample row's XML cut around its two texts, without the namespace declarations
-    the document's root element already makes."""
-    root_ns = doc.element.nsmap
-    xml = etree.tostring(sample, encoding="unicode")
-
-    def undeclare(match: re.Match[str]) -> str:
-        return "" if root_ns.get(match.group(1)) == match.group(2) else match.group(0)
-
-    xml = re.sub(r' xmlns:(\w+)="([^"]*)"', undeclare, xml)
-    before, rest = xml.split(_NUMBER)
-    between, after = rest.split(_TEXT)
-    return before, between, after
-
-
-def _domain_table(doc: WordDocument, group: m.RegistryGroup, profile: CourtProfile, ids: dict[str, str],
-                  rows_xml: dict[str, str]) -> None:
-    """The numbered domain table: a header row repeated on every page, then one row per domain,
-    kept as XML text in ``rows_xml`` under the comment that holds its place in the table."""
-    number_width = 0.6 * 72
-    widths = (number_width, profile.frame_width - number_width)
-    table = doc.add_table(rows=2, cols=2)
-    _set_grid(table, widths)
-    with contextlib.suppress(KeyError):
-        table.style = doc.styles["Table Grid"]
-    _cell_margins(table, 1, 1, 3)  # as in the PDF
-    header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
-    for cells in (header_cells, sample_cells):
-        for cell, width in zip(cells, widths):
-            _set_cell_width(cell, width)
-            cell.paragraphs[0]._p.style = ids[DOMAIN_LIST]
-            _spaced(cell.paragraphs[0], profile.appendix_spacing)  # every row is cloned from these
-    for cell, text in zip(header_cells, ("No.", "Domain name")):
-        cell.paragraphs[0].add_run(text).bold = True
-    header_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sample_cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for cell, text in zip(sample_cells, (_NUMBER, _TEXT)):
-        cell.paragraphs[0].add_run(text)
-    _mark_header_row(table.rows[0]._tr)
-    sample = table.rows[1]._tr
-    before, between, after = _row_pattern(doc, sample)
-    marker = f"evbundle-domain-rows-{len(rows_xml) + 1}"
-    rows_xml[marker] = "".join(
-        f"{before}{number}{between}{_xml_text(listed_text(domain))}{after}"
-        for number, domain in enumerate(group.domains, start=1)
-    )
-    sample.addprevious(etree.Comment(marker))
-    table._tbl.remove(sample)
-
-
-def _insert_rows(entries: list[tuple[str, bytes]], rows_xml: dict[str, str]) -> list[tuple[str, bytes]]:
-    """Put each table's rows in place of its comment in ``word/document.xml``."""
-    if not rows_xml:
-        return entries
-    out = []
-    for name, data in entries:
-        if name == "word/document.xml":
-            pieces = re.split(rb"<!--(evbundle-domain-rows-\d+)-->", data)
-            out.append((name, b"".join(rows_xml[p.decode("ascii")].encode("utf-8") if i % 2 else p
-                                       for i, p in enumerate(pieces))))
-        else:
-            out.append((name, data))
-    return out
-
-
-def _table(doc: WordDocument, block: m.Table, profile: CourtProfile) -> None:
-    """A table built by cloning one styled row's XML (python-docx cell access is slow in loops)."""
-    widths = tuple(w * profile.frame_width for w in block.widths)
-    table = doc.add_table(rows=2, cols=len(widths))
-    _set_grid(table, widths)
-    with contextlib.suppress(KeyError):
-        table.style = doc.styles["Table Grid"]
-    _cell_margins(table, 2, 3, 3)  # as in the PDF
-    header_cells, sample_cells = table.rows[0].cells, table.rows[1].cells
-    size = Pt(max(7.0, profile.font_size - 3))
-    for index, (head, cell, width) in enumerate(zip(header_cells, sample_cells, widths)):
-        for target in (head, cell):
-            _set_cell_width(target, width)
-            paragraph = target.paragraphs[0]
-            paragraph.style = doc.styles[DOMAIN_LIST]
-            paragraph.paragraph_format.line_spacing = 1.0
-            paragraph.paragraph_format.space_after = Pt(0)
-        heading = head.paragraphs[0].add_run(block.header[index])
-        heading.bold = True
-        heading.font.size = size
-        run = cell.paragraphs[0].add_run("0")
-        run.font.size = size
-        if index in block.mono:
-            run.font.name = "Courier New"
-            run.font.size = Pt(max(6.0, profile.font_size - 4.5))
-    _mark_header_row(table.rows[0]._tr)
-    sample = table.rows[1]._tr
-    sample.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays on one page
-    tbl = table._tbl
-    for values in block.rows:
-        row = copy.deepcopy(sample)
-        for text_node, value in zip(row.findall(".//" + qn("w:t")), values):
-            text_node.text = value
-        tbl.append(row)
-    tbl.remove(sample)
-    doc.add_paragraph("", style="Normal")  # space between the table and what follows
+    para(doc, ids, "", CAPTION_TEXT)
 
 
 def _paragraph_numbering(doc: WordDocument) -> int:
@@ -342,64 +202,138 @@ def _paragraph_numbering(doc: WordDocument) -> int:
     return int(numbering.add_num(abstract_id).numId)
 
 
-def _para(doc: WordDocument, ids: dict[str, str], text: str, style: str) -> WordParagraph:
-    """A paragraph in a named style, setting the style id directly: python-docx's style setter
-    scans every style of the document on each call, which dominates long documents."""
-    paragraph = doc.add_paragraph(text)
-    if style != "Normal":
-        paragraph._p.style = ids[style]
-    return paragraph
+class _Writer:
+    """Adds the blocks of one document to a python-docx document, remembering what the next paragraph
+    needs: a page break before it, and, at a signature, which paragraphs must keep with it."""
+
+    def __init__(self, doc: WordDocument, profile: CourtProfile, ids: dict[str, str], num_id: int) -> None:
+        self.doc, self.profile, self.ids, self.num_id = doc, profile, ids, num_id
+        self.rows_xml: dict[str, str] = {}
+        self.break_before = False
+        self.last_body: WordParagraph | None = None  # the body paragraph a signature keeps with it
+        self.last_table: Any = None  # a table just written (and the space after it): a signature keeps its end
+        self.appendix = ""
+        self.align = _ALIGN[profile.text_align]
+
+    def para(self, text: str, style: str) -> WordParagraph:
+        paragraph = para(self.doc, self.ids, text, style)
+        if self.break_before:
+            paragraph.paragraph_format.page_break_before = True
+            self.break_before = False
+        return paragraph
+
+    def table_follows(self) -> None:
+        """A table cannot carry "page break before": a pending break becomes a paragraph of its own."""
+        if self.break_before:
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self.break_before = False
+        self.last_body = None
+
+    def add(self, block: m.Block) -> None:
+        doc, profile, ids = self.doc, self.profile, self.ids
+        body: WordParagraph | None = None
+        if isinstance(block, m.Caption):
+            if self.break_before:
+                self.para("", CAPTION_TEXT)
+            _caption(doc, block, profile, ids)
+        elif isinstance(block, m.Title):
+            _add_runs(self.para("", "Title"), block.runs)
+        elif isinstance(block, m.Heading):
+            self.para(f"{block.label} {block.text}".strip(), "Heading 1")
+        elif isinstance(block, m.NumberedParagraph):
+            body = self.para("", NUMBERED)
+            num_pr = body._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = self.num_id
+            body.alignment = self.align
+            _add_runs(body, block.runs)
+        elif isinstance(block, m.Paragraph):
+            single = BODY_SINGLE if BODY_SINGLE in ids else "Normal"  # an older firm reference lacks it
+            style = {"body": "Body Text", "single": single}.get(block.spacing, "Normal")
+            paragraph = self.para("", style)
+            paragraph.alignment = self.align if block.align == "justify" else _ALIGN[block.align]
+            if not block.indent_first:
+                paragraph.paragraph_format.first_line_indent = Pt(0)
+            elif block.spacing != "body":
+                paragraph.paragraph_format.first_line_indent = Pt(36)  # as the PDF indents it
+            if block.keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+            _add_runs(paragraph, block.runs)
+            if block.spacing != "line" and not block.keep_with_next:
+                body = paragraph
+            elif block.keep_with_next:
+                body = self.last_body  # a kept paragraph does not end the text a signature keeps with
+        elif isinstance(block, m.SignatureBlock):
+            if self.last_body is not None:
+                self.last_body.paragraph_format.keep_with_next = True
+            elif self.last_table is not None:
+                keep_table_end(*self.last_table)
+            signed = [self.para("", SIGNATURE)] + [self.para(text, SIGNATURE) for text in block.lines]
+            for paragraph in signed:
+                paragraph.paragraph_format.keep_with_next = True
+            signed[-1].paragraph_format.keep_with_next = False  # the block ends here
+        elif isinstance(block, m.PageBreak):
+            self.break_before = True
+        elif isinstance(block, m.AppendixTitle):
+            self.appendix = block.label
+            self.para(block.label, "Heading 1")
+            sub = self.para(block.text, "Normal")
+            sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            sub.paragraph_format.space_after = Pt(profile.font_size)
+            sub.paragraph_format.keep_with_next = True
+        elif isinstance(block, m.RegistryGroup):
+            self.para(block.title, "Heading 2")
+            for line in block.address:
+                self.para(line, "Normal").paragraph_format.keep_with_next = True
+            if block.note:
+                self.para(block.note, GROUP_NOTE)
+            self.table_follows()
+            domain_table(doc, block, profile, ids, self.rows_xml, self.appendix)
+        elif isinstance(block, m.Table):
+            if block.title:
+                self.para(block.title, "Heading 2")
+            self.table_follows()
+            self.last_table = table_block(doc, block, profile)
+        elif isinstance(block, m.NameList):
+            if self.break_before:
+                self.para("", "Normal")
+            name_lines(doc, block, profile, ids)
+        else:  # pragma: no cover - a new block type without a renderer is a programming error
+            raise TypeError(f"no DOCX rendering for {type(block).__name__}")
+        if not isinstance(block, (m.SignatureBlock, m.PageBreak)):
+            self.last_body = body
+        kept = isinstance(block, m.Paragraph) and block.keep_with_next  # the Section 1746 clause after a table
+        if not isinstance(block, (m.Table, m.PageBreak)) and not kept:
+            self.last_table = None
+
+    def finish(self) -> None:
+        """End the body with a paragraph one point high: Word puts a paragraph after a final table anyway,
+        and a full-height one can spill onto an empty last page."""
+        body = self.doc.element.body
+        last = [child for child in body if child.tag != qn("w:sectPr")][-1:]
+        if last and last[0].tag == qn("w:p") and not self.break_before:
+            return
+        end = self.doc.add_paragraph()
+        fmt = end.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(1)
 
 
-def _add_block(doc: WordDocument, block: m.Block, profile: CourtProfile, info: m.DocumentInfo,
-               ids: dict[str, str], num_id: int, rows_xml: dict[str, str]) -> None:
-    if isinstance(block, m.Caption):
-        _caption(doc, block, profile, ids)
-    elif isinstance(block, m.Title):
-        _add_runs(_para(doc, ids, "", "Title"), block.runs)
-    elif isinstance(block, m.Heading):
-        _para(doc, ids, f"{block.label} {block.text}".strip(), "Heading 1")
-    elif isinstance(block, m.NumberedParagraph):
-        paragraph = _para(doc, ids, "", NUMBERED)
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num_id
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justifiable(block.runs) else WD_ALIGN_PARAGRAPH.LEFT
-        _add_runs(paragraph, block.runs)
-    elif isinstance(block, m.Paragraph):
-        single = BODY_SINGLE if BODY_SINGLE in ids else "Normal"  # an older firm reference lacks it
-        style = {"body": "Body Text", "single": single}.get(block.spacing, "Normal")
-        paragraph = _para(doc, ids, "", style)
-        paragraph.alignment = _ALIGN[block.align]
-        if not block.indent_first:
-            paragraph.paragraph_format.first_line_indent = Pt(0)
-        if block.keep_with_next:
-            paragraph.paragraph_format.keep_with_next = True
-        _add_runs(paragraph, block.runs)
-    elif isinstance(block, m.SignatureBlock):
-        _para(doc, ids, "", SIGNATURE)
-        for line in block.lines:
-            _para(doc, ids, line, SIGNATURE)
-    elif isinstance(block, m.PageBreak):
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    elif isinstance(block, m.AppendixTitle):
-        _para(doc, ids, block.label, "Heading 1")
-        sub = _para(doc, ids, block.text, "Normal")
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        sub.paragraph_format.space_after = Pt(profile.font_size)
-    elif isinstance(block, m.RegistryGroup):
-        _para(doc, ids, block.title, "Heading 2")
-        for line in block.address:
-            _para(doc, ids, line, "Normal").paragraph_format.keep_with_next = True
-        if block.note:
-            _para(doc, ids, block.note, GROUP_NOTE)
-        _domain_table(doc, block, profile, ids, rows_xml)
-    elif isinstance(block, m.Table):
-        if block.title:
-            _para(doc, ids, block.title, "Heading 2")
-        _table(doc, block, profile)
-    else:  # pragma: no cover - a new block type without a renderer is a programming error
-        raise TypeError(f"no DOCX rendering for {type(block).__name__}")
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>evbundle</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>"
+)
+
+
+def _app_properties(entries: list[tuple[str, bytes]], company: str) -> list[tuple[str, bytes]]:
+    """The extended properties of this document (the application that wrote it, the firm), not the
+    reference document's (its author's word processor, page and word counts of an empty page)."""
+    data = _APP_XML.format(company=xml_text(company)).encode("utf-8")
+    return [(name, data if name == "docProps/app.xml" else blob) for name, blob in entries]
 
 
 def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
@@ -409,13 +343,15 @@ def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
     _page_setup(word, profile, doc.info.legend, draft=doc.info.draft)
     ids = {style.name: style.style_id for style in word.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
     num_id = _paragraph_numbering(word) if any(isinstance(b, m.NumberedParagraph) for b in doc.blocks) else 0
-    rows_xml: dict[str, str] = {}
+    writer = _Writer(word, profile, ids, num_id)
     with collection_paused():
         for block in doc.blocks:
-            _add_block(word, block, profile, doc.info, ids, num_id, rows_xml)
+            writer.add(block)
+        writer.finish()
         fix_core_properties(word, doc.info.date, title=doc.info.title, author=doc.info.author,
                             subject=doc.info.subject)
-        return zip_entries(_insert_rows(package_entries(word), rows_xml))
+        entries = _app_properties(package_entries(word), doc.info.author)
+        return zip_entries(insert_rows(entries, writer.rows_xml))
 
 
 def render_docx(doc: m.Document, profile: CourtProfile, out: Path, *,

@@ -16,6 +16,7 @@ from typing import Any
 from app.core.model import Domain, ItemKind, Registry
 from app.documents.inputs import DeclarationInput, ExhibitEntry
 from app.documents.model import ListedDomain
+from app.documents.order_facts import order_facts
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import acquisition, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
@@ -256,13 +257,12 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
     domains = list(inp.domains)
     parties = party_facts(inp.parties or parties_from_text(case))
     plaintiff_short = parties["plaintiff_short"]
-    registries = [{**group, "directions": profile.directions(group["name"], plaintiff_short)}
-                  for group in registry_groups(domains, inp.registries)]
+    registries = registry_groups(domains, inp.registries)  # each registry's directions: order_facts
     subdomains = subdomain_groups(domains, inp.registries)
     lists = domain_lists(registries, subdomains)
     exhibits = [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1),
                               declarant=case.declarant) for e in inp.exhibits]
-    return {
+    facts = {
         "court": {
             "name": profile.name,
             "lines": list(profile.court_lines),
@@ -304,3 +304,4 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
         "signer_fingerprint": text(inp.signer_fingerprint),
         "tool": {"name": text(inp.tool_name), "version": text(inp.tool_version)},
     }
+    return order_facts(facts, inp, profile)  # the order's, letters' and sealing papers' facts

@@ -1,5 +1,7 @@
 """The documents filed beside the declaration: proposed order, appendices, exhibit index,
-FRE 902(13)/(14) certification and one transmittal letter per registry.
+FRE 902(13)/(14) certification, counsel's declaration with the Rule 65(b)(1)(B) certification, the
+Rule 7.1 disclosure statement, one letter per registry, and for a sealed case the sealing papers
+Local Civil Rule 5(C) asks for (motion, nonconfidential memorandum, notice, proposed sealing order).
 
 Each is a firm-editable template in ``templates/`` rendered into the document model from
 the same facts as the declaration, so the numbers, names and hash values agree across
@@ -27,8 +29,19 @@ CERTIFICATION_TEMPLATE = "certification.xml.j2"
 LETTER_TEMPLATE = "registry_letter.xml.j2"
 APPENDIX_TEMPLATE = "appendix_document.xml.j2"
 DECLARATION_STEM = "01-declaration"
+ORDER_STEM = "04-proposed-order-ex-parte-tro"
 APPENDICES_STEM = "05-appendices-a-b-domains"
 LETTER_PREFIX = "06-letter-"
+COUNSEL_DECLARATION_STEM = "07-declaration-of-counsel-rule-65-b-1-b"
+DISCLOSURE_STEM = "08-disclosure-statement-rule-7-1"
+# The sealing papers come first: in E.D. Va. the motion to seal is filed with (before) what it seals.
+SEALING = (
+    ("00-sealing-1-motion-to-seal", "Motion to seal", "motion_to_seal.xml.j2"),
+    ("00-sealing-2-memorandum-in-support", "Memorandum in support of the motion to seal",
+     "sealing_memorandum.xml.j2"),
+    ("00-sealing-3-notice-of-sealing-motion", "Notice of sealing motion", "sealing_notice.xml.j2"),
+    ("00-sealing-4-proposed-sealing-order", "Proposed sealing order", "sealing_order.xml.j2"),
+)
 
 
 @dataclass(frozen=True)
@@ -77,15 +90,20 @@ def build_filing_documents(
 
 def filing_document_names(facts: dict[str, Any]) -> list[tuple[str, str]]:
     """(file stem, name in the user's words) of every document of the filing set but the exhibits."""
-    names = [
+    names = [(stem, name) for stem, name, _ in SEALING] if facts["case"]["sealed"] else []
+    names += [
         (DECLARATION_STEM, "Declaration"),
         ("02-exhibit-index", "Exhibit index"),
         ("03-certification-fre-902-13-14", "Certification (FRE 902(13), 902(14))"),
-        ("04-proposed-order-ex-parte-tro", "Proposed order"),
+        (ORDER_STEM, "Proposed order"),
         (APPENDICES_STEM, "Appendices A and B"),
     ]
     for index, group in enumerate(facts["registry_groups"], start=1):
         names.append((f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}", f"Letter to {group['name']}"))
+    names += [
+        (COUNSEL_DECLARATION_STEM, "Declaration of counsel (Rule 65(b)(1)(B) certification)"),
+        (DISCLOSURE_STEM, "Disclosure statement (Rule 7.1)"),
+    ]
     return names
 
 
@@ -104,8 +122,11 @@ def build_filing_document(
     templates = {
         "02-exhibit-index": INDEX_TEMPLATE,
         "03-certification-fre-902-13-14": CERTIFICATION_TEMPLATE,
-        "04-proposed-order-ex-parte-tro": ORDER_TEMPLATE,
+        ORDER_STEM: ORDER_TEMPLATE,
         APPENDICES_STEM: APPENDIX_TEMPLATE,
+        COUNSEL_DECLARATION_STEM: "counsel_declaration.xml.j2",
+        DISCLOSURE_STEM: "disclosure_statement.xml.j2",
+        **{stem: name for stem, _, name in SEALING},
     }
     if stem in templates:
         return filed_document(render_document(templates[stem], facts, search_path=search_path),

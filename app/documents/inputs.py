@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.core.model import CaseInfo, Domain, Item, ParagraphEdit, Party, Registry, SupportLink
+from app.core.model import CaseInfo, Counsel, Domain, Item, ParagraphEdit, Party, Registry, SupportLink
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,10 @@ class DeclarationInput:
     electronic_appendix: ElectronicAppendix | None = None
     """The appendices as a CSV list, filed beside them when the list is long; its hash is printed."""
     parties: Sequence[Party] = ()
-    """Plaintiffs and defendants in caption order (the caption, the declaration and the order name them)."""
+    """Plaintiffs and defendants in caption order (the caption, the declaration and the order name them; what
+    the evidence shows of each, such as e-mail addresses for service)."""
+    counsel: Counsel | None = None
+    """Who signs the letters and the motion papers for the plaintiff."""
     support: Sequence[SupportLink] = ()
     """Which exhibits show that each listed domain belongs in the order (derived, with the user's decisions)."""
     redactions: Sequence[tuple[str, str]] = ()

@@ -8,6 +8,7 @@ wrapped here, with the shipped font's metrics, into fixed rows.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,13 @@ from app.documents.model import Caption
 from app.documents.profile import CourtProfile
 
 INDENT_STEP = 18.0  # points per caption indent step (a quarter inch)
+NBSP = "\u00a0"
+ZWSP = "\u200b"
+MIN_NAME_SIZE = 7.0  # a listed name shrinks to fit its line down to this size, then is narrowed
+# "Exhibit 12", "Exhibits 3–5", "EXHIBIT 7", "VSB No. 12345": the label and its number stay on one line.
+_LABEL_NUMBER = re.compile(r"\b(Exhibits?|EXHIBITS?|Ex\.|Tab|TAB|No\.) (?=\d)")
+# A certificate fingerprint as printed ("3A:7F:C4:…", 8 bytes or more): it may break only after a colon.
+FINGERPRINT = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{2}:){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:])")
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,73 @@ def fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+# A host name inside running text or a URL ("sample-antivirus-scan-example.com,"): kept whole on a line.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})\.?")
+MIN_SCALE = 50.0  # a name narrowed below this share of its width would not be read: it is cut instead
+
+
+def _pieces(word: str) -> list[tuple[str, bool]]:
+    """A word as (piece, is a host name) pieces: host names whole, the rest of a URL cut after "/", "?"
+    and "&" (the pieces join without spaces)."""
+    out: list[tuple[str, bool]] = []
+    position = 0
+    for match in _HOST.finditer(word):
+        if match.start() > position:
+            out.extend((p, False) for p in re.split(r"(?<=[/?&])", word[position:match.start()]) if p)
+        out.append((match.group(0), True))
+        position = match.end()
+    if position < len(word):
+        out.extend((p, False) for p in re.split(r"(?<=[/?&])", word[position:]) if p)
+    merged: list[tuple[str, bool]] = []
+    for piece, host in out:  # punctuation after a host name stays on its line: "example.com,"
+        if merged and merged[-1][1] and not host and not any(c.isalnum() for c in piece):
+            merged[-1] = (merged[-1][0] + piece, True)
+        else:
+            merged.append((piece, host))
+    return merged
+
+
+def cell_lines(text: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
+    """Table cell text wrapped to ``width`` as (line, horizontal scale in percent): at spaces, and inside
+    a long word (a URL) only after "/", "?" or "&", never inside a host name (a domain in an index must
+    read back whole); a host name longer than the line gets a line of its own, narrowed to fit (not
+    below MIN_SCALE: then it is cut, as a last resort)."""
+    space = stringWidth(" ", font, size)
+    lines: list[tuple[str, float]] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split():
+            need = stringWidth(word, font, size)
+            gap = space if line else 0.0
+            if used + gap + need <= width:
+                line, used = f"{line} {word}" if line else word, used + gap + need
+                continue
+            if need <= width:
+                lines.append((line, 100.0))
+                line, used = word, need
+                continue
+            for index, (piece, host) in enumerate(_pieces(word)):
+                need = stringWidth(piece, font, size)
+                joint = (space if line else 0.0) if index == 0 else 0.0
+                if used + joint + need <= width:
+                    line = f"{line}{' ' if joint else ''}{piece}"
+                    used += joint + need
+                    continue
+                if line:
+                    lines.append((line, 100.0))
+                    line, used = "", 0.0
+                if need <= width:
+                    line, used = piece, need
+                elif host and 100.0 * width / need >= MIN_SCALE:
+                    lines.append((piece, 100.0 * width / need))
+                else:
+                    cut = fit_lines(piece, font, size, width)
+                    lines.extend((part, 100.0) for part in cut[:-1])
+                    line, used = cut[-1], stringWidth(cut[-1], font, size)
+        lines.append((line, 100.0))
+    return lines
+
+
 def _cut(word: str, font: str, size: float, room: float, *, whole_line: bool) -> int:
     """How many leading characters of ``word`` to put in ``room`` points: at least one on a
     line of its own, else none unless a fair piece (a third of the word, four characters) fits."""
@@ -124,14 +199,35 @@ def _cut(word: str, font: str, size: float, room: float, *, whole_line: bool) ->
     return fits if fits >= max(4, len(word) // 3) else 0
 
 
-def listed_text(domain: m.ListedDomain) -> str:
-    """How an appendix prints one domain: its ASCII form, and its Unicode form for an IDN."""
-    return domain.ascii if not domain.unicode else f"{domain.ascii} ({domain.unicode})"
+def listed_lines(domain: m.ListedDomain) -> tuple[str, ...]:
+    """How an appendix prints one domain: its ASCII form on a line of its own, then, for an IDN, its
+    Unicode form in brackets on the next; each is fitted to its line whole (see :func:`fit_name`)."""
+    return (domain.ascii,) if not domain.unicode else (domain.ascii, f"({domain.unicode})")
 
 
-def justifiable(runs: m.Runs) -> bool:
-    """Justify a paragraph unless a long unbreakable token (a hash, a URL) would stretch its spaces."""
-    return all(len(word) <= 30 for run in runs for word in run.text.split())
+def fit_name(text: str, font: str, size: float, width: float) -> tuple[float, float]:
+    """(font size, horizontal scale in percent) that set ``text`` on one line of ``width`` points: the
+    given size when it fits, else smaller down to MIN_NAME_SIZE, then narrowed. A domain name, a name
+    server or an e-mail address is copied by whoever reads it: it is never broken across lines."""
+    natural = stringWidth(text, font, size)
+    if natural <= width or natural == 0:
+        return size, 100.0
+    shrunk = size * width / natural
+    if shrunk >= MIN_NAME_SIZE:
+        return shrunk, 100.0
+    return MIN_NAME_SIZE, 100.0 * width / stringWidth(text, font, MIN_NAME_SIZE)
+
+
+def keep_labels(text: str) -> str:
+    """"Exhibit 12" (and "No. 12345") with a no-break space, so that a label never ends one line and its
+    number starts the next (text extraction reads the no-break space as a space)."""
+    return _LABEL_NUMBER.sub(lambda match: match.group(1) + NBSP, text)
+
+
+def fingerprint_breaks(text: str) -> str:
+    """A zero-width space after each colon of every certificate fingerprint: where Word and LibreOffice
+    may break it, and nowhere else."""
+    return FINGERPRINT.sub(lambda match: match.group(0).replace(":", ":" + ZWSP), text)
 
 
 def pdf_date(bundle_date: str) -> str:

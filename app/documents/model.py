@@ -124,6 +124,14 @@ class RegistryGroup:
 
 
 @dataclass(frozen=True)
+class NameList:
+    """Names the reader must copy exactly (name servers, e-mail addresses, domains named in the order's
+    text), one per line, indented, in the monospace font; a name is never broken across lines."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Table:
     """A table with a header row repeated on every page (the exhibit index, the hash list).
 
@@ -139,7 +147,7 @@ class Table:
 
 
 Block = (Caption | Title | Heading | NumberedParagraph | Paragraph | SignatureBlock | PageBreak | AppendixTitle
-         | RegistryGroup | Table)
+         | RegistryGroup | Table | NameList)
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,8 @@ class Document:
                 lines.append(block.title)
                 lines.extend(block.address)
                 lines.extend(d.ascii for d in block.domains)
+            elif isinstance(block, NameList):
+                lines.extend(block.names)
             elif isinstance(block, Table):
                 lines.append(" | ".join(block.header))
                 lines.extend(" | ".join(row) for row in block.rows)

@@ -3,9 +3,10 @@
 Only the shipped Liberation fonts are used (all embedded); the file is
 invariant (same input, same bytes) with its dates taken from the bundle date;
 it has bookmarks, metadata and page numbers, and never JavaScript, encryption
-or attachments. Long domain lists are drawn straight onto the canvas a page at a time
-(see pdf_rows), and so are other long tables (a small reportlab Table per page), because
-one reportlab LongTable grows quadratically with its rows.
+or attachments. Long domain lists and other long tables are drawn straight onto the canvas a
+page at a time (see pdf_rows), because one reportlab LongTable grows quadratically with its
+rows. Body text comes from pdf_text, and what must stay together across a page end (a heading
+and its first lines, a signature and the last lines above it) is grouped by pdf_keep.
 """
 
 from __future__ import annotations
@@ -40,51 +41,26 @@ from app.documents.layout import (
     atomic_write,
     caption_columns,
     caption_rows,
+    cell_lines,
     collection_paused,
     fit_lines,
-    justifiable,
     pdf_date,
 )
+from app.documents.pdf_keep import KeepTail, KeepWithFirstRows
 from app.documents.pdf_rows import (
     DomainRows,
     Grid,
     GridRows,
+    NameLines,
+    PagedRows,
     RowLook,
     RowSet,
     TableRows,
 )
+from app.documents.pdf_text import body_paragraph, runs_markup
 from app.documents.profile import CourtProfile
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-
-def runs_markup(runs: m.Runs) -> str:
-    """Runs as reportlab paragraph markup, every character of the text escaped."""
-    parts = []
-    for run in runs:
-        text = escape(run.text)
-        if run.italic:
-            text = f"<i>{text}</i>"
-        if run.bold:
-            text = f"<b>{text}</b>"
-        parts.append(text)
-    return "".join(parts)
-
-
-def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-    """A reportlab Paragraph whose text pieces name every attribute reportlab compares per word.
-
-    Line breaking compares neighbouring pieces of a paragraph (``sameFrag``) once per word;
-    an attribute a piece lacks (``backColor``, ``nobr``) costs a raised and cleared
-    AttributeError each time, about a quarter of the time a long declaration takes. Set to
-    None, which reportlab reads as absent, they give the same lines, pages and text (the
-    page streams differ only in where an unchanged fill colour is set).
-    """
-    paragraph = Paragraph(markup, style, **kwargs)
-    for frag in paragraph.frags:
-        frag.__dict__.setdefault("backColor", None)
-        frag.__dict__.setdefault("nobr", None)
-    return paragraph
 
 
 class Styles:
@@ -92,18 +68,18 @@ class Styles:
 
     def __init__(self, profile: CourtProfile) -> None:
         size = profile.font_size
-        single = size * 1.17
-        body = size * profile.body_spacing
+        single = profile.single_leading  # what Word and LibreOffice call single spacing: the DOCX matches
+        body = single * profile.body_spacing
+        self.align = TA_JUSTIFY if profile.text_align == "justify" else TA_LEFT  # one choice for every document
         base = ParagraphStyle("base", fontName=fonts.SERIF, fontSize=size, leading=single)
-        self.body = ParagraphStyle("body", base, leading=body, alignment=TA_JUSTIFY)
+        self.body = ParagraphStyle("body", base, leading=body, alignment=self.align)
         self.body_first = ParagraphStyle("body-first", self.body, firstLineIndent=36)
-        self.single = ParagraphStyle("single", base, alignment=TA_JUSTIFY, spaceAfter=size * 0.5)
+        self.single = ParagraphStyle("single", base, alignment=self.align, spaceAfter=size * 0.5)
         self.line = ParagraphStyle("line", base, alignment=TA_LEFT)
         self.numbered = ParagraphStyle(
             "numbered", self.body, firstLineIndent=72, bulletIndent=36, bulletFontName=fonts.SERIF,
             bulletFontSize=size,
         )
-        self.numbered_left = ParagraphStyle("numbered-left", self.numbered, alignment=TA_LEFT)
         self.court = ParagraphStyle("court", base, fontName=fonts.SERIF_BOLD, alignment=TA_CENTER,
                                     leading=single * profile.caption_spacing)
         self.title = ParagraphStyle(
@@ -129,34 +105,15 @@ class Styles:
         # the appendices' domain rows, spaced as the profile says (1.0: single)
         self.cell = ParagraphStyle("cell", base, fontSize=size - 1,
                                    leading=(size - 1) * 1.15 * profile.appendix_spacing)
-
-
-class _KeepWithFirstRows(KeepTogether):
-    """Keeps headings with the header and first rows of the list or table they introduce.
-
-    reportlab keeps a heading (``keepWithNext``) together with the whole next flowable, so a
-    heading over a long table moved to the next page and left this one half empty. Here the
-    group stays on this page when the headings and the table's first rows fit; the table then
-    splits at the page end as usual.
-    """
-
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        last = self._content[-1]
-        first_rows = getattr(last, "first_rows_height", None)
-        if first_rows is not None and aH < self._H:
-            _, whole = last.wrap(aW, aH)
-            if self._H - whole + first_rows() <= aH:
-                return list(self._content)
-        return super().split(aW, aH)  # type: ignore[no-any-return]
+        # names copied exactly (name servers, e-mail addresses): the monospace font, one per line
+        self.names = RowLook(fonts.MONO, fonts.MONO_BOLD, size, single)
 
 
 class _DeclarationDoc(BaseDocTemplate):
     """Adds PDF outline entries for flowables marked with a ``bookmark`` attribute."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, keepTogetherClass=_KeepWithFirstRows, **kwargs)
+        super().__init__(*args, keepTogetherClass=KeepWithFirstRows, **kwargs)
         self._marks = 0
         self._level = -1
 
@@ -265,13 +222,15 @@ def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles
     return out
 
 
-def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles) -> list[Flowable]:
+def _group_flowables(group: m.RegistryGroup, profile: CourtProfile, styles: Styles,
+                     appendix: str) -> list[Flowable]:
     out: list[Flowable] = [_marked(Paragraph(escape(group.title), styles.group), group.title, 1)]
     out.extend(Paragraph(escape(line), styles.address) for line in group.address)
     if group.note:
         out.append(Paragraph(escape(group.note), styles.note))
-    look = RowLook(fonts.SERIF, fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading)
-    out.append(DomainRows(RowSet(group.domains, profile.frame_width, look)))
+    look = RowLook(fonts.MONO, fonts.SERIF_BOLD, styles.cell.fontSize, styles.cell.leading, fonts.SERIF)
+    title = f"{appendix}: {group.title}" if appendix else group.title
+    out.append(DomainRows(RowSet(group.domains, profile.frame_width, look, title=title)))
     return out
 
 
@@ -279,38 +238,37 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
     """A table drawn a page at a time (see pdf_rows.TableRows), so time grows linearly and the
     header shows once at the top of the table and at the top of each new page.
 
-    Cells are plain pre-wrapped strings, not Paragraphs: for thousands of rows (an exhibit
-    index of 1,200 spam messages) that is several times faster and looks the same.
+    Cells are pre-wrapped lines, not Paragraphs: for thousands of rows (an exhibit index of
+    1,200 spam messages) that is several times faster and looks the same. A host name in a cell
+    (a domain, a URL's host) is never broken (layout.cell_lines); a hash in a monospace column
+    may break anywhere.
     """
     size = profile.font_size - 3
     mono_size = size - 1.5
     widths = tuple(w * profile.frame_width for w in block.widths)
     pad = 3.0
     top_pad, bottom_pad = 2.0, 3.0
+    scales: dict[tuple[int, int, int], float] = {}
 
-    def cell(text: str, column: int, font: str) -> str:
-        font_size = mono_size if column in block.mono and font != fonts.SERIF_BOLD else size
-        return "\n".join(fit_lines(text, font, font_size, widths[column] - 2 * pad))
+    def cell(text: str, column: int, font: str, row: int) -> str:
+        room = widths[column] - 2 * pad
+        if column in block.mono and font != fonts.SERIF_BOLD:
+            return "\n".join(fit_lines(text, font, mono_size, room))
+        lines = cell_lines(text, font, size, room)
+        for line_no, (_, scale) in enumerate(lines):
+            if scale != 100.0 and row >= 0:
+                scales[(row, column, line_no)] = scale
+        return "\n".join(line for line, _ in lines)
 
-    header = tuple(cell(text, i, fonts.SERIF_BOLD) for i, text in enumerate(block.header))
-    commands: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), fonts.SERIF, size, size * 1.2),
-        ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD, size, size * 1.2),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), top_pad),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom_pad),
-    ]
-    for column in block.mono:
-        commands.append(("FONT", (column, 1), (column, -1), fonts.MONO, mono_size, mono_size * 1.25))
+    header = tuple(cell(text, i, fonts.SERIF_BOLD, -1) for i, text in enumerate(block.header))
     leadings = tuple(mono_size * 1.25 if i in block.mono else size * 1.2 for i in range(len(widths)))
     rows = block.rows or (tuple("" for _ in block.header),)
-    cells = tuple(tuple(cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF)
-                        for i, text in enumerate(row)) for row in rows)
-    grid = Grid(header, cells, widths, TableStyle(commands), leadings, size * 1.2, (top_pad, bottom_pad))
+    cells = tuple(tuple(cell(text, i, fonts.MONO if i in block.mono else fonts.SERIF, r)
+                        for i, text in enumerate(row)) for r, row in enumerate(rows))
+    grid = Grid(header, cells, widths,
+                tuple(fonts.MONO if i in block.mono else fonts.SERIF for i in range(len(widths))),
+                tuple(mono_size if i in block.mono else size for i in range(len(widths))),
+                fonts.SERIF_BOLD, leadings, size * 1.2, (top_pad, bottom_pad), pad, scales)
     out: list[Flowable] = [TableRows(GridRows(grid))]
     if block.title:
         out.insert(0, _marked(Paragraph(escape(block.title), styles.group), block.title, 0))
@@ -319,10 +277,17 @@ def _table_flowables(block: m.Table, profile: CourtProfile, styles: Styles) -> l
 
 
 def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]:
-    """The document's blocks as reportlab flowables."""
+    """The document's blocks as reportlab flowables.
+
+    A paragraph marked keep-with-next stays on the page of what follows it (of a list or table, its
+    first rows); a signature block stays with the paragraphs kept with it (the Section 1746 clause,
+    "Executed on", "Dated") and with the last lines of the body paragraph before them."""
     styles = Styles(profile)
+    width = profile.frame_width
+    page_height = profile.page_size[1] - profile.margin_top - profile.margin_bottom
     story: list[Flowable] = []
     pending_keep: list[Flowable] = []
+    appendix = ""
     for block in doc.blocks:
         flow: list[Flowable]
         if isinstance(block, m.Caption):
@@ -331,38 +296,64 @@ def document_flowables(doc: m.Document, profile: CourtProfile) -> list[Flowable]
             flow = [_marked(Paragraph(runs_markup(block.runs), styles.title), doc.info.title or "Title", 0)]
         elif isinstance(block, m.Heading):
             text = f"{block.label} {block.text}".strip()
-            flow = [_marked(Paragraph(escape(text), styles.heading), text, 0)]
+            pending_keep.append(_marked(Paragraph(escape(text), styles.heading), text, 0))
+            continue
         elif isinstance(block, m.NumberedParagraph):
-            style = styles.numbered if justifiable(block.runs) else styles.numbered_left
-            flow = [_paragraph(runs_markup(block.runs), style, bulletText=f"{block.number}.")]
+            flow = [body_paragraph(block.runs, styles.numbered, width, f"{block.number}.")]
         elif isinstance(block, m.Paragraph):
             style = {"single": styles.single, "line": styles.line}.get(block.spacing) or (
                 styles.body_first if block.indent_first else styles.body)
-            style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=_ALIGN[block.align])
-            flow = [_paragraph(runs_markup(block.runs), style)]
+            if block.indent_first and block.spacing != "body":
+                style = ParagraphStyle(f"{style.name}-indented", style, firstLineIndent=36)
+            align = styles.align if block.align == "justify" else _ALIGN[block.align]
+            style = ParagraphStyle(f"{style.name}-{block.align}", style, alignment=align)
+            paragraph = body_paragraph(block.runs, style, width)
+            if block.spacing == "line":
+                paragraph.evb_body = False  # an address line, not body text
             if block.keep_with_next:
-                pending_keep.extend(flow)
+                pending_keep.append(paragraph)
                 continue
+            flow = [paragraph]
         elif isinstance(block, m.SignatureBlock):
-            flow = [Spacer(1, profile.font_size)]
-            flow.extend(Paragraph(escape(line), styles.signature) for line in block.lines)
-            flow = [KeepTogether(pending_keep + flow)]
+            lines: list[Flowable] = [Spacer(1, profile.font_size)]
+            lines.extend(Paragraph(escape(line), styles.signature) if line else Spacer(1, styles.signature.leading)
+                         for line in block.lines)
+            kept = pending_keep + lines
             pending_keep = []
+            if len(story) > 1 and isinstance(story[-1], Spacer) and isinstance(story[-2], PagedRows):
+                kept.insert(0, story.pop())  # the space after a table, then the table's last rows
+            last = story[-1] if story else None
+            if isinstance(last, KeepTail):
+                flow = [story.pop().with_rest(kept)]
+            elif getattr(last, "evb_body", False) or isinstance(last, PagedRows):
+                flow = [KeepTail([], story.pop(), kept, page_height)]
+            else:
+                flow = [KeepTogether(kept)]
         elif isinstance(block, m.PageBreak):
             flow = [PageBreak()]
         elif isinstance(block, m.AppendixTitle):
+            appendix = block.label
             flow = [
                 _marked(Paragraph(escape(block.label), styles.appendix), block.label, 0),
                 Paragraph(escape(block.text), styles.appendix_sub),
             ]
         elif isinstance(block, m.RegistryGroup):
-            flow = _group_flowables(block, profile, styles)
+            flow = _group_flowables(block, profile, styles, appendix)
         elif isinstance(block, m.Table):
             flow = _table_flowables(block, profile, styles)
+        elif isinstance(block, m.NameList):
+            flow = [NameLines(block.names, styles.names, 72.0, width)]
         else:  # pragma: no cover - a new block type without a renderer is a programming error
             raise TypeError(f"no PDF rendering for {type(block).__name__}")
         if pending_keep:
-            story.extend(pending_keep)
+            if hasattr(flow[0], "first_rows_height"):  # a list or table: keep its first rows
+                flow = [KeepWithFirstRows([*pending_keep, flow[0]]), *flow[1:]]
+            elif isinstance(flow[0], Paragraph):  # keep the paragraph's first lines
+                flow = [KeepTail(pending_keep, flow[0], [], page_height), *flow[1:]]
+            elif isinstance(pending_keep[-1], Paragraph):  # keep the last lines of what introduces it
+                flow = [KeepTail(pending_keep[:-1], pending_keep[-1], flow[:1], page_height), *flow[1:]]
+            else:
+                flow = [KeepTogether([*pending_keep, flow[0]]), *flow[1:]]
             pending_keep = []
         story.extend(flow)
     story.extend(pending_keep)

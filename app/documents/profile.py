@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,46 @@ POINTS_PER_INCH = 72.0
 # The families the PDF renderer embeds (app.documents.fonts); a profile naming another is refused, never
 # silently replaced: every font of a filed PDF must be embedded.
 SHIPPED_FONTS = {"serif": "Liberation Serif", "mono": "Liberation Mono"}
+LINE_HEIGHT = 1.15  # one line of Times New Roman / Liberation Serif, in ems: what Word and LibreOffice call "single"
+DIRECTION_CASES = ("always", "hold", "redirect", "production", "sealed")
+DIRECTION_FIELDS = {"registry", "plaintiff", "production_days"}
+ALIGNMENTS = ("left", "justify")
 PAPER_SIZES_PT: dict[str, tuple[float, float]] = {
     "letter": (612.0, 792.0),
     "legal": (612.0, 1008.0),
     "a4": (595.2756, 841.8898),
 }
+
+
+@dataclass(frozen=True)
+class Direction:
+    """One thing the order directs a registry to do: editable text, and when it applies.
+
+    ``when`` is "always", "hold" or "redirect" (the remedy the case chose), "production" (only when the
+    case turns the production clause on) or "sealed" (only while the case is sealed). ``names`` is
+    "nameservers" when the sinkhole name servers are listed, one per line, right after the text.
+    """
+
+    text: str
+    when: str = "always"
+    names: str = ""
+
+
+@dataclass(frozen=True)
+class OrderDefaults:
+    """What the proposed order and the sealing papers say when the case leaves a choice open.
+
+    Numbers of days, each editable per court; none of them is law the app asserts (see the notes in
+    the court profile)."""
+
+    tro_days: int = 14  # Rule 65(b)(2): an ex parte TRO expires at most 14 days after entry
+    opposition_days_before_hearing: int = 2
+    reply_days_before_hearing: int = 1
+    dissolve_notice_days: int = 2  # Rule 65(b)(4)
+    seal_days: int = 30
+    seal_objection_days: int = 7
+    production_days: int = 5
+    zone_operator_hours: int = 48
 
 
 @dataclass(frozen=True)
@@ -58,15 +93,34 @@ class CourtProfile:
     bates_format: str
     attachment_limit_bytes: int
     fictional_legend: str
-    registry_directions: tuple[str, ...] = ()
+    registry_directions: tuple[Direction, ...] = ()
     sealed_paper_set: bool = False  # sealed filings go on paper: write one print-ready PDF
     tab_label_format: str = "EXHIBIT {number}"
     electronic_appendix_threshold: int = 5000
     """Above this many listed domains the appendices are also filed as a CSV list with its hash."""
+    text_align: str = "left"  # body text "left" (ragged right) or "justify", the same in every document
+    docx_mono_font: str = "Courier New"  # metric twin of Liberation Mono, for Word
+    order: OrderDefaults = field(default_factory=OrderDefaults)
 
-    def directions(self, registry: str, plaintiff: str) -> list[str]:
-        """The ordering paragraphs addressed to one registry, from the profile's editable text."""
-        return [d.format(registry=registry, plaintiff=plaintiff) for d in self.registry_directions]
+    def directions(self, registry: str, plaintiff: str, *, remedy: str = "hold", production: bool = False,
+                   sealed: bool = False, production_days: str = "") -> list[dict[str, str]]:
+        """The ordering paragraphs addressed to one registry, from the profile's editable text: those that
+        always apply, the chosen remedy's, the production clause's when it is on, the sealed case's while
+        sealed. Each is {"text", "names"} ("names": "nameservers" when the sinkhole servers follow)."""
+        wanted = {"always", remedy}
+        if production:
+            wanted.add("production")
+        if sealed:
+            wanted.add("sealed")
+        values = {"registry": registry, "plaintiff": plaintiff,
+                  "production_days": production_days or str(self.order.production_days)}
+        return [{"text": d.text.format(**values), "names": d.names}
+                for d in self.registry_directions if d.when in wanted]
+
+    @property
+    def single_leading(self) -> float:
+        """The height of one single-spaced line of body type, as Word and LibreOffice set it."""
+        return self.font_size * LINE_HEIGHT
 
     def tab_label(self, number: int) -> str:
         """The text of the tab page before an exhibit in the paper set."""
@@ -150,10 +204,13 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             fictional_legend=str(
                 data.get("fictional_legend", "FICTIONAL SAMPLE CASE \u2014 NOT A REAL FILING")
             ),
-            registry_directions=tuple(str(x) for x in data.get("registry_directions", [])),
+            registry_directions=tuple(_direction(x, source) for x in data.get("registry_directions", [])),
             sealed_paper_set=bool(data.get("sealed_paper_set", False)),
             tab_label_format=str(data.get("tab_label", "EXHIBIT {number}")),
             electronic_appendix_threshold=int(data.get("electronic_appendix_threshold", 5000)),
+            text_align=str(data.get("text_align", "left")),
+            docx_mono_font=str(font.get("docx_mono_family", "Courier New")),
+            order=_order_defaults(data.get("order", {}), source),
         )
     except KeyError as exc:
         raise TemplateError(f"court profile: missing field {exc.args[0]!r}", path=source) from exc
@@ -164,7 +221,13 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
     _check_format("bates_format", profile.bates_format, {"prefix", "number"}, source)
     _check_format("tab_label", profile.tab_label_format, {"number"}, source)
     for index, direction in enumerate(profile.registry_directions, start=1):
-        _check_format(f"registry_directions[{index}]", direction, {"registry", "plaintiff"}, source)
+        _check_format(f"registry_directions[{index}]", direction.text, DIRECTION_FIELDS, source)
+    if profile.text_align not in ALIGNMENTS:
+        raise TemplateError("court profile: text_align must be left or justify", path=source,
+                            expected=" or ".join(ALIGNMENTS), found=profile.text_align)
+    if not 1 <= profile.order.tro_days <= 14:
+        raise TemplateError("court profile: order.tro_days must be 1 to 14 (Fed. R. Civ. P. 65(b)(2))",
+                            path=source, expected="1 to 14", found=str(profile.order.tro_days))
     for role, family in (("serif", profile.serif_font), ("mono", profile.mono_font)):
         if family != SHIPPED_FONTS[role]:
             raise TemplateError(f"court profile: font.{role} names a font the app does not ship and embed",
@@ -177,6 +240,34 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             found=f"{profile.stamp_band / POINTS_PER_INCH} in",
         )
     return profile
+
+
+def _direction(entry: Any, source: str) -> Direction:
+    """A direction from the profile: plain text (always applies) or {"text", "when", "names"}."""
+    if isinstance(entry, str):
+        return Direction(entry)
+    if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+        raise TemplateError("court profile: each registry direction is text or {\"text\": ..., \"when\": ...}",
+                            path=source, found=repr(entry)[:80])
+    direction = Direction(entry["text"], str(entry.get("when", "always")), str(entry.get("names", "")))
+    if direction.when not in DIRECTION_CASES:
+        raise TemplateError("court profile: a registry direction applies at an unknown time", path=source,
+                            expected=", ".join(DIRECTION_CASES), found=direction.when)
+    if direction.names not in ("", "nameservers"):
+        raise TemplateError("court profile: a registry direction lists unknown names", path=source,
+                            expected="nameservers", found=direction.names)
+    return direction
+
+
+def _order_defaults(data: Any, source: str) -> OrderDefaults:
+    if not isinstance(data, dict):
+        raise TemplateError("court profile: order must be an object of numbers of days", path=source)
+    known = set(OrderDefaults.__dataclass_fields__)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise TemplateError("court profile: order has an unknown field", path=source,
+                            expected=", ".join(sorted(known)), found=unknown[0])
+    return OrderDefaults(**{key: int(value) for key, value in data.items()})
 
 
 def load_profile(court: str, *, folder: Path | None = None) -> CourtProfile:

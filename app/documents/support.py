@@ -1,7 +1,8 @@
 """Which exhibits show that each listed domain belongs in the order, and which tie a defendant to it.
 
 Derived from the evidence alone, never from free text: a spam message that links to a
-domain (or to a host under it), a screenshot of a page on it, its registration record or
+domain (or to a host under it: a link to a listed subdomain also shows the listed domain above
+it), a screenshot of a page on it, its registration record or
 lookup reply, a record whose registrant, e-mail address or address is a defendant's, and
 a record whose name servers are in a listed domain or in a domain of a defendant. Each link
 carries what the exhibit shows in the exhibit's own words (``shows``: a host, a URL, a
@@ -34,6 +35,20 @@ def listed_domain(host: str, exact: Mapping[str, Domain]) -> str:
             return ""
         host = host.split(".", 1)[1]
     return ""
+
+
+def listed_ancestors(host: str, exact: Mapping[str, Domain]) -> list[str]:
+    """Every listed domain that is ``host`` or a parent of it, the most specific first: a link to
+    km78py.free-kel.cc shows that subdomain and the listed provider domain free-kel.cc above it."""
+    found: list[str] = []
+    host = host.strip().rstrip(".").lower()
+    while host:
+        if host in exact:
+            found.append(host)
+        if "." not in host:
+            break
+        host = host.split(".", 1)[1]
+    return found
 
 
 def url_host(url: str) -> str:
@@ -95,16 +110,14 @@ def derive_links(exhibits: Sequence[ExhibitEntry], domains: Sequence[Domain],
             for link in record.get("links") or []:
                 if isinstance(link, Mapping):
                     host = str(link.get("host") or "") or url_host(str(link.get("url") or ""))
-                    domain = listed_domain(host, exact)
-                    if domain:
+                    for domain in listed_ancestors(host, exact):
                         add(domain, SupportKind.ADVERTISED, item.id, host)
         elif item.kind in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
             urls = [str((item.metadata or {}).get("url") or "").strip()]
             if item.kind is ItemKind.WEB_CAPTURE:  # the page asked for, and the page the browser ended on
                 urls += [str(record.get(k) or "").strip() for k in ("requested_url", "final_url")]
             for url in dict.fromkeys(u for u in urls if u):
-                domain = listed_domain(url_host(url), exact)
-                if domain:
+                for domain in listed_ancestors(url_host(url), exact):
                     add(domain, SupportKind.CAPTURE, item.id, url)
         elif item.kind is ItemKind.DOMAIN_RECORD and not record.get("not_found"):
             name = str(record.get("domain") or "").strip().lower()

@@ -33,7 +33,7 @@ from app.documents.inputs import DeclarationInput
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import record_facts
 from app.documents.profile import CourtProfile
-from app.documents.support import registrant_matches, supported
+from app.documents.support import registrant_matches, supported, url_host
 from app.documents.template import render_markup
 from app.documents.wording import and_list, exhibit_labels, number_ranges
 
@@ -207,13 +207,17 @@ def _clauses(writer: _Writer, signature: tuple[tuple[str, int, str], ...], domai
     advertised = sorted({item for how, item, _ in signature if how == SupportKind.ADVERTISED.value},
                         key=lambda i: writer.number[i])
     if advertised:
+        hosts = [link for link in mine if link.how is SupportKind.ADVERTISED]
+        exact = sum(link.shows == link.domain for link in hosts)
+        reach = "it" if exact == len(hosts) else ("hosts under it" if not exact else "it or hosts under it")
         clauses.append(writer.words("clause-advertised", count=len(advertised), labels=writer.labels(advertised),
-                                    plural=plural))
+                                    plural=plural, reach=reach))
         claims += [(writer.number[link.item_id], link.domain) for link in mine
                    if link.how is SupportKind.ADVERTISED]
     for how, item, extra in signature:
         if how == SupportKind.CAPTURE.value:
-            clauses.append(writer.words("clause-capture", label=writer.label(item), url=extra))
+            clauses.append(writer.words("clause-capture", label=writer.label(item), url=extra,
+                                        under=url_host(extra) not in domains))
             claims.append((writer.number[item], extra))
         elif how == SupportKind.RECORD.value:
             facts = record_facts(writer.entry[item].item.record or {})

@@ -18,6 +18,7 @@ The markup is a small XML vocabulary, one element per model block::
       <appendix label="APPENDIX A">subtitle</appendix>
       <group title="" note=""> <address/>* <domain unicode="">ascii</domain>* <domains list=""/> </group>
       <table widths="0.1 0.9" mono="1" title=""> <head> <cell/>* </head> <row> <cell/>* </row>* </table>
+      <names> <name/>* </names>                 names copied exactly: one per line, monospace, never broken
     </document>
 
 where runs are text with nested <b> and <i>. ``<domains list="A1"/>`` inserts a whole
@@ -388,6 +389,14 @@ def parse_markup(markup: str, *, name: str = "<markup>",
             blocks.append(_group(node, name, lists or {}))
         elif tag == "table":
             blocks.append(_table(node, name))
+        elif tag == "names":
+            names = []
+            for child in node.elements():
+                if child.tag != "name":
+                    raise _unknown(child, name, "<name>")
+                names.append(child.text())
+            if names:
+                blocks.append(m.NameList(tuple(names)))
         else:
             raise _unknown(node, name, "a block element (caption, title, heading, para, p, ...)")
     return m.Document(info, tuple(blocks))

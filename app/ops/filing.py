@@ -36,7 +36,13 @@ from app.documents import (
     render_pdf,
 )
 from app.documents.declaration import build_declaration
-from app.documents.filing_documents import build_filing_documents
+from app.documents.filing_documents import (
+    COUNSEL_DECLARATION_STEM,
+    DISCLOSURE_STEM,
+    ORDER_STEM,
+    SEALING,
+    build_filing_documents,
+)
 from app.documents.inputs import ElectronicAppendix
 from app.documents.layout import atomic_write
 from app.documents.model import NumberedParagraph
@@ -56,7 +62,7 @@ TOOL_NAME = "evbundle"
 FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
 ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
-OUR_FILE = re.compile(r"0[0-6]-[a-z0-9-]+\.(pdf|docx|csv)")
+OUR_FILE = re.compile(r"[01][0-9]-[a-z0-9-]+\.(pdf|docx|csv)")
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
         support=[replace(link, shows=redact(link.shows), note=redact(link.note)) for link in support_links(case)],
         redactions=pairs,
         draft=draft,
+        counsel=case.counsel(),
     )
     return with_electronic_appendix(inp, table, profile or load_profile(info.court))
 
@@ -288,11 +295,16 @@ def export_filing_set(
 
 def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
               exhibits: Sequence[RenderedExhibitFile]) -> bytes:
-    """One print-ready PDF: declaration, index, a tab page before each exhibit, certification,
-    proposed order and appendices; one bookmark per piece."""
+    """One print-ready PDF: the sealing papers (a sealed case), declaration, index, a tab page before
+    each exhibit, certification, counsel's declaration, disclosure statement, proposed order and its
+    appendices; one bookmark per piece."""
     info = inp.case
     legend = profile.fictional_legend if info.fictional else ""
     pieces: list[tuple[bytes, str] | tuple[bytes, str, range]] = [
+        ((folder / f"{stem}.pdf").read_bytes(), name) for stem, name, _ in SEALING
+        if (folder / f"{stem}.pdf").is_file()
+    ]
+    pieces += [
         ((folder / "01-declaration.pdf").read_bytes(), "Declaration"),
         ((folder / "02-exhibit-index.pdf").read_bytes(), "Index of exhibits"),
     ]
@@ -309,7 +321,9 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
         pieces.append((f.pdf, f.label))
     pieces += [
         ((folder / "03-certification-fre-902-13-14.pdf").read_bytes(), "Certification (FRE 902(13), 902(14))"),
-        ((folder / "04-proposed-order-ex-parte-tro.pdf").read_bytes(), "Proposed order"),
+        ((folder / f"{COUNSEL_DECLARATION_STEM}.pdf").read_bytes(), "Declaration of counsel"),
+        ((folder / f"{DISCLOSURE_STEM}.pdf").read_bytes(), "Disclosure statement"),
+        ((folder / f"{ORDER_STEM}.pdf").read_bytes(), "Proposed order"),
     ]
     redact = redactor(inp.redactions)
     return join_pdfs(pieces, title=redact(f"Paper set: {info.title}"), author=redact(info.declarant),

@@ -12,8 +12,9 @@ declaration and no bracketed placeholder in what is sworn; the parties, declaran
 place of signing given; no date the papers state or the custody log records after the
 date of execution, and the signer's certificate valid on it; every Rule 5.2 candidate
 decided; every claim the drafted declaration makes about an exhibit found in that
-exhibit's text; the domains' own checks (registry, duplicates, records' age); and the
-pre-filing check's findings from the records (registration, holds, collateral damage).
+exhibit's text; the domains' own checks (registry, duplicates, records' age); the pre-filing
+check's findings from the records (registration, holds, collateral damage); and the order side's
+checks (a sealed case's sealing papers, the remedy, the registries' directions).
 """
 
 from __future__ import annotations
@@ -370,6 +371,16 @@ def check_precheck(case: CaseFile) -> list[Problem]:
             for p in review_problems(case)]
 
 
+def check_order(case: CaseFile) -> list[Problem]:
+    """The order side's checks (issue 14, ``app.ops.order_checks``): Appendix B parents, the remedy and
+    sinkholes, the order's terms, the sealing papers of a sealed case, registries directed only about
+    their own domains, counsel for the letters."""
+    from app.ops.order_checks import order_problems
+
+    return [Problem("blocking" if p.severity == "blocking" else "warning", p.code, p.message, p.where)
+            for p in order_problems(case)]
+
+
 CHECKS: list[Check] = [
     check_parties,
     check_declarant,
@@ -381,6 +392,7 @@ CHECKS: list[Check] = [
     check_claims,
     check_domain_records,
     check_precheck,
+    check_order,
 ]
 """Every check the review runs, in order. Add one by appending a ``(case) -> list[Problem]`` function."""
 

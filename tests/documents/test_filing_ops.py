@@ -15,7 +15,7 @@ from app.core.model import CaseInfo
 from app.documents import build_declaration, load_profile, render_exhibit
 from app.documents.drafting import advertised, appendix_entries
 from app.documents.filing_documents import build_filing_documents
-from app.documents.profile import profile_from_json
+from app.documents.profile import Direction, profile_from_json
 from app.documents.template import parse_markup
 from app.ops.exhibit_order import move_exhibit, order_exhibits
 from app.ops.filing import declaration_input, export_filing_set
@@ -177,7 +177,7 @@ def test_tall_screenshot_is_sliced_across_pages_not_shrunk(tmp_path: Path) -> No
 def test_order_directions_come_from_the_court_profile() -> None:
     inp = sample.declaration_input()
     profile = load_profile("edva")
-    custom = dataclasses.replace(profile, registry_directions=("{registry} shall do a thing for {plaintiff}.",))
+    custom = dataclasses.replace(profile, registry_directions=(Direction("{registry} shall do a thing for {plaintiff}."),))
     docs = {d.stem: d.document for d in build_filing_documents(inp, custom)}
     text = docs["04-proposed-order-ex-parte-tro"].text()
     assert "A. Verisign, Inc. shall do a thing for Contoso Corporation." in text

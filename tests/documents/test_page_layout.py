@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +24,7 @@ from app.documents import (
     render_exhibit,
     render_pdf_bytes,
 )
-from app.documents.filing_documents import build_filing_documents
+from app.documents.filing_documents import appendix_only, build_filing_documents
 from app.documents.inputs import DeclarationInput
 from app.documents.make_reference_docx import BODY_SINGLE, build_reference
 from app.documents.model import Document
@@ -82,7 +83,9 @@ def test_domain_group_starts_on_the_page_where_its_heading_fits() -> None:
     extra = [Domain(3000 + i, f"bulk-{i:04d}.com", f"bulk-{i:04d}.com", "com", f"bulk-{i:04d}.com", "verisign",
                     "2025-02-20T10:00:00Z") for i in range(150)]
     inp = dataclasses.replace(base, domains=[*base.domains, *extra])
-    pages = _pages(render_pdf_bytes(_document(inp, "05-appendices-a-b-domains"), PROFILE))
+    appendix_a = appendix_only(_document(inp, "05-appendices-a-b-domains"), "APPENDIX A")
+    assert appendix_a is not None
+    pages = _pages(render_pdf_bytes(appendix_a, PROFILE))
     heading = next(i for i, page in enumerate(pages) if "Verisign, Inc." in page)
     assert "bulk-0000.com" in pages[heading]
     assert "Public Interest Registry" in pages[heading]  # right after the group before, not a page later
@@ -124,7 +127,8 @@ def test_registry_letter_lists_every_domain_without_a_template_loop() -> None:
     text = letter.text()
     assert all(f"many-{i:05d}.org" in text for i in range(3000))
     source = template("registry_letter.xml.j2").read_text(encoding="utf-8")
-    assert "registry.domains %}" not in source and '<domains list="{{ registry.list }}"/>' in source
+    assert not re.search(r"for \w+ in registry\.domains", source)  # (its few parent domains may loop)
+    assert '<domains list="{{ registry.list }}"/>' in source
 
 
 def test_titles_are_centred_in_the_docx_and_single_spaced_paragraphs_spaced() -> None:

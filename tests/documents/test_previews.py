@@ -96,7 +96,7 @@ def test_appendix_only_cuts_one_appendix(case: CaseFile) -> None:  # noqa: F811
     appendices = docs["05-appendices-a-b-domains"]
     a, b = appendix_only(appendices, "APPENDIX A"), appendix_only(appendices, "APPENDIX B")
     assert a is not None and b is not None and appendix_only(appendices, "APPENDIX C") is None
-    assert len(a.blocks) + len(b.blocks) == len(appendices.blocks) - 1  # the page break between them
+    assert len(a.blocks) + len(b.blocks) == len(appendices.blocks) - 3  # caption, title, the page break between
 
 
 def test_the_cli_dismisses_a_candidate(case: CaseFile, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811

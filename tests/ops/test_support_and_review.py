@@ -40,8 +40,8 @@ def case(tmp_path: Path) -> CaseFile:
     for name, data in (("spam.eml", SPAM), ("shop.txt", WHOIS), ("dns.txt", DNS_WHOIS)):
         (tmp_path / name).write_bytes(data)
         import_file(case, tmp_path / name)
-    add_domains(case, "shop-kel.com\ntrack-kel.net\ndns-kel.net\nalone-kel.org\na1.free-kel.cc\nb2.free-kel.cc\n",
-                source="test")
+    add_domains(case, "shop-kel.com\ntrack-kel.net\ndns-kel.net\nalone-kel.org\nfree-kel.cc\na1.free-kel.cc\n"
+                "b2.free-kel.cc\n", source="test")
     add_party(case, Party(0, PartyRole.PLAINTIFF, "Fictional Corporation", "a Washington corporation"))
     add_party(case, Party(0, PartyRole.DEFENDANT, "Richard Roe", "an individual", emails=("rroe@example.com",)))
     yield case
@@ -66,9 +66,10 @@ def test_links_are_derived_from_the_evidence(case: CaseFile) -> None:
     assert ("name-servers", shop, 0, "ns1.dns-kel.net") in _links(case, "dns-kel.net")
     assert not any(how == "registrant" for how, *_ in _links(case, "dns-kel.net"))  # a privacy proxy: no tie
     assert _links(case, "alone-kel.org") == set() and _links(case, "b2.free-kel.cc") == set()
+    assert ("advertised", spam, 0, "a1.free-kel.cc") in _links(case, "free-kel.cc")  # the listed parent too
     rows = {r.domain.ascii: r.supported for r in domain_support(case)}
     assert rows == {"shop-kel.com": True, "track-kel.net": True, "dns-kel.net": True, "alone-kel.org": False,
-                    "a1.free-kel.cc": True, "b2.free-kel.cc": False}
+                    "free-kel.cc": True, "a1.free-kel.cc": True, "b2.free-kel.cc": False}
 
 
 def test_user_links_are_added_taken_out_and_put_back_each_logged(case: CaseFile) -> None:
@@ -101,7 +102,9 @@ def test_the_declaration_says_what_each_exhibit_shows_and_ties_the_defendant(cas
     paragraphs = {p.key: p for p in current_paragraphs(case)}
     shop = paragraphs["support:shop-kel.com"].text
     assert shop.startswith("As to the domain shop-kel.com (Appendix A under")
-    assert "the e-mail message in Exhibit 1 links to it" in shop and "Exhibit 2 is its WHOIS registration record" in shop
+    assert "the e-mail message in Exhibit 1 links to hosts under it" in shop  # www.shop-kel.com
+    assert "Exhibit 2 is its WHOIS registration record" in shop
+    assert "links to each of them or to a host under it" in paragraphs["support:free-kel.cc"].text  # a1's parent
     roe = next(p for p in paragraphs.values() if p.key.startswith("defendant:") and "Roe" in p.text)
     assert "gives as its registrant the name “Richard Roe” and the e-mail address “RROE@example.com”" in roe.text
     assert (2, "RROE@example.com") in roe.claims
