@@ -18,7 +18,7 @@ from app.documents.inputs import DeclarationInput, ExhibitEntry
 from app.documents.model import ListedDomain
 from app.documents.order_facts import order_facts
 from app.documents.parties_facts import parties_from_text, party_facts
-from app.documents.processes import acquisition, mail_route, process_groups, record_facts
+from app.documents.processes import acquisition, certification_rules, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
 
 UNKNOWN_REGISTRY = "Registry not identified"
@@ -262,6 +262,7 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
     lists = domain_lists(registries, subdomains)
     exhibits = [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1),
                               declarant=case.declarant) for e in inp.exhibits]
+    processes = process_groups(inp.exhibits, exhibits, profile)
     facts = {
         "court": {
             "name": profile.name,
@@ -294,7 +295,8 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
         "executed_on": long_date(case.bundle_date) or "[DATE]",
         "executed_at": text(case.signing_place) or "[CITY, STATE]",
         "exhibits": exhibits,
-        "processes": process_groups(inp.exhibits, exhibits, profile),
+        "processes": processes,
+        "certification_rules": certification_rules(processes),
         "registry_groups": registries,
         "subdomain_groups": subdomains,
         "domain_lists": lists,

@@ -126,3 +126,10 @@ def process_groups(entries: Sequence[ExhibitEntry], facts: Sequence[Mapping[str,
         group["labels"] = exhibit_labels(group["numbers"], profile)
         group["rule"] = "902(14)" if group["process"] == "copy" else "902(13)"
     return out
+
+
+def certification_rules(groups: Sequence[Mapping[str, Any]]) -> str:
+    """The rules the certification relies on, for every paper that names them: "902(14)", or
+    "902(13) and 902(14)" when some exhibit is the app's own record."""
+    rules = sorted({str(g["rule"]) for g in groups}) or ["902(14)"]
+    return " and ".join(rules)
