@@ -5,7 +5,7 @@ organisation's PKI (PKCS#12). Each one lives in the identities folder as
 three files named by the certificate's SHA-256 fingerprint:
 
 ``<fp>.p12``   key and certificate, encrypted with the user's passphrase
-               (PBES2/PBKDF2-SHA256/AES-256, SHA-256 MAC), mode 0600;
+               (PBES2/PBKDF2-SHA256/AES-256, HMAC-SHA256 MAC, all at KDF_ROUNDS), mode 0600;
 ``<fp>.pem``   the public certificate, readable without the passphrase;
 ``<fp>.json``  label and creation time, so identities can be listed.
 
@@ -31,6 +31,8 @@ from cryptography.x509.oid import NameOID
 from app.core.errors import IdentityError
 from app.core.files import write_atomic
 from app.core.paths import identities_dir
+
+from .pkcs12_mac import strengthen_mac
 
 # PBKDF2-SHA256 iterations for the key and certificate bags (OWASP 2023).
 KDF_ROUNDS = 600_000
@@ -356,6 +358,7 @@ def _store(identity: SigningIdentity, passphrase: str, directory: Path | None) -
         list(identity.chain) or None,
         encryption,
     )
+    blob = strengthen_mac(blob, passphrase, KDF_ROUNDS)  # the MAC at the bags' rounds, not 2,048
     pem = b"".join(
         c.public_bytes(serialization.Encoding.PEM) for c in (identity.certificate, *identity.chain)
     )

@@ -99,5 +99,7 @@ def explain(error: BaseException, *, case_path: str | Path | None = None) -> str
         return f"{where}{write_failure(error)}"
     if isinstance(error, sqlite3.Error):
         where = f"{case_path}: " if case_path else ""
+        if (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_READONLY:
+            return f"{where}the case file is read-only here ({error}); nothing was changed"
         return f"{where}the case file could not be read or written ({error})"
     return None

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from app import __version__
@@ -31,12 +26,14 @@ from app.core.errors import BundleError
 from app.core.files import is_inside, write_failure
 from app.core.model import CaseInfo, Item
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
+from app.core.workfolder import placed, remove_abandoned_work, work_folder
 from app.documents import (
     ExhibitEntry,
     load_profile,
     render_declaration,
     render_exhibit,
 )
+from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.filing import (
     DECLARATION_STEM,
@@ -50,14 +47,7 @@ from app.ops.review import require_fileable
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile, ObjectReader
 
-fcntl: ModuleType | None
-try:
-    import fcntl as _fcntl
-
-    fcntl = _fcntl
-except ImportError:  # Windows: no advisory locks
-    fcntl = None
-
+WORK_PREFIX = "evbundle-build-"  # a build's work folder in the output folder, gone when the build ends
 BUNDLE_FORMAT_VERSION = 1
 TOOL_NAME = "evbundle"
 
@@ -129,6 +119,7 @@ def build_case(
     Documents are filing documents only when the pre-filing review finds no blocking problem
     (:class:`~app.ops.review.FilingBlocked` otherwise, before anything is written); ``draft``
     makes them anyway, each page marked DRAFT."""
+    ensure_writable(case, "build the bundle")
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise BundleError("the output folder does not exist", path=out_dir)
@@ -151,19 +142,16 @@ def build_case(
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
     bates: dict[int, tuple[str, str]] = {}
-    remove_abandoned_work(out_dir)
+    remove_abandoned_work(out_dir, WORK_PREFIX)  # killed builds' work; their unfinished swap rolled back
     final_bundle = out_dir / f"{info.slug}.zip"
     final_docs_dir = out_dir / f"{info.slug}-documents"
     writing = final_bundle  # what a failed write is reported against: the name the user will look for
     work_zip: Path | None = None
-    moving = False
     try:
         with (
-            tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out_dir) as work_name,
-            _claimed(Path(work_name)),
+            work_folder(out_dir, WORK_PREFIX) as work,
             case.object_reader() as objects,  # evidence read in stored order, without a seek per chunk
         ):
-            work = Path(work_name)
             next_bates = info.bates_start
             for index, entry in enumerate(exhibits):
                 check_cancelled(reporter)
@@ -233,16 +221,18 @@ def build_case(
                 timestamper=timestamper,
             )
 
-            # Everything succeeded: move the results into place.
-            moving = True
-            final_docs: list[Path] = []
+            # Everything succeeded: the bundle and its documents replace the earlier ones together, or
+            # (a full disk, a kill) neither does and the earlier pair stays.
+            new = {final_bundle.name: Path(built.path)}
             if documents:
-                target = final_docs_dir
-                if target.exists():
-                    shutil.rmtree(target)
-                (work / "documents").replace(target)
-                final_docs = [target / p.name for p in sorted(document_files)]
-            Path(built.path).replace(final_bundle)
+                new[final_docs_dir.name] = work / "documents"
+            final_docs = [final_docs_dir / p.name for p in sorted(document_files)] if documents else []
+            with placed(work, out_dir, new):  # a custody entry that cannot be written puts the earlier ones back
+                case.record_bundle_built({
+                    "bundle": final_bundle.name, "bundle_sha256": built.sha256,
+                    "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
+                    "documents": [p.name for p in final_docs],
+                })
     except BundleError as exc:
         if work_zip is not None and exc.path == str(work_zip):  # the bundle's name, not the work folder's
             raise BundleError(f"{exc.message}; nothing was changed in the output folder", path=final_bundle,
@@ -252,64 +242,11 @@ def build_case(
         if exc.filename is not None and not is_inside(Path(exc.filename), out_dir):
             raise  # not a write into the output folder (a template or font): the CLI names the file
         what = "the documents" if writing == final_docs_dir else "the bundle"
-        state = ("the bundle and its documents may not match: build again once there is room" if moving
-                 else "nothing was changed in the output folder")
-        raise BundleError(f"cannot write {what}: {write_failure(exc)}; {state}", path=writing) from exc
+        # All or nothing, the swap included: a failed rename put the earlier bundle and documents back.
+        raise BundleError(f"cannot write {what}: {write_failure(exc)}; nothing was changed in the output folder",
+                          path=writing) from exc
 
-    case.record_bundle_built(
-        {
-            "bundle": final_bundle.name, "bundle_sha256": built.sha256,
-            "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
-            "documents": [p.name for p in final_docs],
-        },
-    )
     return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
-
-
-WORK_PREFIX = "evbundle-build-"  # a build's work folder in the output folder, gone when the build ends
-_WORK_LOCK = ".in-use"
-_UNLOCKED_GRACE_SECONDS = 600
-
-
-@contextmanager
-def _claimed(work: Path) -> Iterator[None]:
-    """Hold a lock on the work folder while the build runs; the system drops it when the process dies."""
-    if fcntl is None:
-        yield
-        return
-    with open(work / _WORK_LOCK, "wb") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        yield
-
-
-def remove_abandoned_work(out_dir: Path) -> list[Path]:
-    """Remove the work folders of builds that were killed (or crashed) in ``out_dir``: a half-written bundle
-    and documents. A folder whose build still runs (its lock held) is left alone."""
-    removed: list[Path] = []
-    if fcntl is None:
-        return removed  # no advisory locks here: a killed build's folder stays, named evbundle-build-*
-    for work in sorted(out_dir.glob(f"{WORK_PREFIX}*")):
-        if not work.is_dir() or work.is_symlink():
-            continue
-        try:
-            with open(work / _WORK_LOCK, "rb") as lock:
-                try:
-                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue  # another build is writing here now
-                shutil.rmtree(work, ignore_errors=True)
-        except FileNotFoundError:  # no lock: a build just starting, or one that died before it took it
-            try:
-                if time.time() - work.stat().st_mtime < _UNLOCKED_GRACE_SECONDS:
-                    continue
-            except OSError:
-                continue
-            shutil.rmtree(work, ignore_errors=True)
-        except OSError:
-            continue
-        if not work.exists():
-            removed.append(work)
-    return removed
 
 
 def _exhibit_folder(number: int) -> str:

@@ -14,12 +14,13 @@ from pathlib import Path
 import idna
 
 from app.core.changes import Changes
-from app.core.errors import EvidenceError
+from app.core.errors import CaseFileError, EvidenceError
 from app.core.model import CaseInfo
 from app.core.reporting import NULL_REPORTER, Reporter
 from app.store import CASE_SUFFIX, CaseFile, CheckProblem
 
-__all__ = ["CASE_SUFFIX", "CaseCheck", "CaseEdited", "CaseFile", "check_case", "create_case", "edit_case", "open_case"]
+__all__ = ["CASE_SUFFIX", "CaseCheck", "CaseEdited", "CaseFile", "check_case", "create_case", "edit_case",
+           "ensure_writable", "open_case"]
 
 
 def open_case(path: Path, *, actor: str | None = None) -> CaseFile:
@@ -30,6 +31,16 @@ def open_case(path: Path, *, actor: str | None = None) -> CaseFile:
 def create_case(path: Path, info: CaseInfo, *, actor: str | None = None) -> CaseFile:
     """Create a new case file; never over an existing file."""
     return CaseFile.create(path, info, actor=actor)
+
+
+def ensure_writable(case: CaseFile, doing: str) -> None:
+    """Refuse, before any work, an operation that must write to a case that cannot be written here (a
+    read-only folder or file, a write-protected drive): its custody entry could not be recorded."""
+    reason = case.read_only_reason()
+    if reason is not None:
+        raise CaseFileError(f"cannot {doing}: {reason}, and it must record what it does in the case's custody "
+                            "log; nothing was changed. Copy the case file to a folder you can write to",
+                            path=case.path)
 
 
 @dataclass(frozen=True)

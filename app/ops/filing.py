@@ -13,9 +13,7 @@ The same case and bundle date give byte-identical files.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ from app.core.errors import CaseFileError, EvidenceError
 from app.core.files import is_inside, write_failure
 from app.core.model import ItemKind
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
+from app.core.workfolder import placed, remove_abandoned_work, work_folder
 from app.documents import (
     DeclarationInput,
     ExhibitEntry,
@@ -49,6 +48,7 @@ from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
 from app.documents.redaction import redact_entry, redactor
+from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
 from app.ops.parties import case_parties
@@ -62,6 +62,7 @@ TOOL_NAME = "evbundle"
 FORMATS = ("pdf", "docx")
 DECLARATION_STEM = "01-declaration"
 ELECTRONIC_APPENDIX_FILE = "05-appendices-a-b-domains.csv"
+EXPORT_WORK_PREFIX = ".evbundle-export-"  # an export's hidden work folder in the output folder
 OUR_FILE = re.compile(r"[01][0-9]-[a-z0-9-]+\.(pdf|docx|csv)")
 
 
@@ -239,6 +240,7 @@ def export_filing_set(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
+    ensure_writable(case, "export the filing set")
     inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile, draft=draft)
     if not draft:
         require_fileable(case, bundle_date=inp.case.bundle_date)
@@ -248,10 +250,9 @@ def export_filing_set(
     verify_exhibit_hashes(case, inp)
     inp = replace(inp, hashes_verified=True)
     want_paper = paper if paper is not None else (inp.case.sealed and profile.sealed_paper_set)
-    moving = False
+    remove_abandoned_work(out_dir, EXPORT_WORK_PREFIX)  # killed exports' work; their unfinished swap rolled back
     try:
-        with tempfile.TemporaryDirectory(prefix=".evbundle-export-", dir=out_dir) as work_name:
-            work = Path(work_name)
+        with work_folder(out_dir, EXPORT_WORK_PREFIX) as work:
             exhibit_files, inp = render_exhibit_files(case, inp, profile, reporter=reporter)
             for f in exhibit_files:
                 (work / f.file_name).write_bytes(f.pdf)
@@ -269,28 +270,32 @@ def export_filing_set(
                 paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
                 written.append(paper_path)
             reporter.progress(1, 1, "Rendering documents")
-            new_names = {p.name for p in written}
-            moving = True  # from here on the folder holds a mix of the earlier set and this one
-            for old in out_dir.iterdir():  # files of an earlier export that this one no longer has
-                if OUR_FILE.fullmatch(old.name) and old.name not in new_names and old.is_file():
-                    old.unlink()
-            final = []
-            for path in sorted(written):
-                target = out_dir / path.name
-                os.replace(path, target)
-                final.append(target)
+            new = {path.name: path for path in sorted(written)}
+            # Files of an earlier export that this one no longer has go too; the earlier set stays whole
+            # until the new one is all in place (a full disk or a kill mid-way puts it back).
+            stale = [old.name for old in out_dir.iterdir()
+                     if OUR_FILE.fullmatch(old.name) and old.name not in new and old.is_file()]
+            final = [out_dir / name for name in new]
+            with placed(work, out_dir, new, retire=stale):  # the custody entry lands with the files, or neither
+                case.record_documents_exported({
+                    "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
+                    "files": {p.name: _sha256_file(p) for p in final},
+                })
     except OSError as exc:
         if exc.filename is not None and not is_inside(Path(exc.filename), out_dir):
             raise  # not a write into the output folder (a template or font): the CLI names the file
-        state = ("the filing set in it is incomplete: export again once there is room" if moving
-                 else "nothing was changed in it")
-        raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; {state}", path=out_dir) from exc
-    case.record_documents_exported({
-        "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
-        "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in final},
-    })
+        raise EvidenceError(f"cannot write the filing set: {write_failure(exc)}; nothing was changed in it",
+                            path=out_dir) from exc
     paper_file = out_dir / "00-paper-set-print-ready.pdf"
     return ExportResult(final, paper_file if want_paper else None)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,

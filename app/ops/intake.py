@@ -34,6 +34,7 @@ from app.sources.parse import MailboxPart, Parsed, parse_item, split_mailbox
 from app.store import CaseFile, CaseWriteFailed, Transaction
 from app.store.batch import FileBatch
 
+from .case import ensure_writable
 from .describe import default_description
 from .parse_pool import READ_AHEAD_BYTES, ParsePool, PendingParse
 
@@ -97,6 +98,7 @@ def import_files(
     meanwhile by a :class:`ParsePool` (worker processes for a large import);
     they are stored, numbered and logged strictly in the order given.
     """
+    ensure_writable(case, "import")
     files = list(expand_paths([Path(p) for p in paths]))
     report = ImportReport()
     batch = case.file_batch()  # several files per commit, each in a savepoint of its own
@@ -140,6 +142,10 @@ def _write_failed(case: CaseFile, files: list[Path], index: int, error: CaseWrit
                   items_before: int) -> CaseFileError:
     """The error for an import stopped because the case file could not be written: which file, what is kept."""
     cause = error.__cause__ if error.__cause__ is not None else error
+    if error.read_only:
+        return CaseFileError(f"the case file is read-only here ({cause}); nothing of this file was stored. Copy "
+                             "the case file to a folder you can write to, then run the same import again",
+                             path=files[index])
     why = "the disk is full" if error.disk_full else f"the case file could not be written ({cause})"
     try:
         kept = f"{case.count_items() - items_before} item(s) from the files before it are in the case"

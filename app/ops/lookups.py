@@ -43,6 +43,8 @@ from app.sources.whois import parse_whois
 from app.store import CaseFile
 from app.store.transaction import Transaction
 
+from .case import ensure_writable
+
 KINDS = ("rdap", "whois", "dns")
 IANA_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
 BOOTSTRAP_FILE = "rdap-dns.json"
@@ -202,6 +204,7 @@ def lookup_domains(
 
     What was stored before a cancel is kept (the report of it is lost with the cancel: the
     custody log and the case's items say what was stored)."""
+    ensure_writable(case, "look up domains")  # before any query leaves: each reply must be stored and logged
     servers = servers or LookupServers()
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:

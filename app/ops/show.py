@@ -105,7 +105,8 @@ def screenshot_lines(item: Item) -> list[str]:
         f"Image:       {record.get('format', '?')} {record.get('width', '?')} × {record.get('height', '?')} "
         f"pixels, mode {record.get('mode', '?')}, {record.get('frames', 1)} frame(s)",
     ] + ([f"Trailing:    {record['trailing_bytes']:,} bytes after the image end"]
-         if record.get("trailing_bytes") else [])
+         if record.get("trailing_bytes") else []) + [
+        f"Metadata:    damaged ({_v(warning)})" for warning in record.get("decoder_warnings", [])]
 
 
 RECORD_FACTS = (

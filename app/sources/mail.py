@@ -219,10 +219,7 @@ def _decode_words(value: str) -> str:
             out.append(piece)
             continue
         name = _python_charset(charset.split("*", 1)[0]) if charset else "ascii"
-        try:
-            out.append(piece.decode(name, errors="replace"))
-        except LookupError:
-            out.append(piece.decode("utf-8", errors="replace"))
+        out.append(piece.decode(name if _known(name) else "utf-8", errors="replace"))
     text = ""
     for index, chunk in enumerate(out):
         plain_before = index > 0 and isinstance(pieces[index - 1][0], str)
@@ -235,10 +232,10 @@ def _decode_words(value: str) -> str:
 
 def _decode_8bit(raw: bytes, charset: str) -> str:
     for candidate in ("utf-8", charset):
-        if candidate:
+        if candidate and _known(candidate):
             try:
                 return raw.decode(candidate)
-            except (UnicodeDecodeError, LookupError):
+            except UnicodeDecodeError:
                 continue
     return raw.decode("latin-1")
 
@@ -391,10 +388,11 @@ def _part_text(part: Message, defects: list[str]) -> str:
     elif not declared and b"\x00" in payload[:200] and len(payload) % 2 == 0:
         charset = "utf-16-le" if payload[1:2] == b"\x00" else "utf-16-be"
         defects.append(f"text has no declared charset and looks like {charset}; read as such")
+    if not _known(charset):
+        defects.append(f"unknown charset {declared!r}; text decoded as UTF-8 with replacements")
+        return payload.decode("utf-8", errors="replace")
     try:
         return payload.decode(charset)
-    except LookupError:
-        defects.append(f"unknown charset {declared!r}; text decoded as UTF-8 with replacements")
     except UnicodeDecodeError:
         if declared:
             defects.append(f"text not valid {declared}; decoded with replacements")
@@ -418,9 +416,11 @@ def _bom_charset(payload: bytes) -> str:
 
 
 def _known(charset: str) -> bool:
+    """Whether Python has a text codec of this name ("base64" is a codec, not a text one; a name with a NUL
+    in it is none, and says so with a ValueError)."""
     try:
         "".encode(charset)
-    except LookupError:
+    except (LookupError, ValueError):
         return False
     return True
 

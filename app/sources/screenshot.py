@@ -55,8 +55,9 @@ def read_screenshot(
             f"to decode, over the memory limit of {max_bytes / 2**20:,.0f} MiB; refused without decoding",
             expected=f"at most {max_bytes / 2**20:,.0f} MiB decoded", found=f"{width} × {height}",
         )
+    noticed: list[str] = []  # what Pillow warned about (damaged metadata): kept with the record, not printed
     try:
-        with _quiet_bomb_warning(width * height), Image.open(io.BytesIO(data), formats=(fmt,)) as image:
+        with _decoder_warnings(width * height, noticed), Image.open(io.BytesIO(data), formats=(fmt,)) as image:
             if image.size != (width, height):
                 raise ImageRefused(f"corrupt {fmt}: its header and its image data disagree about the size")
             image.load()
@@ -78,7 +79,7 @@ def read_screenshot(
         raise ImageRefused(f"corrupt or truncated {fmt}: {_reason(exc)}") from None
     except MemoryError:
         raise ImageRefused("image too large to decode in the memory available") from None
-    return {
+    record: dict[str, Any] = {
         "format": fmt,
         "width": width,
         "height": height,
@@ -86,6 +87,9 @@ def read_screenshot(
         "frames": frames,
         "trailing_bytes": trailing,
     }
+    if noticed:
+        record["decoder_warnings"] = noticed
+    return record
 
 
 def image_size(data: bytes) -> tuple[int, int, str]:
@@ -100,14 +104,21 @@ def image_size(data: bytes) -> tuple[int, int, str]:
 
 
 @contextlib.contextmanager
-def _quiet_bomb_warning(pixels: int) -> Iterator[None]:
-    """Pillow warns above its own global limit (~89 MP) even when ours allows more; we checked already."""
-    if not Image.MAX_IMAGE_PIXELS or pixels <= Image.MAX_IMAGE_PIXELS:
-        yield
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        yield
+def _decoder_warnings(pixels: int, noticed: list[str]) -> Iterator[None]:
+    """Collect Pillow's warnings into ``noticed`` instead of printing them on the user's terminal (a
+    truncated EXIF block, a tag larger than the file: the pixels decode, the metadata is damaged).
+    Its bomb warning above its own global limit (~89 MP) is dropped: ours was checked already."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if Image.MAX_IMAGE_PIXELS and pixels > Image.MAX_IMAGE_PIXELS:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                text = f"{warning.category.__name__}: {warning.message}"
+                if text not in noticed and len(noticed) < 10:
+                    noticed.append(text)
 
 
 def _check_pixels(width: int, height: int, limit: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from app.core.reporting import NULL_REPORTER, Reporter
 
 from . import schema
 from .batch import FileBatch
-from .connection import dump
+from .connection import dump, read_only_reason
 from .domains import DomainStore
 from .items import ItemStore
 from .objects import ObjectStore
@@ -62,6 +63,11 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, 
             raise CaseFileError("a file already exists here; choose another name", path=path)
         if not path.parent.is_dir():
             raise CaseFileError("the folder does not exist", path=path.parent)
+        try:  # private from the first byte: evidence, personal data and sealed material (SQLite's -wal and
+            # -shm files take the database file's mode)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            raise CaseFileError(f"cannot create the case file: {exc.strerror or exc}", path=path) from exc
         case = cls(path, actor=actor)
         try:
             schema.migrate(case._conn())
@@ -104,6 +110,12 @@ class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, 
             schema.migrate(conn)
         except sqlite3.Error as exc:
             case.close()
+            reason = read_only_reason(path)
+            if reason is not None:  # SQLite must create its -wal and -shm files beside the case, even to read it
+                raise CaseFileError(
+                    f"cannot open the case file: {reason}, and the database needs to write beside it even to be "
+                    "read; nothing was changed. Copy the case file to a folder you can write to", path=path,
+                ) from exc
             raise CaseFileError(f"cannot open the case file: {exc}", path=path) from exc
         except CaseFileError:
             case.close()

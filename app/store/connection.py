@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -26,23 +27,28 @@ from app.core import custody
 from app.core.errors import CaseFileError
 from app.core.files import is_disk_full
 from app.core.model import CustodyEntry
+from app.core.text import storable_value
 
 DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated
 
 
 class CaseWriteFailed(CaseFileError):
-    """SQLite could not write the case file (a full disk, an I/O error); the change was undone."""
+    """SQLite could not write the case file (a full disk, a read-only file, an I/O error); the change was
+    undone."""
 
-    def __init__(self, message: str, *, path: str | Path, disk_full: bool) -> None:
+    def __init__(self, message: str, *, path: str | Path, disk_full: bool, read_only: bool = False) -> None:
         super().__init__(message, path=path)
         self.disk_full = disk_full
+        self.read_only = read_only
 
     @classmethod
     def of(cls, exc: sqlite3.Error, path: str | Path) -> CaseWriteFailed:
         full = is_disk_full(exc)
-        why = "the disk is full" if full else f"the case file could not be written ({exc})"
-        return cls(f"the change could not be saved: {why}; the case is as it was before it", path=path,
-                   disk_full=full)
+        read_only = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_READONLY
+        why = ("the disk is full" if full else "the case file is read-only here" if read_only
+               else f"the case file could not be written ({exc})")
+        return cls(f"the change could not be saved: {why}; nothing was changed", path=path,
+                   disk_full=full, read_only=read_only)
 
 
 class CaseConnection:
@@ -56,6 +62,12 @@ class CaseConnection:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
+    def read_only_reason(self) -> str | None:
+        """Why this case cannot be changed here, in the user's words, or None when it can: SQLite writes
+        the case file and, beside it, its ``-wal`` and ``-shm`` files, so both the file and its folder
+        must be writable."""
+        return read_only_reason(self.path)
+
     def close(self) -> None:
         with self._lock:
             for conn in self._connections:
@@ -68,10 +80,14 @@ class CaseConnection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 30000")
+            except sqlite3.Error:
+                conn.close()  # not yet in the list close() empties: the file would stay open
+                raise
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -105,8 +121,8 @@ class CaseConnection:
         """Append a custody entry inside the caller's transaction, chained to the one before."""
         row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, custody.GENESIS)
-        body = custody.entry_body(seq, custody.utc_now(), self.actor, action, item_id, sha256,
-                                  details or {}, prev)
+        details = storable_value(details or {})  # names quoted in details may hold undecodable bytes
+        body = custody.entry_body(seq, custody.utc_now(), self.actor, action, item_id, sha256, details, prev)
         entry_hash = custody.compute_entry_hash(body)
         conn.execute(
             "INSERT INTO custody(seq, at, actor, action, item_id, sha256, details, prev_hash, entry_hash)"
@@ -160,6 +176,16 @@ class CaseConnection:
         return [
             CustodyEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows
         ]
+
+
+def read_only_reason(path: Path) -> str | None:
+    """See :meth:`CaseConnection.read_only_reason` (also for a case that cannot be opened)."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK):
+        return f"the folder holding the case file ({folder}) is read-only here"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the case file is read-only here"
+    return None
 
 
 def rollback(conn: sqlite3.Connection) -> None:

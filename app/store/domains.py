@@ -18,6 +18,7 @@ from app.core import custody
 from app.core.errors import OperationCancelled
 from app.core.model import Domain
 from app.core.reporting import NULL_REPORTER, Reporter
+from app.core.text import storable
 
 from .connection import CaseConnection, sha256_of
 
@@ -81,7 +82,7 @@ class DomainStore(CaseConnection):
     def add_domains(self, domains: Iterable[Domain], *, source: str) -> int:
         """Add domains not already in the case, in one change; returns how many were new."""
         with self._writing() as conn:
-            return self._add_domains(conn, domains, source=source)
+            return self._add_domains(conn, domains, source=storable(source))  # a file name may not be UTF-8
 
     def domains(self, *, offset: int = 0, limit: int = -1) -> list[Domain]:
         rows = self._conn().execute(

@@ -17,6 +17,7 @@ from app.core import custody
 from app.core.errors import CaseFileError
 from app.core.hashing import Digests
 from app.core.model import Item, ItemKind, ParseStatus
+from app.core.text import storable, storable_value
 
 from .connection import CaseConnection, dump
 
@@ -50,7 +51,13 @@ class ItemStore(CaseConnection):
         description: str | None = None,
     ) -> int:
         """Record an acquired item (its object already stored in this transaction); numbers it as an
-        exhibit. Logged: acquired (with both hashes), a parse problem, the exhibit number."""
+        exhibit. Logged: acquired (with both hashes), a parse problem, the exhibit number.
+
+        Names and texts are made storable first (app.core.text): a file name that is not UTF-8, or a
+        parser's words quoting raw bytes, are kept with those bytes escaped instead of failing the import."""
+        name, original_name, source_path = storable(name), storable(original_name), storable(source_path)
+        parse_error, description = storable(parse_error), storable(description) if description else description
+        record, metadata = storable_value(record or {}), storable_value(metadata or {})
         now = custody.utc_now()
         cursor = conn.execute(
             "INSERT INTO items(kind, name, original_name, sha256, acquired_at, acquired_by,"
@@ -58,7 +65,7 @@ class ItemStore(CaseConnection):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind.value, name, original_name, digests.sha256, now, self.actor, source_path,
-                parse_status.value, parse_error, dump(record or {}), dump(metadata or {}), parent_id,
+                parse_status.value, parse_error, dump(record), dump(metadata), parent_id,
             ),
         )
         item_id = int(cursor.lastrowid or 0)

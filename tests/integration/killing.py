@@ -25,7 +25,8 @@ def chooser(name: str) -> random.Random:
 def environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVBUNDLE_")}
     env["EVBUNDLE_HOME"] = str(home)
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)  # keeps
+    # the suite's network guard (tests/network_guard_site) in the commands it runs
     return env
 
 

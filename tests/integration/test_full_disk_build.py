@@ -220,3 +220,79 @@ def test_a_full_disk_while_copying_evidence_is_not_called_a_read_error(
     assert "read" not in err and err.count("\n") == 1
     assert tree(out) == {}
     assert custody(case) == before
+
+
+# -- the disk fills during the final renames: the earlier set stays whole ------------------------------
+
+def _rename_fails_into(out: Path, monkeypatch: pytest.MonkeyPatch, at: int) -> list[str]:
+    """The ``at``-th rename that moves a new file or folder into ``out`` fails with ENOSPC (as a folder's
+    directory block can); returns the names moved in before it."""
+    import errno
+
+    from app.core import workfolder
+
+    real = os.rename
+    moved: list[str] = []
+
+    def renaming(source: object, target: object) -> None:
+        if Path(str(target)).parent == out and workfolder.ASIDE_NAME not in Path(str(source)).parts:
+            if len(moved) + 1 == at:
+                raise OSError(errno.ENOSPC, "No space left on device", str(target))
+            moved.append(Path(str(target)).name)
+        real(source, target)
+
+    monkeypatch.setattr(workfolder.os, "rename", renaming)
+    return moved
+
+
+def test_full_disk_during_exports_final_rename_keeps_the_earlier_filing_set(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first, a middle and the last file's rename into the folder fails: each time the earlier set stays."""
+    out = tmp_path / "filing"
+    argv = ["export", str(case), "--out", str(out), "--draft"]
+    assert main(argv) == 0
+    earlier = tree(out)
+    assert main(["paragraphs", str(case), "add", "evidence", "A paragraph the second export adds."]) == 0
+    before = custody(case)
+    count = len([name for name in earlier if "/" not in name])
+
+    for at in (1, count // 2, count):
+        with pytest.MonkeyPatch.context() as patch:  # undoes only this patch, not the isolated home
+            moved = _rename_fails_into(out, patch, at)
+            capsys.readouterr()
+            assert main(argv) == 2
+        err = capsys.readouterr().err.splitlines()[-1]  # after the progress lines
+        assert err.startswith(f"evbundle: error: {out}: cannot write the filing set: the disk is full"), err
+        assert "nothing was changed in it" in err and "Traceback" not in err
+        assert len(moved) == at - 1
+        assert tree(out) == earlier  # every earlier file, byte for byte, none of the new ones, no work folder
+        assert custody(case) == before
+    assert_check_passes(case, capsys)
+
+    assert main(argv) == 0  # room again
+    assert tree(out) != earlier and set(tree(out)) == set(earlier)
+
+
+def test_full_disk_during_the_documents_folders_rename_keeps_the_earlier_documents(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    argv = build_argv(case, out, tmp_path)
+    assert main(argv) == 0
+    earlier = tree(out)
+    assert main(["paragraphs", str(case), "add", "evidence", "A paragraph the second build adds."]) == 0
+    before = custody(case)
+
+    for at in (1, 2):  # the bundle's rename, then the documents folder's (the bundle already in place)
+        with pytest.MonkeyPatch.context() as patch:  # undoes only this patch, not the isolated home
+            moved = _rename_fails_into(out, patch, at)
+            capsys.readouterr()
+            assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "the disk is full" in err and "nothing was changed in the output folder" in err, err
+        assert len(moved) == at - 1
+        assert tree(out) == earlier  # the earlier bundle and all its documents, nothing half-new
+        assert custody(case) == before
+    assert_check_passes(case, capsys)
+    assert main(["verify", str(out / f"{SLUG}.zip")]) == 0  # the earlier bundle, whole
