@@ -33,11 +33,13 @@ from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
 from .identity import SigningIdentity
-from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, TIMESTAMP_FILE, verify_instructions
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, SIGNER_BASE, TIMESTAMP_FILE, verify_instructions
 from .names import find_clashes, unsafe_reason
+from .profile import PROFILE_IDENTIFIER
 from .signing import sign_detached
 from .streaming import ALGORITHMS, BackgroundWriter, DualHasher, FileTailHasher, PendingDigests, Writeback
-from .timestamp import Timestamper
+from .timestamp import Timestamper, TimestampFacts, check_timestamp
+from .validation import check_at
 from .zipwriter import ReproducibleZip
 
 RESERVED_TAG_FILES = frozenset(
@@ -45,7 +47,7 @@ RESERVED_TAG_FILES = frozenset(
     | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
     | {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}
 )
-COMPUTED_BAG_INFO = ("Bagging-Date", "Payload-Oxum", "Bag-Size")
+COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class BuiltBundle:
     tagmanifest_sha256: str  # hash of the signed tag manifest
     payload_digests: Mapping[str, Digests]  # "data/..." → hashes, as in the manifests
     timestamped: bool = False  # signature/…p7s.tsr holds an RFC 3161 timestamp of the signature
+    timestamp: TimestampFacts | None = None  # what that timestamp says (time, authority, its certificate's expiry)
+    validation_notes: tuple[str, ...] = ()  # validation data that could not be gathered with the timestamp
 
 
 def build_bundle(
@@ -93,8 +97,10 @@ def build_bundle(
     custody.jsonl); ``bag_info`` fields go into bag-info.txt before the
     computed ones (Bagging-Date = ``bundle_date``, Payload-Oxum, Bag-Size).
     ``reporter`` counts payload bytes ("Writing bundle"). ``timestamper``, when
-    given, gets the signature file's bytes and returns an RFC 3161 reply,
-    stored as ``signature/tagmanifest-sha256.txt.p7s.tsr`` (see timestamp.py).
+    given, timestamps the signature file; the RFC 3161 reply is stored as
+    ``signature/tagmanifest-sha256.txt.p7s.tsr`` with the TSA's validation data
+    beside it, and the signer's too when its certificate has issuers (see
+    timestamp.py and validation.py).
     """
     out_zip = Path(out_zip)
     date_time = _zip_date_time(bundle_date)
@@ -114,13 +120,13 @@ def build_bundle(
     generated = [
         *(f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS),
         *(f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS),
-        SIGNATURE_FILE,
-        CERTIFICATE_FILE,
-        *([TIMESTAMP_FILE] if timestamper is not None else []),
     ]
     by_name = {f"data/{f.path}": f for f in files}
     names = sorted([*static, *generated, *by_name])
-    folders = {"data/"} | {"/".join(n.split("/")[:i]) + "/" for n in names for i in range(1, n.count("/") + 1)}
+    folders = {"data/", "signature/"}
+    folders |= {"/".join(n.split("/")[:i]) + "/" for n in names for i in range(1, n.count("/") + 1)}
+    # signature/'s files are known only once the signature is made (which validation data a TSA
+    # offers); they sort together right after the folder's own entry.
     order = sorted([*names, *folders, ""])  # "" is the bag folder itself
 
     sealer = _Sealer(static, by_name, signer, total, reporter, timestamper)
@@ -139,6 +145,9 @@ def build_bundle(
                     full = f"{bag_name}/{name}"
                     if name == "" or name.endswith("/"):
                         archive.add_folder(full if name else f"{bag_name}/")
+                        if name == "signature/":
+                            for signed_name, data in sorted(sealer.signature_files().items()):
+                                archive.add_bytes(f"{bag_name}/{signed_name}", data)
                     elif name in by_name:
                         sealer.copy_payload(archive, full, by_name[name])
                         final = writer.tell()  # the entry and its patched header are final
@@ -171,6 +180,8 @@ def build_bundle(
         tagmanifest_sha256=hashlib.sha256(sealer.tag_bytes("tagmanifest-sha256.txt")).hexdigest(),
         payload_digests=dict(sealer.digests),
         timestamped=timestamper is not None,
+        timestamp=sealer.timestamp,
+        validation_notes=sealer.notes,
     )
 
 
@@ -219,6 +230,8 @@ class _Sealer:
         self._hasher = DualHasher()
         self.digests: dict[str, Digests] = {}
         self._pending: list[tuple[PayloadFile, PendingDigests]] = []  # hashed behind the writer
+        self.timestamp: TimestampFacts | None = None
+        self.notes: tuple[str, ...] = ()
 
     def close(self) -> None:
         self._hasher.close()
@@ -287,14 +300,31 @@ class _Sealer:
             return bagit_text.format_manifest(
                 (n, hashlib.new(algorithm, self.tag_bytes(n)).hexdigest()) for n in covered
             )
-        if name == SIGNATURE_FILE:
-            return sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
-        if name == TIMESTAMP_FILE and self._timestamper is not None:
-            return self._timestamper(self.tag_bytes(SIGNATURE_FILE))
-        if name == CERTIFICATE_FILE:
-            chain = (self._signer.certificate, *self._signer.chain)
-            return b"".join(c.public_bytes(Encoding.PEM) for c in chain)
         raise AssertionError(f"no rule makes {name}")
+
+    def signature_files(self) -> dict[str, bytes]:
+        """signature/: the signature, the signer's certificates and, when asked for, the timestamp
+        with the validation data of its authority (and of the signer, when it has issuers)."""
+        signature = sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
+        chain = (self._signer.certificate, *self._signer.chain)
+        files = {SIGNATURE_FILE: signature, CERTIFICATE_FILE: b"".join(c.public_bytes(Encoding.PEM) for c in chain)}
+        if self._timestamper is None:
+            return files
+        stamp = self._timestamper.stamp(signature)
+        files[TIMESTAMP_FILE] = stamp.reply
+        files.update(stamp.validation.files(TIMESTAMP_FILE))
+        notes = list(stamp.validation.notes)
+        self.timestamp = check_timestamp(stamp.reply, signature, (), stamp.validation)
+        if self._signer.chain:
+            signer_data = self._timestamper.gather(self._signer.certificate, self._signer.chain)
+            signer_check = check_at(self._signer.certificate, self._signer.chain, signer_data, self.timestamp.time)
+            if signer_check.problems:  # RFC 3161 appendix B: the signer's certificate must be good at that time
+                raise BundleError("the signing certificate was not good when the signature was timestamped: "
+                                  + "; ".join(signer_check.problems))
+            files.update(signer_data.files(SIGNER_BASE))
+            notes += signer_data.notes
+        self.notes = tuple(dict.fromkeys(notes))
+        return files
 
     def _tag_names(self) -> list[str]:
         names = set(self._tags) | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
@@ -377,6 +407,7 @@ def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: in
             raise BundleError(f"unusable bag-info field: {reason}", found=repr(label))
         lines.append((label, value))
     lines += [
+        ("BagIt-Profile-Identifier", PROFILE_IDENTIFIER),  # resources/bagit-profile-evbundle-v1.json
         ("Bagging-Date", bundle_date),
         ("Payload-Oxum", bagit_text.payload_oxum(total, count)),
         ("Bag-Size", bagit_text.human_size(total)),

@@ -11,6 +11,7 @@ import shlex
 
 SIGNATURE_FILE = "signature/tagmanifest-sha256.txt.p7s"
 CERTIFICATE_FILE = "signature/signer.pem"
+SIGNER_BASE = "signature/signer"  # the signer's validation data: signature/signer.chain.pem, .revocation-N.ocsp
 
 OPENSSL_VERIFY = (
     f"openssl cms -verify -binary -inform DER -in {SIGNATURE_FILE} "
@@ -18,10 +19,22 @@ OPENSSL_VERIFY = (
 )
 OPENSSL_FINGERPRINT = f"openssl x509 -in {CERTIFICATE_FILE} -noout -fingerprint -sha256"
 TIMESTAMP_FILE = f"{SIGNATURE_FILE}.tsr"
-OPENSSL_TIMESTAMP_TEXT = f"openssl ts -reply -in {TIMESTAMP_FILE} -text"
-OPENSSL_TIMESTAMP_VERIFY = (
-    f"openssl ts -verify -in {TIMESTAMP_FILE} -data {SIGNATURE_FILE} -CAfile TSA-ROOT.pem"
-)
+# Every token, checked as of the time it states (-attime, RFC 3161 appendix B: it still checks after
+# the authority's certificate has expired) with the authority's chain stored beside it (-untrusted);
+# archive timestamps (renewals) cover a SHA-512 listing, which sha512sum checks.
+TIMESTAMP_SCRIPT = f"""\
+for T in signature/*.tsr; do
+  case $T in signature/archive-*) D=${{T%.tsr}};; *) D={SIGNATURE_FILE};; esac
+  openssl ts -reply -in "$T" -text | grep -E '^(Time stamp|TSA):'
+  AT=$(openssl ts -reply -in "$T" -text | python3 -c "import sys, re, calendar, time; \\
+t = re.search(r'^Time stamp: (.*?)(\\.[0-9]+)? GMT', sys.stdin.read(), re.M).group(1); \\
+print(calendar.timegm(time.strptime(' '.join(t.split()), '%b %d %H:%M:%S %Y')))")
+  openssl ts -verify -in "$T" -data "$D" -CAfile TSA-ROOT.pem -untrusted "$T.chain.pem" -attime "$AT"
+done
+for A in signature/archive-*.sha512; do
+  if [ ! -e "$A" ]; then continue; fi
+  if command -v sha512sum > /dev/null; then sha512sum -c "$A"; else shasum -a 512 -c "$A"; fi
+done"""
 
 # Recomputes app.core.custody's chain: canonical JSON (sorted keys, no spaces,
 # UTF-8) of each entry without its entry_hash, hashed with SHA-256.
@@ -49,7 +62,7 @@ END"""
 # beside data/ or in signature/. Decodes the manifest's %0A, %0D, %25 as RFC 8493 asks.
 LISTING_SCRIPT = """\
 python3 - <<'END'
-import os
+import os, re
 listed = {"tagmanifest-sha256.txt", "tagmanifest-sha512.txt",
           "signature/tagmanifest-sha256.txt.p7s", "signature/signer.pem"}
 for manifest in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
@@ -62,11 +75,15 @@ found = set()
 for folder, _, names in os.walk("."):
     for name in names:
         found.add(os.path.relpath(os.path.join(folder, name)).replace(os.sep, "/"))
-stamps = {n for n in found if n.startswith("signature/") and n.endswith(".tsr") and n.count("/") == 1}
+later = re.compile(r"signature/(archive-[0-9]+[.]sha512|[^/]+[.]tsr|signer)"
+                   r"([.]tsr)?([.]chain[.]pem|[.]revocation-[0-9]+[.](ocsp|crl))?")
+stamps = {n for n in found - listed if later.fullmatch(n)}
 for name in sorted(found - listed - stamps):
     print("NOT COVERED BY THE SIGNATURE:", name)
 for name in sorted(listed - found):
     print("MISSING:", name)
+for name in sorted(stamps):
+    print("added at or after signing, checked in step 7:", name)
 print("every file is covered by the signature" if found - stamps == listed else "THE FILE LIST DIFFERS")
 END"""
 
@@ -154,7 +171,8 @@ that every file is the one the signer sealed, and nothing was added.
 
    It must print "every file is covered by the signature". This proves the
    folder holds exactly the files the signed manifests list, plus the
-   signature, the certificate and any timestamp token (step 7 checks those).
+   signature, the certificate and what only step 7 can check: timestamp
+   tokens, their validation data and renewals (it lists those).
 
 5. Check who signed:
 
@@ -188,17 +206,33 @@ that every file is the one the signer sealed, and nothing was added.
 7. If the folder signature/ holds {TIMESTAMP_FILE.split("/")[1]},
    the signature carries an RFC 3161 trusted timestamp: a timestamp
    authority (TSA) certified that the signature file existed at the time it
-   states. Show the time and the authority (inside the folder):
+   states. Beside each token (.tsr) the bundle keeps its authority's
+   certificate chain (.tsr.chain.pem) and, where the authority's CA offers
+   them, OCSP responses or CRLs (.tsr.revocation-N.ocsp or .crl, about the
+   N-th certificate of the chain) from when the token was made: they show
+   the authority's certificates were sound then, after the authority itself
+   may be gone. A renewed bundle also holds archive timestamps
+   (archive-NN.sha512 with its .tsr): each lists the SHA-512 of every file
+   outside data/ as it was, and was timestamped before the timestamp before
+   it weakened, so the chain of timestamps carries the proof forward.
 
-     {OPENSSL_TIMESTAMP_TEXT}
+   Save each authority's root certificate from the authority's own website
+   into one file, TSA-ROOT.pem, in the folder. Then (inside the folder;
+   paste the lines between the markers into a shell as they are,
+   unindented) this shows each token's time and authority and checks it at
+   the time it states, which still works after the authority's certificate
+   has expired (without -attime openssl then refuses it):
 
-   and check it against the authority's root certificate, saved from the
-   authority's own website as TSA-ROOT.pem:
+---- begin timestamp check ----
+{TIMESTAMP_SCRIPT}
+---- end timestamp check ----
 
-     {OPENSSL_TIMESTAMP_VERIFY}
-
-   It must print "Verification: OK". Without that file, the bundle was
-   not timestamped and the time of signing rests on the signer's clock.
+   Each token must print "Verification: OK" and each archive listing "OK"
+   for every file. To read a stored OCSP response or CRL:
+   "openssl ocsp -respin FILE -resp_text -noverify" or
+   "openssl crl -inform DER -in FILE -text -noout". Without any .tsr file,
+   the bundle was not timestamped and the time of signing rests on the
+   signer's clock.
 """
     return text.encode("utf-8")
 

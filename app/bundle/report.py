@@ -112,11 +112,18 @@ class TimestampSummary:
     authority: str | None = None  # the TSA certificate's subject
     authority_fingerprint: str | None = None
     trusted: bool = False  # the TSA is trusted on this machine
+    role: str = "signature timestamp"  # or "archive timestamp N" (a renewal, see archive.py)
+    covers: str = ""  # the file it timestamps
+    authority_not_valid_after: str | None = None  # when the TSA's certificate expires (UTC ISO 8601)
+    long_term: bool = False  # stored validation data shows the TSA's chain was good at the token's time
+    chain: tuple[str, ...] = ()  # each certificate of the TSA's chain and its status at the token's time
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path, "valid": self.valid, "time": self.time, "authority": self.authority,
-            "authority_fingerprint": self.authority_fingerprint, "trusted": self.trusted,
+            "authority_fingerprint": self.authority_fingerprint, "trusted": self.trusted, "role": self.role,
+            "covers": self.covers, "authority_not_valid_after": self.authority_not_valid_after,
+            "long_term": self.long_term, "chain": list(self.chain),
         }
 
 
@@ -137,6 +144,8 @@ class VerificationReport:
     notes: list[str] = field(default_factory=list)  # facts that are not problems
     timestamps: list[TimestampSummary] = field(default_factory=list)
     expected_signers: tuple[str, ...] = ()  # fingerprints the reader named (--trust)
+    renewal: str | None = None  # why the bundle should be renewed now (evbundle renew), if it should
+    checked_at: str | None = None  # the clock verification used (UTC ISO 8601)
     _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -192,6 +201,8 @@ class VerificationReport:
             "expected_signers": list(self.expected_signers),
             "trust_checked": self.trust_checked,
             "timestamps": [t.to_json() for t in self.timestamps],
+            "renewal": self.renewal,
+            "checked_at": self.checked_at,
             "payload_files": self.payload_files,
             "payload_bytes": self.payload_bytes,
             "manifest_entries": self.manifest_entries,
@@ -253,6 +264,19 @@ class VerificationReport:
         trust = "trusted authority" if stamp.trusted else "authority NOT trusted on this machine"
         return f"{shown(stamp.time or '')} by {shown(stamp.authority or '')} ({trust})"
 
+    @staticmethod
+    def timestamp_detail(stamp: TimestampSummary) -> list[str]:
+        """The lines under a timestamp: what it covers, its authority's certificate, the chain's status."""
+        if not stamp.valid:
+            return []
+        lines = [f"{stamp.role.capitalize()} over {shown(stamp.covers)}"]
+        if stamp.authority_not_valid_after:
+            lines.append(f"Authority certificate valid until {shown(stamp.authority_not_valid_after[:10])}; "
+                         + ("stored validation data shows its chain was good at the token's time"
+                            if stamp.long_term else "no stored validation data shows its chain was good then"))
+        lines.extend(shown(line) for line in stamp.chain)
+        return lines
+
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
         lines = [f"Bundle: {shown(self.source)} (bag {shown(self.bag_name)})",
@@ -268,6 +292,9 @@ class VerificationReport:
         if self.timestamps:
             for stamp in self.timestamps:
                 lines.append(f"Timestamp: {self.timestamp_text(stamp)}")
+                lines.extend(f"  {line}" for line in self.timestamp_detail(stamp))
+            if self.renewal:
+                lines.append(f"Renewal: {shown(self.renewal)}")
         else:
             lines.append("Timestamp: none (the time of signing rests on the signer's own clock)")
         lines.append(

@@ -15,21 +15,28 @@ Only the SHA-256 of the signature file leaves the machine (the request holds
 the hash, a nonce and "send your certificate"). The reply is stored whole as
 a ``.tsr`` file (a TimeStampResp, what ``openssl ts -reply`` writes).
 
-Checking a token: it must be granted, its message imprint must equal the
-hash of the signature file, its CMS signature must verify with the TSA
-certificate it carries, that certificate must carry a critical
-``timeStamping`` extended key usage and must have been valid at the
-timestamp's time. Whether the TSA is *trusted* is a separate answer: its
-certificate (or an issuer up its chain) must be one this machine trusts; then
-the maintained ``rfc3161-client`` verifier checks the whole path as well.
+With the token, sealing keeps the TSA's validation data (its certificate
+chain and the OCSP responses or CRLs its CA publishes, see validation.py),
+gathered as part of the same request, so the token can be checked after the
+TSA's certificate has expired.
+
+Checking a token (RFC 3161 appendix B, at the token's time): it must be
+granted, its message imprint must equal the hash of the data, its CMS
+signature must verify with the TSA certificate it carries, that certificate
+must carry a critical ``timeStamping`` extended key usage, and it and its
+issuers must have been valid, and not revoked, at the timestamp's time, as
+far as the stored validation data shows. Whether the TSA is *trusted* is a
+separate answer: its certificate (or an issuer up its chain) must be one this
+machine trusts; then the maintained ``rfc3161-client`` verifier checks the
+whole path as well, also at the token's time.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
@@ -39,11 +46,10 @@ from app.core.errors import BundleError
 from .identity import fingerprint_of, subject_text
 from .signing import SignatureInvalid, verify_embedded
 from .trust import trusted_anchor
+from .validation import ChainCheck, Fetch, ValidationData, check_at, collect, http_fetch
 
 MAX_REPLY_BYTES = 1024 * 1024
 _DIGESTS = {"2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512"}
-
-Timestamper = Callable[[bytes], bytes]  # signature file bytes → timestamp reply bytes
 
 
 class TimestampError(BundleError):
@@ -66,6 +72,17 @@ class TimestampFacts:
     policy: str
     trusted: bool  # the TSA's chain reaches a certificate trusted on this machine
     authority_not_valid_after: datetime.datetime
+    chain: ChainCheck = field(default_factory=ChainCheck)  # the TSA's chain at the token's time, stored data only
+    signature_algorithm: str = ""  # the TSA's signature, e.g. "ecdsa-with-SHA256 (256-bit key)"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A timestamp reply and the validation data gathered with it."""
+
+    reply: bytes
+    validation: ValidationData
+    url: str
 
 
 def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
@@ -123,34 +140,57 @@ def request_timestamp(data: bytes, url: str, *, timeout: float = 30.0) -> bytes:
     return bytes(body)
 
 
-def timestamper_for(urls: Sequence[str], *, timeout: float = 30.0) -> Timestamper:
-    """A Timestamper that asks each URL in turn and keeps the first good reply."""
-    if not urls:
-        raise TimestampError("no timestamp authority URL is configured")
+class Timestamper:
+    """Asks the TSAs in turn for a timestamp and gathers the validation data that goes with it.
 
-    def stamp(data: bytes) -> bytes:
+    Validation data (chains, OCSP, CRLs) is fetched only through a Timestamper, that is only when the
+    user asked for a timestamp. ``known``: certificates this machine trusts, which may complete a chain.
+    """
+
+    def __init__(self, urls: Sequence[str], *, timeout: float = 30.0, fetch: Fetch | None = None,
+                 known: Sequence[x509.Certificate] = ()) -> None:
+        if not urls:
+            raise TimestampError("no timestamp authority URL is configured")
+        self.urls = tuple(urls)
+        self._timeout = timeout
+        self._fetch = fetch or (lambda url, body, kind: http_fetch(url, body, kind, timeout=timeout))
+        self._known = tuple(known)
+
+    def stamp(self, data: bytes) -> Stamp:
+        """A checked timestamp over ``data`` from the first TSA that gives one, with its validation data."""
+        import rfc3161_client
+
         failures: list[str] = []
-        for url in urls:
+        for url in self.urls:
             try:
-                return request_timestamp(data, url, timeout=timeout)
+                reply = request_timestamp(data, url, timeout=self._timeout)
             except TimestampError as exc:
                 failures.append(exc.diagnostics())
+                continue
+            facts, _ = verify_embedded(rfc3161_client.decode_timestamp_response(reply).time_stamp_token(), "tst_info")
+            return Stamp(reply, self.gather(facts.certificate, facts.certificates), url)
         raise TimestampError("no timestamp authority gave a timestamp: " + "; ".join(failures))
 
-    return stamp
+    def gather(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate] = ()) -> ValidationData:
+        """``certificate``'s chain and revocation answers, fetched now (see validation.collect)."""
+        return collect(certificate, carried, self._known, self._fetch)
+
 
 
 def check_timestamp(
-    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = ()
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (), stored: ValidationData | None = None,
 ) -> TimestampFacts:
-    """Check a stored timestamp reply against ``data`` (the signature file); raises TimestampError.
+    """Check a stored timestamp reply against ``data`` (the file it timestamps); raises TimestampError.
 
     ``trusted``: certificates this machine trusts (TSA roots or the TSA's own
-    certificate). An untrusted but sound timestamp is returned with
-    ``trusted=False``; the caller decides what that means.
+    certificate). ``stored``: the validation data kept with the token; the
+    chain is checked with it at the token's time, never against the clock now.
+    An untrusted but sound timestamp is returned with ``trusted=False``; the
+    caller decides what that means.
     """
     import rfc3161_client  # loaded only for a bundle that carries a timestamp
 
+    stored = stored or ValidationData()
     try:
         response = rfc3161_client.decode_timestamp_response(reply)
     except Exception as exc:
@@ -169,6 +209,7 @@ def check_timestamp(
         raise TimestampError(f"the timestamp's own signature is not valid: {exc.message}") from exc
     certificate = facts.certificate
     _check_timestamping_usage(certificate)
+    _check_signing_certificate(response.time_stamp_token(), certificate)
     moment = info.gen_time.astimezone(datetime.UTC)
     if not (certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc):
         raise TimestampError(
@@ -181,12 +222,17 @@ def check_timestamp(
             "is a timestamp for other data, not for this bundle's signature",
             expected=expected.hex(), found=info.message_imprint.message.hex(),
         )
-    anchor = trusted_anchor(certificate, facts.certificates, trusted)
+    chain = check_at(certificate, facts.certificates, stored, moment)
+    if chain.problems:
+        raise TimestampError("the timestamp authority's certificate chain was not sound at the timestamp's time: "
+                             + "; ".join(chain.problems))
+    carried = [*facts.certificates, *stored.chain]
+    anchor = trusted_anchor(certificate, carried, trusted)
     if anchor is not None and anchor.subject == anchor.issuer:
         # The trusted certificate is a root: let the maintained verifier check the
         # whole path at the timestamp's time (our own walk above found it).
         builder = rfc3161_client.VerifierBuilder(roots=[anchor])
-        for extra in facts.certificates:
+        for extra in dict.fromkeys(carried):
             if extra != anchor and extra != certificate:
                 builder = builder.add_intermediate_certificate(extra)
         try:
@@ -202,7 +248,40 @@ def check_timestamp(
         policy=info.policy.dotted_string,
         trusted=anchor is not None,
         authority_not_valid_after=certificate.not_valid_after_utc,
+        chain=chain,
+        signature_algorithm=_algorithm_text(certificate),
     )
+
+
+def _algorithm_text(certificate: x509.Certificate) -> str:
+    """The TSA key's algorithm and size, e.g. "EC secp256r1 (256-bit)": what a weak-algorithm rule reads."""
+    key = certificate.public_key()
+    size = getattr(key, "key_size", None)
+    curve = getattr(getattr(key, "curve", None), "name", None)
+    kind = f"EC {curve}" if curve else type(key).__name__.removeprefix("_").replace("PublicKey", "")
+    return f"{kind} ({size}-bit)" if size else kind
+
+
+def _check_signing_certificate(token: bytes, certificate: x509.Certificate) -> None:
+    """RFC 3161 § 2.4.2 and RFC 5816: the token's signed ESSCertID(v2) names the TSA certificate by its hash,
+    so a certificate altered inside the token (or swapped for another with the same key) is caught."""
+    from asn1crypto import cms as asn1_cms
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = certificate.public_bytes(Encoding.DER)
+    signer = asn1_cms.ContentInfo.load(token)["content"]["signer_infos"][0]
+    for attribute in signer["signed_attrs"]:
+        kind = attribute["type"].native
+        if kind not in ("signing_certificate", "signing_certificate_v2"):
+            continue
+        for value in attribute["values"]:
+            first = value["certs"][0]
+            algorithm = "sha1" if kind == "signing_certificate" else first["hash_algorithm"]["algorithm"].native
+            if first["cert_hash"].native != hashlib.new(algorithm, der).digest():
+                raise TimestampError("the timestamp authority's certificate in the token is not the one it signed "
+                                     "for (its ESSCertID hash differs, RFC 5816)")
+            return
+    raise TimestampError("the timestamp names no signing certificate (ESSCertID, RFC 3161 § 2.4.2)")
 
 
 def _check_timestamping_usage(certificate: x509.Certificate) -> None:

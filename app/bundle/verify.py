@@ -16,6 +16,7 @@ limits, JSON only after its hash matched.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import threading
@@ -67,6 +68,7 @@ def verify_bundle(
     require_trusted: bool | None = None,
     limits: ReadLimits | None = None,
     reporter: Reporter = NULL_REPORTER,
+    now: datetime.datetime | None = None,
 ) -> VerificationReport:
     """Check a bundle (.zip, or an unzipped folder) and report every problem found.
 
@@ -77,7 +79,9 @@ def verify_bundle(
     reader named (the one in the sworn declaration): the signer must be one of
     them, or the bundle is NOT VALID. ``require_trusted``: an untrusted signer
     or timestamp authority is a problem (default: when fingerprints are given).
-    ``reporter`` hears the bytes hashed (progress) and can cancel.
+    ``reporter`` hears the bytes hashed (progress) and can cancel. ``now``: the clock
+    (UTC) against which expiry and renewal are judged; timestamps themselves
+    are checked at their own time.
     """
     names = (
         dict(trusted_fingerprints)
@@ -93,6 +97,8 @@ def verify_bundle(
     limits = limits or ReadLimits()
     with open_bag(Path(path), limits) as bag, DualHasher() as hasher:
         check = _Verification(bag, hasher, limits, reporter)
+        check.now = now or datetime.datetime.now(datetime.UTC)
+        check.report.checked_at = check.now.isoformat()
         check.report.trust_checked = bool(trusted_fingerprints) or bool(trusted_certificates)
         check.report.expected_signers = tuple(expected_signers)
         check.run(trust)
@@ -122,6 +128,8 @@ class _Verification(SignerChecks):
         self.digests: dict[str, Digests | None] = {}  # every payload and tag file; None: unreadable
         self.bag_info: dict[str, str] = {}
         self.signed_manifest_changed = False  # the signature is intact but tagmanifest-sha256.txt is not
+        self._stamp_facts = []
+        self.now = datetime.datetime.now(datetime.UTC)
 
     def add(self, code: str, path: str, message: str, **details: str | None) -> None:
         self.report.add(code, path, message, **details)
@@ -151,6 +159,7 @@ class _Verification(SignerChecks):
                 f"A certificate in the signature or timestamp breaks the rules of its format: {message}"
             )
         self._hash_everything()
+        self._check_archives()
         self._check_payload(manifests)
         self._check_tag_files(tagmanifests)
         signed = tagmanifests.get("sha256") or {}

@@ -25,6 +25,11 @@ def register(sub: Any) -> None:
     p.add_argument("--tsa", action="append", default=[], metavar="URL",
                    help="RFC 3161 timestamp authority (repeatable; default: the URLs in settings.json)")
     p.add_argument("--no-timestamp", action="store_true", help="do not timestamp, whatever the settings say")
+    signing = p.add_mutually_exclusive_group()
+    signing.add_argument("--sign-pdfs", dest="sign_pdfs", action="store_true", default=None,
+                         help="sign the declaration, exhibit index and certification PDFs (PAdES; default: the "
+                              "case's choice, off unless set with `evbundle details --sign-pdfs`)")
+    signing.add_argument("--no-sign-pdfs", dest="sign_pdfs", action="store_false")
     p.set_defaults(handler=build)
 
     p = sub.add_parser(
@@ -44,6 +49,20 @@ def register(sub: Any) -> None:
     p.add_argument("--report", type=Path, metavar="PDF", help="also write the result as a PDF report")
     p.set_defaults(handler=verify)
 
+    p = sub.add_parser(
+        "renew", help="add an archive timestamp to a bundle before its last timestamp weakens",
+        description="Adds signature/archive-NN.sha512 (the SHA-512 of every file outside data/), its RFC 3161 "
+                    "timestamp and the authority's validation data. No file of the bundle changes. A zip is "
+                    "renewed into a new zip (default: NAME-renewed-DATE.zip beside it) unless --in-place; "
+                    "an unzipped bundle only with --in-place.")
+    p.add_argument("bundle", type=Path)
+    p.add_argument("--tsa", action="append", default=[], metavar="URL",
+                   help="RFC 3161 timestamp authority (repeatable; default: the URLs in settings.json)")
+    p.add_argument("--out", type=Path, metavar="ZIP", help="where to write the renewed zip")
+    p.add_argument("--in-place", action="store_true", help="replace the zip (atomically), or add to the folder")
+    p.add_argument("--case", type=Path, metavar="CASE", help="record the renewal in this case's custody log")
+    p.set_defaults(handler=renew)
+
 
 def build(args: argparse.Namespace) -> int:
     from app.ops.build import BuildRequest, build, needs_new_identity
@@ -58,7 +77,8 @@ def build(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         request = BuildRequest(out_dir=args.out, passphrase=passphrase, documents=not args.no_documents,
                                bundle_date=args.bundle_date, identity=args.identity or "",
-                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp, draft=args.draft)
+                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp, draft=args.draft,
+                               sign_pdfs=args.sign_pdfs)
         try:
             result = build(case, request)
         except FilingBlocked as exc:
@@ -69,7 +89,30 @@ def build(args: argparse.Namespace) -> int:
     for path in result.documents:
         print(f"document: {path}")
     print(f"signer: {result.fingerprint}")
+    for note in result.validation_notes:
+        print(f"note: the timestamp's validation data is incomplete: {note}")
     print(f"verify: {verify_command(str(result.bundle), result.fingerprint)}")
+    return EXIT_OK
+
+
+def renew(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
+    from app.ops.case import open_case
+    from app.ops.renewal import renew
+    from app.ops.verify import shown
+
+    with open_case(args.case) if args.case else nullcontext() as case:
+        result = renew(args.bundle, args.tsa, out=args.out, in_place=args.in_place, case=case)
+    renewed = result.renewed
+    stamp = renewed.timestamp
+    print(f"renewed: {renewed.path}")
+    print(f"archive timestamp {renewed.number}: {stamp.time.isoformat()} by {shown(stamp.authority)} "
+          f"(its certificate valid until {stamp.authority_not_valid_after:%Y-%m-%d})")
+    for name in renewed.added:
+        print(f"added: {name}")
+    for note in renewed.notes:
+        print(f"note: the timestamp's validation data is incomplete: {note}")
     return EXIT_OK
 
 

@@ -23,6 +23,15 @@ def register(sub: Any) -> None:
     paper.add_argument("--no-paper", dest="paper", action="store_false")
     p.add_argument("--draft", action="store_true",
                    help="write the set even while the review finds blocking problems; every page says DRAFT")
+    signing = p.add_mutually_exclusive_group()
+    signing.add_argument("--sign-pdfs", dest="sign_pdfs", action="store_true", default=None,
+                         help="sign the declaration, exhibit index and certification PDFs (PAdES B-T with the "
+                              "case's timestamp authority; default: the case's choice)")
+    signing.add_argument("--no-sign-pdfs", dest="sign_pdfs", action="store_false")
+    p.add_argument("--passphrase-file", type=Path, help="the signing passphrase, when signing the PDFs")
+    p.add_argument("--tsa", action="append", default=[], metavar="URL",
+                   help="timestamp authority for the PDF signatures (default: as for a build)")
+    p.add_argument("--no-timestamp", action="store_true", help="sign the PDFs without a timestamp")
     p.set_defaults(handler=export)
 
     p = sub.add_parser("exhibits", help="list or renumber the exhibits")
@@ -66,15 +75,23 @@ def register(sub: Any) -> None:
 def export(args: argparse.Namespace) -> int:
     from app.ops.case import open_case
     from app.ops.filing import export_filing_set
+    from app.ops.pdf_signing import export_signing, wants_signed_pdfs
     from app.ops.review import FilingBlocked
 
     from .review import refused
 
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     with open_case(args.case) as case:
+        signing = None
+        if wants_signed_pdfs(case.info(), args.sign_pdfs):
+            from .passphrase import read_passphrase
+
+            signing = export_signing(case, read_passphrase(args.passphrase_file, confirm=False),
+                                     tsa_urls=args.tsa, no_timestamp=args.no_timestamp)
         try:
             result = export_filing_set(case, args.out, formats=formats, paper=args.paper,
-                                       bundle_date=args.bundle_date, reporter=StageLines(), draft=args.draft)
+                                       bundle_date=args.bundle_date, reporter=StageLines(), draft=args.draft,
+                                       pdf_signing=signing)
         except FilingBlocked as exc:
             return refused(exc)
     for path in result.files:

@@ -91,6 +91,10 @@ def register(sub: Any) -> None:
     sealed = p.add_mutually_exclusive_group()
     sealed.add_argument("--sealed", dest="sealed", action="store_true", default=None)
     sealed.add_argument("--not-sealed", dest="sealed", action="store_false")
+    signing = p.add_mutually_exclusive_group()
+    signing.add_argument("--sign-pdfs", dest="sign_pdfs", action="store_true", default=None,
+                         help="build and export sign the declaration, index and certification PDFs (PAdES)")
+    signing.add_argument("--no-sign-pdfs", dest="sign_pdfs", action="store_false")
     p.add_argument("--remedy", choices=["hold", "redirect"],
                    help="what the order asks of each registry: serverHold, or delegation to the sinkhole")
     p.add_argument("--sinkhole", action="append", metavar="NS",
@@ -137,7 +141,7 @@ def details(args: argparse.Namespace) -> int:
     from app.ops.case import edit_case, open_case
 
     changes = {name: getattr(args, name)
-               for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy", "production_clause")
+               for name in (*DETAIL_OPTIONS, "sealed", "signed_in_us", "remedy", "production_clause", "sign_pdfs")
                if getattr(args, name) is not None}
     for option, (field_name, _) in LIST_OPTIONS.items():
         values = getattr(args, option)

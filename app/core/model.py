@@ -78,6 +78,7 @@ class CaseInfo:
     created_at: str = ""  # UTC ISO 8601
     signer_fingerprint: str = ""  # the signing identity chosen for this case; "" = the newest one
     timestamp_when_building: bool = True  # ask the settings' timestamp authorities (if any) at each build
+    sign_pdfs: bool = False  # sign the declaration, index and certification PDFs (PAdES) at build and export
     # What the order asks of each registry: "hold" (serverHold: out of the DNS) or "redirect" (delegated to the
     # plaintiff's sinkhole name servers, named here); the compliance watch checks the same.
     remedy: str = "hold"

@@ -65,6 +65,8 @@ class Actions:
                              "and who else would a takedown hurt (asks the registries; replies kept as exhibits)")
         self.compliance = make("&Compliance check…", "After the order: has each registry put its domains on hold "
                                "or delegated them to the sinkhole (asks the registries; replies kept as exhibits)")
+        self.renew_bundle = make("&Renew a bundle…", "Add an archive timestamp to a bundle before its last "
+                                 "timestamp's certificate expires (recorded in the open case)")
         self.close_case = make("&Close case", "Close the open case", QKeySequence.StandardKey.Close)
         self.signing_identities = make("Signing &identities…", "Create, import, export and trust signing "
                                        "identities; choose the one that signs this case")
@@ -92,6 +94,7 @@ class Actions:
         self.precheck.setEnabled(state.case_open and not state.busy)
         self.compliance.setEnabled(state.case_open and not state.busy)
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
+        self.renew_bundle.setEnabled(not state.busy)  # any bundle; the open case records it
         self.signing_identities.setEnabled(True)  # identities belong to the user, not the case
         self.preferences.setEnabled(True)
         self.quit.setEnabled(True)

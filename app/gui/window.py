@@ -36,6 +36,7 @@ from app.gui.commands.evidence import CaseCommands
 from app.gui.commands.export import ExportCommand
 from app.gui.commands.lookup import LookupCommand
 from app.gui.commands.registry import RegistryCommand
+from app.gui.commands.renew import RenewCommand
 from app.gui.dialogs.about import about_box
 from app.gui.dialogs.identities import IdentitiesDialog
 from app.gui.dialogs.new_case import NewCaseDialog
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.signer_banner = SignerBanner(lambda: self.case, self.events, self.window_actions.signing_identities)
         self.exhibits_page.add_banner(self.signer_banner)  # who signs, with the fingerprint
         self.export = ExportCommand(self, lambda: self.case, self.operations, self._show_status)
+        self.renew = RenewCommand(self, lambda: self.case, self.operations, self._show_status)
         self.documents_page = DocumentsPage(lambda: self.case, self.operations, self.events,
                                             self.exhibits_model, self.export.ask_and_export)
         self.tabs = QTabWidget()
@@ -172,6 +174,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(actions.build_draft)
         file_menu.addAction(actions.export_draft)
         file_menu.addAction(actions.verify_bundle)
+        file_menu.addAction(actions.renew_bundle)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
         tools_menu = self.menuBar().addMenu("&Tools")
@@ -218,6 +221,7 @@ class MainWindow(QMainWindow):
         actions.build_draft.triggered.connect(lambda: self.commands.build_bundle(draft=True))
         actions.export_draft.triggered.connect(lambda: self.export.ask_and_export(draft=True))
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
+        actions.renew_bundle.triggered.connect(self.renew.ask_and_renew)
         actions.signing_identities.triggered.connect(self.open_identities_dialog)
         actions.preferences.triggered.connect(self.open_preferences_dialog)
         actions.quit.triggered.connect(self.close)

@@ -41,8 +41,10 @@ from app.ops.filing import (
     verify_exhibit_hashes,
     write_filing_extras,
 )
-from app.ops.identity import case_identity, has_identity
+from app.ops.identity import case_identity, has_identity, machine_trust
 from app.ops.message_views import message_view
+from app.ops.pdf_signing import PdfSigning, sign_filed_pdfs, wants_signed_pdfs
+from app.ops.renewal import timestamp_details
 from app.ops.review import require_fileable
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile, ObjectReader
@@ -59,6 +61,7 @@ class BuildResult:
     fingerprint: str
     created_identity: bool = False  # the build made the user's first signing identity
     changes: Changes = LOGGED  # the "bundle built" entry
+    validation_notes: tuple[str, ...] = ()  # the timestamp's validation data that could not be gathered
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class BuildRequest:
     identity: str = ""  # sign with this identity's fingerprint; default: the case's choice, else the newest
     tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
     no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
+    sign_pdfs: bool | None = None  # sign the declaration, index and certification; None: the case's choice
 
 
 def needs_new_identity() -> bool:
@@ -93,10 +97,11 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     reporter.progress(0, 0, "Unlocking your signing key…")
     identity = case_identity(case, request.passphrase, request.identity)
     wants_timestamp = not request.no_timestamp and (bool(request.tsa_urls) or info.timestamp_when_building)
-    stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp)
+    stamper = configured_timestamper(request.tsa_urls, enabled=wants_timestamp, known=machine_trust().certificates)
+    signing = PdfSigning(identity, stamper) if wants_signed_pdfs(info, request.sign_pdfs) else None
     result = build_case(case, request.out_dir, identity, documents=request.documents,
                         bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper,
-                        draft=request.draft)
+                        draft=request.draft, pdf_signing=signing)
     if first:  # the user's first signing identity was made too
         return replace(result, created_identity=True, changes=result.changes | Changes(identities=True))
     return result
@@ -112,9 +117,11 @@ def build_case(
     reporter: Reporter = NULL_REPORTER,
     timestamper: Timestamper | None = None,
     draft: bool = False,
+    pdf_signing: PdfSigning | None = None,
 ) -> BuildResult:
     """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it,
-    signed by ``identity`` (see :func:`build` for choosing it).
+    signed by ``identity`` (see :func:`build` for choosing it). ``pdf_signing``: also sign the
+    declaration, index and certification PDFs (``app.ops.pdf_signing``).
 
     Documents are filing documents only when the pre-filing review finds no blocking problem
     (:class:`~app.ops.review.FilingBlocked` otherwise, before anything is written); ``draft``
@@ -194,6 +201,9 @@ def build_case(
                     document_files.append(csv_path)
                 verify_exhibit_hashes(case, inp)
                 document_files += write_filing_extras(replace(inp, hashes_verified=True), profile, doc_dir)
+                if pdf_signing is not None:  # after Bates stamping and redaction: the pages as filed
+                    reporter.progress(0, 1, "Signing the declaration, index and certification")
+                    sign_filed_pdfs(doc_dir, pdf_signing, info)
                 for path in sorted(document_files):
                     payload.append(_bytes_file(f"documents/{path.name}", path.read_bytes()))
                 reporter.progress(1, 1, "Rendering documents")
@@ -228,11 +238,14 @@ def build_case(
                 new[final_docs_dir.name] = work / "documents"
             final_docs = [final_docs_dir / p.name for p in sorted(document_files)] if documents else []
             with placed(work, out_dir, new):  # a custody entry that cannot be written puts the earlier ones back
-                case.record_bundle_built({
+                details: dict[str, Any] = {
                     "bundle": final_bundle.name, "bundle_sha256": built.sha256,
                     "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
                     "documents": [p.name for p in final_docs],
-                })
+                }
+                if built.timestamp is not None:  # what tells, later, when the bundle should be renewed
+                    details["timestamp"] = timestamp_details(built.timestamp)
+                case.record_bundle_built(details)
     except BundleError as exc:
         if work_zip is not None and exc.path == str(work_zip):  # the bundle's name, not the work folder's
             raise BundleError(f"{exc.message}; nothing was changed in the output folder", path=final_bundle,
@@ -246,7 +259,8 @@ def build_case(
         raise BundleError(f"cannot write {what}: {write_failure(exc)}; nothing was changed in the output folder",
                           path=writing) from exc
 
-    return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint)
+    return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint,
+                       validation_notes=built.validation_notes)
 
 
 def _exhibit_folder(number: int) -> str:
@@ -290,7 +304,8 @@ def _case_json(
         "format": "evbundle",
         "format_version": BUNDLE_FORMAT_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "case": asdict(info),
+        # sign_pdfs is recorded only when on, so that bundles of cases that never sign stay as they were
+        "case": {k: v for k, v in asdict(info).items() if k != "sign_pdfs" or v},
         "signer_fingerprint_sha256": fingerprint,
         "exhibits": [
             {

@@ -52,6 +52,7 @@ from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
 from app.ops.parties import case_parties
+from app.ops.pdf_signing import PdfSigning, sign_filed_pdfs
 from app.ops.redactions import all_confirmed_redactions
 from app.ops.support import support_links
 from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
@@ -228,10 +229,12 @@ def export_filing_set(
     profile: CourtProfile | None = None,
     reporter: Reporter = NULL_REPORTER,
     draft: bool = False,
+    pdf_signing: PdfSigning | None = None,
 ) -> ExportResult:
     """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
     (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
-    case's court profile (a firm's own).
+    case's court profile (a firm's own). ``pdf_signing``: sign the declaration, index and
+    certification PDFs (after the paper set, which is printed and wet-signed, took its copies).
 
     Refused (:class:`~app.ops.review.FilingBlocked`, nothing written) while the pre-filing review
     finds a blocking problem, unless ``draft``: then every page of every file says DRAFT."""
@@ -269,6 +272,9 @@ def export_filing_set(
                     write_documents(inp, profile, folder, formats=("pdf",))
                 paper_path.write_bytes(paper_set(inp, profile, folder, exhibit_files))
                 written.append(paper_path)
+            if pdf_signing is not None and "pdf" in formats:
+                reporter.progress(0, 1, "Signing the declaration, index and certification")
+                sign_filed_pdfs(work, pdf_signing, inp.case)
             reporter.progress(1, 1, "Rendering documents")
             new = {path.name: path for path in sorted(written)}
             # Files of an earlier export that this one no longer has go too; the earlier set stays whole

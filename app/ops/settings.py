@@ -19,7 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app.bundle.timestamp import Timestamper, timestamper_for
+from cryptography import x509
+
+from app.bundle.timestamp import Timestamper
 from app.core.errors import EvidenceError
 from app.core.files import write_atomic
 from app.core.paths import user_config_dir
@@ -98,14 +100,16 @@ def update_settings(**changes: Any) -> Settings:
     return settings
 
 
-def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True) -> Timestamper | None:
+def configured_timestamper(urls: Sequence[str] = (), *, enabled: bool = True,
+                           known: Sequence[x509.Certificate] = ()) -> Timestamper | None:
     """What timestamps a build: ``urls`` when given, else the settings' TSA URLs; None when there
-    are none or ``enabled`` is false (then nothing leaves the machine)."""
+    are none or ``enabled`` is false (then nothing leaves the machine). ``known``: trusted
+    certificates that may complete a TSA's chain."""
     if not enabled:
         return None
     settings = load_settings()
     chosen = list(urls) or list(settings.tsa_urls)
-    return timestamper_for(chosen, timeout=settings.tsa_timeout_seconds) if chosen else None
+    return Timestamper(chosen, timeout=settings.tsa_timeout_seconds, known=known) if chosen else None
 
 
 # -- what the window remembers; a damaged settings file only costs these memories -------------

@@ -174,9 +174,12 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
             ("Result", _p("valid" if stamp.valid else "NOT VALID (see problems)", _SMALL)),
             *([("Time", _p(f"{stamp.time} (the timestamp authority's clock)", _SMALL)),
                ("Authority", _p(stamp.authority or "-", _SMALL)),
-               ("Authority trusted", _p("yes" if stamp.trusted else "NO: not trusted on this machine", _SMALL))]
+               ("Authority trusted", _p("yes" if stamp.trusted else "NO: not trusted on this machine", _SMALL)),
+               ("What it shows", _p("; ".join(report.timestamp_detail(stamp)), _SMALL))]
               if stamp.valid else []),
         ]))
+    if report.renewal:
+        story.append(_p(f"Renewal: {report.renewal}", _SMALL))
 
     story.append(_p("Contents", _HEAD))
     story.append(_facts([

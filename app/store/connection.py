@@ -139,6 +139,10 @@ class CaseConnection:
         """A bundle was sealed from the case (its name, SHA-256, signer, date, documents)."""
         return self._record("bundle-built", details=details)
 
+    def record_bundle_renewed(self, details: dict[str, Any]) -> CustodyEntry:
+        """A bundle of the case was renewed with an archive timestamp (its new name, the timestamp's facts)."""
+        return self._record("bundle-renewed", details=details)
+
     def record_documents_exported(self, details: dict[str, Any]) -> CustodyEntry:
         """The filing set was written (the folder, the bundle date, each file's SHA-256)."""
         return self._record("documents-exported", details=details)
