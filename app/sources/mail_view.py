@@ -49,6 +49,15 @@ def view_message(original: bytes) -> MessageView:
     return MessageView(True, _headers(message), body, names, html_text or "", types, links)
 
 
+def header_items(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """Every header of a header block (or whole message), in order, decoded as :func:`view_message` does."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception:
+        return ()
+    return _headers(message) if isinstance(message, EmailMessage) else ()
+
+
 def _headers(message: EmailMessage) -> tuple[tuple[str, str], ...]:
     headers = []
     for name, raw in message.raw_items():
