@@ -100,3 +100,19 @@ def test_an_unexpected_error_is_one_line_on_the_command_line(tmp_path: Path) -> 
 
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "an unexpected error stopped this command (ValueError: a bug)" in run.stderr and "--debug" in run.stderr
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("sa_spam_015_rx_pharma.eml", "xqr.benefitsanditsother.com"),  # its MIME boundary is broken
+    ("sa_cjk_iso-2022-jp.eml", "www.unicode.org"),  # in its second inline text part
+])
+def test_the_exhibit_shows_the_text_the_declaration_cites(case: CaseFile, corpus: Path, tmp_path: Path,
+                                                          name: str, shown: str) -> None:
+    import_file(case, corpus / "eml" / name)
+
+    claims = [p for p in review_case(case).problems if p.code == "claim-not-in-exhibit"]
+    export_filing_set(case, tmp_path / "out", formats=("pdf",), draft=True)
+
+    assert not claims
+    (exhibit,) = (tmp_path / "out").glob("*exhibit-001-email.pdf")
+    assert shown in _pdf_text(exhibit).replace("\n", "")
