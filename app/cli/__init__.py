@@ -19,10 +19,10 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import explain
 
-from . import bundle, capture, case, demo, domains, evidence, filing, identity, parties, watch
+from . import bundle, capture, case, demo, domains, evidence, filing, identity, parties, review, watch
 from .exitcodes import EXIT_ERROR
 
-GROUPS = (case, parties, evidence, capture, domains, watch, bundle, filing, identity, demo)
+GROUPS = (case, parties, evidence, capture, domains, watch, bundle, filing, review, identity, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,8 @@ def register(sub: Any) -> None:
     p.add_argument("case", type=Path)
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--no-documents", action="store_true", help="seal the evidence only")
+    p.add_argument("--draft", action="store_true",
+                   help="make the documents even while the review finds blocking problems; every page says DRAFT")
     p.add_argument("--bundle-date", help="date for the bundle and documents (YYYY-MM-DD)")
     p.add_argument("--passphrase-file", type=Path, help="read the signing passphrase from this file")
     p.add_argument("--identity", metavar="FINGERPRINT", help="sign with this identity (default: the case's)")
@@ -65,15 +67,22 @@ def register(sub: Any) -> None:
 def build(args: argparse.Namespace) -> int:
     from app.ops.build import BuildRequest, build, needs_new_identity
     from app.ops.case import open_case
+    from app.ops.review import FilingBlocked
     from app.ops.verify import verify_command
+
+    from .review import refused
 
     passphrase = read_passphrase(args.passphrase_file, confirm=needs_new_identity())
     with open_case(args.case) as case:
         args.out.mkdir(parents=True, exist_ok=True)
         request = BuildRequest(out_dir=args.out, passphrase=passphrase, documents=not args.no_documents,
                                bundle_date=args.bundle_date, identity=args.identity or "",
-                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp, sign_pdfs=args.sign_pdfs)
-        result = build(case, request)
+                               tsa_urls=tuple(args.tsa), no_timestamp=args.no_timestamp, draft=args.draft,
+                               sign_pdfs=args.sign_pdfs)
+        try:
+            result = build(case, request)
+        except FilingBlocked as exc:
+            return refused(exc)
     if result.created_identity:
         print(f"created signing identity {result.fingerprint}")
     print(f"bundle: {result.bundle}")

@@ -21,6 +21,8 @@ def register(sub: Any) -> None:
     paper.add_argument("--paper", dest="paper", action="store_true", default=None,
                        help="also write one print-ready PDF with tab pages (default: sealed E.D. Va. cases)")
     paper.add_argument("--no-paper", dest="paper", action="store_false")
+    p.add_argument("--draft", action="store_true",
+                   help="write the set even while the review finds blocking problems; every page says DRAFT")
     signing = p.add_mutually_exclusive_group()
     signing.add_argument("--sign-pdfs", dest="sign_pdfs", action="store_true", default=None,
                          help="sign the declaration, exhibit index and certification PDFs (PAdES B-T with the "
@@ -51,7 +53,8 @@ def register(sub: Any) -> None:
     e.add_argument("key")
     e.add_argument("text")
     e = psub.add_parser("add", help="add a paragraph of your own")
-    e.add_argument("section", choices=["evidence", "exhibits", "domains"])
+    e.add_argument("section", choices=["scheme", "evidence", "exhibits", "domains", "defendants", "harm",
+                                       "notice"])
     e.add_argument("text")
     e.add_argument("--after", help="the key of the paragraph it follows")
     for name, text in (("remove", "leave a paragraph out"), ("restore", "put a removed paragraph back"),
@@ -73,6 +76,9 @@ def export(args: argparse.Namespace) -> int:
     from app.ops.case import open_case
     from app.ops.filing import export_filing_set
     from app.ops.pdf_signing import export_signing, wants_signed_pdfs
+    from app.ops.review import FilingBlocked
+
+    from .review import refused
 
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     with open_case(args.case) as case:
@@ -82,8 +88,12 @@ def export(args: argparse.Namespace) -> int:
 
             signing = export_signing(case, read_passphrase(args.passphrase_file, confirm=False),
                                      tsa_urls=args.tsa, no_timestamp=args.no_timestamp)
-        result = export_filing_set(case, args.out, formats=formats, paper=args.paper,
-                                   bundle_date=args.bundle_date, reporter=StageLines(), pdf_signing=signing)
+        try:
+            result = export_filing_set(case, args.out, formats=formats, paper=args.paper,
+                                       bundle_date=args.bundle_date, reporter=StageLines(), draft=args.draft,
+                                       pdf_signing=signing)
+        except FilingBlocked as exc:
+            return refused(exc)
     for path in result.files:
         print(f"wrote {path}")
     if result.paper_set:

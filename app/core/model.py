@@ -250,6 +250,56 @@ class ParagraphEdit:
     removed: bool = False
 
 
+class SupportKind(str, enum.Enum):
+    """How an exhibit supports a domain listed in Appendix A or B (or ties a defendant to it)."""
+
+    REGISTRANT = "registrant"  # the domain's registration record names a defendant as its registrant
+    RECORD = "record"  # a registration record or lookup reply (RDAP, WHOIS, DNS) of the domain
+    ADVERTISED = "advertised"  # a spam message links to the domain (or loads content from it)
+    CAPTURE = "capture"  # a screenshot of a page on the domain
+    NAME_SERVERS = "name-servers"  # a record shows name servers in the domain (or in a defendant's domain)
+    NOTE = "note"  # the declarant's own statement, citing an exhibit
+
+    @property
+    def label(self) -> str:
+        return {
+            SupportKind.REGISTRANT: "registrant is a defendant",
+            SupportKind.RECORD: "registration record or lookup reply",
+            SupportKind.ADVERTISED: "advertised in spam",
+            SupportKind.CAPTURE: "screenshot of a page on it",
+            SupportKind.NAME_SERVERS: "name servers",
+            SupportKind.NOTE: "declarant's statement",
+        }[self]
+
+
+@dataclass(frozen=True)
+class SupportLink:
+    """One reason a listed domain belongs in the order: an exhibit that shows it, and how.
+
+    Most links are derived from the evidence at every render (``derived``); the user adds
+    links the evidence cannot show (a declarant's ``note``, such as "found in the malware's
+    configuration") and removes derived ones that are wrong (``removed``). ``shows`` is what
+    the exhibit itself shows, in its own words (a URL, a registrant's name, a name server),
+    so that the declaration's claim about the exhibit can be checked against the exhibit.
+    ``party_id`` ties a defendant to the domain (0: none); ``item_id`` is the exhibit's item
+    (0: none).
+    """
+
+    domain: str  # A-label of a domain the case lists
+    how: SupportKind
+    item_id: int = 0
+    party_id: int = 0
+    shows: str = ""
+    note: str = ""  # the declarant's words, printed in the declaration as given
+    derived: bool = True
+    removed: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        """What makes a link the same link, whether derived or added: domain, how, exhibit, defendant."""
+        return (self.domain, self.how.value, self.item_id, self.party_id)
+
+
 @dataclass(frozen=True)
 class MessageView:
     """A message as its exhibit shows it: every header in order, the text shown, the attachments found.
@@ -262,8 +312,11 @@ class MessageView:
 
     parsed: bool
     headers: tuple[tuple[str, str], ...]  # (name, decoded value); "" where the value could not be decoded
-    body: str
+    body: str  # the text/plain part (or, when there is none, the HTML part rendered as text)
     attachments: tuple[tuple[str, int, str], ...] = ()  # (file name, size, SHA-256)
+    html_text: str = ""  # the HTML part rendered safely as text, each link as "text -> target host"; "" if none
+    attachment_types: tuple[str, ...] = ()  # each attachment's declared content type, in the same order
+    links: tuple[tuple[str, str], ...] = ()  # (shown text, target URL) of every link in the HTML part
 
     def header(self, name: str) -> str:
         """The first value of header ``name`` (any case), or ""."""
@@ -274,3 +327,30 @@ class MessageView:
         """Every value of header ``name`` (any case), in order."""
         wanted = name.lower()
         return [value for key, value in self.headers if key.lower() == wanted]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the pre-filing review found, from any check (the declaration's, the order's, the
+    pre-filing check's): how serious ("blocking": the filing papers are refused until it is fixed,
+    unless a draft is asked for; "warning": look at it), a stable ``code``, the words, ``where`` it is
+    in words a reader knows (a domain, "Exhibit 12", "proposed order: Verisign"), and ``target``, the
+    place the window can show for it ("details", "domain:<name>", "exhibit:<number>", "item:<id>",
+    "paragraph:<key>", "redaction:<id>", or "" for nowhere in particular)."""
+
+    severity: str  # "blocking" | "warning"
+    code: str
+    message: str
+    where: str = ""
+    target: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "blocking"
+
+    def as_json(self) -> dict[str, str]:
+        return {"severity": self.severity, "code": self.code, "message": self.message, "where": self.where,
+                "target": self.target}
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.where + ': ' if self.where else ''}{self.message} [{self.code}]"

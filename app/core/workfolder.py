@@ -4,8 +4,11 @@ A build or an export writes everything into a hidden work folder inside the outp
 (the same disk, so a rename moves a file without copying it), then swaps the results in for the
 earlier ones with :func:`placed`. The swap is journalled: the earlier files are moved
 aside into the work folder (never deleted until the new ones are all in place), so a failed
-rename (a full disk, a read-only folder) puts the earlier ones back, and a killed command's swap is
-rolled back by the next command that clears the folder's abandoned work (:func:`remove_abandoned_work`).
+rename (a full disk, a read-only folder) puts the earlier ones back. The custody entry that records
+the new files names the swap (its id); that entry's commit is the swap's commit point. So a killed
+command's swap is finished by the next command that clears the folder's abandoned work
+(:func:`remove_abandoned_work`) when the custody log holds its entry, and rolled back when it does
+not: the files in the folder and the log always agree.
 
 While a command runs it holds an advisory lock on its work folder; the system drops the lock
 when the process dies, which is how a later command tells abandoned work from work in progress.
@@ -20,7 +23,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -69,9 +73,10 @@ def _locked(work: Path) -> Iterator[None]:
         yield
 
 
-def remove_abandoned_work(out_dir: Path, prefix: str) -> list[Path]:
-    """Remove the work folders that killed (or crashed) commands left in ``out_dir``, after rolling back
-    a swap one of them was making; a folder whose command still runs (its lock held) is left alone."""
+def remove_abandoned_work(out_dir: Path, prefix: str, committed: Callable[[str], bool]) -> list[Path]:
+    """Remove the work folders that killed (or crashed) commands left in ``out_dir``, after finishing a
+    swap one of them was making if ``committed(swap id)`` (its custody entry is in the log), else rolling
+    it back; a folder whose command still runs (its lock held) is left alone."""
     removed: list[Path] = []
     if fcntl is None:
         return removed  # no advisory locks here: a killed command's folder stays, named <prefix>*
@@ -84,14 +89,14 @@ def remove_abandoned_work(out_dir: Path, prefix: str) -> list[Path]:
                     fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue  # another command is writing here now
-                _clear(work, out_dir)
+                _clear(work, out_dir, committed)
         except FileNotFoundError:  # no lock: a command just starting, or one that died before it took it
             try:
                 if time.time() - work.stat().st_mtime < UNLOCKED_GRACE_SECONDS:
                     continue
             except OSError:
                 continue
-            _clear(work, out_dir)
+            _clear(work, out_dir, committed)
         except OSError:
             continue
         if not work.exists():
@@ -99,21 +104,28 @@ def remove_abandoned_work(out_dir: Path, prefix: str) -> list[Path]:
     return removed
 
 
-def _clear(work: Path, out_dir: Path) -> None:
-    """Roll back the folder's unfinished swap, if any, then remove it (kept if the rollback failed)."""
-    if (work / JOURNAL_NAME).exists():
+def _clear(work: Path, out_dir: Path, committed: Callable[[str], bool]) -> None:
+    """Finish or roll back the folder's unfinished swap, if any, then remove the folder (kept if a
+    rollback failed: it may hold the only copy of earlier results)."""
+    journal = work / JOURNAL_NAME
+    if journal.exists():
         try:
-            _roll_back(work, out_dir)
-        except (OSError, ValueError):
+            swap = str(json.loads(journal.read_text(encoding="utf-8")).get("id", ""))
+            if swap and committed(swap):
+                journal.unlink()  # the custody log says the new files were written: they stay
+            else:
+                _roll_back(work, out_dir)
+        except (OSError, ValueError, KeyError, AttributeError):
             return
     shutil.rmtree(work, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequence[str] = ()) -> Iterator[None]:
+def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequence[str] = ()) -> Iterator[str]:
     """Move each ``new[name]`` (a file or folder inside ``work``) to ``out_dir/name``, replacing what is
     there, and move the entries named in ``retire`` out of ``out_dir``; run the block; keep it all only if
     the block succeeds (an exception in it, such as a custody entry that cannot be written, undoes it).
+    The block gets the swap's id, for the custody entry it writes (see the module's note on the commit).
 
     The earlier entries go aside into ``work`` first and are removed with the work folder; if a rename
     fails, everything moved is moved back and the error is raised again. Only when even that fails
@@ -126,7 +138,8 @@ def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequen
     aside = [name for name in dict.fromkeys([*names, *retire]) if os.path.lexists(out_dir / name)]
     journal = work / JOURNAL_NAME
     written = work / f".{JOURNAL_NAME}.tmp"  # renamed whole into place: a journal is never half-written
-    written.write_text(json.dumps({"new": names, "aside": aside}), encoding="utf-8")
+    swap = uuid.uuid4().hex
+    written.write_text(json.dumps({"id": swap, "new": names, "aside": aside}), encoding="utf-8")
     os.replace(written, journal)
     _sync(work)
     try:
@@ -136,7 +149,7 @@ def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequen
         for name, relative in names.items():
             os.rename(work / relative, out_dir / name)
         _sync(out_dir)
-        yield
+        yield swap
     except Exception as failure:
         try:
             _roll_back(work, out_dir)
@@ -146,7 +159,7 @@ def placed(work: Path, out_dir: Path, new: Mapping[str, Path], *, retire: Sequen
                 f"ones could not all be put back ({_why(second)}); they are kept in "
                 f"{work / ASIDE_NAME}: move them back by hand", path=out_dir) from failure
         raise
-    journal.unlink()  # the commit point: from here the work folder holds only the earlier files
+    journal.unlink()  # the custody entry was the commit point; from here the work folder holds only earlier files
     _sync(work)
 
 

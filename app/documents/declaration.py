@@ -13,6 +13,7 @@ from app.documents.layout import collection_paused
 from app.documents.model import Document
 from app.documents.pdf_writer import render_pdf
 from app.documents.profile import CourtProfile, load_profile
+from app.documents.redaction import filed_document
 from app.documents.template import render_document
 
 DECLARATION_TEMPLATE = "declaration.xml.j2"
@@ -24,12 +25,14 @@ def build_declaration(
     *,
     search_path: Sequence[Path] = (),
 ) -> Document:
-    """The declaration as a format-neutral Document, from the (possibly firm-edited) template."""
+    """The declaration as a format-neutral Document, from the (possibly firm-edited) template, with the
+    confirmed Rule 5.2 redactions applied and, for a draft, marked DRAFT."""
     profile = profile or load_profile(inp.case.court)
     with collection_paused():
         facts = declaration_facts(inp, profile)
         facts["paragraphs"] = by_section(declaration_paragraphs(inp, profile, search_path=search_path))
-        return render_document(DECLARATION_TEMPLATE, facts, search_path=search_path)
+        document = render_document(DECLARATION_TEMPLATE, facts, search_path=search_path)
+        return filed_document(document, inp.redactions, draft=inp.draft)
 
 
 def render_declaration(

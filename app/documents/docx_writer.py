@@ -27,7 +27,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from app.core.errors import TemplateError
@@ -98,7 +98,18 @@ def _open_reference(reference_docx: Path | None) -> WordDocument:
     return doc
 
 
-def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str) -> None:
+DRAFT_NOTE = "DRAFT — NOT FOR FILING"
+
+
+def _draft_header(doc: WordDocument, header: Any) -> None:
+    """A draft's mark in the page header, under the legend: bold red, on every page."""
+    paragraph = header.add_paragraph(style=doc.styles[LEGEND])
+    run = paragraph.add_run(DRAFT_NOTE)
+    run.bold = True
+    run.font.color.rgb = RGBColor(0x99, 0, 0)
+
+
+def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str, *, draft: bool = False) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Pt(profile.page_size[0])
@@ -114,6 +125,8 @@ def _page_setup(doc: WordDocument, profile: CourtProfile, legend: str) -> None:
     hp = header.paragraphs[0]
     hp.text = legend
     hp.style = doc.styles[LEGEND]
+    if draft:
+        _draft_header(doc, header)
     footer = section.footer
     footer.is_linked_to_previous = False
     fp = footer.paragraphs[0]
@@ -327,7 +340,7 @@ def render_docx_bytes(doc: m.Document, profile: CourtProfile, *,
                       reference_docx: Path | None = None) -> bytes:
     """The document as DOCX bytes (see ``render_docx``)."""
     word = _open_reference(reference_docx)
-    _page_setup(word, profile, doc.info.legend)
+    _page_setup(word, profile, doc.info.legend, draft=doc.info.draft)
     ids = {style.name: style.style_id for style in word.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
     num_id = _paragraph_numbering(word) if any(isinstance(b, m.NumberedParagraph) for b in doc.blocks) else 0
     writer = _Writer(word, profile, ids, num_id)

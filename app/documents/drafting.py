@@ -1,11 +1,17 @@
 """Declaration paragraphs drafted from the evidence, and counsel's edits laid over them.
 
-Each exhibit gets a first-draft paragraph (what it is, where and when it came
-from, its hash value, its Bates numbers; for spam, the domains it advertises
-and where Appendix A or B lists them), worded by the firm-editable text
-template ``templates/exhibit_paragraph.txt.j2``. Counsel then edit, reorder,
-remove or add paragraphs; those edits are stored in the case and applied here,
-so a re-drafted paragraph (new Bates numbers, say) keeps counsel's words
+Each exhibit gets a first-draft paragraph (what it is, what its own bytes show of where
+and when it came from, its hash value, its Bates numbers; for spam, the domains it
+advertises and where Appendix A or B lists them, and the route its headers record),
+worded by the firm-editable text template ``templates/exhibit_paragraph.txt.j2``. The
+support links give the paragraphs on the domains, the defendants and the counts
+(``support_drafting``, template ``declaration_paragraphs.txt.j2``); what only a person can
+write (the scheme, the harm, why notice would defeat the relief) is drafted as a
+``[PROMPT: ...]`` that the pre-filing review refuses to file. Nothing the user typed as a
+note or a tool name reaches these words unless chosen for sworn text.
+
+Counsel then edit, reorder, remove or add paragraphs; those edits are stored in the case
+and applied here, so a re-drafted paragraph (new Bates numbers, say) keeps counsel's words
 whenever counsel changed them.
 """
 
@@ -22,12 +28,17 @@ from app.core.model import Domain, ParagraphEdit, Registry
 from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
+from app.documents.support_drafting import PROMPT_MARK, Claims, draft_support
 from app.documents.template import make_environment, render_markup
 
 EXHIBIT_PARAGRAPH_TEMPLATE = "exhibit_paragraph.txt.j2"
-SECTIONS = ("evidence", "exhibits", "domains")
-"""Where counsel may put paragraphs: after the preservation paragraphs, among the exhibits,
-after the domains paragraph (the declaration template decides the headings)."""
+SECTIONS = ("scheme", "evidence", "exhibits", "domains", "defendants", "harm", "notice")
+"""The declaration's sections in print order (the declaration template sets their headings):
+the scheme, how the evidence was kept, the exhibits, the domains and what shows each, the
+defendants and what ties each to the domains, the harm, and why notice would defeat the relief."""
+SECTION_NAMES = {"scheme": "The scheme", "evidence": "Evidence", "exhibits": "Exhibits", "domains": "Domains",
+                 "defendants": "Defendants", "harm": "Harm", "notice": "Why not notice"}
+"""Each section in the user's words (lists and menus)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,12 @@ class DeclarationParagraph:
     drafted: str  # the words drafted from the evidence ("" for a paragraph counsel added)
     edited: bool = False
     removed: bool = False
+    claims: Claims = ()  # (exhibit number, text) the drafted words say that exhibit shows
+
+    @property
+    def is_prompt(self) -> bool:
+        """Whether the paragraph still holds a prompt that only a person can answer."""
+        return PROMPT_MARK in self.text
 
 
 def appendix_entries(domains: Sequence[Domain], registries: Mapping[str, Registry]) -> dict[str, str]:
@@ -86,18 +103,39 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
 def draft_paragraphs(
     inp: DeclarationInput, profile: CourtProfile, *, search_path: Sequence[Path] = ()
 ) -> list[DeclarationParagraph]:
-    """The first-draft paragraphs, one per exhibit in exhibit order."""
+    """The first-draft paragraphs: one per exhibit in exhibit order, and those drafted from the
+    support links and the parties (the scheme, domains, defendants, harm and notice sections)."""
     env = make_environment(search_path)
     entries = appendix_entries(inp.domains, inp.registries)
     out = []
     for index, entry in enumerate(inp.exhibits):
-        facts = exhibit_facts(entry, profile, inp.bates.get(entry.number), parts=inp.parts.get(entry.number, 1))
+        facts = exhibit_facts(entry, profile, inp.bates.get(entry.number), parts=inp.parts.get(entry.number, 1),
+                              declarant=inp.case.declarant)
         listed = advertised(entry.item.record or {}, entries) if facts["kind"] == "email" else []
         words = " ".join(render_markup(EXHIBIT_PARAGRAPH_TEMPLATE, {"ex": facts, "listed": listed},
                                        env=env).split())
         out.append(DeclarationParagraph(f"exhibit:{entry.item.id}", "exhibits", (index + 1) * 10,
-                                        words, words))
+                                        words, words, claims=_exhibit_claims(facts, listed)))
+    positions: dict[str, int] = {}
+    for drafted in draft_support(inp, profile, env):
+        positions[drafted.section] = positions.get(drafted.section, 0) + 10
+        out.append(DeclarationParagraph(drafted.key, drafted.section, positions[drafted.section], drafted.text,
+                                        drafted.text, claims=drafted.claims))
     return out
+
+
+def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str]) -> Claims:
+    """What an exhibit paragraph says its exhibit shows, as text to find in the exhibit."""
+    number = int(facts["number"])
+    shown: list[str] = []
+    if facts["kind"] == "screenshot" and facts["url"]:
+        shown.append(facts["url"])
+    elif facts["kind"] == "email":
+        shown += [facts[k] for k in ("subject", "origin_ip") if facts.get(k)]
+        shown += [entry.split(" (", 1)[0] for entry in listed]
+    elif facts["kind"] == "domain-record":
+        shown += [facts[k] for k in ("domain", "registrar") if facts.get(k)]
+    return tuple((number, value) for value in shown)
 
 
 def apply_edits(
@@ -117,7 +155,8 @@ def apply_edits(
             continue
         words = edit.text if edit.text is not None else draft.drafted
         out.append(DeclarationParagraph(draft.key, edit.section, edit.position, words, draft.drafted,
-                                        edited=edit.text is not None, removed=edit.removed))
+                                        edited=edit.text is not None, removed=edit.removed,
+                                        claims=draft.claims if edit.text is None else ()))
     for edit in by_key.values():
         if edit.text is not None:
             out.append(DeclarationParagraph(edit.key, edit.section, edit.position, edit.text, "",

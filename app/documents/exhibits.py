@@ -1,22 +1,24 @@
 """One exhibit as filed: a slip sheet, then the evidence drawn as pages, every page Bates-stamped.
 
-Screenshots are scaled to the page with their capture metadata; emails are
-shown as headers and plain text (never loading remote content, never opening
-attachments, which are only listed with their hashes); domain records as
-their parsed fields and then the raw response. Every page carries the exhibit
-label (lower left) and its Bates number (lower right), clear of the band at
-the top of the page where the court's e-filing stamp goes.
+What the pages show comes from ``exhibit_content`` (the same sections the checks
+read): screenshots scaled to the page with their capture details; e-mails with
+every header in order, the text part, the HTML part as text with each link's
+target host (never loading remote content, never opening attachments, which are
+listed with their type and hash); domain records under plain labels and then the
+raw reply. Confirmed Rule 5.2 redactions are removed from everything drawn (slip
+sheet, face, body, attachment names, the PDF's title). Every page carries the
+exhibit label (lower left) and its Bates number (lower right), clear of the band
+at the top of the page where the court's e-filing stamp goes; a draft also says
+DRAFT on every page.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 from xml.sax.saxutils import escape
 
 from PIL import Image as PILImage
@@ -41,12 +43,14 @@ from reportlab.platypus import (
 
 from app.core.model import CaseInfo, ItemKind, MessageView
 from app.documents import fonts
-from app.documents.facts import text, utc_time
+from app.documents.exhibit_content import Fields, Picture, Text, exhibit_sections
+from app.documents.facts import text
 from app.documents.inputs import ExhibitEntry
 from app.documents.layout import pdf_date
 from app.documents.pdf_parts import PdfPart, part_label, split_pages, split_ranges
-from app.documents.pdf_writer import draw_legend
+from app.documents.pdf_writer import draw_draft_mark, draw_legend
 from app.documents.profile import CourtProfile
+from app.documents.redaction import Redactor, no_redaction, redact_entry, redact_message, redactor
 
 MAX_IMAGE_PIXELS = 80_000_000
 MONO_BLOCK_LINES = 8
@@ -54,7 +58,6 @@ TALL_FACTOR = 1.6  # taller than this many pages at full width: slice rather tha
 MONO_SIZE = 8.5
 CONTINUATION = "\u00bb "  # in Liberation Mono, unlike arrows
 WRAP_NOTE = " (long lines wrapped; \u00bb marks a continued line)"
-EMAIL_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,8 @@ class RenderedExhibit:
     files: tuple[PdfPart, ...] = ()  # with a split limit: the file(s) to file, each labelled
 
 
-Redactor = Callable[[str], str]
-
-
-def _no_redaction(value: str) -> str:
-    return value
-
-
 class _Styles:
-    def __init__(self, profile: CourtProfile, redact: Redactor = _no_redaction) -> None:
+    def __init__(self, profile: CourtProfile, redact: Redactor = no_redaction) -> None:
         self.redact = redact
         size = profile.font_size
         base = ParagraphStyle("x-base", fontName=fonts.SERIF, fontSize=size - 1, leading=(size - 1) * 1.2)
@@ -119,10 +115,10 @@ def _wrapped(value: str, width_pt: float) -> str:
     return "\n".join(lines)
 
 
-def _field_table(rows: list[tuple[str, str]], profile: CourtProfile, styles: _Styles) -> Flowable:
-    label_width = 1.3 * 72
-    data = [[Paragraph(escape(k), styles.cell_bold), Paragraph(escape(styles.redact(_printable(v))), styles.cell)]
-            for k, v in rows]
+def _field_table(rows: list[tuple[str, str]], profile: CourtProfile, styles: _Styles, *,
+                 label_width: float = 1.3 * 72) -> Flowable:
+    data = [[Paragraph(escape(styles.redact(_printable(k))), styles.cell_bold),
+             Paragraph(escape(styles.redact(_printable(v))), styles.cell)] for k, v in rows]
     table = Table(data, colWidths=[label_width, profile.frame_width - label_width], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), fonts.SERIF, styles.cell.fontSize),
@@ -142,19 +138,17 @@ def _mono(value: str, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
             for i in range(0, max(1, len(lines)), MONO_BLOCK_LINES)]
 
 
-def _screenshot(entry: ExhibitEntry, original: bytes, profile: CourtProfile, styles: _Styles,
+def _fields(section: Fields, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
+    return [Paragraph(escape(section.heading), styles.heading),
+            _field_table(list(section.rows), profile, styles, label_width=section.label_width * 72)]
+
+
+def _text(section: Text, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
+    return [Paragraph(escape(section.heading + WRAP_NOTE), styles.heading), *_mono(section.text, profile, styles)]
+
+
+def _screenshot(original: bytes, caption: Flowable, styles: _Styles, profile: CourtProfile,
                 room: float) -> list[Flowable]:
-    meta = entry.item.metadata or {}
-    rows = [
-        ("URL", text(meta.get("url")) or "not recorded"),
-        ("Captured at", utc_time(meta.get("captured_at")) or "not recorded"),
-        ("Captured by", text(meta.get("captured_by")) or "not recorded"),
-        ("Tool", text(meta.get("tool")) or "not recorded"),
-        ("SHA-256", entry.item.sha256),
-    ]
-    if text(meta.get("notes")):
-        rows.append(("Notes", text(meta.get("notes"))))
-    caption = _field_table(rows, profile, styles)
     try:
         with PILImage.open(io.BytesIO(original)) as probe:
             width, height = probe.size
@@ -208,114 +202,57 @@ def _sliced(original: bytes, width: int, height: int, scale: float, caption: Flo
     return out
 
 
-def _attachments(entry: ExhibitEntry, message: MessageView) -> list[tuple[str, str, str]]:
-    listed = entry.item.record.get("attachments") if entry.item.record else None
-    if isinstance(listed, list) and listed:
-        out = []
-        for a in listed:
-            if isinstance(a, dict):
-                out.append((text(a.get("filename") or a.get("name")) or "[unnamed]", text(a.get("size")),
-                            text(a.get("sha256"))))
-        return out
-    return [(text(name) or "[unnamed]", str(size), sha256) for name, size, sha256 in message.attachments]
-
-
-def _email(entry: ExhibitEntry, message: MessageView, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
-    record = entry.item.record or {}
-    rows = []
-    for name in EMAIL_HEADERS:
-        value = text(message.header(name)) or text(record.get(name.lower().replace("-", "_")))
-        if value:
-            rows.append((name, value))
-    if text(record.get("date_utc")):
-        rows.append(("Date (UTC)", utc_time(record.get("date_utc"))))
-    rows.append(("SHA-256", entry.item.sha256))
-    out: list[Flowable] = [Paragraph("Message headers", styles.heading), _field_table(rows, profile, styles),
-                           Paragraph("Message text" + WRAP_NOTE, styles.heading),
-                           *_mono(message.body, profile, styles)]
-    attachments = _attachments(entry, message)
-    out.append(Paragraph("Attachments (listed, not opened)", styles.heading))
-    if attachments:
-        out.append(_field_table([(name, f"{size} bytes, SHA-256 {sha}" if sha else f"{size} bytes")
-                                 for name, size, sha in attachments], profile, styles))
-    else:
-        out.append(Paragraph("None.", styles.base))
-    return out
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)[:2000]
-    return text(value)
-
-
-def _domain_record(entry: ExhibitEntry, original: bytes, profile: CourtProfile,
-                   styles: _Styles) -> list[Flowable]:
-    record = entry.item.record or {}
-    rows = [(str(k).replace("_", " ").capitalize(), _value(v)) for k, v in sorted(record.items())
-            if k not in ("raw", "text") and _value(v)]
-    rows.append(("SHA-256", entry.item.sha256))
-    return [Paragraph("Parsed fields", styles.heading), _field_table(rows, profile, styles),
-            Paragraph("Raw response, as received" + WRAP_NOTE, styles.heading),
-            *_mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)]
-
-
 def _body(entry: ExhibitEntry, original: bytes, message: MessageView | None, profile: CourtProfile,
           styles: _Styles, room: float) -> list[Flowable]:
-    kind = entry.item.kind
-    if kind is ItemKind.SCREENSHOT:
-        return _screenshot(entry, original, profile, styles, room)
-    if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
-        if message is None:
-            raise ValueError("a message exhibit is rendered from its MessageView")
-        return _email(entry, message, profile, styles)
-    if kind is ItemKind.DOMAIN_RECORD:
-        return _domain_record(entry, original, profile, styles)
-    if kind is ItemKind.WEB_CAPTURE:
+    """The exhibit's sections (``exhibit_content``) as flowables; a picture's details are its caption.
+    A web capture draws its own face page and screenshot (``capture_exhibit``)."""
+    if entry.item.kind is ItemKind.WEB_CAPTURE:
         from app.documents.capture_exhibit import capture_pages  # face page, then the screenshot cut across pages
 
         return capture_pages(entry, original, profile, styles, room)
-    return _mono(original.decode("utf-8", errors="backslashreplace"), profile, styles)
-
-
-def redactor(redactions: Sequence[tuple[str, str]]) -> Redactor:
-    """A function replacing each confirmed text by its replacement, longest text first."""
-    pairs = sorted((p for p in redactions if p[0]), key=lambda p: -len(p[0]))
-    if not pairs:
-        return _no_redaction
-
-    def redact(value: str) -> str:
-        for old, new in pairs:
-            value = value.replace(old, new)
-        return value
-
-    return redact
+    out: list[Flowable] = []
+    sections = exhibit_sections(entry, original, message)
+    for index, section in enumerate(sections):
+        if isinstance(section, Picture):
+            details = next(s for s in sections[index + 1:] if isinstance(s, Fields))
+            caption = _field_table(list(details.rows), profile, styles)
+            out += _screenshot(original, caption, styles, profile, room)
+        elif isinstance(section, Fields):
+            if index and isinstance(sections[index - 1], Picture):
+                continue  # drawn as the picture's caption
+            out += _fields(section, profile, styles)
+        else:
+            out += _text(section, profile, styles)
+    return out
 
 
 def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile: CourtProfile,
                    first_bates: int, *, message: MessageView | None = None,
-                   redactions: Sequence[tuple[str, str]] = (), split_limit: int | None = None) -> RenderedExhibit:
+                   redactions: Sequence[tuple[str, str]] = (), split_limit: int | None = None,
+                   draft: bool = False) -> RenderedExhibit:
     """The exhibit's PDF: slip sheet plus pages, Bates numbers from ``first_bates`` on, one per page.
 
     A message exhibit needs ``message``, the message as the mail reader shows it
     (``app.sources.mail_view.view_message`` of ``original``).
 
     ``redactions`` are (text, replacement) pairs counsel confirmed (Fed. R. Civ. P. 5.2): the
-    text is removed from every line the exhibit draws; the original file is not touched.
+    text is removed from everything the exhibit draws (slip sheet, face, body, attachment names)
+    and from its PDF title; the original file is not touched. ``draft`` marks every page DRAFT.
     With ``split_limit`` (the court's size limit in bytes) the result also holds the files to
     file: the exhibit whole when it fits, else its parts, each page labelled with its part
     ("Exhibit 5 (part 2 of 3)", also under the slip sheet's label) and each part bookmarked.
     """
     fonts.register_fonts()
-    styles = _Styles(profile, redactor(redactions))
+    redact = redactor(redactions)
+    entry = redact_entry(entry, redact)
+    message = redact_message(message, redact) if message is not None else None
+    styles = _Styles(profile, redact)
     label = profile.exhibit_label(entry.number)
     story = partial(_body, entry, original, message, profile, styles)
-    pdf, pages = _draw(entry, case, profile, first_bates, story, lambda page: label, "")
+    pdf, pages = _draw(entry, case, profile, first_bates, story, lambda page: label, "", draft)
     files: tuple[PdfPart, ...] = ()
     if split_limit is not None:
-        files = _split(entry, case, profile, first_bates, story, pdf, pages, split_limit)
+        files = _split(entry, case, profile, first_bates, story, pdf, pages, split_limit, draft)
     return RenderedExhibit(
         pdf=pdf,
         pages=pages,
@@ -327,7 +264,7 @@ def render_exhibit(entry: ExhibitEntry, original: bytes, case: CaseInfo, profile
 
 def _split(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bates: int,
            story: Callable[[float], list[Flowable]], pdf: bytes, pages: int,
-           limit: int) -> tuple[PdfPart, ...]:
+           limit: int, draft: bool) -> tuple[PdfPart, ...]:
     """The exhibit as files under ``limit`` bytes, drawn again with each page's part label."""
     label = profile.exhibit_label(entry.number)
     meta = {"author": text(case.declarant), "subject": text(case.title), "date": case.bundle_date}
@@ -343,7 +280,8 @@ def _split(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bat
         def label_of(page: int, labels: dict[int, str] = labels) -> str:
             return labels.get(page, label)
 
-        labelled, drawn = _draw(entry, case, profile, first_bates, story, label_of, f"(part 1 of {count})")
+        labelled, drawn = _draw(entry, case, profile, first_bates, story, label_of, f"(part 1 of {count})",
+                                draft)
         if drawn != pages:  # the labels never move the text; if they ever do, keep the pages whole
             return tuple(split_pages(pdf, ranges, label, **meta))
         pieces = split_pages(labelled, ranges, label, **meta)
@@ -354,7 +292,7 @@ def _split(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bat
 
 def _draw(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bates: int,
           story: Callable[[float], list[Flowable]], page_label: Callable[[int], str],
-          slip_note: str) -> tuple[bytes, int]:
+          slip_note: str, draft: bool = False) -> tuple[bytes, int]:
     """The exhibit drawn once: its bytes and page count. ``page_label`` gives each page's
     label (pages counted from 1); ``slip_note`` is printed under the slip sheet's label."""
     styles = _Styles(profile)
@@ -374,6 +312,8 @@ def _draw(entry: ExhibitEntry, case: CaseInfo, profile: CourtProfile, first_bate
             canv.showOutline()
         if legend:
             draw_legend(canv, profile, legend)
+        if draft:
+            draw_draft_mark(canv, profile)
         y = profile.margin_bottom / 2
         canv.setFont(fonts.SERIF_BOLD, 10)
         canv.drawString(profile.margin_left, y, page_label(page))

@@ -17,6 +17,8 @@ from app.core.model import Domain, ItemKind, Registry
 from app.documents.inputs import DeclarationInput, ExhibitEntry
 from app.documents.model import ListedDomain
 from app.documents.order_facts import order_facts
+from app.documents.parties_facts import parties_from_text, party_facts
+from app.documents.processes import acquisition, certification_rules, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
 
 UNKNOWN_REGISTRY = "Registry not identified"
@@ -76,20 +78,38 @@ def _attachments(record: Mapping[str, Any]) -> list[dict[str, str]]:
                     "name": text(entry.get("filename") or entry.get("name")) or "[unnamed]",
                     "size": text(entry.get("size")),
                     "sha256": text(entry.get("sha256")),
+                    "type": text(entry.get("content_type")),
                 }
             )
         else:
-            out.append({"name": text(entry) or "[unnamed]", "size": "", "sha256": ""})
+            out.append({"name": text(entry) or "[unnamed]", "size": "", "sha256": "", "type": ""})
     return out
 
 
+SWORN_CHOICES = ("captured_by", "tool", "tool_version", "notes", "source", "server")
+"""Metadata the user typed, printed in sworn text only when chosen for it (``metadata["sworn"]``)."""
+
+
+def sworn_metadata(meta: Mapping[str, Any]) -> dict[str, str]:
+    """The metadata fields the user chose to state under oath (``metadata["sworn"]``), with their values."""
+    chosen = meta.get("sworn")
+    names = [str(n) for n in chosen] if isinstance(chosen, (list, tuple)) else []
+    return {n: text(meta.get(n)) for n in SWORN_CHOICES if n in names and text(meta.get(n))}
+
+
 def exhibit_facts(
-    entry: ExhibitEntry, profile: CourtProfile, bates: tuple[str, str] | None, *, parts: int = 1
+    entry: ExhibitEntry, profile: CourtProfile, bates: tuple[str, str] | None, *, parts: int = 1,
+    declarant: str = "",
 ) -> dict[str, Any]:
-    """What the declaration says about one exhibit."""
+    """What the declaration says about one exhibit: facts the app recorded or read from the evidence,
+    and of the metadata the user typed only what was chosen for sworn text (:func:`sworn_metadata`);
+    the capture notes never. ``declarant`` lets a capture the user chose to state, made by the
+    declarant, read "I captured it"."""
     item = entry.item
     record = item.record or {}
     meta = item.metadata or {}
+    sworn = sworn_metadata(meta)
+    captured_by = text(meta.get("captured_by"))
     facts: dict[str, Any] = {
         "number": entry.number,
         "label": profile.exhibit_label(entry.number),
@@ -109,26 +129,33 @@ def exhibit_facts(
         # screenshot
         "url": text(meta.get("url")),
         "captured_at": utc_time(meta.get("captured_at")),
-        "captured_by": text(meta.get("captured_by")),
-        "tool": text(meta.get("tool")),
+        "captured_by_me": "captured_by" in sworn and captured_by.casefold() == text(declarant).casefold(),
+        "captured_by": sworn.get("captured_by", ""),
+        "tool": " ".join(v for v in (sworn.get("tool", ""), sworn.get("tool_version", "")) if v),
+        "sworn": sworn,
+        "process": acquisition(item),
         # email
         "sender": text(record.get("from")),
         "subject": text(record.get("subject")),
         "received_at": utc_time(record.get("date_utc")) or text(record.get("date")),
         "advertised_domains": [text(d) for d in record.get("domains") or [] if text(d)],
         "attachments": _attachments(record),
+        **mail_route(record),
         # domain record
-        "domain": text(record.get("domain")),
-        "registrar": text(record.get("registrar")),
+        **record_facts(record),
         "record_source": text(record.get("source") or record.get("server") or record.get("query")),
         "retrieved_at": utc_time(record.get("retrieved_at") or meta.get("retrieved_at")),
     }
+    for key in ("lookup_at", "database_updated"):
+        facts[key] = utc_time(facts[key])
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         facts["kind"] = "email"
     if item.kind is ItemKind.WEB_CAPTURE:
         from app.documents.capture_facts import capture_facts
 
         facts["capture"] = capture_facts(record, meta)
+        # the app's own capture browser recorded its name and version: a fact, not typed text
+        facts["tool"] = " ".join(v for v in (text(meta.get("tool")), text(meta.get("tool_version"))) if v)
     facts["date"] = short_utc_date(
         meta.get("captured_at") if item.kind is ItemKind.SCREENSHOT else
         record.get("date_utc") if facts["kind"] == "email" else
@@ -224,19 +251,18 @@ def _electronic_appendix(inp: DeclarationInput) -> dict[str, Any] | None:
     return {"file": listed.file_name, "sha256": listed.sha256, "rows": listed.rows}
 
 
-def _plaintiff_short(case: Any) -> str:
-    """"Contoso Corporation, a Washington corporation" -> "Contoso Corporation"."""
-    return text(case.plaintiff).split(",")[0].strip() or text(case.organisation) or "[PLAINTIFF]"
-
-
 def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]:
-    """The template context for the declaration."""
+    """The template context for the declaration (and, through ``filing_facts``, the other documents)."""
     case = inp.case
     domains = list(inp.domains)
-    defendants = [text(line) for line in case.defendants.splitlines() if text(line)]
-    registries = registry_groups(domains, inp.registries)
+    parties = party_facts(inp.parties or parties_from_text(case))
+    plaintiff_short = parties["plaintiff_short"]
+    registries = registry_groups(domains, inp.registries)  # each registry's directions: order_facts
     subdomains = subdomain_groups(domains, inp.registries)
     lists = domain_lists(registries, subdomains)
+    exhibits = [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1),
+                              declarant=case.declarant) for e in inp.exhibits]
+    processes = process_groups(inp.exhibits, exhibits, profile)
     facts = {
         "court": {
             "name": profile.name,
@@ -245,29 +271,32 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
             "case_number_label": profile.case_number_label,
             "sealed_legend": profile.sealed_legend,
         },
+        "parties": parties,
         "case": {
             "title": text(case.title),
+            "short_title": parties["short_title"],
             "number": text(case.case_number) or profile.blank_case_number,
             "has_number": bool(text(case.case_number)),
-            "plaintiff": text(case.plaintiff) or text(case.organisation) or "[PLAINTIFF]",
-            # "Contoso Corporation, a Washington corporation" -> "Contoso Corporation" for "...'s Application"
-            "plaintiff_short": _plaintiff_short(case),
-            "defendants": defendants or ["JOHN DOES 1-10"],
+            "plaintiff": parties["plaintiffs"][0]["caption"] if parties["plaintiffs"] else parties["plaintiff_short"],
+            "plaintiff_short": plaintiff_short,
+            "defendants": [d["caption"] for d in parties["defendants"]] or [parties["caption_defendants"][0]],
             "sealed": case.sealed,
             "fictional": case.fictional,
             "legend": profile.fictional_legend if case.fictional else "",
+            "draft": inp.draft,
         },
         "declarant": {
             "name": text(case.declarant) or "[NAME]",
             "title": text(case.declarant_title) or "[TITLE]",
-            "organisation": text(case.organisation) or text(case.plaintiff) or "[ORGANISATION]",
+            "organisation": text(case.organisation) or "[EMPLOYER]",
         },
         "bundle_date": text(case.bundle_date),
         "signed_in_us": case.signed_in_us,
         "executed_on": long_date(case.bundle_date) or "[DATE]",
         "executed_at": text(case.signing_place) or "[CITY, STATE]",
-        "exhibits": [exhibit_facts(e, profile, inp.bates.get(e.number), parts=inp.parts.get(e.number, 1))
-                     for e in inp.exhibits],
+        "exhibits": exhibits,
+        "processes": processes,
+        "certification_rules": certification_rules(processes),
         "registry_groups": registries,
         "subdomain_groups": subdomains,
         "domain_lists": lists,

@@ -20,6 +20,7 @@ from app.documents.facts import declaration_facts
 from app.documents.inputs import DeclarationInput
 from app.documents.model import AppendixTitle, Document, PageBreak
 from app.documents.profile import CourtProfile, load_profile
+from app.documents.redaction import filed_document
 from app.documents.template import render_document
 
 ORDER_TEMPLATE = "order.xml.j2"
@@ -128,10 +129,12 @@ def build_filing_document(
         **{stem: name for stem, _, name in SEALING},
     }
     if stem in templates:
-        return render_document(templates[stem], facts, search_path=search_path)
+        return filed_document(render_document(templates[stem], facts, search_path=search_path),
+                              inp.redactions, draft=inp.draft)
     for index, group in enumerate(facts["registry_groups"], start=1):
         if stem == f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}":
-            return render_document(LETTER_TEMPLATE, {**facts, "registry": group}, search_path=search_path)
+            return filed_document(render_document(LETTER_TEMPLATE, {**facts, "registry": group},
+                                                  search_path=search_path), inp.redactions, draft=inp.draft)
     raise KeyError(f"no document {stem!r} in the filing set")
 
 

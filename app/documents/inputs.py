@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.core.model import CaseInfo, Counsel, Domain, Item, ParagraphEdit, Party, Registry
+from app.core.model import CaseInfo, Counsel, Domain, Item, ParagraphEdit, Party, Registry, SupportLink
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,16 @@ class DeclarationInput:
     electronic_appendix: ElectronicAppendix | None = None
     """The appendices as a CSV list, filed beside them when the list is long; its hash is printed."""
     parties: Sequence[Party] = ()
-    """The plaintiffs and defendants in caption order (what the evidence shows of each: e-mails for service)."""
+    """Plaintiffs and defendants in caption order (the caption, the declaration and the order name them; what
+    the evidence shows of each, such as e-mail addresses for service)."""
     counsel: Counsel | None = None
     """Who signs the letters and the motion papers for the plaintiff."""
+    support: Sequence[SupportLink] = ()
+    """Which exhibits show that each listed domain belongs in the order (derived, with the user's decisions)."""
+    redactions: Sequence[tuple[str, str]] = ()
+    """Rule 5.2: every (text, replacement) counsel confirmed, removed from every document and exhibit."""
+    draft: bool = False
+    """A draft: every page says DRAFT, and the pre-filing review's blocking problems do not stop it."""
 
 
 @dataclass(frozen=True)

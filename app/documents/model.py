@@ -159,6 +159,7 @@ class DocumentInfo:
     subject: str = ""
     legend: str = ""  # printed on every page when non-empty (fictional sample case)
     date: str = ""  # YYYY-MM-DD: creation date written into the files, for reproducible builds
+    draft: bool = False  # a draft, not for filing: both renderers mark every page DRAFT
 
 
 @dataclass(frozen=True)

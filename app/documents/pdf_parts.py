@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.documents import fonts
 from app.documents.layout import pdf_date
-from app.documents.pdf_writer import draw_legend
+from app.documents.pdf_writer import draw_draft_mark, draw_legend
 from app.documents.profile import CourtProfile
 
 
@@ -116,7 +116,7 @@ def _extract(source: pikepdf.Pdf, pages: range, title: str, author: str, subject
 
 
 def tab_pages(tabs: Sequence[tuple[str, str]], profile: CourtProfile, *, legend: str = "",
-              date: str = "") -> bytes:
+              date: str = "", draft: bool = False) -> bytes:
     """Tab pages for the paper set, one per (label, description): the label large, and again on
     a tab at the right edge. One PDF for all of them: one font embedding, not one per tab."""
     fonts.register_fonts()
@@ -129,6 +129,8 @@ def tab_pages(tabs: Sequence[tuple[str, str]], profile: CourtProfile, *, legend:
     for label, description in tabs:
         if legend:
             draw_legend(canv, profile, legend)
+        if draft:
+            draw_draft_mark(canv, profile)
         canv.setFillGray(0.85)
         canv.rect(width - tab_w, height / 2 - tab_h / 2, tab_w, tab_h, stroke=1, fill=1)
         canv.setFillGray(0)

@@ -136,9 +136,10 @@ def _marked(flowable: Flowable, title: str, level: int) -> Flowable:
 
 
 def page_decorator(
-    profile: CourtProfile, legend: str, date: str, *, page_numbers: bool = True
+    profile: CourtProfile, legend: str, date: str, *, page_numbers: bool = True, draft: bool = False
 ) -> Callable[[Canvas, BaseDocTemplate], None]:
-    """What every page carries: the fictional-case legend (below the stamp band) and the page number."""
+    """What every page carries: the fictional-case legend (below the stamp band), the page number
+    and, on a draft, the DRAFT mark."""
     width, _height = profile.page_size
 
     def decorate(canv: Canvas, doc: BaseDocTemplate) -> None:
@@ -148,6 +149,8 @@ def page_decorator(
             canv.showOutline()
         if legend:
             draw_legend(canv, profile, legend)
+        if draft:
+            draw_draft_mark(canv, profile)
         if page_numbers:
             canv.setFont(fonts.SERIF, profile.font_size - 1)
             canv.setFillColor(colors.black)
@@ -166,6 +169,28 @@ def draw_legend(canv: Canvas, profile: CourtProfile, legend: str) -> None:
     canv.setFillColor(colors.Color(0.6, 0, 0))
     canv.drawCentredString(width / 2, baseline, legend)
     canv.setFillColor(colors.black)
+
+
+DRAFT_MARK = "DRAFT"
+DRAFT_NOTE = "DRAFT — NOT FOR FILING"
+
+
+def draw_draft_mark(canv: Canvas, profile: CourtProfile) -> None:
+    """A draft's mark: a large pale "DRAFT" across the page, behind nothing the reader needs, and
+    "DRAFT — NOT FOR FILING" in the bottom margin's corner, clear of page numbers and Bates numbers."""
+    width, height = profile.page_size
+    canv.saveState()
+    canv.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.18))
+    canv.setFont(fonts.SERIF_BOLD, 120)
+    canv.translate(width / 2, height / 2)
+    canv.rotate(45)
+    canv.drawCentredString(0, -40, DRAFT_MARK)
+    canv.restoreState()
+    canv.saveState()
+    canv.setFillColor(colors.Color(0.6, 0, 0))
+    canv.setFont(fonts.SERIF_BOLD, 8)
+    canv.drawCentredString(width / 2, profile.margin_bottom / 4, DRAFT_NOTE)
+    canv.restoreState()
 
 
 def _caption_flowables(caption: m.Caption, profile: CourtProfile, styles: Styles) -> list[Flowable]:
@@ -361,7 +386,7 @@ def render_pdf_bytes(doc: m.Document, profile: CourtProfile, *, metadata: m.Docu
     frame = Frame(profile.margin_left, profile.margin_bottom, profile.frame_width,
                   height - profile.margin_top - profile.margin_bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    decorate = page_decorator(profile, info.legend, info.date)
+    decorate = page_decorator(profile, info.legend, info.date, draft=info.draft)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     with collection_paused():
         template.build(document_flowables(doc, profile))

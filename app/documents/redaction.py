@@ -1,20 +1,30 @@
-"""Fed. R. Civ. P. 5.2: find personal data in what an exhibit shows, for counsel to confirm.
+"""Fed. R. Civ. P. 5.2: find personal data in what an exhibit shows, for counsel to confirm; remove it everywhere.
 
 A filing may show only the last four digits of a social-security, taxpayer or
 financial-account number and only the year of a birth date; spam headers carry
 victims' e-mail addresses. This module proposes candidates with the replacement
-5.2 allows; counsel confirm them, and the exhibit is rendered with the text
-removed (``exhibits.render_exhibit(redactions=...)``). The original stays in the
-bundle untouched. Screenshots are images: their pixels are not searched here.
+5.2 allows (searching everything an exhibit prints: headers, text, the HTML part as
+text, attachment names); counsel confirm them. A confirmed text is then removed from
+every place it could be filed, by one pass each: :func:`redact_document` over the
+format-neutral document model (body, caption, tables, headings and so bookmarks, title
+and subject metadata) before either renderer draws it, and :func:`redact_entry` /
+:func:`redact_message` over what an exhibit draws (slip sheet, face, body, attachment
+names, PDF title). Every confirmed text is removed from every document, whichever
+exhibit it was found in. The original stays in the bundle untouched. Screenshots are
+images: their pixels are not searched here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from app.core.model import Item, ItemKind, MessageView
+from app.documents import model as dm
+from app.documents.inputs import ExhibitEntry
 
 SSN = re.compile(r"\b(?!000|666|9\d\d)(\d{3})[- ](?!00)(\d{2})[- ](?!0000)(\d{4})\b")
 LABELLED_SSN = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?|tin|ein)\s*[:#]?\s*(\d{9})\b")
@@ -78,7 +88,8 @@ def exhibit_text(item: Item, original: bytes, message: MessageView | None = None
         for value in message.all_of("Received"):
             recipients.extend(m.group(1) for m in RECEIVED_FOR.finditer(value))
         headers = "\n".join(f"{k}: {v}" for k, v in message.headers)
-        return headers + "\n" + message.body, recipients
+        attachments = "\n".join(name for name, _, _ in message.attachments if name)
+        return "\n".join((headers, message.body, message.html_text, attachments)), recipients
     if item.kind is ItemKind.SCREENSHOT:
         return "", []
     if item.kind is ItemKind.WEB_CAPTURE:  # the face page's facts; the screenshot itself is an image
@@ -153,3 +164,115 @@ def find_candidates(item: Item, original: bytes, message: MessageView | None = N
         add(address, f"[redacted]@{domain}", "recipient (victim) e-mail address in the spam headers",
             "address in headers", _recipient_line(body, address))
     return list(found.values())
+
+
+# -- removing confirmed text everywhere --------------------------------------------------
+
+Redactor = Callable[[str], str]
+
+
+def no_redaction(value: str) -> str:
+    return value
+
+
+def redactor(redactions: Sequence[tuple[str, str]]) -> Redactor:
+    """A function replacing each confirmed text by its replacement, longest text first."""
+    pairs = sorted({p for p in redactions if p[0]}, key=lambda p: (-len(p[0]), p))
+    if not pairs:
+        return no_redaction
+
+    def redact(value: str) -> str:
+        for old, new in pairs:
+            if old in value:
+                value = value.replace(old, new)
+        return value
+
+    return redact
+
+
+def _runs(runs: dm.Runs, redact: Redactor) -> dm.Runs:
+    return tuple(replace(run, text=redact(run.text)) for run in runs)
+
+
+def _lines(lines: Sequence[dm.CaptionLine], redact: Redactor) -> tuple[dm.CaptionLine, ...]:
+    return tuple(replace(line, text=redact(line.text)) for line in lines)
+
+
+def _block(block: dm.Block, redact: Redactor) -> dm.Block:
+    if isinstance(block, (dm.Title, dm.NumberedParagraph, dm.Paragraph)):
+        return replace(block, runs=_runs(block.runs, redact))
+    if isinstance(block, dm.Caption):
+        return replace(block, court_lines=tuple(redact(t) for t in block.court_lines),
+                       division=redact(block.division), parties=_lines(block.parties, redact),
+                       right=_lines(block.right, redact))
+    if isinstance(block, dm.Heading):
+        return replace(block, text=redact(block.text))
+    if isinstance(block, dm.SignatureBlock):
+        return replace(block, lines=tuple(redact(t) for t in block.lines))
+    if isinstance(block, dm.AppendixTitle):
+        return replace(block, text=redact(block.text))
+    if isinstance(block, dm.RegistryGroup):
+        return replace(block, title=redact(block.title), address=tuple(redact(t) for t in block.address),
+                       note=redact(block.note),
+                       domains=tuple(replace(d, ascii=redact(d.ascii), unicode=redact(d.unicode))
+                                     for d in block.domains))
+    if isinstance(block, dm.Table):
+        return replace(block, header=tuple(redact(t) for t in block.header), title=redact(block.title),
+                       rows=tuple(tuple(redact(t) for t in row) for row in block.rows))
+    return block
+
+
+def redact_document(document: dm.Document, redactions: Sequence[tuple[str, str]]) -> dm.Document:
+    """The document with every confirmed text replaced in every block and in its metadata (title,
+    subject, author): what both renderers then draw, bookmarks included (they are block text)."""
+    redact = redactor(redactions)
+    if redact is no_redaction:
+        return document
+    info = replace(document.info, title=redact(document.info.title), subject=redact(document.info.subject),
+                   author=redact(document.info.author))
+    return dm.Document(info, tuple(_block(b, redact) for b in document.blocks))
+
+
+def redact_value(value: Any, redact: Redactor) -> Any:
+    """Every string in a parsed record or metadata (nested lists and dicts) with confirmed text replaced."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {k: redact_value(v, redact) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v, redact) for v in value)
+    return value
+
+
+def redact_item(item: Item, redact: Redactor) -> Item:
+    """The item as documents may print it: name, original file name, record and metadata redacted
+    (the evidence itself, its hashes and its stored record are untouched)."""
+    if redact is no_redaction:
+        return item
+    return replace(item, name=redact(item.name), original_name=redact(item.original_name),
+                   record=redact_value(item.record, redact), metadata=redact_value(item.metadata, redact),
+                   parse_error=redact(item.parse_error))
+
+
+def redact_entry(entry: ExhibitEntry, redact: Redactor) -> ExhibitEntry:
+    """An exhibit as filed: its description (slip sheet, index, PDF title) and item redacted."""
+    if redact is no_redaction:
+        return entry
+    return ExhibitEntry(entry.number, redact_item(entry.item, redact), redact(entry.description))
+
+
+def redact_message(message: MessageView, redact: Redactor) -> MessageView:
+    """What a message exhibit draws, redacted: headers, text, HTML as text, links, attachment names."""
+    if redact is no_redaction:
+        return message
+    values = {f.name: redact_value(getattr(message, f.name), redact) for f in fields(message)
+              if f.name not in ("parsed", "attachments")}
+    attachments = tuple((redact(name), size, sha) for name, size, sha in message.attachments)
+    return MessageView(parsed=message.parsed, attachments=attachments, **values)
+
+
+def filed_document(document: dm.Document, redactions: Sequence[tuple[str, str]], *, draft: bool) -> dm.Document:
+    """The document as it is filed: the Rule 5.2 pass over the model and, for a draft, the DRAFT mark.
+    Every document of the filing set goes through here before either renderer sees it."""
+    document = redact_document(document, redactions)
+    return replace(document, info=replace(document.info, draft=True)) if draft else document

@@ -43,6 +43,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from app.core.errors import TemplateError
 from app.core.paths import template as shipped_template
 from app.documents import model as m
+from app.documents.wording import number_word
 
 
 def _shipped_source(name: str) -> tuple[str, str, Any] | None:
@@ -115,6 +116,7 @@ def make_environment(search_path: Sequence[Path] = ()) -> SandboxedEnvironment:
     )
     env.filters["roman"] = m.roman
     env.filters["bold_labels"] = bold_labels
+    env.filters["words"] = number_word  # 3 -> "three": legal writing spells one to nine
     return env
 
 

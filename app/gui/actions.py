@@ -58,6 +58,10 @@ class Actions:
                                  "Ctrl+B", pix.SP_DialogSaveButton)
         self.export_filing = make("E&xport filing set…", "Write the declaration, exhibits, order, appendices, "
                                   "index and certification into a folder", "Ctrl+Shift+E", pix.SP_DirLinkIcon)
+        self.build_draft = make("Build &draft bundle…", "Build the bundle with documents marked DRAFT on every page, "
+                                "even while the pre-filing review finds blocking problems")
+        self.export_draft = make("Export draft filing set…", "Write the filing set marked DRAFT on every page, "
+                                 "even while the pre-filing review finds blocking problems")
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
                                   "Ctrl+Shift+V", pix.SP_DialogApplyButton)
         self.precheck = make("&Pre-filing check…", "Before filing: is each domain still registered and resolving, "
@@ -100,6 +104,8 @@ class Actions:
         self.capture_web.setEnabled(state.case_open)  # queues behind running writes, like adding evidence
         self.build_bundle.setEnabled(state.case_open and not state.busy)
         self.export_filing.setEnabled(state.case_open)  # queues behind running writes
+        self.build_draft.setEnabled(state.case_open and not state.busy)
+        self.export_draft.setEnabled(state.case_open)
         self.precheck.setEnabled(state.case_open and not state.busy)
         self.compliance.setEnabled(state.case_open and not state.busy)
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone

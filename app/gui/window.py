@@ -124,6 +124,8 @@ class MainWindow(WindowPages, WindowDialogs):
         file_menu.addSeparator()
         file_menu.addAction(actions.build_bundle)
         file_menu.addAction(actions.export_filing)
+        file_menu.addAction(actions.build_draft)
+        file_menu.addAction(actions.export_draft)
         file_menu.addAction(actions.verify_bundle)
         file_menu.addAction(actions.renew_bundle)
         file_menu.addSeparator()
@@ -180,6 +182,8 @@ class MainWindow(WindowPages, WindowDialogs):
         actions.build_bundle.triggered.connect(self.builder.ask_and_build)
         actions.capture_web.triggered.connect(lambda: self.case_pages().web_capture.ask_and_capture())  # noqa: PLW0108 - pages made on first use
         actions.export_filing.triggered.connect(self.export.ask_and_export)
+        actions.build_draft.triggered.connect(lambda: self.builder.ask_where(draft=True))
+        actions.export_draft.triggered.connect(lambda: self.export.ask_where(draft=True))
         actions.verify_bundle.triggered.connect(self.open_verify_dialog)
         actions.renew_bundle.triggered.connect(self.renew.ask_and_renew)
         actions.signing_identities.triggered.connect(self.open_identities_dialog)

@@ -28,7 +28,6 @@ from app.core.model import CaseInfo, Item
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from app.core.workfolder import placed, remove_abandoned_work, work_folder
 from app.documents import (
-    DeclarationInput,
     ExhibitEntry,
     load_profile,
     render_declaration,
@@ -38,15 +37,15 @@ from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.filing import (
     DECLARATION_STEM,
+    declaration_input,
     verify_exhibit_hashes,
-    with_electronic_appendix,
     write_filing_extras,
 )
 from app.ops.identity import case_identity, has_identity, machine_trust
 from app.ops.message_views import message_view
 from app.ops.pdf_signing import PdfSigning, sign_filed_pdfs, wants_signed_pdfs
-from app.ops.redactions import confirmed_redactions
 from app.ops.renewal import timestamp_details
+from app.ops.review import require_fileable
 from app.ops.settings import configured_timestamper
 from app.store import CaseFile, ObjectReader
 
@@ -73,11 +72,11 @@ class BuildRequest:
     passphrase: str  # unlocks the signing key (or protects the first one, made on first use)
     documents: bool = True
     bundle_date: str | None = None
+    draft: bool = False  # documents marked DRAFT on every page, made even while the review finds blocking problems
     identity: str = ""  # sign with this identity's fingerprint; default: the case's choice, else the newest
     tsa_urls: Sequence[str] = ()  # timestamp with these authorities, whatever the case says
     no_timestamp: bool = False  # never timestamp, whatever the settings and the case say
     sign_pdfs: bool | None = None  # sign the declaration, index and certification; None: the case's choice
-    draft: bool = False  # built despite the pre-filing review's blocking problems (stamped DRAFT: issue 13)
 
 
 def needs_new_identity() -> bool:
@@ -102,7 +101,7 @@ def build(case: CaseFile, request: BuildRequest, *, reporter: Reporter = NULL_RE
     signing = PdfSigning(identity, stamper) if wants_signed_pdfs(info, request.sign_pdfs) else None
     result = build_case(case, request.out_dir, identity, documents=request.documents,
                         bundle_date=request.bundle_date, reporter=reporter, timestamper=stamper,
-                        pdf_signing=signing)
+                        draft=request.draft, pdf_signing=signing)
     if first:  # the user's first signing identity was made too
         return replace(result, created_identity=True, changes=result.changes | Changes(identities=True))
     return result
@@ -117,11 +116,16 @@ def build_case(
     bundle_date: str | None = None,
     reporter: Reporter = NULL_REPORTER,
     timestamper: Timestamper | None = None,
+    draft: bool = False,
     pdf_signing: PdfSigning | None = None,
 ) -> BuildResult:
     """Build ``out_dir/<case>.zip`` and, unless ``documents`` is false, the documents beside it,
     signed by ``identity`` (see :func:`build` for choosing it). ``pdf_signing``: also sign the
-    declaration, index and certification PDFs (``app.ops.pdf_signing``)."""
+    declaration, index and certification PDFs (``app.ops.pdf_signing``).
+
+    Documents are filing documents only when the pre-filing review finds no blocking problem
+    (:class:`~app.ops.review.FilingBlocked` otherwise, before anything is written); ``draft``
+    makes them anyway, each page marked DRAFT."""
     ensure_writable(case, "build the bundle")
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -129,6 +133,8 @@ def build_case(
 
     info = case.info()
     date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
+    if documents and not draft:
+        require_fileable(case, bundle_date=date, signer=identity.certificate)
     info = replace(info, bundle_date=date)
     exhibits = [ExhibitEntry(number, item, description) for number, item, description in case.exhibits()]
     others = [item for item in case.items() if item.exhibit_number is None]
@@ -137,12 +143,13 @@ def build_case(
     registries = {d.registry_id: table.get(d.registry_id) for d in domains}
     entries = custody.bundle_prefix(case.custody())
     profile = load_profile(info.court)
-    redactions = confirmed_redactions(case)  # Rule 5.2, confirmed by counsel (issue 6)
+    inp = declaration_input(case, bundle_date=date, fingerprint=identity.fingerprint, profile=profile, draft=draft)
+    filed = {e.number: e for e in inp.exhibits}  # as filed: Rule 5.2 redactions applied to what they say
 
     payload: list[PayloadFile] = []
     exhibit_paths: dict[int, dict[str, str]] = {}
     bates: dict[int, tuple[str, str]] = {}
-    remove_abandoned_work(out_dir, WORK_PREFIX)  # killed builds' work; their unfinished swap rolled back
+    remove_abandoned_work(out_dir, WORK_PREFIX, case.records_swap)  # killed builds' swaps finished or undone
     final_bundle = out_dir / f"{info.slug}.zip"
     final_docs_dir = out_dir / f"{info.slug}-documents"
     writing = final_bundle  # what a failed write is reported against: the name the user will look for
@@ -163,8 +170,8 @@ def build_case(
                 if documents:
                     data = case.read_object(entry.item.sha256)
                     rendered = render_exhibit(
-                        entry, data, info, profile, next_bates, message=message_view(entry.item, data),
-                        redactions=redactions.get(entry.item.id, ()),
+                        filed[entry.number], data, info, profile, next_bates,
+                        message=message_view(entry.item, data), redactions=inp.redactions, draft=draft,
                     )
                     next_bates += rendered.pages
                     bates[entry.number] = (rendered.first_bates, rendered.last_bates)
@@ -179,12 +186,7 @@ def build_case(
                 exhibit_paths.setdefault(-item.id, {"original": f"data/{name}"})
 
             document_files: list[Path] = []
-            inp = DeclarationInput(
-                case=info, exhibits=exhibits, domains=domains, registries=registries,
-                signer_fingerprint=identity.fingerprint, tool_name=TOOL_NAME,
-                tool_version=__version__, bates=bates, paragraphs=case.paragraph_edits(),
-            )
-            inp = with_electronic_appendix(inp, table, profile)  # a long list is also filed as CSV
+            inp = replace(inp, bates=bates)
             if documents:
                 writing = final_docs_dir
                 reporter.progress(0, 1, "Rendering documents")
@@ -235,9 +237,9 @@ def build_case(
             if documents:
                 new[final_docs_dir.name] = work / "documents"
             final_docs = [final_docs_dir / p.name for p in sorted(document_files)] if documents else []
-            with placed(work, out_dir, new):  # a custody entry that cannot be written puts the earlier ones back
+            with placed(work, out_dir, new) as swap:  # a custody entry not written puts the earlier ones back
                 details: dict[str, Any] = {
-                    "bundle": final_bundle.name, "bundle_sha256": built.sha256,
+                    "bundle": final_bundle.name, "bundle_sha256": built.sha256, "swap": swap,
                     "signer": identity.fingerprint, "bundle_date": date, "timestamped": built.timestamped,
                     "documents": [p.name for p in final_docs],
                 }

@@ -25,6 +25,7 @@ from app.core.errors import EvidenceError
 from app.core.files import atomic_output, write_atomic
 from app.documents import load_profile, render_docx_bytes, render_pdf_bytes
 from app.documents.facts import long_date
+from app.documents.parties_facts import party_facts
 from app.documents.profile import CourtProfile
 from app.documents.template import render_document
 from app.sources.takedown import DomainState
@@ -77,6 +78,7 @@ def case_facts(case: CaseFile, profile: CourtProfile) -> dict[str, Any]:
     plaintiff = "; ".join(p.caption_name for p in plaintiffs) or info.plaintiff or info.organisation or "[PLAINTIFF]"
     counsel = case.counsel()
     return {
+        "parties": party_facts(parties),  # what the shared caption prints (caption.xml.j2)
         "court": {"name": profile.name, "lines": list(profile.court_lines), "division": profile.division,
                   "case_number_label": profile.case_number_label, "sealed_legend": profile.sealed_legend},
         "case": {"title": info.title, "number": info.case_number or profile.blank_case_number,

@@ -47,12 +47,14 @@ from app.documents.layout import atomic_write
 from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
+from app.documents.redaction import redact_entry, redactor
 from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
 from app.ops.parties import case_parties
 from app.ops.pdf_signing import PdfSigning, sign_filed_pdfs
-from app.ops.redactions import confirmed_redactions
+from app.ops.redactions import all_confirmed_redactions
+from app.ops.support import support_links
 from app.sources.appendix_data import appendix_csv, needs_electronic_appendix
 from app.sources.registries import RegistryTable
 from app.store import CaseFile
@@ -103,21 +105,33 @@ def with_electronic_appendix(inp: DeclarationInput, table: RegistryTable,
     if not needs_electronic_appendix(len(inp.domains), profile.electronic_appendix_threshold):
         return replace(inp, electronic_appendix=None)
     data, digest = appendix_csv(inp.domains, table)
+    if inp.redactions:  # Rule 5.2 reaches the CSV too; its printed hash is of the bytes filed
+        cleaned = redactor(inp.redactions)(data.decode("utf-8")).encode("utf-8")
+        if cleaned != data:
+            data, digest = cleaned, hashlib.sha256(cleaned).hexdigest()
     return replace(inp, electronic_appendix=ElectronicAppendix(ELECTRONIC_APPENDIX_FILE, data, digest,
                                                                len(inp.domains)))
 
 
 def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
-                      fingerprint: str | None = None, profile: CourtProfile | None = None) -> DeclarationInput:
+                      fingerprint: str | None = None, profile: CourtProfile | None = None,
+                      draft: bool = False) -> DeclarationInput:
     """A snapshot of everything the documents say (no Bates numbers yet); ``profile`` (default:
-    the case's court) sets the size above which the appendices are also filed as CSV."""
+    the case's court) sets the size above which the appendices are also filed as CSV.
+
+    Every confirmed Rule 5.2 redaction is in it and already applied to what the exhibits'
+    descriptions, records and metadata say (so the index, the tab pages and every fact drawn
+    from them are clean); the documents and exhibits apply the same pairs once more to
+    everything they draw."""
     info = case.info()
     date = bundle_date or info.bundle_date or datetime.now(UTC).strftime("%Y-%m-%d")
     domains = case.domains()
     table = registry_table(case)
+    pairs = all_confirmed_redactions(case)
+    redact = redactor(pairs)
     inp = DeclarationInput(
         case=replace(info, bundle_date=date),
-        exhibits=[ExhibitEntry(n, item, d) for n, item, d in case.exhibits()],
+        exhibits=[redact_entry(ExhibitEntry(n, item, d), redact) for n, item, d in case.exhibits()],
         domains=domains,
         registries={d.registry_id: table.get(d.registry_id) for d in domains},
         signer_fingerprint=fingerprint or signer_fingerprint(case),
@@ -125,6 +139,9 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
         tool_version=__version__,
         paragraphs=case.paragraph_edits(),
         parties=case_parties(case),
+        support=[replace(link, shows=redact(link.shows), note=redact(link.note)) for link in support_links(case)],
+        redactions=pairs,
+        draft=draft,
         counsel=case.counsel(),
     )
     return with_electronic_appendix(inp, table, profile or load_profile(info.court))
@@ -146,7 +163,6 @@ def render_exhibit_files(
 ) -> tuple[list[RenderedExhibitFile], DeclarationInput]:
     """Every exhibit rendered with its Bates numbers and redactions, split over the size limit;
     returns the files and the input completed with Bates ranges and part counts."""
-    redactions = confirmed_redactions(case)
     info = inp.case
     next_bates = info.bates_start
     files: list[RenderedExhibitFile] = []
@@ -157,9 +173,8 @@ def render_exhibit_files(
         reporter.progress(index, len(inp.exhibits), "Rendering exhibits")
         original = case.read_object(entry.item.sha256)
         rendered = render_exhibit(entry, original, info, profile, next_bates,
-                                  message=message_view(entry.item, original),
-                                  redactions=redactions.get(entry.item.id, ()),
-                                  split_limit=profile.attachment_limit_bytes)
+                                  message=message_view(entry.item, original), redactions=inp.redactions,
+                                  split_limit=profile.attachment_limit_bytes, draft=inp.draft)
         next_bates += rendered.pages
         bates[entry.number] = (rendered.first_bates, rendered.last_bates)
         pieces = rendered.files  # the whole exhibit, or its parts each labelled "(part i of n)"
@@ -213,28 +228,32 @@ def export_filing_set(
     fingerprint: str | None = None,
     profile: CourtProfile | None = None,
     reporter: Reporter = NULL_REPORTER,
-    pdf_signing: PdfSigning | None = None,
     draft: bool = False,
+    pdf_signing: PdfSigning | None = None,
 ) -> ExportResult:
     """Write the filing set into ``out_dir``; ``paper`` None means "when the court wants it"
     (a sealed case whose court profile sets ``sealed_paper_set``); ``profile`` replaces the
     case's court profile (a firm's own). ``pdf_signing``: sign the declaration, index and
     certification PDFs (after the paper set, which is printed and wet-signed, took its copies).
-    ``draft``: exported despite the pre-filing review's blocking problems (the DRAFT stamp is
-    issue 13's; until then the set is the same)."""
-    del draft  # placeholder until the documents carry the stamp
+
+    Refused (:class:`~app.ops.review.FilingBlocked`, nothing written) while the pre-filing review
+    finds a blocking problem, unless ``draft``: then every page of every file says DRAFT."""
+    from app.ops.review import require_fileable
+
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise EvidenceError("unknown document format", expected=", ".join(FORMATS), found=", ".join(unknown))
     ensure_writable(case, "export the filing set")
+    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile, draft=draft)
+    if not draft:
+        require_fileable(case, bundle_date=inp.case.bundle_date)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    inp = declaration_input(case, bundle_date=bundle_date, fingerprint=fingerprint, profile=profile)
     profile = profile or load_profile(inp.case.court)
     verify_exhibit_hashes(case, inp)
     inp = replace(inp, hashes_verified=True)
     want_paper = paper if paper is not None else (inp.case.sealed and profile.sealed_paper_set)
-    remove_abandoned_work(out_dir, EXPORT_WORK_PREFIX)  # killed exports' work; their unfinished swap rolled back
+    remove_abandoned_work(out_dir, EXPORT_WORK_PREFIX, case.records_swap)  # killed exports' swaps finished or undone
     try:
         with work_folder(out_dir, EXPORT_WORK_PREFIX) as work:
             exhibit_files, inp = render_exhibit_files(case, inp, profile, reporter=reporter)
@@ -263,9 +282,9 @@ def export_filing_set(
             stale = [old.name for old in out_dir.iterdir()
                      if OUR_FILE.fullmatch(old.name) and old.name not in new and old.is_file()]
             final = [out_dir / name for name in new]
-            with placed(work, out_dir, new, retire=stale):  # the custody entry lands with the files, or neither
+            with placed(work, out_dir, new, retire=stale) as swap:  # the custody entry lands with the files, or neither
                 case.record_documents_exported({
-                    "folder": out_dir.name, "bundle_date": inp.case.bundle_date,
+                    "folder": out_dir.name, "bundle_date": inp.case.bundle_date, "swap": swap,
                     "files": {p.name: _sha256_file(p) for p in final},
                 })
     except OSError as exc:
@@ -304,7 +323,7 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
     for f in exhibits:
         firsts.setdefault(f.number, f)
     tabs = tab_pages([(profile.tab_label(n), f.description) for n, f in firsts.items()], profile,
-                     legend=legend, date=info.bundle_date)
+                     legend=legend, date=info.bundle_date, draft=inp.draft)
     tab_index = {n: i for i, n in enumerate(firsts)}
     for f in exhibits:
         if firsts[f.number] is f:
@@ -317,8 +336,9 @@ def paper_set(inp: DeclarationInput, profile: CourtProfile, folder: Path,
         ((folder / f"{DISCLOSURE_STEM}.pdf").read_bytes(), "Disclosure statement"),
         ((folder / f"{ORDER_STEM}.pdf").read_bytes(), "Proposed order"),
     ]
-    return join_pdfs(pieces, title=f"Paper set: {info.title}", author=info.declarant, subject=info.title,
-                     date=info.bundle_date)
+    redact = redactor(inp.redactions)
+    return join_pdfs(pieces, title=redact(f"Paper set: {info.title}"), author=redact(info.declarant),
+                     subject=redact(info.title), date=info.bundle_date)
 
 
 def numbered_paragraphs(case: CaseFile) -> int:

@@ -1,7 +1,7 @@
 """Checks before filing, for the order side: what would make the proposed order unenforceable, a
 registry's directions wrong, or a sealed filing incomplete.
 
-Each check is a plain function ``(case) -> list[OrderProblem]``; :data:`ORDER_CHECKS` lists them in
+Each check is a plain function ``(case) -> list[Problem]``; :data:`ORDER_CHECKS` lists them in
 the order a reviewer reads them, for the pre-filing review to run beside its own checks. A
 "blocking" problem means the papers should not be filed as they stand; a "warning" is something a
 litigator should look at (a blank the court fills in is not a problem at all).
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import EvidenceError
+from app.core.model import Problem
 from app.documents.filing_documents import (
     ORDER_STEM,
     SEALING,
@@ -35,18 +35,7 @@ _NAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]
 _WORD = re.compile(r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}(?![\w-])", re.I)
 
 
-@dataclass(frozen=True)
-class OrderProblem:
-    """One finding: how serious (``severity``: "blocking" or "warning"), a stable ``code``, the
-    ``message`` in a litigator's words, and ``where`` it is (the paper or the appendix entry)."""
-
-    severity: str
-    code: str
-    message: str
-    where: str
-
-
-def appendix_b_parents(case: CaseFile) -> list[OrderProblem]:
+def appendix_b_parents(case: CaseFile) -> list[Problem]:
     """Every Appendix B subdomain's parent (registrable) domain must be in Appendix A: the order directs
     the parent's registry to lock it and its zone operator to disable the subdomains; a parent the
     order does not list is a domain no one is directed to act on."""
@@ -56,62 +45,62 @@ def appendix_b_parents(case: CaseFile) -> list[OrderProblem]:
     for domain in domains:
         if domain.is_subdomain and domain.registrable not in listed:
             missing[domain.registrable] = missing.get(domain.registrable, 0) + 1
-    problems = [OrderProblem(
+    problems = [Problem(
         BLOCKING, "appendix-b-parent-missing",
         f"{parent} is not in Appendix A, yet Appendix B lists {count} subdomain{'s' if count != 1 else ''} of it:"
         " the order cannot direct its registry to lock it; add the domain to the case",
-        f"Appendix B: {parent}") for parent, count in sorted(missing.items())]
+        f"Appendix B: {parent}", f"domain:{parent}") for parent, count in sorted(missing.items())]
     operators = {entry.partition("=")[0] for entry in case.info().zone_operators}
     for parent in sorted({d.registrable for d in domains if d.is_subdomain} - operators):
-        problems.append(OrderProblem(
+        problems.append(Problem(
             WARNING, "zone-operator-unnamed",
             f"the order directs \"the person who operates the zone\" of {parent} to disable its listed subdomains:"
             " name the operator (a defendant or the service's provider) if it is known",
-            f"Appendix B: {parent}"))
+            f"Appendix B: {parent}", "details"))
     return problems
 
 
-def remedy_and_sinkholes(case: CaseFile) -> list[OrderProblem]:
+def remedy_and_sinkholes(case: CaseFile) -> list[Problem]:
     """A redirect needs the sinkhole name servers named (the registries cannot carry out "the name
     servers Plaintiff designates"); names that are not host names are refused; sinkholes given for a
     hold are not used and are flagged."""
     info = case.info()
     servers = info.sinkhole_nameservers
-    problems: list[OrderProblem] = []
+    problems: list[Problem] = []
     if info.remedy not in ("hold", "redirect"):
-        problems.append(OrderProblem(BLOCKING, "remedy-unknown",
+        problems.append(Problem(BLOCKING, "remedy-unknown",
                                      f"the remedy must be hold or redirect, not {info.remedy!r}", "Proposed order"))
     elif info.remedy == "redirect" and not servers:
-        problems.append(OrderProblem(
+        problems.append(Problem(
             BLOCKING, "redirect-without-sinkholes",
             "redirection is chosen but no sinkhole name server is named: the order and the letters would direct the"
             " registries to name servers they cannot identify", "Proposed order and letters"))
     elif info.remedy == "redirect" and len(servers) < 2:
-        problems.append(OrderProblem(
+        problems.append(Problem(
             WARNING, "one-sinkhole", "only one sinkhole name server is named; registries usually want two or more",
             "Proposed order and letters"))
     elif info.remedy == "hold" and servers:
-        problems.append(OrderProblem(
+        problems.append(Problem(
             WARNING, "sinkholes-unused",
             "sinkhole name servers are set but the remedy is hold (serverHold): the order does not name them",
             "Proposed order"))
-    problems += [OrderProblem(BLOCKING, "sinkhole-not-a-host-name", f"{name!r} is not a host name",
+    problems += [Problem(BLOCKING, "sinkhole-not-a-host-name", f"{name!r} is not a host name",
                               "Proposed order and letters")
                  for name in servers if not _NAME.match(name)]
     return problems
 
 
-def order_terms(case: CaseFile) -> list[OrderProblem]:
+def order_terms(case: CaseFile) -> list[Problem]:
     """Terms Rule 65 fixes: an ex parte TRO expires within 14 days of entry (65(b)(2))."""
     info = case.info()
     if info.tro_days > 14:
-        return [OrderProblem(BLOCKING, "tro-expiry-too-long",
+        return [Problem(BLOCKING, "tro-expiry-too-long",
                              f"the order would expire {info.tro_days} days after entry; Rule 65(b)(2) allows at"
                              " most 14 unless the court extends it", "Proposed order")]
     return []
 
 
-def sealing_papers(case: CaseFile) -> list[OrderProblem]:
+def sealing_papers(case: CaseFile) -> list[Problem]:
     """A sealed case files the motion to seal, the nonconfidential memorandum, the notice and a proposed
     sealing order (E.D. Va. Local Civil Rule 5(C)); each must be in the filing set and render, and
     counsel must be named to sign them."""
@@ -122,32 +111,32 @@ def sealing_papers(case: CaseFile) -> list[OrderProblem]:
     profile = load_profile(info.court)
     facts = filing_facts(inp, profile)
     names = {stem for stem, _ in filing_document_names(facts)}
-    problems: list[OrderProblem] = []
+    problems: list[Problem] = []
     for stem, name, _ in SEALING:
         if stem not in names:
-            problems.append(OrderProblem(BLOCKING, "sealing-paper-missing",
+            problems.append(Problem(BLOCKING, "sealing-paper-missing",
                                          f"the case is sealed but the filing set has no {name.lower()}", name))
             continue
         try:
             build_filing_document(inp, profile, stem, facts=facts)
         except EvidenceError as exc:
-            problems.append(OrderProblem(BLOCKING, "sealing-paper-broken", f"{name} cannot be made: {exc}", name))
+            problems.append(Problem(BLOCKING, "sealing-paper-broken", f"{name} cannot be made: {exc}", name))
     if not case.counsel().is_set:
-        problems.append(OrderProblem(
+        problems.append(Problem(
             BLOCKING, "sealing-unsigned",
             "the case is sealed but counsel is not named: the motion to seal and its papers need counsel's"
             " signature, bar number and address", "Motion to seal"))
     return problems
 
 
-def counsel_for_letters(case: CaseFile) -> list[OrderProblem]:
+def counsel_for_letters(case: CaseFile) -> list[Problem]:
     """The letters and counsel's declaration print placeholders until counsel is named."""
     counsel = case.counsel()
     missing = [label for label, value in (("name", counsel.name), ("bar number", counsel.bar_number),
                                           ("phone", counsel.phone), ("e-mail", counsel.email)) if not value.strip()]
     if not missing:
         return []
-    return [OrderProblem(WARNING, "counsel-incomplete",
+    return [Problem(WARNING, "counsel-incomplete",
                          f"counsel's {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: the letters"
                          " and counsel's declaration print a placeholder, and registries have no one to confirm to",
                          "Letters to the registries")]
@@ -191,7 +180,7 @@ def _directions_text(inp: DeclarationInput, profile: CourtProfile,
             for name, start in starts.items()}
 
 
-def directions_name_only_own_domains(case: CaseFile) -> list[OrderProblem]:
+def directions_name_only_own_domains(case: CaseFile) -> list[Problem]:
     """Each registry's directions (in the order and in its letter) may name only domains it operates:
     a domain of another registry there would be a direction the named registry cannot carry out."""
     inp = declaration_input(case)
@@ -201,13 +190,13 @@ def directions_name_only_own_domains(case: CaseFile) -> list[OrderProblem]:
     for group in facts["registry_groups"]:
         for domain in [*group["domains"], *group["parents"]]:
             owner[domain["ascii"]] = group["name"]
-    problems: list[OrderProblem] = []
+    problems: list[Problem] = []
     for registry, texts in _directions_text(inp, profile, facts).items():
         for where, text in (("proposed order", texts["order"]), ("letter", texts["letter"])):
             foreign = sorted({w.lower() for w in _WORD.findall(text)
                               if owner.get(w.lower(), registry) != registry})
             if foreign:
-                problems.append(OrderProblem(
+                problems.append(Problem(
                     BLOCKING, "directions-name-other-registry",
                     f"the directions to {registry} name {len(foreign)} domain{'s' if len(foreign) != 1 else ''} of"
                     f" another registry ({', '.join(foreign[:3])}{'…' if len(foreign) > 3 else ''})",
@@ -215,7 +204,7 @@ def directions_name_only_own_domains(case: CaseFile) -> list[OrderProblem]:
     return problems
 
 
-ORDER_CHECKS: tuple[Callable[[CaseFile], list[OrderProblem]], ...] = (
+ORDER_CHECKS: tuple[Callable[[CaseFile], list[Problem]], ...] = (
     appendix_b_parents,
     remedy_and_sinkholes,
     order_terms,
@@ -225,7 +214,7 @@ ORDER_CHECKS: tuple[Callable[[CaseFile], list[OrderProblem]], ...] = (
 )
 
 
-def order_problems(case: CaseFile) -> list[OrderProblem]:
+def order_problems(case: CaseFile) -> list[Problem]:
     """Every order-side problem of the case, blocking ones first."""
     found = [problem for check in ORDER_CHECKS for problem in check(case)]
     return sorted(found, key=lambda p: p.severity != BLOCKING)

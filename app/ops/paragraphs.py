@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from app.core.changes import Changes
 from app.core.errors import CaseFileError
 from app.core.model import ParagraphEdit
-from app.documents.drafting import SECTIONS, DeclarationParagraph, declaration_paragraphs
+from app.documents.drafting import SECTION_NAMES, SECTIONS, DeclarationParagraph, declaration_paragraphs
 from app.documents.profile import load_profile
 from app.store import CaseFile
 
 __all__ = [  # what the front ends use besides the operations: the paragraphs they show
-    "SECTIONS", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "current_paragraphs", "edit_paragraph",
-    "move_paragraph", "remove_paragraph", "reset_paragraph", "restore_paragraphs",
+    "SECTIONS", "SECTION_NAMES", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "current_paragraphs",
+    "edit_paragraph", "move_paragraph", "remove_paragraph", "reset_paragraph", "restore_paragraphs",
 ]
 
 CHANGED = Changes.to_case(paragraphs=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 from app.core.changes import Changes
 from app.core.errors import EvidenceError
-from app.core.model import CaseInfo, Counsel, Party, PartyRole
+from app.core.model import Counsel, Party, PartyRole
+from app.documents.parties_facts import parties_from_text
 from app.store import CaseFile
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
 ]
 
 CHANGED = Changes.to_case(case=True)
-_DOE = re.compile(r"\bdoes?\b", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -52,21 +52,6 @@ def case_parties(case: CaseFile) -> list[Party]:
     """The parties in caption order; for an older case without any, those its free-text details name."""
     parties = case.parties()
     return parties if parties else parties_from_text(case.info())
-
-
-def parties_from_text(info: CaseInfo) -> list[Party]:
-    """Parties read from the case's free-text plaintiff and defendant lines (the form cases had before)."""
-    parties: list[Party] = []
-    if info.plaintiff.strip():
-        name, _, form = info.plaintiff.strip().partition(",")
-        parties.append(Party(0, PartyRole.PLAINTIFF, name.strip(), form.strip(), position=1))
-    text = " ".join(line.strip() for line in info.defendants.splitlines() if line.strip())
-    if text:
-        name, _, rest = text.partition(",")
-        doe = bool(_DOE.search(name))
-        parties.append(Party(0, PartyRole.DEFENDANT, name.strip(), "" if doe else rest.strip(), doe=doe,
-                             description=rest.strip() if doe else "", position=1))
-    return parties
 
 
 def _checked(party: Party) -> Party:

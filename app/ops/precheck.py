@@ -16,13 +16,13 @@ case already holds: no network.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from app.core.changes import Changes
 from app.core.custody import utc_now
-from app.core.model import Domain, ItemKind
+from app.core.model import Domain, ItemKind, Problem
 from app.core.reporting import NULL_REPORTER, Reporter
 from app.sources.collateral import collateral_flags as triage
 from app.sources.registries import RegistryTable
@@ -35,16 +35,6 @@ from .lookups import LookupServers
 from .watch import Pace, PoliteLookups, StoredTarget, targets_of
 
 __all__ = ["Problem", "collateral_flags", "drafting_hints", "review_problems", "run_precheck"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing the review before filing shows: "blocking" (resolve it first) or "warning" (look at it)."""
-
-    severity: str
-    code: str
-    message: str
-    where: str  # the domain (or registrable domain) it is about
 
 
 def run_precheck(
@@ -173,7 +163,7 @@ def review_problems(case: CaseFile) -> list[Problem]:
 
     Blocking first. Reads only the case (run the pre-filing check to refresh the records)."""
     run = latest_precheck(case)
-    problems = [Problem(f.severity, f.code, f.message, f.where) for f in run.collateral]
+    problems = [Problem(f.severity, f.code, f.message, f.where, _target(f.where)) for f in run.collateral]
     seen = {(p.code, p.where) for p in problems}
     unchecked = [s for s in run.states if s.registered is None and not s.evidence]
     if unchecked:
@@ -188,7 +178,8 @@ def review_problems(case: CaseFile) -> list[Problem]:
             key = (flag.code, flag.where or state.domain)
             if key not in seen:
                 seen.add(key)
-                problems.append(Problem(flag.severity, flag.code, flag.message, flag.where or state.domain))
+                problems.append(Problem(flag.severity, flag.code, flag.message, flag.where or state.domain,
+                                        _target(flag.where or state.domain)))
     return sorted(problems, key=lambda p: (p.severity != BLOCKING, p.where, p.code))
 
 
@@ -200,3 +191,8 @@ def drafting_hints(case: CaseFile) -> list[str]:
         if text not in hints:
             hints.append(text)
     return hints
+
+
+def _target(where: str) -> str:
+    """The Domains page's row for a problem about a domain."""
+    return f"domain:{where}" if where and " " not in where and "." in where else ""

@@ -29,7 +29,6 @@ from app.documents.pdf_writer import render_pdf_bytes
 from app.documents.profile import CourtProfile, load_profile
 from app.ops.filing import declaration_input
 from app.ops.message_views import message_view
-from app.ops.redactions import confirmed_redactions
 from app.store import CaseFile
 
 EXHIBIT_PREFIX = "exhibit:"
@@ -84,13 +83,14 @@ def preview_choices(case: CaseFile) -> list[PreviewChoice]:
 
 
 def render_preview(case: CaseFile, key: str, page_counts: PageCounts | None = None, *,
-                   reporter: Reporter = NULL_REPORTER) -> Preview:
-    """The PDF of the document ``key`` (a :class:`PreviewChoice` key) as the export would write it.
+                   reporter: Reporter = NULL_REPORTER, draft: bool = False) -> Preview:
+    """The PDF of the document ``key`` (a :class:`PreviewChoice` key) as the export would write it
+    (``draft``: as a draft export would, DRAFT on every page).
 
     For an exhibit, ``reporter`` hears of the exhibits before it whose pages are being counted,
     and is asked between them whether to stop."""
     counts = page_counts.copy() if page_counts is not None else PageCounts()
-    inp = declaration_input(case)
+    inp = declaration_input(case, draft=draft)
     profile = load_profile(inp.case.court)
     if key.startswith(EXHIBIT_PREFIX):
         return _exhibit_preview(case, inp, profile, int(key[len(EXHIBIT_PREFIX):]), counts, reporter)
@@ -111,18 +111,17 @@ def _exhibit_preview(case: CaseFile, inp: DeclarationInput, profile: CourtProfil
                      counts: PageCounts, reporter: Reporter) -> Preview:
     """The exhibit with its true Bates numbers: the exhibits before it are counted (or rendered)."""
     info = inp.case
-    redactions = confirmed_redactions(case)
     next_bates = info.bates_start
     before = next((i for i, e in enumerate(inp.exhibits) if e.item.id == item_id), len(inp.exhibits))
     for index, entry in enumerate(inp.exhibits):
         check_cancelled(reporter)
         item, number = entry.item, entry.number
-        pairs = tuple(redactions.get(item.id, ()))
+        pairs = tuple(inp.redactions)
         count_key = (item.sha256, number, entry.description, profile.name, pairs)
         if item.id == item_id:
             original = case.read_object(item.sha256)
             rendered = render_exhibit(entry, original, info, profile, next_bates,
-                                      message=message_view(item, original), redactions=pairs)
+                                      message=message_view(item, original), redactions=pairs, draft=inp.draft)
             counts.counts[count_key] = rendered.pages
             name = f"{profile.exhibit_label(number)} ({rendered.first_bates} to {rendered.last_bates})"
             return Preview(rendered.pdf, name, counts)

@@ -61,6 +61,13 @@ def list_redactions(case: CaseFile, *, item_ids: Collection[int] | None = None,
     return rows
 
 
+def all_confirmed_redactions(case: CaseFile) -> tuple[tuple[str, str], ...]:
+    """Every confirmed (text, replacement), whichever exhibit it was found in: a text confirmed as
+    personal data is removed from every document and exhibit filed (a subject quoted in the
+    declaration, an attachment name in the index), not only from the exhibit where it was found."""
+    return tuple(sorted({(text, replacement) for _, text, replacement in case.confirmed_redactions()}))
+
+
 def confirmed_redactions(case: CaseFile) -> dict[int, list[tuple[str, str]]]:
     """Item id -> the (text, replacement) pairs to remove from its rendered exhibit."""
     out: dict[int, list[tuple[str, str]]] = {}

@@ -35,6 +35,7 @@ from .objects import ObjectStore
 from .paragraphs import ParagraphStore
 from .parties import PartyStore
 from .records import RecordStore
+from .support import SupportStore
 from .transaction import Transaction
 
 CASE_SUFFIX = ".evcase"
@@ -51,7 +52,7 @@ class CheckProblem:
         return f"{self.what}: {self.message}"
 
 
-class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, RecordStore):
+class CaseFile(ObjectStore, ItemStore, DomainStore, ParagraphStore, PartyStore, RecordStore, SupportStore):
     """An open case. Create with :meth:`create`, open with :meth:`open`."""
 
     @classmethod

@@ -172,6 +172,13 @@ class CaseConnection:
         with self._writing() as conn:
             return self._log(conn, action, item_id=item_id, sha256=sha256, details=details)
 
+    def records_swap(self, swap: str) -> bool:
+        """Whether a custody entry names the output swap ``swap`` (its commit; see app.core.workfolder)."""
+        row = self._conn().execute(
+            "SELECT 1 FROM custody WHERE json_extract(details, '$.swap') = ? LIMIT 1", (swap,)
+        ).fetchone()
+        return row is not None
+
     def custody(self) -> list[CustodyEntry]:
         rows = self._conn().execute(
             "SELECT seq, at, actor, action, item_id, sha256, details, prev_hash, entry_hash"

@@ -141,6 +141,23 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL
     );
     """,
+    # 6 (issue 13): the user's decisions on the support links (which exhibit shows that a listed
+    # domain belongs in the order, and how). Links derived from the evidence are not stored: they
+    # are derived afresh at every render; a row here adds a link the evidence cannot show (with
+    # the declarant's note), annotates a derived one, or takes a derived one out (removed = 1).
+    # item_id and party_id are 0 for "none", so that the key stays unique without NULLs.
+    """
+    CREATE TABLE support_links (
+        domain     TEXT NOT NULL,
+        how        TEXT NOT NULL,
+        item_id    INTEGER NOT NULL DEFAULT 0,
+        party_id   INTEGER NOT NULL DEFAULT 0,
+        note       TEXT NOT NULL DEFAULT '',
+        removed    INTEGER NOT NULL DEFAULT 0,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (domain, how, item_id, party_id)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,8 +1,11 @@
-"""Draw the three FICTIONAL screenshots of the sample case with Pillow.
+"""Draw the four FICTIONAL screenshots of the sample case with Pillow.
 
 The sample case (Fictional Corp. v. John Does 1-22) needs web-page captures
 like those attached to the Kelihos declarations: a fake antivirus page, an
-online-pharmacy spam page and a stock-scam page. Real captures of real sites
+online-pharmacy spam page, a stock-scam page, and the network-activity page of
+a malware analysis ("sandbox") listing the domains the botnet's malware queried
+(the command-and-control domains and the 100 subdomains of Appendix B, read
+from domains.txt). Real captures of real sites
 cannot be shipped, so this script draws look-alikes: a browser frame whose
 address bar shows the (fictional) URL, a "FICTIONAL SAMPLE - NOT A REAL SITE"
 banner, and a flat-colour page. Flat colours keep each PNG well under 150 KB.
@@ -245,6 +248,44 @@ def stock_scam(draw: ImageDraw.ImageDraw, fonts: Fonts, top: int) -> None:
            fonts.get(18, bold=True), "#ff3b30")
 
 
+DOMAINS_FILE = Path(__file__).resolve().parent / "domains.txt"
+CONTROL_HOSTS = ("kelihos-sample-c2-01.com", "kelihos-sample-c2-02.com", "kelihos-sample-c2-03.net",
+                 "kelihos-sample-c2-04.cc", "kelihos-sample-c2-05.tv", "sample-update-example.cc",
+                 "sample-stock-alert-example.com")
+PROVIDER = "free-subdomains-sample.cc"
+
+
+def fallback_hosts() -> list[str]:
+    """The provider's subdomains, in the order domains.txt lists them."""
+    lines = DOMAINS_FILE.read_text(encoding="ascii").splitlines()
+    return [line.strip() for line in lines if line.strip().endswith("." + PROVIDER)]
+
+
+def sandbox_report(draw: ImageDraw.ImageDraw, fonts: Fonts, top: int) -> None:
+    draw.rectangle((0, top, WIDTH, HEIGHT), fill="#f6f8fa")
+    draw.rectangle((0, top, WIDTH, top + 50), fill="#24292f")
+    draw.text((20, top + 13), "Example Sandbox (fictional)  \u2014  Analysis 7F31: kelihos-sample.exe  \u2014  "
+              "Network activity", font=fonts.get(18, bold=True), fill="#ffffff")
+    hosts = fallback_hosts()
+    y = top + 60
+    draw.text((20, y), f"DNS queries made by the sample while it ran, isolated, on 2026-10-16: "
+              f"{len(CONTROL_HOSTS) + len(hosts)} names", font=fonts.get(14), fill="#57606a")
+    y += 28
+    draw.text((20, y), "Command-and-control and update hosts", font=fonts.get(16, bold=True), fill="#cf222e")
+    y += 26
+    columns = 4
+    for i, name in enumerate(CONTROL_HOSTS):
+        draw.text((30 + (i % columns) * 310, y + (i // columns) * 21), name, font=fonts.get(13), fill="#24292f")
+    y += 21 * ((len(CONTROL_HOSTS) + columns - 1) // columns) + 14
+    draw.text((20, y), f"Fallback hosts at {PROVIDER} ({len(hosts)})", font=fonts.get(16, bold=True),
+              fill="#cf222e")
+    y += 26
+    columns = 5
+    rows = (len(hosts) + columns - 1) // columns
+    for i, name in enumerate(hosts):
+        draw.text((30 + (i // rows) * 248, y + (i % rows) * 21), name, font=fonts.get(12), fill="#24292f")
+
+
 SCREENSHOTS: tuple[tuple[str, str, str, Callable[[ImageDraw.ImageDraw, Fonts, int], None]], ...] = (
     ("01-fake-antivirus.png",
      "http://sample-antivirus-scan-example.com/scan/index.html?id=7731",
@@ -255,6 +296,9 @@ SCREENSHOTS: tuple[tuple[str, str, str, Callable[[ImageDraw.ImageDraw, Fonts, in
     ("03-stock-scam.png",
      "http://sample-stock-video-example.tv/alert/xmpl",
      "HOT STOCK ALERT: XMPL", stock_scam),
+    ("04-sandbox-dns-queries.png",
+     "https://sandbox.example.org/analysis/7f31/network",
+     "Analysis 7F31 - Network", sandbox_report),
 )
 
 
@@ -269,7 +313,7 @@ def render(url: str, tab_title: str, page: Callable[[ImageDraw.ImageDraw, Fonts,
 
 
 def make_all(outdir: Path) -> list[Path]:
-    """Write the three screenshots into outdir; return their paths in exhibit order."""
+    """Write the screenshots into outdir; return their paths in exhibit order."""
     outdir.mkdir(parents=True, exist_ok=True)
     fonts = Fonts()
     written = []

@@ -10,6 +10,7 @@ A synthetic case at scale k holds k x (3,723 subdomains, 21 domains, 200 screens
   PDF and DOCX, and the print-ready paper set; the appendix CSV too, but only when the
   appendices list more names than the court profile's electronic_appendix_threshold
   (E.D. Va.: 5,000, so from scale 2 on, not at 1x);
+- the pre-filing review that a filing (not draft) export runs first, beside the export's time;
 - ours, the tables alone: the appendices and exhibit index (PDF), the same rows as below;
 - naive: the same rows (every domain row and every exhibit-index row) as one reportlab
   LongTable in a SimpleDocTemplate, as a first attempt would do it.
@@ -38,6 +39,7 @@ from app.documents import fonts, load_profile, render_pdf_bytes  # noqa: E402
 from app.documents.filing_documents import build_filing_documents  # noqa: E402
 from app.ops.filing import declaration_input, export_filing_set, render_exhibit_files  # noqa: E402
 from app.ops.intake import add_domains, import_files  # noqa: E402
+from app.ops.review import review_case  # noqa: E402
 from app.store import CaseFile  # noqa: E402
 
 SUBDOMAINS, DOMAINS, SCREENSHOTS, EMAILS = 3723, 21, 200, 1000
@@ -86,11 +88,20 @@ def make_case(folder: Path, scale: int) -> Path:
 
 
 def time_ours(path: Path, out: Path) -> tuple[float, int, int]:
+    """The export as a draft: the synthetic case is not fileable (no parties, no support, prompts)."""
     with CaseFile.open(path) as case:
         start = time.perf_counter()
-        result = export_filing_set(case, out)
+        result = export_filing_set(case, out, draft=True)
         elapsed = time.perf_counter() - start
     return elapsed, len(result.files), sum(p.stat().st_size for p in result.files)
+
+
+def time_review(path: Path) -> tuple[float, int]:
+    """The pre-filing review a (non-draft) export runs first: its time and how many problems it found."""
+    with CaseFile.open(path) as case:
+        start = time.perf_counter()
+        review = review_case(case)
+        return time.perf_counter() - start, len(review.problems)
 
 
 def time_tables(path: Path) -> tuple[float, int]:
@@ -136,11 +147,13 @@ def main() -> None:
             path = make_case(folder, scale)
             setup = time.perf_counter() - start
             ours, count, size = time_ours(path, folder / f"out-{scale}")
+            review, problems = time_review(path)
             tables, rows = time_tables(path)
             naive = time_naive(rows)
             exhibits = (SCREENSHOTS + EMAILS) * scale
             print(f"x{scale}: case setup {setup:6.1f} s | ours, whole filing set {ours:6.1f} s "
                   f"({count} files, {size / 1e6:.0f} MB, {ours / exhibits * 1000:.1f} ms per exhibit) | "
+                  f"review before it {review:5.1f} s ({problems} problems, {review / ours:.0%} of the export) | "
                   f"ours, appendices+index {tables:5.2f} s ({rows} rows, {tables / rows * 1e6:.0f} us/row) | "
                   f"naive LongTable, same rows {naive:6.2f} s ({naive / rows * 1e6:.0f} us/row)")
         for scale in (int(s) for s in args.naive_scales.split(",")):

@@ -2,14 +2,15 @@
 
 Usage (the refactoring of issue 11 was checked this way):
 
-    python tests/bench/output_digests.py CASE.evcase HOME PASSFILE > before.json
+    python tests/bench/output_digests.py CASE.evcase HOME PASSFILE [--draft] > before.json
     ... change the code ...
     python tests/bench/output_digests.py CASE.evcase HOME PASSFILE > after.json
     diff before.json after.json && echo byte-identical
 
 CASE is copied first (building appends to its custody log); HOME is an EVBUNDLE_HOME holding one
 signing identity whose passphrase is in PASSFILE, so that the signer and its fingerprint stay the same.
-Only ``signature/`` is left out: a CMS signature with an EC key differs on every run.
+Only ``signature/`` is left out: a CMS signature with an EC key differs on every run. ``--draft``
+makes the documents of a case the pre-filing review does not pass (each page then says DRAFT).
 """
 
 from __future__ import annotations
@@ -32,16 +33,16 @@ def evbundle(*args: str, home: Path) -> None:
     subprocess.run([sys.executable, "-m", "app", *args], check=True, env=env, capture_output=True)
 
 
-def digests(case: Path, home: Path, passphrase: Path) -> dict[str, str]:
+def digests(case: Path, home: Path, passphrase: Path, *extra: str) -> dict[str, str]:
     out: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="evbundle-digests-") as tmp:
         work = Path(tmp)
         shutil.copy(case, work / "case.evcase")
         evbundle("build", str(work / "case.evcase"), "--out", str(work / "build"), "--bundle-date", BUNDLE_DATE,
-                 "--passphrase-file", str(passphrase), "--no-timestamp", home=home)
+                 "--passphrase-file", str(passphrase), "--no-timestamp", *extra, home=home)
         shutil.copy(case, work / "case2.evcase")
         evbundle("export", str(work / "case2.evcase"), "--out", str(work / "export"), "--bundle-date", BUNDLE_DATE,
-                 home=home)
+                 *extra, home=home)
         (bundle,) = (work / "build").glob("*.zip")
         with zipfile.ZipFile(bundle) as archive:
             for info in archive.infolist():
@@ -58,5 +59,5 @@ def digests(case: Path, home: Path, passphrase: Path) -> dict[str, str]:
 
 if __name__ == "__main__":
     case_path, home_path, pass_path = (Path(a).resolve() for a in sys.argv[1:4])
-    json.dump(digests(case_path, home_path, pass_path), sys.stdout, indent=1, sort_keys=True)
+    json.dump(digests(case_path, home_path, pass_path, *sys.argv[4:5]), sys.stdout, indent=1, sort_keys=True)
     print()

@@ -65,11 +65,11 @@ def test_signed_pdfs_validate_with_pyhanko(case: Path, secret: Path, tmp_path: P
     with LoopbackTSA("PDF TSA") as tsa:
         out = tmp_path / "signed"
         code, _, err = run(capsys, "build", str(case), "--out", str(out), "--passphrase-file", str(secret),
-                           "--tsa", tsa.url, "--sign-pdfs")
+                           "--tsa", tsa.url, "--sign-pdfs", "--draft")  # the test case is not fileable: drafts
         assert code == 0, err
         exported = tmp_path / "export"
         code, _, err = run(capsys, "export", str(case), "--out", str(exported), "--format", "pdf",
-                           "--sign-pdfs", "--passphrase-file", str(secret), "--tsa", tsa.url)
+                           "--sign-pdfs", "--passphrase-file", str(secret), "--tsa", tsa.url, "--draft")
         assert code == 0, err
     with open_case(case) as opened:
         signer = case_signer(opened.info())
@@ -96,14 +96,14 @@ def test_signed_pdfs_validate_with_pyhanko(case: Path, secret: Path, tmp_path: P
 def test_signing_is_off_unless_asked(case: Path, secret: Path, tmp_path: Path,  # noqa: F811
                                      capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "build", str(case), "--out", str(tmp_path / "plain"), "--passphrase-file", str(secret),
-                       "--no-timestamp")
+                       "--no-timestamp", "--draft")
     assert code == 0, err
     documents = next((tmp_path / "plain").glob("*-documents"))
     assert all(b"/ByteRange" not in (documents / n).read_bytes() for n in SIGNED_DOCUMENTS)
     # The case's setting turns it on (B-B without a timestamp authority), and is logged.
     assert run(capsys, "details", str(case), "--sign-pdfs")[0] == 0
     code, _, err = run(capsys, "build", str(case), "--out", str(tmp_path / "on"), "--passphrase-file", str(secret),
-                       "--no-timestamp")
+                       "--no-timestamp", "--draft")
     assert code == 0, err
     documents = next((tmp_path / "on").glob("*-documents"))
     assert all(b"/ByteRange" in (documents / n).read_bytes() for n in SIGNED_DOCUMENTS)

@@ -171,7 +171,8 @@ def test_the_bundle_verifies_with_bagit_and_evbundle_and_the_face_page_shows_the
     case = tmp_path / "case.evcase"
     shutil.copy(captured.case, case)
     monkeypatch.setenv("EVBUNDLE_PASSPHRASE", PASSPHRASE)
-    code, out, err = run_cli("build", str(case), "--out", str(tmp_path / "out"), "--bundle-date", "2026-01-05")
+    code, out, err = run_cli("build", str(case), "--out", str(tmp_path / "out"), "--bundle-date", "2026-01-05",
+                             "--draft")  # a capture-only case is not fileable (no parties, prompts): a draft
     assert code == 0, out + err
     (bundle,) = (tmp_path / "out").glob("*.zip")
     assert run_cli("verify", str(bundle))[0] == 0

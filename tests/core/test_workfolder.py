@@ -19,6 +19,11 @@ from app.core.workfolder import SwapFailed, placed, remove_abandoned_work, work_
 PREFIX = ".test-work-"
 
 
+def NOT_RECORDED(_swap: str) -> bool:  # noqa: N802 - reads as the constant it stands for
+    """No custody entry names the swap (the command was killed before its entry was written)."""
+    return False
+
+
 class Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs in the swap (no rollback, no except clause)."""
 
@@ -110,9 +115,26 @@ def test_a_fault_at_any_rename_loses_nothing(tmp_path: Path, monkeypatch: pytest
         else:  # a killed swap leaves its journal: the next command's clearing rolls it back
             (work_dir,) = out.glob(f"{PREFIX}*")
             assert (work_dir / workfolder.JOURNAL_NAME).exists()
-            assert remove_abandoned_work(out, PREFIX) == [work_dir]
+            assert remove_abandoned_work(out, PREFIX, NOT_RECORDED) == [work_dir]
             assert tree(out) == before, at
             assert not list(out.glob(f"{PREFIX}*"))
+
+
+def test_a_swap_killed_after_its_custody_entry_is_finished_by_the_next_command(tmp_path: Path) -> None:
+    """The custody entry is the commit point: once it names the swap, the new files stay."""
+    out = tmp_path / "out"
+    earlier_set(out)
+    recorded: list[str] = []
+    with pytest.raises(Killed):
+        with work_folder(out, PREFIX) as work:
+            with placed(work, out, new_set(work), retire=["03-stale.pdf"]) as swap:
+                recorded.append(swap)  # the custody entry, written and committed
+                raise Killed  # and the process dies before the swap's journal is gone
+    assert remove_abandoned_work(out, PREFIX, lambda swap: swap in recorded)
+    assert not list(out.glob(f"{PREFIX}*"))
+    assert not (out / "03-stale.pdf").exists()
+    assert (out / "01-a.pdf").read_bytes() == b"new a" and (out / "04-new.pdf").read_bytes() == b"new only"
+    assert (out / "docs" / "x.txt").read_bytes() == b"new x"
 
 
 def test_when_even_the_rollback_fails_the_earlier_files_are_kept_and_named(
@@ -137,7 +159,7 @@ def test_when_even_the_rollback_fails_the_earlier_files_are_kept_and_named(
     assert str(kept / workfolder.ASIDE_NAME) in raised.value.message and "by hand" in raised.value.message
     monkeypatch.setattr(workfolder.os, "rename", real)
     assert (kept / workfolder.ASIDE_NAME / "docs" / "x.txt").read_bytes() == b"old x"
-    remove_abandoned_work(out, PREFIX)  # the folder is writable again: the next command puts them back
+    remove_abandoned_work(out, PREFIX, NOT_RECORDED)  # the folder is writable again: the next command puts them back
     assert tree(out) == before
 
 
@@ -147,11 +169,11 @@ def test_work_in_progress_and_fresh_unlocked_folders_are_left_alone(tmp_path: Pa
     fresh = out / f"{PREFIX}starting"
     fresh.mkdir()
     with work_folder(out, PREFIX) as running:
-        assert remove_abandoned_work(out, PREFIX) == []
+        assert remove_abandoned_work(out, PREFIX, NOT_RECORDED) == []
         assert running.is_dir() and fresh.is_dir()
     old = os.stat(fresh).st_mtime - workfolder.UNLOCKED_GRACE_SECONDS - 1
     os.utime(fresh, (old, old))
-    assert remove_abandoned_work(out, PREFIX) == [fresh]
+    assert remove_abandoned_work(out, PREFIX, NOT_RECORDED) == [fresh]
 
 
 def test_names_outside_the_output_folder_are_refused(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ def test_pdf_text_holds_caption_clauses_exhibits_domains_and_registries(rendered
                      "could and would testify competently",
                      "I declare under penalty of perjury that the foregoing is true and correct.",
                      "Executed on March 1, 2025 at Redmond, Washington.", "/s/ Jane Q. Investigator",
-                     "APPENDIX A", "APPENDIX B", "12061 Bluemont Way", "I. THE EVIDENCE", "II. EXHIBITS"):
+                     "APPENDIX A", "APPENDIX B", "12061 Bluemont Way", "THE EVIDENCE AND HOW IT WAS PRESERVED",
+                     "THE EXHIBITS", "THE DOMAINS AND THE EVIDENCE FOR EACH", "THE DEFENDANTS AND THE DOMAINS",
+                     "WHY ADVANCE NOTICE WOULD DEFEAT THE RELIEF"):
         assert expected in text, expected
     for number in range(1, 6):
         assert f"attached hereto as Exhibit {number}." in text
@@ -85,7 +87,8 @@ def test_paragraph_numbers_run_through_headings() -> None:
 
     numbers = [b.number for b in doc.blocks if isinstance(b, NumberedParagraph)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
-    assert [b.label for b in doc.blocks if isinstance(b, Heading)] == ["I.", "II.", "III."]
+    labels = [b.label for b in doc.blocks if isinstance(b, Heading)]
+    assert labels == ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII."]
 
 
 def test_outside_us_clause_and_blank_case_number(tmp_path: Path) -> None:
@@ -139,7 +142,7 @@ def test_docx_reopens_with_styles(rendered: tuple[Path, Path]) -> None:
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", NUMBERED, "Caption Court"} <= used
     numbered = [p for p in document.paragraphs if p.style.name == NUMBERED]
-    assert numbered[0].text.startswith("I am a Senior Investigator")
+    assert numbered[0].text.startswith("I am employed by Contoso Corporation as a Senior Investigator")
     # Word numbers them itself ("1.", "2.", ...), so inserting a paragraph in Word renumbers the rest.
     num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
     assert len(num_ids) == 1 and 'w:lvlText w:val="%1."' in document.part.numbering_part.element.xml

@@ -63,7 +63,7 @@ def _short_threshold() -> CourtProfile:
 
 def test_long_list_is_filed_as_csv_whose_hash_the_documents_print(case: CaseFile, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = export_filing_set(case, out, formats=("pdf",), paper=False, profile=_short_threshold())
+    result = export_filing_set(case, out, formats=("pdf",), paper=False, profile=_short_threshold(), draft=True)
     listed = out / ELECTRONIC_APPENDIX_FILE
     assert listed in result.files
     data = listed.read_bytes()
@@ -85,9 +85,9 @@ def test_long_list_is_filed_as_csv_whose_hash_the_documents_print(case: CaseFile
 
 def test_short_list_has_no_csv_and_a_later_short_export_removes_it(case: CaseFile, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    export_filing_set(case, out, formats=("pdf",), paper=False, profile=_short_threshold())
+    export_filing_set(case, out, formats=("pdf",), paper=False, profile=_short_threshold(), draft=True)
     assert (out / ELECTRONIC_APPENDIX_FILE).is_file()
-    result = export_filing_set(case, out, formats=("pdf",), paper=False)  # E.D. Va.: 5,000
+    result = export_filing_set(case, out, formats=("pdf",), paper=False, draft=True)  # E.D. Va.: 5,000
     assert not (out / ELECTRONIC_APPENDIX_FILE).exists()
     assert all(p.suffix == ".pdf" for p in result.files)
     assert "electronic list" not in _text(out / "01-declaration.pdf")
@@ -101,7 +101,7 @@ def test_build_puts_the_csv_beside_the_declaration_in_the_bundle(
     monkeypatch.setattr(build_module, "load_profile", lambda court: _short_threshold())
     out = tmp_path / "out"
     out.mkdir()
-    built = build_case(case, out, signer, bundle_date="2025-03-01")
+    built = build_case(case, out, signer, bundle_date="2025-03-01", draft=True)
     listed = next(p for p in built.documents if p.name == ELECTRONIC_APPENDIX_FILE)
     digest = hashlib.sha256(listed.read_bytes()).hexdigest()
     declaration = next(p for p in built.documents if p.name == "01-declaration.pdf")

@@ -28,7 +28,9 @@ def case_path(tmp_path: Path) -> Path:
 
 def test_export_writes_the_filing_set_and_paper_set(case_path: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export", str(case_path), "--out", str(tmp_path / "out")]) == 0
+    assert main(["export", str(case_path), "--out", str(tmp_path / "out")]) == 1  # not fileable: refused
+    assert not (tmp_path / "out").exists()
+    assert main(["export", str(case_path), "--out", str(tmp_path / "out"), "--draft"]) == 0
     out = capsys.readouterr().out
     assert "01-declaration.pdf" in out and "paper set:" in out
     assert (tmp_path / "out" / "04-proposed-order-ex-parte-tro.docx").is_file()

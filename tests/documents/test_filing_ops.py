@@ -83,13 +83,13 @@ def test_counsel_orders_the_exhibits(case: CaseFile) -> None:
 
 
 def test_counsel_edits_adds_moves_and_removes_paragraphs(case: CaseFile, tmp_path: Path) -> None:
-    keys = [p.key for p in current_paragraphs(case)]
+    keys = [p.key for p in current_paragraphs(case) if p.section == "exhibits"]
     assert len(keys) == 3 and all(k.startswith("exhibit:") for k in keys)
     edit_paragraph(case, keys[1], "Counsel's own words about the first screenshot.")
     added = add_paragraph(case, "exhibits", "A paragraph counsel added.", after=keys[0]).key
     move_paragraph(case, keys[2], 1)
     remove_paragraph(case, keys[0])
-    order = [(p.key, p.removed) for p in current_paragraphs(case)]
+    order = [(p.key, p.removed) for p in current_paragraphs(case) if p.section == "exhibits"]
     assert order == [(keys[2], False), (keys[0], True), (added, False), (keys[1], False)]
     for action in ("paragraph-edited", "paragraph-added", "paragraph-moved", "paragraph-removed"):
         assert action in _actions(case)
@@ -108,8 +108,8 @@ def test_spam_paragraph_names_its_domains_appendix_entries(case: CaseFile) -> No
     spam = inp.exhibits[0].item
     listed = advertised(spam.record, entries)
     assert any(s.startswith("pharma-kel01.com (Appendix A under ") for s in listed)
-    paragraph = current_paragraphs(case)[0].text
-    assert "It advertises pharma-kel01.com (Appendix A under" in paragraph
+    paragraph = next(p for p in current_paragraphs(case) if p.key == f"exhibit:{spam.id}").text
+    assert "It links to pharma-kel01.com (Appendix A under" in paragraph
 
 
 def test_rule_5_2_candidates_confirmed_are_removed_from_the_exhibit(case: CaseFile, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_rule_5_2_candidates_confirmed_are_removed_from_the_exhibit(case: CaseFi
         decide_redactions(case, [found[text].id], "confirm")
     entry = next(e for e in case.custody() if e.action == "redaction-confirmed")
     assert "123-45-6789" not in str(entry.details) and entry.details["text_sha256"]
-    result = export_filing_set(case, tmp_path / "out", formats=("pdf",))
+    result = export_filing_set(case, tmp_path / "out", formats=("pdf",), draft=True)  # the case is not fileable
     text = _text(next(p for p in result.files if "exhibit-001-email" in p.name))
     assert "123-45-6789" not in text and "XXX-XX-6789" in text
     assert "jane.victim@example.org" not in text and "[redacted]@example.org" in text
@@ -136,7 +136,7 @@ def test_rule_5_2_candidates_confirmed_are_removed_from_the_exhibit(case: CaseFi
 
 def test_oversize_exhibit_split_into_parts_with_continuous_bates(case: CaseFile, tmp_path: Path) -> None:
     profile = dataclasses.replace(load_profile("edva"), attachment_limit_bytes=1_000)  # every page its own part
-    result = export_filing_set(case, tmp_path / "out", formats=("pdf",), profile=profile, paper=True)
+    result = export_filing_set(case, tmp_path / "out", formats=("pdf",), profile=profile, paper=True, draft=True)
     names = [p.name for p in result.files]
     parts = [n for n in names if "exhibit-001-email-part-" in n]
     assert parts and parts[0].endswith("part-1-of-2.pdf"), names
@@ -146,7 +146,7 @@ def test_oversize_exhibit_split_into_parts_with_continuous_bates(case: CaseFile,
     assert "filed in 2 parts" in declaration
     assert result.paper_set is not None and "Exhibit 1 (part 2 of 2)" in _bookmarks(result.paper_set)
     (tmp_path / "out" / "counsel-notes.txt").write_text("kept")
-    export_filing_set(case, tmp_path / "out", formats=("pdf",), paper=False)
+    export_filing_set(case, tmp_path / "out", formats=("pdf",), paper=False, draft=True)
     left = {p.name for p in (tmp_path / "out").iterdir()}
     assert not [n for n in left if "-part-" in n or n.startswith("00-")]  # the earlier split is gone
     assert "01-declaration-exhibit-001-email.pdf" in left and "counsel-notes.txt" in left

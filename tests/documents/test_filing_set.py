@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -122,13 +123,20 @@ def test_declaration_text_has_caption_title_paragraphs_and_exhibits(exported: Ex
     flat = " ".join(text.split())
     for needle in ("IN THE UNITED STATES DISTRICT COURT", "FOR THE EASTERN DISTRICT OF VIRGINIA",
                    "FILED UNDER SEAL", "Civil Action No.", "DECLARATION OF JORDAN SAMPLE IN SUPPORT OF",
-                   "I declare under penalty of perjury", "Executed on November 2, 2026", "/s/ Jordan Sample"):
+                   "I declare under penalty of perjury", f"Executed on {_executed(exported)}", "/s/ Jordan Sample"):
         assert needle in flat, needle
     numbers = [int(n) for n in re.findall(r"^\s*(\d+)\.\s", text, flags=re.M)]
     paragraphs = sorted(set(n for n in numbers if n < 100))
     assert paragraphs == list(range(1, len(paragraphs) + 1)) and len(paragraphs) >= 14
-    for k in range(1, 12):
+    for k in range(1, 14):
         assert f"Exhibit {k}." in flat or f"Exhibit {k} " in flat, k
+
+
+def _executed(exported: Exported) -> str:
+    """The sample's date of execution in words: the demo dates it the day it ran."""
+    with CaseFile.open(exported.case_path) as case:
+        day = date.fromisoformat(case.info().bundle_date)
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
 def test_every_bates_number_on_its_exhibit_page(exported: Exported) -> None:
@@ -137,7 +145,7 @@ def test_every_bates_number_on_its_exhibit_page(exported: Exported) -> None:
     profile = load_profile(info.court)
     number = info.bates_start
     exhibits = sorted(exported.out.glob("01-declaration-exhibit-*.pdf"))
-    assert len(exhibits) == 11
+    assert len(exhibits) == 13
     for pdf in exhibits:
         k = int(pdf.name.split("-")[3])
         for page in range(1, _pages(pdf) + 1):
@@ -183,7 +191,8 @@ def test_certification_states_tool_hashes_match_and_fingerprint(exported: Export
     with CaseFile.open(exported.case_path) as case:
         items = [item for _, item, _ in case.exhibits()]
         fingerprint = next(e.details["signer"] for e in case.custody() if e.action == "bundle-built")
-    assert "902(13)" in flat and "902(14)" in flat and "evbundle version" in flat
+    assert "PURSUANT TO FEDERAL RULE OF EVIDENCE 902(14)" in flat and "evbundle version" in flat
+    assert "902(13)" not in flat  # every sample exhibit is a copied file: nothing is certified as made by the app
     assert "SHA-256" in flat and "Every value matched" in flat
     assert fingerprint in flat.replace(" ", "") or fingerprint in flat
     joined = flat.replace(" ", "")
@@ -203,10 +212,10 @@ def test_paper_set_has_a_tab_before_each_exhibit(exported: Exported) -> None:
     pages = text.split("\f")
     tabs = [i for i, page in enumerate(pages) if re.search(r"^EXHIBIT \d+$", page, flags=re.M)
             and "Bates" not in page and len(page.split()) < 40]
-    assert len(tabs) >= 11
+    assert len(tabs) >= 13
     filed = sum(_pages(p) for p in _pdfs(exported.out)
                 if p.name.startswith(("00-sealing-", "01-", "02-", "03-", "04-", "07-", "08-")))
-    assert _pages(paper) == filed + 11
+    assert _pages(paper) == filed + 13
 
 
 def test_two_exports_are_byte_identical(exported: Exported) -> None:
@@ -227,7 +236,7 @@ def test_docx_reopen_with_styles_and_header_rows(exported: Exported) -> None:
     assert table.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert [c.text for c in table.rows[0].cells] == ["Exhibit", "Description", "Date", "Source",
                                                      "Bates range", "SHA-256"]
-    assert len(table.rows) == 12
+    assert len(table.rows) == 14
     order = docx.Document(str(exported.out / "04-proposed-order-ex-parte-tro.docx"))
     styles = {p.style.name for p in order.paragraphs}
     assert {"Title", "Heading 1", "Numbered Paragraph", "Caption Court"} <= styles

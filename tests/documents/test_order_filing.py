@@ -213,7 +213,10 @@ def test_the_docx_as_libreoffice_lays_it_out_breaks_like_the_pdf(filed: Filed, t
                                                           "FILING", str(number)}]
             assert len(words) >= 4, f"{document.name}, page {number} is empty"
         with pikepdf.open(filed.out / f"{document.stem}.pdf") as ours:
-            assert abs(len(pages) - len(ours.pages)) <= 1, document.name
+            # Give or take two: LibreOffice keeps a registry's direction block whole where the PDF splits it
+            # after its first rows, and with the parties as data the PDF's caption is a few lines shorter, so
+            # the order is 13 pages in PDF and 15 in LibreOffice (issue 13's merge; main was 14 and 15).
+            assert abs(len(pages) - len(ours.pages)) <= 2, document.name
 
 
 def test_docx_properties_are_the_documents_own(filed: Filed) -> None:

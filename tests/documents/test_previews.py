@@ -64,10 +64,10 @@ def test_an_exhibit_preview_has_the_bates_numbers_and_redactions_of_the_export(
     decide_redactions(case, [ssn.id], "confirm")
     last = case.exhibits()[-1][1]
     counts = PageCounts()
-    preview = render_preview(case, f"exhibit:{last.id}", counts)
+    preview = render_preview(case, f"exhibit:{last.id}", counts, draft=True)  # the case is not fileable yet
     assert counts.counts == {}  # the caller's counts are not changed in place
     assert len(preview.page_counts.counts) == 3
-    result = export_filing_set(case, tmp_path / "out", formats=("pdf",))
+    result = export_filing_set(case, tmp_path / "out", formats=("pdf",), draft=True)
     exported = next(p for p in result.files if p.name.startswith("01-declaration-exhibit-003-"))
     shown, filed = _text(preview.pdf, tmp_path), " ".join(
         subprocess.run(["pdftotext", str(exported), "-"], check=True, capture_output=True, text=True).stdout.split())

@@ -23,8 +23,13 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     out = tmp_path / "out"
     out.mkdir()
     assert not has_identity()
+    with qtbot.waitSignal(window.operations.busyChanged, timeout=60_000, check_params_cb=lambda b: not b):
+        window.builder.start_build(out, PASSPHRASE)  # a filing build of a case that is not fileable: refused
+    assert shown[-1].plain and shown[-1].title == "The bundle was not built"
+    assert "not fileable yet" in shown[-1].text and list(out.iterdir()) == []
+    shown.clear()
     with qtbot.waitSignal(window.events.custodyChanged, timeout=60_000):
-        operation = window.builder.start_build(out, PASSPHRASE)
+        operation = window.builder.start_build(out, PASSPHRASE, draft=True)
         assert operation is not None and window.operations.is_busy()
         assert not window.window_actions.build_bundle.isEnabled()  # one build at a time
     bundle = out / "1-26-cv-00001.zip"
@@ -32,7 +37,7 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
     assert any(n.endswith("signature/tagmanifest-sha256.txt.p7s") for n in names)
-    assert len(shown) == 1 and shown[0].plain and shown[0].title == "Bundle built"
+    assert len(shown) == 1 and shown[0].plain and shown[0].title == "Draft bundle built"
     assert str(bundle) in shown[0].text
     assert "declaration.pdf" in shown[0].details  # the documents listed under Show Details
     assert operation.last_progress[2]  # the stages reached the progress dialog
@@ -42,7 +47,7 @@ def test_build_runs_in_the_background_and_reports_where_the_bundle_is(
     # A wrong passphrase is the user's to fix: its diagnostics, as plain text, nothing built.
     bundle.unlink()
     with qtbot.waitSignal(window.operations.busyChanged, timeout=30_000, check_params_cb=lambda b: not b):
-        window.builder.start_build(out, "not the passphrase")
+        window.builder.start_build(out, "not the passphrase", draft=True)
     assert shown[-1].plain and shown[-1].title == "The bundle was not built"
     assert "passphrase" in shown[-1].text.lower()
     assert not bundle.exists()
@@ -54,7 +59,7 @@ def test_cancelling_a_build_leaves_the_output_folder_as_it_was(
     window.open_case(case_path)
     out = tmp_path / "out"
     out.mkdir()
-    operation = window.builder.start_build(out, PASSPHRASE)
+    operation = window.builder.start_build(out, PASSPHRASE, draft=True)
     assert operation is not None
     operation.cancel()  # before the worker's first check: it stops at once
     qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)

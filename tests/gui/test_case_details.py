@@ -84,7 +84,7 @@ def test_details_edited_in_the_dialog_are_logged_and_printed_in_the_declaration(
     text = _declaration_text(case_path, tmp_path)
     assert "[TITLE]" not in text and "Senior Investigator, Digital Crimes Unit" in text
     assert "1:26-cv-00777" in text and "FILED UNDER SEAL" in text and "Redmond, Washington" in text
-    assert "TEST CORPORATION, A DELAWARE CORPORATION" in text  # the caption's plaintiff
+    assert "TEST CORPORATION, a Delaware corporation, Plaintiff" in text  # the caption's plaintiff, its entity form
     assert "JOHN DOES 1-22, CONTROLLING A COMPUTER BOTNET" in text  # the Does, with what they did
     assert "IN SUPPORT OF TEST CORPORATION’S APPLICATION" in text  # the title names the plaintiff
 

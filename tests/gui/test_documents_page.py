@@ -18,7 +18,6 @@ from app.gui.pages.documents import DocumentsPage
 from app.gui.window import MainWindow
 from app.ops.case import CaseFile
 from app.ops.paragraphs import current_paragraphs
-from app.ops.redactions import decide_redactions, list_redactions
 
 from .conftest import Reviews, Shown
 
@@ -55,10 +54,16 @@ def test_paragraphs_model_passes_the_model_tester(case_path: Path, qtbot: QtBot,
     model.set_paragraphs(paragraphs)
     qtmodeltester.check(model)
     assert model.rowCount() == len(paragraphs) >= 2
-    assert model.index(0, 0).data() == "Exhibits"
-    assert model.index(0, 1).data() == "1" and model.index(1, 1).data() == "2"
-    assert model.index(0, 2).data() == "drafted"
+    assert model.index(0, 0).data() == "The scheme"  # the prompt only a person can answer comes first
+    first = _first_exhibit_row(model)
+    assert model.index(first, 0).data() == "Exhibits"
+    assert model.index(first, 1).data() == "1" and model.index(first + 1, 1).data() == "2"
+    assert model.index(first, 2).data() == "drafted"
     assert model.index(0, 0).data(KeyRole) == paragraphs[0].key
+
+
+def _first_exhibit_row(model: ParagraphsModel) -> int:
+    return next(r for r in range(model.rowCount()) if model.paragraph(r).section == "exhibits")
 
 
 def test_editing_a_paragraph_changes_the_case_and_its_custody_log(
@@ -90,18 +95,23 @@ def test_paragraphs_move_up_and_down_within_their_section(
     window: MainWindow, case_path: Path, qtbot: QtBot, shown: list[Shown]
 ) -> None:
     page = _loaded_page(window, case_path, qtbot)
-    first, second = (page.model.paragraph(r).key for r in (0, 1))
-    page.view.selectRow(0)
-    assert not page.up_button.isEnabled() and page.down_button.isEnabled()
+    top = _first_exhibit_row(page.model)
+    first, second = (page.model.paragraph(r).key for r in (top, top + 1))
+    page.view.selectRow(top)
+    assert not page.up_button.isEnabled() and page.down_button.isEnabled()  # first of its section
     page.down_button.click()
     _idle(qtbot, window)
-    assert [k for k, *_ in _stored(case_path)][:2] == [second, first]
-    assert [page.model.paragraph(r).key for r in (0, 1)] == [second, first]
+
+    def exhibit_keys() -> list[str]:
+        return [k for k, *_ in _stored(case_path) if k.startswith("exhibit:")][:2]
+
+    assert exhibit_keys() == [second, first]
+    assert [page.model.paragraph(r).key for r in (top, top + 1)] == [second, first]
     assert page.selected_key() == first  # the moved paragraph stays selected
     assert "paragraph-moved" in _actions(case_path)
     page.up_button.click()
     _idle(qtbot, window)
-    assert [k for k, *_ in _stored(case_path)][:2] == [first, second]
+    assert exhibit_keys() == [first, second]
     assert shown == []
 
 
@@ -184,18 +194,21 @@ def test_export_writes_the_filing_set_and_says_where(
     out = tmp_path / "filing"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(out))
-    with CaseFile.open(case_path) as case:  # every Rule 5.2 candidate decided: the review finds nothing
-        decide_redactions(case, [r.candidate.id for r in list_redactions(case)], "dismiss")
     assert window.open_case(case_path)
     assert window.window_actions.export_filing.isEnabled()
+    reviews.answer = "cancel"
+    window.window_actions.export_filing.trigger()  # the case is not fileable: the review says why, nothing written
+    _idle(qtbot, window)
+    assert reviews.shown and any(p.severity == "blocking" for p in reviews.shown[-1])  # type: ignore[attr-defined]
+    assert list(out.iterdir()) == []
+    reviews.answer = "auto"  # a draft, since something blocks
     window.window_actions.export_filing.trigger()
     _idle(qtbot, window)
-    assert reviews.shown == []  # nothing to settle: no review dialog, straight to the folder
     names = sorted(p.name for p in out.iterdir())
     assert "01-declaration.pdf" in names and "01-declaration.docx" in names
     assert any(n.startswith("01-declaration-exhibit-001-") for n in names)
     assert "02-exhibit-index.pdf" in names and "04-proposed-order-ex-parte-tro.pdf" in names
-    assert shown[-1].title == "Filing set exported" and shown[-1].plain
+    assert shown[-1].title == "Draft filing set exported" and shown[-1].plain
     assert str(out) in shown[-1].text and "01-declaration.pdf" in shown[-1].details
     assert "documents-exported" in _actions(case_path)
 
@@ -206,7 +219,7 @@ def test_a_cancelled_export_leaves_the_folder_as_it_was(
     out = tmp_path / "filing"
     out.mkdir()
     assert window.open_case(case_path)
-    operation = window.export.start_export(out)
+    operation = window.export.start_export(out, draft=True)
     assert operation is not None
     operation.cancel()  # before the first exhibit: it stops there
     _idle(qtbot, window)

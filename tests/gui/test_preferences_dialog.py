@@ -107,11 +107,11 @@ def test_the_case_choice_decides_whether_the_build_asks_a_timestamp_authority(
     window.open_case(case_path)
     out = tmp_path / "out"
     out.mkdir()
-    window.builder.start_build(out, "correct horse battery")
+    window.builder.start_build(out, "correct horse battery", draft=True)
     qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=60_000)
     assert shown[-1].title == "The bundle was not built" and "timestamp" in shown[-1].text
     assert window.case is not None
     window.case.update_info(timestamp_when_building=False)
     with qtbot.waitSignal(window.events.custodyChanged, timeout=60_000):
-        window.builder.start_build(out, "correct horse battery")  # no authority asked: built
-    assert shown[-1].title == "Bundle built"
+        window.builder.start_build(out, "correct horse battery", draft=True)  # no authority asked: built
+    assert shown[-1].title == "Draft bundle built"

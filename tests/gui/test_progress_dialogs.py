@@ -96,7 +96,7 @@ def test_a_wrong_passphrase_shows_its_message_with_no_progress_dialog(
     ops.new_identity("Pat Investigator", "Test Corp.", PASSPHRASE)
     window.open_case(case_path)
     _slowly(monkeypatch, build_ops, "case_identity")
-    window.builder.start_build(tmp_path, "not the passphrase")
+    window.builder.start_build(tmp_path, "not the passphrase", draft=True)
     qtbot.waitUntil(lambda: bool(_visible_progress()), timeout=5_000)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=30_000)
     assert shown[0].title == "The bundle was not built" and "wrong passphrase" in shown[0].text
@@ -111,7 +111,7 @@ def test_a_cancelled_build_leaves_no_progress_dialog_and_no_message(
 ) -> None:
     window.open_case(case_path)
     _slowly(monkeypatch, build_ops, "case_identity")
-    operation = window.builder.start_build(tmp_path, PASSPHRASE)
+    operation = window.builder.start_build(tmp_path, PASSPHRASE, draft=True)
     assert operation is not None
     qtbot.waitUntil(lambda: bool(_visible_progress()), timeout=5_000)
     [dialog] = _visible_progress()

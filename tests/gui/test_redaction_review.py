@@ -131,7 +131,7 @@ def test_a_confirmed_ssn_is_gone_from_the_preview_and_the_export_but_not_from_th
 
     out = tmp_path / "filing"
     out.mkdir()
-    assert window.export.start_export(out) is not None
+    assert window.export.start_export(out, draft=True) is not None
     _idle(qtbot, window)
     exhibit = next(out.glob("01-declaration-exhibit-001-*.pdf"))
     assert SSN not in _text(exhibit) and "XXX-XX-6789" in _text(exhibit)
@@ -139,7 +139,7 @@ def test_a_confirmed_ssn_is_gone_from_the_preview_and_the_export_but_not_from_th
         (_, item, _), = case.exhibits()
         original = case.read_object(item.sha256)
     assert original == SPAM and hashlib.sha256(original).hexdigest() == item.sha256
-    assert shown[-1].title == "Filing set exported"
+    assert shown[-1].title == "Draft filing set exported"
 
 
 def test_keeping_and_undoing_a_decision_are_logged_and_leave_the_text(

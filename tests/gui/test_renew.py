@@ -32,7 +32,7 @@ def test_window_asks_to_renew_and_renews(window: MainWindow, case_path: Path, tm
     with LoopbackTSA("Short TSA", valid_days=90) as short, LoopbackTSA("Long TSA", valid_days=3000) as long:
         save_settings(Settings(tsa_urls=(short.url,)))
         with qtbot.waitSignal(window.events.custodyChanged, timeout=60_000):
-            window.builder.start_build(out, PASSPHRASE)
+            window.builder.start_build(out, PASSPHRASE, draft=True)
         bundle = out / "1-26-cv-00001.zip"
         assert bundle.is_file()
         assert not banner.renewal.isHidden()  # 90 days: within the 180 days before the certificate expires

@@ -16,6 +16,7 @@ from app.gui.dialogs.passphrase import PassphraseDialog
 from app.gui.dialogs.review import ReviewDialog
 from app.gui.window import MainWindow
 from app.ops import build as build_ops
+from app.ops import review as review_ops
 from app.ops.case import CaseFile
 from app.ops.redactions import decide_redactions, list_redactions
 
@@ -76,12 +77,19 @@ def test_a_blocking_problem_refuses_a_final_build_and_a_draft_is_built(
     window.window_actions.build_bundle.trigger()
     _idle(qtbot, window)
     [(final_offered, codes, draft_text)] = seen
-    assert not final_offered and "redaction-undecided" in codes and draft_text == "Build a draft"
+    assert not final_offered and "rule-5-2-undecided" in codes and draft_text == "Build a draft"
     assert [r.draft for r in requests] == [True]  # the build was asked for as a draft
     assert shown[-1].title == "Draft bundle built" and "not for filing" in shown[-1].text
     assert list(out.glob("*.zip"))
 
 
+@pytest.fixture
+def only_rule_5_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review with its Rule 5.2 check alone: the test case is otherwise far from fileable."""
+    monkeypatch.setattr(review_ops, "CHECKS", [review_ops.check_redactions])
+
+
+@pytest.mark.usefixtures("only_rule_5_2")
 def test_with_nothing_to_settle_the_build_goes_straight_on(
     window: MainWindow, case_path: Path, out: Path, qtbot: QtBot, shown: Messages, requests: list[Any],
     reviews: Reviews,
@@ -96,6 +104,7 @@ def test_with_nothing_to_settle_the_build_goes_straight_on(
     assert result.title == "Bundle built" and {"Open folder", "Verify now"} <= set(result.buttons)
 
 
+@pytest.mark.usefixtures("only_rule_5_2")
 def test_go_there_opens_the_rule_5_2_candidate(
     window: MainWindow, case_path: Path, out: Path, qtbot: QtBot, shown: Messages, requests: list[Any],
     reviews: Reviews,

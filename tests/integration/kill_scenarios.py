@@ -362,7 +362,8 @@ class _OutputOperation(Operation):
             if not (self.same_file(name, data, self.earlier) or self.same_file(name, data, self.new)):
                 losses.append(f"{name}: half-written or unknown under its final name")
         interrupted = any((w / JOURNAL_NAME).exists() for w in out.glob(f"{self.work_prefix}*"))
-        remove_abandoned_work(out, self.work_prefix)  # what the next export or build into the folder does first
+        remove_abandoned_work(out, self.work_prefix, _swap_committed(run / "case.evcase"))  # what the next
+        # export or build into the folder does first: finish a swap the custody log recorded, undo any other
         if list(out.glob(f"{self.work_prefix}*")):
             losses.append("a work folder is still there after the next command cleared the folder")
         after = tree(out)
@@ -387,7 +388,7 @@ class ExportOperation(_OutputOperation):
     logged_action = "documents-exported"
 
     def argv(self, case: Path, out: Path) -> list[str | Path]:
-        return ["export", case, "--out", out, "--bundle-date", BUNDLE_DATE]
+        return ["export", case, "--out", out, "--bundle-date", BUNDLE_DATE, "--draft"]  # not a fileable case
 
 
 class BuildOperation(_OutputOperation):
@@ -396,7 +397,7 @@ class BuildOperation(_OutputOperation):
     logged_action = "bundle-built"
 
     def argv(self, case: Path, out: Path) -> list[str | Path]:
-        return ["build", case, "--out", out, "--passphrase-file", self.secret, "--no-timestamp",
+        return ["build", case, "--out", out, "--passphrase-file", self.secret, "--no-timestamp", "--draft",
                 "--bundle-date", BUNDLE_DATE]
 
     def same_file(self, name: str, data: bytes | None, reference: Tree) -> bool:
@@ -478,3 +479,14 @@ def prepared(name: str, base: Path, home: Path) -> Iterator[Operation]:
         yield operation
     finally:
         operation.close()
+
+
+def _swap_committed(case_path: Path) -> Callable[[str], bool]:
+    """Whether the case's custody log records a swap (what build and export ask the case file)."""
+    from app.store import CaseFile
+
+    def committed(swap: str) -> bool:
+        with CaseFile.open(case_path) as case:
+            return case.records_swap(swap)
+
+    return committed

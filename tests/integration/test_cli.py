@@ -59,6 +59,10 @@ def test_workflow_new_add_domains_build_verify(case: Path, tmp_path: Path, capsy
     secret.write_text("correct horse battery\n")
     out_dir = tmp_path / "out"
     code, out, err = run(capsys, "build", str(case), "--out", str(out_dir), "--passphrase-file", str(secret))
+    assert code == 1 and "not fileable yet" in err and "unsupported-domain" in err  # the review blocks filing
+    assert not (out_dir / "Sample-v-Does.zip").exists()
+    code, out, err = run(capsys, "build", str(case), "--out", str(out_dir), "--passphrase-file", str(secret),
+                         "--draft")
     assert code == 0, err
     bundle = out_dir / "Sample-v-Does.zip"
     assert f"bundle: {bundle}" in out
@@ -67,7 +71,8 @@ def test_workflow_new_add_domains_build_verify(case: Path, tmp_path: Path, capsy
     assert code == 0, out
 
     secret.write_text("wrong passphrase\n")
-    code, _, err = run(capsys, "build", str(case), "--out", str(out_dir), "--passphrase-file", str(secret))
+    code, _, err = run(capsys, "build", str(case), "--out", str(out_dir), "--passphrase-file", str(secret),
+                       "--draft")
     assert code == 2 and "passphrase" in err and "Traceback" not in err
     assert run(capsys, "verify", str(bundle))[0] == 0  # the earlier bundle is untouched
 

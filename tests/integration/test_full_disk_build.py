@@ -96,7 +96,7 @@ def assert_refused(done: subprocess.CompletedProcess[str], names: Path, what: st
 
 def build_argv(case: Path, out: Path, tmp_path: Path, *extra: str) -> list[str]:
     return ["build", str(case), "--out", str(out), "--passphrase-file", str(secret(tmp_path)), "--no-timestamp",
-            *extra]
+            "--draft", *extra]
 
 
 def test_full_disk_during_build_without_documents_keeps_the_earlier_bundle(
@@ -160,7 +160,7 @@ def test_full_disk_during_export_keeps_the_earlier_filing_set(
     isolated_home: Path, case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "filing"
-    argv = ["export", str(case), "--out", str(out)]
+    argv = ["export", str(case), "--out", str(out), "--draft"]
     before = custody(case)
 
     done = evbundle(isolated_home, *argv, preexec=limited(EXPORT_LIMIT))
@@ -250,7 +250,7 @@ def test_full_disk_during_exports_final_rename_keeps_the_earlier_filing_set(
 ) -> None:
     """The first, a middle and the last file's rename into the folder fails: each time the earlier set stays."""
     out = tmp_path / "filing"
-    argv = ["export", str(case), "--out", str(out)]
+    argv = ["export", str(case), "--out", str(out), "--draft"]
     assert main(argv) == 0
     earlier = tree(out)
     assert main(["paragraphs", str(case), "add", "evidence", "A paragraph the second export adds."]) == 0

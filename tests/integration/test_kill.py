@@ -130,7 +130,8 @@ def _build_killed(home: Path, case: Path, out: Path, secret: Path, *extra: str, 
         moments = ["", "documents"]  # the work folder exists / the documents are being written into it
     moment = chooser(name).choice(moments)
     before = set(out.iterdir()) if out.is_dir() else set()
-    process = start(home, "build", case, "--out", out, "--passphrase-file", secret, "--no-timestamp", *extra)
+    process = start(home, "build", case, "--out", out, "--passphrase-file", secret, "--no-timestamp", "--draft",
+                    *extra)
     if isinstance(moment, int):
         wait_for(lambda: part_bytes(out) >= moment, process)
     else:
@@ -148,7 +149,8 @@ def _setup_build(home: Path, tmp_path: Path, count: int, padding: int) -> tuple[
 
 
 def _build(home: Path, case: Path, out: Path, secret: Path, *extra: str) -> Path:
-    built = evbundle(home, "build", case, "--out", out, "--passphrase-file", secret, "--no-timestamp", *extra)
+    built = evbundle(home, "build", case, "--out", out, "--passphrase-file", secret, "--no-timestamp", "--draft",
+                     *extra)
     assert built.returncode == 0, built.stderr
     bundle = out / "Kill-v-Does.zip"
     assert evbundle(home, "verify", bundle).returncode == 0

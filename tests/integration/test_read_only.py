@@ -101,7 +101,7 @@ def test_a_read_only_case_folder_is_named_and_the_case_is_untouched(
     out.mkdir()
     with read_only(case.parent):
         for argv in (["list", str(case)], ["check", str(case)], ["add", str(case), str(more[0])],
-                     ["export", str(case), "--out", str(out / "filing")]):
+                     ["export", str(case), "--out", str(out / "filing"), "--draft"]):
             code, _, err = run(argv, capsys)
             refused(code, err, case, "the folder holding the case file")
             assert "Copy the case file to a folder you can write to" in err
@@ -115,9 +115,9 @@ def test_a_read_only_case_file_can_be_read_but_not_changed(
 ) -> None:
     out = tmp_path / "out"
     secret = tmp_path / "passphrase.txt"
-    assert run(["build", str(case), "--out", str(out), "--passphrase-file", str(secret), "--no-timestamp"],
+    assert run(["build", str(case), "--out", str(out), "--passphrase-file", str(secret), "--no-timestamp", "--draft"],
                capsys)[0] == 0
-    assert run(["export", str(case), "--out", str(out / "filing")], capsys)[0] == 0
+    assert run(["export", str(case), "--out", str(out / "filing"), "--draft"], capsys)[0] == 0
     earlier = tree(out)
     before = digest(case)
     more = write_messages(tmp_path / "more", 1, tag="more-")
@@ -128,8 +128,8 @@ def test_a_read_only_case_file_can_be_read_but_not_changed(
         assert code == 0 and "custody chain and database intact" in checked
         for argv, words in (
             (["add", str(case), str(more[0])], "cannot import: the case file is read-only here"),
-            (["export", str(case), "--out", str(out / "filing")], "cannot export the filing set: the case file is"),
-            (["build", str(case), "--out", str(out), "--passphrase-file", str(secret), "--no-timestamp"],
+            (["export", str(case), "--out", str(out / "filing"), "--draft"], "cannot export the filing set: the case file is"),
+            (["build", str(case), "--out", str(out), "--passphrase-file", str(secret), "--no-timestamp", "--draft"],
              "cannot build the bundle: the case file is read-only here"),
             (["domains", str(case), "add", "bad-one.com"], "the case file is read-only here"),
         ):
@@ -146,11 +146,11 @@ def test_a_read_only_output_folder_keeps_the_earlier_filing_set(
     case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "filing"
-    assert run(["export", str(case), "--out", str(out)], capsys)[0] == 0
+    assert run(["export", str(case), "--out", str(out), "--draft"], capsys)[0] == 0
     earlier = tree(out)
     custody_before = run(["check", str(case)], capsys)[1]
     with read_only(out):
-        code, _, err = run(["export", str(case), "--out", str(out)], capsys)
+        code, _, err = run(["export", str(case), "--out", str(out), "--draft"], capsys)
     last = err.strip().splitlines()[-1]
     assert code == 2 and "Traceback" not in err
     assert last.startswith(f"evbundle: error: {out}: cannot write the filing set") and "nothing was changed" in last

@@ -67,7 +67,8 @@ class ExportCommand:
             self.start_export(Path(folder), draft=draft)
 
     def start_export(self, folder: Path, *, draft: bool = False) -> Operation[ExportResult] | None:
-        """Write the filing set into ``folder`` in the background, with progress and Cancel."""
+        """Write the filing set into ``folder`` in the background, with progress and Cancel; refused
+        (the review's blocking problems shown) while the case is not fileable, unless ``draft``."""
         case = self._case()
         if case is None:
             return None
@@ -75,7 +76,7 @@ class ExportCommand:
         def work(reporter: Reporter) -> ExportResult:
             from app.ops.filing import export_filing_set
 
-            reporter.progress(0, 0, "Checking the exhibits' hashes…")
+            reporter.progress(0, 0, "Reviewing the papers…" if not draft else "Checking the exhibits' hashes…")
             return export_filing_set(case, folder, reporter=reporter, draft=draft)
 
         def done(result: ExportResult) -> None:

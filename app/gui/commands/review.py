@@ -41,7 +41,7 @@ class ReviewGate:
             from app.ops.review import review_case
 
             reporter.progress(0, 0, "Checking the case before filing…")
-            problems = review_case(case)
+            problems = review_case(case).problems
             check_cancelled(reporter)  # Cancel during the review: nothing is built or exported
             return problems
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.models.paragraphs import SECTION_NAMES
+from app.gui.models.paragraphs import section_names
 
 
 class AddParagraphDialog(QDialog):
@@ -24,7 +24,7 @@ class AddParagraphDialog(QDialog):
 
         self.section = QComboBox()
         for key in SECTIONS:
-            self.section.addItem(SECTION_NAMES[key], key)
+            self.section.addItem(section_names()[key], key)
         self.section.setCurrentIndex(max(0, self.section.findData(section)))
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)  # a filed paragraph has no tab characters; Tab moves on

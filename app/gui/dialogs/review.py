@@ -81,7 +81,7 @@ class ReviewDialog(QDialog):
 
     def _update(self) -> None:
         problem = self.selected()
-        self.go_button.setEnabled(problem is not None and bool(problem.where))
+        self.go_button.setEnabled(problem is not None and bool(problem.target))
 
     def selected(self) -> Any:
         index = self.view.currentIndex()
@@ -89,8 +89,8 @@ class ReviewDialog(QDialog):
 
     def go_there(self) -> None:
         problem = self.selected()
-        if problem is not None and problem.where:
-            self.where = problem.where
+        if problem is not None and problem.target:
+            self.where = problem.target
             self._choose("go")
 
     def _choose(self, choice: str) -> None:

@@ -25,7 +25,12 @@ KeyRole = Qt.ItemDataRole.UserRole + 1  # the paragraph's key, for the ops funct
 COLUMNS = ("Section", "Place", "State", "Paragraph")
 
 
-SECTION_NAMES = {"evidence": "Evidence", "exhibits": "Exhibits", "domains": "Domains"}
+def section_names() -> dict[str, str]:
+    """The declaration's sections in the user's words (read from the drafting rules when first asked)."""
+    from app.ops.paragraphs import SECTION_NAMES
+
+    return SECTION_NAMES
+
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -103,7 +108,7 @@ class ParagraphsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return SECTION_NAMES.get(p.section, p.section)
+                return section_names().get(p.section, p.section)
             if column == 1:
                 return str(self._places[index.row()])
             if column == 2:

@@ -43,7 +43,7 @@ from app.gui.commands import edits as recipes
 from app.gui.commands.item_menu import ItemMenus
 from app.gui.dialogs.add_paragraph import AddParagraphDialog
 from app.gui.events import CaseEvents
-from app.gui.models.paragraphs import SECTION_NAMES, ParagraphsModel
+from app.gui.models.paragraphs import ParagraphsModel, section_names
 from app.gui.undo import CaseEdits
 from app.gui.widgets.context_menu import add, attach
 from app.gui.widgets.document_preview import DECLARATION, DocumentPreview
@@ -242,7 +242,7 @@ class DocumentsPage(QWidget):
         self._select_key = None
         self.model.set_paragraphs(paragraphs)
         self.paragraphs_heading.setText(paragraphs_summary(paragraphs, numbered))
-        self.paragraphs_hint.setVisible(not paragraphs)
+        self.paragraphs_hint.setVisible(not any(p.section == "exhibits" for p in paragraphs))
         row = self.model.row_of(key) if key else -1
         if row >= 0:
             self.view.selectionModel().blockSignals(True)  # the same paragraph: nothing to save on the way
@@ -345,7 +345,7 @@ class DocumentsPage(QWidget):
         words = " ".join(self.editor.toPlainText().split())
         if p is None or not words or words == p.text or self._last_saved == (p.key, words):
             return ""
-        return f"Declaration paragraph {self.model.place(row)} of {SECTION_NAMES.get(p.section, p.section)}"
+        return f"Declaration paragraph {self.model.place(row)} of {section_names().get(p.section, p.section)}"
 
     def save_unsaved(self) -> None:
         row = self.model.row_of(self._editing_key) if self._editing_key else -1
@@ -382,7 +382,7 @@ class DocumentsPage(QWidget):
     def _label(self, key: str) -> str:
         row = self.model.row_of(key)
         p = self.model.paragraph(row)
-        return f"paragraph {self.model.place(row)} of {SECTION_NAMES.get(p.section, p.section)}" if p else "paragraph"
+        return f"paragraph {self.model.place(row)} of {section_names().get(p.section, p.section)}" if p else "paragraph"
 
     def start_edit(self, key: str, text: str, *, select: str | None = "") -> Operation[Any] | None:
         self._last_saved = (key, " ".join(text.split()))
@@ -412,7 +412,7 @@ class DocumentsPage(QWidget):
 
             return add_paragraph(case, section, text, after=after)
 
-        return self._change("added", f"Add a paragraph to {SECTION_NAMES.get(section, section)}", change, then=select)
+        return self._change("added", f"Add a paragraph to {section_names().get(section, section)}", change, then=select)
 
     def move_selected(self, step: int) -> Operation[Any] | None:
         """Move the selected paragraph one place up (-1) or down (+1) within its section."""

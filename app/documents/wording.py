@@ -1,0 +1,55 @@
+"""Small pieces of English the drafted documents share: lists with "and", number ranges, exhibit labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.documents.profile import CourtProfile
+
+
+def and_list(words: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"; "a; b; and c" when a name holds a comma ("Sample Registrar, Inc.")."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    if len(words) > 2 and any("," in w for w in words):
+        return "; ".join(words[:-1]) + "; and " + words[-1]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_word(number: int) -> str:
+    """One to nine in words, as legal writing spells them; larger numbers in figures."""
+    return _WORDS[number] if 0 <= number < len(_WORDS) else f"{number:,}"
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> "1\u20133, 5, 7 and 8" (an en dash joins three or more in a row)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    parts: list[str] = []
+    for first, last in runs:
+        if first == last:
+            parts.append(str(first))
+        elif last == first + 1:
+            parts += [str(first), str(last)]
+        else:
+            parts.append(f"{first}\u2013{last}")
+    return and_list(parts)
+
+
+def exhibit_labels(numbers: Sequence[int], profile: CourtProfile) -> str:
+    """"Exhibit 4", "Exhibits 4 and 8", "Exhibits 4\u20138" (each label in full when the court's label is
+    not "Exhibit N")."""
+    numbers = sorted(set(numbers))
+    if len(numbers) == 1:
+        return profile.exhibit_label(numbers[0])
+    if all(profile.exhibit_label(n) == f"Exhibit {n}" for n in numbers[:1]):
+        return "Exhibits " + number_ranges(numbers)
+    return and_list([profile.exhibit_label(n) for n in numbers])
