@@ -303,11 +303,12 @@ class _Sealer:
         raise AssertionError(f"no rule makes {name}")
 
     def signature_files(self) -> dict[str, bytes]:
-        """signature/: the signature, the signer's certificates and, when asked for, the timestamp
-        with the validation data of its authority (and of the signer, when it has issuers)."""
+        """signature/: the signature, the signer's certificate (exactly one: its issuers travel in the
+        signature, and a second certificate in signer.pem could be taken for the signer's by a stock tool)
+        and, when asked for, the timestamp with the validation data of its authority (and of the signer,
+        when it has issuers)."""
         signature = sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
-        chain = (self._signer.certificate, *self._signer.chain)
-        files = {SIGNATURE_FILE: signature, CERTIFICATE_FILE: b"".join(c.public_bytes(Encoding.PEM) for c in chain)}
+        files = {SIGNATURE_FILE: signature, CERTIFICATE_FILE: self._signer.certificate.public_bytes(Encoding.PEM)}
         if self._timestamper is None:
             return files
         stamp = self._timestamper.stamp(signature)
