@@ -331,6 +331,9 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         ]
         if not candidates:
             raise BundleError("not an evidence bundle: the folder holds no BagIt bag", path=path)
+        declared = [child for child in candidates if (child / "bagit.txt").is_file()]
+        if len(declared) == 1:  # as in a zip: the one folder with bagit.txt is the bag; the rest lies beside it
+            candidates = declared
         if len(candidates) > 1:
             raise BundleError(
                 "the folder holds more than one bag; name the one to verify",

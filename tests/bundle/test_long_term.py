@@ -92,10 +92,10 @@ def test_bundle_sealed_before_expiry_verifies_after_it(build: Build, short: Loop
 
     # openssl: the same token checks at its own time (VERIFY.txt's -attime), and not at the later clock.
     bag = unzip(built.path, tmp_path / "bag")
-    shutil.copy(short.ca_file, bag / "TSA-ROOT.pem")
+    shutil.copy(short.ca_file, bag.parent.parent / "TSA-ROOT.pem")  # beside BUNDLE.zip, as VERIFY.txt says
     assert timestamps_hold(timestamp_check(bag), 1)
     later = subprocess.run(
-        ["openssl", "ts", "-verify", "-in", TIMESTAMP_FILE, "-data", SIGNATURE_FILE, "-CAfile", "TSA-ROOT.pem",
+        ["openssl", "ts", "-verify", "-in", TIMESTAMP_FILE, "-data", SIGNATURE_FILE, "-CAfile", "../../TSA-ROOT.pem",
          "-untrusted", f"{TIMESTAMP_FILE}.chain.pem", "-attime", str(int(AFTER_EXPIRY.timestamp()))],
         cwd=bag, capture_output=True, text=True, timeout=60)
     assert "Verification: OK" not in later.stdout and "expired" in later.stderr
@@ -173,14 +173,13 @@ def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
 
     # Stock tools, as VERIFY.txt says: both tokens at their own time, and the listing with sha512sum.
     bag = unzip(renewed.path, tmp_path / "bag")
-    (bag / "TSA-ROOT.pem").write_bytes(short.ca_file.read_bytes() + lasting.ca_file.read_bytes())
+    (bag.parent.parent / "TSA-ROOT.pem").write_bytes(short.ca_file.read_bytes() + lasting.ca_file.read_bytes())
     result = timestamp_check(bag)
     assert timestamps_hold(result, 2), result.stdout + result.stderr
     assert f"{ARCHIVE.removeprefix('signature/')}" not in result.stderr
     assert result.stdout.count(": OK") >= listing.count("\n")
 
     # The shipped BagIt Profile describes every file a renewal adds.
-    (bag / "TSA-ROOT.pem").unlink()
     profile = bagit_profile.Profile(PROFILE_IDENTIFIER, profile=resource(PROFILE_FILE).read_text('utf-8'))
     profile.validate_tag_files_allowed(bagit.Bag(str(bag)))  # raises for a file the profile does not allow
 

@@ -146,7 +146,7 @@ def test_second_url_is_used_when_the_first_fails(build: Build, tsa: LoopbackTSA)
 def test_openssl_timestamp_commands_as_written(build: Build, tsa: LoopbackTSA, tmp_path: Path) -> None:
     built = build(timestamper=Timestamper([tsa.url]))
     bag = unzip(built.path, tmp_path / "out")
-    shutil.copy(tsa.ca_file, bag / "TSA-ROOT.pem")
+    shutil.copy(tsa.ca_file, bag.parent.parent / "TSA-ROOT.pem")  # beside BUNDLE.zip, as VERIFY.txt says
     result = timestamp_check(bag)
     assert timestamps_hold(result, 1), result.stdout + result.stderr
     assert "Time stamp:" in result.stdout and "Loopback TSA" in result.stdout
