@@ -295,7 +295,8 @@ class VerificationReport:
                  "cover; the signed VERIFY.txt states it)",
                  f"Result: {self.verdict_text()}.", f"  {self.verdict_detail()}"]
         if self.signer is not None:
-            lines.append(f"Signed by: {shown(self.signer.subject)}")
+            label = "Signed by" if self.signer.signature_valid else "Named in signer.pem (NOT proven by any signature)"
+            lines.append(f"{label}: {shown(self.signer.subject)}")
             lines.append(f"  Certificate fingerprint (SHA-256): {shown(self.signer.fingerprint)}")
             if self.signer.signed_at:
                 lines.append(f"  Signed at (signer's clock): {shown(self.signer.signed_at)}")

@@ -69,6 +69,11 @@ class ZipEntry:
         return self.name.endswith("/")
 
 
+# Host systems ("version made by", upper byte) whose external attributes every extractor reads alike:
+# MS-DOS/FAT, Unix, Windows NTFS and macOS (the last two store MS-DOS or Unix attributes).
+_MADE_ON = frozenset({0, 3, 10, 19})
+
+
 def _refuse(what: str, name: str | None = None, **details: str) -> BundleError:
     where = repr(name) if name is not None and not (name.isascii() and name.isprintable()) else name
     return BundleError(f"refused a hostile zip: {what}", path=where, **details)
@@ -171,7 +176,7 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
         (
             signature,
             _,
-            _,
+            made_on,
             needed,
             needed_system,
             flags,
@@ -201,6 +206,11 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
         if disk:
             raise _refuse("the entry claims to start on another disk", name)
         _check_version(name, needed, needed_system)
+        if made_on not in _MADE_ON:
+            raise _refuse(
+                f"the entry says it was made on host system {made_on} (VMS, Amiga, ...), whose file attributes "
+                "extractors read each in their own way; a bundle's entries come from MS-DOS/Windows or Unix", name,
+            )
         _check_kind(name, flags, method, external)
         sizes = _resolve_zip64(extra, name, (file_size, compress_size, offset), local=False)
         file_size, compress_size, offset = sizes

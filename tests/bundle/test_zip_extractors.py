@@ -224,6 +224,8 @@ HOSTILE: dict[str, tuple[Case, bool]] = {
     "stored-sizes-disagree-smaller": (lambda e: _stored_sizes(e, TARGET, -100), True),
     "version-needed-6.3": (lambda e: _set(e, TARGET, needed=63), False),
     "end-record-comment-length-without-comment": (lambda e: zc.Layout(e, comment_length=16), False),
+    # Third review (a7): the host system whose attributes an extractor applies.
+    "made-on-vms": (lambda e: _set(e, TARGET, create_system=2), False),
     "symbolic-link": (
         lambda e: zc.Layout(
             [*e, zc.Entry(f"{BAG_NAME}/data/link".encode(), b"/etc/passwd", external=0o120777 << 16)]
@@ -262,6 +264,7 @@ WHY_REFUSED = {
     'stored-sizes-disagree-smaller': 'stored entry gives two different sizes',
     'version-needed-6.3': 'zip version 6.3',
     'end-record-comment-length-without-comment': 'declares a comment of 16 bytes',
+    'made-on-vms': 'host system 2',
     'symbolic-link': 'symbolic link',
     'two-records-for-one-entry': 'out of their order',
     'unicode-comment-field': 'Unicode comment field',

@@ -1,0 +1,148 @@
+"""The other side's expert's third review (issue 12): one small regression test per finding.
+
+Findings 1-3, 12 are in test_trust_purposes.py; 4, 5, 13, 17, 18 (the stock route) in
+test_stock_route.py; 10 (zip headers) in test_zip_extractors.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from app.bundle import BuiltBundle, SigningIdentity, build_bundle, verify_bundle
+from app.bundle.instructions import SIGNATURE_FILE
+from app.bundle.timestamp import Timestamper
+
+from .conftest import BAG_NAME, BUNDLE_DATE, payload_files, tag_files, unzip
+from .tsa import LoopbackTSA
+
+NOW = datetime.datetime.now(datetime.UTC)
+
+
+def _with(golden: BuiltBundle, tmp_path: Path, files: dict[str, bytes], name: str = "changed.zip") -> Path:
+    """A copy of the golden zip with ``files`` (bag-relative) added."""
+    out = tmp_path / name
+    shutil.copy(golden.path, out)
+    with zipfile.ZipFile(out, "a") as archive:
+        for relative, data in files.items():
+            archive.writestr(f"{BAG_NAME}/{relative}", data)
+    return out
+
+
+def test_empty_archive_listings_give_one_problem_each(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Finding 6 (a3): N empty archive-NNNN.sha512 gave N^2/2 problems (4,000: 8 million, 7 GB)."""
+    count = 400
+    path = _with(golden, tmp_path, {f"signature/archive-{n:04d}.sha512": b"" for n in range(1, count + 1)})
+    report = verify_bundle(path)
+    assert count <= len(report.problems) <= count + 2, report.to_text()[:2000]
+    listing = _with(golden, tmp_path, {f"signature/archive-{n:02d}.sha512": b"" for n in range(1, 60)}, "two.zip")
+    report = verify_bundle(listing)  # properly numbered, but without tokens: a few problems each, not a square
+    assert len(report.problems) <= 4 * 60, len(report.problems)
+
+
+def test_empty_tokens_give_one_problem_each(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Finding 7 (a4): N empty .tsr files took time quadratic in N."""
+    count = 500
+    report = verify_bundle(_with(golden, tmp_path, {f"signature/t{n:06d}.tsr": b"" for n in range(count)}))
+    assert len(report.problems) == count and {p.code for p in report.problems} == {"extra-file"}
+
+
+def test_report_pdf_of_a_very_long_subject_is_written(build: object, tmp_path: Path) -> None:
+    """Finding 8 (a14): `verify --report` died with reportlab's LayoutError on a 300-unit subject."""
+    from app.ops.verify_report import write_report_pdf
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Jordan Sample (DEMO)")]
+                        + [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"Unit {i:03d} " + "x" * 50)
+                           for i in range(300)])
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(1).not_valid_before(NOW - datetime.timedelta(days=1))
+                   .not_valid_after(NOW + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    identity = SigningIdentity(certificate, key)
+    built = build_bundle(tmp_path / "long.zip", BAG_NAME, payload_files(), tag_files(identity),
+                         {"External-Identifier": "1:24-cv-00042"}, identity, BUNDLE_DATE)
+    report = verify_bundle(built.path)
+    out = write_report_pdf(report, tmp_path / "report.pdf")
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_times_after_the_verification_are_impossible(signer: SigningIdentity, tmp_path: Path) -> None:
+    """Finding 9 (a5): a token (and OCSP answers) dated after the verification were reported VALID."""
+    with LoopbackTSA("Clock TSA") as tsa:
+        built = build_bundle(tmp_path / "stamped.zip", BAG_NAME, payload_files(), tag_files(signer),
+                             {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE,
+                             timestamper=Timestamper([tsa.url]))
+        root = tsa.ca
+    assert verify_bundle(built.path, trusted_tsas=[root]).intact
+    earlier = NOW - datetime.timedelta(days=2)  # as if the token came from two days ahead
+    report = verify_bundle(built.path, trusted_tsas=[root], now=earlier)
+    assert not report.intact
+    messages = report.to_text()
+    assert "states a time after this verification" in messages, messages
+    assert not report.timestamps[0].valid
+
+
+def test_a_garbage_signature_names_no_signer(golden: BuiltBundle, signer: SigningIdentity, tmp_path: Path) -> None:
+    """Finding 14 (a17): a garbage .p7s still gave 'THE SIGNER YOU NAMED' (and trusted: true in JSON)."""
+    path = _with(golden, tmp_path, {})
+    bag = unzip(path, tmp_path / "bag")
+    (bag / SIGNATURE_FILE).write_bytes(b"\x30\x03\x02\x01\x00")
+    report = verify_bundle(bag, expected_signers=[signer.fingerprint])
+    assert not report.intact and report.signer is not None
+    assert not report.signer.trusted and not report.signer.signature_valid
+    assert report.trust_text().startswith("UNKNOWN: the signature could not be checked")
+    assert "THE SIGNER YOU NAMED" not in report.to_text() and "Signed by" not in report.to_text()
+    assert "Named in signer.pem (NOT proven by any signature)" in report.to_text()
+    assert report.to_json()["signer"]["trusted"] is False
+
+
+def test_unsigned_attributes_are_reported(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Finding 15 (a11): an unsigned attribute (a home-made CAdES timestamp) and an extra certificate were silent."""
+    bag = unzip(golden.path, tmp_path / "bag")
+    info = cms.ContentInfo.load((bag / SIGNATURE_FILE).read_bytes())
+    signer_info = info["content"]["signer_infos"][0]
+    signer_info["unsigned_attrs"] = cms.CMSAttributes([cms.CMSAttribute(
+        {"type": "signing_time", "values": [cms.Time({"utc_time": datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)})]})])
+    (bag / SIGNATURE_FILE).write_bytes(info.dump(force=True))
+    report = verify_bundle(bag)
+    assert "carries unsigned attributes (signing_time)" in report.to_text(), report.to_text()
+
+
+def test_a_renamed_bag_folder_is_a_problem(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Finding 16 (a8): the bag folder's name (the report's title) is covered by nothing but VERIFY.txt's text."""
+    bag = unzip(golden.path, tmp_path / "bag")
+    renamed = bag.rename(bag.parent / "Civil-Action-1-24-cv-00043-SEALED-COPY")
+    report = verify_bundle(renamed)
+    assert [p.code for p in report.problems] == ["bag-renamed"], report.to_text()
+    assert report.problems[0].expected == BAG_NAME
+
+
+@pytest.mark.parametrize("as_zip", [True, False])
+def test_empty_folders_are_reported(golden: BuiltBundle, tmp_path: Path, as_zip: bool) -> None:
+    """Finding 19 (a7 folders): empty folder entries (a 'WITHHELD-FROM-DEFENDANTS/') were unreported."""
+    if as_zip:
+        target: Path = tmp_path / "folders.zip"
+        shutil.copy(golden.path, target)
+        with zipfile.ZipFile(target, "a") as archive:
+            archive.writestr(f"{BAG_NAME}/WITHHELD-FROM-DEFENDANTS/", b"")
+    else:
+        target = unzip(golden.path, tmp_path / "bag")
+        (target / "WITHHELD-FROM-DEFENDANTS").mkdir()
+    report = verify_bundle(target)
+    assert "WITHHELD-FROM-DEFENDANTS/" in report.problem_paths(), report.to_text()
+
+
+def test_an_expired_signer_certificate_is_remarked(golden: BuiltBundle) -> None:
+    """Finding 20: a signer certificate expired at verification got no remark."""
+    later = NOW + datetime.timedelta(days=40 * 365)
+    report = verify_bundle(golden.path, now=later)
+    assert any("expired on" in note and "no trusted timestamp" in note for note in report.notes), report.notes
