@@ -29,6 +29,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import Digests
@@ -58,6 +59,10 @@ _READ_ERRORS = (OSError, UnreadableEntry, BundleError, zlib.error, EOFError)
 SMALL_FILE = 1024**2  # files up to this size are read and hashed in batches
 BATCH_BYTES = 8 * 1024**2
 BATCH_FILES = 256
+# Where older bundles' VERIFY.txt told a reader to save the timestamp authority's root: inside the bag.
+READER_ROOT = "TSA-ROOT.pem"
+MAX_READER_ROOT = 256 * 1024
+_OLD_ROOT_STEP = b"into one file, TSA-ROOT.pem, in the folder."
 # How VERIFY.txt (a signed tag file) states the bag's name; see instructions.py.
 _SEALED_NAME = re.compile(r"^This bundle is a BagIt 1\.0 bag \(RFC 8493\) named (?P<name>.+), packed in a zip$", re.M)
 
@@ -143,6 +148,7 @@ class _Verification(SignerChecks, StampChecks):
         self.now = datetime.datetime.now(datetime.UTC)
         self.folder = signature_folder(self.signature_files)
         self.judged: set[str] = set()  # files in signature/ some check read and judged
+        self._reader_root = False  # TSA-ROOT.pem lies in the bag (see _check_reader_root)
 
     def add(self, code: str, path: str, message: str, **details: str | None) -> None:
         self.report.add(code, path, message, **details)
@@ -200,7 +206,29 @@ class _Verification(SignerChecks, StampChecks):
         self._check_claimed_signer("bag-info.txt", self.bag_info.get("Signer-Fingerprint-SHA256"))
         if self._matches(signed, "VERIFY.txt"):
             self._check_bag_name()
+        self._check_reader_root(self._matches(signed, "VERIFY.txt"))
         self._check_unjudged()
+
+    def _check_reader_root(self, instructions_intact: bool) -> None:
+        """TSA-ROOT.pem in the bag: where older bundles' signed VERIFY.txt told the reader to save the timestamp
+        authority's root (step 7). Only then, and only when it holds nothing but certificates, is it a note
+        rather than an added file; newer bundles say to save it beside BUNDLE.zip."""
+        if not self._reader_root:
+            return
+        data = self._read(READER_ROOT) or b""
+        told = instructions_intact and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b"")
+        try:
+            certificates = x509.load_pem_x509_certificates(data)
+            only_certificates = b"".join(c.public_bytes(Encoding.PEM) for c in certificates).strip() == data.strip()
+        except ValueError:
+            only_certificates = False
+        if told and only_certificates:
+            self.report.notes.append(
+                f"{READER_ROOT} is not part of the bundle: the bundle's VERIFY.txt (step 7) tells the reader to save "
+                "the timestamp authority's root there, and it holds only certificates. Nothing relied on it.")
+        else:
+            self.add("extra-file", READER_ROOT, "is not listed in the tag manifests, so the signature does not "
+                     "cover it (added after sealing?)")
 
     def _check_bag_name(self) -> None:
         """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare."""
@@ -466,6 +494,8 @@ class _Verification(SignerChecks, StampChecks):
                 self.add(
                     "extra-file", name, "asks for files to be downloaded; a bundle must hold all its files"
                 )
+            elif name == READER_ROOT and self.bag.sizes.get(name, MAX_READER_ROOT + 1) <= MAX_READER_ROOT:
+                self._reader_root = True  # judged once VERIFY.txt is known intact (see _check_reader_root)
             elif name not in covered:
                 self.add(
                     "extra-file",

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from app.bundle import BuiltBundle, SigningIdentity, build_bundle, create_identity, verify_bundle
 from app.bundle.instructions import CERTIFICATE_FILE, TIMESTAMP_FILE, UNZIPPED
 from app.bundle.signing import sign_detached
+from app.bundle.timestamp import Timestamper
 from app.core.errors import BundleError
 
 from .conftest import BAG_NAME, BUNDLE_DATE, payload_files, tag_files
@@ -126,7 +127,7 @@ def test_validation_named_files_are_not_counted_as_checked(tmp_path: Path, signe
     with LoopbackTSA("Stock TSA") as tsa:
         built = build_bundle(tmp_path / "stamped.zip", BAG_NAME, payload_files(), tag_files(signer),
                              {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE,
-                             timestamper=__import__("app.bundle.timestamp", fromlist=["x"]).Timestamper([tsa.url]))
+                             timestamper=Timestamper([tsa.url]))
     bag = unzipped(built.path, tmp_path / "check")
     listed = step(bag, 4)
     assert "every file is covered by the signature" in listed, listed
@@ -149,7 +150,7 @@ def test_the_tsa_root_saved_as_step_7_says_leaves_the_bundle_valid(signer: Signi
     with LoopbackTSA("Stock TSA") as tsa:
         built = build_bundle(tmp_path / "stamped.zip", BAG_NAME, payload_files(), tag_files(signer),
                              {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE,
-                             timestamper=__import__("app.bundle.timestamp", fromlist=["x"]).Timestamper([tsa.url]))
+                             timestamper=Timestamper([tsa.url]))
         root = tsa.ca_file.read_bytes()
     where = tmp_path / "check"
     bag = unzipped(built.path, where)

@@ -16,6 +16,7 @@ from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from app.bundle import BuiltBundle, SigningIdentity, build_bundle, verify_bundle
@@ -146,3 +147,26 @@ def test_an_expired_signer_certificate_is_remarked(golden: BuiltBundle) -> None:
     later = NOW + datetime.timedelta(days=40 * 365)
     report = verify_bundle(golden.path, now=later)
     assert any("expired on" in note and "no trusted timestamp" in note for note in report.notes), report.notes
+
+
+@pytest.mark.parametrize("old_instructions", [True, False])
+def test_the_root_where_old_instructions_said_to_save_it(
+    signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_instructions: bool
+) -> None:
+    """Finding 13 (a19): older bundles' VERIFY.txt said to save TSA-ROOT.pem in the bag folder; doing so made the
+    bundle NOT VALID. Where the signed instructions said so, a file of certificates there is a note; else an
+    added file."""
+    from app.bundle import bag as bag_module
+
+    if old_instructions:
+        original = bag_module.verify_instructions
+        monkeypatch.setattr(bag_module, "verify_instructions", lambda *args: original(*args).replace(
+            b"TSA-ROOT.pem, beside BUNDLE.zip", b"TSA-ROOT.pem, in the folder."))
+    built = build_bundle(tmp_path / "b.zip", BAG_NAME, payload_files(), tag_files(signer),
+                         {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE)
+    bag = unzip(built.path, tmp_path / "bag")
+    (bag / "TSA-ROOT.pem").write_bytes(signer.certificate.public_bytes(Encoding.PEM))
+    report = verify_bundle(bag)
+    assert report.intact is old_instructions, report.to_text()
+    (bag / "TSA-ROOT.pem").write_bytes(b"smuggled exhibit text\n")
+    assert "TSA-ROOT.pem" in verify_bundle(bag).problem_paths()
