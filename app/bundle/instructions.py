@@ -286,7 +286,8 @@ that every file is the one the signer sealed, and nothing was added.
 ---- end timestamp check ----
 
    Each token must print "Verification: OK" and each archive listing "OK"
-   for every file. To read a stored OCSP response or CRL:
+   for every file. No command above checks the stored OCSP responses and
+   CRLs (evbundle verify does); to read one:
    "openssl ocsp -respin FILE -resp_text -noverify" or
    "openssl crl -inform DER -in FILE -text -noout". Without any .tsr file,
    the bundle was not timestamped and the time of signing rests on the
