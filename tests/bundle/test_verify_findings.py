@@ -170,3 +170,27 @@ def test_the_root_where_old_instructions_said_to_save_it(
     assert report.intact is old_instructions, report.to_text()
     (bag / "TSA-ROOT.pem").write_bytes(b"smuggled exhibit text\n")
     assert "TSA-ROOT.pem" in verify_bundle(bag).problem_paths()
+
+
+def test_a_renewal_older_than_what_it_renews_is_a_problem() -> None:
+    """Finding 9 (a5): an archive timestamp dated before the signature's own timestamp passed."""
+    from app.bundle.report import VerificationReport
+    from app.bundle.timestamp import TimestampFacts
+    from app.bundle.verify_stamps import StampChecks
+
+    def facts(when: datetime.datetime) -> TimestampFacts:
+        return TimestampFacts(when, "CN=TSA", "AB", "sha256", 1, "1.2.3", True, NOW + datetime.timedelta(days=900),
+                              signature_algorithm="ecdsa-with-SHA256 (256-bit key)")
+
+    class Run(StampChecks):
+        def __init__(self) -> None:
+            self.report = VerificationReport(source="x", bag_name="x")
+            self.now = NOW
+            self.add = self.report.add
+
+    check = Run()
+    check._stamp_facts = [("signature/tagmanifest-sha256.txt.p7s.tsr", facts(NOW - datetime.timedelta(days=10))),
+                          ("signature/archive-01.sha512.tsr", facts(NOW - datetime.timedelta(days=400)))]
+    check._check_chain_of_timestamps()
+    assert [(p.code, p.path) for p in check.report.problems] == [
+        ("timestamp-out-of-order", "signature/archive-01.sha512.tsr")]
