@@ -483,6 +483,8 @@ class _Verification(SignerChecks, StampChecks):
                 )
             elif not (reference_ok and other_ok):
                 self._compare(path, digests, expected, "tagmanifest")
+        if not self.signed_manifest_changed and signed is not None and unsigned is not None:
+            self._check_unsigned_form(unsigned)
         covered = set(
             tagmanifests.get("sha256") or ()
         )  # only the signed manifest puts a file under the signature
@@ -503,6 +505,19 @@ class _Verification(SignerChecks, StampChecks):
                     "is not listed in the tag manifests, so the signature does not cover it "
                     "(added after sealing?)",
                 )
+
+
+    def _check_unsigned_form(self, unsigned: dict[str, str]) -> None:
+        """tagmanifest-sha512.txt is signed by nothing: beyond its hashes, its bytes must be the ones this format
+        writes (lower-case hex, two spaces, sorted, LF lines, nothing else), or it can carry anything unnoticed
+        (reordered or re-cased lines, lines of invisible whitespace)."""
+        name = "tagmanifest-sha512.txt"
+        data = self._read(name)
+        canonical = bagit_text.format_manifest((path, digest.lower()) for path, digest in unsigned.items())
+        if data is not None and data != canonical and name not in self.report.problem_paths():
+            self.add("bad-manifest", name, "holds the right hashes, but not in the form this bundle format writes "
+                     "(lower-case hex, two spaces, sorted lines ending in LF, nothing else): this file, which no "
+                     "signature covers, was rewritten after sealing")
 
 
 def _hash_batch(

@@ -194,3 +194,15 @@ def test_a_renewal_older_than_what_it_renews_is_a_problem() -> None:
     check._check_chain_of_timestamps()
     assert [(p.code, p.path) for p in check.report.problems] == [
         ("timestamp-out-of-order", "signature/archive-01.sha512.tsr")]
+
+
+def test_a_rewritten_unsigned_tag_manifest_is_a_problem(golden: BuiltBundle, tmp_path: Path) -> None:
+    """a12: tagmanifest-sha512.txt (signed by nothing) reordered, upper-cased, CRLF, with invisible lines passed."""
+    bag = unzip(golden.path, tmp_path / "bag")
+    manifest = bag / "tagmanifest-sha512.txt"
+    lines = manifest.read_text("utf-8").splitlines()
+    rewritten = [f"{line.split(' ', 1)[0].upper()} \t {line.split(' ', 1)[1].lstrip()}" for line in reversed(lines)]
+    manifest.write_bytes(("\r\n".join([*rewritten, "\u2028", "\u3000"]) + "\r\n").encode())
+    report = verify_bundle(bag)
+    assert ("bad-manifest", "tagmanifest-sha512.txt") in {(p.code, p.path) for p in report.problems}, report.to_text()
+    assert verify_bundle(golden.path).intact
