@@ -256,6 +256,9 @@ class VerificationReport:
         if not self.signer.signature_valid:
             return ("UNKNOWN: the signature could not be checked, so nothing shows who made it (signer.pem names "
                     "the certificate above, which anyone can copy into a bundle).")
+        if any(problem.code == "distrusted-signer" for problem in self.problems):
+            return ("NOT TRUSTED: a key you said not to trust on this machine (evbundle identity untrust); it may "
+                    "be in other hands, so no certificate authority vouches for it here either.")
         if self.signer.trusted and self.expected_signers:
             return "THE SIGNER YOU NAMED: its fingerprint is the one given with --trust."
         if self.signer.trusted:

@@ -134,6 +134,7 @@ def test_a_distrusted_identity_is_not_trusted_again_through_its_ca(build: Build,
                            trusted_fingerprints={leaked.fingerprint: "your signing identity"})
     assert not report.intact and report.signer is not None and not report.signer.trusted
     assert "distrusted-signer" in {p.code for p in report.problems}
+    assert report.trust_text().startswith("NOT TRUSTED: a key you said not to trust")
     # An issuing CA the user said not to trust, anywhere on the path, vouches for nothing either.
     other = pki.signer("Pat Investigator")
     report = verify_bundle(_bundle(build, tmp_path, other, "other.zip"), trusted_cas=[pki.root],
