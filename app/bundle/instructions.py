@@ -96,7 +96,7 @@ for folder, folders, names in os.walk("."):
             odd.append(path)
         elif name in names:
             found.add(path)
-        elif not os.listdir(path):
+        elif path != "data" and not os.listdir(path):
             odd.append(path + "/")
 here = os.path.basename(os.getcwd())
 beside = sorted(set(os.listdir("..")) - {here})
@@ -119,7 +119,7 @@ for name in sorted(extra - later - answers):
 for name in sorted(odd):
     print("A LINK, DEVICE OR EMPTY FOLDER (no bundle holds one):", shown(name))
 for name in beside:
-    print("BESIDE THE BAG FOLDER (came out of the zip with it; nothing covers it):", shown(name))
+    print("BESIDE THE BAG FOLDER (in the folder of step 1; nothing covers it):", shown(name))
 for name in sorted(listed - found):
     print("MISSING:", shown(name))
 for name in sorted(later):

@@ -106,7 +106,7 @@ def test_a_linked_folder_and_files_beside_the_bag_fail_step_4(golden: BuiltBundl
     listed = step(bag, 4)
     assert "A LINK, DEVICE OR EMPTY FOLDER (no bundle holds one): data/exhibits/Exhibit-012" in listed
     assert "A LINK, DEVICE OR EMPTY FOLDER (no bundle holds one): data/empty/" in listed
-    assert "BESIDE THE BAG FOLDER (came out of the zip with it; nothing covers it): supplement" in listed
+    assert "BESIDE THE BAG FOLDER (in the folder of step 1; nothing covers it): supplement" in listed
     assert "THE FILE LIST DIFFERS" in listed
     with pytest.raises(BundleError, match="symbolic link"):  # evbundle refuses the folder outright (exit 2)
         verify_bundle(tmp_path / UNZIPPED)
