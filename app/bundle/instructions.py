@@ -104,12 +104,11 @@ extra = found - listed
 token = re.compile(r"signature/(tagmanifest-sha256[.]txt[.]p7s|archive-[0-9]{2}[.]sha512)[.]tsr")
 tokens = {n for n in extra if token.fullmatch(n) and (n.startswith("signature/t") or n[:-4] in extra)}
 chains = {n + ".chain.pem" for n in tokens} & extra
-if "signature/tagmanifest-sha256.txt.p7s.tsr" in tokens and "signature/signer.chain.pem" in extra:
-    chains.add("signature/signer.chain.pem")
-answers = set()
+signer = {"signature/signer.chain.pem"} & extra if "signature/tagmanifest-sha256.txt.p7s.tsr" in tokens else set()
+answers = set(signer)
 for name in extra:
     part = re.fullmatch(r"(.+)[.]revocation-([0-9]+)[.](ocsp|crl)", name)
-    if part and part[1] + ".chain.pem" in chains:
+    if part and part[1] + ".chain.pem" in chains | signer:
         with open(part[1] + ".chain.pem", "rb") as chain:
             if 1 <= int(part[2]) <= chain.read().count(b"-----BEGIN CERTIFICATE-----"):
                 answers.add(name)
@@ -125,7 +124,7 @@ for name in sorted(listed - found):
 for name in sorted(later):
     print("added at or after signing, checked in step 7:", shown(name))
 for name in sorted(answers):
-    print("stored revocation answer, read in step 7 but checked only by evbundle verify:", shown(name))
+    print("validation data that no stock step checks (evbundle verify does):", shown(name))
 good = found - later - answers == listed and not odd and not beside
 print("every file is covered by the signature" if good else "THE FILE LIST DIFFERS")
 END"""
