@@ -47,7 +47,10 @@ RESERVED_TAG_FILES = frozenset(
     | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
     | {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}
 )
-COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size")
+COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size", "Signature-Timestamp")
+# In the signed bag-info.txt of a timestamped bundle, so that removing the token cannot pass for a bundle
+# that never had one (verify.py reports it missing).
+STAMPED_BAG_INFO = ("Signature-Timestamp", f"RFC 3161, in {TIMESTAMP_FILE}")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def build_bundle(
     files = _check_payload(payload)
     _check_tag_files(tag_files)
     total = sum(f.size for f in files)
-    info_bytes = _bag_info(bag_info, bundle_date, total, len(files))
+    info_bytes = _bag_info(bag_info, bundle_date, total, len(files), stamped=timestamper is not None)
     instructions = verify_instructions(bag_name, signer.subject, signer.fingerprint)
 
     static: dict[str, bytes] = {
@@ -396,7 +399,7 @@ def _check_tag_files(tag_files: Mapping[str, bytes]) -> None:
         raise BundleError("a tag file name clashes with another file of the bag", path=clashes[0][1])
 
 
-def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: int) -> bytes:
+def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: int, *, stamped: bool) -> bytes:
     lines: list[tuple[str, str]] = []
     if "Bag-Software-Agent" not in fields:
         lines.append(("Bag-Software-Agent", f"evbundle {__version__}"))
@@ -412,6 +415,7 @@ def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: in
         ("Bagging-Date", bundle_date),
         ("Payload-Oxum", bagit_text.payload_oxum(total, count)),
         ("Bag-Size", bagit_text.human_size(total)),
+        *([STAMPED_BAG_INFO] if stamped else []),
     ]
     return bagit_text.format_bag_info(lines)
 

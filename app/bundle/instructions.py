@@ -290,7 +290,8 @@ that every file is the one the signer sealed, and nothing was added.
    "openssl ocsp -respin FILE -resp_text -noverify" or
    "openssl crl -inform DER -in FILE -text -noout". Without any .tsr file,
    the bundle was not timestamped and the time of signing rests on the
-   signer's clock.
+   signer's clock; but if bag-info.txt has a "Signature-Timestamp:" line,
+   the bundle was timestamped and the token was removed: stop.
 """
     return text.encode("utf-8")
 

@@ -38,6 +38,7 @@ from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from . import bagit_text
 from .archive import signature_folder
 from .identity import normalise_fingerprint, parse_fingerprint
+from .instructions import TIMESTAMP_FILE
 from .names import unsafe_reason
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
@@ -204,6 +205,9 @@ class _Verification(SignerChecks, StampChecks):
                 ),
             )
         self._check_claimed_signer("bag-info.txt", self.bag_info.get("Signer-Fingerprint-SHA256"))
+        if "Signature-Timestamp" in self.bag_info and TIMESTAMP_FILE not in self.bag.sizes:
+            self.add("missing-file", TIMESTAMP_FILE, "is missing, while bag-info.txt (signed) says the signature was "
+                     "timestamped: the token was removed, and with it the proof of when the bundle was signed")
         if self._matches(signed, "VERIFY.txt"):
             self._check_bag_name()
         self._check_reader_root(self._matches(signed, "VERIFY.txt"))

@@ -206,3 +206,19 @@ def test_a_rewritten_unsigned_tag_manifest_is_a_problem(golden: BuiltBundle, tmp
     report = verify_bundle(bag)
     assert ("bad-manifest", "tagmanifest-sha512.txt") in {(p.code, p.path) for p in report.problems}, report.to_text()
     assert verify_bundle(golden.path).intact
+
+
+def test_a_removed_timestamp_is_missed(signer: SigningIdentity, tmp_path: Path) -> None:
+    """a18: a timestamped bundle with its token (and the token's validation data) removed passed as untimestamped."""
+    with LoopbackTSA("Strip TSA") as tsa:
+        built = build_bundle(tmp_path / "stamped.zip", BAG_NAME, payload_files(), tag_files(signer),
+                             {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE,
+                             timestamper=Timestamper([tsa.url]))
+    bag = unzip(built.path, tmp_path / "bag")
+    assert "Signature-Timestamp: RFC 3161" in (bag / "bag-info.txt").read_text("utf-8")
+    for token_file in (bag / "signature").glob("tagmanifest-sha256.txt.p7s.tsr*"):
+        token_file.unlink()
+    report = verify_bundle(bag)
+    assert [(p.code, p.path) for p in report.problems] == [("missing-file", f"{SIGNATURE_FILE}.tsr")], report.to_text()
+    plain = unzip(built.path, tmp_path / "again")  # the untouched bundle
+    assert verify_bundle(plain).intact
