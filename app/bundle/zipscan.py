@@ -282,6 +282,9 @@ def _check_kind(name: str, flags: int, method: int, external: int) -> None:
     if name.endswith("/"):
         if kind not in (0, stat.S_IFDIR):
             raise _refuse("a folder entry has the mode of a file, link or device", name)
+        if kind and mode & 0o700 != 0o700:
+            raise _refuse(f"a folder entry's mode ({mode & 0o7777:04o}) would lock its owner out of the folder "
+                          "once extracted (its files could not be read or checked)", name)
         return
     if kind == stat.S_IFLNK:
         raise _refuse("it is a symbolic link", name)
@@ -289,6 +292,9 @@ def _check_kind(name: str, flags: int, method: int, external: int) -> None:
         raise _refuse("a file entry has a folder's mode (some extractors make a folder of it)", name)
     if kind not in (0, stat.S_IFREG):
         raise _refuse("it is a special file (device, pipe or socket)", name)
+    if kind and not mode & stat.S_IRUSR:
+        raise _refuse(f"a file entry's mode ({mode & 0o7777:04o}) would make it unreadable to its owner once "
+                      "extracted", name)
     if mode & (stat.S_ISUID | stat.S_ISGID):
         raise _refuse("a file entry asks to run with its owner's rights (setuid or setgid)", name)
 

@@ -226,6 +226,11 @@ HOSTILE: dict[str, tuple[Case, bool]] = {
     "end-record-comment-length-without-comment": (lambda e: zc.Layout(e, comment_length=16), False),
     # Third review (a7): the host system whose attributes an extractor applies.
     "made-on-vms": (lambda e: _set(e, TARGET, create_system=2), False),
+    "unreadable-file-mode": (lambda e: _set(e, TARGET, external=0o100000 << 16), False),
+    "locked-folder-mode": (
+        lambda e: zc.Layout([zc.Entry(f"{BAG_NAME}/data/".encode(), external=(0o040000 << 16) | 0x10), *e]),
+        False,
+    ),
     "symbolic-link": (
         lambda e: zc.Layout(
             [*e, zc.Entry(f"{BAG_NAME}/data/link".encode(), b"/etc/passwd", external=0o120777 << 16)]
@@ -265,6 +270,8 @@ WHY_REFUSED = {
     'version-needed-6.3': 'zip version 6.3',
     'end-record-comment-length-without-comment': 'declares a comment of 16 bytes',
     'made-on-vms': 'host system 2',
+    'unreadable-file-mode': 'unreadable to its owner',
+    'locked-folder-mode': 'lock its owner out',
     'symbolic-link': 'symbolic link',
     'two-records-for-one-entry': 'out of their order',
     'unicode-comment-field': 'Unicode comment field',
