@@ -11,9 +11,11 @@ the time a trusted timestamp shows the bundle was signed, or else now.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable, Collection, Sequence
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
@@ -140,9 +142,10 @@ class SignerChecks:
     def _check_signer_pem(self, facts: SignatureFacts, certificates: list[x509.Certificate]) -> None:
         """signer.pem's certificate must be the one that made the signature (and be alone, see _signer_pem).
 
-        A second certificate is refused (in _signer_pem) even when it is an issuer: a stock route giving
-        signer.pem to ``openssl cms -verify -CAfile`` accepts a signature by *any* certificate in it, while
-        ``openssl x509 -in signer.pem`` prints only the first one's fingerprint.
+        A second certificate is refused (in _signer_pem) unless the file is a signer and its issuers (the
+        layout of older PKI-signed bundles): a stock route giving signer.pem to ``openssl cms -verify -CAfile``
+        accepts a signature by *any* certificate in it, while ``openssl x509 -in signer.pem`` prints only the
+        first one's fingerprint. Here the first must be the one that signed.
         """
         if certificates[0].public_bytes(Encoding.DER) != facts.certificate.public_bytes(Encoding.DER):
             self.add("certificate-mismatch", CERTIFICATE_FILE, "is not the certificate that made the signature",
@@ -242,7 +245,16 @@ class SignerChecks:
         except ValueError:
             self.add("certificate-unreadable", CERTIFICATE_FILE, "is not a readable PEM certificate")
             return []
-        if len(certificates) > 1:
+        if len(certificates) > 1 and _is_chain(certificates):
+            # Bundles sealed with a PKI identity before signer.pem held one certificate carry the signer's
+            # certificate and then its issuers. They stay VALID: the check below compares the certificate
+            # that really signed with the first one, whatever a stock route makes of the others.
+            self.report.notes.append(
+                f"{CERTIFICATE_FILE} holds the signer's certificate followed by its issuers ({len(certificates)} "
+                "certificates), as bundles sealed before signer.pem held the signer's alone did. This check compared "
+                "the certificate that made the signature with the first one; the stock route in this bundle's "
+                "VERIFY.txt cannot: it accepts a signature by any certificate its issuers issued.")
+        elif len(certificates) > 1:
             self.add("certificate-mismatch", CERTIFICATE_FILE,
                      f"holds {len(certificates)} certificates where a bundle has exactly one, the signer's: a stock "
                      "tool checking the signature against this file accepts a signature by any of them, while "
@@ -260,6 +272,16 @@ class SignerChecks:
                 and normalise_fingerprint(claimed) != normalise_fingerprint(signer.fingerprint)):
             self.add("signer-mismatch", path, "names a different signer than the signature",
                      expected=claimed, found=signer.fingerprint)
+
+
+def _is_chain(certificates: list[x509.Certificate]) -> bool:
+    """Each certificate after the first issued (and signed) the one before it: a signer and its issuers."""
+    for subject, issuer in itertools.pairwise(certificates):
+        try:
+            subject.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+            return False
+    return True
 
 
 def claimed_signer(case: object) -> str | None:

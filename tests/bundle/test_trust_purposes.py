@@ -21,6 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from app.bundle import BuiltBundle, SigningIdentity, verify_bundle
 from app.bundle.identity import parse_fingerprint
 from app.bundle.instructions import CERTIFICATE_FILE
+from app.bundle.report import VALID
 from app.bundle.trust import CA, SIGNER, TSA, list_trusted, set_distrusted, trust_certificate
 from app.core.errors import IdentityError
 
@@ -182,6 +183,30 @@ def test_signer_pem_with_a_second_certificate_is_refused(build: Build, tmp_path:
     problems = {(p.code, p.path) for p in report.problems}
     assert ("certificate-mismatch", CERTIFICATE_FILE) in problems and not report.intact
     assert "holds 2 certificates" in report.to_text()
+
+
+def _with_signer_pem(path: Path, pem: bytes, out: Path) -> Path:
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, pem if info.filename == f"{BAG_NAME}/{CERTIFICATE_FILE}" else source.read(info))
+    return out
+
+
+def test_an_older_pki_bundle_with_the_signers_chain_in_signer_pem_stays_valid(build: Build, tmp_path: Path) -> None:
+    """Bundles sealed with a PKI identity before signer.pem held one certificate carry the chain after it: a
+    bundle already sworn to must not turn NOT VALID; another certificate of the same CA must not pass for it."""
+    pki = _PKI()
+    genuine, colleague = pki.signer("Jordan Sample"), pki.signer("Jordan Sample")
+    chain = b"".join(c.public_bytes(Encoding.PEM) for c in (genuine.certificate, pki.issuing, pki.root))
+    old = _with_signer_pem(_bundle(build, tmp_path, genuine, "g.zip"), chain, tmp_path / "old-layout.zip")
+
+    report = verify_bundle(old, expected_signers=[genuine.fingerprint])
+
+    assert report.intact and report.verdict == VALID, report.to_text()
+    assert "followed by its issuers (3 certificates)" in report.to_text()
+    forged = _with_signer_pem(_bundle(build, tmp_path, colleague, "c.zip"), chain, tmp_path / "by-colleague.zip")
+    forgery = verify_bundle(forged, expected_signers=[genuine.fingerprint])
+    assert "certificate-mismatch" in {p.code for p in forgery.problems} and forgery.verdict != VALID
 
 
 @pytest.mark.parametrize("typed", [
