@@ -79,6 +79,13 @@ class Trust:
         path = anchored_path(certificate, carried, self.cas, moment, purpose="signer", distrusted=self.distrusted)
         if path.anchor is not None:
             return f"issued by trusted certificate {subject_text(path.anchor)}", None
+        if path.refusal is None and self.tsas:  # a CA stored before trust had purposes is kept for timestamps only
+            for_stamps = anchored_path(certificate, carried, self.tsas, moment, purpose="signer",
+                                       distrusted=self.distrusted)
+            if for_stamps.anchor is not None:
+                return None, (f"it was issued under {subject_text(for_stamps.anchor)}, which this machine trusts for "
+                              "timestamps only; if that is your organisation's CA for its signers, trust it for them: "
+                              "evbundle identity trust CA.pem --for ca (or Signing identities → Trust a certificate)")
         return None, path.refusal
 
 

@@ -88,6 +88,7 @@ def test_a_root_trusted_for_timestamps_makes_no_signer_trusted(build: Build, tmp
     report = verify_bundle(path, trusted_tsas=[pki.root], require_trusted=True)
     assert report.signer is not None and not report.signer.trusted
     assert "untrusted-signer" in {p.code for p in report.problems}
+    assert "trusts for timestamps only" in report.to_text() and "--for ca" in report.to_text()  # the way out
     trusted = verify_bundle(path, trusted_cas=[pki.root], require_trusted=True)  # the org's CA, named so
     assert trusted.signer is not None and trusted.signer.trusted and trusted.intact, trusted.to_text()
 
