@@ -21,13 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.core.errors import TemplateError
 from app.core.model import Domain, ParagraphEdit, Registry
 from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
+from app.documents.support import listed_ancestors, mail_links, url_host
 from app.documents.support_drafting import PROMPT_MARK, Claims, draft_support
 from app.documents.template import make_environment, render_markup
 
@@ -73,22 +73,25 @@ def appendix_entries(domains: Sequence[Domain], registries: Mapping[str, Registr
 
 
 def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[str]:
-    """The domains a spam advertises, each with its appendix entry or a note that none lists it.
+    """The domains a spam links to or loads content from, each with its appendix entry or a note that
+    none lists it; never a domain shown only as a link's visible text (:func:`displayed_links`).
 
-    ``record["domains"]`` holds registrable domains; hosts in ``record["urls"]`` that the
-    appendices list as subdomains are named too, since Appendix B lists them one by one.
+    The registrable domains of the targets are named, and target hosts that the appendices list
+    as subdomains too, since Appendix B lists them one by one.
     """
     out: list[str] = []
     seen: set[str] = set()
-    hosts = []
-    for url in record.get("urls") or []:
-        try:
-            host = (urlsplit(str(url)).hostname or "").rstrip(".").lower()
-        except ValueError:
+    targets, _ = mail_links(record)
+    wanted = set(targets)
+    hosts = [host for host, _ in targets]
+    names: list[str] = []
+    for link in record.get("links") or []:
+        if not isinstance(link, Mapping):
             continue
-        if host:
-            hosts.append(host)
-    names = [text(d).lower() for d in record.get("domains") or [] if text(d)]
+        host = (text(link.get("host")) or url_host(text(link.get("url")))).rstrip(".").lower()
+        name = text(link.get("domain")).lower()
+        if name and (host, text(link.get("source"))) in wanted and name not in names:
+            names.append(name)
     for name in [h for h in hosts if h in entries and h not in names] + names:
         if name in seen:
             continue
@@ -97,6 +100,18 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
         if where is None and any(h.endswith("." + name) and h in entries for h in hosts):
             continue  # named through its listed subdomain above
         out.append(f"{name} ({where})" if where else f"{name} (not listed in the appendices)")
+    return out
+
+
+def displayed_links(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[dict[str, str]]:
+    """The links of a spam whose visible text names another host than where they lead: the host
+    shown, the host led to, and where the appendices list the shown name ("" when they do not)."""
+    _, displayed = mail_links(record)
+    out = []
+    for shown, target in displayed:
+        listed = listed_ancestors(shown, entries)
+        out.append({"shown": shown, "target": target, "where": entries[listed[0]] if listed else "",
+                    "listed": listed[0] if listed else ""})
     return out
 
 
@@ -111,11 +126,13 @@ def draft_paragraphs(
     for index, entry in enumerate(inp.exhibits):
         facts = exhibit_facts(entry, profile, inp.bates.get(entry.number), parts=inp.parts.get(entry.number, 1),
                               declarant=inp.case.declarant)
-        listed = advertised(entry.item.record or {}, entries) if facts["kind"] == "email" else []
-        words = " ".join(render_markup(EXHIBIT_PARAGRAPH_TEMPLATE, {"ex": facts, "listed": listed},
-                                       env=env).split())
+        mail = facts["kind"] == "email"
+        listed = advertised(entry.item.record or {}, entries) if mail else []
+        shown = displayed_links(entry.item.record or {}, entries) if mail else []
+        words = " ".join(render_markup(EXHIBIT_PARAGRAPH_TEMPLATE, {"ex": facts, "listed": listed,
+                                                                    "displayed": shown}, env=env).split())
         out.append(DeclarationParagraph(f"exhibit:{entry.item.id}", "exhibits", (index + 1) * 10,
-                                        words, words, claims=_exhibit_claims(facts, listed)))
+                                        words, words, claims=_exhibit_claims(facts, listed, shown)))
     positions: dict[str, int] = {}
     for drafted in draft_support(inp, profile, env):
         positions[drafted.section] = positions.get(drafted.section, 0) + 10
@@ -124,7 +141,8 @@ def draft_paragraphs(
     return out
 
 
-def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str]) -> Claims:
+def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str], displayed: Sequence[Mapping[str, str]] = ()
+                    ) -> Claims:
     """What an exhibit paragraph says its exhibit shows, as text to find in the exhibit."""
     number = int(facts["number"])
     shown: list[str] = []
@@ -133,6 +151,7 @@ def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str]) -> Claims:
     elif facts["kind"] == "email":
         shown += [facts[k] for k in ("subject", "origin_ip") if facts.get(k)]
         shown += [entry.split(" (", 1)[0] for entry in listed]
+        shown += [host for d in displayed for host in (d["shown"], d["target"])]
     elif facts["kind"] == "domain-record":
         shown += [facts[k] for k in ("domain", "registrar") if facts.get(k)]
     return tuple((number, value) for value in shown)

@@ -31,7 +31,7 @@ from cryptography import x509
 
 from app.core.changes import Changes
 from app.core.errors import EvidenceError
-from app.core.model import ItemKind, PartyRole, Problem
+from app.core.model import ItemKind, PartyRole, Problem, SupportKind
 from app.documents.exhibit_content import exhibit_text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import load_profile
@@ -158,7 +158,9 @@ def check_support(case: CaseFile) -> list[Problem]:
     backed = supported(link for link in inp.support if link.item_id in exhibit_items)
     missing = [d.ascii for d in sorted(inp.domains, key=lambda d: (d.is_subdomain, d.registrable, d.ascii))
                if d.ascii not in backed]
-    problems = [Problem("blocking", "unsupported-domain", "no exhibit shows that it belongs in the order", name,
+    shown_only = _display_text_only(inp, set(missing), exhibit_items)
+    problems = [shown_only[name] if name in shown_only else
+                Problem("blocking", "unsupported-domain", "no exhibit shows that it belongs in the order", name,
                         f"domain:{name}") for name in missing[:MAX_LISTED]]
     if len(missing) > MAX_LISTED:
         problems.append(Problem("blocking", "unsupported-domain", f"and {len(missing) - MAX_LISTED} more listed "
@@ -169,6 +171,28 @@ def check_support(case: CaseFile) -> list[Problem]:
                                 "exhibit that shows it with the declarant's statement ('evbundle support CASE add "
                                 "DOMAIN... --exhibit N --note TEXT'), or take it out of the appendices", "domains"))
     return problems
+
+
+def _display_text_only(inp: DeclarationInput, missing: set[str], exhibit_items: set[int]) -> dict[str, Problem]:
+    """A domain whose only support is a spam showing it as the visible text of a link that leads elsewhere:
+    the mark of an impersonated name (often a victim's), not of a domain the defendants use."""
+    from app.documents.support import mail_links
+
+    profile = load_profile(inp.case.court)
+    entries = {e.item.id: e for e in inp.exhibits}
+    out: dict[str, Problem] = {}
+    for link in inp.support:
+        if (link.how is not SupportKind.DISPLAY_TEXT or link.removed or link.domain not in missing
+                or link.item_id not in exhibit_items or link.domain in out):
+            continue
+        entry = entries[link.item_id]
+        targets = [t for shown, t in mail_links(entry.item.record or {})[1] if shown == link.shows]
+        out[link.domain] = Problem(
+            "blocking", "display-text-only", f"{profile.exhibit_label(entry.number)} shows it only as the visible "
+            f"text of a link ({link.shows}) that leads to {', '.join(targets) or 'another host'}: display text is "
+            "not evidence that the Defendants use the domain (spam shows impersonated names this way). Add evidence "
+            "that it is used, or take it out of the appendices", link.domain, f"domain:{link.domain}")
+    return out
 
 
 def _paragraphs(case: CaseFile) -> list[Any]:

@@ -1,0 +1,125 @@
+"""What a litigator found in the sample declaration and certification, checked as a litigator reads them:
+the words the declaration and the certification print, and what the pre-filing review names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.model import CaseInfo, Party, PartyRole
+from app.documents.declaration import build_declaration
+from app.ops.demo import run_demo
+from app.ops.filing import declaration_input
+from app.ops.intake import add_domains, import_file
+from app.ops.parties import add_party
+from app.ops.review import review_case
+from app.ops.support import domain_support
+from app.store import CaseFile
+
+# Spoofed link text: the visible text names bank-kel.org, the link leads to a host under free-kel.cc.
+PHISH = (b"From: a@example.net\r\nTo: trap@example.org\r\nSubject: Verify\r\nDate: Tue, 13 Oct 2026 08:00:00 +0000\r\n"
+         b"Message-ID: <2@example.net>\r\nContent-Type: text/html\r\n\r\n"
+         b'<p>Please verify: <a href="http://x1.free-kel.cc/login">https://www.bank-kel.org/verify</a>'
+         b' or <a href="http://shop-kel.com/">our shop</a></p>\r\n')
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Iterator[CaseFile]:
+    info = CaseInfo(case_id="", title="Fictional v. Roe", declarant="Jordan Sample",
+                    declarant_title="an investigator", organisation="Fictional Corporation",
+                    signing_place="Redmond, Washington", bundle_date="2026-12-01")
+    case = CaseFile.create(tmp_path / "c.evcase", info)
+    (tmp_path / "phish.eml").write_bytes(PHISH)
+    import_file(case, tmp_path / "phish.eml")
+    add_domains(case, "bank-kel.org\nshop-kel.com\nfree-kel.cc\n", source="test")
+    add_party(case, Party(0, PartyRole.PLAINTIFF, "Fictional Corporation", "a Washington corporation"))
+    add_party(case, Party(0, PartyRole.DEFENDANT, "Richard Roe", "an individual"))
+    yield case
+    case.close()
+
+
+@pytest.fixture(scope="module")
+def sample_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample case as ``evbundle demo`` makes it (the demo builds: it would refuse if the review blocked)."""
+    root = tmp_path_factory.mktemp("litigator")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EVBUNDLE_HOME", str(root / "home"))
+        return run_demo(root / "demo").case_path
+
+
+@pytest.fixture(scope="module")
+def sample_declaration_text(sample_case: Path) -> str:
+    with CaseFile.open(sample_case) as case:
+        return _declaration_text(case)
+
+
+def _declaration_text(case: CaseFile) -> str:
+    return " ".join(build_declaration(declaration_input(case)).text().split())
+
+
+# -- 1. link text is not a link ------------------------------------------------------------------
+
+def test_a_domain_shown_only_as_link_text_is_never_said_to_be_linked(case: CaseFile) -> None:
+    text = _declaration_text(case)
+    exhibit = text[text.index("attached hereto as Exhibit 1"):text.index("The SHA-256 hash value")]
+    assert "It links to free-kel.cc" in exhibit and "shop-kel.com (Appendix A" in exhibit
+    assert "bank-kel.org (Appendix" not in exhibit.split("One of its links")[0]  # not among the links
+    assert ("One of its links shows the text www.bank-kel.org (bank-kel.org is listed in Appendix A under "
+            "Public Interest Registry, no. 1) while the link leads to x1.free-kel.cc.") in exhibit
+    domain = text[text.index("As to the domain bank-kel.org"):]
+    domain = domain[:domain.index(".", domain.index("leads to") + 30) + 1]
+    assert "links to" not in domain
+    assert ("the e-mail message in Exhibit 1 shows the text www.bank-kel.org as the visible text of a link, "
+            "while the link leads to x1.free-kel.cc") in domain
+    assert "and links to 2 of the domains listed in the appendices" in text  # free-kel.cc and shop-kel.com only
+    assert not next(r for r in domain_support(case) if r.domain.ascii == "bank-kel.org").supported
+
+
+def test_the_review_blocks_a_domain_whose_only_support_is_link_text(case: CaseFile) -> None:
+    problems = [p for p in review_case(case).blocking if p.where == "bank-kel.org"]
+    assert [p.code for p in problems] == ["display-text-only"]
+    assert "Exhibit 1 shows it only as the visible text of a link (www.bank-kel.org)" in problems[0].message
+    assert "x1.free-kel.cc" in problems[0].message and "take it out of the appendices" in problems[0].message
+    assert not any(p.where in ("shop-kel.com", "free-kel.cc") and "support" in p.code
+                   for p in review_case(case).problems)
+
+
+def test_the_sample_declaration_no_longer_links_the_spoofed_domain(sample_declaration_text: str) -> None:
+    text = sample_declaration_text
+    assert "sample-pharmacy-example.org (Appendix" not in text  # no longer listed, never "linked"
+    assert ("One of its links shows the text www.sample-pharmacy-example.org while the link leads to "
+            "fe90cy.free-subdomains-sample.cc.") in text
+    assert "and link to 16 of the domains listed in the appendices" in text
+
+
+# -- 5. a sealed set is signed by hand -------------------------------------------------------------
+
+def _certification_text(case: CaseFile) -> str:
+    from app.documents.filing_documents import build_filing_document
+    from app.documents.profile import load_profile
+
+    inp = declaration_input(case)
+    document = build_filing_document(inp, load_profile(inp.case.court), "03-certification-fre-902-13-14")
+    return " ".join(document.text().split())
+
+
+@pytest.fixture(scope="module")
+def sample_certification_text(sample_case: Path) -> str:
+    with CaseFile.open(sample_case) as case:
+        return _certification_text(case)
+
+
+def test_a_sealed_sets_declaration_and_certification_have_a_line_to_sign_by_hand(
+        sample_declaration_text: str, sample_certification_text: str) -> None:
+    for text in (sample_declaration_text, sample_certification_text):
+        assert "FILED UNDER SEAL" in text
+        assert "/s/" not in text
+        assert "______________________________ Jordan Sample" in text
+
+
+def test_an_unsealed_set_keeps_the_electronic_signature(case: CaseFile) -> None:
+    assert not case.info().sealed
+    for text in (_declaration_text(case), _certification_text(case)):
+        assert "/s/ Jordan Sample Jordan Sample" in text and "______________________________ Jordan" not in text
