@@ -17,6 +17,7 @@ whenever counsel changed them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,10 +55,30 @@ class DeclarationParagraph:
     removed: bool = False
     claims: Claims = ()  # (exhibit number, text) the drafted words say that exhibit shows
 
+    narrative: bool = False  # counsel's words where no exhibit shows the facts (a prompt answered, an added one)
+    confirmed: bool = False  # the declarant confirmed these very words
+
     @property
     def is_prompt(self) -> bool:
         """Whether the paragraph still holds a prompt that only a person can answer."""
         return PROMPT_MARK in self.text
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Whether it states facts no exhibit shows and the declarant has not confirmed its words: printed
+        with the conspicuous mark and listed by the pre-filing review until then."""
+        return self.narrative and not self.confirmed and not self.is_prompt and not self.removed
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 of a paragraph's words (white space collapsed): what a confirmation is of."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def _narrative(key: str, drafted: str, edited: bool) -> bool:
+    """Counsel's words in place of a prompt, or a paragraph counsel added: facts no exhibit shows."""
+    return edited and (key.startswith(("prompt:", "added:")) or (key.startswith("defendant:")
+                                                                 and PROMPT_MARK in drafted))
 
 
 def appendix_entries(domains: Sequence[Domain], registries: Mapping[str, Registry]) -> dict[str, str]:
@@ -158,13 +179,17 @@ def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str], displayed: Seq
 
 
 def apply_edits(
-    drafts: Sequence[DeclarationParagraph], edits: Sequence[ParagraphEdit]
+    drafts: Sequence[DeclarationParagraph], edits: Sequence[ParagraphEdit],
+    confirmed: Mapping[str, str] | None = None,
 ) -> list[DeclarationParagraph]:
-    """Counsel's edits over the drafts: changed words, new order, removals, added paragraphs.
+    """Counsel's edits over the drafts: changed words, new order, removals, added paragraphs; each
+    paragraph that states facts no exhibit shows flagged, and whether the declarant confirmed its
+    words (``confirmed``: key -> :func:`text_digest` of the words confirmed).
 
     An edit whose drafted paragraph no longer exists (its exhibit was removed) is dropped,
     unless counsel wrote its words, in which case it stays as counsel's own paragraph.
     """
+    confirmed = confirmed or {}
     by_key = {e.key: e for e in edits}
     out: list[DeclarationParagraph] = []
     for draft in drafts:
@@ -173,13 +198,16 @@ def apply_edits(
             out.append(draft)
             continue
         words = edit.text if edit.text is not None else draft.drafted
+        narrative = _narrative(draft.key, draft.drafted, edit.text is not None)
         out.append(DeclarationParagraph(draft.key, edit.section, edit.position, words, draft.drafted,
                                         edited=edit.text is not None, removed=edit.removed,
-                                        claims=draft.claims if edit.text is None else ()))
+                                        claims=draft.claims if edit.text is None else (), narrative=narrative,
+                                        confirmed=narrative and confirmed.get(draft.key) == text_digest(words)))
     for edit in by_key.values():
         if edit.text is not None:
             out.append(DeclarationParagraph(edit.key, edit.section, edit.position, edit.text, "",
-                                            edited=True, removed=edit.removed))
+                                            edited=True, removed=edit.removed, narrative=True,
+                                            confirmed=confirmed.get(edit.key) == text_digest(edit.text)))
     order = {p.key: i for i, p in enumerate(out)}
     out.sort(key=lambda p: (SECTIONS.index(p.section) if p.section in SECTIONS else len(SECTIONS),
                             p.position, order[p.key]))
@@ -190,17 +218,19 @@ def declaration_paragraphs(
     inp: DeclarationInput, profile: CourtProfile, *, search_path: Sequence[Path] = ()
 ) -> list[DeclarationParagraph]:
     """Every paragraph counsel can edit, in order, removed ones included (flagged)."""
-    return apply_edits(draft_paragraphs(inp, profile, search_path=search_path), inp.paragraphs)
+    return apply_edits(draft_paragraphs(inp, profile, search_path=search_path), inp.paragraphs, inp.confirmed)
 
 
-def by_section(paragraphs: Sequence[DeclarationParagraph]) -> dict[str, list[dict[str, str]]]:
-    """The printed paragraphs per section, as the declaration template sees them."""
-    sections: dict[str, list[dict[str, str]]] = {name: [] for name in SECTIONS}
+def by_section(paragraphs: Sequence[DeclarationParagraph]) -> dict[str, list[dict[str, Any]]]:
+    """The printed paragraphs per section, as the declaration template sees them: the words, and whether
+    they are a prompt or facts the declarant has not confirmed (both printed with the conspicuous mark)."""
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for p in paragraphs:
         if p.removed or not p.text.strip():
             continue
         if p.section not in sections:
             raise TemplateError(f"declaration paragraph {p.key}: unknown section",
                                 expected=", ".join(SECTIONS), found=p.section)
-        sections[p.section].append({"key": p.key, "text": " ".join(p.text.split())})
+        sections[p.section].append({"key": p.key, "text": " ".join(p.text.split()), "prompt": p.is_prompt,
+                                    "unconfirmed": p.unconfirmed})
     return sections

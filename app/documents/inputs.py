@@ -53,6 +53,8 @@ class DeclarationInput:
     """Rule 5.2: every (text, replacement) counsel confirmed, removed from every document and exhibit."""
     draft: bool = False
     """A draft: every page says DRAFT, and the pre-filing review's blocking problems do not stop it."""
+    confirmed: Mapping[str, str] = field(default_factory=dict)
+    """Paragraph key -> SHA-256 of the words the declarant confirmed (paragraphs no exhibit shows)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ fixed, unless the user asks for a draft, which says DRAFT on every page) or a "w
 ``build`` call :func:`require_fileable` before writing filing documents.
 
 The checks here: every listed domain supported by an exhibit; no prompt left in the
-declaration and no bracketed placeholder in what is sworn; the parties, declarant and
+declaration, no paragraph of facts no exhibit shows that the declarant has not confirmed, and no
+bracketed placeholder in what is sworn; the parties, declarant and
 place of signing given; no date the papers state or the custody log records after the
 date of execution, and the signer's certificate valid on it; every Rule 5.2 candidate
 decided; every claim the drafted declaration makes about an exhibit found in that
@@ -210,6 +211,16 @@ def check_prompts(case: CaseFile) -> list[Problem]:
             for p in _paragraphs(case) if not p.removed and p.is_prompt]
 
 
+def check_unconfirmed(case: CaseFile) -> list[Problem]:
+    """No paragraph states facts no exhibit shows (counsel's words in place of a prompt, one counsel added)
+    unless the declarant confirmed its words: until then it is printed with the conspicuous mark."""
+    return [Problem("blocking", "paragraph-unconfirmed", "no exhibit shows the facts of this paragraph and the "
+                    f"declarant has not confirmed them: {' '.join(p.text.split())[:90]}... Have the declarant "
+                    f"confirm it ('evbundle paragraphs CASE confirm {p.key}') or cite the exhibits that show it",
+                    p.key, f"paragraph:{p.key}")
+            for p in _paragraphs(case) if p.unconfirmed]
+
+
 def check_placeholders(case: CaseFile) -> list[Problem]:
     """No bracketed blank ("[TITLE]", "[CITY, STATE]") in the declaration or the certification."""
     from app.documents.declaration import build_declaration
@@ -387,6 +398,7 @@ CHECKS: list[Check] = [
     check_declarant,
     check_support,
     check_prompts,
+    check_unconfirmed,
     check_placeholders,
     check_dates,
     check_redactions,

@@ -123,3 +123,73 @@ def test_an_unsealed_set_keeps_the_electronic_signature(case: CaseFile) -> None:
     assert not case.info().sealed
     for text in (_declaration_text(case), _certification_text(case)):
         assert "/s/ Jordan Sample Jordan Sample" in text and "______________________________ Jordan" not in text
+
+
+# -- 2. facts no exhibit shows are marked until the declarant confirms them ------------------------
+
+def _marked(case: CaseFile) -> list[str]:
+    """The text of every stretch the declaration prints with the conspicuous mark."""
+    from app.documents.model import NumberedParagraph
+
+    document = build_declaration(declaration_input(case))
+    return [run.text for block in document.blocks if isinstance(block, NumberedParagraph)
+            for run in block.runs if run.mark]
+
+
+def test_facts_no_exhibit_shows_are_marked_and_listed_until_the_declarant_confirms_them(case: CaseFile) -> None:
+    from app.ops.paragraphs import confirm_paragraph, current_paragraphs, edit_paragraph
+
+    prompts = [text for text in _marked(case) if text.startswith("[PROMPT:")]
+    assert len(prompts) >= 3  # the unanswered prompts are marked too
+    edit_paragraph(case, "prompt:harm", "Fictional Corporation has received 1,240 complaints.")
+    marked = _marked(case)
+    assert "[TO BE CONFIRMED BY THE DECLARANT: no exhibit shows the facts in this paragraph]" in marked
+    text = _declaration_text(case)
+    assert ("[TO BE CONFIRMED BY THE DECLARANT: no exhibit shows the facts in this paragraph] Fictional "
+            "Corporation has received 1,240 complaints.") in text
+    problems = [p for p in review_case(case).blocking if p.code == "paragraph-unconfirmed"]
+    assert [p.where for p in problems] == ["prompt:harm"]
+    assert "evbundle paragraphs CASE confirm prompt:harm" in problems[0].message
+
+    confirm_paragraph(case, "prompt:harm")
+    assert case.custody()[-1].action == "paragraph-confirmed"
+    assert not any(t.startswith("[TO BE CONFIRMED") for t in _marked(case))
+    assert not [p for p in review_case(case).blocking if p.code == "paragraph-unconfirmed"]
+    edit_paragraph(case, "prompt:harm", "Fictional Corporation has received 2,000 complaints.")  # new words
+    assert next(p for p in current_paragraphs(case) if p.key == "prompt:harm").unconfirmed
+
+
+def test_the_mark_is_conspicuous_in_pdf_and_docx(case: CaseFile, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import zipfile
+
+    from app.documents.declaration import render_declaration
+    from app.documents.model import Run
+    from app.documents.pdf_text import runs_markup
+    from app.ops.paragraphs import edit_paragraph
+
+    edit_paragraph(case, "prompt:harm", "Fictional Corporation has received 1,240 complaints.")
+    pdf, docx = render_declaration(declaration_input(case), tmp_path)
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    marked = xml[:xml.index("TO BE CONFIRMED BY THE DECLARANT")]
+    run = marked[marked.rindex("<w:r>"):]
+    assert '<w:highlight w:val="yellow"/>' in run and "<w:b/>" in run
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        shown = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "TO BE CONFIRMED BY THE DECLARANT" in " ".join(shown.split())
+    assert 'backColor="#FFE600"><b>[TO BE CONFIRMED]</b>' in runs_markup((Run("[TO BE CONFIRMED]", mark=True),))
+
+
+def test_the_sample_harm_paragraph_claims_no_marks_and_no_unsupported_figures(sample_declaration_text: str,
+                                                                             sample_case: Path) -> None:
+    text = sample_declaration_text
+    harm = text[text.index("HARM TO FICTIONAL CORPORATION"):text.index("WHY ADVANCE NOTICE")]
+    for unsupported in ("trademark", "1,240", "$350,000", "complaints"):
+        assert unsupported not in harm, unsupported
+    assert "Exhibits 5 and 1" in harm and "TO BE CONFIRMED" not in text  # the declarant confirmed it
+    assert "unlicensed" not in text
+    with CaseFile.open(sample_case) as case:
+        assert {e.details["key"] for e in case.custody() if e.action == "paragraph-confirmed"} == {
+            "prompt:scheme", "prompt:harm", "prompt:notice"}
