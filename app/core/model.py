@@ -66,6 +66,9 @@ class CaseInfo:
     declarant: str = ""
     declarant_title: str = ""
     organisation: str = ""
+    # The declarant's training and experience, as the FRE 902(13)/(14) certification states them (facts only a
+    # person can give; "" prints a marked prompt and the review blocks).
+    declarant_qualifications: str = ""
     plaintiff: str = ""
     defendants: str = ""
     sealed: bool = False

@@ -167,7 +167,38 @@ def exhibit_facts(
                        ) or facts["file_name"]
     facts["bates_range"] = (f"{facts['bates_first']} \u2013 {facts['bates_last']}"
                             if facts["bates_first"] else "")
+    facts["redacted"] = list(entry.removed)
+    facts["acquired_utc"] = _short_utc(item.acquired_at)
+    facts["origin"] = _origin(facts, sworn)
     return facts
+
+
+def _short_utc(value: Any) -> str:
+    """An ISO 8601 time as "2026-10-20 15:41:07" in UTC ("" when unreadable or without a zone)."""
+    try:
+        moment = dt.datetime.fromisoformat(text(value).replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        return ""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _origin(facts: Mapping[str, Any], sworn: Mapping[str, str]) -> str:
+    """Where the certified file came from, in facts the case holds: the server the software queried, the
+    page it captured, or what the user chose to state under oath (the mailbox, the WHOIS server); else
+    "not recorded", never a guess."""
+    if facts["process"] == "lookup" and facts["lookup_server"]:
+        return f"{facts['record_format'] or 'lookup'} reply from {facts['lookup_server']}".strip()
+    if facts["kind"] == "web-capture" and facts["url"]:
+        return f"capture of {facts['url']}"
+    if sworn.get("source"):
+        return sworn["source"]
+    if sworn.get("server"):
+        return f"{facts['record_format']} server {sworn['server']}".strip()
+    if facts["kind"] == "screenshot" and facts["url"]:
+        return f"screenshot of {facts['url']}"
+    return "not recorded"
 
 
 def _registry_name(registries: Mapping[str, Registry], registry_id: str) -> str:
@@ -289,6 +320,7 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
             "name": text(case.declarant) or "[NAME]",
             "title": text(case.declarant_title) or "[TITLE]",
             "organisation": text(case.organisation) or "[EMPLOYER]",
+            "qualifications": " ".join(text(case.declarant_qualifications).split()),
         },
         "bundle_date": text(case.bundle_date),
         "signed_in_us": case.signed_in_us,

@@ -19,6 +19,7 @@ class ExhibitEntry:
     number: int
     item: Item
     description: str  # "a screenshot of the web page at http://example.com/ captured on ..."
+    removed: tuple[str, ...] = ()  # what confirmed Rule 5.2 redactions took out ("the recipient's e-mail address")
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,10 @@ def check_placeholders(case: CaseFile) -> list[Problem]:
         found = sorted(set(PLACEHOLDER.findall(document.text())))
         problems += [Problem("blocking", "placeholder", f"the {name} prints the blank {blank}; give the fact it "
                              "stands for", name) for blank in found]
+    if "[PROMPT:" in documents[1][1].text():
+        problems.append(Problem("blocking", "prompt-not-replaced", "the certification asks for the declarant's "
+                                "training and experience; give them ('evbundle details CASE "
+                                "--declarant-qualifications TEXT')", "certification", "details"))
     return problems
 
 

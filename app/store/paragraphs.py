@@ -121,6 +121,14 @@ class ParagraphStore(CaseConnection):
         return [(int(r[0]), str(r[1]), str(r[2])) for r in self._conn().execute(
             "SELECT item_id, text, replacement FROM redactions ORDER BY item_id, id")]
 
+    def redaction_reasons(self) -> dict[int, list[str]]:
+        """Item id -> the reasons recorded with its confirmed redactions, each once, in the order confirmed."""
+        out: dict[int, list[str]] = {}
+        for item_id, reason in self._conn().execute("SELECT item_id, reason FROM redactions ORDER BY item_id, id"):
+            if str(reason) not in out.setdefault(int(item_id), []):
+                out[int(item_id)].append(str(reason))
+        return out
+
     def dismissed_redactions(self) -> set[tuple[int, str]]:
         """(item id, text) of every candidate counsel dismissed."""
         return {(int(r[0]), str(r[1])) for r in self._conn().execute(

@@ -193,3 +193,34 @@ def test_the_sample_harm_paragraph_claims_no_marks_and_no_unsupported_figures(sa
     with CaseFile.open(sample_case) as case:
         assert {e.details["key"] for e in case.custody() if e.action == "paragraph-confirmed"} == {
             "prompt:scheme", "prompt:harm", "prompt:notice"}
+
+
+# -- 13. the certification certifies the files in the bundle, not the printed exhibits ---------------
+
+def test_the_certification_certifies_the_bundles_files_with_their_source_and_acquisition_time(
+        sample_certification_text: str) -> None:
+    text = sample_certification_text
+    assert "original electronic files held in the evidence bundle" in text
+    assert "attached to my declaration as exhibits and listed" not in text  # the old, wrong statement
+    assert ("The exhibits attached to my declaration are human-readable renderings of these files" in text)
+    for label in ("Exhibit 5", "Exhibit 7"):  # the recipient's address is redacted from both
+        assert (f"{label} is redacted to remove the recipient's e-mail address (Fed. R. Civ. P. 5.2); the hash "
+                "value listed for it is that of the unredacted original.") in text
+    assert "Exhibit | Original file | Source | Acquired (UTC) | Bytes | SHA-256" in text
+    row = next(line for line in text.split(" Exhibit 4 | ")[1:2])
+    assert row.startswith("01-pharmacy-spam.eml | spam-trap mailbox trap-07@example.org | 2026-")
+    assert "| WHOIS server whois.verisign-grs.com |" in text and "| RDAP server tld-rdap.verisign.com |" in text
+    assert "j.recipient" not in text
+    assert "For six years I have investigated botnets" in text  # the case's qualifications, not made-up words
+
+
+def test_without_qualifications_the_certification_prints_a_marked_prompt_the_review_blocks(case: CaseFile) -> None:
+    text = _certification_text(case)
+    assert "[PROMPT: State your training and experience" in text
+    assert "In that role I collect and preserve electronic evidence" not in text  # no invented qualifications
+    assert "| not recorded |" in text  # a source the case does not hold is not guessed
+    problems = [p for p in review_case(case).blocking if p.where == "certification"]
+    assert [p.code for p in problems] == ["prompt-not-replaced"]
+    case.update_info(declarant_qualifications="I have preserved e-mail evidence for ten years.")
+    assert "I have preserved e-mail evidence for ten years." in _certification_text(case)
+    assert not [p for p in review_case(case).blocking if p.where == "certification"]

@@ -133,6 +133,8 @@ def test_the_review_names_each_problem_and_export_refuses_until_fixed(case: Case
     assert unconfirmed == {"prompt:scheme", "prompt:harm", "prompt:notice"}  # no exhibit shows them
     for topic in ("scheme", "harm", "notice"):
         confirm_paragraph(case, f"prompt:{topic}")  # the declarant confirms them
+    assert main(["details", str(case.path), "--declarant-qualifications",
+                 "I have preserved electronic evidence for ten years."]) == 0  # the certification's ¶1
     assert main(["redactions", str(case.path), "dismiss", *[r.candidate.id for r in _rows(case)]]) == 0
     today = dt.datetime.now(dt.UTC).date().isoformat()
     left = review_case(case, bundle_date=today).blocking

@@ -175,7 +175,11 @@ def test_support_links_redactions_and_written_paragraphs_fit_the_evidence() -> N
     decided = case["rule_5_2"]["confirm"] + case["rule_5_2"]["dismiss"]
     assert decided and all(address in mail for address in decided)
     assert set(case["paragraphs"]) == {"prompt:scheme", "prompt:harm", "prompt:notice"}
-    assert set(case["sworn"]) <= files and all(v == ["captured_by"] for v in case["sworn"].values())
+    assert set(case["sworn"]) <= files
+    # who captured the screenshots; the mailbox or server each message and saved record came from
+    assert all(v == {"screenshots": ["captured_by"], "mail": ["source"], "records": ["server"]}[f.split("/")[0]]
+               for f, v in case["sworn"].items())
+    assert set(case["confirmed"]) == set(case["paragraphs"])  # the declarant confirmed what no exhibit shows
     assert all("[PROMPT" not in text and len(text) > 200 for text in case["paragraphs"].values())
 
 
