@@ -13,7 +13,8 @@ bracketed placeholder in what is sworn; the parties, declarant and
 place of signing given; no date the papers state or the custody log records after the
 date of execution, and the signer's certificate valid on it; every Rule 5.2 candidate
 decided; every claim the drafted declaration makes about an exhibit found in that
-exhibit's text; the domains' own checks (registry, duplicates, records' age); the pre-filing
+exhibit's text; the domains' own checks (registry, duplicates, records' age); the newest lookup or
+capture no older than the court profile allows on the day of execution; the pre-filing
 check's findings from the records (registration, holds, collateral damage); and the order side's
 checks (a sealed case's sealing papers, the remedy, the registries' directions).
 """
@@ -379,6 +380,41 @@ def check_domain_records(case: CaseFile) -> list[Problem]:
     return problems
 
 
+def _evidence_moment(item: Any) -> dt.datetime | None:
+    """When a lookup or capture was made, by the evidence's own record (not when it entered the case)."""
+    record, meta = item.record or {}, item.metadata or {}
+    found = record.get("lookup")
+    lookup: dict[str, Any] = found if isinstance(found, dict) else {}
+    if item.kind is ItemKind.DOMAIN_RECORD:
+        value = (record.get("queried_at") or lookup.get("queried_at") or record.get("retrieved_at")
+                 or meta.get("retrieved_at") or meta.get("captured_at"))
+    elif item.kind in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
+        value = meta.get("captured_at") or record.get("captured_at")
+    else:
+        return None
+    return _moment(value)
+
+
+def check_evidence_age(case: CaseFile) -> list[Problem]:
+    """The newest lookup or capture is no older on the day of execution than the court profile allows: a
+    judge asks why an emergency waited, and whether the registration data is still current."""
+    inp = _input(case)
+    limit = load_profile(inp.case.court).max_evidence_age_days
+    dated = [(moment, entry) for entry in inp.exhibits if (moment := _evidence_moment(entry.item)) is not None]
+    if not dated:
+        return []
+    moment, entry = max(dated, key=lambda pair: pair[0])
+    age = (_execution_date(case) - moment.date()).days
+    if age <= limit:
+        return []
+    day = f"{moment.strftime('%B')} {moment.day}, {moment.year}"
+    label = load_profile(inp.case.court).exhibit_label(entry.number)
+    return [Problem("warning", "stale-evidence", f"the newest lookup or capture ({label}, {day}) is {age} days "
+                    f"older than the date of execution (limit {limit} days, court profile): look the domains up "
+                    "and capture the pages again before filing, or explain the timing in the declaration",
+                    "evidence", f"item:{entry.item.id}")]
+
+
 def check_precheck(case: CaseFile) -> list[Problem]:
     """The pre-filing check's findings from the records the case holds (issue 17, ``app.ops.precheck``):
     domains not registered, expired, already on hold; collateral damage (a shared parent, name servers
@@ -408,6 +444,7 @@ CHECKS: list[Check] = [
     check_redactions,
     check_claims,
     check_domain_records,
+    check_evidence_age,
     check_precheck,
     check_order,
 ]

@@ -224,3 +224,15 @@ def test_without_qualifications_the_certification_prints_a_marked_prompt_the_rev
     case.update_info(declarant_qualifications="I have preserved e-mail evidence for ten years.")
     assert "I have preserved e-mail evidence for ten years." in _certification_text(case)
     assert not [p for p in review_case(case).blocking if p.where == "certification"]
+
+
+# -- 10. stale evidence ---------------------------------------------------------------------------
+
+def test_the_review_warns_when_the_newest_lookup_or_capture_is_older_than_the_profile_allows(
+        sample_case: Path) -> None:
+    with CaseFile.open(sample_case) as case:
+        late = [p for p in review_case(case, bundle_date="2026-12-04").problems if p.code == "stale-evidence"]
+        assert len(late) == 1 and not late[0].blocking
+        assert late[0].message.startswith("the newest lookup or capture (Exhibit 12, October 20, 2026) is 45 days "
+                                          "older than the date of execution (limit 14 days, court profile)")
+        assert not [p for p in review_case(case, bundle_date="2026-11-03").problems if p.code == "stale-evidence"]
