@@ -304,6 +304,29 @@ def _signer_certificate(case: CaseFile) -> x509.Certificate | None:
     return None
 
 
+def check_screen_captures(case: CaseFile) -> list[Problem]:
+    """A screenshot the declarant says they made, but which came in as an image file (its tool is not the
+    software's screen capture): the declaration does not swear it shows the page as it appeared on the
+    screen. Counsel decides whether the declarant can say so, in the declarant's own words."""
+    from app.documents.facts import sworn_metadata
+    from app.documents.processes import acquisition
+
+    inp = _input(case)
+    profile = load_profile(inp.case.court)
+    declarant = inp.case.declarant.strip().casefold()
+    problems = []
+    for entry in inp.exhibits:
+        item = entry.item
+        made_by = sworn_metadata(item.metadata or {}).get("captured_by", "").casefold()
+        if item.kind is ItemKind.SCREENSHOT and acquisition(item) == "copy" and made_by and made_by == declarant:
+            problems.append(Problem("warning", "screenshot-not-screen-capture", "an image file copied into the case, "
+                                    "not a capture the software recorded from the screen: the declaration does not "
+                                    "say it fairly and accurately shows the page as it appeared on the screen. If "
+                                    "the declarant can say so, add it in the declarant's words",
+                                    profile.exhibit_label(entry.number), f"item:{item.id}"))
+    return problems
+
+
 def check_redactions(case: CaseFile) -> list[Problem]:
     """Every Rule 5.2 candidate in the exhibits is decided: redacted, or kept on purpose."""
     from app.ops.redactions import list_redactions
@@ -441,6 +464,7 @@ CHECKS: list[Check] = [
     check_unconfirmed,
     check_placeholders,
     check_dates,
+    check_screen_captures,
     check_redactions,
     check_claims,
     check_domain_records,

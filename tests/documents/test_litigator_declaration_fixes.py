@@ -236,3 +236,26 @@ def test_the_review_warns_when_the_newest_lookup_or_capture_is_older_than_the_pr
         assert late[0].message.startswith("the newest lookup or capture (Exhibit 12, October 20, 2026) is 45 days "
                                           "older than the date of execution (limit 14 days, court profile)")
         assert not [p for p in review_case(case, bundle_date="2026-11-03").problems if p.code == "stale-evidence"]
+
+
+# -- 25. "on my screen" only for what the software captured from the screen ------------------------
+
+def test_on_my_screen_is_sworn_only_for_a_capture_the_software_recorded(sample_declaration_text: str,
+                                                                       case: CaseFile, tmp_path: Path) -> None:
+    from app.ops.sworn import choose_sworn
+
+    text = sample_declaration_text  # the sample's screenshots were drawn, then copied in as image files
+    assert "as it appeared on my screen" not in text
+    assert "I captured it. The exhibit reproduces the image file as it was saved, without alteration." in text
+    shots = Path(__file__).resolve().parents[2] / "resources/sample/screenshots"
+    for tool, name in (("evbundle screen capture", "01-fake-antivirus.png"), ("ShotTool 2", "03-stock-scam.png")):
+        (tmp_path / name).write_bytes((shots / name).read_bytes())
+        item = import_file(case, tmp_path / name, metadata={"url": "http://shop-kel.com/", "tool": tool,
+                                                           "captured_at": "2026-11-30T10:00:00Z",
+                                                           "captured_by": "Jordan Sample"})[0]
+        choose_sworn(case, item, ["captured_by"])
+    text = _declaration_text(case)
+    # the software's own capture (its tool recorded as "evbundle ..."), not the one copied in from ShotTool
+    assert text.count("It fairly and accurately shows the page as it appeared on my screen at that time.") == 1
+    warned = [p for p in review_case(case).problems if p.code == "screenshot-not-screen-capture"]
+    assert [p.where for p in warned] == ["Exhibit 3"] and not warned[0].blocking
