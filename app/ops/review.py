@@ -175,6 +175,94 @@ def check_support(case: CaseFile) -> list[Problem]:
     return problems
 
 
+UNSUBSCRIBE = re.compile(r"unsubscri|opt[ -]?out|stop receiving|remove (?:me|yourself)|manage (?:your )?"
+                         r"(?:subscription|preferences)", re.IGNORECASE)
+STRONG_SUPPORT = {SupportKind.RECORD, SupportKind.REGISTRANT, SupportKind.CAPTURE, SupportKind.NAME_SERVERS}
+
+
+def check_thin_support(case: CaseFile) -> list[Problem]:
+    """For counsel's decision: a listed domain whose only support is one mention in one exhibit (one spam, one
+    statement), or only an unsubscribe or tracking link or an image a spam loads (typical of a third-party
+    mailing service). Not blocking: counsel may have more; but a judge reads these as thin."""
+    from app.documents.support import listed_ancestors, mail_links
+
+    inp = _input(case)
+    profile = load_profile(inp.case.court)
+    entries = {e.item.id: e for e in inp.exhibits}
+    backed = supported(link for link in inp.support if link.item_id in entries)
+    listed = {d.ascii for d in inp.domains}
+    parents = {d.ascii: d.registrable for d in inp.domains if d.is_subdomain}
+    texts: dict[int, str] = {}
+    single: list[Problem] = []
+    tracking: list[Problem] = []
+    grouped: dict[tuple[str, str], list[str]] = {}  # Appendix B subdomains on one exhibit: one line per parent
+    for domain in sorted(backed, key=lambda d: (d in parents, d)):
+        links = backed[domain]
+        if any(link.how in STRONG_SUPPORT for link in links):
+            continue
+        spam = [link for link in links if link.how is SupportKind.ADVERTISED]
+        if spam and len(spam) == len(links) and all(
+                _tracking(case, entries[link.item_id], domain, listed, texts, mail_links, listed_ancestors)
+                for link in spam):
+            labels = sorted({entries[link.item_id].number for link in spam})
+            tracking.append(Problem("warning", "tracking-link-only", "the only exhibits for it ("
+                                    + ", ".join(profile.exhibit_label(n) for n in labels) + ") show it as an "
+                                    "unsubscribe or tracking link or an image the message loads, typical of a "
+                                    "third-party mailing service: for counsel's decision before it is seized",
+                                    domain, f"domain:{domain}"))
+        elif len({link.item_id for link in links}) == 1:
+            label = profile.exhibit_label(entries[links[0].item_id].number)
+            what = "one e-mail message" if spam else "one exhibit"
+            if domain in parents:
+                grouped.setdefault((parents[domain], label), []).append(domain)
+                continue
+            single.append(Problem("warning", "single-mention", f"only {what} mentions it ({label}); no "
+                                  "registration record, capture or other exhibit shows that the Defendants use it: "
+                                  "for counsel's decision (look it up, capture it, or take it out)",
+                                  domain, f"domain:{domain}"))
+    for (parent, label), names in grouped.items():
+        single.append(Problem("warning", "single-mention", f"{len(names)} of its subdomains listed in Appendix B ("
+                              f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}) rest only on one exhibit "
+                              f"({label}); nothing shows they are registered in its zone or used by the Defendants "
+                              "beyond it: for counsel's decision", parent, f"domain:{parent}"))
+    out: list[Problem] = []
+    for found in (tracking, single):
+        out += found[:MAX_LISTED]
+        if len(found) > MAX_LISTED:
+            out.append(Problem("warning", found[0].code, f"and {len(found) - MAX_LISTED} more listed domains "
+                               "like these ('evbundle support CASE list')", "domains"))
+    return out
+
+
+def _tracking(case: CaseFile, entry: Any, domain: str, listed: set[str], texts: dict[int, str],
+              mail_links: Callable[..., Any], listed_ancestors: Callable[..., list[str]]) -> bool:
+    """Whether every link of this exhibit to ``domain`` is an image it loads or an unsubscribe/tracking link
+    (by the words just before it in the exhibit's text, or in its address)."""
+    from app.ops.message_views import message_view
+
+    if entry.item.id not in texts:
+        view = message_view(entry.item, case.read_object(entry.item.sha256))
+        texts[entry.item.id] = "" if view is None else f"{view.body}\n{view.html_text}"
+    text = texts[entry.item.id]
+    targets = [(host, source) for host, source in mail_links(entry.item.record or {})[0]
+               if domain in listed_ancestors(host, listed)]
+    urls = [str(link.get("url") or "") for link in (entry.item.record or {}).get("links") or []
+            if isinstance(link, dict)]
+    for host, source in targets:
+        if source == "src":
+            continue
+        spots = [url for url in urls if f"//{host}" in url.lower()]
+        contexts = [url for url in spots if UNSUBSCRIBE.search(url)]
+        for marker in [*spots, f"-> {host}]"]:
+            start = text.find(marker)
+            while start >= 0:
+                contexts.append(text[max(0, start - 60):start])
+                start = text.find(marker, start + 1)
+        if not any(UNSUBSCRIBE.search(c) for c in contexts):
+            return False
+    return bool(targets)
+
+
 def _display_text_only(inp: DeclarationInput, missing: set[str], exhibit_items: set[int]) -> dict[str, Problem]:
     """A domain whose only support is a spam showing it as the visible text of a link that leads elsewhere:
     the mark of an impersonated name (often a victim's), not of a domain the defendants use."""
@@ -460,6 +548,7 @@ CHECKS: list[Check] = [
     check_parties,
     check_declarant,
     check_support,
+    check_thin_support,
     check_prompts,
     check_unconfirmed,
     check_placeholders,

@@ -259,3 +259,22 @@ def test_on_my_screen_is_sworn_only_for_a_capture_the_software_recorded(sample_d
     assert text.count("It fairly and accurately shows the page as it appeared on my screen at that time.") == 1
     warned = [p for p in review_case(case).problems if p.code == "screenshot-not-screen-capture"]
     assert [p.where for p in warned] == ["Exhibit 3"] and not warned[0].blocking
+
+
+# -- 8. thin support, for counsel's decision -----------------------------------------------------------
+
+def test_the_review_flags_domains_resting_on_one_mention_or_only_on_tracking_links(sample_case: Path) -> None:
+    with CaseFile.open(sample_case) as case:
+        problems = [p for p in review_case(case).problems if p.code in ("single-mention", "tracking-link-only")]
+    assert problems and not any(p.blocking for p in problems)
+    by_domain = {p.where: p for p in problems}
+    tracking = by_domain["sample-newsletter-track-example.com"]  # an unsubscribe link and a 1x1 image
+    assert tracking.code == "tracking-link-only" and "(Exhibit 4, Exhibit 8)" in tracking.message
+    for domain in ("example-investor-alerts-sample.org", "sample-pennystock-news-example.net", "example-pills-sample.cc",
+                   "example-rx-shop-sample.net", "example-pharmacy-sample.com", "sample-invoice-portal-example.com",
+                   "sample-scan-now-example.cc"):  # the litigator's list: each rests on one spam message
+        assert by_domain[domain].code == "single-mention", domain
+        assert by_domain[domain].message.startswith("only one e-mail message mentions it (Exhibit ")
+    assert "97 of its subdomains listed in Appendix B" in by_domain["free-subdomains-sample.cc"].message
+    for strong in ("kelihos-sample-c2-01.com", "sample-dns-example.net", "sample-antivirus-scan-example.com"):
+        assert strong not in by_domain  # a record or a capture supports them
