@@ -9,6 +9,7 @@ template can test, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,7 @@ from app.documents.processes import acquisition, certification_rules, mail_route
 from app.documents.profile import CourtProfile
 
 UNKNOWN_REGISTRY = "Registry not identified"
+DATE_AT_END = re.compile(r"\b[A-Z][a-z]+ \d{1,2}, \d{4}$")  # "October 14, 2026": a comma closes it mid-sentence
 
 
 def text(value: Any) -> str:
@@ -168,6 +170,7 @@ def exhibit_facts(
     facts["bates_range"] = (f"{facts['bates_first']} \u2013 {facts['bates_last']}"
                             if facts["bates_first"] else "")
     facts["redacted"] = list(entry.removed)
+    facts["description_ends_with_date"] = bool(DATE_AT_END.search(facts["description"]))
     facts["acquired_utc"] = _short_utc(item.acquired_at)
     facts["origin"] = _origin(facts, sworn)
     return facts

@@ -278,3 +278,19 @@ def test_the_review_flags_domains_resting_on_one_mention_or_only_on_tracking_lin
     assert "97 of its subdomains listed in Appendix B" in by_domain["free-subdomains-sample.cc"].message
     for strong in ("kelihos-sample-c2-01.com", "sample-dns-example.net", "sample-antivirus-scan-example.com"):
         assert strong not in by_domain  # a record or a capture supports them
+
+
+# -- 12. a redacted exhibit says so; 28. the comma after a date ------------------------------------------
+
+def test_a_redacted_exhibit_is_offered_as_redacted_with_the_unredacted_originals_hash(
+        sample_declaration_text: str) -> None:
+    text = sample_declaration_text
+    for number in (5, 7):  # the recipient's own mailbox address is redacted from both
+        paragraph = next(p for p in text.split("A true and correct copy of")
+                         if f"is attached hereto as Exhibit {number}." in p)
+        assert (f"redacted to remove the recipient's e-mail address (Fed. R. Civ. P. 5.2), is attached hereto as "
+                f"Exhibit {number}.") in paragraph
+        assert "its HTML part rendered as text with the target of every link, except for the redacted text." in paragraph
+        assert "The SHA-256 hash value of the unredacted original file, which is in the evidence bundle, is " in paragraph
+    assert "The SHA-256 hash value of the original file is 114446de" in text  # Exhibit 4: not redacted
+    assert "captured on October 14, 2026, is attached hereto as Exhibit 1." in text
