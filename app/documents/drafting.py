@@ -120,7 +120,11 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
         where = entries.get(name)
         if where is None and any(h.endswith("." + name) and h in entries for h in hosts):
             continue  # named through its listed subdomain above
-        out.append(f"{name} ({where})" if where else f"{name} (not listed in the appendices)")
+        under = sorted({h for h in hosts if h.endswith("." + name) and h != "www." + name})
+        said = name
+        if name in names and under and name not in hosts and "www." + name not in hosts:
+            said = f"{'a host' if len(under) == 1 else 'hosts'} under {name}"  # it links below the domain only
+        out.append(f"{said} ({where})" if where else f"{said} (not listed in the appendices)")
     return out
 
 
@@ -171,7 +175,7 @@ def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str], displayed: Seq
         shown.append(facts["url"])
     elif facts["kind"] == "email":
         shown += [facts[k] for k in ("subject", "origin_ip") if facts.get(k)]
-        shown += [entry.split(" (", 1)[0] for entry in listed]
+        shown += [entry.split(" (", 1)[0].split(" under ")[-1] for entry in listed]
         shown += [host for d in displayed for host in (d["shown"], d["target"])]
     elif facts["kind"] == "domain-record":
         shown += [facts[k] for k in ("domain", "registrar") if facts.get(k)]

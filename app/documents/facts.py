@@ -164,7 +164,10 @@ def exhibit_facts(
         record.get("retrieved_at") or meta.get("retrieved_at") or meta.get("captured_at")
     ) or short_utc_date(item.acquired_at)
     facts["source"] = (facts["url"] if item.kind is ItemKind.SCREENSHOT else
-                       facts["sender"] if facts["kind"] == "email" else
+                       # where the message was acquired (the mailbox), as stated under oath; else the From line,
+                       # said as such (it may be forged)
+                       (sworn.get("source") or (f"From: {facts['sender']}" if facts["sender"] else ""))
+                       if facts["kind"] == "email" else
                        facts["record_source"] or text(meta.get("url")) or text(meta.get("server"))
                        ) or facts["file_name"]
     facts["bates_range"] = (f"{facts['bates_first']} \u2013 {facts['bates_last']}"

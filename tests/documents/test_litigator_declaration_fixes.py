@@ -64,7 +64,7 @@ def _declaration_text(case: CaseFile) -> str:
 def test_a_domain_shown_only_as_link_text_is_never_said_to_be_linked(case: CaseFile) -> None:
     text = _declaration_text(case)
     exhibit = text[text.index("attached hereto as Exhibit 1"):text.index("The SHA-256 hash value")]
-    assert "It links to free-kel.cc" in exhibit and "shop-kel.com (Appendix A" in exhibit
+    assert "It links to a host under free-kel.cc (Appendix A" in exhibit and "shop-kel.com (Appendix A" in exhibit
     assert "bank-kel.org (Appendix" not in exhibit.split("One of its links")[0]  # not among the links
     assert ("One of its links shows the text www.bank-kel.org (bank-kel.org is listed in Appendix A under "
             "Public Interest Registry, no. 1) while the link leads to x1.free-kel.cc.") in exhibit
@@ -294,3 +294,21 @@ def test_a_redacted_exhibit_is_offered_as_redacted_with_the_unredacted_originals
         assert "The SHA-256 hash value of the unredacted original file, which is in the evidence bundle, is " in paragraph
     assert "The SHA-256 hash value of the original file is 114446de" in text  # Exhibit 4: not redacted
     assert "captured on October 14, 2026, is attached hereto as Exhibit 1." in text
+
+
+# -- 27. the exhibit index; 12. where each message came from ------------------------------------------
+
+def test_the_index_names_the_mailbox_not_the_forged_sender_and_carries_the_full_title(sample_case: Path) -> None:
+    from app.documents.filing_documents import build_filing_document
+    from app.documents.profile import load_profile
+
+    with CaseFile.open(sample_case) as case:
+        inp = declaration_input(case)
+        text = build_filing_document(inp, load_profile(inp.case.court), "02-exhibit-index").text()
+        declaration = _declaration_text(case)
+    assert ("RESTRAINING ORDER AND ORDER TO SHOW CAUSE RE PRELIMINARY INJUNCTION" in " ".join(text.split()))
+    assert "| spam-trap mailbox trap-07@example.org |" in text
+    assert "| mailbox [redacted]@example.org (forwarded as an attachment by the recipient) |" in text
+    assert "Rx Savings Desk <offers@example.net>" not in text  # the From line a spammer writes
+    assert "It was acquired from mailbox [redacted]@example.org (forwarded as an attachment by the recipient)." \
+        in declaration
