@@ -25,10 +25,10 @@ from typing import Any
 
 from app.core.errors import TemplateError
 from app.core.model import Domain, ParagraphEdit, Registry
-from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
+from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
-from app.documents.support import listed_ancestors, mail_links, url_host
+from app.documents.support import listed_ancestors, mail_links, target_domains
 from app.documents.support_drafting import PROMPT_MARK, Claims, draft_support
 from app.documents.template import make_environment, render_markup
 
@@ -70,9 +70,9 @@ class DeclarationParagraph:
         return self.narrative and not self.confirmed and not self.is_prompt and not self.removed
 
 
-def text_digest(text: str) -> str:
+def text_digest(words: str) -> str:
     """SHA-256 of a paragraph's words (white space collapsed): what a confirmation is of."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    return hashlib.sha256(" ".join(words.split()).encode("utf-8")).hexdigest()
 
 
 def _narrative(key: str, drafted: str, edited: bool) -> bool:
@@ -102,17 +102,8 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
     """
     out: list[str] = []
     seen: set[str] = set()
-    targets, _ = mail_links(record)
-    wanted = set(targets)
-    hosts = [host for host, _ in targets]
-    names: list[str] = []
-    for link in record.get("links") or []:
-        if not isinstance(link, Mapping):
-            continue
-        host = (text(link.get("host")) or url_host(text(link.get("url")))).rstrip(".").lower()
-        name = text(link.get("domain")).lower()
-        if name and (host, text(link.get("source"))) in wanted and name not in names:
-            names.append(name)
+    hosts = [host for host, _ in mail_links(record)[0]]
+    names = target_domains(record)
     for name in [h for h in hosts if h in entries and h not in names] + names:
         if name in seen:
             continue

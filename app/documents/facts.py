@@ -21,6 +21,7 @@ from app.documents.order_facts import order_facts
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import acquisition, certification_rules, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
+from app.documents.support import MAIL, target_domains
 
 UNKNOWN_REGISTRY = "Registry not identified"
 DATE_AT_END = re.compile(r"\b[A-Z][a-z]+ \d{1,2}, \d{4}$")  # "October 14, 2026": a comma closes it mid-sentence
@@ -140,7 +141,7 @@ def exhibit_facts(
         "sender": text(record.get("from")),
         "subject": text(record.get("subject")),
         "received_at": utc_time(record.get("date_utc")) or text(record.get("date")),
-        "advertised_domains": [text(d) for d in record.get("domains") or [] if text(d)],
+        "advertised_domains": target_domains(record) if item.kind in MAIL else [],  # never link text alone
         "attachments": _attachments(record),
         **mail_route(record),
         # domain record

@@ -97,6 +97,21 @@ def mail_links(record: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[t
     return targets, displayed
 
 
+def target_domains(record: Mapping[str, Any]) -> list[str]:
+    """The registrable domains a message links to or loads content from, in order, never one it shows only
+    as link text (:func:`mail_links`)."""
+    wanted = set(mail_links(record)[0])
+    out: list[str] = []
+    for link in record.get("links") or []:
+        if not isinstance(link, Mapping):
+            continue
+        host = (str(link.get("host") or "") or url_host(str(link.get("url") or ""))).rstrip(".").lower()
+        name = " ".join(str(link.get("domain") or "").split()).lower()
+        if name and (host, str(link.get("source") or "")) in wanted and name not in out:
+            out.append(name)
+    return out
+
+
 def _norm(value: str) -> str:
     """A name or address as compared: case-folded, punctuation and spacing ignored."""
     return " ".join(re.sub(r"[^\w@]+", " ", value.casefold()).split())

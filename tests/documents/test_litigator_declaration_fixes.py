@@ -312,3 +312,12 @@ def test_the_index_names_the_mailbox_not_the_forged_sender_and_carries_the_full_
     assert "Rx Savings Desk <offers@example.net>" not in text  # the From line a spammer writes
     assert "It was acquired from mailbox [redacted]@example.org (forwarded as an attachment by the recipient)." \
         in declaration
+
+
+def test_no_count_includes_a_domain_shown_only_as_link_text(case: CaseFile) -> None:
+    from app.documents.facts import exhibit_facts
+    from app.documents.profile import load_profile
+
+    inp = declaration_input(case)
+    facts = exhibit_facts(inp.exhibits[0], load_profile(inp.case.court), None)
+    assert facts["advertised_domains"] == ["free-kel.cc", "shop-kel.com"]  # what the order's findings count
