@@ -321,3 +321,14 @@ def test_no_count_includes_a_domain_shown_only_as_link_text(case: CaseFile) -> N
     inp = declaration_input(case)
     facts = exhibit_facts(inp.exhibits[0], load_profile(inp.case.court), None)
     assert facts["advertised_domains"] == ["free-kel.cc", "shop-kel.com"]  # what the order's findings count
+
+
+# -- 11 (sample): e-mails described by how they were received, the sandbox host by what Exhibit 13 shows --
+
+def test_the_sample_describes_messages_by_how_they_arrived_not_as_the_botnets(sample_declaration_text: str) -> None:
+    text = sample_declaration_text
+    assert "sent by the botnet" not in text
+    assert "dated September 14, 2026, received at a Fictional Corporation spam trap" in text
+    assert "dated October 5, 2026, forwarded to Fictional Corporation by its recipient" in text
+    assert "downloads its stock-promotion spam" not in text  # Exhibit 13 lists it among the C2 and update hosts
+    assert "sample-stock-alert-example.com (Appendix A under Verisign, Inc., no. 17); and sample-update-example.cc" in text
