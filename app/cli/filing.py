@@ -58,7 +58,8 @@ def register(sub: Any) -> None:
     e.add_argument("text")
     e.add_argument("--after", help="the key of the paragraph it follows")
     for name, text in (("remove", "leave a paragraph out"), ("restore", "put a removed paragraph back"),
-                       ("reset", "go back to the drafted words and place")):
+                       ("reset", "go back to the drafted words and place"),
+                       ("confirm", "the declarant confirms a paragraph no exhibit shows, as it now reads")):
         psub.add_parser(name, help=text).add_argument("key")
     e = psub.add_parser("move", help="move a paragraph within its section")
     e.add_argument("key")
@@ -133,10 +134,13 @@ def paragraphs(args: argparse.Namespace) -> int:
             ops.remove_paragraph(case, args.key, removed=action == "remove")
         elif action == "reset":
             ops.reset_paragraph(case, args.key)
+        elif action == "confirm":
+            ops.confirm_paragraph(case, args.key)
         elif action == "move":
             ops.move_paragraph(case, args.key, args.to)
         for p in ops.current_paragraphs(case):
             state = "removed" if p.removed else ("edited" if p.edited else "drafted")
+            state += ", NOT CONFIRMED" if p.unconfirmed else (", confirmed" if p.confirmed else "")
             print(f"[{p.section}] {p.key} ({state}): {p.text}")
     return EXIT_OK
 

@@ -54,12 +54,13 @@ def _operator(text: str) -> str:
 # The case details the documents print, as options of `evbundle details`.
 DETAIL_OPTIONS: dict[str, Any] = {
     "title": str, "case_number": str, "court": str, "declarant": str, "declarant_title": str,
-    "organisation": str, "signing_place": str, "bates_prefix": str, "bates_start": int,
+    "declarant_qualifications": str, "organisation": str, "signing_place": str, "bates_prefix": str, "bates_start": int,
     # the proposed order's blanks and terms (unset: a blank line, or the court profile's number of days)
     "hearing_date": _iso_date, "hearing_time": str, "tro_days": _tro_days, "opposition_deadline": _iso_date,
     "bond_amount": str, "publication_site": str, "seal_days": _days,
 }
 DETAIL_HELP = {
+    "declarant_qualifications": "the declarant's training and experience, as the FRE 902 certification states them",
     "hearing_date": "the show-cause / preliminary-injunction hearing, YYYY-MM-DD (\"\": a blank)",
     "hearing_time": 'the hearing\'s hour, as printed ("10:00 a.m.")',
     "tro_days": "the TRO expires this many days after entry, 1 to 14 (0: the court profile's)",

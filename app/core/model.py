@@ -66,6 +66,9 @@ class CaseInfo:
     declarant: str = ""
     declarant_title: str = ""
     organisation: str = ""
+    # The declarant's training and experience, as the FRE 902(13)/(14) certification states them (facts only a
+    # person can give; "" prints a marked prompt and the review blocks).
+    declarant_qualifications: str = ""
     plaintiff: str = ""
     defendants: str = ""
     sealed: bool = False
@@ -259,6 +262,14 @@ class SupportKind(str, enum.Enum):
     CAPTURE = "capture"  # a screenshot of a page on the domain
     NAME_SERVERS = "name-servers"  # a record shows name servers in the domain (or in a defendant's domain)
     NOTE = "note"  # the declarant's own statement, citing an exhibit
+    DISPLAY_TEXT = "display-text"  # a spam shows the domain only as the visible text of a link leading elsewhere
+
+    @property
+    def is_support(self) -> bool:
+        """Whether this kind shows the domain belongs in the order. Display text does not: a link that shows
+        one name and leads to another is the mark of an impersonated (often a victim's) name, not of a
+        domain the defendants use."""
+        return self is not SupportKind.DISPLAY_TEXT
 
     @property
     def label(self) -> str:
@@ -269,6 +280,7 @@ class SupportKind(str, enum.Enum):
             SupportKind.CAPTURE: "screenshot of a page on it",
             SupportKind.NAME_SERVERS: "name servers",
             SupportKind.NOTE: "declarant's statement",
+            SupportKind.DISPLAY_TEXT: "only link text (not support)",
         }[self]
 
 

@@ -24,7 +24,7 @@ from docx import Document as open_docx  # noqa: N813 - a function that opens a d
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
@@ -146,10 +146,12 @@ def _add_runs(paragraph: WordParagraph, runs: m.Runs) -> None:
     """The runs, "Exhibit 12" kept on one line and a fingerprint breakable only after its colons."""
     for run in runs:
         word_run = paragraph.add_run(fingerprint_breaks(keep_labels(run.text)))
-        if run.bold:
+        if run.bold or run.mark:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
+        if run.mark:  # the one conspicuous marker: what a person must still write or confirm
+            word_run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _caption(doc: WordDocument, caption: m.Caption, profile: CourtProfile, ids: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ whenever counsel changed them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,10 @@ from typing import Any
 
 from app.core.errors import TemplateError
 from app.core.model import Domain, ParagraphEdit, Registry
-from app.core.urls import url_host
-from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
+from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
+from app.documents.support import listed_ancestors, mail_links, target_domains
 from app.documents.support_drafting import PROMPT_MARK, Claims, draft_support
 from app.documents.template import make_environment, render_markup
 
@@ -54,10 +55,30 @@ class DeclarationParagraph:
     removed: bool = False
     claims: Claims = ()  # (exhibit number, text) the drafted words say that exhibit shows
 
+    narrative: bool = False  # counsel's words where no exhibit shows the facts (a prompt answered, an added one)
+    confirmed: bool = False  # the declarant confirmed these very words
+
     @property
     def is_prompt(self) -> bool:
         """Whether the paragraph still holds a prompt that only a person can answer."""
         return PROMPT_MARK in self.text
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Whether it states facts no exhibit shows and the declarant has not confirmed its words: printed
+        with the conspicuous mark and listed by the pre-filing review until then."""
+        return self.narrative and not self.confirmed and not self.is_prompt and not self.removed
+
+
+def text_digest(words: str) -> str:
+    """SHA-256 of a paragraph's words (white space collapsed): what a confirmation is of."""
+    return hashlib.sha256(" ".join(words.split()).encode("utf-8")).hexdigest()
+
+
+def _narrative(key: str, drafted: str, edited: bool) -> bool:
+    """Counsel's words in place of a prompt, or a paragraph counsel added: facts no exhibit shows."""
+    return edited and (key.startswith(("prompt:", "added:")) or (key.startswith("defendant:")
+                                                                 and PROMPT_MARK in drafted))
 
 
 def appendix_entries(domains: Sequence[Domain], registries: Mapping[str, Registry]) -> dict[str, str]:
@@ -73,19 +94,16 @@ def appendix_entries(domains: Sequence[Domain], registries: Mapping[str, Registr
 
 
 def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[str]:
-    """The domains a spam advertises, each with its appendix entry or a note that none lists it.
+    """The domains a spam links to or loads content from, each with its appendix entry or a note that
+    none lists it; never a domain shown only as a link's visible text (:func:`displayed_links`).
 
-    ``record["domains"]`` holds registrable domains; hosts in ``record["urls"]`` that the
-    appendices list as subdomains are named too, since Appendix B lists them one by one.
+    The registrable domains of the targets are named, and target hosts that the appendices list
+    as subdomains too, since Appendix B lists them one by one.
     """
     out: list[str] = []
     seen: set[str] = set()
-    hosts = []
-    for url in record.get("urls") or []:
-        host = url_host(str(url))
-        if host:
-            hosts.append(host)
-    names = [text(d).lower() for d in record.get("domains") or [] if text(d)]
+    hosts = [host for host, _ in mail_links(record)[0]]
+    names = target_domains(record)
     for name in [h for h in hosts if h in entries and h not in names] + names:
         if name in seen:
             continue
@@ -93,7 +111,23 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
         where = entries.get(name)
         if where is None and any(h.endswith("." + name) and h in entries for h in hosts):
             continue  # named through its listed subdomain above
-        out.append(f"{name} ({where})" if where else f"{name} (not listed in the appendices)")
+        under = sorted({h for h in hosts if h.endswith("." + name) and h != "www." + name})
+        said = name
+        if name in names and under and name not in hosts and "www." + name not in hosts:
+            said = f"{'a host' if len(under) == 1 else 'hosts'} under {name}"  # it links below the domain only
+        out.append(f"{said} ({where})" if where else f"{said} (not listed in the appendices)")
+    return out
+
+
+def displayed_links(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[dict[str, str]]:
+    """The links of a spam whose visible text names another host than where they lead: the host
+    shown, the host led to, and where the appendices list the shown name ("" when they do not)."""
+    _, displayed = mail_links(record)
+    out = []
+    for shown, target in displayed:
+        listed = listed_ancestors(shown, entries)
+        out.append({"shown": shown, "target": target, "where": entries[listed[0]] if listed else "",
+                    "listed": listed[0] if listed else ""})
     return out
 
 
@@ -108,11 +142,13 @@ def draft_paragraphs(
     for index, entry in enumerate(inp.exhibits):
         facts = exhibit_facts(entry, profile, inp.bates.get(entry.number), parts=inp.parts.get(entry.number, 1),
                               declarant=inp.case.declarant)
-        listed = advertised(entry.item.record or {}, entries) if facts["kind"] == "email" else []
-        words = " ".join(render_markup(EXHIBIT_PARAGRAPH_TEMPLATE, {"ex": facts, "listed": listed},
-                                       env=env).split())
+        mail = facts["kind"] == "email"
+        listed = advertised(entry.item.record or {}, entries) if mail else []
+        shown = displayed_links(entry.item.record or {}, entries) if mail else []
+        words = " ".join(render_markup(EXHIBIT_PARAGRAPH_TEMPLATE, {"ex": facts, "listed": listed,
+                                                                    "displayed": shown}, env=env).split())
         out.append(DeclarationParagraph(f"exhibit:{entry.item.id}", "exhibits", (index + 1) * 10,
-                                        words, words, claims=_exhibit_claims(facts, listed)))
+                                        words, words, claims=_exhibit_claims(facts, listed, shown)))
     positions: dict[str, int] = {}
     for drafted in draft_support(inp, profile, env):
         positions[drafted.section] = positions.get(drafted.section, 0) + 10
@@ -121,7 +157,8 @@ def draft_paragraphs(
     return out
 
 
-def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str]) -> Claims:
+def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str], displayed: Sequence[Mapping[str, str]] = ()
+                    ) -> Claims:
     """What an exhibit paragraph says its exhibit shows, as text to find in the exhibit."""
     number = int(facts["number"])
     shown: list[str] = []
@@ -129,20 +166,25 @@ def _exhibit_claims(facts: dict[str, Any], listed: Sequence[str]) -> Claims:
         shown.append(facts["url"])
     elif facts["kind"] == "email":
         shown += [facts[k] for k in ("subject", "origin_ip") if facts.get(k)]
-        shown += [entry.split(" (", 1)[0] for entry in listed]
+        shown += [entry.split(" (", 1)[0].split(" under ")[-1] for entry in listed]
+        shown += [host for d in displayed for host in (d["shown"], d["target"])]
     elif facts["kind"] == "domain-record":
         shown += [facts[k] for k in ("domain", "registrar") if facts.get(k)]
     return tuple((number, value) for value in shown)
 
 
 def apply_edits(
-    drafts: Sequence[DeclarationParagraph], edits: Sequence[ParagraphEdit]
+    drafts: Sequence[DeclarationParagraph], edits: Sequence[ParagraphEdit],
+    confirmed: Mapping[str, str] | None = None,
 ) -> list[DeclarationParagraph]:
-    """Counsel's edits over the drafts: changed words, new order, removals, added paragraphs.
+    """Counsel's edits over the drafts: changed words, new order, removals, added paragraphs; each
+    paragraph that states facts no exhibit shows flagged, and whether the declarant confirmed its
+    words (``confirmed``: key -> :func:`text_digest` of the words confirmed).
 
     An edit whose drafted paragraph no longer exists (its exhibit was removed) is dropped,
     unless counsel wrote its words, in which case it stays as counsel's own paragraph.
     """
+    confirmed = confirmed or {}
     by_key = {e.key: e for e in edits}
     out: list[DeclarationParagraph] = []
     for draft in drafts:
@@ -151,13 +193,16 @@ def apply_edits(
             out.append(draft)
             continue
         words = edit.text if edit.text is not None else draft.drafted
+        narrative = _narrative(draft.key, draft.drafted, edit.text is not None)
         out.append(DeclarationParagraph(draft.key, edit.section, edit.position, words, draft.drafted,
                                         edited=edit.text is not None, removed=edit.removed,
-                                        claims=draft.claims if edit.text is None else ()))
+                                        claims=draft.claims if edit.text is None else (), narrative=narrative,
+                                        confirmed=narrative and confirmed.get(draft.key) == text_digest(words)))
     for edit in by_key.values():
         if edit.text is not None:
             out.append(DeclarationParagraph(edit.key, edit.section, edit.position, edit.text, "",
-                                            edited=True, removed=edit.removed))
+                                            edited=True, removed=edit.removed, narrative=True,
+                                            confirmed=confirmed.get(edit.key) == text_digest(edit.text)))
     order = {p.key: i for i, p in enumerate(out)}
     out.sort(key=lambda p: (SECTIONS.index(p.section) if p.section in SECTIONS else len(SECTIONS),
                             p.position, order[p.key]))
@@ -168,17 +213,19 @@ def declaration_paragraphs(
     inp: DeclarationInput, profile: CourtProfile, *, search_path: Sequence[Path] = ()
 ) -> list[DeclarationParagraph]:
     """Every paragraph counsel can edit, in order, removed ones included (flagged)."""
-    return apply_edits(draft_paragraphs(inp, profile, search_path=search_path), inp.paragraphs)
+    return apply_edits(draft_paragraphs(inp, profile, search_path=search_path), inp.paragraphs, inp.confirmed)
 
 
-def by_section(paragraphs: Sequence[DeclarationParagraph]) -> dict[str, list[dict[str, str]]]:
-    """The printed paragraphs per section, as the declaration template sees them."""
-    sections: dict[str, list[dict[str, str]]] = {name: [] for name in SECTIONS}
+def by_section(paragraphs: Sequence[DeclarationParagraph]) -> dict[str, list[dict[str, Any]]]:
+    """The printed paragraphs per section, as the declaration template sees them: the words, and whether
+    they are a prompt or facts the declarant has not confirmed (both printed with the conspicuous mark)."""
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for p in paragraphs:
         if p.removed or not p.text.strip():
             continue
         if p.section not in sections:
             raise TemplateError(f"declaration paragraph {p.key}: unknown section",
                                 expected=", ".join(SECTIONS), found=p.section)
-        sections[p.section].append({"key": p.key, "text": " ".join(p.text.split())})
+        sections[p.section].append({"key": p.key, "text": " ".join(p.text.split()), "prompt": p.is_prompt,
+                                    "unconfirmed": p.unconfirmed})
     return sections

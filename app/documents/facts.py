@@ -9,6 +9,7 @@ template can test, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -20,8 +21,10 @@ from app.documents.order_facts import order_facts
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import acquisition, certification_rules, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
+from app.documents.support import MAIL, target_domains
 
 UNKNOWN_REGISTRY = "Registry not identified"
+DATE_AT_END = re.compile(r"\b[A-Z][a-z]+ \d{1,2}, \d{4}$")  # "October 14, 2026": a comma closes it mid-sentence
 
 
 def text(value: Any) -> str:
@@ -138,7 +141,7 @@ def exhibit_facts(
         "sender": text(record.get("from")),
         "subject": text(record.get("subject")),
         "received_at": utc_time(record.get("date_utc")) or text(record.get("date")),
-        "advertised_domains": [text(d) for d in record.get("domains") or [] if text(d)],
+        "advertised_domains": target_domains(record) if item.kind in MAIL else [],  # never link text alone
         "attachments": _attachments(record),
         **mail_route(record),
         # domain record
@@ -162,12 +165,47 @@ def exhibit_facts(
         record.get("retrieved_at") or meta.get("retrieved_at") or meta.get("captured_at")
     ) or short_utc_date(item.acquired_at)
     facts["source"] = (facts["url"] if item.kind is ItemKind.SCREENSHOT else
-                       facts["sender"] if facts["kind"] == "email" else
+                       # where the message was acquired (the mailbox), as stated under oath; else the From line,
+                       # said as such (it may be forged)
+                       (sworn.get("source") or (f"From: {facts['sender']}" if facts["sender"] else ""))
+                       if facts["kind"] == "email" else
                        facts["record_source"] or text(meta.get("url")) or text(meta.get("server"))
                        ) or facts["file_name"]
     facts["bates_range"] = (f"{facts['bates_first']} \u2013 {facts['bates_last']}"
                             if facts["bates_first"] else "")
+    facts["redacted"] = list(entry.removed)
+    facts["description_ends_with_date"] = bool(DATE_AT_END.search(facts["description"]))
+    facts["acquired_utc"] = _short_utc(item.acquired_at)
+    facts["origin"] = _origin(facts, sworn)
     return facts
+
+
+def _short_utc(value: Any) -> str:
+    """An ISO 8601 time as "2026-10-20 15:41:07" in UTC ("" when unreadable or without a zone)."""
+    try:
+        moment = dt.datetime.fromisoformat(text(value).replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        return ""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _origin(facts: Mapping[str, Any], sworn: Mapping[str, str]) -> str:
+    """Where the certified file came from, in facts the case holds: the server the software queried, the
+    page it captured, or what the user chose to state under oath (the mailbox, the WHOIS server); else
+    "not recorded", never a guess."""
+    if facts["process"] == "lookup" and facts["lookup_server"]:
+        return f"{facts['record_format'] or 'lookup'} reply from {facts['lookup_server']}".strip()
+    if facts["kind"] == "web-capture" and facts["url"]:
+        return f"capture of {facts['url']}"
+    if sworn.get("source"):
+        return sworn["source"]
+    if sworn.get("server"):
+        return f"{facts['record_format']} server {sworn['server']}".strip()
+    if facts["kind"] == "screenshot" and facts["url"]:
+        return f"screenshot of {facts['url']}"
+    return "not recorded"
 
 
 def _registry_name(registries: Mapping[str, Registry], registry_id: str) -> str:
@@ -289,6 +327,7 @@ def declaration_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str,
             "name": text(case.declarant) or "[NAME]",
             "title": text(case.declarant_title) or "[TITLE]",
             "organisation": text(case.organisation) or "[EMPLOYER]",
+            "qualifications": " ".join(text(case.declarant_qualifications).split()),
         },
         "bundle_date": text(case.bundle_date),
         "signed_in_us": case.signed_in_us,

@@ -19,6 +19,7 @@ class ExhibitEntry:
     number: int
     item: Item
     description: str  # "a screenshot of the web page at http://example.com/ captured on ..."
+    removed: tuple[str, ...] = ()  # what confirmed Rule 5.2 redactions took out ("the recipient's e-mail address")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class DeclarationInput:
     """Rule 5.2: every (text, replacement) counsel confirmed, removed from every document and exhibit."""
     draft: bool = False
     """A draft: every page says DRAFT, and the pre-filing review's blocking problems do not stop it."""
+    confirmed: Mapping[str, str] = field(default_factory=dict)
+    """Paragraph key -> SHA-256 of the words the declarant confirmed (paragraphs no exhibit shows)."""
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,14 @@ Align = Literal["left", "center", "right", "justify"]
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of text with one look. Kept deliberately simple: bold and italic only."""
+    """A stretch of text with one look. Kept deliberately simple: bold and italic, and ``mark``, the one
+    conspicuous marker (bold on yellow in PDF and DOCX) for what a person must still write or confirm
+    before filing: a prompt, facts the declarant has not confirmed."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    mark: bool = False
 
 
 Runs = tuple[Run, ...]

@@ -19,12 +19,16 @@ from app.documents import fonts
 from app.documents import model as m
 from app.documents.layout import FINGERPRINT, keep_labels
 
+MARK_COLOUR = "#FFE600"  # the conspicuous marker's background (docx_writer uses Word's yellow highlight)
+
 
 def _styled(text: str, run: m.Run) -> str:
     if run.italic:
         text = f"<i>{text}</i>"
-    if run.bold:
+    if run.bold or run.mark:
         text = f"<b>{text}</b>"
+    if run.mark:
+        text = f'<font backColor="{MARK_COLOUR}">{text}</font>'
     return text
 
 
@@ -58,9 +62,10 @@ def _fingerprint_markup(runs: m.Runs, style: ParagraphStyle, width: float, bulle
     full_width = width - style.leftIndent - style.rightIndent
     out: list[str] = []
     for run in runs:
-        font = fonts.SERIF_BOLD if run.bold else fonts.SERIF
+        bold = run.bold or run.mark
+        font = fonts.SERIF_BOLD if bold else fonts.SERIF
         if run.italic:
-            font = fonts.SERIF_BOLD_ITALIC if run.bold else fonts.SERIF_ITALIC
+            font = fonts.SERIF_BOLD_ITALIC if bold else fonts.SERIF_ITALIC
         position = 0
         for match in FINGERPRINT.finditer(run.text):
             out.append(_styled(escape(keep_labels(run.text[position:match.start()])), run))

@@ -97,6 +97,9 @@ class CourtProfile:
     sealed_paper_set: bool = False  # sealed filings go on paper: write one print-ready PDF
     tab_label_format: str = "EXHIBIT {number}"
     electronic_appendix_threshold: int = 5000
+    # The pre-filing review warns when the newest lookup or capture is older than this on the day of execution:
+    # a judge asks why an emergency waited, and whether the registration data is still current (practice).
+    max_evidence_age_days: int = 14
     """Above this many listed domains the appendices are also filed as a CSV list with its hash."""
     text_align: str = "left"  # body text "left" (ragged right) or "justify", the same in every document
     docx_mono_font: str = "Courier New"  # metric twin of Liberation Mono, for Word
@@ -208,6 +211,7 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             sealed_paper_set=bool(data.get("sealed_paper_set", False)),
             tab_label_format=str(data.get("tab_label", "EXHIBIT {number}")),
             electronic_appendix_threshold=int(data.get("electronic_appendix_threshold", 5000)),
+            max_evidence_age_days=int(data.get("max_evidence_age_days", 14)),
             text_align=str(data.get("text_align", "left")),
             docx_mono_font=str(font.get("docx_mono_family", "Courier New")),
             order=_order_defaults(data.get("order", {}), source),

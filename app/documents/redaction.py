@@ -258,7 +258,15 @@ def redact_entry(entry: ExhibitEntry, redact: Redactor) -> ExhibitEntry:
     """An exhibit as filed: its description (slip sheet, index, PDF title) and item redacted."""
     if redact is no_redaction:
         return entry
-    return ExhibitEntry(entry.number, redact_item(entry.item, redact), redact(entry.description))
+    return replace(entry, item=redact_item(entry.item, redact), description=redact(entry.description))
+
+
+def removed_words(reason: str) -> str:
+    """What a confirmed redaction took out, as the declaration and certification say it ("the recipient's
+    e-mail address", "the social-security number"), from the reason recorded with it."""
+    if reason.startswith("recipient"):
+        return "the recipient's e-mail address"
+    return "the " + reason.split(" (", 1)[0].strip()
 
 
 def redact_message(message: MessageView, redact: Redactor) -> MessageView:

@@ -1,20 +1,23 @@
 """Which exhibits show that each listed domain belongs in the order, and which tie a defendant to it.
 
 Derived from the evidence alone, never from free text: a spam message that links to a
-domain (or to a host under it: a link to a listed subdomain also shows the listed domain above
-it), a screenshot of a page on it, its registration record or
+domain or loads content from it (or from a host under it: a link to a listed subdomain also shows
+the listed domain above it), a screenshot of a page on it, its registration record or
 lookup reply, a record whose registrant, e-mail address or address is a defendant's, and
 a record whose name servers are in a listed domain or in a domain of a defendant. Each link
 carries what the exhibit shows in the exhibit's own words (``shows``: a host, a URL, a
 registrant's name, a name server), so the declaration can say it and a check can find it
-in the exhibit. The user's own links (a declarant's note) and removals are laid over these
-by :func:`effective_links`; the functions here are pure, for the documents and the review.
+in the exhibit. A domain a spam shows only as the visible text of a link that leads to another
+host gets a ``DISPLAY_TEXT`` link, which the declaration describes as such and which is not
+support (:func:`supported`): the review blocks a domain that has nothing else. The user's own
+links (a declarant's note) and removals are laid over these by :func:`effective_links`; the
+functions here are pure, for the documents and the review.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +28,7 @@ from app.documents.inputs import ExhibitEntry
 MAIL = (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE)
 
 
-def listed_domain(host: str, exact: Mapping[str, Domain]) -> str:
+def listed_domain(host: str, exact: Container[str]) -> str:
     """The most specific listed domain that is ``host`` or a parent of it, or ""."""
     host = host.strip().rstrip(".").lower()
     while host:
@@ -37,7 +40,7 @@ def listed_domain(host: str, exact: Mapping[str, Domain]) -> str:
     return ""
 
 
-def listed_ancestors(host: str, exact: Mapping[str, Domain]) -> list[str]:
+def listed_ancestors(host: str, exact: Container[str]) -> list[str]:
     """Every listed domain that is ``host`` or a parent of it, the most specific first: a link to
     km78py.free-kel.cc shows that subdomain and the listed provider domain free-kel.cc above it."""
     found: list[str] = []
@@ -49,6 +52,57 @@ def listed_ancestors(host: str, exact: Mapping[str, Domain]) -> list[str]:
             break
         host = host.split(".", 1)[1]
     return found
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two hosts are the same name or one is under the other ("www." ignored)."""
+    a, b = a.removeprefix("www."), b.removeprefix("www.")
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def mail_links(record: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A message's links split by what they show: ``targets``, (host, source) of every link target or
+    loaded resource (href, src, form) and every URL written in the text; ``displayed``, (shown host,
+    target host) of every link whose visible text names a host of another domain than where it leads.
+
+    A URL written in the text whose host is such a shown host is display text, not a target: the
+    reader finds it in the HTML rendered as text, and the plain-text part of such spam repeats the
+    same spoofed words (records parsed before the reader knew this still hold it). Display text is
+    never said to be "linked"; the declaration says the message shows the text while the link leads
+    elsewhere."""
+    links = [link for link in record.get("links") or [] if isinstance(link, Mapping)]
+    displayed: list[tuple[str, str]] = []
+    for link in links:
+        shown = str(link.get("shown_host") or "").strip().rstrip(".").lower()
+        host = str(link.get("host") or "") or url_host(str(link.get("url") or ""))
+        if shown and link.get("mismatch") and (shown, host) not in displayed:
+            displayed.append((shown, host))
+    targets: list[tuple[str, str]] = []
+    for link in links:
+        host = (str(link.get("host") or "") or url_host(str(link.get("url") or ""))).rstrip(".").lower()
+        source = str(link.get("source") or "")
+        if not host:
+            continue
+        if source in ("text", "bare") and any(_related(host, shown) for shown, _ in displayed):
+            continue
+        if (host, source) not in targets:
+            targets.append((host, source))
+    return targets, displayed
+
+
+def target_domains(record: Mapping[str, Any]) -> list[str]:
+    """The registrable domains a message links to or loads content from, in order, never one it shows only
+    as link text (:func:`mail_links`)."""
+    wanted = set(mail_links(record)[0])
+    out: list[str] = []
+    for link in record.get("links") or []:
+        if not isinstance(link, Mapping):
+            continue
+        host = (str(link.get("host") or "") or url_host(str(link.get("url") or ""))).rstrip(".").lower()
+        name = " ".join(str(link.get("domain") or "").split()).lower()
+        if name and (host, str(link.get("source") or "")) in wanted and name not in out:
+            out.append(name)
+    return out
 
 
 def _norm(value: str) -> str:
@@ -100,11 +154,13 @@ def derive_links(exhibits: Sequence[ExhibitEntry], domains: Sequence[Domain],
         item = entry.item
         record = item.record or {}
         if item.kind in MAIL:
-            for link in record.get("links") or []:
-                if isinstance(link, Mapping):
-                    host = str(link.get("host") or "") or url_host(str(link.get("url") or ""))
-                    for domain in listed_ancestors(host, exact):
-                        add(domain, SupportKind.ADVERTISED, item.id, host)
+            targets, displayed = mail_links(record)
+            for host, _source in targets:
+                for domain in listed_ancestors(host, exact):
+                    add(domain, SupportKind.ADVERTISED, item.id, host)
+            for shown, _target in displayed:
+                for domain in listed_ancestors(shown, exact):
+                    add(domain, SupportKind.DISPLAY_TEXT, item.id, shown)
         elif item.kind in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
             urls = [str((item.metadata or {}).get("url") or "").strip()]
             if item.kind is ItemKind.WEB_CAPTURE:  # the page asked for, and the page the browser ended on
@@ -156,9 +212,9 @@ def effective_links(derived: Sequence[SupportLink], decisions: Sequence[SupportL
 
 
 def supported(links: Iterable[SupportLink]) -> dict[str, list[SupportLink]]:
-    """Domain -> the links that cite an exhibit for it (removed ones left out)."""
+    """Domain -> the links that cite an exhibit for it (removed ones, and display text, left out)."""
     found: dict[str, list[SupportLink]] = {}
     for link in links:
-        if not link.removed and link.item_id:
+        if not link.removed and link.item_id and link.how.is_support:
             found.setdefault(link.domain, []).append(link)
     return found

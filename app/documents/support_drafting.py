@@ -34,7 +34,7 @@ from app.documents.inputs import DeclarationInput
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import record_facts
 from app.documents.profile import CourtProfile
-from app.documents.support import registrant_matches, supported
+from app.documents.support import mail_links, registrant_matches, supported
 from app.documents.template import render_markup
 from app.documents.wording import and_list, exhibit_labels, number_ranges
 
@@ -173,13 +173,16 @@ def summaries(writer: _Writer, links: Sequence[SupportLink]) -> list[Drafted]:
 
 def _signature(link: SupportLink) -> tuple[str, int, str]:
     """What a link contributes to a domain's group: how, which exhibit, with what note."""
-    shows = link.shows if link.how in (SupportKind.CAPTURE,) else ""
+    shows = link.shows if link.how in (SupportKind.CAPTURE, SupportKind.DISPLAY_TEXT) else ""
     return (link.how.value, link.item_id, link.note or shows)
 
 
 def domain_groups(writer: _Writer, links: Sequence[SupportLink]) -> list[Drafted]:
     """One paragraph per group of domains supported by the same exhibits in the same ways."""
     by_domain = supported(links)
+    for link in links:  # display text is no support, but a domain listed on it alone is described as it is
+        if link.how is SupportKind.DISPLAY_TEXT and not link.removed and link.item_id:
+            by_domain.setdefault(link.domain, []).append(link)
     groups: dict[tuple[tuple[str, int, str], ...], list[str]] = {}
     for domain in sorted(by_domain, key=lambda d: (writer.positions[d].appendix, writer.positions[d].group,
                                                    writer.positions[d].number) if d in writer.positions else
@@ -235,6 +238,13 @@ def _clauses(writer: _Writer, signature: tuple[tuple[str, int, str], ...], domai
         clauses.append(writer.words("clause-name-servers", count=len(items), labels=writer.labels(items),
                                     servers=and_list(shown), server_count=len(shown), served=and_list(served)))
         claims += [(writer.number[i], server) for i in items for server in writer.servers(i, domains)]
+    for how, item, text in signature:
+        if how == SupportKind.DISPLAY_TEXT.value:
+            record = writer.entry[item].item.record or {}
+            targets = [target for host, target in mail_links(record)[1] if host == text]
+            clauses.append(writer.words("clause-display", label=writer.label(item), shown=text,
+                                        targets=and_list(targets), plural=plural))
+            claims += [(writer.number[item], text)] + [(writer.number[item], t) for t in targets]
     for how, item, note in signature:
         if how == SupportKind.NOTE.value:
             clauses.append(writer.words("clause-note", note=note.rstrip("."), label=writer.label(item),

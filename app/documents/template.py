@@ -21,7 +21,8 @@ The markup is a small XML vocabulary, one element per model block::
       <names> <name/>* </names>                 names copied exactly: one per line, monospace, never broken
     </document>
 
-where runs are text with nested <b> and <i>. ``<domains list="A1"/>`` inserts a whole
+where runs are text with nested <b>, <i> and <mark> (the one conspicuous marker: what a person
+must still write or confirm before filing). ``<domains list="A1"/>`` inserts a whole
 domain list from the context's ``domain_lists`` (see facts.domain_lists) without a
 template loop, so appendices of 100,000 domains render in linear, small time.
 """
@@ -204,18 +205,20 @@ def _parse_xml(markup: str, name: str) -> _Node:
     return documents[0]
 
 
-def _runs(node: _Node, bold: bool = False, italic: bool = False, *, name: str) -> list[m.Run]:
+def _runs(node: _Node, bold: bool = False, italic: bool = False, *, name: str, mark: bool = False) -> list[m.Run]:
     runs: list[m.Run] = []
     for child in node.children:
         if isinstance(child, str):
             if child:
-                runs.append(m.Run(child, bold, italic))
+                runs.append(m.Run(child, bold, italic, mark))
         elif child.tag == "b":
-            runs.extend(_runs(child, True, italic, name=name))
+            runs.extend(_runs(child, True, italic, name=name, mark=mark))
         elif child.tag == "i":
-            runs.extend(_runs(child, bold, True, name=name))
+            runs.extend(_runs(child, bold, True, name=name, mark=mark))
+        elif child.tag == "mark":
+            runs.extend(_runs(child, bold, italic, name=name, mark=True))
         else:
-            raise _unknown(child, name, "<b> or <i> inside text")
+            raise _unknown(child, name, "<b>, <i> or <mark> inside text")
     return runs
 
 
@@ -233,16 +236,16 @@ def _clean_runs(raw: list[m.Run]) -> m.Runs:
         body = " ".join(words)
         if out and (pending_space or lead):  # give the space to the plainer run: no bold spaces
             before = out[-1]
-            if (before.bold or before.italic) and not (run.bold or run.italic):
+            if (before.bold or before.italic or before.mark) and not (run.bold or run.italic or run.mark):
                 body = " " + body
             else:
-                out[-1] = m.Run(before.text + " ", before.bold, before.italic)
-        out.append(m.Run(body, run.bold, run.italic))
+                out[-1] = m.Run(before.text + " ", before.bold, before.italic, before.mark)
+        out.append(m.Run(body, run.bold, run.italic, run.mark))
         pending_space = trail
     merged: list[m.Run] = []
     for run in out:
-        if merged and merged[-1].bold == run.bold and merged[-1].italic == run.italic:
-            merged[-1] = m.Run(merged[-1].text + run.text, run.bold, run.italic)
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].mark) == (run.bold, run.italic, run.mark):
+            merged[-1] = m.Run(merged[-1].text + run.text, run.bold, run.italic, run.mark)
         else:
             merged.append(run)
     return tuple(merged)

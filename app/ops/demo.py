@@ -24,7 +24,7 @@ from app.store import CASE_SUFFIX, CaseFile
 from .build import BuildResult, build_case
 from .identity import signing_identity
 from .intake import add_domains, import_file
-from .paragraphs import edit_paragraph
+from .paragraphs import confirm_paragraph, edit_paragraph
 from .parties import add_party, set_counsel
 from .redactions import decide_redactions, list_redactions
 from .support import add_support
@@ -86,8 +86,8 @@ def run_demo(out_dir: Path, *, reporter: Reporter = NULL_REPORTER) -> DemoResult
 def sample_decisions(case: CaseFile, spec: dict[str, Any]) -> None:
     """What the people on the sample case decided, each through its op (so each is logged): the
     parties and counsel, the support links only the declarant can give, the Rule 5.2 decisions,
-    the typed details stated under oath (who captured each screenshot), and the paragraphs only a
-    person can write."""
+    the typed details stated under oath (who captured each screenshot), the paragraphs only a
+    person can write, and the declarant's confirmation of those paragraphs' facts."""
     for entry in spec.get("parties", []):
         values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items() if k != "role"}
         add_party(case, Party(0, PartyRole(entry["role"]), **values))
@@ -109,6 +109,8 @@ def sample_decisions(case: CaseFile, spec: dict[str, Any]) -> None:
         choose_sworn(case, by_file[Path(file_name).name], chosen)
     for key, text in spec.get("paragraphs", {}).items():
         edit_paragraph(case, key, text)
+    for key in spec.get("confirmed", []):  # the (fictional) declarant confirms the facts no exhibit shows
+        confirm_paragraph(case, key)
 
 
 def _clear_previous_demo(case_path: Path, identity_dir: Path) -> None:

@@ -47,7 +47,7 @@ from app.documents.layout import atomic_write
 from app.documents.model import NumberedParagraph
 from app.documents.pdf_parts import join_pdfs, tab_pages
 from app.documents.profile import CourtProfile
-from app.documents.redaction import redact_entry, redactor
+from app.documents.redaction import redact_entry, redactor, removed_words
 from app.ops.case import ensure_writable
 from app.ops.domains import registry_table
 from app.ops.message_views import message_view
@@ -129,15 +129,18 @@ def declaration_input(case: CaseFile, *, bundle_date: str | None = None,
     table = registry_table(case)
     pairs = all_confirmed_redactions(case)
     redact = redactor(pairs)
+    reasons = case.redaction_reasons()
     inp = DeclarationInput(
         case=replace(info, bundle_date=date),
-        exhibits=[redact_entry(ExhibitEntry(n, item, d), redact) for n, item, d in case.exhibits()],
+        exhibits=[redact_entry(ExhibitEntry(n, item, d, tuple(dict.fromkeys(
+            removed_words(r) for r in reasons.get(item.id, [])))), redact) for n, item, d in case.exhibits()],
         domains=domains,
         registries={d.registry_id: table.get(d.registry_id) for d in domains},
         signer_fingerprint=fingerprint or signer_fingerprint(case),
         tool_name=TOOL_NAME,
         tool_version=__version__,
         paragraphs=case.paragraph_edits(),
+        confirmed=case.paragraph_confirmations(),
         parties=case_parties(case),
         support=[replace(link, shows=redact(link.shows), note=redact(link.note)) for link in support_links(case)],
         redactions=pairs,

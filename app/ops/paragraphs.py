@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from app.core.changes import Changes
 from app.core.errors import CaseFileError
 from app.core.model import ParagraphEdit
-from app.documents.drafting import SECTION_NAMES, SECTIONS, DeclarationParagraph, declaration_paragraphs
+from app.documents.drafting import SECTION_NAMES, SECTIONS, DeclarationParagraph, declaration_paragraphs, text_digest
 from app.documents.profile import load_profile
 from app.store import CaseFile
 
 __all__ = [  # what the front ends use besides the operations: the paragraphs they show
-    "SECTIONS", "SECTION_NAMES", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "current_paragraphs",
-    "edit_paragraph", "move_paragraph", "remove_paragraph", "reset_paragraph", "restore_paragraphs",
+    "SECTIONS", "SECTION_NAMES", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "confirm_paragraph",
+    "current_paragraphs", "edit_paragraph", "move_paragraph", "remove_paragraph", "reset_paragraph",
+    "restore_paragraphs",
 ]
 
 CHANGED = Changes.to_case(paragraphs=True)
@@ -52,6 +53,23 @@ def edit_paragraph(case: CaseFile, key: str, text: str) -> Changes:
     p = _get(case, key)
     case.save_paragraph(_kept(p, text=words, removed=p.removed), action="paragraph-edited",
                         details={"key": key, "old": p.text, "new": words})
+    return CHANGED
+
+
+def confirm_paragraph(case: CaseFile, key: str) -> Changes:
+    """The declarant confirms the words of a paragraph that states facts no exhibit shows (counsel's words
+    in place of a prompt, or a paragraph counsel added), as they now read: its mark goes, and the review
+    stops listing it. Changed words later are unconfirmed again. Logged with the words' SHA-256."""
+    p = _get(case, key)
+    if p.is_prompt:
+        raise CaseFileError("the paragraph is still a prompt: write the facts first ('paragraphs edit')",
+                            path=case.path, found=key)
+    if not p.narrative:
+        raise CaseFileError("only a paragraph no exhibit shows needs the declarant's confirmation (counsel's "
+                            "words in place of a prompt, or one counsel added)", path=case.path, found=key)
+    if p.confirmed:
+        return Changes()
+    case.confirm_paragraph(key, text_digest(p.text), by=case.info().declarant)
     return CHANGED
 
 

@@ -8,11 +8,13 @@ fixed, unless the user asks for a draft, which says DRAFT on every page) or a "w
 ``build`` call :func:`require_fileable` before writing filing documents.
 
 The checks here: every listed domain supported by an exhibit; no prompt left in the
-declaration and no bracketed placeholder in what is sworn; the parties, declarant and
+declaration, no paragraph of facts no exhibit shows that the declarant has not confirmed, and no
+bracketed placeholder in what is sworn; the parties, declarant and
 place of signing given; no date the papers state or the custody log records after the
 date of execution, and the signer's certificate valid on it; every Rule 5.2 candidate
 decided; every claim the drafted declaration makes about an exhibit found in that
-exhibit's text; the domains' own checks (registry, duplicates, records' age); the pre-filing
+exhibit's text; the domains' own checks (registry, duplicates, records' age); the newest lookup or
+capture no older than the court profile allows on the day of execution; the pre-filing
 check's findings from the records (registration, holds, collateral damage); and the order side's
 checks (a sealed case's sealing papers, the remedy, the registries' directions).
 """
@@ -31,7 +33,7 @@ from cryptography import x509
 
 from app.core.changes import Changes
 from app.core.errors import EvidenceError
-from app.core.model import ItemKind, PartyRole, Problem
+from app.core.model import ItemKind, PartyRole, Problem, SupportKind
 from app.documents.exhibit_content import exhibit_text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import load_profile
@@ -158,7 +160,9 @@ def check_support(case: CaseFile) -> list[Problem]:
     backed = supported(link for link in inp.support if link.item_id in exhibit_items)
     missing = [d.ascii for d in sorted(inp.domains, key=lambda d: (d.is_subdomain, d.registrable, d.ascii))
                if d.ascii not in backed]
-    problems = [Problem("blocking", "unsupported-domain", "no exhibit shows that it belongs in the order", name,
+    shown_only = _display_text_only(inp, set(missing), exhibit_items)
+    problems = [shown_only[name] if name in shown_only else
+                Problem("blocking", "unsupported-domain", "no exhibit shows that it belongs in the order", name,
                         f"domain:{name}") for name in missing[:MAX_LISTED]]
     if len(missing) > MAX_LISTED:
         problems.append(Problem("blocking", "unsupported-domain", f"and {len(missing) - MAX_LISTED} more listed "
@@ -169,6 +173,116 @@ def check_support(case: CaseFile) -> list[Problem]:
                                 "exhibit that shows it with the declarant's statement ('evbundle support CASE add "
                                 "DOMAIN... --exhibit N --note TEXT'), or take it out of the appendices", "domains"))
     return problems
+
+
+UNSUBSCRIBE = re.compile(r"unsubscri|opt[ -]?out|stop receiving|remove (?:me|yourself)|manage (?:your )?"
+                         r"(?:subscription|preferences)", re.IGNORECASE)
+STRONG_SUPPORT = {SupportKind.RECORD, SupportKind.REGISTRANT, SupportKind.CAPTURE, SupportKind.NAME_SERVERS}
+
+
+def check_thin_support(case: CaseFile) -> list[Problem]:
+    """For counsel's decision: a listed domain whose only support is one mention in one exhibit (one spam, one
+    statement), or only an unsubscribe or tracking link or an image a spam loads (typical of a third-party
+    mailing service). Not blocking: counsel may have more; but a judge reads these as thin."""
+    from app.documents.support import listed_ancestors, mail_links
+
+    inp = _input(case)
+    profile = load_profile(inp.case.court)
+    entries = {e.item.id: e for e in inp.exhibits}
+    backed = supported(link for link in inp.support if link.item_id in entries)
+    listed = {d.ascii for d in inp.domains}
+    parents = {d.ascii: d.registrable for d in inp.domains if d.is_subdomain}
+    texts: dict[int, str] = {}
+    single: list[Problem] = []
+    tracking: list[Problem] = []
+    grouped: dict[tuple[str, str], list[str]] = {}  # Appendix B subdomains on one exhibit: one line per parent
+    for domain in sorted(backed, key=lambda d: (d in parents, d)):
+        links = backed[domain]
+        if any(link.how in STRONG_SUPPORT for link in links):
+            continue
+        spam = [link for link in links if link.how is SupportKind.ADVERTISED]
+        if spam and len(spam) == len(links) and all(
+                _tracking(case, entries[link.item_id], domain, listed, texts, mail_links, listed_ancestors)
+                for link in spam):
+            labels = sorted({entries[link.item_id].number for link in spam})
+            tracking.append(Problem("warning", "tracking-link-only", "the only exhibits for it ("
+                                    + ", ".join(profile.exhibit_label(n) for n in labels) + ") show it as an "
+                                    "unsubscribe or tracking link or an image the message loads, typical of a "
+                                    "third-party mailing service: for counsel's decision before it is seized",
+                                    domain, f"domain:{domain}"))
+        elif len({link.item_id for link in links}) == 1:
+            label = profile.exhibit_label(entries[links[0].item_id].number)
+            what = "one e-mail message" if spam else "one exhibit"
+            if domain in parents:
+                grouped.setdefault((parents[domain], label), []).append(domain)
+                continue
+            single.append(Problem("warning", "single-mention", f"only {what} mentions it ({label}); no "
+                                  "registration record, capture or other exhibit shows that the Defendants use it: "
+                                  "for counsel's decision (look it up, capture it, or take it out)",
+                                  domain, f"domain:{domain}"))
+    for (parent, label), names in grouped.items():
+        single.append(Problem("warning", "single-mention", f"{len(names)} of its subdomains listed in Appendix B ("
+                              f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}) rest only on one exhibit "
+                              f"({label}); nothing shows they are registered in its zone or used by the Defendants "
+                              "beyond it: for counsel's decision", parent, f"domain:{parent}"))
+    out: list[Problem] = []
+    for found in (tracking, single):
+        out += found[:MAX_LISTED]
+        if len(found) > MAX_LISTED:
+            out.append(Problem("warning", found[0].code, f"and {len(found) - MAX_LISTED} more listed domains "
+                               "like these ('evbundle support CASE list')", "domains"))
+    return out
+
+
+def _tracking(case: CaseFile, entry: Any, domain: str, listed: set[str], texts: dict[int, str],
+              mail_links: Callable[..., Any], listed_ancestors: Callable[..., list[str]]) -> bool:
+    """Whether every link of this exhibit to ``domain`` is an image it loads or an unsubscribe/tracking link
+    (by the words just before it in the exhibit's text, or in its address)."""
+    from app.ops.message_views import message_view
+
+    if entry.item.id not in texts:
+        view = message_view(entry.item, case.read_object(entry.item.sha256))
+        texts[entry.item.id] = "" if view is None else f"{view.body}\n{view.html_text}"
+    text = texts[entry.item.id]
+    targets = [(host, source) for host, source in mail_links(entry.item.record or {})[0]
+               if domain in listed_ancestors(host, listed)]
+    urls = [str(link.get("url") or "") for link in (entry.item.record or {}).get("links") or []
+            if isinstance(link, dict)]
+    for host, source in targets:
+        if source == "src":
+            continue
+        spots = [url for url in urls if f"//{host}" in url.lower()]
+        contexts = [url for url in spots if UNSUBSCRIBE.search(url)]
+        for marker in [*spots, f"-> {host}]"]:
+            start = text.find(marker)
+            while start >= 0:
+                contexts.append(text[max(0, start - 60):start])
+                start = text.find(marker, start + 1)
+        if not any(UNSUBSCRIBE.search(c) for c in contexts):
+            return False
+    return bool(targets)
+
+
+def _display_text_only(inp: DeclarationInput, missing: set[str], exhibit_items: set[int]) -> dict[str, Problem]:
+    """A domain whose only support is a spam showing it as the visible text of a link that leads elsewhere:
+    the mark of an impersonated name (often a victim's), not of a domain the defendants use."""
+    from app.documents.support import mail_links
+
+    profile = load_profile(inp.case.court)
+    entries = {e.item.id: e for e in inp.exhibits}
+    out: dict[str, Problem] = {}
+    for link in inp.support:
+        if (link.how is not SupportKind.DISPLAY_TEXT or link.removed or link.domain not in missing
+                or link.item_id not in exhibit_items or link.domain in out):
+            continue
+        entry = entries[link.item_id]
+        targets = [t for shown, t in mail_links(entry.item.record or {})[1] if shown == link.shows]
+        out[link.domain] = Problem(
+            "blocking", "display-text-only", f"{profile.exhibit_label(entry.number)} shows it only as the visible "
+            f"text of a link ({link.shows}) that leads to {', '.join(targets) or 'another host'}: display text is "
+            "not evidence that the Defendants use the domain (spam shows impersonated names this way). Add evidence "
+            "that it is used, or take it out of the appendices", link.domain, f"domain:{link.domain}")
+    return out
 
 
 def _paragraphs(case: CaseFile) -> list[Any]:
@@ -186,6 +300,16 @@ def check_prompts(case: CaseFile) -> list[Problem]:
             for p in _paragraphs(case) if not p.removed and p.is_prompt]
 
 
+def check_unconfirmed(case: CaseFile) -> list[Problem]:
+    """No paragraph states facts no exhibit shows (counsel's words in place of a prompt, one counsel added)
+    unless the declarant confirmed its words: until then it is printed with the conspicuous mark."""
+    return [Problem("blocking", "paragraph-unconfirmed", "no exhibit shows the facts of this paragraph and the "
+                    f"declarant has not confirmed them: {' '.join(p.text.split())[:90]}... Have the declarant "
+                    f"confirm it ('evbundle paragraphs CASE confirm {p.key}') or cite the exhibits that show it",
+                    p.key, f"paragraph:{p.key}")
+            for p in _paragraphs(case) if p.unconfirmed]
+
+
 def check_placeholders(case: CaseFile) -> list[Problem]:
     """No bracketed blank ("[TITLE]", "[CITY, STATE]") in the declaration or the certification."""
     from app.documents.declaration import build_declaration
@@ -200,6 +324,10 @@ def check_placeholders(case: CaseFile) -> list[Problem]:
         found = sorted(set(PLACEHOLDER.findall(document.text())))
         problems += [Problem("blocking", "placeholder", f"the {name} prints the blank {blank}; give the fact it "
                              "stands for", name) for blank in found]
+    if "[PROMPT:" in documents[1][1].text():
+        problems.append(Problem("blocking", "prompt-not-replaced", "the certification asks for the declarant's "
+                                "training and experience; give them ('evbundle details CASE "
+                                "--declarant-qualifications TEXT')", "certification", "details"))
     return problems
 
 
@@ -262,6 +390,29 @@ def _signer_certificate(case: CaseFile) -> x509.Certificate | None:
         if normalise_fingerprint(row.fingerprint) == normalise_fingerprint(wanted):
             return x509.load_pem_x509_certificate(row.certificate_path.read_bytes())
     return None
+
+
+def check_screen_captures(case: CaseFile) -> list[Problem]:
+    """A screenshot the declarant says they made, but which came in as an image file (its tool is not the
+    software's screen capture): the declaration does not swear it shows the page as it appeared on the
+    screen. Counsel decides whether the declarant can say so, in the declarant's own words."""
+    from app.documents.facts import sworn_metadata
+    from app.documents.processes import acquisition
+
+    inp = _input(case)
+    profile = load_profile(inp.case.court)
+    declarant = inp.case.declarant.strip().casefold()
+    problems = []
+    for entry in inp.exhibits:
+        item = entry.item
+        made_by = sworn_metadata(item.metadata or {}).get("captured_by", "").casefold()
+        if item.kind is ItemKind.SCREENSHOT and acquisition(item) == "copy" and made_by and made_by == declarant:
+            problems.append(Problem("warning", "screenshot-not-screen-capture", "an image file copied into the case, "
+                                    "not a capture the software recorded from the screen: the declaration does not "
+                                    "say it fairly and accurately shows the page as it appeared on the screen. If "
+                                    "the declarant can say so, add it in the declarant's words",
+                                    profile.exhibit_label(entry.number), f"item:{item.id}"))
+    return problems
 
 
 def check_redactions(case: CaseFile) -> list[Problem]:
@@ -340,6 +491,41 @@ def check_domain_records(case: CaseFile) -> list[Problem]:
     return problems
 
 
+def _evidence_moment(item: Any) -> dt.datetime | None:
+    """When a lookup or capture was made, by the evidence's own record (not when it entered the case)."""
+    record, meta = item.record or {}, item.metadata or {}
+    found = record.get("lookup")
+    lookup: dict[str, Any] = found if isinstance(found, dict) else {}
+    if item.kind is ItemKind.DOMAIN_RECORD:
+        value = (record.get("queried_at") or lookup.get("queried_at") or record.get("retrieved_at")
+                 or meta.get("retrieved_at") or meta.get("captured_at"))
+    elif item.kind in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
+        value = meta.get("captured_at") or record.get("captured_at")
+    else:
+        return None
+    return _moment(value)
+
+
+def check_evidence_age(case: CaseFile) -> list[Problem]:
+    """The newest lookup or capture is no older on the day of execution than the court profile allows: a
+    judge asks why an emergency waited, and whether the registration data is still current."""
+    inp = _input(case)
+    limit = load_profile(inp.case.court).max_evidence_age_days
+    dated = [(moment, entry) for entry in inp.exhibits if (moment := _evidence_moment(entry.item)) is not None]
+    if not dated:
+        return []
+    moment, entry = max(dated, key=lambda pair: pair[0])
+    age = (_execution_date(case) - moment.date()).days
+    if age <= limit:
+        return []
+    day = f"{moment.strftime('%B')} {moment.day}, {moment.year}"
+    label = load_profile(inp.case.court).exhibit_label(entry.number)
+    return [Problem("warning", "stale-evidence", f"the newest lookup or capture ({label}, {day}) is {age} days "
+                    f"older than the date of execution (limit {limit} days, court profile): look the domains up "
+                    "and capture the pages again before filing, or explain the timing in the declaration",
+                    "evidence", f"item:{entry.item.id}")]
+
+
 def check_precheck(case: CaseFile) -> list[Problem]:
     """The pre-filing check's findings from the records the case holds (issue 17, ``app.ops.precheck``):
     domains not registered, expired, already on hold; collateral damage (a shared parent, name servers
@@ -362,12 +548,16 @@ CHECKS: list[Check] = [
     check_parties,
     check_declarant,
     check_support,
+    check_thin_support,
     check_prompts,
+    check_unconfirmed,
     check_placeholders,
     check_dates,
+    check_screen_captures,
     check_redactions,
     check_claims,
     check_domain_records,
+    check_evidence_age,
     check_precheck,
     check_order,
 ]

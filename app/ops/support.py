@@ -46,8 +46,8 @@ class DomainSupport:
 
     @property
     def supported(self) -> bool:
-        """Whether at least one link that is not taken out cites an exhibit."""
-        return any(link.item_id and not link.removed for link in self.links)
+        """Whether at least one link that is not taken out cites an exhibit (display text is no support)."""
+        return any(link.item_id and not link.removed and link.how.is_support for link in self.links)
 
 
 def domain_support(case: CaseFile, links: Sequence[SupportLink] | None = None) -> list[DomainSupport]:

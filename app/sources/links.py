@@ -213,7 +213,9 @@ def _read(html: str) -> tuple[str, list[tuple[str, str, str]]]:
 def collect_links(texts: list[str], htmls: list[str]) -> tuple[list[Link], str]:
     """Every link in a message's text and HTML parts, and the HTML parts as readable text.
 
-    Order: HTML targets first as they appear, then URLs in the text, then bare domains.
+    Order: HTML targets first as they appear, then URLs in the text, then bare domains. The visible
+    text of a link that names another host than its target ("https://bank.example/verify" over a
+    link to elsewhere) is recorded on that link (``shown_host``), never as a URL of its own.
     """
     links: list[Link] = []
     seen: set[str] = set()
@@ -233,12 +235,18 @@ def collect_links(texts: list[str], htmls: list[str]) -> tuple[list[Link], str]:
         links.append(Link(url, host, domain, source, shown_host, mismatch))
 
     rendered: list[str] = []
+    scanned: list[str] = []  # the HTML as text without the visible text of links that name another host
     for html in htmls:
         text, found = _read(html)
         rendered.append(text)
         for target, source, shown in found:
             add(target, source, shown)
-    plain = texts + rendered
+            words = " ".join(shown.split())
+            named = _named_host(shown) if words else ""
+            if named and domain_of_host(named) != domain_of_host(host_of_url(deobfuscate(target.strip()))):
+                text = text.replace(words, " ")  # display text, not a link: never counted as one
+        scanned.append(text)
+    plain = texts + scanned
     for text in plain:
         for url in find_urls(text):
             add(url, "text")

@@ -98,12 +98,36 @@ class ParagraphStore(CaseConnection):
                 self._log(conn, "paragraphs-restored", details={"keys": changed})
         return changed
 
+    def paragraph_confirmations(self) -> dict[str, str]:
+        """Paragraph key -> SHA-256 of the words the declarant confirmed."""
+        return {str(r[0]): str(r[1]) for r in self._conn().execute(
+            "SELECT key, text_sha256 FROM paragraph_confirmations ORDER BY key")}
+
+    def confirm_paragraph(self, key: str, text_sha256: str, *, by: str) -> None:
+        """Record that ``by`` (the declarant) confirmed the words of paragraph ``key`` whose SHA-256 is
+        ``text_sha256``; logged with the key and that hash."""
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT INTO paragraph_confirmations(key, text_sha256, confirmed_by, confirmed_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET text_sha256 = excluded.text_sha256,"
+                " confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at",
+                (key, text_sha256, by, custody.utc_now()))
+            self._log(conn, "paragraph-confirmed", details={"key": key, "text_sha256": text_sha256, "by": by})
+
     # -- Rule 5.2 ----------------------------------------------------------------------------
 
     def confirmed_redactions(self) -> list[tuple[int, str, str]]:
         """(item id, text, replacement) of every confirmed redaction, by item."""
         return [(int(r[0]), str(r[1]), str(r[2])) for r in self._conn().execute(
             "SELECT item_id, text, replacement FROM redactions ORDER BY item_id, id")]
+
+    def redaction_reasons(self) -> dict[int, list[str]]:
+        """Item id -> the reasons recorded with its confirmed redactions, each once, in the order confirmed."""
+        out: dict[int, list[str]] = {}
+        for item_id, reason in self._conn().execute("SELECT item_id, reason FROM redactions ORDER BY item_id, id"):
+            if str(reason) not in out.setdefault(int(item_id), []):
+                out[int(item_id)].append(str(reason))
+        return out
 
     def dismissed_redactions(self) -> set[tuple[int, str]]:
         """(item id, text) of every candidate counsel dismissed."""

@@ -158,6 +158,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (domain, how, item_id, party_id)
     );
     """,
+    # 7 (litigator's review): the declarant's confirmation of a paragraph that states facts no
+    # exhibit shows (counsel's words in place of a prompt, a paragraph counsel added). It holds
+    # the SHA-256 of the words confirmed: changed words are unconfirmed again.
+    """
+    CREATE TABLE paragraph_confirmations (
+        key          TEXT PRIMARY KEY,
+        text_sha256  TEXT NOT NULL,
+        confirmed_by TEXT NOT NULL DEFAULT '',
+        confirmed_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

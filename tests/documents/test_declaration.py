@@ -66,7 +66,8 @@ def test_pdf_text_holds_caption_clauses_exhibits_domains_and_registries(rendered
                      "I, Jane Q. Investigator, hereby declare and state as follows:",
                      "could and would testify competently",
                      "I declare under penalty of perjury that the foregoing is true and correct.",
-                     "Executed on March 1, 2025 at Redmond, Washington.", "/s/ Jane Q. Investigator",
+                     "Executed on March 1, 2025 at Redmond, Washington.",
+                     "______________________________ Jane Q. Investigator",  # sealed: signed by hand
                      "APPENDIX A", "APPENDIX B", "12061 Bluemont Way", "THE EVIDENCE AND HOW IT WAS PRESERVED",
                      "THE EXHIBITS", "THE DOMAINS AND THE EVIDENCE FOR EACH", "THE DEFENDANTS AND THE DOMAINS",
                      "WHY ADVANCE NOTICE WOULD DEFEAT THE RELIEF"):

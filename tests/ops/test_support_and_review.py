@@ -13,7 +13,7 @@ from app.core.errors import CaseFileError
 from app.core.model import CaseInfo, Party, PartyRole, SupportKind
 from app.ops.filing import export_filing_set
 from app.ops.intake import add_domains, import_file
-from app.ops.paragraphs import edit_paragraph
+from app.ops.paragraphs import confirm_paragraph, edit_paragraph
 from app.ops.parties import add_party
 from app.ops.review import CHECKS, FilingBlocked, Problem, review_case
 from app.ops.support import add_support, domain_support, remove_support, restore_support, support_links
@@ -129,6 +129,12 @@ def test_the_review_names_each_problem_and_export_refuses_until_fixed(case: Case
     add_support(case, ["alone-kel.org", "b2.free-kel.cc"], spam, "found in the malware's configuration")
     for topic in ("scheme", "harm", "notice"):
         edit_paragraph(case, f"prompt:{topic}", f"The facts about the {topic}, written by a person.")
+    unconfirmed = {p.where for p in review_case(case).blocking if p.code == "paragraph-unconfirmed"}
+    assert unconfirmed == {"prompt:scheme", "prompt:harm", "prompt:notice"}  # no exhibit shows them
+    for topic in ("scheme", "harm", "notice"):
+        confirm_paragraph(case, f"prompt:{topic}")  # the declarant confirms them
+    assert main(["details", str(case.path), "--declarant-qualifications",
+                 "I have preserved electronic evidence for ten years."]) == 0  # the certification's ¶1
     assert main(["redactions", str(case.path), "dismiss", *[r.candidate.id for r in _rows(case)]]) == 0
     today = dt.datetime.now(dt.UTC).date().isoformat()
     left = review_case(case, bundle_date=today).blocking

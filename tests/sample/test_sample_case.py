@@ -175,7 +175,11 @@ def test_support_links_redactions_and_written_paragraphs_fit_the_evidence() -> N
     decided = case["rule_5_2"]["confirm"] + case["rule_5_2"]["dismiss"]
     assert decided and all(address in mail for address in decided)
     assert set(case["paragraphs"]) == {"prompt:scheme", "prompt:harm", "prompt:notice"}
-    assert set(case["sworn"]) <= files and all(v == ["captured_by"] for v in case["sworn"].values())
+    assert set(case["sworn"]) <= files
+    # who captured the screenshots; the mailbox or server each message and saved record came from
+    assert all(v == {"screenshots": ["captured_by"], "mail": ["source"], "records": ["server"]}[f.split("/")[0]]
+               for f, v in case["sworn"].items())
+    assert set(case["confirmed"]) == set(case["paragraphs"])  # the declarant confirmed what no exhibit shows
     assert all("[PROMPT" not in text and len(text) > 200 for text in case["paragraphs"].values())
 
 
@@ -233,7 +237,7 @@ def test_domain_counts_and_registries() -> None:
     domains = read_domains()
     subdomains = [d for d in domains if d.endswith("." + PROVIDER)]
     apex = [d for d in domains if d not in subdomains]
-    assert len(apex) == 22  # 21 of the botnet's own, and the provider's domain (the parent of Appendix B)
+    assert len(apex) == 21  # 20 of the botnet's own, and the provider's domain (the parent of Appendix B)
     assert len(subdomains) == 100
     assert all(d.count(".") == 2 for d in subdomains), "one label under the provider"
     assert all(d.count(".") == 1 for d in apex), "Appendix A lists registered names"
@@ -267,13 +271,26 @@ def test_five_emails_with_realistic_headers() -> None:
             assert "FICTIONAL SAMPLE" in text, path.name
 
 
+def _shown_only(msg: EmailMessage) -> set[str]:
+    """Hosts a message shows only as the visible text of a link that leads to another host."""
+    shown = set()
+    for collector in email_texts(msg)[1]:
+        for href, text in collector.anchors:
+            host = urlsplit(text).hostname if URL.fullmatch(text) else None
+            if host and host != urlsplit(href).hostname:
+                shown.add(host)
+    return shown
+
+
 def test_every_url_host_in_every_email_is_a_case_domain() -> None:
     domains = set(read_domains())
     for path in email_paths():
-        hosts = hosts_in(parse_email(path))
+        msg = parse_email(path)
+        hosts = hosts_in(msg)
         assert hosts, f"{path.name} advertises no domain"
         stray = sorted(h for h in hosts if not is_covered(h, domains))
-        assert not stray, f"{path.name}: hosts not in domains.txt: {stray}"
+        # the spoofed link text names an impersonated site, which the appendices must not list
+        assert stray == sorted(_shown_only(msg)), f"{path.name}: hosts not in domains.txt: {stray}"
 
 
 def test_html_email_has_a_link_whose_text_shows_another_host() -> None:
