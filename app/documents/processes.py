@@ -84,6 +84,8 @@ def record_facts(record: Mapping[str, Any]) -> dict[str, Any]:
         "lookup_server": _text(lookup.get("final_url") or lookup.get("server")),
         "lookup_at": _text(lookup.get("queried_at")),
         "not_registered": bool(record.get("not_found")),
+        "no_record": not _text(record.get("domain")) and not record.get("not_found"),  # a refusal or an error
+        "top_level": bool(_text(record.get("domain"))) and "." not in _text(record.get("domain")),
     }
 
 

@@ -415,6 +415,22 @@ def check_screen_captures(case: CaseFile) -> list[Problem]:
     return problems
 
 
+def check_replies_without_records(case: CaseFile) -> list[Problem]:
+    """An exhibit that is a WHOIS or RDAP reply holding no registration record (the server refused, was down or
+    answered with an error): the declaration says so, but it proves nothing about a domain. Counsel decides
+    whether to leave it out of the exhibits or say why it is offered."""
+    profile = load_profile(_input(case).case.court)
+    problems = []
+    for number, item, _ in case.exhibits():
+        record = item.record or {}
+        if item.kind is ItemKind.DOMAIN_RECORD and not record.get("domain") and not record.get("not_found"):
+            problems.append(Problem("warning", "reply-without-record", "a WHOIS or RDAP reply that holds no "
+                                    "registration record (the server refused, was down or answered with an error): "
+                                    "it shows nothing about any domain; leave it out of the exhibits, or say in the "
+                                    "declaration why it is offered", profile.exhibit_label(number), f"item:{item.id}"))
+    return problems
+
+
 def check_redactions(case: CaseFile) -> list[Problem]:
     """Every Rule 5.2 candidate in the exhibits is decided: redacted, or kept on purpose."""
     from app.ops.redactions import list_redactions
@@ -554,6 +570,7 @@ CHECKS: list[Check] = [
     check_placeholders,
     check_dates,
     check_screen_captures,
+    check_replies_without_records,
     check_redactions,
     check_claims,
     check_domain_records,

@@ -116,3 +116,20 @@ def test_the_exhibit_shows_the_text_the_declaration_cites(case: CaseFile, corpus
     assert not claims
     (exhibit,) = (tmp_path / "out").glob("*exhibit-001-email.pdf")
     assert shown in _pdf_text(exhibit).replace("\n", "")
+
+
+def test_the_declaration_swears_a_reply_without_a_record_is_only_that_and_the_review_says_so(
+        case: CaseFile, corpus: Path, tmp_path: Path) -> None:
+    for path in ("whois/verisign_response_unavailable.txt", "whois/verisign_cc_available.txt",
+                 "whois/iana_com_tld.txt"):
+        import_file(case, corpus / path)
+
+    export_filing_set(case, tmp_path / "out", formats=("pdf",), draft=True)
+    problems = review_case(case).problems
+
+    declaration = " ".join(_pdf_text(tmp_path / "out" / "01-declaration.pdf").split())
+    assert "It is the reply the WHOIS server gave; it holds no registration record." in declaration
+    assert "stating that the domain u34jedzcq.cc is not registered" in declaration
+    assert "registration record of the top-level domain .com" in declaration
+    assert "registration record of the domain verisign_response_unavailable" not in declaration
+    assert [p.where for p in problems if p.code == "reply-without-record"] == ["Exhibit 1"]
