@@ -153,6 +153,10 @@ def exhibit_facts(
         facts[key] = utc_time(facts[key])
     if item.kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
         facts["kind"] = "email"
+        facts["outlook"] = record.get("format") == "outlook-msg"
+        # Outlook keeps a message's internet headers only when it came over the internet: no Received hop and
+        # no Date header read from them means the exhibit shows the Outlook properties instead.
+        facts["headers_kept"] = not facts["outlook"] or bool(record.get("hop_count") or record.get("date"))
     if item.kind is ItemKind.WEB_CAPTURE:
         from app.documents.capture_facts import capture_facts
 

@@ -62,6 +62,9 @@ def test_outlook_messages_make_readable_exhibits(case: CaseFile, corpus: Path, t
     assert "Outlook properties" in corrupt  # a damaged one shows what could be read
     assert "Outlook keeps the internet headers only" in blank  # a message with none says so
     assert "without a subject (poi_blank.msg)" in blank  # not the file name passed off as a subject
+    declaration = " ".join(_pdf_text(tmp_path / "out" / "01-declaration.pdf").split())
+    assert declaration.count("It is an Outlook message file with no internet headers") == 2  # blank, corrupt
+    assert declaration.count("The exhibit shows its full header block") == 1  # the one that kept them
 
 
 @pytest.mark.parametrize(("path", "says"), [
