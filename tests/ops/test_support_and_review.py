@@ -130,6 +130,7 @@ def test_the_review_names_each_problem_and_export_refuses_until_fixed(case: Case
     for topic in ("scheme", "harm", "notice"):
         edit_paragraph(case, f"prompt:{topic}", f"The facts about the {topic}, written by a person.")
     assert main(["redactions", str(case.path), "dismiss", *[r.candidate.id for r in _rows(case)]]) == 0
+    assert main(["details", str(case.path), "--zone-operator", "free-kel.cc=Free Kel Ltd"]) == 0  # who the order directs
     today = dt.datetime.now(dt.UTC).date().isoformat()
     left = review_case(case, bundle_date=today).blocking
     assert left == [], left
