@@ -37,7 +37,10 @@ def paragraph_numbers(declaration: Document, paragraphs: Sequence[DeclarationPar
     for p in paragraphs:
         if p.removed or not p.text.strip():
             continue
-        number = printed.get(_flat(p.text))
+        words = _flat(p.text)
+        number = printed.get(words)
+        if number is None:  # printed behind a marker ("[TO BE CONFIRMED ...] words"): the words end it
+            number = next((n for text, n in printed.items() if text.endswith(" " + words)), None)
         if number is not None:
             out[p.key] = number
     return out

@@ -227,3 +227,32 @@ def test_docx_properties_are_the_documents_own(filed: Filed) -> None:
         with __import__("zipfile").ZipFile(filed.out / f"{stem}.docx") as package:
             app = package.read("docProps/app.xml").decode()
         assert "<Application>evbundle</Application>" in app and "Microsoft" not in app and "<Pages>" not in app
+
+
+def test_public_sealing_papers_disclose_nothing_in_pdf_docx_or_metadata(filed: Filed) -> None:
+    """Litigator #4, as filed: the four public papers' PDF text, PDF and DOCX metadata and DOCX text bear the
+    neutral caption and name neither party nor any domain."""
+    with CaseFile.open(filed.case_path) as case:
+        secrets = [p.name.upper() for p in case.parties()] + [d.ascii for d in case.domains()][:30]
+    for stem in ("00-sealing-1-motion-to-seal", "00-sealing-2-memorandum-in-support",
+                 "00-sealing-3-notice-of-sealing-motion", "00-sealing-4-proposed-sealing-order"):
+        flat = " ".join(_pdftotext(filed.out / f"{stem}.pdf").split())
+        assert "SEALED PLAINTIFF, Plaintiff," in flat and "SEALED DEFENDANTS, Defendants." in flat, stem
+        with pikepdf.open(filed.out / f"{stem}.pdf") as pdf:
+            meta = " ".join(str(v) for v in pdf.docinfo.values())
+        word = docx.Document(str(filed.out / f"{stem}.docx"))
+        props = word.core_properties
+        body = " ".join(p.text for p in word.paragraphs) + " ".join(
+            c.text for t in word.tables for r in t.rows for c in r.cells)
+        assert props.subject == "Sealed Plaintiff v. Sealed Defendants", stem
+        for where, text in (("pdf", flat), ("pdf metadata", meta), ("docx", body),
+                            ("docx metadata", f"{props.title} {props.subject} {props.keywords}")):
+            leaked = [s for s in secrets if s.lower() in text.lower()]
+            assert not leaked, (stem, where, leaked)
+
+
+def test_appendix_b_names_the_zone_operator(filed: Filed) -> None:
+    """Litigator #3: Appendix B's group note names who disables the subdomains (a defendant, here)."""
+    flat = " ".join(_pdftotext(filed.out / "05-appendices-a-b-domains.pdf").split())
+    assert "zone operator: Defendant Example Free-Domains s.r.o." in flat
+    assert "NOT IDENTIFIED" not in flat

@@ -77,7 +77,12 @@ def test_order_findings_rest_on_the_declaration_with_paragraph_cites(sample: Sam
                  "have not been identified and appear to operate from outside the United States",
                  "The registration records of the listed domains", "gave e-mail addresses"):
         assert gone not in order, gone
-    assert "The registration records of five of the 22 domains listed in Appendix A" in order
+    with CaseFile.open(sample.case_path) as case:
+        listed = sum(1 for d in case.domains() if not d.is_subdomain)
+        held = {str((i.record or {}).get("domain")) for _, i, _ in case.exhibits() if i.kind.value == "domain-record"}
+    from app.documents.wording import number_word
+
+    assert f"The registration records of {number_word(len(held))} of the {number_word(listed)} domains" in order
     assert "Defendants John Does 1-22 have not been identified (Sample Decl. ¶" in order
     assert "Defendant Richard Roe has given an address in the Czech Republic" in order
     assert "the registration record in Exhibit 12 gives an e-mail address of Defendant Richard Roe" in order
@@ -199,3 +204,19 @@ def test_no_hague_finding_for_a_domestic_defendant(sample: Sample) -> None:
     text = _flat(next(d.document.text() for d in build_filing_documents(inp, load_profile("edva"))
                       if d.stem.startswith("04-")))
     assert "Hague" not in text and "except to an address in" not in text
+
+
+def test_registry_contacts_from_the_court_profile_address_the_letter(sample: Sample) -> None:
+    """#19: a firm that fills the profile's registry_contacts gets the attention line and e-mail printed."""
+    import dataclasses
+
+    profile = load_profile("edva")
+    contacts = {"Verisign, Inc.": {"attention": "Legal Department, Law Enforcement Requests",
+                                   "email": "legal-process@verisign.example"}}
+    custom = dataclasses.replace(profile, registry_contacts=contacts)
+    with CaseFile.open(sample.case_path) as case:
+        docs = {d.stem: _flat(d.document.text()) for d in build_filing_documents(declaration_input(case), custom)}
+    letter = docs["06-letter-03-verisign-inc"]
+    assert "Attention: Legal Department, Law Enforcement Requests" in letter
+    assert "By e-mail to legal-process@verisign.example and by overnight courier" in letter
+    assert "[LEGAL DEPARTMENT" in docs["06-letter-01-godaddy-registry-services-llc"]  # unknown: a marked blank
