@@ -27,6 +27,15 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _sentence(text: str, at: int) -> str:
+    """The whole sentence of ``text`` around position ``at``, for quoting the declarant word for word."""
+    start = max(text.rfind(". ", 0, at), text.rfind("? ", 0, at), text.rfind("! ", 0, at))
+    start = 0 if start < 0 else start + 2
+    ends = [i for i in (text.find(". ", at), text.find("? ", at), text.find("! ", at)) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end].strip()
+
+
 def paragraph_numbers(declaration: Document, paragraphs: Sequence[DeclarationParagraph]) -> dict[str, int]:
     """Each printed declaration paragraph's key -> its number in the rendered declaration."""
     printed: dict[str, int] = {}
@@ -77,11 +86,12 @@ def declaration_cites(declaration: Document, paragraphs: Sequence[DeclarationPar
             sections.setdefault(p.section, []).append(numbers[p.key])
             if "[PROMPT:" not in p.text:
                 texts.setdefault(p.section, []).append((numbers[p.key], _flat(p.text)))
-    how_fast = {"words": "", "cite": ""}
+    how_fast = {"words": "", "cite": "", "sentence": ""}
     for section in ("notice", "harm", "scheme"):
-        found = next(((n, m.group(0)) for n, text in texts.get(section, []) if (m := _HOW_FAST.search(text))), None)
+        found = next(((n, m.group(0), _sentence(text, m.start())) for n, text in texts.get(section, [])
+                      if (m := _HOW_FAST.search(text))), None)
         if found:
-            how_fast = {"words": found[1], "cite": cite([found[0]])}
+            how_fast = {"words": found[1], "cite": cite([found[0]]), "sentence": found[2]}
             break
     return {
         "by_key": numbers,
