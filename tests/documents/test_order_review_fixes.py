@@ -83,6 +83,9 @@ def test_order_findings_rest_on_the_declaration_with_paragraph_cites(sample: Sam
     from app.documents.wording import number_word
 
     assert f"The registration records of {number_word(len(held))} of the {number_word(listed)} domains" in order
+    # the shared provider's domain is not found to be the Defendants' own: only the others are "used" by them
+    assert (f"continue to use the {listed - 1} Internet domains listed in Appendix A other than the parent domain"
+            " of the subdomains listed in Appendix B") in order
     assert "Defendants John Does 1-22 have not been identified (Sample Decl. ¶" in order
     assert "Defendant Richard Roe has given an address in the Czech Republic" in order
     assert "the registration record in Exhibit 12 gives an e-mail address of Defendant Richard Roe" in order
