@@ -216,6 +216,8 @@ def add_order_findings(facts: dict[str, Any], inp: DeclarationInput, profile: Co
         "registrant_emails": registrant_emails,
     })
     facts["findings"]["hague"] = _hague(abroad)
+    if abroad:
+        facts["findings"]["hague"]["where"] = where([], *dict.fromkeys(f"defendant:{a['party_id']}" for a in abroad))
     facts["service_abroad"] = abroad
     facts["postal_objection_countries"] = sorted({a["country"] for a in abroad if a["postal_objection"]})
     for group in facts["subdomain_groups"]:

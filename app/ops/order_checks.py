@@ -81,7 +81,8 @@ def service_abroad(case: CaseFile) -> list[Problem]:
 
     return [Problem(
         WARNING, "hague-service-country",
-        f"{entry['name']} has a known address in {entry['country']}, a party to the Hague Service Convention"
+        f"{entry['name']} has given an address in {entry['country']} (the parties' data or a registration record),"
+        " a party to the Hague Service Convention"
         + (", which objects to service through postal channels (Article 10): the order does not serve by mail"
            " there" if entry["postal_objection"] else "") + "; check the means of service the order sets"
         + ("" if entry["confirmed"] else " (the table's entry for this country is unconfirmed)"),
