@@ -208,6 +208,7 @@ def add_order_findings(facts: dict[str, Any], inp: DeclarationInput, profile: Co
         "notice_where": f"{decl} {cites['sections']['notice']}" if cites["stated"].get("notice") else "",
         "how_fast": cites["how_fast"]["words"],
         "how_fast_sentence": cites["how_fast"]["sentence"],
+        "how_fast_cite": cites["how_fast"]["cite"],  # "¶ 49" alone: the public memorandum names no witness
         "how_fast_where": f"{decl} {cites['how_fast']['cite']}" if cites["how_fast"]["cite"] else "",
         "does": [{"called": f"Defendant{'s' if 'does' in p.name.lower() else ''} {p.name}",
                   "where": where([], f"defendant:{p.id}")} for p in defendants if p.doe],
