@@ -194,6 +194,7 @@ def test_hague_country_defendant_no_mail_service_and_a_review_warning(sample: Sa
     assert "a party to the Hague Service Convention" in order
     assert "by mail or courier except to an address in the Czech Republic" in order
     assert "(3) by mail, courier or e-mail" not in order
+    assert "through its registrar’s relay address or contact form for the registrant" in order  # records withhold it
     with CaseFile.open(sample.case_path) as case:
         warned = [p for p in order_problems(case) if p.code == "hague-service-country"]
     assert any("Richard Roe" in p.message and "Czech Republic" in p.message for p in warned)
@@ -225,3 +226,12 @@ def test_registry_contacts_from_the_court_profile_address_the_letter(sample: Sam
     assert "Attention: Legal Department, Law Enforcement Requests" in letter
     assert "By e-mail to legal-process@verisign.example and by overnight courier" in letter
     assert "[LEGAL DEPARTMENT" in docs["06-letter-01-godaddy-registry-services-llc"]  # unknown: a marked blank
+
+
+def test_counsel_declaration_bar_wording_and_numbers_in_words(sample: Sample) -> None:
+    """#29: admitted to practice before this Court, the bar number on its own; "one e-mail address"."""
+    counsel = sample.texts["07-declaration-of-counsel-rule-65-b-1-b"]
+    assert "a member of the bar of this Court" not in counsel
+    assert "admitted to practice before this Court; my bar number is VSB No. 99999" in counsel
+    assert "including one e-mail address that the evidence shows they use" in counsel
+    assert "Alex Example VSB No. 99999" in counsel  # the signature block: name, then bar number on its own line
