@@ -235,3 +235,19 @@ def test_counsel_declaration_bar_wording_and_numbers_in_words(sample: Sample) ->
     assert "admitted to practice before this Court; my bar number is VSB No. 99999" in counsel
     assert "including one e-mail address that the evidence shows they use" in counsel
     assert "Alex Example VSB No. 99999" in counsel  # the signature block: name, then bar number on its own line
+
+
+def test_a_non_party_zone_operator_is_named_from_the_record_and_directed_under_the_all_writs_act(
+        sample: Sample) -> None:
+    """#3: when the parent's record names a registrant who is not a defendant, that registrant is the operator,
+    directed as a non-party under the All Writs Act with a burden finding."""
+    with CaseFile.open(sample.case_path) as case:
+        inp = declaration_input(case)
+    parties = [p for p in inp.parties if "Free-Domains" not in p.name]
+    inp = replace(inp, parties=parties, support=[s for s in inp.support if not s.party_id])
+    text = _flat(next(d.document.text() for d in build_filing_documents(inp, load_profile("edva"))
+                      if d.stem.startswith("04-")))
+    assert "Example Free-Domains s.r.o. operates the zone of the parent domain free-subdomains-sample.cc" in text
+    assert ("it is not a party, and there is good cause to direct it, under the All Writs Act, 28 U.S.C. § 1651(a),"
+            " to take the steps set out below") in text.replace("\u00a0", " ")
+    assert "IT IS FURTHER ORDERED that Example Free-Domains s.r.o., which operates the zone" in text
