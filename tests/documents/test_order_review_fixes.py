@@ -234,6 +234,8 @@ def test_counsel_declaration_bar_wording_and_numbers_in_words(sample: Sample) ->
     assert "a member of the bar of this Court" not in counsel
     assert "admitted to practice before this Court; my bar number is VSB No. 99999" in counsel
     assert "including one e-mail address that the evidence shows they use" in counsel
+    assert "The Defendants control the 22 domains" not in counsel  # not the shared provider's parent domain
+    assert "listed in Appendix A to the proposed order other than the parent domain" in counsel
     assert "Alex Example VSB No. 99999" in counsel  # the signature block: name, then bar number on its own line
 
 
