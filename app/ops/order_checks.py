@@ -233,6 +233,30 @@ def directions_name_only_own_domains(case: CaseFile) -> list[Problem]:
     return problems
 
 
+# A bracketed blank for counsel ("[Describe any earlier action ...]", "[E-MAIL ADDRESS OF THE OPERATOR]"); not the
+# order's "[PROPOSED]" title or the checklist's "[ ]" boxes.
+_BLANK = re.compile(r"\[(?!PROPOSED\])[A-Z][^\[\]]{3,}\]")
+
+
+def placeholders_in_papers(case: CaseFile) -> list[Problem]:
+    """Every bracketed blank the order side's papers still print (counsel's declaration, the disclosure
+    statement, the letters, the order), one warning per paper and blank, so that none is missed on a fast
+    read before filing (the blanks the court fills are underscores, not brackets)."""
+    inp = declaration_input(case)
+    profile = load_profile(inp.case.court)
+    facts = filing_facts(inp, profile)
+    problems: list[Problem] = []
+    for stem, name in filing_document_names(facts):
+        if stem.startswith(("00-filing", "01-", "02-", "03-")):
+            continue  # the checklist lists; the declaration side's papers have their own review
+        text = " ".join(build_filing_document(inp, profile, stem, facts=facts).text().split())
+        for blank in dict.fromkeys(_BLANK.findall(text)):
+            shown = blank if len(blank) <= 90 else blank[:86] + "\u2026]"
+            problems.append(Problem(WARNING, "blank-to-complete",
+                                    f"{name} still prints {shown}: complete it or strike it", name))
+    return problems
+
+
 ORDER_CHECKS: tuple[Callable[[CaseFile], list[Problem]], ...] = (
     appendix_b_parents,
     zone_operators_named,
@@ -242,6 +266,7 @@ ORDER_CHECKS: tuple[Callable[[CaseFile], list[Problem]], ...] = (
     directions_name_only_own_domains,
     counsel_for_letters,
     service_abroad,
+    placeholders_in_papers,
 )
 
 

@@ -253,3 +253,15 @@ def test_a_non_party_zone_operator_is_named_from_the_record_and_directed_under_t
     assert ("it is not a party, and there is good cause to direct it, under the All Writs Act, 28 U.S.C. § 1651(a),"
             " to take the steps set out below") in text.replace("\u00a0", " ")
     assert "IT IS FURTHER ORDERED that Example Free-Domains s.r.o., which operates the zone" in text
+
+
+def test_the_review_lists_every_bracketed_blank_counsel_must_complete(sample: Sample) -> None:
+    """#21 (in part, until the project's one marker reaches these papers): the review names each blank."""
+    with CaseFile.open(sample.case_path) as case:
+        blanks = [p for p in order_problems(case) if p.code == "blank-to-complete"]
+    messages = " ".join(p.message for p in blanks)
+    assert all(p.severity == "warning" for p in blanks)
+    assert "Declaration of counsel (Rule 65(b)(1)(B) certification) still prints [Describe any earlier action" in messages
+    assert "Disclosure statement (Rule 7.1) still prints [State each parent corporation" in messages
+    assert "[LEGAL DEPARTMENT OR LAW-ENFORCEMENT CONTACT]" in messages
+    assert "[PROPOSED]" not in messages
