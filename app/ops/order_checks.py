@@ -247,8 +247,8 @@ def placeholders_in_papers(case: CaseFile) -> list[Problem]:
     facts = filing_facts(inp, profile)
     problems: list[Problem] = []
     for stem, name in filing_document_names(facts):
-        if stem.startswith(("00-filing", "01-", "02-", "03-")):
-            continue  # the checklist lists; the declaration side's papers have their own review
+        if stem.startswith(("00-filing", "01-", "02-", "03-", "05-")):
+            continue  # the checklist lists; the declaration side's papers have their own review; appendices: lists
         text = " ".join(build_filing_document(inp, profile, stem, facts=facts).text().split())
         for blank in dict.fromkeys(_BLANK.findall(text)):
             shown = blank if len(blank) <= 90 else blank[:86] + "\u2026]"
