@@ -15,10 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.documents.declaration import build_declaration
+from app.documents.declaration import DECLARATION_TEMPLATE, build_declaration
+from app.documents.declaration_cites import declaration_cites
+from app.documents.drafting import by_section, declaration_paragraphs
 from app.documents.facts import declaration_facts
 from app.documents.inputs import DeclarationInput
 from app.documents.model import AppendixTitle, Document, PageBreak
+from app.documents.order_findings import add_order_findings
 from app.documents.profile import CourtProfile, load_profile
 from app.documents.redaction import filed_document
 from app.documents.template import render_document
@@ -27,6 +30,9 @@ ORDER_TEMPLATE = "order.xml.j2"
 INDEX_TEMPLATE = "exhibit_index.xml.j2"
 CERTIFICATION_TEMPLATE = "certification.xml.j2"
 LETTER_TEMPLATE = "registry_letter.xml.j2"
+OPERATOR_LETTER_TEMPLATE = "operator_letter.xml.j2"
+CHECKLIST_TEMPLATE = "filing_checklist.xml.j2"
+CHECKLIST_STEM = "00-filing-checklist"
 APPENDIX_TEMPLATE = "appendix_document.xml.j2"
 DECLARATION_STEM = "01-declaration"
 ORDER_STEM = "04-proposed-order-ex-parte-tro"
@@ -52,8 +58,10 @@ class NamedDocument:
     document: Document
 
 
-def filing_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]:
-    """The declaration's facts plus what the other filed documents say."""
+def filing_facts(inp: DeclarationInput, profile: CourtProfile, *,
+                 search_path: Sequence[Path] = ()) -> dict[str, Any]:
+    """The declaration's facts plus what the other filed documents say, with the declaration's
+    paragraph numbers for what they cite of it."""
     facts = declaration_facts(inp, profile)
     kinds = [e["kind"] for e in facts["exhibits"]]
     facts["counts"] = {
@@ -64,6 +72,12 @@ def filing_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]
     }
     facts["hashes_verified"] = inp.hashes_verified
     facts["verified_on"] = facts["executed_on"]
+    # The order side cites the declaration by paragraph: render it (from these same facts) to number them.
+    paragraphs = declaration_paragraphs(inp, profile, search_path=search_path)
+    declaration = render_document(DECLARATION_TEMPLATE, {**facts, "paragraphs": by_section(paragraphs)},
+                                  search_path=search_path)
+    cites = declaration_cites(declaration, paragraphs, {e.number: f"exhibit:{e.item.id}" for e in inp.exhibits})
+    add_order_findings(facts, inp, profile, cites)
     return facts
 
 
@@ -83,14 +97,34 @@ def build_filing_documents(
 ) -> list[NamedDocument]:
     """Every document of the filing set except the exhibits, in filing order, with file stems."""
     profile = profile or load_profile(inp.case.court)
-    facts = filing_facts(inp, profile)
-    return [NamedDocument(stem, build_filing_document(inp, profile, stem, facts=facts, search_path=search_path))
-            for stem, _ in filing_document_names(facts)]
+    facts = filing_facts(inp, profile, search_path=search_path)
+    names = filing_document_names(facts)
+    built = {stem: build_filing_document(inp, profile, stem, facts=facts, search_path=search_path)
+             for stem, _ in names if stem != CHECKLIST_STEM}
+    built[CHECKLIST_STEM] = _checklist(inp, facts, names, built, search_path)
+    return [NamedDocument(stem, built[stem]) for stem, _ in names]
+
+
+def _checklist(inp: DeclarationInput, facts: dict[str, Any], names: Sequence[tuple[str, str]],
+               built: dict[str, Document], search_path: Sequence[Path]) -> Document:
+    """The filing checklist, which says which of the other generated papers recites each missing paper."""
+    documents = [{"name": name, "text": " ".join(built[stem].text().split())}
+                 for stem, name in names if stem in built]
+    return filed_document(render_document(CHECKLIST_TEMPLATE, {**facts, "documents": documents},
+                                          search_path=search_path), inp.redactions, draft=inp.draft)
+
+
+def _operator_letters(facts: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(file stem, Appendix B group) of each zone operator's letter, numbered after the registries' letters."""
+    first = len(facts["registry_groups"]) + 1
+    return [(f"{LETTER_PREFIX}{index:02d}-zone-operator-{_slug(group['name'])}", group)
+            for index, group in enumerate(facts["subdomain_groups"], start=first)]
 
 
 def filing_document_names(facts: dict[str, Any]) -> list[tuple[str, str]]:
     """(file stem, name in the user's words) of every document of the filing set but the exhibits."""
-    names = [(stem, name) for stem, name, _ in SEALING] if facts["case"]["sealed"] else []
+    names = [(CHECKLIST_STEM, "Filing checklist")]
+    names += [(stem, name) for stem, name, _ in SEALING] if facts["case"]["sealed"] else []
     names += [
         (DECLARATION_STEM, "Declaration"),
         ("02-exhibit-index", "Exhibit index"),
@@ -100,6 +134,8 @@ def filing_document_names(facts: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     for index, group in enumerate(facts["registry_groups"], start=1):
         names.append((f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}", f"Letter to {group['name']}"))
+    for stem, group in _operator_letters(facts):
+        names.append((stem, f"Letter to the operator of the zone of {group['name']}"))
     names += [
         (COUNSEL_DECLARATION_STEM, "Declaration of counsel (Rule 65(b)(1)(B) certification)"),
         (DISCLOSURE_STEM, "Disclosure statement (Rule 7.1)"),
@@ -118,7 +154,12 @@ def build_filing_document(
     """One document of the filing set, by its file stem (see :func:`filing_document_names`)."""
     if stem == DECLARATION_STEM:
         return build_declaration(inp, profile, search_path=search_path)
-    facts = facts if facts is not None else filing_facts(inp, profile)
+    facts = facts if facts is not None else filing_facts(inp, profile, search_path=search_path)
+    if stem == CHECKLIST_STEM:
+        names = filing_document_names(facts)
+        built = {other: build_filing_document(inp, profile, other, facts=facts, search_path=search_path)
+                 for other, _ in names if other != CHECKLIST_STEM}
+        return _checklist(inp, facts, names, built, search_path)
     templates = {
         "02-exhibit-index": INDEX_TEMPLATE,
         "03-certification-fre-902-13-14": CERTIFICATION_TEMPLATE,
@@ -134,6 +175,10 @@ def build_filing_document(
     for index, group in enumerate(facts["registry_groups"], start=1):
         if stem == f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}":
             return filed_document(render_document(LETTER_TEMPLATE, {**facts, "registry": group},
+                                                  search_path=search_path), inp.redactions, draft=inp.draft)
+    for letter_stem, group in _operator_letters(facts):
+        if stem == letter_stem:
+            return filed_document(render_document(OPERATOR_LETTER_TEMPLATE, {**facts, "operator": group},
                                                   search_path=search_path), inp.redactions, draft=inp.draft)
     raise KeyError(f"no document {stem!r} in the filing set")
 

@@ -122,21 +122,12 @@ def label_list(numbers: Sequence[int], profile: CourtProfile) -> str:
     return f"{word}s {listed}"
 
 
-def _operators(info: CaseInfo) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for entry in info.zone_operators:
-        parent, sep, name = entry.partition("=")
-        if sep and parent.strip() and name.strip():
-            out[parent.strip().lower().rstrip(".")] = " ".join(name.split())
-    return out
-
-
 def mark_parents(facts: dict[str, Any], info: CaseInfo) -> None:
     """Mark in each Appendix A registry group its *parents* (domains to which Appendix B subdomains belong),
     with their numbers in the group's list, and count its other domains: the order directs the registry
     to lock a parent but keep it in service, and the other domains to be held or redirected. The list
     itself is not split, so every domain keeps the number the declaration cites. Add to each Appendix B
-    group whether its parent is in Appendix A and who operates its zone."""
+    group whether its parent is in Appendix A (who operates its zone: ``order_findings.apply_zone_operators``)."""
     parent_names = {group["name"] for group in facts["subdomain_groups"]}
     listed_parents: set[str] = set()
     for group in facts["registry_groups"]:
@@ -146,10 +137,8 @@ def mark_parents(facts: dict[str, Any], info: CaseInfo) -> None:
         group["others_count"] = len(group["domains"]) - len(group["parents"])
         group["parent_numbers"] = ", ".join(str(d["number"]) for d in group["parents"])
         listed_parents.update(d["ascii"] for d in group["parents"])
-    operators = _operators(info)
     for group in facts["subdomain_groups"]:
         group["in_appendix_a"] = group["name"] in listed_parents
-        group["operator"] = operators.get(group["name"], "")
 
 
 def _place(address: Sequence[str]) -> str:
@@ -220,6 +209,9 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
     info, parties = inp.case, inp.parties
     categories = {e.number: str((e.item.metadata or {}).get("category") or "") for e in inp.exhibits}
     mark_parents(facts, info)
+    from app.documents.order_findings import apply_zone_operators  # it uses this module's helpers
+
+    apply_zone_operators(facts, inp)
     plaintiffs = [p for p in parties if p.role is PartyRole.PLAINTIFF]
     plaintiff = plain_name(plaintiffs[0].name) if plaintiffs else plain_name(facts["case"]["plaintiff_short"])
     defaults = profile.order
@@ -228,10 +220,18 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
     for group in facts["registry_groups"]:
         group["directions"] = profile.directions(group["name"], plaintiff, remedy=remedy,
                                                  production=info.production_clause, sealed=info.sealed,
-                                                 production_days=number_words(defaults.production_days))
+                                                 production_days=number_words(defaults.production_days),
+                                                 compliance_days=number_words(defaults.compliance_business_days))
+        group["contact"] = {"attention": "", "email": "", **profile.registry_contacts.get(group["name"], {})}
     defendants = [p for p in parties if p.role is PartyRole.DEFENDANT]
     facts["plaintiff"] = plaintiff
-    facts["case_public"] = {**facts["case"], "sealed": False}  # the nonconfidential papers' caption
+    # The nonconfidential sealing papers' caption and metadata: neutral, naming no party (the court profile's words).
+    public_title = f"{plain_name(profile.public_plaintiff)} v. {plain_name(profile.public_defendants)}"
+    facts["case_public"] = {**facts["case"], "sealed": False, "title": public_title, "short_title": public_title}
+    facts["parties_public"] = {**facts["parties"], "caption_plaintiffs": [f"{profile.public_plaintiff},"],
+                               "caption_defendants": [f"{profile.public_defendants},"],
+                               "plaintiff_word": "Plaintiff,", "defendant_word": "Defendants."}
+    facts["public_plaintiff"] = profile.public_plaintiff
     facts["defendant_names"] = [plain_name(p.name) for p in defendants]
     facts["counsel"] = _counsel(inp.counsel, plaintiff)
     facts["findings"] = _findings(facts["exhibits"], categories, profile)
@@ -249,6 +249,8 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
         "reply_by": f"no later than {count_of(defaults.reply_days_before_hearing, 'day')} before the hearing",
         "dissolve_notice": count_of(defaults.dissolve_notice_days, "day"),
         "bond": info.bond_amount.strip() or BLANK_AMOUNT,
+        "bond_term": count_of(defaults.bond_business_days, "business day"),
+        "hearing_place": profile.hearing_place,
         "production": info.production_clause,
         "production_term": count_of(defaults.production_days, "day"),
         "service_emails": _service(parties, info),

@@ -22,7 +22,7 @@ POINTS_PER_INCH = 72.0
 SHIPPED_FONTS = {"serif": "Liberation Serif", "mono": "Liberation Mono"}
 LINE_HEIGHT = 1.15  # one line of Times New Roman / Liberation Serif, in ems: what Word and LibreOffice call "single"
 DIRECTION_CASES = ("always", "hold", "redirect", "production", "sealed")
-DIRECTION_FIELDS = {"registry", "plaintiff", "production_days"}
+DIRECTION_FIELDS = {"registry", "plaintiff", "production_days", "compliance_days"}
 ALIGNMENTS = ("left", "justify")
 PAPER_SIZES_PT: dict[str, tuple[float, float]] = {
     "letter": (612.0, 792.0),
@@ -60,6 +60,8 @@ class OrderDefaults:
     seal_objection_days: int = 7
     production_days: int = 5
     zone_operator_hours: int = 48
+    bond_business_days: int = 2  # the order takes effect when the bond is posted (Fed. R. Civ. P. 65(c))
+    compliance_business_days: int = 3  # the latest a registry or operator acts, when Plaintiff names no earlier time
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,14 @@ class CourtProfile:
     text_align: str = "left"  # body text "left" (ragged right) or "justify", the same in every document
     docx_mono_font: str = "Courier New"  # metric twin of Liberation Mono, for Word
     order: OrderDefaults = field(default_factory=OrderDefaults)
+    public_plaintiff: str = "SEALED PLAINTIFF"  # the sealing papers' public caption names no party
+    public_defendants: str = "SEALED DEFENDANTS"
+    hearing_place: str = ""  # where the show-cause hearing is held (the courthouse of the division)
+    registry_contacts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per registry name: "attention" and "email" for the letters (legal or law-enforcement desk), when known."""
 
     def directions(self, registry: str, plaintiff: str, *, remedy: str = "hold", production: bool = False,
-                   sealed: bool = False, production_days: str = "") -> list[dict[str, str]]:
+                   sealed: bool = False, production_days: str = "", compliance_days: str = "") -> list[dict[str, str]]:
         """The ordering paragraphs addressed to one registry, from the profile's editable text: those that
         always apply, the chosen remedy's, the production clause's when it is on, the sealed case's while
         sealed. Each is {"text", "names"} ("names": "nameservers" when the sinkhole servers follow)."""
@@ -116,7 +123,8 @@ class CourtProfile:
         if sealed:
             wanted.add("sealed")
         values = {"registry": registry, "plaintiff": plaintiff,
-                  "production_days": production_days or str(self.order.production_days)}
+                  "production_days": production_days or str(self.order.production_days),
+                  "compliance_days": compliance_days or str(self.order.compliance_business_days)}
         return [{"text": d.text.format(**values), "names": d.names}
                 for d in self.registry_directions if d.when in wanted]
 
@@ -215,6 +223,10 @@ def profile_from_json(data: dict[str, Any], *, source: str = "<profile>") -> Cou
             text_align=str(data.get("text_align", "left")),
             docx_mono_font=str(font.get("docx_mono_family", "Courier New")),
             order=_order_defaults(data.get("order", {}), source),
+            public_plaintiff=str(caption.get("public_plaintiff", "SEALED PLAINTIFF")),
+            public_defendants=str(caption.get("public_defendants", "SEALED DEFENDANTS")),
+            hearing_place=str(data.get("hearing_place", "")),
+            registry_contacts=_registry_contacts(data.get("registry_contacts", {}), source),
         )
     except KeyError as exc:
         raise TemplateError(f"court profile: missing field {exc.args[0]!r}", path=source) from exc
@@ -261,6 +273,15 @@ def _direction(entry: Any, source: str) -> Direction:
         raise TemplateError("court profile: a registry direction lists unknown names", path=source,
                             expected="nameservers", found=direction.names)
     return direction
+
+
+def _registry_contacts(data: Any, source: str) -> dict[str, dict[str, str]]:
+    """{"Verisign, Inc.": {"attention": ..., "email": ...}}: whom a registry's letter is addressed to."""
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise TemplateError("court profile: registry_contacts maps a registry's name to {\"attention\", \"email\"}",
+                            path=source)
+    return {str(name): {k: str(v) for k, v in entry.items() if k in ("attention", "email", "source")}
+            for name, entry in data.items()}
 
 
 def _order_defaults(data: Any, source: str) -> OrderDefaults:

@@ -50,14 +50,43 @@ def appendix_b_parents(case: CaseFile) -> list[Problem]:
         f"{parent} is not in Appendix A, yet Appendix B lists {count} subdomain{'s' if count != 1 else ''} of it:"
         " the order cannot direct its registry to lock it; add the domain to the case",
         f"Appendix B: {parent}", f"domain:{parent}") for parent, count in sorted(missing.items())]
-    operators = {entry.partition("=")[0] for entry in case.info().zone_operators}
-    for parent in sorted({d.registrable for d in domains if d.is_subdomain} - operators):
-        problems.append(Problem(
-            WARNING, "zone-operator-unnamed",
-            f"the order directs \"the person who operates the zone\" of {parent} to disable its listed subdomains:"
-            " name the operator (a defendant or the service's provider) if it is known",
-            f"Appendix B: {parent}", "details"))
     return problems
+
+
+def zone_operators_named(case: CaseFile) -> list[Problem]:
+    """The order directs the operator of each Appendix B parent's zone to disable the listed subdomains: Rule
+    65(d) needs a person who can be named and given notice. The case must identify it (a defendant or the
+    registrant that a held record of the parent names, or counsel's designation); otherwise the order and
+    Appendix B print a marked blank, and the papers are not fileable."""
+    from app.documents.order_findings import zone_operators
+
+    inp = declaration_input(case)
+    if not any(d.is_subdomain for d in inp.domains):
+        return []
+    known = zone_operators(inp, {})
+    return [Problem(
+        BLOCKING, "zone-operator-unidentified",
+        f"nothing in the case identifies who operates the zone of {parent}, whose subdomains Appendix B lists: the"
+        " order would direct an unnamed person; add a registration record of the parent domain that names its"
+        " registrant, tie a defendant to it, or name the operator ('evbundle details CASE --zone-operator"
+        f" {parent}=NAME')", f"Appendix B: {parent}", f"domain:{parent}")
+        for parent in sorted({d.registrable for d in inp.domains if d.is_subdomain}) if parent not in known]
+
+
+def service_abroad(case: CaseFile) -> list[Problem]:
+    """A defendant with a known address in a Hague Service Convention country: service under Rule 4(f)(3)
+    must not be prohibited by the Convention, and a country's objection to Article 10 rules out service by
+    post there (the order then drops mail to that address); counsel should check the means ordered."""
+    from app.documents.order_findings import service_abroad as abroad
+
+    return [Problem(
+        WARNING, "hague-service-country",
+        f"{entry['name']} has given an address in {entry['country']} (the parties' data or a registration record),"
+        " a party to the Hague Service Convention"
+        + (", which objects to service through postal channels (Article 10): the order does not serve by mail"
+           " there" if entry["postal_objection"] else "") + "; check the means of service the order sets"
+        + ("" if entry["confirmed"] else " (the table's entry for this country is unconfirmed)"),
+        f"Service: {entry['name']}", "parties") for entry in abroad(declaration_input(case))]
 
 
 def remedy_and_sinkholes(case: CaseFile) -> list[Problem]:
@@ -204,13 +233,40 @@ def directions_name_only_own_domains(case: CaseFile) -> list[Problem]:
     return problems
 
 
+# A bracketed blank for counsel ("[Describe any earlier action ...]", "[E-MAIL ADDRESS OF THE OPERATOR]"); not the
+# order's "[PROPOSED]" title or the checklist's "[ ]" boxes.
+_BLANK = re.compile(r"\[(?!PROPOSED\])[A-Z][^\[\]]{3,}\]")
+
+
+def placeholders_in_papers(case: CaseFile) -> list[Problem]:
+    """Every bracketed blank the order side's papers still print (counsel's declaration, the disclosure
+    statement, the letters, the order), one warning per paper and blank, so that none is missed on a fast
+    read before filing (the blanks the court fills are underscores, not brackets)."""
+    inp = declaration_input(case)
+    profile = load_profile(inp.case.court)
+    facts = filing_facts(inp, profile)
+    problems: list[Problem] = []
+    for stem, name in filing_document_names(facts):
+        if stem.startswith(("00-filing", "01-", "02-", "03-", "05-")):
+            continue  # the checklist lists; the declaration side's papers have their own review; appendices: lists
+        text = " ".join(build_filing_document(inp, profile, stem, facts=facts).text().split())
+        for blank in dict.fromkeys(_BLANK.findall(text)):
+            shown = blank if len(blank) <= 90 else blank[:86] + "\u2026]"
+            problems.append(Problem(WARNING, "blank-to-complete",
+                                    f"{name} still prints {shown}: complete it or strike it", name))
+    return problems
+
+
 ORDER_CHECKS: tuple[Callable[[CaseFile], list[Problem]], ...] = (
     appendix_b_parents,
+    zone_operators_named,
     remedy_and_sinkholes,
     order_terms,
     sealing_papers,
     directions_name_only_own_domains,
     counsel_for_letters,
+    service_abroad,
+    placeholders_in_papers,
 )
 
 

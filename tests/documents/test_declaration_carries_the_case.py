@@ -204,7 +204,7 @@ def _ssn_case(sample_case: Sample, tmp_path: Path) -> Path:
     eml.write_bytes(message)
     with CaseFile.open(path) as case:
         import_file(case, eml)
-        rows = [r for r in list_redactions(case) if r.exhibit_number == 14]
+        rows = [r for r in list_redactions(case) if r.exhibit_number == 15]
         ssn = [r.candidate.id for r in rows if r.candidate.text == SSN]
         assert len(ssn) == 1  # found in the subject and in the attachment name: one text, one decision
         decide_redactions(case, ssn, "confirm")
@@ -248,7 +248,7 @@ def test_a_confirmed_ssn_is_in_no_byte_of_the_export_or_the_bundle_documents(sam
         checked += 1
     index = " ".join(_text(tmp_path / "out" / "02-exhibit-index.pdf").split())
     assert "Your SSN XXX-XX-6789 is approved" in index
-    exhibit = _text(_exhibit_pdf(tmp_path / "out", 14))
+    exhibit = _text(_exhibit_pdf(tmp_path / "out", 15))
     assert _flat("form-XXX-XX-6789.pdf") in _flat(exhibit)
     with zipfile.ZipFile(built.bundle) as bundle:
         for name in bundle.namelist():
@@ -260,4 +260,4 @@ def test_a_confirmed_ssn_is_in_no_byte_of_the_export_or_the_bundle_documents(sam
                 checked += 1
     assert checked >= 60
     with CaseFile.open(path) as case:
-        assert SSN.encode() in case.read_object(case.exhibits()[13][1].sha256)  # the evidence is untouched
+        assert SSN.encode() in case.read_object(case.exhibits()[14][1].sha256)  # the evidence is untouched

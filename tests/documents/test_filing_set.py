@@ -146,7 +146,7 @@ def test_every_bates_number_on_its_exhibit_page(exported: Exported) -> None:
     profile = load_profile(info.court)
     number = info.bates_start
     exhibits = sorted(exported.out.glob("01-declaration-exhibit-*.pdf"))
-    assert len(exhibits) == 13
+    assert len(exhibits) == 14
     for pdf in exhibits:
         k = int(pdf.name.split("-")[3])
         for page in range(1, _pages(pdf) + 1):
@@ -213,10 +213,10 @@ def test_paper_set_has_a_tab_before_each_exhibit(exported: Exported) -> None:
     pages = text.split("\f")
     tabs = [i for i, page in enumerate(pages) if re.search(r"^EXHIBIT \d+$", page, flags=re.M)
             and "Bates" not in page and len(page.split()) < 40]
-    assert len(tabs) >= 13
+    assert len(tabs) >= 14
     filed = sum(_pages(p) for p in _pdfs(exported.out)
                 if p.name.startswith(("00-sealing-", "01-", "02-", "03-", "04-", "07-", "08-")))
-    assert _pages(paper) == filed + 13
+    assert _pages(paper) == filed + 14
 
 
 def test_two_exports_are_byte_identical(exported: Exported) -> None:
@@ -237,7 +237,7 @@ def test_docx_reopen_with_styles_and_header_rows(exported: Exported) -> None:
     assert table.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert [c.text for c in table.rows[0].cells] == ["Exhibit", "Description", "Date", "Source",
                                                      "Bates range", "SHA-256"]
-    assert len(table.rows) == 14
+    assert len(table.rows) == 15
     order = docx.Document(str(exported.out / "04-proposed-order-ex-parte-tro.docx"))
     styles = {p.style.name for p in order.paragraphs}
     assert {"Title", "Heading 1", "Numbered Paragraph", "Caption Court"} <= styles

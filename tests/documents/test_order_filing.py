@@ -119,12 +119,12 @@ def test_each_registry_is_directed_only_about_its_own_domains(filed: Filed) -> N
 def test_letters_are_signed_by_counsel_with_blanks_and_enclosures(filed: Filed) -> None:
     for stem in ("06-letter-01-godaddy-registry-services-llc", "06-letter-03-verisign-inc"):
         flat = " ".join(_pdftotext(filed.out / f"{stem}.pdf").split())
-        for needle in ("Alex Q. Counsel (VSB No. 99999)", "Sample & Partners LLP", "(202) 555-0100",
+        for needle in ("Alex Q. Counsel VSB No. 99999", "Sample & Partners LLP", "(202) 555-0100",
                        "acounsel@sample-partners.example", "Civil Action No.", "On ____________, 20__, at ____ __.m.",
                        "Enclosures: the Order", "Appendix A", "Please confirm to the undersigned", *SINKHOLES):
             assert needle in flat, (stem, needle)
     verisign = " ".join(_pdftotext(filed.out / "06-letter-03-verisign-inc.pdf").split())
-    assert "Appendix A; Appendix B" in verisign and "not to take it out of the domain name system" in verisign
+    assert "Appendix A; Appendix B" in verisign and "and not take it out of the domain name system" in verisign
 
 
 def test_a_sealed_case_files_the_sealing_papers_first(filed: Filed) -> None:
@@ -142,7 +142,7 @@ def test_a_sealed_case_files_the_sealing_papers_first(filed: Filed) -> None:
                           "Proposed sealing order"]
     assert {"Declaration of counsel", "Disclosure statement", "Proposed order"} <= set(titles)
     memorandum = " ".join(_pdftotext(filed.out / "00-sealing-2-memorandum-in-support.pdf").split())
-    for needle in ("Local Civil Rule 5(C)", "Ashcraft v. Conoco", "no longer than 30 days", "redact"):
+    for needle in ("Local Civil Rule 5(C)", "Ashcraft v. Conoco", "no later than seven (7) days", "redact"):
         assert needle in memorandum, needle
     for stem in ("00-sealing-1-motion-to-seal", "00-sealing-2-memorandum-in-support",
                  "00-sealing-3-notice-of-sealing-motion", "00-sealing-4-proposed-sealing-order"):
@@ -227,3 +227,32 @@ def test_docx_properties_are_the_documents_own(filed: Filed) -> None:
         with __import__("zipfile").ZipFile(filed.out / f"{stem}.docx") as package:
             app = package.read("docProps/app.xml").decode()
         assert "<Application>evbundle</Application>" in app and "Microsoft" not in app and "<Pages>" not in app
+
+
+def test_public_sealing_papers_disclose_nothing_in_pdf_docx_or_metadata(filed: Filed) -> None:
+    """Litigator #4, as filed: the four public papers' PDF text, PDF and DOCX metadata and DOCX text bear the
+    neutral caption and name neither party nor any domain."""
+    with CaseFile.open(filed.case_path) as case:
+        secrets = [p.name.upper() for p in case.parties()] + [d.ascii for d in case.domains()][:30]
+    for stem in ("00-sealing-1-motion-to-seal", "00-sealing-2-memorandum-in-support",
+                 "00-sealing-3-notice-of-sealing-motion", "00-sealing-4-proposed-sealing-order"):
+        flat = " ".join(_pdftotext(filed.out / f"{stem}.pdf").split())
+        assert "SEALED PLAINTIFF, Plaintiff," in flat and "SEALED DEFENDANTS, Defendants." in flat, stem
+        with pikepdf.open(filed.out / f"{stem}.pdf") as pdf:
+            meta = " ".join(str(v) for v in pdf.docinfo.values())
+        word = docx.Document(str(filed.out / f"{stem}.docx"))
+        props = word.core_properties
+        body = " ".join(p.text for p in word.paragraphs) + " ".join(
+            c.text for t in word.tables for r in t.rows for c in r.cells)
+        assert props.subject == "Sealed Plaintiff v. Sealed Defendants", stem
+        for where, text in (("pdf", flat), ("pdf metadata", meta), ("docx", body),
+                            ("docx metadata", f"{props.title} {props.subject} {props.keywords}")):
+            leaked = [s for s in secrets if s.lower() in text.lower()]
+            assert not leaked, (stem, where, leaked)
+
+
+def test_appendix_b_names_the_zone_operator(filed: Filed) -> None:
+    """Litigator #3: Appendix B's group note names who disables the subdomains (a defendant, here)."""
+    flat = " ".join(_pdftotext(filed.out / "05-appendices-a-b-domains.pdf").split())
+    assert "zone operator: Defendant Example Free-Domains s.r.o." in flat
+    assert "NOT IDENTIFIED" not in flat

@@ -143,9 +143,10 @@ def test_titles_are_centred_in_the_docx_and_single_spaced_paragraphs_spaced() ->
         f"{r.name} transmitting the order"))
     texts = [p.text for p in word.paragraphs]
     start = texts.index(registry.name)
-    address = word.paragraphs[start:start + len(registry.address)]  # the address block stays tight
+    assert texts[start + 1].startswith("Attention: ")  # the attention line sits under the registry's name
+    address = word.paragraphs[start:start + 1 + len(registry.address)]  # the address block stays tight
     assert [p.style.name for p in address] == ["Normal"] * len(address)
-    assert word.paragraphs[start + len(registry.address)].style.name == BODY_SINGLE
+    assert word.paragraphs[start + 1 + len(registry.address)].style.name == BODY_SINGLE
 
 
 def test_docx_index_cells_have_room_above_the_text(tmp_path: Path) -> None:

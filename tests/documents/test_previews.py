@@ -41,7 +41,8 @@ def _text(data: bytes, tmp_path: Path) -> str:
 def test_every_document_and_exhibit_can_be_previewed(case: CaseFile, tmp_path: Path) -> None:  # noqa: F811
     choices = preview_choices(case)
     keys = [c.key for c in choices]
-    assert keys[:4] == ["01-declaration", "02-exhibit-index", "03-certification-fre-902-13-14",
+    assert keys[0] == "00-filing-checklist"  # what counsel must still supply, first
+    assert keys[1:5] == ["01-declaration", "02-exhibit-index", "03-certification-fre-902-13-14",
                         "04-proposed-order-ex-parte-tro"]
     assert APPENDIX_A in keys and APPENDIX_B in keys  # the case lists bot1.cz.cc
     assert [k for k in keys if k.startswith("06-letter-")] and keys[-3:] == [

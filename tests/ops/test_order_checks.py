@@ -25,6 +25,7 @@ from app.ops.order_checks import (
     order_terms,
     remedy_and_sinkholes,
     sealing_papers,
+    zone_operators_named,
 )
 from app.ops.parties import set_counsel
 from app.store import CaseFile
@@ -49,10 +50,12 @@ def test_an_appendix_b_parent_missing_from_appendix_a_blocks(case: CaseFile) -> 
     problems = appendix_b_parents(case)
     assert _codes(problems) == ["appendix-b-parent-missing"]
     assert problems[0].where == "Appendix B: orphan-host.tv" and "not in Appendix A" in problems[0].message
-    assert "zone-operator-unnamed" in _codes(problems, WARNING)
+    unnamed = zone_operators_named(case)  # nothing identifies either zone's operator: the order cannot name it
+    assert _codes(unnamed) == ["zone-operator-unidentified"] * 2
+    assert {p.where for p in unnamed} == {"Appendix B: free-host.cc", "Appendix B: orphan-host.tv"}
     add_domains(case, "orphan-host.tv", source="test")
     edit_case(case, zone_operators=("free-host.cc=Free Host s.r.o.", "orphan-host.tv=Orphan Ltd"))
-    assert appendix_b_parents(case) == []
+    assert appendix_b_parents(case) == [] and zone_operators_named(case) == []
 
 
 def test_redirect_needs_named_sinkholes_and_a_hold_ignores_them(case: CaseFile) -> None:

@@ -136,6 +136,7 @@ def test_the_review_names_each_problem_and_export_refuses_until_fixed(case: Case
     assert main(["details", str(case.path), "--declarant-qualifications",
                  "I have preserved electronic evidence for ten years."]) == 0  # the certification's ¶1
     assert main(["redactions", str(case.path), "dismiss", *[r.candidate.id for r in _rows(case)]]) == 0
+    assert main(["details", str(case.path), "--zone-operator", "free-kel.cc=Free Kel Ltd"]) == 0  # who the order directs
     today = dt.datetime.now(dt.UTC).date().isoformat()
     left = review_case(case, bundle_date=today).blocking
     assert left == [], left
