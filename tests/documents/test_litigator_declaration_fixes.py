@@ -233,7 +233,7 @@ def test_the_review_warns_when_the_newest_lookup_or_capture_is_older_than_the_pr
     with CaseFile.open(sample_case) as case:
         late = [p for p in review_case(case, bundle_date="2026-12-04").problems if p.code == "stale-evidence"]
         assert len(late) == 1 and not late[0].blocking
-        assert late[0].message.startswith("the newest lookup or capture (Exhibit 12, October 20, 2026) is 45 days "
+        assert late[0].message.startswith("the newest lookup or capture (Exhibit 14, October 20, 2026) is 45 days "
                                           "older than the date of execution (limit 14 days, court profile)")
         assert not [p for p in review_case(case, bundle_date="2026-11-03").problems if p.code == "stale-evidence"]
 
