@@ -142,7 +142,8 @@ def test_right_click_menus_on_every_table(
     domains = window.domains_page
     qtbot.waitUntil(lambda: domains.model.rowCount() == 3, timeout=10_000)
     domains.view.selectAll()
-    assert _entries(domains.view, domains.fill_menu) == ["Look up 3 domains…", "Registry…", "Copy 3 domains"]
+    assert _entries(domains.view, domains.fill_menu) == [
+        "Look up 3 domains…", "Registry…", "Link to exhibit…", "Copy 3 domains", "Remove 3 domains from case"]
 
     documents = window.documents_page
     documents.reload()
