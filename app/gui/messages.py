@@ -19,8 +19,8 @@ from app.core.errors import explain
 log = logging.getLogger(__name__)
 
 
-MAX_LINES = 12  # a message longer than this keeps its start; the rest goes to the scrollable details
-MAX_LINE = 160  # characters; a longer line (a path, a list run together) is cut, whole in the details
+MAX_LINES = 18  # a message longer than this keeps its start; the rest goes to the scrollable details
+MAX_LINE = 220  # characters; a longer line (a path, a list run together) is cut, whole in the details
 
 
 def fitted(text: str, details: str = "") -> tuple[str, str]:
