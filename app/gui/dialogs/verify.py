@@ -33,7 +33,6 @@ from app.gui.widgets.screen_fit import fit_to_screen
 from app.ops.verify import UNKNOWN_SIGNER, VALID, VerificationReport, shown, verify_here
 from app.ops.verify_report import write_report_pdf
 
-
 DRAFT_NOTE = ("A DRAFT: this window built this bundle as a draft. Its documents say DRAFT on every page; "
               "it is not for filing.")
 
