@@ -192,7 +192,8 @@ class ScreenshotsModel(SnapshotTableModel[Item]):
     )
 
     def load(self, case: CaseFile) -> list[Item]:
-        return case.items(ItemKind.SCREENSHOT)
+        """Screenshots, and the pages the app's own browser captured (their full-page screenshots)."""
+        return sorted(case.items(ItemKind.SCREENSHOT) + case.items(ItemKind.WEB_CAPTURE), key=exhibit_sort)
 
 
 class SpamModel(SnapshotTableModel[Item]):
