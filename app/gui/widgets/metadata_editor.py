@@ -81,6 +81,9 @@ class MetadataEditor(QWidget):
         self._saved = {name: str(metadata.get(name) or "") for name in self.fields}
         for name in self.fields:
             self._set(name, self._saved[name])
+        time = self.fields["captured_at"]
+        if isinstance(time, CaptureTimeEdit):
+            time.suggest(item.acquired_at if item is not None else "")
         self._describe(item)
         self.update_save()
 
