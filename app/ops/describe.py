@@ -14,7 +14,9 @@ def default_description(
         url = metadata.get("url")
         return f"a screenshot of the web page at {url}" if url else f"a screenshot ({name})"
     if kind in (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE):
-        subject = record.get("subject") or name
+        subject = str(record.get("subject") or "").strip()
+        if not subject:  # the file's name is not the message's subject
+            return f"an email message without a subject line (the file {name})"
         return f'an email message with the subject "{subject}"'
     if kind is ItemKind.WEB_CAPTURE:
         return f"a capture of the web page at {metadata.get('url') or record.get('requested_url') or name}"
