@@ -1,0 +1,33 @@
+"""Small things a first-time user faulted (guiwalk C2, C9): the refusal summary's grammar, and a left-out
+screenshot that looked like an exhibit in the thumbnail grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.gui.commands.evidence import import_summary
+from app.gui.window import MainWindow
+from app.ops.intake import ImportReport
+
+
+def test_the_refusal_summary_reads_as_english() -> None:
+    one = ImportReport(imported=[], refused=[("/x/broken.png", "truncated PNG")])
+    assert "1 file refused (it was not stored):" in import_summary(one)[0]
+    two = ImportReport(imported=[], refused=[("/x/a.png", "bad"), ("/x/b.png", "bad")])
+    assert "2 files refused (none of them was stored):" in import_summary(two)[0]
+
+
+def test_a_left_out_screenshot_says_so_in_the_grid(window: MainWindow, case_path: Path, qtbot: QtBot) -> None:
+    window.open_case(case_path)
+    page = window.screenshots_page
+    index = page.thumbnails.index(0, 1)
+    assert not str(index.data()).startswith("(left out)")
+    item_id = page.model.row_value(0).id
+    window.case_pages().item_menus.leave_out([item_id])
+    qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)
+    index = page.thumbnails.index(0, 1)
+    assert str(index.data()) == "(left out) capture.png"
+    assert "Make an exhibit again" in str(index.data(Qt.ItemDataRole.ToolTipRole))
