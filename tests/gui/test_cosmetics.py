@@ -31,3 +31,23 @@ def test_a_left_out_screenshot_says_so_in_the_grid(window: MainWindow, case_path
     index = page.thumbnails.index(0, 1)
     assert str(index.data()) == "(left out) capture.png"
     assert "Make an exhibit again" in str(index.data(Qt.ItemDataRole.ToolTipRole))
+
+
+def test_the_spam_table_shows_the_status_whole_and_no_file_name_as_a_subject(
+        window: MainWindow, case_path: Path, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from app.ops.case import CaseFile
+    from app.ops.intake import import_files
+
+    bare = tmp_path / "headers_only.eml"
+    bare.write_bytes(b"From: a@example.net\r\nTo: b@example.org\r\n\r\nHello.\r\n")
+    with CaseFile.open(case_path) as case:
+        assert not import_files(case, [bare]).refused
+    window.open_case(case_path)
+    page = window.spam_page
+    subjects = [str(page.model.index(r, 1).data()) for r in range(page.model.rowCount())]
+    assert "(no subject) headers_only.eml" in subjects
+    metrics = page.view.fontMetrics()
+    assert page.view.columnWidth(6) >= metrics.horizontalAdvance("Read with defects") + 8  # guiwalk C5
+    assert page.headers.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth

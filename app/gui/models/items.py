@@ -201,7 +201,7 @@ class SpamModel(SnapshotTableModel[Item]):
 
     columns = (
         Column("Exhibit", lambda i: i.exhibit_label, exhibit_sort),
-        Column("Subject", lambda i: reveal_invisible(_text(i.record.get("subject")) or i.name)),
+        Column("Subject", lambda i: reveal_invisible(_text(i.record.get("subject")) or f"(no subject) {i.name}")),
         Column("From", lambda i: reveal_invisible(_text(i.record.get("from")))),
         Column("Date (UTC)", spam_date),
         Column("Domains", lambda i: _text(i.record.get("domains"))),
