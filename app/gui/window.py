@@ -361,7 +361,7 @@ class MainWindow(WindowPages, WindowDialogs):
         self.close_case(settled=True)
         self.case_pages()  # made before the case opens, so that every page hears of it
         self.case = case
-        settings.remember_case(case.path)
+        settings.remember_case(case.path, case.info().title)
         settings.set_last_folder("cases", case.path.parent)
         self.events.caseOpened.emit(case)
         self.update_state()
