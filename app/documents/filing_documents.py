@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from app.core.text import file_slug
 from app.documents.declaration import build_declaration
 from app.documents.facts import declaration_facts
 from app.documents.inputs import DeclarationInput
@@ -68,11 +69,7 @@ def filing_facts(inp: DeclarationInput, profile: CourtProfile) -> dict[str, Any]
 
 
 def _slug(name: str) -> str:
-    chars = [c.lower() if c.isalnum() else "-" for c in name]
-    slug = "".join(chars).strip("-")
-    while "--" in slug:
-        slug = slug.replace("--", "-")
-    return slug[:60] or "registry"
+    return file_slug(name)
 
 
 def build_filing_documents(
