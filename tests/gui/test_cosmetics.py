@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -51,3 +52,28 @@ def test_the_spam_table_shows_the_status_whole_and_no_file_name_as_a_subject(
     metrics = page.view.fontMetrics()
     assert page.view.columnWidth(6) >= metrics.horizontalAdvance("Read with defects") + 8  # guiwalk C5
     assert page.headers.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+
+
+def test_message_titles_are_not_lengthened_and_fit_their_box(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guiwalk C1: every title ended in " — Evidence Bundle Builder" (X11 appends a display name) and the
+    window manager cut it in the middle of a narrow box."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.gui import messages
+    from app.gui.app import configure_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    assert app.applicationDisplayName() == app.applicationName()  # none set: nothing appended to titles
+    widths: list[tuple[int, int]] = []
+
+    def measure(box: QMessageBox) -> int:
+        widths.append((box.sizeHint().width(), box.fontMetrics().horizontalAdvance(box.windowTitle())))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", measure)
+    messages.show_message(None, "The case could not be checked before filing", "short")
+    [(box_width, title_width)] = widths
+    assert box_width >= title_width + messages.TITLE_BAR
