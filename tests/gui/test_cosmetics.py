@@ -77,3 +77,16 @@ def test_message_titles_are_not_lengthened_and_fit_their_box(
     messages.show_message(None, "The case could not be checked before filing", "short")
     [(box_width, title_width)] = widths
     assert box_width >= title_width + messages.TITLE_BAR
+
+
+def test_the_rule_5_2_table_shows_the_kind_whole_at_1366(window: MainWindow, case_path: Path, qtbot: QtBot) -> None:
+    """Guiwalk C5: "address in h…" in the Kind column of the Rule 5.2 review at 1366×768."""
+    window.resize(1366, 768)
+    window.open_case(case_path)
+    page = window.documents_page
+    window.tabs.setCurrentWidget(page)
+    page.left_tabs.setCurrentWidget(page.redactions)
+    panel = page.redactions
+    panel.view.viewport().resize(655, 500)  # the pane's width at 1366 px, as the splitter leaves it
+    panel.fit_columns()
+    assert panel.view.columnWidth(1) >= panel.view.fontMetrics().horizontalAdvance("address in headers") + 8

@@ -46,10 +46,10 @@ if TYPE_CHECKING:
     from app.ops.case import CaseFile
     from app.ops.redactions import Decision, RedactionRow
 
-COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
+COLUMN_WIDTHS = (72, 140, 150, 100, 62)  # every column but "In context", which takes the rest
 
 
-CONTEXT_SHARE = 0.35  # of a narrow table's width kept for "In context": the others shrink to leave it
+CONTEXT_SHARE = 0.25  # of a narrow table's width kept for "In context": the others shrink to leave it
 
 
 COLUMN_MINIMUMS = (70, 56, 64, 64, 64)  # "Exhibit 12" whole; the others may elide
