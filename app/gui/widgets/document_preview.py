@@ -349,7 +349,16 @@ class DocumentPreview(QWidget):
                 if problem is None:  # a bug: its traceback goes to the log, its name to the pane
                     log.error("the preview failed", exc_info=(type(error), error, error.__traceback__))
                     problem = f"{type(error).__name__}: {error}"
-                self.status.setText(f"The preview could not be rendered:\n{problem}")
+                if key != self._shown_key:  # another document's pages under this error would mislead (guiwalk B2)
+                    self.document.close()
+                    self._page_texts = None
+                    self._forget(self._shown)
+                    self._shown = None
+                    self._shown_key = ""
+                    self.status.setText(f"The preview could not be rendered:\n{problem}")
+                else:
+                    self.status.setText(f"The preview could not be brought up to date:\n{problem}\n"
+                                        "The pages below are the last ones that rendered.")
 
         self._running_key = key
         self._operation = self._operations.run(self, work, done, on_failure=failed, on_cancelled=self._finished)
