@@ -174,3 +174,15 @@ def test_the_link_dialog_waits_for_the_declarants_words(qtbot: QtBot) -> None:
     assert not dialog.ok.isEnabled()
     dialog.note.setText("  named in the spam's links ")
     assert dialog.ok.isEnabled() and dialog.item_id() == 5
+
+
+def test_go_there_on_an_unconfirmed_registry_lists_its_domains(window: MainWindow, case_path: Path,
+                                                                qtbot: QtBot) -> None:
+    window.open_case(case_path)
+    problem = Problem("blocking", "registry-unconfirmed", "Norid AS (.no): no checked postal address", "", "domain:")
+    dialog = ReviewDialog([problem], "", window)
+    dialog.go_there()
+    assert dialog.where == "domains:unconfirmed-registry"
+    assert window.go_to(dialog.where) and window.tabs.currentWidget() is window.domains_page
+    assert window.domains_page.problem.currentData() == "unconfirmed-registry"
+    dialog.deleteLater()

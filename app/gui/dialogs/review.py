@@ -99,6 +99,8 @@ class ReviewDialog(QDialog):
         problem = self.selected()
         if problem is not None and problem.target:
             self.where = problem.target
+            if problem.code == "registry-unconfirmed" and problem.target == "domain:":
+                self.where = "domains:unconfirmed-registry"  # about a registry: its domains, to pick one
             self._choose("go")
 
     def _choose(self, choice: str) -> None:

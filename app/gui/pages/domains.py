@@ -203,6 +203,14 @@ class DomainsPage(QWidget):
         self.search.setText(name)
         self.apply_filter()
 
+    def show_problem(self, problem: str) -> None:
+        """Filter to the domains with ``problem`` (a key of the Problem filter: "unconfirmed-registry"…)."""
+        self.search.setText("")
+        self.registry.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.problem.setCurrentIndex(max(0, self.problem.findData(problem)))
+        self.apply_filter()
+
     def _select_found(self) -> None:
         if self._find is None:
             return
