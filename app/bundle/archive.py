@@ -28,12 +28,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, SIGNER_BASE, TIMESTAMP_FILE
 from .validation import CHAIN_SUFFIX, REVOCATION_FILE
 
 ARCHIVE_FILE = re.compile(r"signature/archive-(?P<n>[0-9]{2,4})\.sha512")
+MAX_ARCHIVES = 99  # renewals a bundle can hold (two digits; one every few years is centuries of them)
 # How long before the last timestamp's authority certificate expires a bundle should be renewed,
 # and the algorithms that no longer protect anything. The README says the same.
 RENEW_BEFORE = datetime.timedelta(days=180)
@@ -78,32 +79,65 @@ def parse_listing(data: bytes) -> tuple[dict[str, str], list[str]]:
 
 @dataclass(frozen=True)
 class SignatureFolder:
-    """The roles of the files in signature/: what each is and which token it belongs to."""
+    """The roles of the files in signature/: what each is and which token it belongs to.
 
-    tokens: tuple[str, ...]  # in chain order: the signature's timestamp(s), then archive-01.sha512.tsr, ...
-    archives: tuple[str, ...]  # archive listings, by number
+    Only the names this format writes have a role: the signature's own token, archive listings numbered
+    01, 02, ... without a gap (at most MAX_ARCHIVES) with their tokens, and validation data of a token
+    present (or of the signer). Everything else is ``unknown``, or ``misplaced`` with the reason, so that
+    verification looks at each file once, in time linear in their number, and reports the rest.
+    """
+
+    tokens: tuple[str, ...]  # in chain order: the signature's timestamp, then archive-01.sha512.tsr, ...
+    archives: tuple[str, ...]  # archive listings 01, 02, ... in order
     validation: dict[str, str]  # validation file → the base it validates (a token, or signature/signer)
     unknown: tuple[str, ...]  # files this bundle format does not have
+    misplaced: tuple[tuple[str, str], ...] = ()  # (file, why): archive files out of their sequence
+    by_base: dict[str, tuple[str, ...]] = field(default_factory=dict)  # base → its validation files
 
     def covered_by(self, token: str) -> str:
         """The file a token timestamps: an archive listing, else the signature file."""
         data = token.removesuffix(".tsr")
         return data if archive_number(data) is not None else SIGNATURE_FILE
 
+    def validation_of(self, base: str) -> tuple[str, ...]:
+        """The validation files stored for ``base`` (a token, or signature/signer), sorted."""
+        return self.by_base.get(base, ())
+
 
 def signature_folder(names: Iterable[str]) -> SignatureFolder:
-    """Sort the names under signature/ into their roles (see the module docstring)."""
-    present = [n for n in names if n.startswith("signature/")]
-    archives = sorted((n for n in present if archive_number(n) is not None), key=lambda n: archive_number(n) or 0)
-    tokens = [n for n in present if n.endswith(".tsr") and n.count("/") == 1]
-    archive_tokens = sorted((t for t in tokens if archive_number(t.removesuffix(".tsr")) is not None),
-                            key=lambda t: archive_number(t.removesuffix(".tsr")) or 0)
-    signature_tokens = sorted(t for t in tokens if t not in archive_tokens)
+    """Sort the names under signature/ into their roles (see :class:`SignatureFolder`)."""
+    present = sorted(n for n in names if n.startswith("signature/"))
+    numbered = {number: n for n in present if (number := archive_number(n)) is not None and n == archive_name(number)}
+    archives: list[str] = []
+    misplaced: list[tuple[str, str]] = []
+    for number in sorted(numbered):
+        if number == len(archives) + 1 and number <= MAX_ARCHIVES:
+            archives.append(numbered[number])
+        elif number > MAX_ARCHIVES:
+            misplaced.append((numbered[number],
+                              f"is beyond the {MAX_ARCHIVES} renewals a bundle can hold: not checked"))
+        else:
+            misplaced.append((numbered[number], f"follows a gap in the numbering ({archive_name(len(archives) + 1)} "
+                              "is missing): archive listings are numbered 01, 02, ... in turn; not checked"))
+    tokens = [TIMESTAMP_FILE] if TIMESTAMP_FILE in present else []
+    for listing in archives:
+        if listing + ".tsr" in present:
+            tokens.append(listing + ".tsr")
+    listed = set(archives) | {n for n, _ in misplaced}
+    for name in present:
+        number = archive_number(name.removesuffix(".tsr"))
+        if name.endswith(".tsr") and name not in tokens and number is not None:
+            if name.removesuffix(".tsr") in listed:
+                misplaced.append((name, "timestamps an archive listing that is out of its sequence: not checked"))
+            else:
+                misplaced.append((name, f"timestamps {name.removesuffix('.tsr')}, which is not in the bundle"))
     bases = {*tokens, SIGNER_BASE}
+    skipped = {SIGNATURE_FILE, CERTIFICATE_FILE, *tokens, *listed, *(n for n, _ in misplaced)}
     validation: dict[str, str] = {}
+    by_base: dict[str, list[str]] = {}
     unknown: list[str] = []
-    for name in sorted(present):
-        if name in (SIGNATURE_FILE, CERTIFICATE_FILE) or name in tokens or name in archives:
+    for name in present:
+        if name in skipped:
             continue
         base = name.removesuffix(CHAIN_SUFFIX) if name.endswith(CHAIN_SUFFIX) else None
         match = REVOCATION_FILE.fullmatch(name)
@@ -111,11 +145,11 @@ def signature_folder(names: Iterable[str]) -> SignatureFolder:
             base = match["base"]
         if base in bases:
             validation[name] = base
+            by_base.setdefault(base, []).append(name)
         else:
             unknown.append(name)
-    # The signature's own timestamp first (old bundles may carry other .tsr names over the signature).
-    signature_tokens.sort(key=lambda t: t != TIMESTAMP_FILE)
-    return SignatureFolder(tuple(signature_tokens + archive_tokens), tuple(archives), validation, tuple(unknown))
+    return SignatureFolder(tuple(tokens), tuple(archives), validation, tuple(unknown), tuple(misplaced),
+                           {base: tuple(files) for base, files in by_base.items()})
 
 
 def weak_algorithm(hash_algorithm: str, key_text: str) -> str | None:

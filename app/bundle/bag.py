@@ -47,7 +47,10 @@ RESERVED_TAG_FILES = frozenset(
     | {f"manifest-{a}.txt" for a in bagit_text.ALGORITHMS}
     | {f"tagmanifest-{a}.txt" for a in bagit_text.ALGORITHMS}
 )
-COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size")
+COMPUTED_BAG_INFO = ("BagIt-Profile-Identifier", "Bagging-Date", "Payload-Oxum", "Bag-Size", "Signature-Timestamp")
+# In the signed bag-info.txt of a timestamped bundle, so that removing the token cannot pass for a bundle
+# that never had one (verify.py reports it missing).
+STAMPED_BAG_INFO = ("Signature-Timestamp", f"RFC 3161, in {TIMESTAMP_FILE}")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def build_bundle(
     files = _check_payload(payload)
     _check_tag_files(tag_files)
     total = sum(f.size for f in files)
-    info_bytes = _bag_info(bag_info, bundle_date, total, len(files))
+    info_bytes = _bag_info(bag_info, bundle_date, total, len(files), stamped=timestamper is not None)
     instructions = verify_instructions(bag_name, signer.subject, signer.fingerprint)
 
     static: dict[str, bytes] = {
@@ -303,11 +306,12 @@ class _Sealer:
         raise AssertionError(f"no rule makes {name}")
 
     def signature_files(self) -> dict[str, bytes]:
-        """signature/: the signature, the signer's certificates and, when asked for, the timestamp
-        with the validation data of its authority (and of the signer, when it has issuers)."""
+        """signature/: the signature, the signer's certificate (exactly one: its issuers travel in the
+        signature, and a second certificate in signer.pem could be taken for the signer's by a stock tool)
+        and, when asked for, the timestamp with the validation data of its authority (and of the signer,
+        when it has issuers)."""
         signature = sign_detached(self.tag_bytes("tagmanifest-sha256.txt"), self._signer)
-        chain = (self._signer.certificate, *self._signer.chain)
-        files = {SIGNATURE_FILE: signature, CERTIFICATE_FILE: b"".join(c.public_bytes(Encoding.PEM) for c in chain)}
+        files = {SIGNATURE_FILE: signature, CERTIFICATE_FILE: self._signer.certificate.public_bytes(Encoding.PEM)}
         if self._timestamper is None:
             return files
         stamp = self._timestamper.stamp(signature)
@@ -395,7 +399,7 @@ def _check_tag_files(tag_files: Mapping[str, bytes]) -> None:
         raise BundleError("a tag file name clashes with another file of the bag", path=clashes[0][1])
 
 
-def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: int) -> bytes:
+def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: int, *, stamped: bool) -> bytes:
     lines: list[tuple[str, str]] = []
     if "Bag-Software-Agent" not in fields:
         lines.append(("Bag-Software-Agent", f"evbundle {__version__}"))
@@ -411,6 +415,7 @@ def _bag_info(fields: Mapping[str, str], bundle_date: str, total: int, count: in
         ("Bagging-Date", bundle_date),
         ("Payload-Oxum", bagit_text.payload_oxum(total, count)),
         ("Bag-Size", bagit_text.human_size(total)),
+        *([STAMPED_BAG_INFO] if stamped else []),
     ]
     return bagit_text.format_bag_info(lines)
 

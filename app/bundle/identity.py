@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,23 @@ def email_of(certificate: x509.Certificate) -> str:
 def normalise_fingerprint(text: str) -> str:
     """Upper-case hex without separators, so fingerprints compare however they were typed."""
     return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+# What tools print before a fingerprint: "sha256 Fingerprint=" (OpenSSL 3), "SHA256 Fingerprint=" (1.1),
+# "SHA-256:", "Fingerprint:".
+_FINGERPRINT_LABEL = re.compile(r"^\s*(?:sha-?256\s*)?(?:fingerprint)?\s*[=:]\s*", re.IGNORECASE)
+
+
+def parse_fingerprint(text: str) -> str:
+    """A whole SHA-256 fingerprint as a person pastes it (with colons or spaces, or the way
+    ``openssl x509 -fingerprint -sha256`` prints it) → ``AB:CD:…``; IdentityError for anything else
+    (a prefix, another hash, a typo), so that a mistyped fingerprint is never taken for "another signer"."""
+    body = _FINGERPRINT_LABEL.sub("", text, count=1) if _FINGERPRINT_LABEL.match(text) else text
+    digits = "".join(ch for ch in body if not (ch.isspace() or ch in ":-")).upper()
+    if len(digits) != 64 or any(ch not in "0123456789ABCDEF" for ch in digits):
+        raise IdentityError("not a SHA-256 certificate fingerprint (64 hexadecimal digits, colons allowed, as "
+                            "`openssl x509 -noout -fingerprint -sha256` prints it)", found=text.strip()[:200])
+    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from app.core.files import atomic_output, write_atomic, write_failure
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
-from .archive import archive_listing, archive_name, archive_number
+from .archive import MAX_ARCHIVES, archive_listing, archive_name, archive_number
 from .bag import _zip_date_time
 from .safezip import BagFiles, ReadLimits, open_bag
 from .timestamp import Timestamper, TimestampFacts, check_timestamp
@@ -94,6 +94,9 @@ def renew_bundle(
             "renewing it would timestamp what is wrong", path=source)
     with open_bag(source, limits) as bag:
         number = 1 + max((archive_number(n) or 0 for n in bag.sizes), default=0)
+        if number > MAX_ARCHIVES:
+            raise BundleError(f"the bundle already holds {MAX_ARCHIVES} archive timestamps, all a bundle can hold",
+                              path=source)
         listing_name = archive_name(number)
         reporter.progress(0, 0, f"Hashing the bundle's tag and signature files for archive timestamp {number}")
         listing = archive_listing((name, _sha512(bag, name)) for name in sorted(bag.sizes)

@@ -27,6 +27,9 @@ from typing import Any
 VALID, UNKNOWN_SIGNER, NOT_VALID = "valid", "unknown-signer", "not-valid"
 # Exit codes of `evbundle verify`; 2 (could not check at all) comes from the CLI's error path.
 EXIT_CODES = {VALID: 0, NOT_VALID: 1, UNKNOWN_SIGNER: 3}
+# Problems kept one by one (as many as a bundle may have entries); beyond that only counted, so that
+# no bundle can make verification's memory grow without bound.
+MAX_PROBLEMS = 200_000
 
 # Blank fillers that Unicode counts as printable letters.
 _FILLERS = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2800, 0x3164, 0xFFA0})
@@ -146,6 +149,7 @@ class VerificationReport:
     expected_signers: tuple[str, ...] = ()  # fingerprints the reader named (--trust)
     renewal: str | None = None  # why the bundle should be renewed now (evbundle renew), if it should
     checked_at: str | None = None  # the clock verification used (UTC ISO 8601)
+    problems_omitted: int = 0  # problems beyond MAX_PROBLEMS: counted, not kept
     _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -171,7 +175,11 @@ class VerificationReport:
     def add(
         self, code: str, path: str, message: str, *, expected: str | None = None, found: str | None = None
     ) -> None:
-        """Record a problem, once (the same code, file and message are reported one time)."""
+        """Record a problem, once (the same code, file and message are reported one time); past
+        MAX_PROBLEMS, only counted."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems_omitted += 1
+            return
         key = (code, path, message)
         if key in self._seen:
             return
@@ -209,6 +217,7 @@ class VerificationReport:
             "tag_files": self.tag_files,
             "custody_entries": self.custody_entries,
             "problems": [p.to_json() for p in self.problems],
+            "problems_omitted": self.problems_omitted,
             "notes": list(self.notes),
         }
 
@@ -220,7 +229,7 @@ class VerificationReport:
         if verdict == UNKNOWN_SIGNER:
             assert self.signer is not None
             return f"INTACT BUT SIGNED BY AN UNKNOWN KEY (fingerprint {shown(self.signer.fingerprint)})"
-        count = len(self.problems)
+        count = len(self.problems) + self.problems_omitted
         if count == 0:
             return "NOT VALID: the bundle has no good signature"
         return f"NOT VALID: {count} problem{'s' if count != 1 else ''} found"
@@ -244,6 +253,12 @@ class VerificationReport:
         """Whether this machine trusts the signer, in one plain sentence."""
         if self.signer is None:
             return "UNKNOWN: the bundle names no readable signer."
+        if not self.signer.signature_valid:
+            return ("UNKNOWN: the signature could not be checked, so nothing shows who made it (signer.pem names "
+                    "the certificate above, which anyone can copy into a bundle).")
+        if any(problem.code == "distrusted-signer" for problem in self.problems):
+            return ("NOT TRUSTED: a key you said not to trust on this machine (evbundle identity untrust); it may "
+                    "be in other hands, so no certificate authority vouches for it here either.")
         if self.signer.trusted and self.expected_signers:
             return "THE SIGNER YOU NAMED: its fingerprint is the one given with --trust."
         if self.signer.trusted:
@@ -279,10 +294,12 @@ class VerificationReport:
 
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
-        lines = [f"Bundle: {shown(self.source)} (bag {shown(self.bag_name)})",
+        lines = [f"Bundle: {shown(self.source)} (bag folder {shown(self.bag_name)}, a name the signature does not "
+                 "cover; the signed VERIFY.txt states it)",
                  f"Result: {self.verdict_text()}.", f"  {self.verdict_detail()}"]
         if self.signer is not None:
-            lines.append(f"Signed by: {shown(self.signer.subject)}")
+            label = "Signed by" if self.signer.signature_valid else "Named in signer.pem (NOT proven by any signature)"
+            lines.append(f"{label}: {shown(self.signer.subject)}")
             lines.append(f"  Certificate fingerprint (SHA-256): {shown(self.signer.fingerprint)}")
             if self.signer.signed_at:
                 lines.append(f"  Signed at (signer's clock): {shown(self.signer.signed_at)}")
@@ -304,6 +321,8 @@ class VerificationReport:
         if self.problems:
             lines.append("Problems:")
             lines.extend(f"  {problem}" for problem in self.problems)
+        if self.problems_omitted:
+            lines.append(f"  ... and {self.problems_omitted} more problems, not listed (past {MAX_PROBLEMS:,})")
         if self.notes:
             lines.append("Notes:")
             lines.extend(f"  {shown(note)}" for note in self.notes)

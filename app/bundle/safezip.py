@@ -57,7 +57,10 @@ class BagFiles:
     source: Path
     bag_name: str
     sizes: dict[str, int]  # every regular file inside the bag
-    outside: list[str] = field(default_factory=list)  # files next to the bag in a zip
+    outside: list[str] = field(default_factory=list)  # files (and folders, ending in '/') beside the bag folder
+    empty_folders: list[str] = field(default_factory=list)  # bag-relative, ending in '/': nothing lists them
+    outside_checked: bool = True  # False: a folder given as the bag itself, whose surroundings were not looked at
+    named_folder: bool = True  # the bag sits in a folder of its own name (False: a zip with the bag at its top)
     _zip: RangeFile | None = None
     _entries: dict[str, ZipEntry] = field(default_factory=dict)
     _root: Path | None = None
@@ -291,7 +294,22 @@ def _locate_bag_in_zip(
         relative = name[len(prefix) :]
         sizes[relative] = entry.file_size
         members[relative] = entry
-    return BagFiles(path, root or path.stem, sizes, outside, _zip=source, _entries=members)
+    occupied = {parent for name in (*names, *folders) for parent in _parents(name)}
+    empty: list[str] = []
+    for folder in sorted(folders):
+        if prefix and not folder.startswith(prefix):
+            if folder not in occupied:
+                outside.append(folder)  # an empty folder beside the bag (one with files shows through them)
+        elif folder not in occupied and folder != prefix and folder[len(prefix):] != "data/":
+            empty.append(folder[len(prefix):])
+    return BagFiles(path, root or path.stem, sizes, sorted(outside), empty, _zip=source, _entries=members,
+                    named_folder=bool(root))
+
+
+def _parents(name: str) -> list[str]:
+    """The folders (each ending in '/') that hold ``name``."""
+    parts = name.rstrip("/").split("/")
+    return ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
 
 
 # --- folder -------------------------------------------------------------------
@@ -302,6 +320,7 @@ def _looks_like_bag(folder: Path) -> bool:
 
 
 def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
+    outside: list[str] = []
     if _looks_like_bag(path):
         root = path
     else:
@@ -312,6 +331,9 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         ]
         if not candidates:
             raise BundleError("not an evidence bundle: the folder holds no BagIt bag", path=path)
+        declared = [child for child in candidates if (child / "bagit.txt").is_file()]
+        if len(declared) == 1:  # as in a zip: the one folder with bagit.txt is the bag; the rest lies beside it
+            candidates = declared
         if len(candidates) > 1:
             raise BundleError(
                 "the folder holds more than one bag; name the one to verify",
@@ -319,9 +341,19 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
                 found=", ".join(_shown_name(c.name) for c in candidates),
             )
         root = candidates[0]
+        # What else the folder holds is what else came out of the zip: reported, as the zip's would be.
+        with os.scandir(path) as scan:
+            for entry in sorted(scan, key=lambda e: e.name):
+                if entry.name != root.name and len(outside) < limits.max_entries:
+                    folder = entry.is_dir(follow_symlinks=False)
+                    outside.append(_shown_name(entry.name) + ("/" if folder else ""))
     sizes: dict[str, int] = {}
+    empty: list[str] = []
     total = 0
     for relative, size in _walk(root, "", limits):
+        if size < 0:
+            empty.append(relative)
+            continue
         total += size
         if len(sizes) >= limits.max_entries or total > limits.max_total_size:
             raise BundleError("the bag is larger than the verification limits", path=root)
@@ -330,7 +362,8 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
     if clashes:
         first, second, why = clashes[0]
         raise BundleError(f"two files of the bag are one file elsewhere ({why})", path=f"{first} / {second}")
-    return BagFiles(root, _shown_name(root.name), sizes, _root=root)
+    return BagFiles(root, _shown_name(root.name), sizes, outside, [e for e in empty if e != "data/"],
+                    outside_checked=root != path, _root=root)
 
 
 def _shown_name(name: str) -> str:
@@ -339,8 +372,11 @@ def _shown_name(name: str) -> str:
 
 
 def _walk(folder: Path, prefix: str, limits: ReadLimits) -> Iterator[tuple[str, int]]:
+    """(bag-relative name, size) of every file; an empty folder as (name ending in '/', -1)."""
     with os.scandir(folder) as scan:
         children = sorted(scan, key=lambda entry: entry.name)
+    if not children and prefix:
+        yield prefix, -1
     for entry in children:
         relative = f"{prefix}{entry.name}"
         try:

@@ -25,6 +25,8 @@ from app.core.errors import BundleError
 
 from .identity import SigningIdentity
 
+MAX_CHAIN = 16  # certificates from the signer up to a root: real chains hold 2 to 4
+
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha256": hashes.SHA256,
     "sha384": hashes.SHA384,
@@ -48,6 +50,9 @@ class SignatureFacts:
     certificates: tuple[x509.Certificate, ...]
     signed_at: datetime.datetime | None  # the signer's own clock (signingTime), not a trusted time
     chain_complete: bool = True  # False: the certificate's issuer is not in the signature
+    chain: tuple[x509.Certificate, ...] = ()  # the signer's certificate and the issuers the signature carries
+    missing_issuer: str | None = None  # the issuer (RFC 4514) the chain stops at, when it is not carried
+    unsigned_attributes: tuple[str, ...] = ()  # attribute types outside the signature (anyone may add them)
 
 
 def sign_detached(content: bytes, identity: SigningIdentity) -> bytes:
@@ -118,7 +123,9 @@ def _verify_signed_data(
         certificate = _signer_certificate(signer, certificates)
         to_verify, claimed_digest, signed_at = _signed_bytes(signer, content, content_type)
         _check_signature(signer, certificate, to_verify, digest_name)
-        chain_complete = _check_chain(certificate, certificates)
+        chain = _check_chain(certificate, certificates)
+        chain_complete = _claims_self_issued(chain[-1]) and len(chain) <= MAX_CHAIN
+        unsigned = tuple(str(a["type"].native) for a in signer["unsigned_attrs"]) if signer["unsigned_attrs"] else ()
         # Only now, with the signed attributes proven intact, can a digest
         # mismatch be blamed on the content rather than on the signature file.
         if claimed_digest is not None and claimed_digest != hashlib.new(digest_name, content).digest():
@@ -127,7 +134,9 @@ def _verify_signed_data(
         raise
     except Exception as exc:
         raise SignatureInvalid(f"the signature file is damaged ({exc.__class__.__name__})") from exc
-    return SignatureFacts(certificate, tuple(certificates), signed_at, chain_complete), content
+    missing = None if chain_complete else chain[-1].issuer.rfc4514_string()
+    return SignatureFacts(certificate, tuple(certificates), signed_at, chain_complete, tuple(chain), missing,
+                          unsigned), content
 
 
 def _claims_self_issued(certificate: x509.Certificate) -> bool:
@@ -141,31 +150,35 @@ def _claims_self_issued(certificate: x509.Certificate) -> bool:
     return aki.value.key_identifier == ski.value.digest
 
 
-def _check_chain(certificate: x509.Certificate, certificates: list[x509.Certificate]) -> bool:
-    """Check each certificate's own signature as far up as the signature carries issuers.
+def _check_chain(certificate: x509.Certificate, certificates: list[x509.Certificate]) -> list[x509.Certificate]:
+    """Check each certificate's own signature as far up as the signature carries issuers; the chain walked.
 
-    True when the walk ends at a self-signed certificate; False when the last
-    issuer is not in the signature (a PKI chain whose root the reader must
-    supply). An altered certificate fails here even when the data signature
-    still verifies, so an edited subject cannot pass as someone else.
+    The walk ends at a self-signed certificate, or where the next issuer is
+    not in the signature (a PKI chain whose root the reader must supply), or
+    after MAX_CHAIN certificates (no real chain is longer; a signature carrying
+    thousands must not cost thousands of steps). An altered certificate fails
+    here even when the data signature still verifies, so an edited subject
+    cannot pass as someone else.
     """
+    chain = [certificate]
     current = certificate
-    for _ in range(len(certificates) + 1):
+    while len(chain) <= MAX_CHAIN:
         if _claims_self_issued(current):
             try:
                 current.verify_directly_issued_by(current)
             except (ValueError, TypeError, InvalidSignature) as exc:
                 raise SignatureInvalid("the signer's certificate was altered after it was issued") from exc
-            return True
-        issuers = [c for c in certificates if c.subject == current.issuer and c is not current]
-        if not issuers:
-            return False
+            return chain
+        issuer = next((c for c in certificates if c.subject == current.issuer and c is not current), None)
+        if issuer is None or issuer in chain:
+            return chain
         try:
-            current.verify_directly_issued_by(issuers[0])
+            current.verify_directly_issued_by(issuer)
         except (ValueError, TypeError, InvalidSignature) as exc:
             raise SignatureInvalid("a certificate in the signature was not issued by its issuer") from exc
-        current = issuers[0]
-    return False
+        chain.append(issuer)
+        current = issuer
+    return chain
 
 
 def _certificates(signed: asn1_cms.SignedData) -> list[x509.Certificate]:

@@ -26,16 +26,17 @@ signature must verify with the TSA certificate it carries, that certificate
 must carry a critical ``timeStamping`` extended key usage, and it and its
 issuers must have been valid, and not revoked, at the timestamp's time, as
 far as the stored validation data shows. Whether the TSA is *trusted* is a
-separate answer: its certificate (or an issuer up its chain) must be one this
-machine trusts; then the maintained ``rfc3161-client`` verifier checks the
-whole path as well, also at the token's time.
+separate answer: its certificate, or a valid path from it (RFC 5280, at the
+token's time) to a certificate this machine trusts *for timestamps*; with a
+trusted root, the maintained ``rfc3161-client`` verifier checks the whole path
+as well.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -44,8 +45,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from app.core.errors import BundleError
 
 from .identity import fingerprint_of, subject_text
+from .pathcheck import anchored_path
 from .signing import SignatureInvalid, verify_embedded
-from .trust import trusted_anchor
 from .validation import ChainCheck, Fetch, ValidationData, check_at, collect, http_fetch
 
 MAX_REPLY_BYTES = 1024 * 1024
@@ -74,6 +75,7 @@ class TimestampFacts:
     authority_not_valid_after: datetime.datetime
     chain: ChainCheck = field(default_factory=ChainCheck)  # the TSA's chain at the token's time, stored data only
     signature_algorithm: str = ""  # the TSA's signature, e.g. "ecdsa-with-SHA256 (256-bit key)"
+    trust_refusal: str | None = None  # why a path to a trusted authority does not count, when one does not
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,14 @@ class Timestamper:
 
 def check_timestamp(
     reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (), stored: ValidationData | None = None,
+    distrusted: Collection[str] = (),
 ) -> TimestampFacts:
     """Check a stored timestamp reply against ``data`` (the file it timestamps); raises TimestampError.
 
-    ``trusted``: certificates this machine trusts (TSA roots or the TSA's own
-    certificate). ``stored``: the validation data kept with the token; the
+    ``trusted``: certificates this machine trusts for timestamps (TSA roots or the
+    TSA's own certificate; a path to them is validated at the token's time, see
+    pathcheck.py); ``distrusted``: fingerprints never trusted on any path.
+    ``stored``: the validation data kept with the token; the
     chain is checked with it at the token's time, never against the clock now.
     An untrusted but sound timestamp is returned with ``trusted=False``; the
     caller decides what that means.
@@ -227,8 +232,9 @@ def check_timestamp(
         raise TimestampError("the timestamp authority's certificate chain was not sound at the timestamp's time: "
                              + "; ".join(chain.problems))
     carried = [*facts.certificates, *stored.chain]
-    anchor = trusted_anchor(certificate, carried, trusted)
-    if anchor is not None and anchor.subject == anchor.issuer:
+    path = anchored_path(certificate, carried, trusted, moment, purpose="tsa", distrusted=distrusted)
+    anchor = path.anchor
+    if anchor is not None and anchor.subject == anchor.issuer and anchor != certificate:
         # The trusted certificate is a root: let the maintained verifier check the
         # whole path at the timestamp's time (our own walk above found it).
         builder = rfc3161_client.VerifierBuilder(roots=[anchor])
@@ -250,6 +256,7 @@ def check_timestamp(
         authority_not_valid_after=certificate.not_valid_after_utc,
         chain=chain,
         signature_algorithm=_algorithm_text(certificate),
+        trust_refusal=path.refusal,
     )
 
 

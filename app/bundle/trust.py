@@ -1,32 +1,51 @@
-"""Which signers and timestamp authorities this machine trusts.
+"""Which signers and timestamp authorities this machine trusts, and for what.
 
 A certificate is trusted when it is one of the user's own signing identities,
-or is in the trust store: a folder of PEM certificates the user imported
-(a colleague's signing certificate, the organisation's CA, a timestamp
-authority's root). A certificate issued (directly or up a chain) by a trusted
-certificate is trusted too, so trusting an organisation's CA trusts every
-investigator it certified.
+or is in the trust store: a folder of PEM certificates the user imported, each
+trusted for named purposes:
 
-The trust store is a plain folder, ``<fingerprint>.pem`` per certificate, so
-what a machine trusts can be read (and audited) with stock tools.
+``signer``
+    this very certificate signs bundles (a colleague's signing certificate);
+``ca``
+    a certificate authority whose certificates, validated as RFC 5280 asks
+    (pathcheck.py), sign bundles: the organisation's CA for the investigators it
+    certified;
+``tsa``
+    a timestamp authority, or the root it chains to, for timestamps.
+
+Purposes do not spill over: a timestamp authority's root trusted for
+timestamps makes no signer trusted, and an organisation's CA trusted for its
+signers makes no timestamp trusted. A fingerprint the user said not to trust
+(``distrusted.txt``) is never trusted, directly or through any path.
+
+The trust store is a plain folder, ``<fingerprint>.pem`` per certificate, with
+``purposes.txt`` (one ``<fingerprint> <purpose>[,<purpose>]`` a line) and
+``distrusted.txt`` (one fingerprint a line), so what a machine trusts can be read
+(and audited) with stock tools. Certificates stored before purposes existed are
+given the narrowest sensible one when the store is read (see :func:`default_purposes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from app.core.errors import IdentityError
 from app.core.files import write_atomic
 
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
+from .pathcheck import is_authority
 
-DISTRUSTED_FILE = "distrusted.txt"  # own identities the user no longer trusts
+DISTRUSTED_FILE = "distrusted.txt"  # fingerprints the user said not to trust (a leaked key), never trusted
+PURPOSES_FILE = "purposes.txt"
+SIGNER, CA, TSA = "signer", "ca", "tsa"
+PURPOSES = (SIGNER, CA, TSA)
+PURPOSE_WORDS = {SIGNER: "signer", CA: "CA for the signers it issued", TSA: "timestamp authority"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,10 @@ class TrustedCertificate:
     path: Path
     certificate: x509.Certificate
     is_authority: bool  # a CA (it may certify others), not only one signer
+    purposes: frozenset[str] = frozenset({SIGNER})  # what it is trusted for: SIGNER, CA, TSA
+
+    def purpose_text(self) -> str:
+        return ", ".join(PURPOSE_WORDS[p] for p in PURPOSES if p in self.purposes)
 
 
 def list_trusted(directory: Path) -> list[TrustedCertificate]:
@@ -45,19 +68,60 @@ def list_trusted(directory: Path) -> list[TrustedCertificate]:
     folder = Path(directory)
     if not folder.is_dir():
         return []
+    purposes = _read_purposes(folder)
     found = []
     for path in sorted(folder.glob("*.pem")):
         try:
             certificate = x509.load_pem_x509_certificate(path.read_bytes())
         except (OSError, ValueError):
             continue
-        found.append(_entry(certificate, path))
+        stored = purposes.get(normalise_fingerprint(fingerprint_of(certificate)))
+        found.append(_entry(certificate, path, stored if stored is not None else default_purposes(certificate)))
     found.sort(key=lambda entry: (entry.subject, entry.fingerprint))
     return found
 
 
-def trust_certificate(source: Path, directory: Path) -> list[TrustedCertificate]:
-    """Add every certificate of a PEM or DER file to the trust store; returns those added or present."""
+def default_purposes(certificate: x509.Certificate) -> frozenset[str]:
+    """The purpose of a certificate stored without one: a timestamp authority's (timeStamping usage) or a CA's
+    certificate is trusted for timestamps only, any other for signing. A CA trusted for the signers it issued
+    must be named so (``--for ca``): trusting a public root must never make every certificate under it a signer.
+    """
+    if is_authority(certificate):
+        return frozenset({TSA})
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return frozenset({SIGNER})
+    return frozenset({TSA}) if ExtendedKeyUsageOID.TIME_STAMPING in usage else frozenset({SIGNER})
+
+
+def _read_purposes(folder: Path) -> dict[str, frozenset[str]]:
+    try:
+        text = (folder / PURPOSES_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise IdentityError("the trust store's list of purposes cannot be read", path=folder / PURPOSES_FILE) from exc
+    found: dict[str, frozenset[str]] = {}
+    for line in text.splitlines():
+        fingerprint, _, names = line.strip().partition(" ")
+        if fingerprint:
+            found[normalise_fingerprint(fingerprint)] = frozenset(n for n in names.split(",") if n in PURPOSES)
+    return found
+
+
+def _write_purposes(folder: Path, purposes: dict[str, frozenset[str]]) -> None:
+    lines = [f"{fingerprint} {','.join(p for p in PURPOSES if p in chosen)}\n"
+             for fingerprint, chosen in sorted(purposes.items()) if chosen]
+    write_atomic(folder / PURPOSES_FILE, "".join(lines).encode("ascii"))
+
+
+def trust_certificate(source: Path, directory: Path, purposes: Collection[str] = ()) -> list[TrustedCertificate]:
+    """Add every certificate of a PEM or DER file to the trust store for ``purposes`` (SIGNER, CA, TSA);
+    returns those added or present. Without purposes, a signer's or a timestamp authority's own certificate gets
+    its evident one; a CA certificate is refused (it must be said whether it vouches for signers or timestamps).
+    A certificate already trusted keeps its purposes and gains these; one on the list not to trust is taken off it.
+    """
     source = Path(source)
     try:
         data = source.read_bytes()
@@ -69,33 +133,65 @@ def trust_certificate(source: Path, directory: Path) -> list[TrustedCertificate]
         )
     except ValueError as exc:
         raise IdentityError("not an X.509 certificate (PEM or DER)", path=source) from exc
+    unknown = set(purposes) - set(PURPOSES)
+    if unknown:
+        raise IdentityError(f"unknown purpose: {', '.join(sorted(unknown))} (one of {', '.join(PURPOSES)})")
+    chosen: list[frozenset[str]] = []
+    for certificate in certificates:
+        if not purposes and is_authority(certificate):
+            raise IdentityError(
+                f"{subject_text(certificate)} is a certificate authority: say what it vouches for, the signers it "
+                "issued (--for ca) or timestamp authorities (--for tsa)", path=source)
+        if CA in purposes and not is_authority(certificate):
+            raise IdentityError(f"{subject_text(certificate)} is not a certificate authority (no CA:true with "
+                                "keyCertSign), so it issues no signers: trust it --for signer", path=source)
+        chosen.append(frozenset(purposes) if purposes else default_purposes(certificate))
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = _stored_purposes(folder)
+    distrusted = distrusted_fingerprints(folder)
     added = []
-    for certificate in certificates:
-        target = folder / f"{normalise_fingerprint(fingerprint_of(certificate)).lower()}.pem"
+    for certificate, wanted in zip(certificates, chosen, strict=True):
+        fingerprint = normalise_fingerprint(fingerprint_of(certificate))
+        target = folder / f"{fingerprint.lower()}.pem"
         if not target.exists():
             write_atomic(target, certificate.public_bytes(Encoding.PEM))
-        added.append(_entry(certificate, target))
+            stored[fingerprint] = wanted
+        else:
+            stored[fingerprint] = stored.get(fingerprint, default_purposes(certificate)) | wanted
+        distrusted.discard(fingerprint)
+        added.append(_entry(certificate, target, stored[fingerprint]))
+    _write_purposes(folder, stored)
+    _write_distrusted(folder, distrusted)
     return added
+
+
+def _stored_purposes(folder: Path) -> dict[str, frozenset[str]]:
+    """Every stored certificate's purposes, those stored before purposes existed given their default."""
+    return {normalise_fingerprint(entry.fingerprint): entry.purposes for entry in list_trusted(folder)}
 
 
 def untrust_certificate(fingerprint: str, directory: Path) -> bool:
     """Remove the certificate with this fingerprint from the trust store; False if it was not there."""
-    target = Path(directory) / f"{normalise_fingerprint(fingerprint).lower()}.pem"
+    folder = Path(directory)
+    wanted = normalise_fingerprint(fingerprint)
+    stored = _stored_purposes(folder)
+    target = folder / f"{wanted.lower()}.pem"
     try:
         target.unlink()
     except FileNotFoundError:
         return False
+    stored.pop(wanted, None)
+    _write_purposes(folder, stored)
     return True
 
 
 def distrusted_fingerprints(directory: Path) -> set[str]:
-    """Fingerprints the user has said not to trust although they are their own identities.
+    """Fingerprints the user has said not to trust: never trusted, directly or through a CA.
 
     An identity whose key may have leaked stays on the machine (old bundles
-    still name it) but no longer vouches for a bundle. The list is a plain
-    text file in the trust store, one fingerprint a line.
+    still name it) but no longer vouches for a bundle, even when its CA is
+    trusted. The list is a plain text file in the trust store, one fingerprint a line.
     """
     try:
         text = (Path(directory) / DISTRUSTED_FILE).read_text("utf-8")
@@ -115,50 +211,17 @@ def set_distrusted(fingerprint: str, distrusted: bool, directory: Path) -> None:
     changed = (current | {wanted}) if distrusted else (current - {wanted})
     if changed == current:
         return
+    _write_distrusted(folder, changed)
+
+
+def _write_distrusted(folder: Path, fingerprints: set[str]) -> None:
+    if not fingerprints and not (folder / DISTRUSTED_FILE).exists():
+        return
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(changed)).encode("ascii"))
+    write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(fingerprints)).encode("ascii"))
 
 
-def trusted_anchor(
-    certificate: x509.Certificate,
-    carried: Iterable[x509.Certificate],
-    trusted: Sequence[x509.Certificate],
-) -> x509.Certificate | None:
-    """The trusted certificate that ``certificate`` is, or that issued it up a chain; else None.
-
-    Issuers are looked up among the certificates the signature carries and the
-    trusted ones, and each link's signature is checked, so a certificate that
-    merely names a trusted issuer is not trusted.
-    """
-    if not trusted:
-        return None
-    wanted = {normalise_fingerprint(fingerprint_of(c)): c for c in trusted}
-    pool = [*carried, *trusted]
-    current = certificate
-    for _ in range(len(pool) + 1):
-        found = wanted.get(normalise_fingerprint(fingerprint_of(current)))
-        if found is not None:
-            return found
-        issuer = None
-        for candidate in pool:
-            if candidate.subject != current.issuer or candidate == current:
-                continue
-            try:
-                current.verify_directly_issued_by(candidate)
-            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-                continue
-            issuer = candidate
-            break
-        if issuer is None:
-            return None
-        current = issuer
-    return None
-
-
-def _entry(certificate: x509.Certificate, path: Path) -> TrustedCertificate:
-    try:
-        is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        is_ca = False
-    return TrustedCertificate(subject_text(certificate), fingerprint_of(certificate), path, certificate, is_ca)
+def _entry(certificate: x509.Certificate, path: Path, purposes: frozenset[str]) -> TrustedCertificate:
+    return TrustedCertificate(subject_text(certificate), fingerprint_of(certificate), path, certificate,
+                              is_authority(certificate), purposes)
 

@@ -116,12 +116,6 @@ class ValidationData:
         return found
 
 
-def validation_names(base: str, names: Iterable[str]) -> list[str]:
-    """The names among ``names`` that hold validation data for ``base``."""
-    return sorted(n for n in names if n == base + CHAIN_SUFFIX
-                  or ((m := REVOCATION_FILE.fullmatch(n)) is not None and m["base"] == base))
-
-
 def read_validation(base: str, files: dict[str, bytes]) -> tuple[ValidationData, list[tuple[str, str]]]:
     """Parse the stored files for ``base``; returns the data and (file, problem) for each unreadable one."""
     problems: list[tuple[str, str]] = []
@@ -294,6 +288,10 @@ class ChainCheck:
     # Stored data that no longer holds (sealing keeps only sound data, so this was altered):
     # (file suffix after the base, e.g. ".chain.pem" or ".revocation-1.ocsp", why)
     altered: list[tuple[str, str]] = field(default_factory=list)
+    # Stored answers about a certificate the chain does not have (checked by nothing): (suffix, why)
+    unused: list[tuple[str, str]] = field(default_factory=list)
+    # When each usable stored answer says it was made (thisUpdate): (suffix, time), for a check against the clock
+    made: list[tuple[str, datetime.datetime]] = field(default_factory=list)
 
     @property
     def proven(self) -> bool:
@@ -334,6 +332,11 @@ def check_at(
     # Which answers are about which certificate: by position, checked against the certificate itself.
     answers: dict[int, list[Revocation]] = {}
     for item in stored.revocation:
+        if item.position >= len(chain):
+            result.unused.append((f".revocation-{item.position}.{item.kind}",
+                                  f"is about certificate {item.position} of the chain, which holds {len(chain)} "
+                                  "and has no issuer to answer for it: nothing can check it"))
+            continue
         answers.setdefault(item.position, []).append(item)
     for position, (subject, issuer) in enumerate(itertools.pairwise(chain), start=1):
         name = subject.subject.rfc4514_string()
@@ -343,6 +346,8 @@ def check_at(
             statuses.append(status)
             if not status.usable:
                 result.altered.append((f".revocation-{item.position}.{item.kind}", status.text))
+            elif status.produced is not None:
+                result.made.append((f".revocation-{item.position}.{item.kind}", status.produced))
         good = [s for s in statuses if s.usable and s.revoked_at is None and s.speaks_for(moment)]
         revoked = [s for s in statuses if s.usable and s.revoked_at is not None]
         if any(s.revoked_at is not None and s.revoked_at <= moment + TOLERANCE for s in revoked):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import re
 import threading
 import unicodedata
 import warnings
@@ -28,18 +29,22 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.core.errors import BundleError, OperationCancelled
 from app.core.hashing import Digests
 from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 
 from . import bagit_text
-from .identity import normalise_fingerprint
+from .archive import signature_folder
+from .identity import normalise_fingerprint, parse_fingerprint
+from .instructions import TIMESTAMP_FILE
 from .names import unsafe_reason
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
 from .streaming import DualHasher
 from .verify_signer import SignerChecks, Trust, claimed_signer
+from .verify_stamps import StampChecks
 from .verify_tags import check_custody, read_case_json, read_manifest
 
 REQUIRED_TAG_FILES = (
@@ -55,6 +60,12 @@ _READ_ERRORS = (OSError, UnreadableEntry, BundleError, zlib.error, EOFError)
 SMALL_FILE = 1024**2  # files up to this size are read and hashed in batches
 BATCH_BYTES = 8 * 1024**2
 BATCH_FILES = 256
+# Where older bundles' VERIFY.txt told a reader to save the timestamp authority's root: inside the bag.
+READER_ROOT = "TSA-ROOT.pem"
+MAX_READER_ROOT = 256 * 1024
+_OLD_ROOT_STEP = b"into one file, TSA-ROOT.pem, in the folder."
+# How VERIFY.txt (a signed tag file) states the bag's name; see instructions.py.
+_SEALED_NAME = re.compile(r"^This bundle is a BagIt 1\.0 bag \(RFC 8493\) named (?P<name>.+), packed in a zip$", re.M)
 
 __all__ = ["Problem", "ReadLimits", "SignerSummary", "VerificationReport", "verify_bundle"]
 
@@ -63,7 +74,10 @@ def verify_bundle(
     path: Path,
     *,
     trusted_fingerprints: Collection[str] | Mapping[str, str] = (),
-    trusted_certificates: Sequence[x509.Certificate] = (),
+    trusted_signers: Sequence[x509.Certificate] = (),
+    trusted_cas: Sequence[x509.Certificate] = (),
+    trusted_tsas: Sequence[x509.Certificate] = (),
+    distrusted: Collection[str] = (),
     expected_signers: Collection[str] = (),
     require_trusted: bool | None = None,
     limits: ReadLimits | None = None,
@@ -72,40 +86,42 @@ def verify_bundle(
 ) -> VerificationReport:
     """Check a bundle (.zip, or an unzipped folder) and report every problem found.
 
-    ``trusted_fingerprints``: signer fingerprints this machine trusts (for
-    example those of :func:`list_identities`; a mapping gives each one's
-    description). ``trusted_certificates``: the trust store (signers, CAs,
-    timestamp authority roots). ``expected_signers``: the fingerprints the
-    reader named (the one in the sworn declaration): the signer must be one of
-    them, or the bundle is NOT VALID. ``require_trusted``: an untrusted signer
-    or timestamp authority is a problem (default: when fingerprints are given).
-    ``reporter`` hears the bytes hashed (progress) and can cancel. ``now``: the clock
-    (UTC) against which expiry and renewal are judged; timestamps themselves
-    are checked at their own time.
+    What this machine trusts, each for its own purpose (trust.py): ``trusted_fingerprints``, signer
+    fingerprints (the user's identities; a mapping gives each one's description); ``trusted_signers``,
+    certificates trusted as signers themselves; ``trusted_cas``, certificate authorities whose certificates
+    (validated as RFC 5280 asks, pathcheck.py) are trusted signers; ``trusted_tsas``, certificates trusted for
+    timestamps (roots or authorities); ``distrusted``, fingerprints never trusted, directly or on any path.
+    ``expected_signers``: the fingerprints the reader named (the one in the sworn declaration, as typed or as
+    ``openssl x509 -fingerprint`` prints it; anything that is not a whole SHA-256 fingerprint raises
+    IdentityError): the signer must be one of them, or the bundle is NOT VALID. ``require_trusted``: an
+    untrusted signer or timestamp authority is a problem (default: when fingerprints are given).
+    ``reporter`` hears the bytes hashed (progress) and can cancel. ``now``: the clock (UTC) against which
+    expiry, renewal and times from the future are judged; timestamps themselves are checked at their own time.
     """
     names = (
         dict(trusted_fingerprints)
         if isinstance(trusted_fingerprints, Mapping)
         else dict.fromkeys(trusted_fingerprints, "named as trusted")
     )
+    expected = tuple(parse_fingerprint(f) for f in expected_signers)
     trust = Trust(
         {normalise_fingerprint(f): why for f, why in names.items()},
-        tuple(trusted_certificates),
-        bool(trusted_fingerprints) if require_trusted is None else require_trusted,
-        frozenset(normalise_fingerprint(f) for f in expected_signers),
+        signers=trusted_signers, cas=trusted_cas, tsas=trusted_tsas, distrusted=distrusted,
+        required=bool(trusted_fingerprints) if require_trusted is None else require_trusted,
+        expected=frozenset(normalise_fingerprint(f) for f in expected),
     )
     limits = limits or ReadLimits()
     with open_bag(Path(path), limits) as bag, DualHasher() as hasher:
         check = _Verification(bag, hasher, limits, reporter)
         check.now = now or datetime.datetime.now(datetime.UTC)
         check.report.checked_at = check.now.isoformat()
-        check.report.trust_checked = bool(trusted_fingerprints) or bool(trusted_certificates)
-        check.report.expected_signers = tuple(expected_signers)
+        check.report.trust_checked = trust.consulted
+        check.report.expected_signers = expected
         check.run(trust)
         return check.report
 
 
-class _Verification(SignerChecks):
+class _Verification(SignerChecks, StampChecks):
     def __init__(
         self,
         bag: BagFiles,
@@ -129,7 +145,11 @@ class _Verification(SignerChecks):
         self.bag_info: dict[str, str] = {}
         self.signed_manifest_changed = False  # the signature is intact but tagmanifest-sha256.txt is not
         self._stamp_facts = []
+        self._signer_certificates = []
         self.now = datetime.datetime.now(datetime.UTC)
+        self.folder = signature_folder(self.signature_files)
+        self.judged: set[str] = set()  # files in signature/ some check read and judged
+        self._reader_root = False  # TSA-ROOT.pem lies in the bag (see _check_reader_root)
 
     def add(self, code: str, path: str, message: str, **details: str | None) -> None:
         self.report.add(code, path, message, **details)
@@ -141,6 +161,13 @@ class _Verification(SignerChecks):
         report.tag_files = len(self.tag_files)
         for name in self.bag.outside:
             self.add("extra-file", name, "is outside the bag folder; a bundle holds nothing else")
+        for name in self.bag.empty_folders:
+            self.add("extra-file", name, "is an empty folder: no manifest can list it, so nothing covers it "
+                     "(added after sealing?)")
+        if not self.bag.outside_checked:
+            report.notes.append(
+                "Only the bag folder itself was checked: files beside it were not looked at. Verify the zip, or "
+                "the folder it was unzipped into, to check that nothing else came with it.")
         for name in REQUIRED_TAG_FILES:
             if name not in self.bag.sizes:
                 self.add("missing-file", name, "is missing from the bag")
@@ -152,8 +179,10 @@ class _Verification(SignerChecks):
         }
         with warnings.catch_warnings(record=True) as caught:  # cryptography's, about hostile certificates
             warnings.simplefilter("always")
-            self._check_signature(trusted)
+            self._check_signature_folder()
+            self._check_signature()
             self._check_timestamps(trusted)
+            self._judge_signer(trusted)
         for message in dict.fromkeys(str(w.message) for w in caught):  # in the report, not on stderr
             report.notes.append(
                 f"A certificate in the signature or timestamp breaks the rules of its format: {message}"
@@ -176,6 +205,45 @@ class _Verification(SignerChecks):
                 ),
             )
         self._check_claimed_signer("bag-info.txt", self.bag_info.get("Signer-Fingerprint-SHA256"))
+        if "Signature-Timestamp" in self.bag_info and TIMESTAMP_FILE not in self.bag.sizes:
+            self.add("missing-file", TIMESTAMP_FILE, "is missing, while bag-info.txt (signed) says the signature was "
+                     "timestamped: the token was removed, and with it the proof of when the bundle was signed")
+        if self._matches(signed, "VERIFY.txt"):
+            self._check_bag_name()
+        self._check_reader_root(self._matches(signed, "VERIFY.txt"))
+        self._check_unjudged()
+
+    def _check_reader_root(self, instructions_intact: bool) -> None:
+        """TSA-ROOT.pem in the bag: where older bundles' signed VERIFY.txt told the reader to save the timestamp
+        authority's root (step 7). Only then, and only when it holds nothing but certificates, is it a note
+        rather than an added file; newer bundles say to save it beside BUNDLE.zip."""
+        if not self._reader_root:
+            return
+        data = self._read(READER_ROOT) or b""
+        told = instructions_intact and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b"")
+        try:
+            certificates = x509.load_pem_x509_certificates(data)
+            only_certificates = b"".join(c.public_bytes(Encoding.PEM) for c in certificates).strip() == data.strip()
+        except ValueError:
+            only_certificates = False
+        if told and only_certificates:
+            self.report.notes.append(
+                f"{READER_ROOT} is not part of the bundle: the bundle's VERIFY.txt (step 7) tells the reader to save "
+                "the timestamp authority's root there, and it holds only certificates. Nothing relied on it.")
+        else:
+            self.add("extra-file", READER_ROOT, "is not listed in the tag manifests, so the signature does not "
+                     "cover it (added after sealing?)")
+
+    def _check_bag_name(self) -> None:
+        """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare."""
+        if not self.bag.named_folder:
+            return
+        data = self._read("VERIFY.txt") or b""
+        match = _SEALED_NAME.search(data.decode("utf-8", "replace"))
+        if match is not None and match["name"] != self.bag.bag_name:
+            self.add("bag-renamed", "", "the bag folder was renamed after sealing: the signed VERIFY.txt names it "
+                     "otherwise (the folder's name is not covered by the signature)",
+                     expected=match["name"], found=self.bag.bag_name)
 
     # --- reading ---------------------------------------------------------------
 
@@ -419,6 +487,8 @@ class _Verification(SignerChecks):
                 )
             elif not (reference_ok and other_ok):
                 self._compare(path, digests, expected, "tagmanifest")
+        if not self.signed_manifest_changed and signed is not None and unsigned is not None:
+            self._check_unsigned_form(unsigned)
         covered = set(
             tagmanifests.get("sha256") or ()
         )  # only the signed manifest puts a file under the signature
@@ -430,6 +500,8 @@ class _Verification(SignerChecks):
                 self.add(
                     "extra-file", name, "asks for files to be downloaded; a bundle must hold all its files"
                 )
+            elif name == READER_ROOT and self.bag.sizes.get(name, MAX_READER_ROOT + 1) <= MAX_READER_ROOT:
+                self._reader_root = True  # judged once VERIFY.txt is known intact (see _check_reader_root)
             elif name not in covered:
                 self.add(
                     "extra-file",
@@ -437,6 +509,19 @@ class _Verification(SignerChecks):
                     "is not listed in the tag manifests, so the signature does not cover it "
                     "(added after sealing?)",
                 )
+
+
+    def _check_unsigned_form(self, unsigned: dict[str, str]) -> None:
+        """tagmanifest-sha512.txt is signed by nothing: beyond its hashes, its bytes must be the ones this format
+        writes (lower-case hex, two spaces, sorted, LF lines, nothing else), or it can carry anything unnoticed
+        (reordered or re-cased lines, lines of invisible whitespace)."""
+        name = "tagmanifest-sha512.txt"
+        data = self._read(name)
+        canonical = bagit_text.format_manifest((path, digest.lower()) for path, digest in unsigned.items())
+        if data is not None and data != canonical and name not in self.report.problem_paths():
+            self.add("bad-manifest", name, "holds the right hashes, but not in the form this bundle format writes "
+                     "(lower-case hex, two spaces, sorted lines ending in LF, nothing else): this file, which no "
+                     "signature covers, was rewritten after sealing")
 
 
 def _hash_batch(

@@ -1,88 +1,117 @@
-"""The signer's part of verification: signature, certificate, trust on this machine, timestamps.
+"""The signer's part of verification: the signature, the certificate, and whether this machine trusts it.
 
-Split from verify.py (which checks the bag) so that each stays readable;
-:class:`SignerChecks` is mixed into the verification run and reports through
-the same ``add`` as every other check.
+Split from verify.py (which checks the bag) and verify_stamps.py (timestamps
+and renewals) so that each stays readable; :class:`SignerChecks` is mixed
+into the verification run and reports through the same ``add`` as every
+other check. The signature is checked first, the timestamps next, and only
+then is the signer judged: a certificate authority vouches for a signer at
+the time a trusted timestamp shows the bundle was signed, or else now.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app.core.hashing import Digests
-
-from .archive import archive_number, parse_listing, renewal_due, signature_folder
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
-from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, SIGNER_BASE
-from .report import SignerSummary, TimestampSummary, VerificationReport
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE
+from .pathcheck import anchored_path
+from .report import SignerSummary, VerificationReport
 from .safezip import BagFiles
 from .signing import ContentChanged, SignatureFacts, SignatureInvalid, verify_detached
-from .timestamp import TimestampError, TimestampFacts, TimestampMismatch, check_timestamp
-from .trust import trusted_anchor
-from .validation import ValidationData, check_at, read_validation, validation_names
+from .timestamp import TimestampFacts
+
+
+def colon_fingerprint(text: str) -> str:
+    """A fingerprint as ``AB:CD:…`` however it was typed, so expected and found values look alike."""
+    digits = normalise_fingerprint(text)
+    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
 
 
 class Trust:
-    """What this machine trusts, and whether an untrusted signer is a problem."""
+    """What this machine trusts, for which purpose, and whether an untrusted signer is a problem.
 
-    def __init__(self, fingerprints: dict[str, str], certificates: tuple[x509.Certificate, ...], required: bool,
+    ``fingerprints``: the user's own identities (fingerprint → why, e.g. "your signing identity 'DEMO'");
+    ``signers``: certificates trusted as signers themselves; ``cas``: certificate authorities trusted for the
+    signers they issue; ``tsas``: certificates trusted for timestamps (roots or the authority's own);
+    ``distrusted``: fingerprints never trusted, directly or on any path; ``expected``: the fingerprints the
+    reader named (``--trust``): the signer must be one of them.
+    """
+
+    def __init__(self, fingerprints: dict[str, str], *, signers: Sequence[x509.Certificate] = (),
+                 cas: Sequence[x509.Certificate] = (), tsas: Sequence[x509.Certificate] = (),
+                 distrusted: Collection[str] = (), required: bool = False,
                  expected: frozenset[str] = frozenset()) -> None:
         self.fingerprints = fingerprints
-        self.certificates = certificates
+        self.signers = {normalise_fingerprint(fingerprint_of(c)) for c in signers}
+        self.cas = tuple(cas)
+        self.tsas = tuple(tsas)
+        self.distrusted = frozenset(normalise_fingerprint(f) for f in distrusted)
         self.required = required
         self.expected = expected  # normalised fingerprints the reader named: the signer must be one of them
 
-    def why_trusted(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate]) -> str | None:
+    @property
+    def consulted(self) -> bool:
+        """Whether anything at all is trusted (else every signer is simply unknown)."""
+        return bool(self.fingerprints or self.signers or self.cas or self.expected)
+
+    def distrusts(self, certificate: x509.Certificate) -> bool:
+        return normalise_fingerprint(fingerprint_of(certificate)) in self.distrusted
+
+    def why_trusted(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate],
+                    moment: datetime.datetime) -> tuple[str | None, str | None]:
+        """(why the signer is trusted, or None; why a path to a trusted CA does not count, or None)."""
         fingerprint = normalise_fingerprint(fingerprint_of(certificate))
+        if fingerprint in self.distrusted:
+            return None, None
         if self.expected:
-            return "the fingerprint you named" if fingerprint in self.expected else None
+            return ("the fingerprint you named" if fingerprint in self.expected else None), None
         why = self.fingerprints.get(fingerprint)
         if why is not None:
-            return why
-        anchor = trusted_anchor(certificate, carried, self.certificates)
-        if anchor is None:
-            return None
-        if anchor == certificate:
-            return "a trusted certificate on this machine"
-        return f"issued by trusted certificate {subject_text(anchor)}"
+            return why, None
+        if fingerprint in self.signers:
+            return "a trusted certificate on this machine", None
+        path = anchored_path(certificate, carried, self.cas, moment, purpose="signer", distrusted=self.distrusted)
+        if path.anchor is not None:
+            return f"issued by trusted certificate {subject_text(path.anchor)}", None
+        if path.refusal is None and self.tsas:  # a CA stored before trust had purposes is kept for timestamps only
+            for_stamps = anchored_path(certificate, carried, self.tsas, moment, purpose="signer",
+                                       distrusted=self.distrusted)
+            if for_stamps.anchor is not None:
+                return None, (f"it was issued under {subject_text(for_stamps.anchor)}, which this machine trusts for "
+                              "timestamps only; if that is your organisation's CA for its signers, trust it for them: "
+                              "evbundle identity trust CA.pem --for ca (or Signing identities → Trust a certificate)")
+        return None, path.refusal
 
 
 class SignerChecks:
-    """Checks of who signed and when; mixed into the verification run."""
+    """Checks of who signed; mixed into the verification run."""
 
     report: VerificationReport
     bag: BagFiles
-    signature_files: list[str]
-    signed_manifest_changed: bool
     add: Callable[..., None]
     _read: Callable[[str], bytes | None]
     now: datetime.datetime
-    digests: dict[str, Digests | None]
-    tag_files: list[str]
+    signed_manifest_changed: bool
+    judged: set[str]
     _signature_facts: SignatureFacts | None = None
+    _signer_certificates: list[x509.Certificate]
     _stamp_facts: list[tuple[str, TimestampFacts]]
 
-    # --- signature --------------------------------------------------------------------
+    # --- the signature --------------------------------------------------------------
 
-    def _check_signature(self, trusted: Trust) -> None:
-        folder = signature_folder(self.signature_files)
-        for name in folder.unknown:
-            self.add("extra-file", name, "is not a file the signature folder holds")
-        if not folder.tokens:  # the signer's validation data is gathered only with a timestamp
-            for name, base in folder.validation.items():
-                if base == SIGNER_BASE:
-                    self.add("extra-file", name, "is validation data, but the bundle has no timestamp it goes with")
+    def _check_signature(self) -> None:
+        """The CMS signature over the tag manifest, and signer.pem beside it (who signed is judged later)."""
+        self.judged.update((SIGNATURE_FILE, CERTIFICATE_FILE))
         for name in (SIGNATURE_FILE, CERTIFICATE_FILE):
             if name not in self.bag.sizes:
                 self.add("missing-file", name, "is missing: nothing proves who sealed the bundle")
-        certificates = self._signer_pem()
+        certificates = self._signer_certificates = self._signer_pem()
         facts: SignatureFacts | None = None
         signature = self._read(SIGNATURE_FILE)
         content = self._read("tagmanifest-sha256.txt")
@@ -97,203 +126,122 @@ class SignerChecks:
                 self.add("signature-invalid", SIGNATURE_FILE, f"the signature is not valid: {exc.message}")
         elif signature is not None:
             self.add("signature-invalid", SIGNATURE_FILE, "cannot be checked: the signed tag manifest is missing")
-        if facts is not None and certificates:
-            signing_der = facts.certificate.public_bytes(Encoding.DER)
-            carried = {c.public_bytes(Encoding.DER) for c in facts.certificates}
-            if certificates[0].public_bytes(Encoding.DER) != signing_der:
-                self.add("certificate-mismatch", CERTIFICATE_FILE,
-                         "is not the certificate that made the signature",
-                         expected=fingerprint_of(facts.certificate), found=fingerprint_of(certificates[0]))
-            elif any(c.public_bytes(Encoding.DER) not in carried for c in certificates[1:]):
-                self.add("certificate-mismatch", CERTIFICATE_FILE,
-                         "holds certificates the signature does not carry")
-            if not facts.chain_complete:
-                self.report.notes.append(
-                    f"The signer's certificate was issued by {facts.certificate.issuer.rfc4514_string()}, "
-                    "whose certificate is not in the bundle: check it against your organisation's PKI."
-                )
         self._signature_facts = facts
-        certificate = facts.certificate if facts is not None else (certificates[0] if certificates else None)
-        if certificate is None:
+        if facts is None:
             return
+        if certificates:
+            self._check_signer_pem(facts, certificates)
+        if not facts.chain_complete and facts.missing_issuer:
+            self.report.notes.append(
+                f"The signer's certificate chain stops at {facts.missing_issuer}, whose certificate is not in "
+                "the signature: check it against your organisation's PKI.")
+        if facts.unsigned_attributes:
+            self.report.notes.append(
+                "The signature file carries unsigned attributes (" + ", ".join(facts.unsigned_attributes)
+                + "): no signature covers them, anyone could have added them, and nothing here relies on them.")
+        extra = [c for c in facts.certificates if c not in facts.chain]
+        if extra:
+            self.report.notes.append(
+                f"The signature file carries {len(extra)} certificate(s) that are not the signer's or its issuers' ("
+                + "; ".join(subject_text(c)[:200] for c in extra[:5]) + (", ..." if len(extra) > 5 else "")
+                + "): unused, and covered by no signature.")
+
+    def _check_signer_pem(self, facts: SignatureFacts, certificates: list[x509.Certificate]) -> None:
+        """signer.pem's certificate must be the one that made the signature (and be alone, see _signer_pem).
+
+        A second certificate is refused (in _signer_pem) unless the file is a signer and its issuers (the
+        layout of older PKI-signed bundles): a stock route giving signer.pem to ``openssl cms -verify -CAfile``
+        accepts a signature by *any* certificate in it, while ``openssl x509 -in signer.pem`` prints only the
+        first one's fingerprint. Here the first must be the one that signed.
+        """
+        if certificates[0].public_bytes(Encoding.DER) != facts.certificate.public_bytes(Encoding.DER):
+            self.add("certificate-mismatch", CERTIFICATE_FILE, "is not the certificate that made the signature",
+                     expected=fingerprint_of(facts.certificate), found=fingerprint_of(certificates[0]))
+
+    # --- who signed -----------------------------------------------------------------
+
+    def _judge_signer(self, trusted: Trust) -> None:
+        """Whether the signer is trusted here, at the time a trusted timestamp gives (else now), and what to note."""
+        facts = self._signature_facts
+        if facts is None:
+            self._unproven_signer()
+            return
+        certificate = facts.certificate
         fingerprint = fingerprint_of(certificate)
+        stamped = self._trusted_signing_time()
+        moment = stamped or self.now
+        refusal: str | None = None
         try:
-            why = trusted.why_trusted(certificate, facts.certificates if facts is not None else certificates)
+            why, refusal = trusted.why_trusted(certificate, facts.certificates, moment)
             subject, not_after = subject_text(certificate), certificate.not_valid_after_utc.isoformat()
         except ValueError as exc:  # a certificate cryptography parses only in part
             self.add("certificate-unreadable", CERTIFICATE_FILE, f"the signer's certificate is malformed ({exc})")
             why, subject, not_after = None, "(unreadable)", None
         is_trusted = why is not None
         self.report.signer = SignerSummary(
-            subject=subject,
-            fingerprint=fingerprint,
-            trusted=is_trusted,
-            signature_valid=facts is not None,
-            signed_at=facts.signed_at.isoformat() if facts is not None and facts.signed_at else None,
-            not_valid_after=not_after,
+            subject=subject, fingerprint=fingerprint, trusted=is_trusted, signature_valid=True,
+            signed_at=facts.signed_at.isoformat() if facts.signed_at else None, not_valid_after=not_after,
             trusted_as=why,
         )
-        if trusted.expected and not is_trusted:
+        if refusal:
+            self.report.notes.append(f"The signer is not trusted through a certificate authority: {refusal}.")
+        self._note_validity(certificate, stamped)
+        if trusted.distrusts(certificate):
+            self.add("distrusted-signer", CERTIFICATE_FILE,
+                     "the signer is an identity you said not to trust on this machine (evbundle identity untrust): "
+                     "its key may be in other hands", found=fingerprint)
+        elif trusted.expected and not is_trusted:
             self.add("unexpected-signer", CERTIFICATE_FILE,
                      "the bundle was signed by another key than the one you named (--trust): "
-                     "it may have been altered and re-signed", expected=", ".join(sorted(trusted.expected)),
-                     found=fingerprint)
+                     "it may have been altered and re-signed",
+                     expected=", ".join(colon_fingerprint(f) for f in sorted(trusted.expected)), found=fingerprint)
         elif trusted.required and not is_trusted:
             self.add("untrusted-signer", CERTIFICATE_FILE,
                      "the signer is not one of the identities trusted on this machine", found=fingerprint)
 
-    def _stored(self, base: str) -> ValidationData:
-        """The validation data stored for ``base`` (a token, or the signer); unreadable files are problems."""
-        files = {}
-        for name in validation_names(base, self.signature_files):
-            data = self._read(name)
-            if data is not None:
-                files[name] = data
-        stored, problems = read_validation(base, files)
-        for name, message in problems:
-            self.add("validation-data-unreadable", name, message)
-        return stored
-
-    def _check_timestamps(self, trusted: Trust) -> None:
-        """Each token must be a sound timestamp, at its own time, over the file it covers as it is."""
-        self._stamp_facts = []
-        folder = signature_folder(self.signature_files)
-        for name in folder.tokens:
-            covers = folder.covered_by(name)
-            number = archive_number(covers)
-            role = f"archive timestamp {number}" if number is not None else "signature timestamp"
-            reply = self._read(name)
-            if reply is None:
-                continue
-            data = self._read(covers)
-            if data is None:
-                self.add("timestamp-invalid", name, f"cannot be checked: {covers}, which it timestamps, is missing")
-                self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
-                continue
-            try:
-                facts = check_timestamp(reply, data, trusted.certificates, self._stored(name))
-            except TimestampMismatch as exc:
-                self.add("timestamp-mismatch", name,
-                         f"{exc.message.replace('signature', 'file it names')}: "
-                         f"{'the signature' if number is None else covers} or the timestamp was replaced",
-                         expected=exc.expected, found=exc.found)
-                self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
-                continue
-            except TimestampError as exc:
-                self.add("timestamp-invalid", name, f"the timestamp is not valid: {exc.message}",
-                         expected=exc.expected, found=exc.found)
-                self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
-                continue
-            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # a hostile certificate in the stored data
-                self.add("timestamp-invalid", name, "the timestamp or its stored validation data cannot be read "
-                         f"({exc.__class__.__name__})")
-                self.report.timestamps.append(TimestampSummary(name, False, role=role, covers=covers))
-                continue
-            for suffix, why in facts.chain.altered:
-                self.add("validation-data-invalid", name + suffix, f"no longer holds: {why}")
-            self._stamp_facts.append((name, facts))
-            self.report.timestamps.append(TimestampSummary(
-                name, True, facts.time.isoformat(), facts.authority, facts.authority_fingerprint, facts.trusted,
-                role=role, covers=covers, authority_not_valid_after=facts.authority_not_valid_after.isoformat(),
-                long_term=facts.chain.proven, chain=tuple(facts.chain.statuses),
-            ))
-            if trusted.required and not facts.trusted:
-                self.add("untrusted-timestamp", name,
-                         "the timestamp authority is not trusted on this machine", found=facts.authority)
-        self._check_chain_of_timestamps()
-        self._check_signer_at_timestamp()
-
-    def _check_chain_of_timestamps(self) -> None:
-        """Each timestamp must have been renewed while it was good; the last one says when to renew."""
-        stamps = self._stamp_facts
-        for (name, facts), (later, renewal) in itertools.pairwise(stamps):
-            if renewal.time > facts.authority_not_valid_after:
-                self.report.notes.append(
-                    f"{later} was made on {renewal.time:%Y-%m-%d}, after the certificate of the authority of "
-                    f"{name} had expired ({facts.authority_not_valid_after:%Y-%m-%d}): it shows {name} existed "
-                    "then, but not that it was still sound.")
-            elif facts.authority_not_valid_after < self.now:
-                self.report.notes.append(
-                    f"The authority's certificate of {name} expired on {facts.authority_not_valid_after:%Y-%m-%d}; "
-                    f"{later}, made on {renewal.time:%Y-%m-%d} while it was still valid, carries its proof on.")
-        if not stamps:
+    def _unproven_signer(self) -> None:
+        """No good signature: signer.pem names someone, but nothing shows they signed; never trusted."""
+        certificates = self._signer_certificates
+        if not certificates:
             return
-        name, last = stamps[-1]
-        if last.authority_not_valid_after < self.now:
-            if last.chain.proven:
-                self.report.notes.append(
-                    f"The authority's certificate of {name} expired on {last.authority_not_valid_after:%Y-%m-%d}; "
-                    "it was checked as of the timestamp's time with the chain and revocation data stored beside it "
-                    "(RFC 3161 appendix B).")
-            else:
-                self.report.notes.append(
-                    f"The authority's certificate of {name} expired on {last.authority_not_valid_after:%Y-%m-%d} and "
-                    "the bundle stores no revocation data showing it was good at the timestamp's time ("
-                    + "; ".join(last.chain.gaps) + "): the timestamp's time rests on the authority's word alone.")
-        self.report.renewal = renewal_due(last.authority_not_valid_after, last.hash_algorithm,
-                                          last.signature_algorithm, self.now)
-        if self.report.renewal:
-            self.report.renewal += " (evbundle renew BUNDLE --tsa URL adds an archive timestamp)"
-
-    def _check_signer_at_timestamp(self) -> None:
-        """RFC 3161 appendix B: the signer's certificate was valid, and not revoked, at the signature's timestamp."""
-        facts = self._signature_facts
-        first = next((f for n, f in self._stamp_facts if archive_number(n.removesuffix(".tsr")) is None), None)
-        if facts is None or first is None:
-            return
-        signer = facts.certificate
-        stored = self._stored(SIGNER_BASE)
+        certificate = certificates[0]
         try:
-            check = check_at(signer, facts.certificates, stored, first.time)
-        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-            self.add("validation-data-invalid", SIGNER_BASE + ".chain.pem",
-                     f"the signer's stored validation data cannot be read ({exc.__class__.__name__})")
-            return
-        for suffix, why in check.altered:
-            self.add("validation-data-invalid", SIGNER_BASE + suffix, f"no longer holds: {why}")
-        for problem in check.problems:
-            self.add("signer-invalid-at-timestamp", CERTIFICATE_FILE,
-                     f"the signer's certificate at the signature's timestamp: {problem}")
-        if check.complete and len(check.chain) > 1 and check.gaps:
-            self.report.notes.append("The signer's certificate has issuers, but " + "; ".join(check.gaps) + ".")
+            subject, not_after = subject_text(certificate), certificate.not_valid_after_utc.isoformat()
+        except ValueError:
+            subject, not_after = "(unreadable)", None
+        self.report.signer = SignerSummary(subject=subject, fingerprint=fingerprint_of(certificate), trusted=False,
+                                           signature_valid=False, not_valid_after=not_after)
 
-    def _check_archives(self) -> None:
-        """Each archive listing must hold every file that was in the bag before it, with its SHA-512."""
-        folder = signature_folder(self.signature_files)
-        generation: dict[str, int] = {}
-        for name in [*self.tag_files, *self.signature_files]:
-            owner = folder.validation.get(name, name).removesuffix(".tsr")
-            generation[name] = archive_number(owner) or 0
-        for listing_name in folder.archives:
-            number = archive_number(listing_name) or 0
-            data = self._read(listing_name)
-            if data is None:
-                continue
-            entries, errors = parse_listing(data)
-            for error in errors:
-                self.add("bad-archive-listing", listing_name, error)
-            for path, expected in sorted(entries.items()):
-                if path not in generation:
-                    self.add("missing-file", path, f"is listed in {listing_name} but missing from the bag")
-                    continue
-                if generation[path] >= number:
-                    self.add("bad-archive-listing", listing_name, f"lists {path}, which was added after it")
-                    continue
-                found = self._sha512(path)
-                if found is not None and found != expected:
-                    self.add("changed-file", path, f"does not match its SHA-512 in {listing_name} "
-                             "(changed after the bundle was renewed)", expected=expected, found=found)
-            for path, made in sorted(generation.items()):
-                if made < number and path not in entries:
-                    self.add("extra-file", path, f"is not in {listing_name}, which lists every file that was "
-                             "in the bundle when it was renewed (added later?)")
+    def _trusted_signing_time(self) -> datetime.datetime | None:
+        """The time of the signature's own timestamp, when it is sound and its authority trusted here."""
+        from .instructions import TIMESTAMP_FILE
 
-    def _sha512(self, name: str) -> str | None:
-        if name.startswith("signature/"):
-            data = self._read(name)
-            return hashlib.sha512(data).hexdigest() if data is not None else None
-        digests = self.digests.get(name)
-        return digests.sha512 if digests is not None else None
+        for name, facts in self._stamp_facts:
+            if name == TIMESTAMP_FILE and facts.trusted:
+                return facts.time
+        return None
+
+    def _note_validity(self, certificate: x509.Certificate, stamped: datetime.datetime | None) -> None:
+        """Say when the signer's certificate was valid, against the trusted timestamp (if any) and now."""
+        start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+        span = f"valid {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        if stamped is not None:
+            if start <= stamped <= end and end < self.now:
+                self.report.notes.append(
+                    f"The signer's certificate ({span}) has expired since, but was valid at the signature's trusted "
+                    f"timestamp ({stamped:%Y-%m-%d %H:%M} UTC).")
+            return  # outside its validity at the timestamp: a problem (signer-invalid-at-timestamp)
+        if end < self.now:
+            self.report.notes.append(
+                f"The signer's certificate ({span}) expired on {end:%Y-%m-%d}, and no trusted timestamp shows the "
+                "bundle was signed before that: its signing time is the signer's own claim.")
+        elif start > self.now:
+            self.report.notes.append(f"The signer's certificate ({span}) is not valid yet.")
+        facts = self._signature_facts
+        if facts is not None and facts.signed_at is not None and not (start <= facts.signed_at <= end):
+            self.report.notes.append(
+                f"The signer's own clock says it signed on {facts.signed_at:%Y-%m-%d}, outside its certificate's "
+                f"validity ({span}).")
 
     def _signer_pem(self) -> list[x509.Certificate]:
         data = self._read(CERTIFICATE_FILE)
@@ -304,6 +252,20 @@ class SignerChecks:
         except ValueError:
             self.add("certificate-unreadable", CERTIFICATE_FILE, "is not a readable PEM certificate")
             return []
+        if len(certificates) > 1 and _is_chain(certificates):
+            # Bundles sealed with a PKI identity before signer.pem held one certificate carry the signer's
+            # certificate and then its issuers. They stay VALID: the check below compares the certificate
+            # that really signed with the first one, whatever a stock route makes of the others.
+            self.report.notes.append(
+                f"{CERTIFICATE_FILE} holds the signer's certificate followed by its issuers ({len(certificates)} "
+                "certificates), as bundles sealed before signer.pem held the signer's alone did. This check compared "
+                "the certificate that made the signature with the first one; the stock route in this bundle's "
+                "VERIFY.txt cannot: it accepts a signature by any certificate its issuers issued.")
+        elif len(certificates) > 1:
+            self.add("certificate-mismatch", CERTIFICATE_FILE,
+                     f"holds {len(certificates)} certificates where a bundle has exactly one, the signer's: a stock "
+                     "tool checking the signature against this file accepts a signature by any of them, while "
+                     "the fingerprint it prints is the first one's", found=f"{len(certificates)} certificates")
         canonical = b"".join(c.public_bytes(Encoding.PEM) for c in certificates)
         if canonical != data:
             self.add("certificate-mismatch", CERTIFICATE_FILE,
@@ -318,6 +280,15 @@ class SignerChecks:
             self.add("signer-mismatch", path, "names a different signer than the signature",
                      expected=claimed, found=signer.fingerprint)
 
+
+def _is_chain(certificates: list[x509.Certificate]) -> bool:
+    """Each certificate after the first issued (and signed) the one before it: a signer and its issuers."""
+    for subject, issuer in itertools.pairwise(certificates):
+        try:
+            subject.verify_directly_issued_by(issuer)
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+            return False
+    return True
 
 
 def claimed_signer(case: object) -> str | None:

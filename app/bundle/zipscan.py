@@ -47,6 +47,9 @@ _ZIP64, _UNICODE_PATH, _UNICODE_COMMENT = 0x0001, 0x7075, 0x6375
 _HARMLESS_EXTRAS = frozenset({0x5455, 0x7875, 0x000A})
 _MAX_EXTRA = 1024  # more than the fields above ever need
 _DOS_FOLDER = 0x10
+# The highest "version needed to extract" a bundle's entries ever need: 4.5 (zip64). Our writer and
+# Info-ZIP zip write 1.0, 2.0 or 4.5; a higher one makes some extractors skip the entry.
+_MAX_VERSION_NEEDED = 45
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ class ZipEntry:
     @property
     def is_dir(self) -> bool:
         return self.name.endswith("/")
+
+
+# Host systems ("version made by", upper byte) whose external attributes every extractor reads alike:
+# MS-DOS/FAT, Unix, Windows NTFS and macOS (the last two store MS-DOS or Unix attributes).
+_MADE_ON = frozenset({0, 3, 10, 19})
 
 
 def _refuse(what: str, name: str | None = None, **details: str) -> BundleError:
@@ -86,9 +94,14 @@ def scan_zip(read_at: ReadAt, size: int, max_entries: int) -> list[ZipEntry]:
         raise BundleError("not a zip file (or a damaged one)")
     if _EOCD_SIG in tail[-_EOCD.size + 1 :]:
         raise _refuse("a second end record overlaps the zip's end record")
-    _, disk, cd_disk, disk_count, count, cd_size, cd_offset, _comment = _EOCD.unpack(tail[-_EOCD.size :])
+    _, disk, cd_disk, disk_count, count, cd_size, cd_offset, comment = _EOCD.unpack(tail[-_EOCD.size :])
     if disk or cd_disk or disk_count != count:
         raise _refuse("the zip claims to span several disks")
+    if comment:
+        raise _refuse(
+            f"the end record declares a comment of {comment} bytes that is not there (extractors disagree "
+            "on where the zip ends)"
+        )
     cd_end = size - _EOCD.size
     locator = (
         tail[-_EOCD.size - _LOCATOR.size : -_EOCD.size] if len(tail) >= _EOCD.size + _LOCATOR.size else b""
@@ -148,11 +161,12 @@ def _zip64_end(tail: bytes, size: int, count: int, cd_size: int, cd_offset: int)
     return count64, cd_size64, cd_offset64, expected_offset
 
 
-_Record = tuple[str, bytes, tuple[int, int, int, int], int, int, int, int]
+_Record = tuple[str, bytes, tuple[int, int, int, int, int], int, int, int, int]
 
 
 def _central_records(directory: bytes, count: int) -> list[_Record]:
-    """(name, raw name, (method, flags, time, date), crc, compressed, size, offset) per record, checked."""
+    """(name, raw name, (method, flags, time, date, version needed), crc, compressed, size, offset) per record,
+    checked."""
     records: list[_Record] = []
     position = 0
     previous_offset = -1
@@ -162,9 +176,9 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
         (
             signature,
             _,
-            _,
-            _,
-            _,
+            made_on,
+            needed,
+            needed_system,
             flags,
             method,
             time,
@@ -191,15 +205,28 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
             raise _refuse("the entry carries a comment (a bundle's entries never do)", name)
         if disk:
             raise _refuse("the entry claims to start on another disk", name)
+        _check_version(name, needed, needed_system)
+        if made_on not in _MADE_ON:
+            raise _refuse(
+                f"the entry says it was made on host system {made_on} (VMS, Amiga, ...), whose file attributes "
+                "extractors read each in their own way; a bundle's entries come from MS-DOS/Windows or Unix", name,
+            )
         _check_kind(name, flags, method, external)
         sizes = _resolve_zip64(extra, name, (file_size, compress_size, offset), local=False)
         file_size, compress_size, offset = sizes
+        if method == STORED and compress_size != file_size:
+            raise _refuse(
+                "a stored entry gives two different sizes (extractors would write another number of "
+                "bytes than were checked)", name, expected=str(compress_size), found=str(file_size),
+            )
         if name.endswith("/") and (file_size or compress_size or crc or method != STORED):
             raise _refuse("a folder entry carries data (extractors would drop it or write it)", name)
         if offset <= previous_offset:
             raise _refuse("the central directory lists entries out of their order in the file", name)
         previous_offset = offset
-        records.append((name, raw_name, (method, flags, time, date), crc, compress_size, file_size, offset))
+        records.append(
+            (name, raw_name, (method, flags, time, date, needed), crc, compress_size, file_size, offset)
+        )
     if position != len(directory):
         raise _refuse("the central directory holds more records than the end record counts")
     return records
@@ -228,6 +255,15 @@ def _decode_name(raw: bytes, flags: int) -> str:
     return name
 
 
+def _check_version(name: str, needed: int, system: int) -> None:
+    """The version needed to extract: at most 4.5, with no operating system in its upper byte."""
+    if needed > _MAX_VERSION_NEEDED or system:
+        raise _refuse(
+            f"the entry asks for zip version {needed // 10}.{needed % 10} to extract it (some extractors "
+            "skip such an entry); a bundle needs at most 4.5", name,
+        )
+
+
 def _check_kind(name: str, flags: int, method: int, external: int) -> None:
     if flags & 0x1 or flags & 0x40:
         raise BundleError("the zip entry is encrypted; bundles are never encrypted", path=name)
@@ -246,6 +282,9 @@ def _check_kind(name: str, flags: int, method: int, external: int) -> None:
     if name.endswith("/"):
         if kind not in (0, stat.S_IFDIR):
             raise _refuse("a folder entry has the mode of a file, link or device", name)
+        if kind and mode & 0o700 != 0o700:
+            raise _refuse(f"a folder entry's mode ({mode & 0o7777:04o}) would lock its owner out of the folder "
+                          "once extracted (its files could not be read or checked)", name)
         return
     if kind == stat.S_IFLNK:
         raise _refuse("it is a symbolic link", name)
@@ -253,6 +292,9 @@ def _check_kind(name: str, flags: int, method: int, external: int) -> None:
         raise _refuse("a file entry has a folder's mode (some extractors make a folder of it)", name)
     if kind not in (0, stat.S_IFREG):
         raise _refuse("it is a special file (device, pipe or socket)", name)
+    if kind and not mode & stat.S_IRUSR:
+        raise _refuse(f"a file entry's mode ({mode & 0o7777:04o}) would make it unreadable to its owner once "
+                      "extracted", name)
     if mode & (stat.S_ISUID | stat.S_ISGID):
         raise _refuse("a file entry asks to run with its owner's rights (setuid or setgid)", name)
 
@@ -307,7 +349,7 @@ def _check_local(
     header: bytes,
     name: str,
     raw_name: bytes,
-    fields: tuple[int, int, int, int],
+    fields: tuple[int, int, int, int, int],
     crc: int,
     compress_size: int,
     file_size: int,
@@ -315,8 +357,8 @@ def _check_local(
     """The local header must say exactly what the central directory says, and fill its space exactly."""
     (
         signature,
-        _,
-        _,
+        needed,
+        needed_system,
         flags,
         method,
         time,
@@ -339,8 +381,10 @@ def _check_local(
             "(streaming extractors would write that name)",
             name,
         )
-    if (method, flags, time, date) != fields:
+    if (method, flags, time, date) != fields[:4]:
         raise _refuse("the local header and the central directory disagree on method, flags or date", name)
+    if needed + 256 * needed_system != fields[4]:
+        raise _refuse("the local header and the central directory disagree on the version needed", name)
     extra = header[_LOCAL.size + name_length :]
     local_size, local_compressed = _resolve_zip64(extra, name, (local_size, local_compressed), local=True)
     if (local_crc, local_compressed, local_size) != (crc, compress_size, file_size):

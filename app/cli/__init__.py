@@ -60,8 +60,11 @@ def main(
         print("evbundle: interrupted; the case is as it was before the last change", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:
+        if args.debug:
+            raise
         message = explain(exc, case_path=getattr(args, "case", None))
-        if message is None or args.debug:
-            raise  # a bug: the traceback is what helps
+        if message is None:  # a bug of ours: one line for the user, the traceback on request
+            message = (f"an unexpected error stopped this command ({type(exc).__name__}: {exc}). Please report "
+                       "it, with what the same command prints with --debug (evbundle --debug COMMAND ...)")
         print(f"evbundle: error: {message}", file=sys.stderr)
         return EXIT_ERROR

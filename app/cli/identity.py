@@ -31,10 +31,18 @@ def register(sub: Any) -> None:
     i.add_argument("--p12-passphrase-file", type=Path, help="the .p12 file's own passphrase")
     i.add_argument("--passphrase-file", type=Path, help="the passphrase to keep it under here")
     i.set_defaults(handler=import_p12)
-    i = isub.add_parser("trust", help="trust the certificates in a PEM/DER file (signer, CA or TSA root)")
+    i = isub.add_parser(
+        "trust", help="trust the certificates in a PEM/DER file (a signer, a CA or a timestamp authority's root)",
+        description="Each certificate is trusted for what --for names: 'signer' (this certificate signs bundles), "
+                    "'ca' (a certificate authority: the certificates it issued sign bundles; only your "
+                    "organisation's own CA), 'tsa' (a timestamp authority or its root). Without --for, a signer's "
+                    "or a timestamp authority's own certificate gets its evident purpose; a CA must be named.")
     i.add_argument("file", type=Path)
+    i.add_argument("--for", dest="purposes", action="append", default=[], choices=["signer", "ca", "tsa"],
+                   help="what the certificates are trusted for (repeatable)")
     i.set_defaults(handler=trust)
-    i = isub.add_parser("untrust", help="stop trusting a signer here: one of your identities, or a trusted certificate")
+    i = isub.add_parser("untrust", help="never trust a signer here again (a leaked key): one of your identities, "
+                                        "or any certificate by its whole fingerprint, even one a trusted CA issued")
     i.add_argument("fingerprint")
     i.set_defaults(handler=untrust)
     i = isub.add_parser("use", help="choose the identity that signs a case")
@@ -52,15 +60,18 @@ def list_identities(args: argparse.Namespace) -> int:
             "identities": [{"label": i.label, "subject": i.subject, "fingerprint": i.fingerprint,
                             "created_at": i.created_at, "not_valid_after": i.not_valid_after,
                             "trusted_here": i.fingerprint not in listing.untrusted} for i in listing.identities],
-            "trusted": [{"subject": t.subject, "fingerprint": t.fingerprint, "authority": t.is_authority}
-                        for t in listing.trusted],
+            "trusted": [{"subject": t.subject, "fingerprint": t.fingerprint, "authority": t.is_authority,
+                         "purposes": sorted(t.purposes)} for t in listing.trusted],
+            "never_trusted": listing.distrusted,
         }, indent=1, ensure_ascii=False))
         return EXIT_OK
     for i in listing.identities:
         print(f"identity  {i.fingerprint}  {i.subject}" + (f"  [{i.label}]" if i.label else "")
               + ("  (not trusted here)" if i.fingerprint in listing.untrusted else ""))
     for t in listing.trusted:
-        print(f"trusted   {t.fingerprint}  {t.subject}" + ("  (CA)" if t.is_authority else ""))
+        print(f"trusted   {t.fingerprint}  {t.subject}  (as: {t.purpose_text()})")
+    for fingerprint in listing.distrusted:
+        print(f"never     {fingerprint}  (you said not to trust it)")
     print(f"{len(listing.identities)} identity(ies), {len(listing.trusted)} trusted certificate(s)")
     return EXIT_OK
 
@@ -87,8 +98,8 @@ def import_p12(args: argparse.Namespace) -> int:
 def trust(args: argparse.Namespace) -> int:
     from app.ops.identity import trust as trust_file
 
-    for entry in trust_file(args.file).certificates:
-        print(f"trusted {entry.fingerprint}  {entry.subject}")
+    for entry in trust_file(args.file, tuple(args.purposes)).certificates:
+        print(f"trusted {entry.fingerprint}  {entry.subject}  (as: {entry.purpose_text()})")
     return EXIT_OK
 
 

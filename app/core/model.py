@@ -317,6 +317,10 @@ class MessageView:
     html_text: str = ""  # the HTML part rendered safely as text, each link as "text -> target host"; "" if none
     attachment_types: tuple[str, ...] = ()  # each attachment's declared content type, in the same order
     links: tuple[tuple[str, str], ...] = ()  # (shown text, target URL) of every link in the HTML part
+    # An Outlook .msg: ``headers`` are the internet headers Outlook kept (none when the message never crossed
+    # the internet), ``summary`` the sender, recipients, subject and date from its Outlook properties.
+    outlook: bool = False
+    summary: tuple[tuple[str, str], ...] = ()
 
     def header(self, name: str) -> str:
         """The first value of header ``name`` (any case), or ""."""

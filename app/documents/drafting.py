@@ -21,10 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.core.errors import TemplateError
 from app.core.model import Domain, ParagraphEdit, Registry
+from app.core.urls import url_host
 from app.documents.facts import exhibit_facts, registry_groups, subdomain_groups, text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
@@ -82,10 +82,7 @@ def advertised(record: Mapping[str, Any], entries: Mapping[str, str]) -> list[st
     seen: set[str] = set()
     hosts = []
     for url in record.get("urls") or []:
-        try:
-            host = (urlsplit(str(url)).hostname or "").rstrip(".").lower()
-        except ValueError:
-            continue
+        host = url_host(str(url))
         if host:
             hosts.append(host)
     names = [text(d).lower() for d in record.get("domains") or [] if text(d)]

@@ -104,17 +104,29 @@ def _email(entry: ExhibitEntry, message: MessageView) -> list[Section]:
     if not message.parsed:
         return [Text("The message could not be split into headers and body; shown as received", message.body),
                 Fields("File", (("SHA-256", entry.item.sha256),))]
-    summary = [(name, text(message.header(name))) for name in ("From", "Subject") if text(message.header(name))]
-    if text(record.get("date_utc")):
-        summary.append(("Date (UTC)", utc_time(record.get("date_utc"))))
-    summary.append(("SHA-256", entry.item.sha256))
     headers = tuple((name, " ".join(value.split()) or "(could not be decoded)") for name, value in message.headers)
-    sections: list[Section] = [
-        Fields("Summary, read from the headers below", tuple(summary)),
-        Fields("Message headers: all of them, in the order the message carries them (the last hop's Received "
-               "header first)", headers, 1.75),
-        Text("The message's text (text/plain)", message.body),
-    ]
+    if message.outlook:
+        summary = [(name, utc_time(value) if name == "Sent (UTC)" else text(value)) for name, value in message.summary]
+        summary.append(("SHA-256", entry.item.sha256))
+        sections: list[Section] = [
+            Fields("Summary, read from the message's Outlook properties (an Outlook .msg file)", tuple(summary)),
+            Fields("Internet headers Outlook kept with the message, in their order (the last hop's Received "
+                   "header first)", headers, 1.75) if headers else
+            Fields("Internet headers", (("None kept", "Outlook keeps the internet headers only of a message that "
+                                         "came over the internet; this file has none"),), 1.75),
+            Text("The message's text", message.body),
+        ]
+    else:
+        summary = [(name, text(message.header(name))) for name in ("From", "Subject") if text(message.header(name))]
+        if text(record.get("date_utc")):
+            summary.append(("Date (UTC)", utc_time(record.get("date_utc"))))
+        summary.append(("SHA-256", entry.item.sha256))
+        sections = [
+            Fields("Summary, read from the headers below", tuple(summary)),
+            Fields("Message headers: all of them, in the order the message carries them (the last hop's Received "
+                   "header first)", headers, 1.75),
+            Text("The message's text (text/plain)", message.body),
+        ]
     if message.html_text:
         sections.append(Text("The message's HTML version, rendered as text: nothing was loaded and no style "
                              "applied; each link is shown as [link text -> target host]", message.html_text))

@@ -139,6 +139,9 @@ def _mono(value: str, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
 
 
 def _fields(section: Fields, profile: CourtProfile, styles: _Styles) -> list[Flowable]:
+    if not section.rows:  # a blank or damaged message may have none: say so (a table needs a row)
+        return [Paragraph(escape(section.heading), styles.heading),
+                Paragraph("None recorded in this file.", styles.cell)]
     return [Paragraph(escape(section.heading), styles.heading),
             _field_table(list(section.rows), profile, styles, label_width=section.label_width * 72)]
 

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.core.model import Domain, ItemKind, Party, PartyRole, SupportKind, SupportLink
+from app.core.urls import url_host
 from app.documents.inputs import ExhibitEntry
 
 MAIL = (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE)
@@ -49,13 +49,6 @@ def listed_ancestors(host: str, exact: Mapping[str, Domain]) -> list[str]:
             break
         host = host.split(".", 1)[1]
     return found
-
-
-def url_host(url: str) -> str:
-    try:
-        return (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
-    except ValueError:
-        return ""
 
 
 def _norm(value: str) -> str:

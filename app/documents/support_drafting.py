@@ -28,12 +28,13 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.core.model import Domain, ItemKind, Registry, SupportKind, SupportLink
+from app.core.urls import url_host
 from app.documents.facts import registry_groups, subdomain_groups
 from app.documents.inputs import DeclarationInput
 from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import record_facts
 from app.documents.profile import CourtProfile
-from app.documents.support import registrant_matches, supported, url_host
+from app.documents.support import registrant_matches, supported
 from app.documents.template import render_markup
 from app.documents.wording import and_list, exhibit_labels, number_ranges
 

@@ -47,8 +47,8 @@ from app.core.changes import Changes
 from app.core.errors import EvidenceError, OperationCancelled
 from app.core.model import ItemKind, ParseStatus
 from app.core.reporting import NULL_REPORTER, Reporter
+from app.core.urls import refang
 from app.ops.describe import default_description
-from app.sources.domains import refang
 from app.store import CaseFile
 
 URLS_PER_PROCESS = 1  # a browser of its own for each page (see the README for the cost)

@@ -9,7 +9,7 @@ identities and the certificates in the trust store
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +33,14 @@ from app.bundle.identity import (
     list_identities,
     load_identity,
     normalise_fingerprint,
+    parse_fingerprint,
     subject_field,
+    subject_text,
 )
 from app.bundle.trust import (
+    CA,
+    SIGNER,
+    TSA,
     TrustedCertificate,
     distrusted_fingerprints,
     list_trusted,
@@ -151,11 +156,13 @@ class IdentityListing:
     identities: list[IdentityInfo]
     trusted: list[TrustedCertificate]
     untrusted: set[str]  # fingerprints
+    distrusted: list[str] = field(default_factory=list)  # every fingerprint never trusted here, AB:CD:… form
 
 
 def identity_listing() -> IdentityListing:
     untrusted = {r.fingerprint for r in identity_rows() if not r.trusted}
-    return IdentityListing(list_identities(), trusted_certificates(), untrusted)
+    never = sorted(":".join(f[i : i + 2] for i in range(0, len(f), 2)) for f in distrusted_fingerprints(trust_dir()))
+    return IdentityListing(list_identities(), trusted_certificates(), untrusted, never)
 
 
 @dataclass(frozen=True)
@@ -166,9 +173,25 @@ class Trusted:
     changes: Changes = CHANGED
 
 
-def trust(path: Path) -> Trusted:
-    """Trust the certificates in a PEM/DER file (a colleague's signer, a CA, a TSA root)."""
-    return Trusted(trust_certificate(path, trust_dir()))
+def trust(path: Path, purposes: tuple[str, ...] = ()) -> Trusted:
+    """Trust the certificates in a PEM/DER file for ``purposes`` (of PURPOSES: "signer", a colleague's
+    certificate; "ca", an organisation's CA for the signers it issued; "tsa", a timestamp authority or its root).
+    Without purposes, a signer's or an authority's own certificate gets its evident one; a CA must be named."""
+    return Trusted(trust_certificate(path, trust_dir(), purposes))
+
+
+def authorities_in(path: Path) -> list[str]:
+    """The subjects of the certificate authorities in a certificate file (which must be trusted for a named
+    purpose); [] when it holds none, or cannot be read (trusting it then says why)."""
+    from app.bundle.pathcheck import is_authority
+
+    try:
+        data = Path(path).read_bytes()
+        certificates = (x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data
+                        else [x509.load_der_x509_certificate(data)])
+    except (OSError, ValueError):
+        return []
+    return [subject_text(c) for c in certificates if is_authority(c)]
 
 
 def trusted_certificates() -> list[TrustedCertificate]:
@@ -177,21 +200,29 @@ def trusted_certificates() -> list[TrustedCertificate]:
 
 @dataclass(frozen=True)
 class MachineTrust:
-    """What verification on this machine trusts."""
+    """What verification on this machine trusts, each certificate for its purposes."""
 
     fingerprints: dict[str, str]  # fingerprint → why ("your signing identity 'DEMO'")
-    certificates: list[x509.Certificate]  # the trust store
+    certificates: list[x509.Certificate]  # the whole trust store (chains are completed from it)
+    signers: list[x509.Certificate]  # trusted as signers themselves
+    cas: list[x509.Certificate]  # trusted for the signers they issued
+    tsas: list[x509.Certificate]  # trusted for timestamps
+    distrusted: frozenset[str]  # fingerprints never trusted (normalised)
 
 
 def machine_trust() -> MachineTrust:
-    """What this machine trusts: the user's own identities (unless distrusted) and the trust store."""
+    """What this machine trusts: the user's own identities (unless distrusted) and the trust store, by purpose."""
     names: dict[str, str] = {}
-    distrusted = distrusted_fingerprints(trust_dir())  # own identities the user no longer trusts
+    distrusted = frozenset(distrusted_fingerprints(trust_dir()))  # fingerprints the user said not to trust
     for info in list_identities():
         if normalise_fingerprint(info.fingerprint) in distrusted:
             continue
         names[info.fingerprint] = f"your signing identity '{info.label}'" if info.label else "your signing identity"
-    return MachineTrust(names, [entry.certificate for entry in trusted_certificates()])
+    store = [entry for entry in trusted_certificates() if normalise_fingerprint(entry.fingerprint) not in distrusted]
+    return MachineTrust(names, [entry.certificate for entry in store],
+                        [e.certificate for e in store if SIGNER in e.purposes],
+                        [e.certificate for e in store if CA in e.purposes],
+                        [e.certificate for e in store if TSA in e.purposes], distrusted)
 
 
 # --- the identities list, as the GUI shows it -------------------------------------
@@ -228,8 +259,7 @@ def identity_rows() -> list[IdentityRow]:
     for entry in trusted_certificates():
         if entry.fingerprint not in mine:
             rows.append(_row(entry.certificate, entry.fingerprint, entry.path, own=False, trusted=True,
-                             why="certificate authority you trust" if entry.is_authority
-                             else "certificate you trust", label=""))
+                             why=f"you trust it as: {entry.purpose_text()}", label=""))
     return rows
 
 
@@ -254,9 +284,12 @@ def set_trusted(fingerprint: str, trusted: bool) -> Changes:
     """Trust or stop trusting a signer on this machine.
 
     For one of your identities the choice is kept in the trust store's list of
-    identities not to trust (the identity itself stays, so old bundles still
-    name it). A colleague's certificate is removed from the trust store;
-    to trust one again, trust its certificate file.
+    fingerprints not to trust (the identity itself stays, so old bundles still
+    name it), which no path through a trusted CA overrides. Any other
+    certificate, named by its whole fingerprint, is removed from the trust
+    store and put on that list too, so that a CA trusted for the signers it
+    issued does not vouch for it either; to trust one again, trust its
+    certificate file.
     """
     wanted = normalise_fingerprint(fingerprint)
     own = [i for i in list_identities() if wanted and normalise_fingerprint(i.fingerprint).startswith(wanted)]
@@ -268,8 +301,9 @@ def set_trusted(fingerprint: str, trusted: bool) -> Changes:
     if trusted:
         raise IdentityError("to trust a certificate that is not yours, trust its certificate file",
                             found=fingerprint)
-    if not untrust_certificate(fingerprint, trust_dir()):
-        raise IdentityError("that certificate is not in the trust store", found=fingerprint)
+    whole = parse_fingerprint(fingerprint)  # a leaked key is named in full: a prefix could name another
+    untrust_certificate(whole, trust_dir())
+    set_distrusted(whole, True, trust_dir())
     return CHANGED
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
 
 from app.core.changes import Changes
 from app.core.custody import utc_now
 from app.core.model import Domain, ItemKind, Problem
 from app.core.reporting import NULL_REPORTER, Reporter
+from app.core.urls import url_host
 from app.sources.collateral import collateral_flags as triage
 from app.sources.registries import RegistryTable
 from app.sources.takedown import BLOCKING, DomainState, Flag, PrecheckRules, normalise_servers, precheck_state
@@ -146,7 +146,7 @@ def collateral_flags(case: CaseFile, domains: Sequence[Domain] | None = None) ->
     for item in case.items(ItemKind.SCREENSHOT):
         url = str(item.metadata.get("url") or "")
         if url:
-            hosts.append(urlsplit(url if "//" in url else "http://" + url).hostname or "")
+            hosts.append(url_host(url))
     readings = latest_readings(case, domains)
     name_servers = {registrable: list(reading.name_servers) for registrable, (reading, _) in readings.registry.items()
                     if reading is not None and reading.name_servers}

@@ -29,16 +29,21 @@ def verify_here(
     require_trusted: bool = False,
     reporter: Reporter = NULL_REPORTER,
 ) -> VerificationReport:
-    """Verify with what this machine trusts (your identities, the trust store).
+    """Verify with what this machine trusts (your identities, the trust store by purpose, what you said
+    never to trust).
 
     ``expected_signers``: the fingerprints the reader named (``--trust``, the one in the sworn
-    declaration); the signer must then be one of them, or the bundle is NOT VALID.
+    declaration, as typed or as openssl prints it); the signer must then be one of them, or the bundle
+    is NOT VALID. Anything that is not a whole SHA-256 fingerprint raises IdentityError before any check.
     """
     trust = machine_trust()
     report = verify_bundle(
         path,
         trusted_fingerprints=trust.fingerprints,
-        trusted_certificates=trust.certificates,
+        trusted_signers=trust.signers,
+        trusted_cas=trust.cas,
+        trusted_tsas=trust.tsas,
+        distrusted=trust.distrusted,
         expected_signers=expected_signers or (),
         require_trusted=require_trusted,
         reporter=reporter,

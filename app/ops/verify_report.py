@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 from app import __version__
 from app.bundle import VerificationReport
@@ -48,6 +49,10 @@ CHECKS = (
 )
 
 
+# Characters of one text from the bundle shown in the PDF (about 20 lines of a table cell).
+MAX_TEXT = 1500
+
+
 def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datetime | None = None) -> Path:
     """Write the verification report as a PDF at ``out`` (atomically, mode 0644: a report is for colleagues
     and the court, like exported documents); returns ``out``."""
@@ -60,13 +65,16 @@ def write_report_pdf(report: VerificationReport, out: Path, *, checked_at: datet
         with atomic_output(out, 0o644) as temp:
             document = SimpleDocTemplate(
                 str(temp), pagesize=LETTER, leftMargin=inch, rightMargin=inch, topMargin=inch, bottomMargin=inch,
-                title=f"Verification report: {report.bag_name}", author=f"evbundle {__version__}",
+                title=f"Verification report: {_safe(report.bag_name[:200])}", author=f"evbundle {__version__}",
                 subject="Evidence bundle verification", creator=f"evbundle {__version__}", invariant=1,
                 initialFontName=SERIF,
             )
             document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     except OSError as exc:
         raise BundleError(f"cannot write the report: {write_failure(exc)}", path=out) from exc
+    except LayoutError as exc:  # text from the bundle that no page can hold, despite MAX_TEXT
+        raise BundleError("cannot lay out the report: text from the bundle does not fit a page "
+                          "(evbundle verify --json reports the same)", path=out) from exc
     return out
 
 
@@ -103,7 +111,10 @@ GLOSSARY = (
 
 
 def _safe(text: str) -> str:
-    # Text from the bundle, escaped; the shipped fonts have no ⟦ ⟧, so the PDF marks with ‹ ›.
+    # Text from the bundle, escaped; the shipped fonts have no ⟦ ⟧, so the PDF marks with ‹ ›. Cut to
+    # MAX_TEXT characters: a table cell cannot run over a page, and a certificate subject can be any length.
+    if len(text) > MAX_TEXT:
+        text = f"{text[:MAX_TEXT]} ... ({len(text) - MAX_TEXT:,} more characters: evbundle verify --json gives all)"
     return shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
 
 
@@ -129,7 +140,7 @@ def _facts(rows: list[tuple[str, Paragraph]]) -> Table:
 
 def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> list[Flowable]:
     story: list[Flowable] = [_p("Evidence bundle verification report", _TITLE)]
-    count = len(report.problems)
+    count = len(report.problems) + report.problems_omitted
     white = ParagraphStyle("verdict", parent=_BODY, fontName=SERIF_BOLD, fontSize=13, leading=16,
                            textColor=colors.white)
     detail = ParagraphStyle("verdict-detail", parent=_SMALL, textColor=colors.white)
@@ -153,7 +164,7 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
         story.append(_p("UNKNOWN: the bundle holds no readable signer certificate.", _BODY))
     else:
         story.append(_facts([
-            ("Subject", _p(signer.subject, _SMALL)),
+            ("Subject" if signer.signature_valid else "Named in signer.pem (NOT proven)", _p(signer.subject, _SMALL)),
             ("Fingerprint (SHA-256)", _mono(signer.fingerprint)),
             ("Signature", _p("valid" if signer.signature_valid else "NOT VALID", _SMALL)),
             ("Trust", _p(report.trust_text(), _SMALL)),

@@ -23,6 +23,7 @@ import idna
 from publicsuffixlist import PublicSuffixList
 
 from app.core.errors import InvalidDomain
+from app.core.urls import refang
 from app.sources.lookalikes import flag_lookalikes
 
 MAX_NAME_OCTETS = 253
@@ -182,21 +183,6 @@ def _idna_reason(exc: Exception) -> str:
 
 
 # --- lists ---------------------------------------------------------------------------------
-
-_DEFANG = [
-    (re.compile(r"h[xX]{2}p(s?)", re.IGNORECASE), r"http\1"),
-    (re.compile(r"\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}", re.IGNORECASE), "."),
-    (re.compile(r"\[:\]"), ":"),
-    (re.compile(r"\[/\]"), "/"),
-]
-
-
-def refang(text: str) -> str:
-    """Undo the usual defanging: hxxp://, [.], (.), {.}, [dot], [:]."""
-    for pattern, replacement in _DEFANG:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 def host_of(candidate: str) -> str:
     """The host part of a URL, an e-mail address or a bare name, as text (not validated)."""

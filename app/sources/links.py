@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 import idna
 
-from app.sources.domains import refang, registrable_domain
+from app.core.urls import refang
+from app.sources.domains import registrable_domain
 
 MAX_URLS = 500
 MAX_TEXT = 200_000

@@ -63,18 +63,7 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
     record["received"] = hops
     record["hop_count"] = len(hops)
 
-    texts: list[str] = []
-    htmls: list[str] = []
-    attachments: list[dict[str, Any]] = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        if _safe(part.get_content_maintype, "") == "multipart":
-            _recover_multipart(part, texts, htmls, attachments, defects)
-            continue
-        _read_part(part, texts, htmls, attachments, defects)
-    if declared_file_count(data) > len(attachments):
-        _recover_hidden_attachments(data, attachments, defects)
+    texts, htmls, attachments = _parts(message, data, defects)
 
     links, html_text = collect_links(texts, htmls)
     plain = "\n".join(texts).strip()
@@ -97,6 +86,30 @@ def parse_email(data: bytes) -> tuple[ParseStatus, str, dict[str, Any], str]:
     status = ParseStatus.PARTIAL if record["defects"] else ParseStatus.OK
     error = "; ".join(record["defects"][:5]) if record["defects"] else ""
     return status, record["subject"], record, error
+
+
+def read_bodies(data: bytes) -> tuple[list[str], list[str]]:
+    """The message's inline text/plain and text/html parts, decoded, as :func:`parse_email` reads them (every
+    inline text part, whatever its charset says; parts behind a broken MIME boundary found again), so that an
+    exhibit shows the text the declaration's facts were read from."""
+    texts, htmls, _ = _parts(email.message_from_bytes(data, policy=policy.compat32), data, [])
+    return texts, htmls
+
+
+def _parts(message: Message, data: bytes, defects: list[str]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[dict[str, Any]] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        if _safe(part.get_content_maintype, "") == "multipart":
+            _recover_multipart(part, texts, htmls, attachments, defects)
+            continue
+        _read_part(part, texts, htmls, attachments, defects)
+    if declared_file_count(data) > len(attachments):
+        _recover_hidden_attachments(data, attachments, defects)
+    return texts, htmls, attachments
 
 
 def _header_block(data: bytes) -> bytes:

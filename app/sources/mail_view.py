@@ -1,9 +1,12 @@
 """A message as its exhibit shows it: every header in order, the text part, the HTML part as text, attachments.
 
 The exhibit renderer and the Rule 5.2 search both read messages through
-:func:`view_message`, so what counsel review is what the court sees. The
-parser is the standard library's with its modern policy; a message it cannot
-split at all is shown as raw text, never refused.
+:func:`view_message`, so what counsel review is what the court sees. Headers
+are read with the standard library's modern policy; the text and HTML parts
+exactly as the importer read them (:func:`app.sources.mail.read_bodies`: every
+inline text part, parts behind a broken MIME boundary found again), so that
+whatever the declaration says a message shows is in its exhibit. A message
+that cannot be split at all is shown as raw text, never refused.
 
 The HTML part is never shown as HTML: it is read as text (nothing is loaded,
 no style applied, so text the sender hid with CSS is shown too), each link
@@ -24,6 +27,7 @@ from html.parser import HTMLParser
 
 from app.core.model import MessageView
 from app.sources.links import host_of_url
+from app.sources.mail import read_bodies
 from app.sources.visible import reveal_invisible
 
 LINK_ARROW = " -> "  # ASCII: the exhibit's monospace font has no arrow glyph
@@ -38,15 +42,24 @@ def view_message(original: bytes) -> MessageView:
         message = None
     if not isinstance(message, EmailMessage):
         return MessageView(False, (), original.decode("utf-8", errors="backslashreplace"))
-    html_text, links = _html(message)
-    plain = _part_text(message, "plain")
-    if plain is None:
+    texts, htmls = read_bodies(original)  # the importer's reading: the facts drafted from it are shown
+    html_text, links = html_as_text("\n".join(htmls)) if htmls else (None, ())
+    if not texts:
         body = ("(no text/plain part; the HTML part, as text, is below)" if html_text is not None
                 else "(no text body)")
     else:
-        body = plain
+        body = "\n".join(texts)
     names, types = _attachments(message)
     return MessageView(True, _headers(message), body, names, html_text or "", types, links)
+
+
+def header_items(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """Every header of a header block (or whole message), in order, decoded as :func:`view_message` does."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception:
+        return ()
+    return _headers(message) if isinstance(message, EmailMessage) else ()
 
 
 def _headers(message: EmailMessage) -> tuple[tuple[str, str], ...]:
@@ -58,29 +71,6 @@ def _headers(message: EmailMessage) -> tuple[tuple[str, str], ...]:
             value = ""
         headers.append((name, value))
     return tuple(headers)
-
-
-def _part_text(message: EmailMessage, subtype: str) -> str | None:
-    """The message's text/``subtype`` body part as text, or None when it has none."""
-    try:
-        part = message.get_body(preferencelist=(subtype,))
-    except Exception:
-        part = None
-    if part is None:
-        return None
-    try:
-        body = part.get_content()
-    except Exception:  # unknown charset, broken transfer encoding
-        payload = part.get_payload(decode=True)
-        body = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
-    return body if isinstance(body, str) else str(body)
-
-
-def _html(message: EmailMessage) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    source = _part_text(message, "html")
-    if source is None:
-        return None, ()
-    return html_as_text(source)
 
 
 def html_as_text(source: str) -> tuple[str, tuple[tuple[str, str], ...]]:

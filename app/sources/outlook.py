@@ -17,9 +17,10 @@ from typing import Any
 
 import olefile
 
-from app.core.model import ParseStatus
+from app.core.model import MessageView, ParseStatus
 from app.sources.links import MAX_TEXT, collect_links, link_domains
 from app.sources.mail import parse_email
+from app.sources.mail_view import header_items, html_as_text
 from app.sources.sniff import name_disagrees, sniff_type, types_disagree
 
 MAX_STREAM = 50 * 1024 * 1024
@@ -304,5 +305,45 @@ def msg_attachment_payloads(data: bytes) -> list[tuple[str, bytes]]:
         return result
     except Exception:
         return []
+    finally:
+        ole.close()
+
+
+def view_msg(data: bytes) -> MessageView:
+    """An Outlook message as its exhibit shows it (see :class:`MessageView`): the internet headers Outlook kept,
+    the sender, recipients, subject and date from its properties, the text body, the HTML body as text, the
+    attachments. A file that is not a readable compound file is shown as unparsed."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception:
+        return MessageView(False, (), "(not a readable Outlook message; the original file is in the bundle)")
+    try:
+        reader = _Reader(ole, [])
+        if not reader.has_properties():
+            return MessageView(False, (), "(not an Outlook message: no message properties in the file)")
+        fixed = reader.fixed_properties("", header=32)
+        codepage = fixed.get(INTERNET_CPID) or fixed.get(MESSAGE_CODEPAGE)
+        reader.codepage = _codec(codepage if isinstance(codepage, int) else None)
+        transport = reader.text("", TRANSPORT_HEADERS)
+        headers = header_items(transport.encode("utf-8", errors="replace") + b"\n\n") if transport.strip() else ()
+        date = _iso(fixed.get(CLIENT_SUBMIT_TIME)) or _iso(fixed.get(DELIVERY_TIME))
+        summary = tuple((label, value) for label, value in (
+            ("From", _sender(reader)), ("To", reader.text("", DISPLAY_TO)), ("Cc", reader.text("", DISPLAY_CC)),
+            ("Subject", reader.text("", SUBJECT)), ("Sent (UTC)", date),
+            ("Message-ID", reader.text("", INTERNET_MESSAGE_ID))) if value.strip())
+        body = reader.text("", BODY)
+        html_raw = reader.text("", HTML)
+        html_text, links = html_as_text(html_raw) if html_raw else ("", ())
+        shown = body if body.strip() else ("(no text body; the HTML version, as text, is below)" if html_text
+                                           else "(no text body)")
+        attachments = []
+        for storage in reader.attachments():
+            found = _attachment(reader, storage)
+            attachments.append((str(found["name"]), int(found["size"]), str(found["sha256"])))
+        return MessageView(True, headers, shown, tuple(attachments), html_text, (), links, outlook=True,
+                           summary=summary)
+    except Exception:  # a damaged file: what could not be read is not shown; the original is in the bundle
+        return MessageView(False, (), "(a damaged Outlook message whose fields could not be read; the original "
+                                      "file is in the bundle)")
     finally:
         ole.close()

@@ -133,6 +133,9 @@ def _check_pixels(width: int, height: int, limit: int) -> None:
         )
 
 
+FRESH = "; get a fresh copy of the screenshot"
+
+
 def _check_png(data: bytes) -> tuple[int, int, int]:
     """Walk the PNG chunks: IHDR first, every CRC right, IEND present. (width, height, bytes after IEND)."""
     offset = len(PNG_MAGIC)
@@ -140,18 +143,18 @@ def _check_png(data: bytes) -> tuple[int, int, int]:
     first = True
     while True:
         if offset + 8 > len(data):
-            raise ImageRefused("truncated PNG: the file ends before its IEND chunk")
+            raise ImageRefused(f"truncated PNG (the file is incomplete): it ends before the picture does{FRESH}")
         length, ctype = struct.unpack_from(">I4s", data, offset)
         end = offset + 8 + length + 4
         if length > 0x7FFFFFFF or end > len(data):
-            raise ImageRefused(f"truncated PNG: chunk {_name(ctype)} runs past the end of the file")
+            raise ImageRefused(f"truncated PNG (the file is incomplete): {_name(ctype)} runs past its end{FRESH}")
         body = data[offset + 8 : offset + 8 + length]
         (crc,) = struct.unpack_from(">I", data, offset + 8 + length)
         if zlib.crc32(ctype + body) & 0xFFFFFFFF != crc:
-            raise ImageRefused(f"corrupt PNG: checksum (CRC) mismatch in chunk {_name(ctype)}")
+            raise ImageRefused(f"corrupt PNG (the file is damaged): checksum (CRC) mismatch in {_name(ctype)}{FRESH}")
         if first:
             if ctype != b"IHDR" or length != 13:
-                raise ImageRefused("corrupt PNG: the first chunk is not a valid IHDR header")
+                raise ImageRefused(f"corrupt PNG (the file is damaged): its header (IHDR) is not valid{FRESH}")
             width, height = struct.unpack_from(">II", body)
             first = False
         offset = end
@@ -187,14 +190,15 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
             break
         offset += 2 + length
     if size is None:
-        raise ImageRefused("corrupt or truncated JPEG: no frame header (size) found")
+        raise ImageRefused(f"corrupt or truncated JPEG (the file is damaged or incomplete): no frame header{FRESH}")
     if data.rfind(b"\xff\xd9") < data.rfind(b"\xff\xda"):
-        raise ImageRefused("truncated JPEG: the image data ends without an end-of-image marker")
+        raise ImageRefused(f"truncated JPEG (the file is incomplete): the image data stops before its end{FRESH}")
     return size
 
 
 def _name(ctype: bytes) -> str:
-    return ctype.decode("latin-1") if ctype.isalpha() else repr(ctype)
+    """A PNG chunk named for a reader: "the IDAT chunk", or "a chunk with an unreadable name" (never bytes)."""
+    return f"the {ctype.decode('ascii')} chunk" if ctype.isalpha() else "a chunk with an unreadable name"
 
 
 def _reason(exc: BaseException) -> str:

@@ -81,7 +81,7 @@ def test_no_validation_data_is_fetched_without_a_timestamp(build: Build, short: 
 
 def test_bundle_sealed_before_expiry_verifies_after_it(build: Build, short: LoopbackTSA, tmp_path: Path) -> None:
     built = build(timestamper=Timestamper([short.url]))
-    report = verify_bundle(built.path, trusted_certificates=[short.ca], now=AFTER_EXPIRY)
+    report = verify_bundle(built.path, trusted_tsas=[short.ca], now=AFTER_EXPIRY)
     assert report.intact, report.to_text()
     [stamp] = report.timestamps
     assert stamp.valid and stamp.trusted and stamp.long_term
@@ -92,10 +92,10 @@ def test_bundle_sealed_before_expiry_verifies_after_it(build: Build, short: Loop
 
     # openssl: the same token checks at its own time (VERIFY.txt's -attime), and not at the later clock.
     bag = unzip(built.path, tmp_path / "bag")
-    shutil.copy(short.ca_file, bag / "TSA-ROOT.pem")
+    shutil.copy(short.ca_file, bag.parent.parent / "TSA-ROOT.pem")  # beside BUNDLE.zip, as VERIFY.txt says
     assert timestamps_hold(timestamp_check(bag), 1)
     later = subprocess.run(
-        ["openssl", "ts", "-verify", "-in", TIMESTAMP_FILE, "-data", SIGNATURE_FILE, "-CAfile", "TSA-ROOT.pem",
+        ["openssl", "ts", "-verify", "-in", TIMESTAMP_FILE, "-data", SIGNATURE_FILE, "-CAfile", "../../TSA-ROOT.pem",
          "-untrusted", f"{TIMESTAMP_FILE}.chain.pem", "-attime", str(int(AFTER_EXPIRY.timestamp()))],
         cwd=bag, capture_output=True, text=True, timeout=60)
     assert "Verification: OK" not in later.stdout and "expired" in later.stderr
@@ -107,7 +107,7 @@ def test_without_stored_revocation_data_the_time_rests_on_the_authority(
     bag = unzip(built.path, tmp_path / "bag")
     for answer in (bag / "signature").glob("*.ocsp"):
         answer.unlink()
-    report = verify_bundle(bag, trusted_certificates=[short.ca], now=AFTER_EXPIRY)
+    report = verify_bundle(bag, trusted_tsas=[short.ca], now=AFTER_EXPIRY)
     assert report.intact and not report.timestamps[0].long_term
     assert "rests on the authority's word alone" in report.to_text()
     # Before expiry it is only a reminder to renew, 180 days ahead.
@@ -163,7 +163,7 @@ def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
     assert f"  {TIMESTAMP_FILE}.revocation-1.ocsp\n" in listing and "  manifest-sha512.txt\n" in listing
     assert "data/" not in listing
 
-    report = verify_bundle(renewed.path, trusted_certificates=[short.ca, lasting.ca], now=AFTER_EXPIRY)
+    report = verify_bundle(renewed.path, trusted_tsas=[short.ca, lasting.ca], now=AFTER_EXPIRY)
     assert report.intact, report.to_text()
     first, second = report.timestamps
     assert (first.role, second.role) == ("signature timestamp", "archive timestamp 1")
@@ -173,14 +173,13 @@ def test_renewed_zip_keeps_every_file_and_verifies_with_both_timestamps(
 
     # Stock tools, as VERIFY.txt says: both tokens at their own time, and the listing with sha512sum.
     bag = unzip(renewed.path, tmp_path / "bag")
-    (bag / "TSA-ROOT.pem").write_bytes(short.ca_file.read_bytes() + lasting.ca_file.read_bytes())
+    (bag.parent.parent / "TSA-ROOT.pem").write_bytes(short.ca_file.read_bytes() + lasting.ca_file.read_bytes())
     result = timestamp_check(bag)
     assert timestamps_hold(result, 2), result.stdout + result.stderr
     assert f"{ARCHIVE.removeprefix('signature/')}" not in result.stderr
     assert result.stdout.count(": OK") >= listing.count("\n")
 
     # The shipped BagIt Profile describes every file a renewal adds.
-    (bag / "TSA-ROOT.pem").unlink()
     profile = bagit_profile.Profile(PROFILE_IDENTIFIER, profile=resource(PROFILE_FILE).read_text('utf-8'))
     profile.validate_tag_files_allowed(bagit.Bag(str(bag)))  # raises for a file the profile does not allow
 
@@ -254,7 +253,7 @@ def test_a_signer_with_a_chain_gets_its_validation_data_too(build: Build, tmp_pa
         names = {n.removeprefix(f"{BAG_NAME}/") for n in _entries(built.path)}
         assert {"signature/signer.chain.pem", "signature/signer.revocation-1.ocsp",
                 "signature/signer.revocation-2.crl"} <= names
-        report = verify_bundle(built.path, trusted_certificates=[pki.ca])
+        report = verify_bundle(built.path, trusted_cas=[pki.ca], trusted_tsas=[pki.ca])
         assert report.intact and report.signer is not None and report.signer.trusted, report.to_text()
 
         # An answer showing the signer's certificate revoked before the timestamp makes the bundle NOT VALID.

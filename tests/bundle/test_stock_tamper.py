@@ -52,7 +52,7 @@ MATRIX = {
 
 
 def timestamp_check(bag: Path) -> subprocess.CompletedProcess[str]:
-    """VERIFY.txt's timestamp check, run as a reader pastes it (TSA-ROOT.pem in the folder)."""
+    """VERIFY.txt's timestamp check, run as a reader pastes it (TSA-ROOT.pem beside BUNDLE.zip, ../..)."""
     text = (bag / "VERIFY.txt").read_text("utf-8")
     script = text.split("---- begin timestamp check ----\n", 1)[1].split("---- end timestamp check", 1)[0]
     return subprocess.run(["bash", "-c", script], cwd=bag, capture_output=True, text=True, timeout=60)
@@ -88,7 +88,9 @@ def stock_failures(bag: Path, root: Path) -> set[str]:
         bagit.Bag(str(bag)).validate()
     except bagit.BagError:
         failed.add("bagit")
-    shutil.copy(root, bag / "TSA-ROOT.pem")
+    saved = bag.parent.parent / "TSA-ROOT.pem"  # beside BUNDLE.zip, as VERIFY.txt says
+    if saved != root:
+        shutil.copy(root, saved)
     try:
         cms = subprocess.run(OPENSSL_VERIFY, shell=True, cwd=bag, capture_output=True, timeout=60)
         if cms.returncode != 0 or b"Verification successful" not in cms.stderr:
@@ -96,7 +98,8 @@ def stock_failures(bag: Path, root: Path) -> set[str]:
         if not timestamps_hold(timestamp_check(bag), len(list((bag / "signature").glob("*.tsr")))):
             failed.add("ts")
     finally:
-        (bag / "TSA-ROOT.pem").unlink()
+        if saved != root:
+            saved.unlink()
     return failed
 
 
@@ -113,7 +116,7 @@ def test_untouched_bundle_passes_every_stock_check(stamped: tuple[Path, Path]) -
 def test_flipped_byte_fails_stock_tools(stamped: tuple[Path, Path], tmp_path: Path, file_class: str) -> None:
     name, expected = MATRIX[file_class]
     bag, root = stamped
-    copy = tmp_path / BAG_NAME
+    copy = tmp_path / "unzipped" / BAG_NAME
     shutil.copytree(bag, copy)
     target = copy / name
     data = bytearray(target.read_bytes())

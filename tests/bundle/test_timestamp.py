@@ -57,7 +57,7 @@ def test_good_timestamp_is_accepted_and_reports_the_time(build: Build, tsa: Loop
     assert before - datetime.timedelta(seconds=2) <= moment <= datetime.datetime.now(datetime.UTC)
     assert "authority NOT trusted on this machine" in report.to_text()
 
-    trusted = verify_bundle(built.path, trusted_certificates=[tsa.ca])
+    trusted = verify_bundle(built.path, trusted_tsas=[tsa.ca])
     assert trusted.intact and trusted.timestamps[0].trusted
     assert "trusted authority" in trusted.to_text()
     assert trusted.to_json()["timestamps"][0]["trusted"] is True
@@ -68,7 +68,7 @@ def test_timestamp_for_another_hash_is_rejected(build: Build, tsa: LoopbackTSA, 
     bag = unzip(built.path, tmp_path / "out")
     other = request_timestamp(b"some other signature", tsa.url)
     (bag / TIMESTAMP_FILE).write_bytes(other)
-    report = verify_bundle(bag, trusted_certificates=[tsa.ca])
+    report = verify_bundle(bag, trusted_tsas=[tsa.ca])
     assert [(p.code, p.path) for p in report.problems] == [("timestamp-mismatch", TIMESTAMP_FILE)]
     assert "for other data" in report.to_text()
     assert not report.timestamps[0].valid
@@ -103,11 +103,11 @@ def test_expired_tsa_certificate_is_reported(build: Build, tsa: LoopbackTSA, tmp
 def test_foreign_tsa_is_reported(build: Build, tsa: LoopbackTSA) -> None:
     with LoopbackTSA("Foreign TSA") as foreign:
         built = build(timestamper=Timestamper([foreign.url]))
-    report = verify_bundle(built.path, trusted_certificates=[tsa.ca])
+    report = verify_bundle(built.path, trusted_tsas=[tsa.ca])
     [stamp] = report.timestamps
     assert stamp.valid and not stamp.trusted and "Foreign TSA" in (stamp.authority or "")
     assert "authority NOT trusted on this machine" in report.to_text()
-    strict = verify_bundle(built.path, trusted_certificates=[tsa.ca], require_trusted=True)
+    strict = verify_bundle(built.path, trusted_tsas=[tsa.ca], require_trusted=True)
     codes = {(p.code, p.path) for p in strict.problems}
     assert ("untrusted-timestamp", TIMESTAMP_FILE) in codes
 
@@ -146,7 +146,7 @@ def test_second_url_is_used_when_the_first_fails(build: Build, tsa: LoopbackTSA)
 def test_openssl_timestamp_commands_as_written(build: Build, tsa: LoopbackTSA, tmp_path: Path) -> None:
     built = build(timestamper=Timestamper([tsa.url]))
     bag = unzip(built.path, tmp_path / "out")
-    shutil.copy(tsa.ca_file, bag / "TSA-ROOT.pem")
+    shutil.copy(tsa.ca_file, bag.parent.parent / "TSA-ROOT.pem")  # beside BUNDLE.zip, as VERIFY.txt says
     result = timestamp_check(bag)
     assert timestamps_hold(result, 1), result.stdout + result.stderr
     assert "Time stamp:" in result.stdout and "Loopback TSA" in result.stdout

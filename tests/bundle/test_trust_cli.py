@@ -141,9 +141,16 @@ def test_signer_issued_by_a_trusted_ca_is_trusted(case: Path, secret: Path, tmp_
     monkeypatch.setenv("EVBUNDLE_HOME", str(tmp_path / "reader-home"))
     bundle = str(out_dir / "Sample-v-Does.zip")
     assert "UNKNOWN KEY" in run(capsys, "verify", bundle)[1]
-    assert run(capsys, "identity", "trust", str(ca_file))[0] == 0
+    code, _, err = run(capsys, "identity", "trust", str(ca_file))  # a CA: what it vouches for must be named
+    assert code == 2 and "--for ca" in err and "--for tsa" in err
+    code, out, _ = run(capsys, "identity", "trust", str(ca_file), "--for", "tsa")
+    assert code == 0 and "timestamp authority" in out
+    assert run(capsys, "verify", "--require-trusted", bundle)[0] == 1  # a CA trusted for timestamps vouches for no signer
+    assert run(capsys, "identity", "trust", str(ca_file), "--for", "ca")[0] == 0
     code, out, _ = run(capsys, "verify", "--require-trusted", bundle)
     assert code == 0 and "issued by trusted certificate CN=Example DCU Root CA" in out
+    listed = json.loads(run(capsys, "identity", "list", "--json")[1])["trusted"]
+    assert listed[0]["purposes"] == ["ca", "tsa"]
 
 
 def test_verify_report_pdf_for_a_valid_and_a_tampered_bundle(case: Path, secret: Path, tmp_path: Path,

@@ -219,6 +219,18 @@ HOSTILE: dict[str, tuple[Case, bool]] = {
     ),
     "entry-comment": (lambda e: _set(e, TARGET, comment=b"x"), False),
     "setuid-file": (lambda e: _set(e, TARGET, external=0o104755 << 16), False),
+    # Issue 12, second review: header fields that were read but never checked.
+    "stored-sizes-disagree": (lambda e: _stored_sizes(e, TARGET, 4096), True),
+    "stored-sizes-disagree-smaller": (lambda e: _stored_sizes(e, TARGET, -100), True),
+    "version-needed-6.3": (lambda e: _set(e, TARGET, needed=63), False),
+    "end-record-comment-length-without-comment": (lambda e: zc.Layout(e, comment_length=16), False),
+    # Third review (a7): the host system whose attributes an extractor applies.
+    "made-on-vms": (lambda e: _set(e, TARGET, create_system=2), False),
+    "unreadable-file-mode": (lambda e: _set(e, TARGET, external=0o100000 << 16), False),
+    "locked-folder-mode": (
+        lambda e: zc.Layout([zc.Entry(f"{BAG_NAME}/data/".encode(), external=(0o040000 << 16) | 0x10), *e]),
+        False,
+    ),
     "symbolic-link": (
         lambda e: zc.Layout(
             [*e, zc.Entry(f"{BAG_NAME}/data/link".encode(), b"/etc/passwd", external=0o120777 << 16)]
@@ -253,6 +265,13 @@ WHY_REFUSED = {
     'second-end-record-appended': 'central directory is not where',
     'second-zip-appended': 'central directory is not where',
     'setuid-file': 'setuid',
+    'stored-sizes-disagree': 'stored entry gives two different sizes',
+    'stored-sizes-disagree-smaller': 'stored entry gives two different sizes',
+    'version-needed-6.3': 'zip version 6.3',
+    'end-record-comment-length-without-comment': 'declares a comment of 16 bytes',
+    'made-on-vms': 'host system 2',
+    'unreadable-file-mode': 'unreadable to its owner',
+    'locked-folder-mode': 'lock its owner out',
     'symbolic-link': 'symbolic link',
     'two-records-for-one-entry': 'out of their order',
     'unicode-comment-field': 'Unicode comment field',
@@ -262,6 +281,17 @@ WHY_REFUSED = {
     'zip-comment': 'comment or data after its end record',
     'zip64-count-disagrees': 'zip64 end record and the end record disagree',
 }
+
+
+def _stored_sizes(entries: list[zc.Entry], name: str, delta: int) -> list[zc.Entry]:
+    """A stored entry whose uncompressed size (in both headers) is off by ``delta`` from the bytes it holds:
+    the entries still line up, and a Payload-Oxum built from the sizes can be made to add up."""
+    for entry in entries:
+        if entry.name == name.encode():
+            stored = len(entry.stored())
+            entry.local_sizes = entry.central_sizes = (stored, stored + delta)
+            return entries
+    raise AssertionError(name)
 
 
 def _central_flags(entries: list[zc.Entry], name: str, flags: int) -> bytes:

@@ -35,6 +35,8 @@ class Entry:
     payload: bytes | None = None  # the bytes stored (None: data, deflated if method 8)
     after: bytes = b""  # bytes written after this entry's data (a data descriptor, hidden bytes)
     time: tuple[int, int] = (0, 0x5862)  # DOS time, date
+    needed: int = 20  # version needed to extract (both headers)
+    central_sizes: tuple[int, int] | None = None  # (compressed, uncompressed) in the central record
 
     def stored(self) -> bytes:
         if self.payload is not None:
@@ -64,6 +66,7 @@ class Layout:
     directory_order: list[int] | None = None  # central records in another order than the entries
     extra_records: list[tuple[int, Entry]] = field(default_factory=list)  # (entry index it points to, record)
     count_override: int | None = None
+    comment_length: int | None = None  # what the end record declares (None: the comment's real length)
 
 
 def build(layout: Layout) -> bytes:
@@ -79,7 +82,7 @@ def build(layout: Layout) -> bytes:
         out += struct.pack(
             "<4s2B4HL2L2H",
             b"PK\x03\x04",
-            20,
+            entry.needed,
             0,
             entry.flags,
             entry.method,
@@ -104,14 +107,13 @@ def build(layout: Layout) -> bytes:
             b"PK\x01\x02",
             20,
             entry.create_system,
-            20,
+            entry.needed,
             0,
             entry.flags,
             entry.method,
             *entry.time,
             crc,
-            len(body),
-            len(entry.data),
+            *(entry.central_sizes or (len(body), len(entry.data))),
             len(entry.name),
             len(entry.central_extra),
             len(entry.comment),
@@ -124,7 +126,8 @@ def build(layout: Layout) -> bytes:
     size = len(out) - directory_start
     count = len(records) if layout.count_override is None else layout.count_override
     out += struct.pack(
-        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, directory_start, len(layout.comment)
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, directory_start,
+        len(layout.comment) if layout.comment_length is None else layout.comment_length,
     )
     return bytes(out + layout.comment + layout.trailing)
 

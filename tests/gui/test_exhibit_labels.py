@@ -38,7 +38,7 @@ def test_exhibit_labels_name_what_each_is(window: MainWindow, case_path: Path, t
     window.open_case(case_path)
     window.tabs.setCurrentWidget(window.documents_page)
     labels = _labels(qtbot, window)
-    assert any("an email message without a subject line (the file pp_2024_headers_only.eml)" in x for x in labels)
+    assert any("an email message without a subject (pp_2024_headers_only.eml)" in x for x in labels)
     assert not any("subject \"pp_2024_headers_only.eml\"" in x for x in labels)
 
     menus = window.case_pages().item_menus

@@ -250,3 +250,42 @@ def test_identities_model_passes_the_model_tester(qtmodeltester: ModelTester) ->
     model.reload()
     qtmodeltester.check(model)
     assert model.rowCount() == 1
+
+
+def test_trusting_a_ca_asks_what_it_vouches_for(
+    dialog: IdentitiesDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown: list[Shown]
+) -> None:
+    """A CA is trusted only for a purpose the user picks (signers it issued, or timestamps); cancel trusts nothing."""
+    import datetime
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Corp Root CA")])
+    now = datetime.datetime.now(datetime.UTC)
+    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+          .serial_number(7).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
+    pem = tmp_path / "ca.pem"
+    pem.write_bytes(ca.public_bytes(Encoding.PEM))
+    asked: list[list[str]] = []
+
+    def answer(choice: tuple[str, ...] | None) -> None:
+        def ask(subjects: list[str]) -> tuple[str, ...] | None:
+            asked.append(subjects)
+            return choice
+        monkeypatch.setattr(dialog, "ask_authority_purpose", ask)
+
+    answer(None)
+    dialog.trust_file(pem)
+    assert asked == [["CN=Corp Root CA"]] and ops.trusted_certificates() == []
+    answer(("ca",))
+    dialog.trust_file(pem)
+    [entry] = ops.trusted_certificates()
+    assert entry.purposes == {"ca"} and ops.machine_trust().cas and not ops.machine_trust().tsas
+    assert cell(dialog, dialog.model.row_of(entry.fingerprint), 3) == "yes"
+    [row] = [r for r in ops.identity_rows() if r.fingerprint == entry.fingerprint]
+    assert "CA for the signers it issued" in row.why
+    assert shown == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import InvalidDomain
-from app.sources.domains import normalise_domain, parse_domain_list, refang
+from app.core.urls import refang
+from app.sources.domains import normalise_domain, parse_domain_list
 
 
 def test_plain_and_upper_case_names() -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -269,7 +270,11 @@ class IdentitiesDialog(QDialog):
 
     def trust_file(self, path: Path) -> None:
         try:
-            added = ops.trust(path)
+            authorities = ops.authorities_in(path)
+            purposes = self.ask_authority_purpose(authorities) if authorities else ()
+            if purposes is None:
+                return
+            added = ops.trust(path, purposes)
         except Exception as exc:  # noqa: BLE001
             messages.show_error(self, "The certificate was not trusted", exc)
             return
@@ -277,6 +282,26 @@ class IdentitiesDialog(QDialog):
         self._events.apply(added.changes)  # a quick local change, made here on the window's thread
         if added.certificates:
             self.select(added.certificates[0].fingerprint)
+
+    def ask_authority_purpose(self, subjects: list[str]) -> tuple[str, ...] | None:
+        """What a certificate authority is trusted for: the signers it issued, or timestamp authorities; None to
+        cancel. Trusting one for both is never the default: a public root vouches for countless certificates."""
+        listed = "\n".join(f"  {subject[:160]}" for subject in subjects[:5])
+        box = QMessageBox(QMessageBox.Icon.Question, "Trust a certificate authority",
+                          f"This file holds a certificate authority:\n{listed}\n\nWhat should it vouch for? "
+                          "Trust it for signers only if it is your organisation's own CA: every certificate it "
+                          "issued will then sign bundles trusted here.", QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        signers = box.addButton("Signers it issued", QMessageBox.ButtonRole.AcceptRole)
+        stamps = box.addButton("Timestamp authorities", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        chosen = box.clickedButton()
+        if chosen is signers:
+            return ("ca",)
+        if chosen is stamps:
+            return ("tsa",)
+        return None
 
     # -- the case's signer ----------------------------------------------------------------------
 
