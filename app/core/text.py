@@ -37,3 +37,17 @@ def storable_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [storable_value(v) for v in value]
     return value
+
+
+def file_slug(name: str, limit: int = 60, fallback: str = "registry") -> str:
+    """``name`` as a file-name part that e-filing upload tools accept: ASCII only (accents folded:
+    "Française" → "francaise"), lower case, words joined by hyphens, cut at most ``limit`` characters
+    at a word's end, never mid-word ("…-en-cooperation", not "…-en-coopératio")."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug[:limit + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:limit]
+    return slug.strip("-") or fallback

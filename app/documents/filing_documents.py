@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from app.core.text import file_slug
 from app.documents.declaration import DECLARATION_TEMPLATE, build_declaration
 from app.documents.declaration_cites import declaration_cites
 from app.documents.drafting import by_section, declaration_paragraphs
@@ -81,14 +82,6 @@ def filing_facts(inp: DeclarationInput, profile: CourtProfile, *,
     return facts
 
 
-def _slug(name: str) -> str:
-    chars = [c.lower() if c.isalnum() else "-" for c in name]
-    slug = "".join(chars).strip("-")
-    while "--" in slug:
-        slug = slug.replace("--", "-")
-    return slug[:60] or "registry"
-
-
 def build_filing_documents(
     inp: DeclarationInput,
     profile: CourtProfile | None = None,
@@ -117,7 +110,7 @@ def _checklist(inp: DeclarationInput, facts: dict[str, Any], names: Sequence[tup
 def _operator_letters(facts: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(file stem, Appendix B group) of each zone operator's letter, numbered after the registries' letters."""
     first = len(facts["registry_groups"]) + 1
-    return [(f"{LETTER_PREFIX}{index:02d}-zone-operator-{_slug(group['name'])}", group)
+    return [(f"{LETTER_PREFIX}{index:02d}-zone-operator-{file_slug(group['name'])}", group)
             for index, group in enumerate(facts["subdomain_groups"], start=first)]
 
 
@@ -133,7 +126,7 @@ def filing_document_names(facts: dict[str, Any]) -> list[tuple[str, str]]:
         (APPENDICES_STEM, "Appendices A and B"),
     ]
     for index, group in enumerate(facts["registry_groups"], start=1):
-        names.append((f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}", f"Letter to {group['name']}"))
+        names.append((f"{LETTER_PREFIX}{index:02d}-{file_slug(group['name'])}", f"Letter to {group['name']}"))
     for stem, group in _operator_letters(facts):
         names.append((stem, f"Letter to the operator of the zone of {group['name']}"))
     names += [
@@ -173,7 +166,7 @@ def build_filing_document(
         return filed_document(render_document(templates[stem], facts, search_path=search_path),
                               inp.redactions, draft=inp.draft)
     for index, group in enumerate(facts["registry_groups"], start=1):
-        if stem == f"{LETTER_PREFIX}{index:02d}-{_slug(group['name'])}":
+        if stem == f"{LETTER_PREFIX}{index:02d}-{file_slug(group['name'])}":
             return filed_document(render_document(LETTER_TEMPLATE, {**facts, "registry": group},
                                                   search_path=search_path), inp.redactions, draft=inp.draft)
     for letter_stem, group in _operator_letters(facts):

@@ -64,8 +64,12 @@ class Actions:
                                  "even while the pre-filing review finds blocking problems")
         self.verify_bundle = make("&Verify a bundle…", "Check a bundle's files, signature, timestamp and custody log",
                                   "Ctrl+Shift+V", pix.SP_DialogApplyButton)
-        self.precheck = make("&Pre-filing check…", "Before filing: is each domain still registered and resolving, "
-                             "and who else would a takedown hurt (asks the registries; replies kept as exhibits)")
+        self.review = make("&Review before filing…", "What stands between the case and a fileable set of papers, "
+                           "each problem with Go there (nothing is built; no network)", "Ctrl+R")
+        self.precheck = make("Check domains are &live…", "Over the network, before filing: is each domain still "
+                             "registered and resolving, and who else would a takedown hurt (asks the registries; "
+                             "replies kept as exhibits). Not the review before filing: that is File → Review "
+                             "before filing…")
         self.compliance = make("&Compliance check…", "After the order: has each registry put its domains on hold "
                                "or delegated them to the sinkhole (asks the registries; replies kept as exhibits)")
         self.renew_bundle = make("&Renew a bundle…", "Add an archive timestamp to a bundle before its last "
@@ -107,6 +111,7 @@ class Actions:
         self.build_draft.setEnabled(state.case_open and not state.busy)
         self.export_draft.setEnabled(state.case_open)
         self.precheck.setEnabled(state.case_open and not state.busy)
+        self.review.setEnabled(state.case_open)  # queues behind running writes, like an export
         self.compliance.setEnabled(state.case_open and not state.busy)
         self.verify_bundle.setEnabled(True)  # needs no case: any bundle, from anyone
         self.renew_bundle.setEnabled(not state.busy)  # any bundle; the open case records it

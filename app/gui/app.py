@@ -27,7 +27,9 @@ ORGANISATION = "evbundle"
 def configure_application(app: QApplication) -> None:
     """Names Qt uses for dialogs (the settings are ours: ``app.ops.settings``)."""
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName("Evidence Bundle Builder")
+    # No display name: on X11 Qt appends it to every window's title ("Some lines were not ad…vidence Bundle
+    # Builder", guiwalk C1), so message boxes' titles were cut by the window manager. The main window names
+    # the app in its own title.
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # Wayland and the taskbar match the window to the installed .desktop file

@@ -19,6 +19,7 @@ from app.gui.background import Operations
 from app.gui.commands.capture import CaptureCommand
 from app.gui.commands.capture_web import CaptureWebCommand
 from app.gui.commands.checks import CheckCommand
+from app.gui.commands.domain_edits import DomainEditsCommand
 from app.gui.commands.export import ExportCommand
 from app.gui.commands.item_menu import ItemMenus
 from app.gui.commands.lookup import LookupCommand
@@ -71,9 +72,11 @@ class CasePages(QTabWidget):
         self.lookups = LookupCommand(window, case, operations)
         self.registries = RegistryCommand(window, case, edits)
         self.web_capture = CaptureWebCommand(window, case, operations, status)
+        self.domain_edits = DomainEditsCommand(window, case, edits, status)
         self.domains_page = DomainsPage(self.domains_model, lookup=self.lookups.ask_and_lookup,
                                         correct_registry=self.registries.ask_and_correct,
-                                        capture=self.web_capture.capture_domains, detail=self._domain_detail)
+                                        capture=self.web_capture.capture_domains, detail=self._domain_detail,
+                                        link=self.domain_edits.ask_and_link, remove=self.domain_edits.remove)
         self.capture = CaptureCommand(window, case, operations, status)
         self.item_menus = ItemMenus(window, case, operations, edits, preview_exhibit)
         self.screenshots_page = ScreenshotsPage(self.screenshots_model, case, operations, events, edits,

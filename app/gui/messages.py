@@ -19,8 +19,8 @@ from app.core.errors import explain
 log = logging.getLogger(__name__)
 
 
-MAX_LINES = 12  # a message longer than this keeps its start; the rest goes to the scrollable details
-MAX_LINE = 160  # characters; a longer line (a path, a list run together) is cut, whole in the details
+MAX_LINES = 18  # a message longer than this keeps its start; the rest goes to the scrollable details
+MAX_LINE = 220  # characters; a longer line (a path, a list run together) is cut, whole in the details
 
 
 def fitted(text: str, details: str = "") -> tuple[str, str]:
@@ -33,6 +33,21 @@ def fitted(text: str, details: str = "") -> tuple[str, str]:
     head = [line if len(line) <= MAX_LINE else line[:MAX_LINE - 1] + "…" for line in lines[:MAX_LINES - 2]]
     head += ["", "(The whole list is under “Show Details”.)"]
     return "\n".join(head), text + ("\n\n" + details if details else "")
+
+
+TITLE_BAR = 140  # pixels a window manager spends on a title bar's icon and buttons
+
+
+def room_for_title(box: QMessageBox) -> None:
+    """Make the box wide enough for its title: a narrow box had its title cut in the middle by the
+    window manager ("Some li… added", guiwalk C1). A spacer across the box's grid sets its width."""
+    from PySide6.QtWidgets import QGridLayout, QSizePolicy, QSpacerItem
+
+    wanted = box.fontMetrics().horizontalAdvance(box.windowTitle()) * 12 // 10 + TITLE_BAR
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addItem(QSpacerItem(wanted, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding),
+                       layout.rowCount(), 0, 1, layout.columnCount())
 
 
 def show_message(
@@ -56,6 +71,7 @@ def show_message(
         box.setDetailedText(details)  # detailed text is always shown as plain text
     buttons = {box.addButton(label, QMessageBox.ButtonRole.ActionRole): then for label, then in actions}
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    room_for_title(box)
     box.exec()
     then = buttons.get(box.clickedButton())  # type: ignore[call-overload]
     if then is not None:
@@ -98,6 +114,7 @@ def ask_unsaved(parent: QWidget | None, doing: str, unsaved: Sequence[str]) -> s
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    room_for_title(box)
     box.exec()
     answer = box.standardButton(box.clickedButton())
     if answer == QMessageBox.StandardButton.Save:

@@ -122,6 +122,7 @@ class MainWindow(WindowPages, WindowDialogs):
         file_menu.addAction(actions.add_domains)
         file_menu.addAction(actions.capture_web)
         file_menu.addSeparator()
+        file_menu.addAction(actions.review)
         file_menu.addAction(actions.build_bundle)
         file_menu.addAction(actions.export_filing)
         file_menu.addAction(actions.build_draft)
@@ -190,6 +191,7 @@ class MainWindow(WindowPages, WindowDialogs):
         actions.preferences.triggered.connect(self.open_preferences_dialog)
         actions.quit.triggered.connect(self.close)
         actions.precheck.triggered.connect(lambda: self.start_check("precheck"))
+        actions.review.triggered.connect(self.gate.review)
         actions.compliance.triggered.connect(lambda: self.start_check("compliance"))
         actions.undo.triggered.connect(self.undo)
         actions.redo.triggered.connect(self.redo)
@@ -359,7 +361,7 @@ class MainWindow(WindowPages, WindowDialogs):
         self.close_case(settled=True)
         self.case_pages()  # made before the case opens, so that every page hears of it
         self.case = case
-        settings.remember_case(case.path)
+        settings.remember_case(case.path, case.info().title)
         settings.set_last_folder("cases", case.path.parent)
         self.events.caseOpened.emit(case)
         self.update_state()

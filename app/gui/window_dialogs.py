@@ -17,6 +17,7 @@ from app.ops import settings
 
 if TYPE_CHECKING:
     from app.gui.background import Operations
+    from app.gui.commands.build import BuildCommand
     from app.gui.events import CaseEvents
     from app.gui.undo import CaseEdits
     from app.ops.case import CaseFile
@@ -32,12 +33,13 @@ class WindowDialogs(QMainWindow):
     case: CaseFile | None
     current_case: Callable[[], CaseFile | None]
     go_to: Callable[[str], bool]
+    builder: BuildCommand
 
     def open_verify_dialog(self) -> QDialog:
         """The Verify dialog (modeless), which asks for a bundle to check (the last one built is offered)."""
         from app.gui.dialogs.verify import VerifyDialog
 
-        dialog = VerifyDialog(self.operations, self, suggested=settings.last_bundle())
+        dialog = VerifyDialog(self.operations, self, suggested=settings.last_bundle(), draft=self.builder.is_draft)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -154,8 +154,8 @@ class WindowPages(QMainWindow):
     # -- going to what a search or a review found ------------------------------------------
 
     def go_to(self, where: str) -> bool:
-        """Show what ``where`` names: "details", "domain:<name>", "item:<id>", "paragraph:<key>",
-        "redaction:<id>". False when there is nothing to show for it."""
+        """Show what ``where`` names: "details", "domain:<name>", "domains:<problem>", "item:<id>",
+        "paragraph:<key>", "redaction:<id>". False when there is nothing to show for it."""
         kind, _, value = where.partition(":")
         if self.case is None:
             return False
@@ -165,6 +165,10 @@ class WindowPages(QMainWindow):
         if kind == "domain":
             self.tabs.setCurrentWidget(self.domains_page)
             self.domains_page.show_domain(value)
+            return True
+        if kind == "domains":  # the domains with a problem ("unconfirmed-registry"…)
+            self.tabs.setCurrentWidget(self.domains_page)
+            self.domains_page.show_problem(value)
             return True
         if kind == "paragraph":
             self.tabs.setCurrentWidget(self.documents_page)

@@ -92,12 +92,13 @@ def thumbnail_cache_dir() -> Path:
 
 
 def thumbnail(case: CaseFile, item: Item, *, side: int | None = None, cache_dir: Path | None = None) -> Path:
-    """The cached thumbnail PNG of a screenshot, made on first use (derived data, outside the case).
+    """The cached thumbnail PNG of a screenshot (or of a web capture's full-page screenshot), made on first
+    use (derived data, outside the case).
     The image library loads on the first thumbnail made, not with the window."""
     from app.sources.thumbnails import THUMBNAIL_SIDE, make_thumbnail
 
     side = side or THUMBNAIL_SIDE
-    if item.kind is not ItemKind.SCREENSHOT:
+    if item.kind not in (ItemKind.SCREENSHOT, ItemKind.WEB_CAPTURE):
         raise EvidenceError(f"item {item.id} is not a screenshot")
     folder = cache_dir or thumbnail_cache_dir()
     target = folder / f"{item.sha256}-{side}.png"

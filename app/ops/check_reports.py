@@ -23,6 +23,7 @@ from typing import Any
 
 from app.core.errors import EvidenceError
 from app.core.files import atomic_output, write_atomic
+from app.core.text import file_slug
 from app.documents import load_profile, render_docx_bytes, render_pdf_bytes
 from app.documents.facts import long_date
 from app.documents.parties_facts import party_facts
@@ -45,11 +46,7 @@ def remedy_words(remedy: str, sinkholes: Sequence[str]) -> str:
 
 
 def _slug(name: str) -> str:
-    chars = [c.lower() if c.isalnum() else "-" for c in name]
-    slug = "".join(chars).strip("-")
-    while "--" in slug:
-        slug = slug.replace("--", "-")
-    return slug[:60] or "registry"
+    return file_slug(name)
 
 
 def _stamp(run: CheckRun) -> str:

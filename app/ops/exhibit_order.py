@@ -68,9 +68,14 @@ def leave_out(case: CaseFile, item_id: int) -> LeftOut:
 
 def put_back(case: CaseFile, item_id: int, number: int | None = None, description: str = "") -> Changes:
     """Make a left-out item an exhibit again, at ``number`` (the exhibits from there move down one)
-    or last. Logged."""
-    before = case.item(item_id).exhibit_number
-    if before is not None:
+    or last, described as ``description`` or else as a new import would be (never an empty "Exhibit 21:").
+    Logged."""
+    item = case.item(item_id)
+    if item.exhibit_number is not None:
         return Changes()
+    if not description.strip():
+        from .describe import default_description
+
+        description = default_description(item.kind, item.name, item.record or {}, item.metadata or {})
     case.put_back_exhibit(item_id, number, description)
     return Changes.to_case(items=True, exhibits=True)

@@ -27,6 +27,7 @@ from app.documents.filing_documents import (
 )
 from app.documents.pdf_writer import render_pdf_bytes
 from app.documents.profile import CourtProfile, load_profile
+from app.ops.describe import default_description
 from app.ops.filing import declaration_input
 from app.ops.message_views import message_view
 from app.store import CaseFile
@@ -78,7 +79,10 @@ def preview_choices(case: CaseFile) -> list[PreviewChoice]:
             choices.append(PreviewChoice(stem, name))
     for entry in inp.exhibits:
         label = profile.exhibit_label(entry.number)
-        choices.append(PreviewChoice(f"{EXHIBIT_PREFIX}{entry.item.id}", f"{label}: {entry.description}"))
+        item = entry.item
+        described = entry.description.strip() or default_description(item.kind, item.name, item.record or {},
+                                                                     item.metadata or {})
+        choices.append(PreviewChoice(f"{EXHIBIT_PREFIX}{item.id}", f"{label}: {described}"))
     return choices
 
 

@@ -51,6 +51,7 @@ class Settings:
     window_geometry: str = ""  # the main window's layout as Qt saves it, base64
     last_bundle: str = ""  # the bundle built last, which the Verify dialog offers
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys this version does not know
+    case_titles: dict[str, str] = field(default_factory=dict)  # recent case path -> its title, for the start screen
 
 
 def settings_path() -> Path:
@@ -74,6 +75,9 @@ def load_settings(path: Path | None = None) -> Settings:
     folders = data.pop("folders", {})
     geometry = data.pop("window_geometry", "")
     bundle = data.pop("last_bundle", "")
+    titles = data.pop("case_titles", {})
+    if not isinstance(titles, dict):
+        titles = {}
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         raise SettingsError("tsa_urls must be a list of URLs", path=path)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -84,7 +88,8 @@ def load_settings(path: Path | None = None) -> Settings:
         folders = {}
     return Settings(tuple(urls), float(timeout), tuple(recent),
                     {str(k): str(v) for k, v in folders.items()},
-                    geometry if isinstance(geometry, str) else "", bundle if isinstance(bundle, str) else "", data)
+                    geometry if isinstance(geometry, str) else "", bundle if isinstance(bundle, str) else "", data,
+                    {str(k): str(v) for k, v in titles.items()})
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -93,7 +98,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     data = dict(settings.extra)
     data.update(tsa_urls=list(settings.tsa_urls), tsa_timeout_seconds=settings.tsa_timeout_seconds,
                 recent_cases=list(settings.recent_cases), folders=dict(settings.folders),
-                window_geometry=settings.window_geometry, last_bundle=settings.last_bundle)
+                window_geometry=settings.window_geometry, last_bundle=settings.last_bundle,
+                case_titles=dict(settings.case_titles))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
@@ -133,10 +139,19 @@ def recent_cases() -> list[Path]:
     return [p for p in (Path(r) for r in _remembered().recent_cases if r) if p.is_file()]
 
 
-def remember_case(path: Path) -> None:
+def remember_case(path: Path, title: str = "") -> None:
+    """The case opened last goes first in the recent cases, with its title (the start screen shows it)."""
     path = Path(path).resolve()
-    recent = [p for p in recent_cases() if p.resolve() != path]
-    _remember(recent_cases=tuple(str(p) for p in [path, *recent][:MAX_RECENT]))
+    recent = [str(p) for p in [path, *(p for p in recent_cases() if p.resolve() != path)][:MAX_RECENT]]
+    titles = {k: v for k, v in _remembered().case_titles.items() if k in recent}
+    if title.strip():
+        titles[str(path)] = " ".join(title.split())
+    _remember(recent_cases=tuple(recent), case_titles=titles)
+
+
+def case_titles() -> dict[str, str]:
+    """The titles the recent cases had when they were last opened, by resolved path."""
+    return dict(_remembered().case_titles)
 
 
 def last_folder(purpose: str, case: Path | None = None) -> Path:

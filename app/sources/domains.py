@@ -254,7 +254,7 @@ def parse_domain_list(text: str) -> tuple[list[DomainName], list[str]]:
             elif not first_reason:
                 first_reason = f"'{cell.strip()}': {reason}"
         if not found_any and (first_reason or not header_allowed):
-            problems.append(f"line {number}: {first_reason or 'no domain name in this row'}")
+            problems.append(f"line {number}: {first_reason or repr(body[:80]) + ': no domain name in this row'}")
     return names, problems
 
 

@@ -84,6 +84,42 @@ class DomainStore(CaseConnection):
         with self._writing() as conn:
             return self._add_domains(conn, domains, source=storable(source))  # a file name may not be UTF-8
 
+    def remove_domains(self, names: Sequence[str]) -> list[Domain]:
+        """Take the domains named (ASCII form) out of the case in one change with one custody entry
+        naming them; returns the domains as they were (what :meth:`restore_domains` puts back)."""
+        removed: list[Domain] = []
+        with self._writing() as conn:
+            for name in dict.fromkeys(names):
+                row = conn.execute(f"SELECT {_DOMAIN_COLUMNS} FROM domains WHERE ascii = ?", (name,)).fetchone()
+                if row is not None:
+                    conn.execute("DELETE FROM domains WHERE id = ?", (row[0],))
+                    removed.append(_domain(row))
+            if removed:
+                names_removed = [d.ascii for d in removed]
+                self._log(conn, "domains-removed", details={
+                    "count": len(removed), "first": names_removed[:5],
+                    "list_sha256": sha256_of("\n".join(names_removed).encode("utf-8"))})
+        return removed
+
+    def restore_domains(self, domains: Sequence[Domain]) -> int:
+        """Put domains taken out back as they were (when and whence added, flags), in one change with one
+        custody entry; returns how many came back (one listed again meanwhile is left as it is)."""
+        back: list[str] = []
+        with self._writing() as conn:
+            for domain in domains:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO domains(ascii, unicode, tld, registrable, registry_id, added_at, source,"
+                    " flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (domain.ascii, domain.unicode, domain.tld, domain.registrable, domain.registry_id,
+                     domain.added_at, domain.source, json.dumps(list(domain.flags), ensure_ascii=False)))
+                if cursor.rowcount:
+                    back.append(domain.ascii)
+            if back:
+                self._log(conn, "domains-restored", details={
+                    "count": len(back), "first": back[:5],
+                    "list_sha256": sha256_of("\n".join(back).encode("utf-8"))})
+        return len(back)
+
     def domains(self, *, offset: int = 0, limit: int = -1) -> list[Domain]:
         rows = self._conn().execute(
             f"SELECT {_DOMAIN_COLUMNS} FROM domains ORDER BY registry_id, registrable, ascii LIMIT ? OFFSET ?",

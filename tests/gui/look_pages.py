@@ -60,6 +60,7 @@ from app.gui.dialogs.about import about_box  # noqa: E402
 from app.gui.dialogs.add_domains import AddDomainsDialog  # noqa: E402
 from app.gui.dialogs.capture import CaptureDialog  # noqa: E402
 from app.gui.dialogs.case_details import CaseDetailsDialog  # noqa: E402
+from app.gui.dialogs.link_exhibit import LinkExhibitDialog  # noqa: E402
 from app.gui.dialogs.lookup import LookupDialog  # noqa: E402
 from app.gui.dialogs.new_case import NewCaseDialog  # noqa: E402
 from app.gui.dialogs.review import ReviewDialog  # noqa: E402
@@ -211,9 +212,26 @@ def main() -> int:
     menu.close()
 
     assert window.case is not None
-    review = ReviewDialog(review_case(window.case), "building the bundle", window)
+    review = ReviewDialog(review_case(window.case).problems, "building the bundle", window)
     grab(review, "20-review")
     review.close()
+    review = ReviewDialog(review_case(window.case).problems, "", window)  # File → Review before filing…
+    grab(review, "20b-review-only")
+    review.close()
+    domains = window.domains_page
+    window.tabs.setCurrentWidget(domains)
+    domains.view.selectRow(0)
+    settle(window)
+    grab(window, "01b-domains-selected")
+    menu = menu_for(domains.view, domains.fill_menu)
+    menu.popup(domains.view.viewport().mapToGlobal(QPoint(120, 30)))
+    pump(200)
+    menu.grab().save(str(out / "01c-domains-right-click.png"))
+    print(out / "01c-domains-right-click.png")
+    menu.close()
+    link = LinkExhibitDialog(domains.selected_names(), window.case_pages().domain_edits.exhibits(), window)
+    grab(link, "26-link-exhibit")
+    link.close()
     details = CaseDetailsDialog(window.case.info(), case_parties(window.case), window.case.counsel(), (), window)
     for index, name in enumerate(("case", "parties", "declarant", "counsel", "signing")):
         details.form.setCurrentIndex(index)

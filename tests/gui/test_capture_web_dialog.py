@@ -81,3 +81,50 @@ def test_the_domains_and_spam_pages_offer_their_selection(
     assert spam.capture_links.isEnabled()
     spam.capture_links.click()
     assert asked[-1] == ["http://pills-shop-sample.com/buy"]
+
+
+def test_a_private_address_refusal_names_the_checkbox_and_capture_again_keeps_the_pages(
+        qtbot: QtBot, window: MainWindow, case_path: Path, shown: list[Shown], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guiwalk A5: the refusal named --allow-private and the URLs had to be typed again."""
+    opened: list[tuple[list[str], bool, float]] = []
+
+    def answer(dialog: CaptureWebDialog) -> int:
+        opened.append((dialog.url_list(), dialog.allow_private.isChecked(), dialog.wait.value()))
+        if len(opened) == 1:
+            dialog.urls.setPlainText("http://127.0.0.1:9/landing\nhttp://10.0.0.1/")
+            dialog.wait.setValue(0.5)
+            return int(QDialog.DialogCode.Accepted.value)
+        return int(QDialog.DialogCode.Rejected.value)
+
+    monkeypatch.setattr(CaptureWebDialog, "exec", answer)
+    window.open_case(case_path)
+    shown.press = ["Capture again…"]
+    window.window_actions.capture_web.trigger()
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=30_000)
+    [message] = shown
+    assert "--allow-private" not in message.text and "“Allow loopback and private addresses”" in message.text
+    assert opened[1] == (["http://127.0.0.1:9/landing", "http://10.0.0.1/"], False, 0.5)  # pages and choices kept
+    window.window_actions.capture_web.trigger()  # from the menu, the pages refused are offered again too
+    assert opened[2][0] == ["http://127.0.0.1:9/landing", "http://10.0.0.1/"]
+
+
+def test_a_captured_page_is_on_the_screenshots_page_read_only(
+        qtbot: QtBot, window: MainWindow, case_path: Path, tmp_path: Path) -> None:
+    """Guiwalk A5: a stored web capture was only on Exhibits & custody."""
+    from app.ops.capture_web import CaptureOptions, capture_urls
+
+    with serve(tmp_path) as site, CaseFile.open(case_path) as case:
+        report = capture_urls(case, [site.start], CaptureOptions(wait=0.2, allow_private=True))
+        assert len(report.captured) == 1
+    window.open_case(case_path)
+    page = window.screenshots_page
+    kinds = [page.model.row_value(r).kind for r in range(page.model.rowCount())]
+    assert ItemKind.WEB_CAPTURE in kinds and page.heading.text() == "1 screenshot and 1 captured web page"
+    page.select_row(kinds.index(ItemKind.WEB_CAPTURE))
+    editor = page.editor
+    assert "captured by the app's own browser" in editor.info.text()
+    assert editor.fields["url"].text().startswith("https://127.0.0.1")  # type: ignore[union-attr]
+    assert editor.fields["url"].isReadOnly() and not editor.save.isVisibleTo(editor)  # type: ignore[union-attr]
+    page.select_row(kinds.index(ItemKind.SCREENSHOT))
+    assert not editor.fields["url"].isReadOnly() and editor.save.isVisibleTo(editor)  # type: ignore[union-attr]

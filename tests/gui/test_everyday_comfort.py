@@ -142,7 +142,8 @@ def test_right_click_menus_on_every_table(
     domains = window.domains_page
     qtbot.waitUntil(lambda: domains.model.rowCount() == 3, timeout=10_000)
     domains.view.selectAll()
-    assert _entries(domains.view, domains.fill_menu) == ["Look up 3 domains…", "Registry…", "Copy 3 domains"]
+    assert _entries(domains.view, domains.fill_menu) == [
+        "Look up 3 domains…", "Registry…", "Link to exhibit…", "Copy 3 domains", "Remove 3 domains from case"]
 
     documents = window.documents_page
     documents.reload()
@@ -225,7 +226,7 @@ def test_help_has_a_guide_and_the_readme_verification_steps(window: MainWindow) 
         dialog.close()
 
 
-def test_recent_cases_are_on_the_start_screen_with_their_folders(
+def test_recent_cases_are_on_the_start_screen_by_title_with_their_files(
     window: MainWindow, case_path: Path, qtbot: QtBot
 ) -> None:
     window.open_case(case_path)
@@ -233,7 +234,7 @@ def test_recent_cases_are_on_the_start_screen_with_their_folders(
     welcome = window.welcome_page
     welcome.refresh()
     item = welcome.recent.item(0)
-    assert item.text() == f"sample.evcase\n    {case_path.parent}"
+    assert item.text() == f"Test Corp. v. John Does\n    {case_path.resolve()}"  # guiwalk C8: the title, not the file
     welcome.recent.itemActivated.emit(item)  # double-click or Enter
     assert window.case is not None and window.case.path == case_path
 

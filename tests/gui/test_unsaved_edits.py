@@ -97,7 +97,7 @@ def test_quit_with_an_unsaved_paragraph_asks(
     window.window_actions.quit.trigger()  # Ctrl+Q
     [asked] = shown
     assert asked.title == "Unsaved changes" and "before quitting" in asked.text
-    assert "Declaration paragraph 1 of The scheme" in asked.text and {"Save", "Discard", "Cancel"} <= set(asked.buttons)
+    assert "Paragraph 1 of the declaration's “The scheme” section" in asked.text and {"Save", "Discard", "Cancel"} <= set(asked.buttons)
     assert (window.case is None) is closed
     if not closed:
         assert page.editor.toPlainText() == "Counsel's words, typed and not saved."  # back to them, untouched

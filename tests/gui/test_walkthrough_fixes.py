@@ -158,6 +158,8 @@ def test_in_context_keeps_a_readable_share_of_a_narrow_rule_5_2_table(
     used = sum(view.columnWidth(c) for c in range(panel.model.columnCount()))
     assert used <= room  # every column in view, no sideways scrolling to reach the context
     panel.resize(1200, 400)
-    qtbot.waitUntil(lambda: view.columnWidth(0) == 70)  # a wide pane: the usual widths
-    assert view.columnWidth(context) >= view.viewport().width() - 560 - 2  # and the context takes the rest
+    from app.gui.widgets.redaction_panel import COLUMN_WIDTHS
+
+    qtbot.waitUntil(lambda: view.columnWidth(0) == COLUMN_WIDTHS[0])  # a wide pane: the usual widths
+    assert view.columnWidth(context) >= view.viewport().width() - sum(COLUMN_WIDTHS) - 2  # the context: the rest
     panel.hide()

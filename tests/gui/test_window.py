@@ -139,7 +139,7 @@ def test_pasted_domains_are_added(window: MainWindow, case_path: Path, qtbot: Qt
     assert window.domains_model.total() == 4
     assert len(shown) == 1 and shown[0].plain
     assert shown[0].text.startswith("1 domain added; 1 already in the case.\n\n1 line not added")
-    assert shown[0].details == "line 3: no domain name in this row"  # the reasons, scrollable
+    assert shown[0].details == "line 3: 'not a domain!': no domain name in this row"  # the reasons, the line quoted
 
 
 def test_recent_cases_are_remembered(window: MainWindow, case_path: Path) -> None:

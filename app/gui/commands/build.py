@@ -27,14 +27,48 @@ if TYPE_CHECKING:
 MAX_TRIES = 5  # then the message, as before: a passphrase forgotten is not guessed here
 
 
-def build_summary(result: BuildResult, draft: bool) -> tuple[str, str]:
-    """The message after a build (short) and its details (every document written)."""
+NO_AUTHORITY = ("No trusted timestamp: this case asks for one, but no timestamp authority is set up,\n"
+                "so the time of signing rests on this computer's clock. To timestamp the next build:\n"
+                "Tools → Preferences → Trusted timestamp authorities (only a hash leaves the computer).")
+
+
+def fingerprint_lines(fingerprint: str, indent: str = "  ") -> str:
+    """A SHA-256 fingerprint in two lines of 16 bytes: it fits a message box, and halves compare by eye."""
+    parts = fingerprint.split(":")
+    if len(parts) < 32:
+        return indent + fingerprint
+    return f"{indent}{':'.join(parts[:16])}:\n{indent}{':'.join(parts[16:])}"
+
+
+def untimestamped(case_wants: bool, authorities: tuple[str, ...]) -> bool:
+    """Whether a build went without the timestamp the case asks for (no authority set up)."""
+    return case_wants and not authorities
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _authorities() -> tuple[str, ...]:
+    try:
+        return settings.load_settings().tsa_urls
+    except settings.SettingsError:
+        return ()  # the build itself says what is wrong with the settings file
+
+
+def build_summary(result: BuildResult, draft: bool, no_timestamp: bool = False) -> tuple[str, str]:
+    """The message after a build (short) and its details (every document written). ``no_timestamp``:
+    the case asked for a trusted timestamp and no authority is set up (say so, and how to set one up)."""
     from app.ops.verify import verify_command
 
     kind = "A draft bundle (not for filing)" if draft else "The signed bundle"
-    text = (f"{kind} is at:\n  {result.bundle}\n\n{len(result.documents):,} documents beside it, in "
-            f"{result.bundle.parent}.\n\nSigner certificate fingerprint (SHA-256):\n  {result.fingerprint}\n\n"
-            f"To check it:\n  {verify_command(str(result.bundle), result.fingerprint)}")
+    folders = sorted({p.parent for p in result.documents})
+    where = str(folders[0]) if len(folders) == 1 else str(result.bundle.parent)
+    text = (f"{kind} is at:\n  {result.bundle}\n\n{len(result.documents):,} documents, in:\n  {where}\n\n"
+            f"Signer certificate fingerprint (SHA-256):\n{fingerprint_lines(result.fingerprint)}\n\n"
+            + (NO_AUTHORITY + "\n\n" if no_timestamp else "")
+            + f"To check it:\n  {verify_command(str(result.bundle), result.fingerprint)}")
     return text, "\n".join(str(p) for p in result.documents)
 
 
@@ -49,6 +83,15 @@ class BuildCommand:
         self._gate = gate
         self._status = status
         self._verify = verify
+        self._drafts: dict[Path, tuple[int, int]] = {}  # drafts built here: path → (size, mtime) as written
+
+    def is_draft(self, bundle: Path) -> bool:
+        """Whether ``bundle`` is a draft this window built, unchanged since (the bundle itself does not say)."""
+        stamp = self._drafts.get(bundle.absolute())
+        try:
+            return stamp is not None and stamp == _stamp(bundle)
+        except OSError:
+            return False
 
     def ask_and_build(self) -> None:
         """Review the case, then ask for the folder and the passphrase, then build (a case whose signer
@@ -115,14 +158,19 @@ class BuildCommand:
         from app.ops.build import BuildRequest, build
 
         request = BuildRequest(out_dir=out_dir, passphrase=passphrase, draft=draft)
+        no_timestamp = untimestamped(case.info().timestamp_when_building, _authorities())
 
         def work(reporter: Reporter) -> BuildResult:
             return build(case, request, reporter=reporter)
 
         def done(result: BuildResult) -> None:
             settings.set_last_bundle(result.bundle)
+            if draft:
+                self._drafts[result.bundle.absolute()] = _stamp(result.bundle)
+            else:
+                self._drafts.pop(result.bundle.absolute(), None)
             self._status(f"Bundle built: {result.bundle}")
-            text, details = build_summary(result, draft)
+            text, details = build_summary(result, draft, no_timestamp)
             messages.show_message(self._window, "Draft bundle built" if draft else "Bundle built", text,
                                   details=details,
                                   actions=[("Open folder", lambda: desktop.show_folder(result.bundle.parent)),

@@ -30,16 +30,25 @@ class CaptureWebCommand:
         self._case = case
         self._operations = operations
         self._show_status = show_status
+        self._unsettled: list[str] = []  # pages refused last time: offered again, not typed again
+        self._options: CaptureOptions | None = None  # the choices made last time
 
     def ask_and_capture(self, urls: Sequence[str] = ()) -> Operation[CaptureReport] | None:
+        """The dialog, with ``urls`` (else the pages refused last time), then the capture."""
         if self._case() is None:
             return None
         from app.gui.dialogs.capture_web import CaptureWebDialog
 
-        dialog = CaptureWebDialog(urls, self._window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.url_list():
+        dialog = CaptureWebDialog(list(urls) or self._unsettled, self._window)
+        if self._options is not None:
+            dialog.set_options(self._options)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        wanted, options = dialog.url_list(), dialog.options()
+        dialog.deleteLater()
+        if not accepted or not wanted:
             return None
-        return self.start(dialog.url_list(), dialog.options())
+        self._options = options
+        return self.start(wanted, options)
 
     def capture_domains(self, names: Sequence[str]) -> Operation[CaptureReport] | None:
         """The Domains page's selection: each domain's home page."""
@@ -59,8 +68,11 @@ class CaptureWebCommand:
 
         def done(report: CaptureReport) -> None:
             self._show_status(f"{len(report.captured)} page(s) captured")
+            self._unsettled = [url for url, _reason in report.refused]
             if not report.ok:
-                messages.show_message(self._window, "Some pages were not captured", capture_summary(report))
+                again = [("Capture again…", self.ask_and_capture)] if report.refused else []
+                messages.show_message(self._window, "Some pages were not captured", capture_summary(report),
+                                      actions=again)
 
         return self._operations.run(
             self._window, work, done, progress_title="Capturing web pages", cancellable=True, writes_case=True,

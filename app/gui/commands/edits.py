@@ -299,3 +299,36 @@ def _with_position(party: Party, position: int) -> Party:
     from dataclasses import replace
 
     return replace(party, position=position)
+
+
+# -- the domains: taken out of the case, linked to an exhibit ------------------------------------
+
+def remove_domains(names: Sequence[str]) -> Recipe:
+    """Take domains out of the case; undo puts them back as they were (their links come back with them)."""
+    from app.ops.domain_edits import remove_domains as remove
+    from app.ops.domain_edits import restore_domains
+
+    def do(case: CaseFile) -> Done:
+        removed = remove(case, names)
+        gone = list(removed.domains)
+        return Done(removed, removed.changes, lambda c: restore_domains(c, gone),
+                    lambda c: remove(c, [d.ascii for d in gone]).changes)
+
+    return do
+
+
+def support_link(names: Sequence[str], item_id: int, note: str) -> Recipe:
+    """Link domains to an exhibit with the declarant's statement; undo puts their links back as they were."""
+    from app.ops.domain_edits import put_support_decisions, support_decisions
+    from app.ops.support import add_support
+
+    def do(case: CaseFile) -> Done:
+        before = case.support_decisions()
+        added = add_support(case, names, item_id, note)
+        domains = sorted({link.domain for link in added.links})
+        earlier = [link for link in before if link.domain in domains]
+        later = support_decisions(case, domains)
+        return Done(added, added.changes, lambda c: put_support_decisions(c, domains, earlier),
+                    lambda c: put_support_decisions(c, domains, later))
+
+    return do

@@ -50,7 +50,8 @@ def import_summary(report: ImportReport) -> tuple[str, str]:
     """What an import did, in plain text, and the refused files with their reasons (the details)."""
     text = f"{_plural(len(report.imported), 'item')} added."
     if report.refused:
-        text += f"\n\n{_plural(len(report.refused), 'file')} refused (nothing of them was stored):"
+        kept = "it was not stored" if len(report.refused) == 1 else "none of them was stored"
+        text += f"\n\n{_plural(len(report.refused), 'file')} refused ({kept}):"
         text += "".join(f"\n  {Path(path).name}: {reason}" for path, reason in report.refused[:5])
         if len(report.refused) > 5:
             text += f"\n  … and {len(report.refused) - 5:,} more (under Show Details)"

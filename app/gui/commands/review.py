@@ -31,10 +31,15 @@ class ReviewGate:
         self._settle = settle
         self._go_to = go_to
 
-    def check(self, doing: str, proceed: Callable[[bool], object]) -> Operation[list[Any]] | None:
-        """Before ``doing`` ("building the bundle", "exporting the filing set"): settle, review, ask."""
+    def review(self) -> Operation[list[Any]] | None:
+        """File → Review before filing…: the review's list alone, with Go there; nothing is built."""
+        return self.check("", None)
+
+    def check(self, doing: str, proceed: Callable[[bool], object] | None) -> Operation[list[Any]] | None:
+        """Before ``doing`` ("building the bundle", "exporting the filing set"): settle, review, ask.
+        With ``doing`` empty and no ``proceed``, the review is only shown (or said to be clear)."""
         case = self._case()
-        if case is None or not self._settle(doing):
+        if case is None or not self._settle(doing or "reviewing the case"):
             return None
 
         def work(reporter: Reporter) -> list[Any]:
@@ -49,7 +54,14 @@ class ReviewGate:
             if self._case() is not case:
                 return
             if not problems:
-                proceed(False)
+                if proceed is not None:
+                    proceed(False)
+                else:
+                    from app.gui import messages
+
+                    messages.show_message(self._window, "Review before filing",
+                                          "The review found nothing to settle: the case can be built and "
+                                          "exported as final.")
                 return
             from app.gui.dialogs.review import ReviewDialog
 
@@ -61,7 +73,7 @@ class ReviewGate:
                 return
             if choice == "go":
                 self._go_to(where)
-            elif choice in ("final", "draft"):
+            elif choice in ("final", "draft") and proceed is not None:
                 proceed(choice == "draft")
 
         # On the write lane, though it only reads: behind the save of words just settled, never before it.

@@ -67,7 +67,7 @@ class CaptureWebDialog(QDialog):
         viewport.addStretch(1)
         self.user_agent = QLineEdit()
         self.user_agent.setPlaceholderText("the browser's own")
-        self.allow_private = QCheckBox("Allow loopback and private addresses (intranet, this computer)")
+        self.allow_private = QCheckBox(f"{PRIVATE_BOX} (intranet, this computer)")
         settle = QHBoxLayout()
         settle.addWidget(self.wait)
         settle.addStretch(1)
@@ -93,6 +93,15 @@ class CaptureWebDialog(QDialog):
         self._count()
         self.resize(620, 520)
 
+    def set_options(self, options: CaptureOptions) -> None:
+        """The choices made last time (a capture asked again after a refusal)."""
+        self.wait.setValue(options.wait)
+        self.javascript.setChecked(options.javascript)
+        self.user_agent.setText(options.user_agent)
+        self.viewport_width.setValue(options.viewport[0])
+        self.viewport_height.setValue(options.viewport[1])
+        self.allow_private.setChecked(options.allow_private)
+
     def url_list(self) -> list[str]:
         return parse_url_list(self.urls.toPlainText())
 
@@ -108,13 +117,25 @@ class CaptureWebDialog(QDialog):
         self.capture_button.setEnabled(count > 0)
 
 
+PRIVATE_BOX = "Allow loopback and private addresses"
+
+
+def in_window_words(reason: str) -> str:
+    """A refusal as the window says it: the command line's ``--allow-private`` is the dialog's checkbox."""
+    return (reason.replace("use --allow-private to capture it",
+                           f"tick “{PRIVATE_BOX}” in Capture web pages… to capture it")
+            .replace("not allowed without --allow-private", f"not allowed unless “{PRIVATE_BOX}” is ticked")
+            .replace("--allow-private", f"“{PRIVATE_BOX}”"))
+
+
 def capture_summary(report: CaptureReport) -> str:
     """What became of each page, in plain words (the failures are evidence too)."""
     lines = [f"{len(report.captured)} page(s) captured."]
     if report.failed:
         lines.append(f"{len(report.failed)} could not be captured; what happened is kept as evidence:")
-        lines += [f"  {url}: {reason}" for url, reason, _ in report.failed[:15]]
+        lines += [f"  {url}: {in_window_words(reason)}" for url, reason, _ in report.failed[:15]]
     if report.refused:
         lines.append(f"{len(report.refused)} refused (not visited, nothing kept):")
-        lines += [f"  {url}: {reason}" for url, reason in report.refused[:15]]
+        lines += [f"  {url}: {in_window_words(reason)}" for url, reason in report.refused[:15]]
+        lines.append("Capture again… opens the dialog with these pages and the choices you made.")
     return "\n".join(lines)

@@ -1,5 +1,7 @@
 """Before a build or an export: what the pre-filing review found, each with "Go there", and the choices.
 
+Opened from File → Review before filing… (``doing`` empty) it only lists: Go there or Close.
+
 Blocking problems (a filing would be wrong, or would show personal data) leave two ways
 on: fix them (Go there closes this and opens the place to fix it), or make a draft (the
 documents say DRAFT). Warnings alone let the build or export go ahead as final. The list is
@@ -30,7 +32,7 @@ class ReviewDialog(QDialog):
 
     def __init__(self, problems: Sequence[Any], doing: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Before {doing}")
+        self.setWindowTitle(f"Before {doing}" if doing else "Review before filing")
         self.choice = ""
         self.where = ""
         blocking = sum(1 for p in problems if p.severity == "blocking")
@@ -51,8 +53,9 @@ class ReviewDialog(QDialog):
         if warnings:
             summary.append(f"{warnings} thing{'s' if warnings != 1 else ''} worth a look")
         self.summary = heading("; ".join(summary).capitalize() + ".")
-        explain = ("Go there opens the place to fix the selected problem. Until the blocking problems are "
-                   "settled, you can make a draft: every document says DRAFT, and it is not for filing."
+        explain = ("Go there opens the place to fix the selected problem (File → Review before filing… "
+                   "brings this list back). Until the blocking problems are settled, you can make a draft: "
+                   "every document says DRAFT, and it is not for filing."
                    if blocking else "None of these stops a final filing.")
         final = "Build" if doing.startswith("build") else "Export"
         self.buttons = QDialogButtonBox()
@@ -66,9 +69,14 @@ class ReviewDialog(QDialog):
         self.final_button.setEnabled(not blocking)
         if blocking:
             self.final_button.setToolTip("Settle the blocking problems first, or make a draft")
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel if doing else
+                               QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         (self.draft_button if blocking else self.final_button).setDefault(True)
+        if not doing:  # only the list: File → Review before filing…
+            self.draft_button.setVisible(False)
+            self.final_button.setVisible(False)
+            self.go_button.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(plain_label(explain))
@@ -77,7 +85,7 @@ class ReviewDialog(QDialog):
         if problems:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self._update()
-        fit_to_screen(self, 720, 460)
+        fit_to_screen(self, 820, 500)
 
     def _update(self) -> None:
         problem = self.selected()
@@ -91,6 +99,8 @@ class ReviewDialog(QDialog):
         problem = self.selected()
         if problem is not None and problem.target:
             self.where = problem.target
+            if problem.code == "registry-unconfirmed" and problem.target == "domain:":
+                self.where = "domains:unconfirmed-registry"  # about a registry: its domains, to pick one
             self._choose("go")
 
     def _choose(self, choice: str) -> None:

@@ -33,6 +33,9 @@ from app.gui.widgets.screen_fit import fit_to_screen
 from app.ops.verify import UNKNOWN_SIGNER, VALID, VerificationReport, shown, verify_here
 from app.ops.verify_report import write_report_pdf
 
+DRAFT_NOTE = ("A DRAFT: this window built this bundle as a draft. Its documents say DRAFT on every page; "
+              "it is not for filing.")
+
 
 class VerifyDialog(QDialog):
     """Choose a bundle, verify it off the GUI thread, show the full report."""
@@ -46,6 +49,7 @@ class VerifyDialog(QDialog):
         ask_folder: Callable[[], Path | None] | None = None,
         ask_save: Callable[[], Path | None] | None = None,
         suggested: Path | None = None,
+        draft: Callable[[Path], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify a bundle")
@@ -55,6 +59,8 @@ class VerifyDialog(QDialog):
         self._ask_folder = ask_folder or self._choose_folder
         self._ask_save = ask_save or self._choose_pdf
         self.report: VerificationReport | None = None
+        self._draft = draft  # whether this window built the bundle as a draft (the bundle itself does not say)
+        self._path: Path | None = None
 
         # one line (no word wrap): a wrapping label re-sizes the dialog each time a path replaces this
         self.source = QLabel("No bundle chosen yet: open a signed bundle (.zip) or its unzipped folder to check it.")
@@ -85,6 +91,12 @@ class VerifyDialog(QDialog):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.verdict.setFont(font)
+        self.draft_note = QLabel(DRAFT_NOTE)
+        self.draft_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.draft_note.setWordWrap(True)
+        self.draft_note.setFont(font)
+        paint_text(self.draft_note, "warning")
+        self.draft_note.setVisible(False)
         self.signer = QLabel("")
         self.signer.setTextFormat(Qt.TextFormat.PlainText)
         self.signer.setWordWrap(True)
@@ -106,6 +118,7 @@ class VerifyDialog(QDialog):
         layout.addLayout(choose)
         layout.addWidget(self.source)
         layout.addWidget(self.verdict)
+        layout.addWidget(self.draft_note)
         layout.addWidget(self.signer)
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
@@ -142,6 +155,8 @@ class VerifyDialog(QDialog):
         """Verify ``path`` in the background; the result fills the dialog."""
         self.report = None
         self.save_button.setEnabled(False)
+        self._path = path
+        self.draft_note.setVisible(False)
         self.source.setText(f"Bundle: {path}")
         self.verdict.setText("Verifying…")
         self.signer.setText("")
@@ -171,6 +186,7 @@ class VerifyDialog(QDialog):
         self.verdict.setText(f"{report.verdict_text()}.\n{report.verdict_detail()}")
         self.verdict.setWordWrap(True)
         paint_text(self.verdict, {VALID: "good", UNKNOWN_SIGNER: "warning"}.get(report.verdict, "bad"))
+        self.draft_note.setVisible(self._path is not None and self._draft is not None and self._draft(self._path))
         if report.signer is not None:
             self.signer.setText(f"Signed by {shown(report.signer.subject)}\n"
                                 f"Fingerprint (SHA-256): {shown(report.signer.fingerprint)}\n{report.trust_text()}")

@@ -192,7 +192,8 @@ class ScreenshotsModel(SnapshotTableModel[Item]):
     )
 
     def load(self, case: CaseFile) -> list[Item]:
-        return case.items(ItemKind.SCREENSHOT)
+        """Screenshots, and the pages the app's own browser captured (their full-page screenshots)."""
+        return sorted(case.items(ItemKind.SCREENSHOT) + case.items(ItemKind.WEB_CAPTURE), key=exhibit_sort)
 
 
 class SpamModel(SnapshotTableModel[Item]):
@@ -200,7 +201,7 @@ class SpamModel(SnapshotTableModel[Item]):
 
     columns = (
         Column("Exhibit", lambda i: i.exhibit_label, exhibit_sort),
-        Column("Subject", lambda i: reveal_invisible(_text(i.record.get("subject")) or i.name)),
+        Column("Subject", lambda i: reveal_invisible(_text(i.record.get("subject")) or f"(no subject) {i.name}")),
         Column("From", lambda i: reveal_invisible(_text(i.record.get("from")))),
         Column("Date (UTC)", spam_date),
         Column("Domains", lambda i: _text(i.record.get("domains"))),

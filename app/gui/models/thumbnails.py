@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 
 from app.gui.models.items import ScreenshotsModel
 
@@ -40,10 +40,25 @@ class ThumbnailModel(QIdentityProxyModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
                                   [Qt.ItemDataRole.DecorationRole])
 
+    def _left_out(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        source = self.sourceModel()
+        row = self.mapToSource(index).row()
+        return isinstance(source, ScreenshotsModel) and 0 <= row < source.rowCount() \
+            and source.row_value(row).exhibit_number is None
+
     def has_thumbnail(self, sha256: str) -> bool:
         return sha256 in self._icons
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole) \
+                and index.isValid() and index.column() == FILE_COLUMN:
+            left_out = self._left_out(index)  # guiwalk C9: a left-out screenshot looked like an exhibit
+            if left_out and role == Qt.ItemDataRole.DisplayRole:
+                return f"(left out) {super().data(index, role)}"
+            if left_out and role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#888888"))
+            if left_out:
+                return "Not an exhibit: left out (right-click → Make an exhibit again)"
         if role == Qt.ItemDataRole.DecorationRole and index.isValid() and index.column() == FILE_COLUMN:
             source = self.sourceModel()
             row = self.mapToSource(index).row()

@@ -345,7 +345,8 @@ class DocumentsPage(QWidget):
         words = " ".join(self.editor.toPlainText().split())
         if p is None or not words or words == p.text or self._last_saved == (p.key, words):
             return ""
-        return f"Declaration paragraph {self.model.place(row)} of {section_names().get(p.section, p.section)}"
+        return (f"Paragraph {self.model.place(row)} of the declaration's "
+                f"“{section_names().get(p.section, p.section)}” section")
 
     def save_unsaved(self) -> None:
         row = self.model.row_of(self._editing_key) if self._editing_key else -1

@@ -3,7 +3,8 @@
 Built on :class:`LazyDomainsModel`, so a million rows scroll and filter
 without freezing the window: typing waits 200 ms for a pause, then the query
 runs on a worker thread while the previous result stays on screen. A right-click
-offers the lookups, the registry, and copying the selected names."""
+offers the lookups, the registry, linking the selected domains to an exhibit, taking them out
+of the case (both undoable), and copying the selected names."""
 
 from __future__ import annotations
 
@@ -49,8 +50,12 @@ class DomainsPage(QWidget):
     def __init__(self, model: LazyDomainsModel, lookup: Callable[[list[str]], object] | None = None,
                  correct_registry: Callable[[str], object] | None = None,
                  capture: Callable[[list[str]], object] | None = None,
-                 detail: Callable[[str, str], object] | None = None) -> None:
+                 detail: Callable[[str, str], object] | None = None,
+                 link: Callable[[list[str]], object] | None = None,
+                 remove: Callable[[list[str]], object] | None = None) -> None:
         super().__init__()
+        self._link = link
+        self._remove = remove
         self.model = model
         self._lookup = lookup
         self._correct_registry = correct_registry
@@ -100,6 +105,22 @@ class DomainsPage(QWidget):
         self.capture_button.clicked.connect(lambda: capture(self.selected_names()) if capture else None)
         filters.addWidget(self.capture_button)
 
+        self.link_button = QPushButton("Link to exhibit…")
+        self.link_button.setToolTip("Say which exhibit shows that the selected domains belong in the order "
+                                    "(what the review asks for when no exhibit does)")
+        self.remove_button = QPushButton("Remove from case")
+        self.remove_button.setToolTip("Take the selected domains out of the case and its appendices "
+                                      "(Edit → Undo puts them back)")
+        for button, action in ((self.link_button, link), (self.remove_button, remove)):
+            button.setEnabled(False)
+            button.setVisible(action is not None)
+        self.link_button.clicked.connect(self.link_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.link_button)
+        top.addWidget(self.remove_button)
+
         self.view = QTableView()
         self.view.setModel(model)
         self.view.setSortingEnabled(True)
@@ -132,7 +153,7 @@ class DomainsPage(QWidget):
         self.detail.setVisible(detail is not None)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
@@ -163,8 +184,15 @@ class DomainsPage(QWidget):
         if self._correct_registry is not None:
             add(menu, "Registry…", self.correct_registry, enabled=self.registry_button.isEnabled(),
                 tip="Check or correct the name and address Appendix A gives this registry")
+        if self._link is not None:
+            add(menu, "Link to exhibit…", self.link_selected,
+                tip="Which exhibit shows that it belongs in the order, in the declarant's words")
         menu.addSeparator()
         add(menu, f"Copy {count}", lambda: desktop.copy_text("\n".join(names)))
+        if self._remove is not None:
+            menu.addSeparator()
+            add(menu, f"Remove {count} from case", self.remove_selected,
+                tip="Out of the case and its appendices; Edit → Undo puts them back")
 
     def show_domain(self, name: str) -> None:
         """Filter to ``name`` and select it when its row arrives (search and review "go there")."""
@@ -173,6 +201,14 @@ class DomainsPage(QWidget):
         self.problem.setCurrentIndex(0)
         self._find = name
         self.search.setText(name)
+        self.apply_filter()
+
+    def show_problem(self, problem: str) -> None:
+        """Filter to the domains with ``problem`` (a key of the Problem filter: "unconfirmed-registry"…)."""
+        self.search.setText("")
+        self.registry.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.problem.setCurrentIndex(max(0, self.problem.findData(problem)))
         self.apply_filter()
 
     def _select_found(self) -> None:
@@ -207,6 +243,8 @@ class DomainsPage(QWidget):
         rows = self.view.selectionModel().selectedRows()
         self.lookup_button.setEnabled(bool(rows))
         self.capture_button.setEnabled(bool(rows))
+        self.link_button.setEnabled(bool(rows))
+        self.remove_button.setEnabled(bool(rows))
         registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
         self.registry_button.setEnabled(len(registries) == 1)
         chosen = self.model.domain(rows[0].row()) if len(rows) == 1 else None
@@ -225,6 +263,16 @@ class DomainsPage(QWidget):
         registries = {domain.registry_id for domain in (self.model.domain(i.row()) for i in rows) if domain}
         if len(registries) == 1 and self._correct_registry is not None:
             self._correct_registry(registries.pop())
+
+    def link_selected(self) -> None:
+        names = self.selected_names()
+        if names and self._link is not None:
+            self._link(names)
+
+    def remove_selected(self) -> None:
+        names = self.selected_names()
+        if names and self._remove is not None:
+            self._remove(names)
 
     def lookup_selected(self) -> None:
         names = self.selected_names()

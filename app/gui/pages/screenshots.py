@@ -78,7 +78,8 @@ class ScreenshotsPage(QWidget):
         self._making: Operation[dict[str, Path]] | None = None  # the thumbnails being made
         self._thumbnails_wanted = False
         self.heading = heading()
-        self.hint = QLabel("No screenshots yet. Drop PNG or JPEG captures here, use Add evidence…, or Capture….")
+        self.hint = QLabel("No screenshots yet. Drop PNG or JPEG captures here, use Add evidence… or Capture…, "
+                           "or Capture web pages… (its pages are listed here too).")
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.view = QListView()
         self.view.setViewMode(QListView.ViewMode.IconMode)
@@ -125,7 +126,12 @@ class ScreenshotsPage(QWidget):
 
     def refresh_heading(self) -> None:
         count = self.model.rowCount()
-        self.heading.setText(f"{count:,} screenshot{'' if count == 1 else 's'}")
+        pages = sum(1 for row in range(count) if self.model.row_value(row).kind is ItemKind.WEB_CAPTURE)
+        shots = count - pages
+        text = f"{shots:,} screenshot{'' if shots == 1 else 's'}"
+        if pages:
+            text += f" and {pages:,} captured web page{'' if pages == 1 else 's'}"
+        self.heading.setText(text)
         self.hint.setVisible(count == 0)
 
     def _reloaded(self) -> None:

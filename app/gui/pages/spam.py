@@ -114,7 +114,7 @@ class SpamPage(TablePage):
         super().__init__(
             model, model.rowCount, ("spam sample", "spam samples"),
             "No spam yet. Drop .eml, .mbox or .msg files here, or use Add evidence….",
-            stretch_column=1, widths=(90, 0, 180, 150, 160, 170, 70),
+            stretch_column=1, widths=(90, 0, 180, 150, 160, 170, 140),  # Status: "Read with defects" whole
         )
         # the date and time whole (they are evidence), measured in this font
         self.view.setColumnWidth(DATE_COLUMN, self.view.fontMetrics().horizontalAdvance("2026-09-14 06:21:44") + 24)
@@ -127,7 +127,7 @@ class SpamPage(TablePage):
         self.headers = QPlainTextEdit()
         self.headers.setReadOnly(True)
         self.headers.setTabChangesFocus(True)
-        self.headers.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # long Received: lines read whole
         self.headers.setPlaceholderText("Select a message above to see its headers, the servers it passed "
                                         "through, its authentication results and its links.")
         self.body = SafeMessageView()

@@ -1,7 +1,8 @@
 """The page shown when no case is open: what the app does, how to start, and the recent cases.
 
-Each recent case shows its file name and, under it, the folder it is in (two cases are
-often both called "case.evcase"); a double-click or Enter opens it. The list is read from
+Each recent case shows its title (as it was when last opened; else its file name) and, under
+it, its file with the folder it is in (two cases are often both called "case.evcase"); a
+double-click or Enter opens it. The list is read from
 the settings each time the page is shown, so a case opened elsewhere is there too."""
 
 from __future__ import annotations
@@ -86,8 +87,10 @@ class WelcomePage(QWidget):
     def refresh(self) -> None:
         """The recent cases that still exist, most recent first."""
         self.recent.clear()
+        titles = settings.case_titles()
         for path in settings.recent_cases():
-            item = QListWidgetItem(f"{path.name}\n    {path.parent}")
+            title = titles.get(str(path.resolve()), "")
+            item = QListWidgetItem(f"{title}\n    {path}" if title else f"{path.name}\n    {path.parent}")
             item.setData(PathRole, str(path))
             item.setToolTip(str(path))
             self.recent.addItem(item)

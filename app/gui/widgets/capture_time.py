@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 NOT_RECORDED = QDateTime(1970, 1, 1, 0, 0, 0, 0, QTimeZone.utc())  # shown as "not recorded"
@@ -66,6 +66,8 @@ class CaptureTimeEdit(QWidget):
         layout.addWidget(self.local)
         self._stored = ""  # the text last set from outside, handed back while the time is unchanged
         self._stored_time = NOT_RECORDED
+        self._suggested: datetime | None = None  # where the calendar opens while no time is recorded
+        self.picker.calendarWidget().installEventFilter(self)
         self.picker.dateTimeChanged.connect(self._changed)
         self._show_local()
 
@@ -84,6 +86,18 @@ class CaptureTimeEdit(QWidget):
         self.picker.setDateTime(self._stored_time)
         self._show_local()
         self.textChanged.emit(self.text())
+
+    def suggest(self, text: str) -> None:
+        """The moment the calendar opens at while no time is recorded (the file's arrival in the case,
+        say); today when none is given. Guiwalk A2: it opened at January 1970."""
+        self._suggested = parse_utc(text) if text.strip() else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        calendar = self.picker.calendarWidget()
+        if watched is calendar and event.type() == QEvent.Type.Show and self.picker.dateTime() == NOT_RECORDED:
+            moment = self._suggested or datetime.now(UTC)
+            calendar.setCurrentPage(moment.year, moment.month)  # the page opened at; nothing is chosen yet
+        return super().eventFilter(watched, event)
 
     def set_now(self) -> None:
         self.picker.setDateTime(_qt(datetime.now(UTC).replace(microsecond=0)))

@@ -43,7 +43,7 @@ DEBOUNCE_MS = 500
 
 DECLARATION = "01-declaration"
 ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)  # the steps of zoom in and zoom out
-FOLLOW_WORDS = 8  # the words of a paragraph looked for on the pages
+FOLLOW_WORDS = (40, 24, 14, 8)  # how many of a paragraph's first words are looked for on the pages, in turn
 
 
 def _words(text: str) -> str:
@@ -154,21 +154,63 @@ class DocumentPreview(QWidget):
         return super().eventFilter(watched, event)
 
     def show_text(self, text: str) -> int:
-        """Turn to the first page of the shown document holding ``text`` (its first words); the page
-        number (0-based), or -1 when it is not there or following is off."""
-        words = _words(text).split(" ")[:FOLLOW_WORDS]
+        """Turn to the place in the shown document holding ``text`` (its first words): its page, scrolled
+        so the paragraph is at the top (guiwalk A6: paragraphs lower on a page left the view where it
+        was). The page number (0-based), or -1 when it is not there or following is off."""
+        words = _words(text).split(" ")
         if not self.follow.isChecked() or not words or not self.document.pageCount():
             return -1
         if self._page_texts is None:
             self._page_texts = [_words(self.document.getAllText(page).text())
                                 for page in range(self.document.pageCount())]
-        needle = " ".join(words)
-        for page, found in enumerate(self._page_texts):
-            if needle in found:
-                navigator = self.view.pageNavigator()
-                navigator.jump(page, QPointF(), navigator.currentZoom())
-                return page
+        # Paragraphs often begin alike ("A true and correct copy of the WHOIS record…"): the longest start
+        # found tells them apart; a shorter one still finds a paragraph that runs on to the next page.
+        for count in FOLLOW_WORDS:
+            needle = " ".join(words[:count])
+            for page, found in enumerate(self._page_texts):
+                if needle in found:
+                    self._turn_to(page, self._place_of(page, needle))
+                    return page
         return -1
+
+    def _turn_to(self, page: int, place: QPointF) -> None:
+        """Show ``page`` with ``place`` (points from its top) at the top of the view. The navigator turns
+        to the page (its top, and only when it is not the page shown already); the scroll is ours."""
+        navigator = self.view.pageNavigator()
+        navigator.jump(page, place, navigator.currentZoom())
+        scale = self._pixels_per_point(page)
+        top = self.view.documentMargins().top() + sum(
+            self.document.pagePointSize(p).height() * scale + self.view.pageSpacing() for p in range(page))
+        self.view.verticalScrollBar().setValue(round(top + place.y() * scale))
+
+    def _pixels_per_point(self, page: int) -> float:
+        size = self.document.pagePointSize(page)
+        if self.view.zoomMode() == QPdfView.ZoomMode.FitToWidth and size.width() > 0:
+            margins = self.view.documentMargins()
+            return float(self.view.viewport().width() - margins.left() - margins.right()) / size.width()
+        return float(self.view.zoomFactor()) * self.view.logicalDpiY() / 72.0
+
+    def _place_of(self, page: int, needle: str) -> QPointF:
+        """Where on ``page`` (in points from its top left) the words ``needle`` begin, a line above them."""
+        raw = self.document.getAllText(page).text()
+        flat, starts = [], []  # the page's words as _words() has them, and where each character came from
+        space = True
+        for index, char in enumerate(raw):
+            if char.isspace():
+                if not space:
+                    flat.append(" ")
+                    starts.append(index)
+                space = True
+                continue
+            flat.append(char.lower())
+            starts.append(index)
+            space = False
+        at = "".join(flat).find(needle)
+        if at < 0:
+            return QPointF()
+        selection = self.document.getSelectionAtIndex(page, starts[at], len(needle))
+        top = selection.boundingRectangle().top() if selection.isValid() else 0.0
+        return QPointF(0.0, max(0.0, top - 14.0))
 
     @property
     def folder(self) -> Path:
@@ -307,7 +349,16 @@ class DocumentPreview(QWidget):
                 if problem is None:  # a bug: its traceback goes to the log, its name to the pane
                     log.error("the preview failed", exc_info=(type(error), error, error.__traceback__))
                     problem = f"{type(error).__name__}: {error}"
-                self.status.setText(f"The preview could not be rendered:\n{problem}")
+                if key != self._shown_key:  # another document's pages under this error would mislead (guiwalk B2)
+                    self.document.close()
+                    self._page_texts = None
+                    self._forget(self._shown)
+                    self._shown = None
+                    self._shown_key = ""
+                    self.status.setText(f"The preview could not be rendered:\n{problem}")
+                else:
+                    self.status.setText(f"The preview could not be brought up to date:\n{problem}\n"
+                                        "The pages below are the last ones that rendered.")
 
         self._running_key = key
         self._operation = self._operations.run(self, work, done, on_failure=failed, on_cancelled=self._finished)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.model import Item
+from app.core.model import Item, ItemKind
 from app.gui.widgets.capture_time import CaptureTimeEdit
 from app.ops.capture_meta import FIELD_LABELS, SCREENSHOT_FIELDS
 
@@ -72,13 +72,18 @@ class MetadataEditor(QWidget):
         self.show_item(None)
 
     def show_item(self, item: Item | None) -> None:
-        """Show this item's stored values (edits not saved are dropped: save them first)."""
+        """Show this item's stored values (edits not saved are dropped: save them first). A web capture's
+        facts were recorded by the capture itself: shown, not editable."""
         self.setEnabled(item is not None)
+        self._set_editable(item is None or item.kind is not ItemKind.WEB_CAPTURE)
         self.item_id = item.id if item is not None else None
         metadata = item.metadata if item is not None else {}
         self._saved = {name: str(metadata.get(name) or "") for name in self.fields}
         for name in self.fields:
             self._set(name, self._saved[name])
+        time = self.fields["captured_at"]
+        if isinstance(time, CaptureTimeEdit):
+            time.suggest(item.acquired_at if item is not None else "")
         self._describe(item)
         self.update_save()
 
@@ -94,6 +99,14 @@ class MetadataEditor(QWidget):
                 self._set(name, self._saved[name])
         self._describe(item)
         self.update_save()
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in self.fields.values():
+            if isinstance(widget, CaptureTimeEdit):
+                widget.setEnabled(editable)
+            else:
+                widget.setReadOnly(not editable)
+        self.save.setVisible(editable)
 
     def _set(self, name: str, value: str) -> None:
         widget = self.fields[name]
@@ -111,6 +124,10 @@ class MetadataEditor(QWidget):
             return
         record = item.record or {}
         exhibit = item.exhibit_label or "Not an exhibit (left out)"
+        if item.kind is ItemKind.WEB_CAPTURE:
+            self.info.setText(f"{exhibit}: a web page captured by the app's own browser (its facts were recorded "
+                              f"by the capture and cannot be edited)\n{item.original_name}\nSHA-256 {item.sha256}")
+            return
         self.info.setText(
             f"{exhibit}: {item.original_name}\n"
             f"{record.get('format', '?')} {record.get('width', '?')} × {record.get('height', '?')} pixels, "

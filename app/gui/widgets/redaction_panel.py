@@ -46,13 +46,27 @@ if TYPE_CHECKING:
     from app.ops.case import CaseFile
     from app.ops.redactions import Decision, RedactionRow
 
-COLUMN_WIDTHS = (70, 135, 140, 125, 90)  # every column but "In context", which takes the rest
+COLUMN_WIDTHS = (72, 140, 150, 100, 64)  # every column but "In context", which takes the rest
 
 
-CONTEXT_SHARE = 0.35  # of a narrow table's width kept for "In context": the others shrink to leave it
+CONTEXT_SHARE = 0.25  # of a narrow table's width kept for "In context": the others shrink to leave it
 
 
 COLUMN_MINIMUMS = (70, 56, 64, 64, 64)  # "Exhibit 12" whole; the others may elide
+
+
+def fitted_widths(budget: int) -> list[int]:
+    """The columns' usual widths shrunk alike to fit ``budget``; a column at its minimum stays there and
+    the others share what is left (so the minimums never push "In context" out of its share)."""
+    fixed: set[int] = set()
+    while True:
+        spare = budget - sum(COLUMN_MINIMUMS[c] for c in fixed)
+        free = sum(w for c, w in enumerate(COLUMN_WIDTHS) if c not in fixed)
+        scale = min(1.0, max(0, spare) / free) if free else 1.0
+        low = {c for c, w in enumerate(COLUMN_WIDTHS) if c not in fixed and w * scale < COLUMN_MINIMUMS[c]}
+        if not low:
+            return [COLUMN_MINIMUMS[c] if c in fixed else int(w * scale) for c, w in enumerate(COLUMN_WIDTHS)]
+        fixed |= low
 
 
 MIN_CONTEXT = 160
@@ -122,9 +136,8 @@ class RedactionPanel(QWidget):
         "In context" (the stretching last column) keeps a readable share of it."""
         room = self.view.viewport().width()
         budget = room - max(MIN_CONTEXT, int(room * CONTEXT_SHARE))
-        scale = min(1.0, max(0, budget) / sum(COLUMN_WIDTHS))
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.view.setColumnWidth(column, max(COLUMN_MINIMUMS[column], int(width * scale)))
+        for column, width in enumerate(fitted_widths(budget)):
+            self.view.setColumnWidth(column, width)
 
     # -- loading -----------------------------------------------------------------------
 

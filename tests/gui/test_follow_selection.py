@@ -1,0 +1,44 @@
+"""Follow selection turns the preview to the selected paragraph itself, not only to its page, and tells
+apart paragraphs that begin with the same words (guiwalk A6: "A true and correct copy of the WHOIS
+record…" began every exhibit paragraph, and the preview stayed where it was)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.gui.window import MainWindow
+from app.ops.case import CaseFile
+from app.ops.paragraphs import add_paragraph
+
+from .conftest import OFFSCREEN_SHOW
+
+SAME_START = "A true and correct copy of the record that the investigators kept for the"
+
+
+@OFFSCREEN_SHOW
+def test_the_preview_turns_to_the_paragraph_among_alike_ones(
+        window: MainWindow, case_path: Path, qtbot: QtBot) -> None:
+    with CaseFile.open(case_path) as case:
+        for n in range(1, 7):
+            add_paragraph(case, "exhibits", f"{SAME_START} {'sample ' * n}domain number {n} is attached hereto. "
+                          + "It shows what it shows. " * 6)
+    window.open_case(case_path)
+    page = window.documents_page
+    window.tabs.setCurrentWidget(page)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    preview = page.preview
+    qtbot.waitUntil(lambda: preview.page_count() > 1 and not preview.is_rendering(), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)
+    rows = [r for r in range(page.model.rowCount()) if page.model.paragraph(r).text.startswith(SAME_START)]
+    assert len(rows) == 6
+    bar = preview.view.verticalScrollBar()
+    seen = []
+    for row in rows:
+        page.view.selectRow(row)
+        seen.append((preview.view.pageNavigator().currentPage(), bar.value()))
+    assert seen == sorted(seen) and len({value for _page, value in seen}) == 6  # each its own place, in order
+    assert preview.show_text(page.model.paragraph(rows[3]).text) == seen[3][0]
