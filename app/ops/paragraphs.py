@@ -18,9 +18,19 @@ from app.documents.profile import load_profile
 from app.store import CaseFile
 
 __all__ = [  # what the front ends use besides the operations: the paragraphs they show
-    "SECTIONS", "SECTION_NAMES", "DeclarationParagraph", "ParagraphAdded", "add_paragraph", "confirm_paragraph",
-    "current_paragraphs", "edit_paragraph", "move_paragraph", "remove_paragraph", "reset_paragraph",
+    "SECTIONS",
+    "SECTION_NAMES",
+    "DeclarationParagraph",
+    "ParagraphAdded",
+    "add_paragraph",
+    "confirm_paragraph",
+    "current_paragraphs",
+    "edit_paragraph",
+    "move_paragraph",
+    "remove_paragraph",
+    "reset_paragraph",
     "restore_paragraphs",
+    "withdraw_confirmation",
 ]
 
 CHANGED = Changes.to_case(paragraphs=True)
@@ -71,6 +81,12 @@ def confirm_paragraph(case: CaseFile, key: str) -> Changes:
         return Changes()
     case.confirm_paragraph(key, text_digest(p.text), by=case.info().declarant)
     return CHANGED
+
+
+def withdraw_confirmation(case: CaseFile, key: str) -> Changes:
+    """Take back the declarant's confirmation of a paragraph (undoing a confirmation): it is marked and listed
+    by the review again. Logged."""
+    return CHANGED if case.withdraw_paragraph_confirmation(key) else Changes()
 
 
 def reset_paragraph(case: CaseFile, key: str) -> Changes:

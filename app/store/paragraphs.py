@@ -114,6 +114,15 @@ class ParagraphStore(CaseConnection):
                 (key, text_sha256, by, custody.utc_now()))
             self._log(conn, "paragraph-confirmed", details={"key": key, "text_sha256": text_sha256, "by": by})
 
+    def withdraw_paragraph_confirmation(self, key: str) -> bool:
+        """Forget the declarant's confirmation of paragraph ``key`` (an undone confirmation); logged. False
+        when there was none."""
+        with self._writing() as conn:
+            gone = conn.execute("DELETE FROM paragraph_confirmations WHERE key = ?", (key,)).rowcount > 0
+            if gone:
+                self._log(conn, "paragraph-confirmation-withdrawn", details={"key": key})
+        return gone
+
     # -- Rule 5.2 ----------------------------------------------------------------------------
 
     def confirmed_redactions(self) -> list[tuple[int, str, str]]:

@@ -285,3 +285,38 @@ def test_the_timestamp_choice_made_in_preferences(window: MainWindow, case_path:
     assert wanted() is True
     steps.redo()
     assert wanted() is False
+
+
+@OFFSCREEN_SHOW
+def test_the_declarant_confirms_a_paragraph_no_exhibit_shows(window: MainWindow, case_path: Path, steps: Steps,
+                                                              qtbot: QtBot) -> None:
+    """A paragraph counsel added states facts no exhibit shows: the review lists it until the declarant
+    confirms its words, from the Documents page; undo takes the confirmation back."""
+    from app.ops.review import review_case
+
+    def unconfirmed() -> list[str]:
+        return _read(case_path, lambda c: [p.where for p in review_case(c).problems
+                                           if p.code == "paragraph-unconfirmed"])
+
+    window.open_case(case_path)
+    page = window.documents_page
+    window.tabs.setCurrentWidget(page)
+    window.show()
+    qtbot.waitExposed(window)
+    steps.do()
+    page.start_add("exhibits", "The Defendants' pages copy the Plaintiff's logo.")
+    steps.do()
+    (key,) = [p[0] for p in _paragraphs(case_path) if p[0].startswith("added:")]
+    assert unconfirmed() == [key]
+    page.view.selectRow(page.model.row_of(key))
+    assert page.confirm_button.isEnabled()
+
+    page.confirm_button.click()
+    steps.do()
+
+    assert unconfirmed() == [] and not page.confirm_button.isEnabled()
+    assert "paragraph-confirmed" in _read(case_path, lambda c: [e.action for e in c.custody()])
+    steps.undo()
+    assert unconfirmed() == [key]
+    steps.redo()
+    assert unconfirmed() == []

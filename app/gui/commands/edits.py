@@ -90,6 +90,17 @@ def paragraphs(change: Callable[[CaseFile], Any]) -> Recipe:
     return do
 
 
+def confirmation(key: str) -> Recipe:
+    """The declarant confirms a paragraph's words; undo takes the confirmation back."""
+    from app.ops.paragraphs import confirm_paragraph, withdraw_confirmation
+
+    def do(case: CaseFile) -> Done:
+        changes = confirm_paragraph(case, key)
+        return Done(changes, changes, lambda c: withdraw_confirmation(c, key), lambda c: confirm_paragraph(c, key))
+
+    return do
+
+
 # -- the exhibits: order, left out, put back ---------------------------------------------------
 
 def exhibits(change: Callable[[CaseFile], Any]) -> Recipe:

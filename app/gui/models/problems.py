@@ -37,6 +37,8 @@ WINDOW_WAY: dict[str, str] = {
                             "drafted ones), or Domains → Link to exhibit… with the declarant's own statement",
     "rule-5-2-undecided": "Documents → Rule 5.2 review: Redact or Keep",
     "prompt-not-replaced": PARAGRAPH,
+    "paragraph-unconfirmed": "Documents: select the paragraph → Declarant confirms (once the declarant has read "
+                             "it), or edit it to cite the exhibits",
     "placeholder": DETAILS,
     "declarant-missing": DETAILS,
     "no-plaintiff": DETAILS + " → Parties",

@@ -129,8 +129,14 @@ class DocumentsPage(QWidget):
         self.reset_button = QPushButton("Back to draft")
         self.reset_button.setToolTip("Go back to the words and place drafted from the evidence")
         self.reset_button.clicked.connect(self.reset_selected)
+        self.confirm_button = QPushButton("Declarant confirms")
+        self.confirm_button.setToolTip("The declarant has read these very words and confirms the facts they state "
+                                       "(for a paragraph no exhibit shows): the mark goes and the review stops "
+                                       "listing it; changed words need confirming again")
+        self.confirm_button.clicked.connect(self.confirm_selected)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.up_button, self.down_button, self.remove_button, self.reset_button):
+        for button in (self.add_button, self.up_button, self.down_button, self.remove_button, self.reset_button,
+                       self.confirm_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         save_row = QHBoxLayout()
@@ -315,6 +321,7 @@ class DocumentsPage(QWidget):
         self.remove_button.setEnabled(p is not None)
         self.remove_button.setText("Put back" if p is not None and p.removed else "Leave out")
         self.reset_button.setEnabled(p is not None and bool(p.drafted) and (p.edited or p.removed))
+        self.confirm_button.setEnabled(p is not None and p.unconfirmed and not self.save_button.isEnabled())
 
     def fill_paragraph_menu(self, menu: QMenu) -> None:
         p = self.model.paragraph(self.selected_row())
@@ -325,6 +332,7 @@ class DocumentsPage(QWidget):
         add(menu, "Move down", lambda: self.move_selected(+1), enabled=self.down_button.isEnabled())
         add(menu, "Put back" if p.removed else "Leave out", self.toggle_removed)
         add(menu, "Back to draft", self.reset_selected, enabled=self.reset_button.isEnabled())
+        add(menu, "Declarant confirms", self.confirm_selected, enabled=self.confirm_button.isEnabled())
         menu.addSeparator()
         add(menu, "Add a paragraph after it…", self.add)
         add(menu, "Show in the preview", lambda: self._show_in_preview(p))
@@ -446,6 +454,21 @@ class DocumentsPage(QWidget):
 
         text = f"{'Put back' if p.removed else 'Leave out'} {self._label(p.key)}"
         return self._change("changed", text, change, select=p.key)
+
+    def confirm_selected(self) -> Operation[Any] | None:
+        """Record that the declarant confirmed the selected paragraph's words (undoable)."""
+        p = self.model.paragraph(self.selected_row())
+        if p is None or not p.unconfirmed:
+            return None
+        key = p.key
+
+        def done(_: Any) -> None:
+            self._select_key = key
+            if self._stale:
+                self.reload()
+
+        return self._edits.run(self, f"Declarant confirms {self._label(key)}", recipes.confirmation(key),
+                               on_done=done, error_title="The paragraph was not confirmed")
 
     def reset_selected(self) -> Operation[Any] | None:
         """Go back to the drafted words and place."""
