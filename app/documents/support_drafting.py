@@ -41,7 +41,8 @@ from app.documents.wording import and_list, exhibit_labels, number_ranges
 PARAGRAPHS_TEMPLATE = "declaration_paragraphs.txt.j2"
 PROMPT_MARK = "[PROMPT:"
 FIELD_WORDS = {"name": "the name", "organization": "the organization", "email": "the e-mail address",
-               "street": "the street address", "address": "the address"}
+               "street": "the street address", "address": "the address", "city": "the city",
+               "country": "the country"}
 LIST_NAMES_UP_TO = 12  # a longer group is cited by its numbers in the appendix
 Claims = tuple[tuple[int, str], ...]
 
@@ -268,8 +269,14 @@ def defendant_paragraphs(writer: _Writer, links: Sequence[SupportLink]) -> list[
         for link in mine:
             if link.how is SupportKind.REGISTRANT:
                 party = next(p for p in writer.inp.parties if p.id == defendant["id"])
+                record = writer.entry[link.item_id].item.record
                 values = [{"label": FIELD_WORDS.get(key, key), "value": value}
-                          for key, value in registrant_matches(writer.entry[link.item_id].item.record, party)]
+                          for key, value in registrant_matches(record, party)]
+                found = record.get("registrant")
+                registrant: dict[str, Any] = found if isinstance(found, dict) else {}
+                if values:  # where the record places the registrant, as it gives it (the order's service findings)
+                    values += [{"label": FIELD_WORDS[key], "value": str(registrant[key]).strip()}
+                               for key in ("city", "country") if str(registrant.get(key) or "").strip()]
                 ties.append(writer.words("tie-registrant", label=writer.label(link.item_id), domain=link.domain,
                                          values=values))
                 claims += [(writer.number[link.item_id], v["value"]) for v in values]

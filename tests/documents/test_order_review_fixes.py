@@ -265,3 +265,25 @@ def test_the_review_lists_every_bracketed_blank_counsel_must_complete(sample: Sa
     assert "Disclosure statement (Rule 7.1) still prints [State each parent corporation" in messages
     assert "[LEGAL DEPARTMENT OR LAW-ENFORCEMENT CONTACT]" in messages
     assert "[PROPOSED]" not in messages
+
+
+def test_a_defendant_zone_operator_acts_once_served_and_may_keep_its_parent_in_service(sample: Sample) -> None:
+    """Second review, N2: a Defendant gets no notice before the registries act, so it is ordered to act once
+    served, restraint (1) does not forbid it the parent domain it must keep in service, and the review says
+    what that means for the subdomains."""
+    order = sample.texts["04-proposed-order-ex-parte-tro"]
+    assert ("Defendant Example Free-Domains s.r.o., which operates the zone of the following parent domain, shall, "
+            "within 48 hours of being served with this Order") in order
+    assert "except that a Defendant who operates the zone of a parent domain of Appendix B shall keep" in order
+    with CaseFile.open(sample.case_path) as case:
+        codes = [p.code for p in order_problems(case)]
+    assert "zone-operator-is-defendant" in codes
+
+
+def test_the_order_pleads_no_claim_the_record_cannot_carry_and_the_harm_reaches_the_plaintiff(sample: Sample) -> None:
+    """Second review, N1 and 2(a): no mark is in the record, so no Lanham Act; the harm the order finds to
+    Plaintiff is in the harm paragraph it cites, and the defendant's country is in the paragraph cited for it."""
+    order, declaration = sample.texts["04-proposed-order-ex-parte-tro"], sample.texts["01-declaration"]
+    assert "Lanham" not in order and "1116" not in order
+    assert "burden on Fictional Corporation grows every day the domains remain in service" in declaration
+    assert "the city “Brno” and the country “CZ”" in declaration
