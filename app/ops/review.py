@@ -39,6 +39,7 @@ from app.documents.inputs import DeclarationInput
 from app.documents.profile import load_profile
 from app.documents.redaction import redact_message, redactor
 from app.documents.support import supported
+from app.documents.wording import exhibit_labels
 from app.store import CaseFile
 
 MAX_LISTED = 25  # problems of one kind named one by one; the rest counted in one more line
@@ -542,6 +543,30 @@ def check_evidence_age(case: CaseFile) -> list[Problem]:
                     "evidence", f"item:{entry.item.id}")]
 
 
+ENTRY_GAP_DAYS = 7  # a capture or lookup entering the case later than this leaves a gap the declaration explains
+
+
+def check_entry_gaps(case: CaseFile) -> list[Problem]:
+    """A capture or lookup made well before it entered the case (a file another tool saved, imported weeks
+    later): the certification gives the day the software acquired it, and the declaration should say where the
+    file was in between. One warning naming the exhibits and the longest gap."""
+    inp = _input(case)
+    profile = load_profile(inp.case.court)
+    gaps = []
+    for entry in inp.exhibits:
+        made, entered = _evidence_moment(entry.item), _moment(entry.item.acquired_at)
+        if made is not None and entered is not None and (entered - made).days > ENTRY_GAP_DAYS:
+            gaps.append(((entered - made).days, entry.number, entry.item.id))
+    if not gaps:
+        return []
+    longest = max(gaps)
+    labels = exhibit_labels([n for _, n, _ in gaps], profile)
+    return [Problem("warning", "entry-gap", f"{labels} entered the case more than {ENTRY_GAP_DAYS} days"
+                    f" after {'it was' if len(gaps) == 1 else 'they were'} captured or looked up "
+                    f"(up to {longest[0]} days): the certification gives the day the software acquired each file; "
+                    "say in the declaration who kept the files in between, and how", "evidence", f"item:{longest[2]}")]
+
+
 def check_precheck(case: CaseFile) -> list[Problem]:
     """The pre-filing check's findings from the records the case holds (issue 17, ``app.ops.precheck``):
     domains not registered, expired, already on hold; collateral damage (a shared parent, name servers
@@ -575,6 +600,7 @@ CHECKS: list[Check] = [
     check_claims,
     check_domain_records,
     check_evidence_age,
+    check_entry_gaps,
     check_precheck,
     check_order,
 ]

@@ -136,3 +136,15 @@ def test_the_declaration_swears_a_reply_without_a_record_is_only_that_and_the_re
     assert "registration record of the top-level domain .com" in declaration
     assert "registration record of the domain verisign_response_unavailable" not in declaration
     assert [p.where for p in problems if p.code == "reply-without-record"] == ["Exhibit 1"]
+
+
+def test_a_capture_imported_weeks_later_asks_the_declaration_to_account_for_the_gap(case: CaseFile,
+                                                                                     tmp_path: Path) -> None:
+    (tmp_path / "shot.png").write_bytes(_png())
+    (item_id,) = import_file(case, tmp_path / "shot.png")
+    edit_metadata(case, item_id, {"url": "https://bad.example/x", "captured_at": "2026-09-01T10:00:00Z"})
+
+    (gap,) = [p for p in review_case(case).problems if p.code == "entry-gap"]
+
+    assert gap.message.startswith("Exhibit 1 entered the case more than 7 days after it was captured or looked up")
+    assert not gap.blocking and gap.target == f"item:{item_id}"
