@@ -306,7 +306,7 @@ def check_unconfirmed(case: CaseFile) -> list[Problem]:
     unless the declarant confirmed its words: until then it is printed with the conspicuous mark."""
     return [Problem("blocking", "paragraph-unconfirmed", "no exhibit shows the facts of this paragraph and the "
                     f"declarant has not confirmed them: {' '.join(p.text.split())[:90]}... Have the declarant "
-                    f"confirm it ('evbundle paragraphs CASE confirm {p.key}') or cite the exhibits that show it",
+                    f"confirm it ('evbundle paragraphs CASE confirm {p.key}')",
                     p.key, f"paragraph:{p.key}")
             for p in _paragraphs(case) if p.unconfirmed]
 
@@ -326,7 +326,7 @@ def check_placeholders(case: CaseFile) -> list[Problem]:
         problems += [Problem("blocking", "placeholder", f"the {name} prints the blank {blank}; give the fact it "
                              "stands for", name) for blank in found]
     if "[PROMPT:" in documents[1][1].text():
-        problems.append(Problem("blocking", "prompt-not-replaced", "the certification asks for the declarant's "
+        problems.append(Problem("blocking", "qualifications-missing", "the certification asks for the declarant's "
                                 "training and experience; give them ('evbundle details CASE "
                                 "--declarant-qualifications TEXT')", "certification", "details"))
     return problems

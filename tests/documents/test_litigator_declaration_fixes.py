@@ -220,7 +220,7 @@ def test_without_qualifications_the_certification_prints_a_marked_prompt_the_rev
     assert "In that role I collect and preserve electronic evidence" not in text  # no invented qualifications
     assert "| not recorded |" in text  # a source the case does not hold is not guessed
     problems = [p for p in review_case(case).blocking if p.where == "certification"]
-    assert [p.code for p in problems] == ["prompt-not-replaced"]
+    assert [p.code for p in problems] == ["qualifications-missing"]
     case.update_info(declarant_qualifications="I have preserved e-mail evidence for ten years.")
     assert "I have preserved e-mail evidence for ten years." in _certification_text(case)
     assert not [p for p in review_case(case).blocking if p.where == "certification"]

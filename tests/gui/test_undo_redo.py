@@ -234,6 +234,7 @@ def test_case_details_parties_and_counsel(window: MainWindow, case_path: Path, s
     def fill(dialog: CaseDetailsDialog) -> int:
         form = dialog.form
         form.declarant_title.setText("Senior Investigator")
+        form.qualifications.setPlainText("Ten years of preserving e-mail evidence.")
         form.parties_editor.add(PartyRole.PLAINTIFF)
         form.parties_editor.name.setText("Test Corporation")
         form.parties_editor.name.textEdited.emit("Test Corporation")
@@ -244,16 +245,17 @@ def test_case_details_parties_and_counsel(window: MainWindow, case_path: Path, s
     monkeypatch.setattr(CaseDetailsDialog, "exec", fill)
     window.open_case(case_path)
     state = lambda: _read(case_path, lambda c: (c.info().declarant_title, [p.name for p in c.parties()],  # noqa: E731
-                                                c.counsel().name))
+                                                c.counsel().name, c.info().declarant_qualifications))
     before = state()
     assert window.open_case_details()
     steps.do()
-    assert state() == ("Senior Investigator", ["Test Corporation"], "Alex Counsel")
+    assert state() == ("Senior Investigator", ["Test Corporation"], "Alex Counsel",
+                       "Ten years of preserving e-mail evidence.")
     assert window.window_actions.undo.text() == "&Undo edit the case details"
     steps.undo()
     assert state() == before
     steps.redo()
-    assert state() == ("Senior Investigator", ["Test Corporation"], "Alex Counsel")
+    assert state()[:3] == ("Senior Investigator", ["Test Corporation"], "Alex Counsel")
     party = _read(case_path, lambda c: c.parties()[0])
     assert isinstance(party, Party) and party.role is PartyRole.PLAINTIFF
 

@@ -94,11 +94,17 @@ class CaseDetailsForm(QTabWidget):
         self.signed_in_us = QCheckBox("Signed inside the United States (28 U.S.C. \u00a7 1746(2))")
         self.signing_place = QLineEdit()
         self.signing_place.setPlaceholderText("Redmond, Washington")
+        self.qualifications = QPlainTextEdit()
+        self.qualifications.setTabChangesFocus(True)
+        self.qualifications.setPlaceholderText("The declarant's training and experience in collecting and preserving "
+                                               "electronic evidence, as the FRE 902(13)/(14) certification states it")
+        self.qualifications.setMaximumHeight(90)
         declarant.addRow("&Declarant:", self.declarant)
         declarant.addRow("&Title:", self.declarant_title)
         declarant.addRow("&Organisation:", self.organisation)
         declarant.addRow("", self.signed_in_us)
         declarant.addRow("E&xecuted at:", self.signing_place)
+        declarant.addRow("&Qualifications:", self.qualifications)
 
         counsel = _form(self, "C&ounsel")
         self.counsel_fields: dict[str, QLineEdit] = {}
@@ -147,6 +153,7 @@ class CaseDetailsForm(QTabWidget):
         self.organisation.setText(info.organisation)
         self.signed_in_us.setChecked(info.signed_in_us)
         self.signing_place.setText(info.signing_place)
+        self.qualifications.setPlainText(info.declarant_qualifications)
         self.bates_prefix.setText(info.bates_prefix)
         self.bates_start.setValue(info.bates_start)
         index = self.signer.findData(info.signer_fingerprint)
@@ -172,6 +179,7 @@ class CaseDetailsForm(QTabWidget):
             "declarant_title": self.declarant_title.text().strip(),
             "organisation": self.organisation.text().strip(), "signed_in_us": self.signed_in_us.isChecked(),
             "signing_place": self.signing_place.text().strip(), "bates_prefix": self.bates_prefix.text().strip(),
+            "declarant_qualifications": " ".join(self.qualifications.toPlainText().split()),
             "bates_start": self.bates_start.value(), "signer_fingerprint": str(self.signer.currentData() or ""),
             "timestamp_when_building": self.timestamp.isChecked(),
         }

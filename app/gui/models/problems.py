@@ -40,6 +40,7 @@ WINDOW_WAY: dict[str, str] = {
     "paragraph-unconfirmed": "Documents: select the paragraph → Declarant confirms (once the declarant has read "
                              "it), or edit it to cite the exhibits",
     "placeholder": DETAILS,
+    "qualifications-missing": DETAILS + " → Declarant → Qualifications",
     "declarant-missing": DETAILS,
     "no-plaintiff": DETAILS + " → Parties",
     "no-defendant": DETAILS + " → Parties",
