@@ -186,3 +186,18 @@ def test_go_there_on_an_unconfirmed_registry_lists_its_domains(window: MainWindo
     assert window.go_to(dialog.where) and window.tabs.currentWidget() is window.domains_page
     assert window.domains_page.problem.currentData() == "unconfirmed-registry"
     dialog.deleteLater()
+
+
+def test_go_there_twice_to_the_same_domain_selects_it_again(window: MainWindow, case_path: Path,
+                                                           qtbot: QtBot) -> None:
+    """The walk's N2: after a second "go there" to the domain already filtered, the row must be selected, or
+    Remove from case has nothing to act on."""
+    window.open_case(case_path)
+    _select(qtbot, window, LINKED)
+    window.domains_page.view.clearSelection()
+    assert not window.domains_page.remove_button.isEnabled()
+
+    assert window.go_to(f"domain:{LINKED}")
+
+    qtbot.waitUntil(lambda: window.domains_page.selected_names() == [LINKED], timeout=10_000)
+    assert window.domains_page.remove_button.isEnabled()

@@ -169,6 +169,8 @@ class DomainsPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         model.modelReset.connect(self.refresh)
         model.modelReset.connect(self._select_found)
+        model.rowsInserted.connect(lambda *_: self._select_found())  # rows fetched a page at a time
+        model.modelReset.connect(self._selection_changed)  # a reset drops the selection without saying so
         model.modelReset.connect(self.fit_columns)
         model.filtering.connect(self._busy)
         self.refresh()
@@ -202,6 +204,7 @@ class DomainsPage(QWidget):
         self._find = name
         self.search.setText(name)
         self.apply_filter()
+        self._select_found()  # the same filter again gives no new rows: select among those shown
 
     def show_problem(self, problem: str) -> None:
         """Filter to the domains with ``problem`` (a key of the Problem filter: "unconfirmed-registry"…)."""
