@@ -211,6 +211,11 @@ def test_a_domain_list_is_added_from_a_file_and_add_evidence_points_to_it(
     assert dialog.domains_text().startswith("# from the botnet") and dialog.source_text() == "domains.txt"
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00bad")
     assert not dialog.read_file(tmp_path / "binary.txt") and "could not be read" in dialog.problem.text()
+    typed = AddDomainsDialog(window, folder=tmp_path)  # names typed first are kept, the file's added below
+    typed.text.setPlainText("typed-first-sample.org")
+    typed.choose_file()
+    assert typed.domains_text().startswith("typed-first-sample.org\n# from the botnet")
+    assert typed.source_text() == "pasted list and domains.txt"
 
 
 @OFFSCREEN_SHOW

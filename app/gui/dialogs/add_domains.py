@@ -70,11 +70,16 @@ class AddDomainsDialog(QDialog):
             return False
         self.problem.setText("")
         self.file = path
+        typed = self.domains_text().strip()
+        if typed:  # what was typed or loaded before stays: the file's list is added below it
+            text = f"{typed}\n{text}"
+            self.source.setText(f"{self.source_text()} and {path.name}")
         self._whole = text if len(text) > SHOWN_LIMIT else ""
         self.text.blockSignals(True)
         self.text.setPlainText(text[:SHOWN_LIMIT] + ("\n…" if self._whole else ""))
         self.text.blockSignals(False)
-        self.source.setText(path.name)
+        if not typed:
+            self.source.setText(path.name)
         return True
 
     def _typed(self) -> None:
