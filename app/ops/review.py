@@ -33,7 +33,7 @@ from cryptography import x509
 
 from app.core.changes import Changes
 from app.core.errors import EvidenceError
-from app.core.model import ItemKind, PartyRole, Problem, SupportKind
+from app.core.model import ItemKind, ParseStatus, PartyRole, Problem, SupportKind
 from app.documents.exhibit_content import exhibit_text
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import load_profile
@@ -432,6 +432,19 @@ def check_replies_without_records(case: CaseFile) -> list[Problem]:
     return problems
 
 
+def check_unreadable_exhibits(case: CaseFile) -> list[Problem]:
+    """An exhibit the software could not read as what it is (a damaged Outlook file, a message it could not split):
+    its exhibit shows what could be read, which may be wrong or incomplete. Counsel decides whether to offer it."""
+    profile = load_profile(_input(case).case.court)
+    return [Problem("warning", "exhibit-unreadable",
+                    f"the file could not be read whole ({item.parse_error[:160]}): its exhibit shows"
+                    " what could be read, which may be wrong or incomplete; offer it only with a word "
+                    "in the declaration, or leave it out of the exhibits", profile.exhibit_label(number),
+                    f"item:{item.id}")
+            for number, item, _ in case.exhibits()
+            if item.parse_status is ParseStatus.FAILED and item.kind is not ItemKind.DOMAIN_RECORD]
+
+
 def check_redactions(case: CaseFile) -> list[Problem]:
     """Every Rule 5.2 candidate in the exhibits is decided: redacted, or kept on purpose."""
     from app.ops.redactions import list_redactions
@@ -596,6 +609,7 @@ CHECKS: list[Check] = [
     check_dates,
     check_screen_captures,
     check_replies_without_records,
+    check_unreadable_exhibits,
     check_redactions,
     check_claims,
     check_domain_records,

@@ -60,6 +60,7 @@ def test_outlook_messages_make_readable_exhibits(case: CaseFile, corpus: Path, t
     assert "Received" in healthy  # the internet headers Outlook kept
     assert "\\x00" not in healthy + blank  # never the compound file's raw bytes
     assert "Outlook properties" in corrupt  # a damaged one shows what could be read
+    assert [p.where for p in review_case(case).problems if p.code == "exhibit-unreadable"] == ["Exhibit 3"]
     assert "Outlook keeps the internet headers only" in blank  # a message with none says so
     assert "without a subject (poi_blank.msg)" in blank  # not the file name passed off as a subject
     declaration = " ".join(_pdf_text(tmp_path / "out" / "01-declaration.pdf").split())

@@ -53,6 +53,7 @@ WINDOW_WAY: dict[str, str] = {
     "stale-record": "Domains: right-click the domain → Look up again",
     "entry-gap": "Documents: add a paragraph saying who kept the files between capture and import",
     "zone-operator-is-defendant": "Counsel decides; nothing to change in the case if the order stands as drafted",
+    "exhibit-unreadable": "Exhibits: right-click the exhibit → Leave out of exhibits, or say why in a paragraph",
     "reply-without-record": "Exhibits: right-click the exhibit → Leave out of exhibits, or say why in a paragraph",
     "not-registered": DOMAIN_RECORD,
     "expired": DOMAIN_RECORD,
