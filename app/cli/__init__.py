@@ -12,6 +12,7 @@ traceback instead. Exit codes: ``app.cli.exitcodes``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,10 +20,12 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import explain
 
-from . import bundle, capture, case, demo, domains, evidence, filing, identity, parties, review, watch
 from .exitcodes import EXIT_ERROR
 
-GROUPS = (case, parties, evidence, capture, domains, watch, bundle, filing, review, identity, demo)
+# The command groups, in the order `evbundle --help` lists them. Imported when the parser is built, not with
+# this package: the window starts through `app.__main__`, which imports only the exit codes from here.
+GROUPS = ("case", "parties", "evidence", "capture", "domains", "watch", "bundle", "filing", "review", "identity",
+          "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"evbundle {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in GROUPS:
-        group.register(sub)
+    for name in GROUPS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     p = sub.add_parser("gui", help="open the desktop app")
     p.add_argument("case", type=Path, nargs="?")
     return parser
