@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.gui.window import MainWindow
 from app.ops.case import CaseFile
-from app.ops.paragraphs import add_paragraph
+from app.ops.paragraphs import add_paragraph, confirm_paragraph
 
 from .conftest import OFFSCREEN_SHOW
 
@@ -22,8 +22,11 @@ def test_the_preview_turns_to_the_paragraph_among_alike_ones(
         window: MainWindow, case_path: Path, qtbot: QtBot) -> None:
     with CaseFile.open(case_path) as case:
         for n in range(1, 7):
-            add_paragraph(case, "exhibits", f"{SAME_START} {'sample ' * n}domain number {n} is attached hereto. "
-                          + "It shows what it shows. " * 6)
+            added = add_paragraph(case, "exhibits", f"{SAME_START} {'sample ' * n}domain number {n} is attached "
+                                  "hereto. " + "It shows what it shows. " * 6)
+            confirm_paragraph(case, added.key)  # printed without the mark, as the layout this test was made on
+        for n in range(3):  # more after them, so that none sits where the view can no longer scroll
+            add_paragraph(case, "exhibits", f"Another paragraph, number {n}, unlike the others. " * 12)
     window.open_case(case_path)
     page = window.documents_page
     window.tabs.setCurrentWidget(page)
