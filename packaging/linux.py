@@ -129,6 +129,8 @@ def depends_of(folder: Path, also_bundled: Iterable[Path] = ()) -> list[str]:
 
 # -- size -------------------------------------------------------------------------------------
 
+APP_FOLDER_BUDGET = 200 * 10**6  # bytes: a laptop's installer, without the capture engine
+
 
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
@@ -261,6 +263,9 @@ def package(meta: Metadata, dist: Path, root: Path, *, engine: bool, compression
     saved = strip_binaries(app) + (strip_binaries(engine_folder) if engine else 0)
     log(f"stripped {saved / 1e6:.1f} MB of symbols and debug information")
     size = report_size(app, f"{app.name}/ (the app)")
+    if size > APP_FOLDER_BUDGET:  # issue 18's goal; the capture engine is outside it (a component of its own)
+        log(f"warning: the app's folder is {size / 1e6:.1f} MB, over its budget of {APP_FOLDER_BUDGET / 1e6:.0f} MB:"
+            " see packaging/trim.py")
     if engine:
         engine_size = report_size(engine_folder, f"{engine_folder.name}/ (QtWebEngine, installed separately)", 10)
         log(f"app with the capture engine: {(size + engine_size) / 1e6:.1f} MB")
