@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from .distrust import is_distrusted
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE
 from .pathcheck import anchored_path
@@ -61,13 +62,14 @@ class Trust:
         return bool(self.fingerprints or self.signers or self.cas or self.expected)
 
     def distrusts(self, certificate: x509.Certificate) -> bool:
-        return normalise_fingerprint(fingerprint_of(certificate)) in self.distrusted
+        """Whether the user said never to trust it: its fingerprint, its public key or its ECDSA twin."""
+        return is_distrusted(certificate, self.distrusted)
 
     def why_trusted(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate],
                     moment: datetime.datetime) -> tuple[str | None, str | None]:
         """(why the signer is trusted, or None; why a path to a trusted CA does not count, or None)."""
         fingerprint = normalise_fingerprint(fingerprint_of(certificate))
-        if fingerprint in self.distrusted:
+        if self.distrusts(certificate):
             return None, None
         if self.expected:
             return ("the fingerprint you named" if fingerprint in self.expected else None), None
