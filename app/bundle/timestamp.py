@@ -45,6 +45,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from app.core.errors import BundleError
 
 from .identity import fingerprint_of, subject_text
+from .parsing import parsed
 from .pathcheck import anchored_path
 from .signing import SignatureInvalid, verify_embedded
 from .validation import ChainCheck, Fetch, ValidationData, check_at, collect, http_fetch
@@ -276,14 +277,20 @@ def _check_signing_certificate(token: bytes, certificate: x509.Certificate) -> N
     from cryptography.hazmat.primitives.serialization import Encoding
 
     der = certificate.public_bytes(Encoding.DER)
-    signer = asn1_cms.ContentInfo.load(token)["content"]["signer_infos"][0]
+    signer = parsed(asn1_cms.ContentInfo.load, token)["content"]["signer_infos"][0]
     for attribute in signer["signed_attrs"]:
         kind = attribute["type"].native
         if kind not in ("signing_certificate", "signing_certificate_v2"):
             continue
         for value in attribute["values"]:
+            if not len(value["certs"]):
+                raise TimestampError("the timestamp's signing-certificate attribute lists no certificate "
+                                     "(ESSCertID, RFC 3161 § 2.4.2)")
             first = value["certs"][0]
             algorithm = "sha1" if kind == "signing_certificate" else first["hash_algorithm"]["algorithm"].native
+            if algorithm not in hashlib.algorithms_available:
+                raise TimestampError("the timestamp's signing-certificate hash uses an unknown algorithm",
+                                     found=str(algorithm))
             if first["cert_hash"].native != hashlib.new(algorithm, der).digest():
                 raise TimestampError("the timestamp authority's certificate in the token is not the one it signed "
                                      "for (its ESSCertID hash differs, RFC 5816)")

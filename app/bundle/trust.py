@@ -41,6 +41,7 @@ from app.core.files import write_atomic
 
 from .distrust import KEY_MARK, key_hash_of
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
+from .parsing import parsed
 from .pathcheck import is_authority
 
 DISTRUSTED_FILE = "distrusted.txt"  # fingerprints the user said not to trust (a leaked key), never trusted
@@ -74,7 +75,7 @@ def list_trusted(directory: Path) -> list[TrustedCertificate]:
     found = []
     for path in sorted(folder.glob("*.pem")):
         try:
-            certificate = x509.load_pem_x509_certificate(path.read_bytes())
+            certificate = parsed(x509.load_pem_x509_certificate, path.read_bytes())
         except (OSError, ValueError):
             continue
         stored = purposes.get(normalise_fingerprint(fingerprint_of(certificate)))

@@ -40,6 +40,7 @@ from .archive import signature_folder
 from .identity import normalise_fingerprint, parse_fingerprint
 from .instructions import TIMESTAMP_FILE
 from .names import unsafe_reason
+from .parsing import pem_certificates
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
 from .streaming import DualHasher
@@ -222,7 +223,7 @@ class _Verification(SignerChecks, StampChecks):
         data = self._read(READER_ROOT) or b""
         told = instructions_intact and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b"")
         try:
-            certificates = x509.load_pem_x509_certificates(data)
+            certificates = pem_certificates(data)
             only_certificates = b"".join(c.public_bytes(Encoding.PEM) for c in certificates).strip() == data.strip()
         except ValueError:
             only_certificates = False

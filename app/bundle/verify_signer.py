@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from .distrust import is_distrusted
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE
+from .parsing import pem_certificates
 from .pathcheck import anchored_path
 from .report import SignerSummary, VerificationReport
 from .safezip import BagFiles
@@ -250,7 +251,7 @@ class SignerChecks:
         if data is None:
             return []
         try:
-            certificates = x509.load_pem_x509_certificates(data)
+            certificates = pem_certificates(data)
         except ValueError:
             self.add("certificate-unreadable", CERTIFICATE_FILE, "is not a readable PEM certificate")
             return []

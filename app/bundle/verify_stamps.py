@@ -16,8 +16,6 @@ import hashlib
 import itertools
 from collections.abc import Callable
 
-from cryptography.exceptions import UnsupportedAlgorithm
-
 from app.core.hashing import Digests
 
 from .archive import SignatureFolder, archive_number, parse_listing, renewal_due
@@ -121,7 +119,7 @@ class StampChecks:
                          expected=exc.expected, found=exc.found)
                 self.report.timestamps.append(failed)
                 continue
-            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # a hostile certificate in the stored data
+            except Exception as exc:  # noqa: BLE001 - hostile ASN.1 in the token or its stored data, whatever it raises
                 self.add("timestamp-invalid", name, "the timestamp or its stored validation data cannot be read "
                          f"({exc.__class__.__name__})")
                 self.report.timestamps.append(failed)
@@ -205,7 +203,7 @@ class StampChecks:
         stored = self._stored(SIGNER_BASE) if signer_files else ValidationData()
         try:
             check = check_at(signer, facts.certificates, stored, first.time)
-        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        except Exception as exc:  # noqa: BLE001 - hostile stored data, whatever the parsers raise
             self.add("validation-data-invalid", SIGNER_BASE + ".chain.pem",
                      f"the signer's stored validation data cannot be read ({exc.__class__.__name__})")
             return
