@@ -44,6 +44,7 @@ class ReadLimits:
     max_tag_file_size: int = 1024**2  # bagit.txt, bag-info.txt, tag manifests, signature files: read whole
     max_json_size: int = 4 * 1024**2  # case.json is parsed only up to this size (and after its hash matched)
     max_line_size: int = 1024**2  # one manifest line or custody entry
+    max_signature_bytes: int = 64 * 1024**2  # read from signature/ in all (tokens, chains, revocation answers)
 
 
 # Files that mark a folder as a bag even when bagit.txt itself was removed.

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -181,22 +181,22 @@ class Timestamper:
 
 
 def check_timestamp(
-    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (), stored: ValidationData | None = None,
-    distrusted: Collection[str] = (),
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (),
+    stored: ValidationData | Callable[[], ValidationData] | None = None, distrusted: Collection[str] = (),
 ) -> TimestampFacts:
     """Check a stored timestamp reply against ``data`` (the file it timestamps); raises TimestampError.
 
     ``trusted``: certificates this machine trusts for timestamps (TSA roots or the
     TSA's own certificate; a path to them is validated at the token's time, see
     pathcheck.py); ``distrusted``: fingerprints never trusted on any path.
-    ``stored``: the validation data kept with the token; the
+    ``stored``: the validation data kept with the token (or what reads it, called only once the token's own
+    signature holds, so a garbage token's files are never read); the
     chain is checked with it at the token's time, never against the clock now.
     An untrusted but sound timestamp is returned with ``trusted=False``; the
     caller decides what that means.
     """
     import rfc3161_client  # loaded only for a bundle that carries a timestamp
 
-    stored = stored or ValidationData()
     try:
         response = rfc3161_client.decode_timestamp_response(reply)
     except Exception as exc:
@@ -228,6 +228,9 @@ def check_timestamp(
             "is a timestamp for other data, not for this bundle's signature",
             expected=expected.hex(), found=info.message_imprint.message.hex(),
         )
+    if callable(stored):
+        stored = stored()
+    stored = stored or ValidationData()
     chain = check_at(certificate, facts.certificates, stored, moment)
     if chain.problems:
         raise TimestampError("the timestamp authority's certificate chain was not sound at the timestamp's time: "

@@ -38,7 +38,7 @@ from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from . import bagit_text
 from .archive import signature_folder
 from .identity import normalise_fingerprint, parse_fingerprint
-from .instructions import TIMESTAMP_FILE
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, TIMESTAMP_FILE
 from .names import unsafe_reason
 from .parsing import pem_certificates
 from .report import Problem, SignerSummary, VerificationReport
@@ -141,7 +141,10 @@ class _Verification(SignerChecks, StampChecks):
         self.done = 0
         self._progress_lock = threading.Lock()
         self.total = sum(bag.sizes[n] for n in self.payload)
-        self._cache: dict[str, bytes | None] = {}
+        self._cache: dict[str, bytes | None] = {}  # tag files and the signature's two files, read once
+        self._signature_bytes = 0  # bytes read from signature/ so far (ReadLimits.max_signature_bytes)
+        self._counted: set[str] = set()  # the signature/ files those bytes came from
+        self._signature_sha512: dict[str, str | None] = {}  # signature/ files hashed for archive listings
         self.digests: dict[str, Digests | None] = {}  # every payload and tag file; None: unreadable
         self.bag_info: dict[str, str] = {}
         self.signed_manifest_changed = False  # the signature is intact but tagmanifest-sha256.txt is not
@@ -249,18 +252,34 @@ class _Verification(SignerChecks, StampChecks):
     # --- reading ---------------------------------------------------------------
 
     def _read(self, name: str) -> bytes | None:
-        """A small tag file's bytes, or None (missing, too large or unreadable: reported once)."""
+        """A small tag file's bytes, or None (missing, too large or unreadable: reported once).
+
+        Files in signature/ are not kept (there may be thousands: tokens, chains, revocation answers),
+        except the signature and signer.pem, and all of them together are read only up to
+        ReadLimits.max_signature_bytes: memory stays flat however many a bundle carries."""
         if name in self._cache:
             return self._cache[name]
         data: bytes | None = None
+        in_signature = name.startswith("signature/")
         if name in self.bag.sizes:
+            if in_signature and name not in self._counted and (
+                    self._signature_bytes + self.bag.sizes[name] > self.limits.max_signature_bytes):
+                self.add("unreadable-file", name,
+                         f"was not read: the files read from signature/ would exceed "
+                         f"{self.limits.max_signature_bytes // 1024**2} MiB, far more than a bundle's signature "
+                         "folder holds")
+                return None
             try:
                 data = self.bag.read(name, self.limits.max_tag_file_size)
             except BundleError as exc:
                 self.add("unreadable-file", name, exc.message)
             except _READ_ERRORS as exc:
                 self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
-        self._cache[name] = data
+            if in_signature and data is not None and name not in self._counted:
+                self._counted.add(name)
+                self._signature_bytes += len(data)
+        if not in_signature or name in (SIGNATURE_FILE, CERTIFICATE_FILE):
+            self._cache[name] = data
         return data
 
     def _guarded(self, name: str, work: Callable[[], None]) -> None:

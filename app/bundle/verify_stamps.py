@@ -12,6 +12,7 @@ than the timestamp it renews.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import itertools
 from collections.abc import Callable
@@ -48,6 +49,7 @@ class StampChecks:
     folder: SignatureFolder
     _signature_facts: SignatureFacts | None
     _stamp_facts: list[tuple[str, TimestampFacts]]
+    _signature_sha512: dict[str, str | None]
 
     def _check_signature_folder(self) -> None:
         """Files in signature/ that this format does not have, or that are out of their place."""
@@ -106,7 +108,9 @@ class StampChecks:
                 self.report.timestamps.append(failed)
                 continue
             try:
-                facts = check_timestamp(reply, data, trusted.tsas, self._stored(name), trusted.distrusted)
+                # The stored validation data is read only once the token itself holds (a garbage token's is not).
+                facts = check_timestamp(reply, data, trusted.tsas, functools.partial(self._stored, name),
+                                        trusted.distrusted)
             except TimestampMismatch as exc:
                 self.add("timestamp-mismatch", name,
                          f"{exc.message.replace('signature', 'file it names')}: "
@@ -262,9 +266,11 @@ class StampChecks:
                              "in the bundle when it was renewed (added later?)")
 
     def _sha512(self, name: str) -> str | None:
-        if name.startswith("signature/"):
-            data = self._read(name)
-            return hashlib.sha512(data).hexdigest() if data is not None else None
+        if name.startswith("signature/"):  # each listing names every earlier file: hash each one once
+            if name not in self._signature_sha512:
+                data = self._read(name)
+                self._signature_sha512[name] = hashlib.sha512(data).hexdigest() if data is not None else None
+            return self._signature_sha512[name]
         digests = self.digests.get(name)
         return digests.sha512 if digests is not None else None
 
