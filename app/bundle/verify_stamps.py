@@ -31,6 +31,9 @@ from .verify_signer import Trust
 # How far ahead of this machine's clock a stated time may be before it is impossible: the verifying
 # machine's clock may be somewhat off, a timestamp authority's is not.
 CLOCK_SKEW = datetime.timedelta(hours=1)
+# How far a signature's token may predate the signer's own signing time (the signer's clock a little ahead) before
+# it cannot be over that signature; only judged as a problem when the token's authority is not trusted here.
+SIGNER_CLOCK_SKEW = datetime.timedelta(minutes=2)
 MAX_LISTING_ERRORS = 20  # lines of one archive listing reported one by one; the rest are counted
 
 
@@ -50,6 +53,7 @@ class StampChecks:
     _signature_facts: SignatureFacts | None
     _stamp_facts: list[tuple[str, TimestampFacts]]
     _signature_sha512: dict[str, str | None]
+    bag_info: dict[str, str]
 
     def _check_signature_folder(self) -> None:
         """Files in signature/ that this format does not have, or that are out of their place."""
@@ -150,8 +154,36 @@ class StampChecks:
             if trusted.required and not facts.trusted:
                 self.add("untrusted-timestamp", name,
                          "the timestamp authority is not trusted on this machine", found=facts.authority)
+            if name == TIMESTAMP_FILE:
+                self._judge_signature_stamp(name, facts)
         self._check_chain_of_timestamps()
         self._check_signer_at_timestamp()
+
+    def _judge_signature_stamp(self, name: str, facts: TimestampFacts) -> None:
+        """The signature's timestamp against what the signed bag-info.txt and the signer's own clock say.
+
+        A token made by an authority this machine does not trust proves nothing about time: anyone can make one,
+        in any name, at any time, so a replaced token looks like the genuine one. Where the signed bag-info.txt
+        says the signature was timestamped, the verdict is therefore VALID only with a trusted authority (else
+        exit 3, intact but not vouched for here). A token dated before the signer's own signing time cannot be
+        over this signature, unless the signer's clock ran ahead: from an untrusted authority it is a problem,
+        from a trusted one a note."""
+        if "Signature-Timestamp" in self.bag_info and not facts.trusted:
+            self.report.unvouched_timestamp = facts.authority[:200]
+        signed_at = self._signature_facts.signed_at if self._signature_facts is not None else None
+        if signed_at is None or facts.time >= signed_at - SIGNER_CLOCK_SKEW:
+            return
+        when = (f"is dated {facts.time:%Y-%m-%d %H:%M:%S} UTC, before the signer's own signing time "
+                f"({signed_at:%Y-%m-%d %H:%M:%S} UTC)")
+        if facts.trusted:
+            self.report.notes.append(f"{name} {when}: the trusted authority's time stands, so the signer's clock "
+                                     "ran ahead when it signed.")
+        else:
+            self.add("timestamp-before-signing", name,
+                     f"{when}, and its authority is not trusted here: a token cannot be over a signature made after "
+                     "it, so this one was replaced (or the signer's clock was wrong)",
+                     expected=f"at or after {signed_at:%Y-%m-%d %H:%M:%S} UTC",
+                     found=f"{facts.time:%Y-%m-%d %H:%M:%S} UTC")
 
     def _check_chain_of_timestamps(self) -> None:
         """Each timestamp must have been renewed while it was good, and after it; the last says when to renew."""
