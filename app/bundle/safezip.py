@@ -63,6 +63,11 @@ class BagFiles:
     outside_checked: bool = True  # False: a folder given as the bag itself, whose surroundings were not looked at
     named_folder: bool = True  # the bag sits in a folder of its own name (False: a zip with the bag at its top)
     _zip: RangeFile | None = None
+
+    @property
+    def from_zip(self) -> bool:
+        """Whether the bag is read from a zip (else from a folder on disk)."""
+        return self._zip is not None
     _entries: dict[str, ZipEntry] = field(default_factory=dict)
     _root: Path | None = None
 

@@ -65,6 +65,7 @@ BATCH_FILES = 256
 READER_ROOT = "TSA-ROOT.pem"
 MAX_READER_ROOT = 256 * 1024
 _OLD_ROOT_STEP = b"into one file, TSA-ROOT.pem, in the folder."
+_MAX_READER_ROOT = 16 * 1024  # a few root certificates; anything larger in TSA-ROOT.pem is carrying something else
 # How VERIFY.txt (a signed tag file) states the bag's name; see instructions.py.
 _SEALED_NAME = re.compile(r"^This bundle is a BagIt 1\.0 bag \(RFC 8493\) named (?P<name>.+), packed in a zip$", re.M)
 
@@ -219,17 +220,22 @@ class _Verification(SignerChecks, StampChecks):
 
     def _check_reader_root(self, instructions_intact: bool) -> None:
         """TSA-ROOT.pem in the bag: where older bundles' signed VERIFY.txt told the reader to save the timestamp
-        authority's root (step 7). Only then, and only when it holds nothing but certificates, is it a note
-        rather than an added file; newer bundles say to save it beside BUNDLE.zip."""
+        authority's root (step 7). Only in an unzipped folder (a reader saved it there; no reader puts it in a
+        zip), only then, and only when it holds a few certificates and not one byte else, is it a note rather
+        than an added file; verification never uses it. Newer bundles say to save it beside BUNDLE.zip."""
         if not self._reader_root:
             return
-        data = self._read(READER_ROOT) or b""
-        told = instructions_intact and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b"")
-        try:
-            certificates = pem_certificates(data)
-            only_certificates = b"".join(c.public_bytes(Encoding.PEM) for c in certificates).strip() == data.strip()
-        except ValueError:
-            only_certificates = False
+        told = (not self.bag.from_zip and instructions_intact
+                and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b""))
+        only_certificates = False
+        if told and self.bag.sizes.get(READER_ROOT, 0) <= _MAX_READER_ROOT:
+            data = self._read(READER_ROOT) or b""
+            try:
+                certificates = pem_certificates(data)
+                only_certificates = (len(certificates) <= 4
+                                     and b"".join(c.public_bytes(Encoding.PEM) for c in certificates) == data)
+            except ValueError:
+                only_certificates = False
         if told and only_certificates:
             self.report.notes.append(
                 f"{READER_ROOT} is not part of the bundle: the bundle's VERIFY.txt (step 7) tells the reader to save "

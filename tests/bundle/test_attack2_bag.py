@@ -1,0 +1,50 @@
+"""The bag's surroundings (the second review, findings H1, H2, L2).
+
+H1: in a zip of an older bundle, TSA-ROOT.pem inside the bag was a note (VALID), and could carry 150 KB of
+anything or a home-made root for the old stock step 7. No reader puts it in a zip: there it is an added
+file; in an unzipped folder it is a note only when it is a few certificates and not one byte more.
+H2: a name with CR or LF passed the zip reader, while unzip strips the character and writes another file.
+L2: a bag packed at the top of the zip skipped the rename check and showed the zip's name as the bag's.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app.bundle import SigningIdentity, build_bundle, verify_bundle
+
+from .conftest import BAG_NAME, BUNDLE_DATE, payload_files, tag_files, unzip
+
+
+@pytest.fixture
+def old_bundle(signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bundle whose signed VERIFY.txt says, as older ones did, to save TSA-ROOT.pem in the folder."""
+    from app.bundle import bag as bag_module
+
+    original = bag_module.verify_instructions
+    monkeypatch.setattr(bag_module, "verify_instructions", lambda *args: original(*args).replace(
+        b"TSA-ROOT.pem, beside BUNDLE.zip", b"TSA-ROOT.pem, in the folder."))
+    return build_bundle(tmp_path / "old.zip", BAG_NAME, payload_files(), tag_files(signer),
+                        {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE).path
+
+
+def test_a_reader_root_inside_a_zip_is_an_added_file(old_bundle: Path, signer: SigningIdentity) -> None:
+    with zipfile.ZipFile(old_bundle, "a") as archive:
+        archive.writestr(f"{BAG_NAME}/TSA-ROOT.pem", signer.certificate.public_bytes(Encoding.PEM))
+    report = verify_bundle(old_bundle)
+    assert [(p.code, p.path) for p in report.problems] == [("extra-file", "TSA-ROOT.pem")], report.to_text()
+
+
+def test_a_reader_root_in_a_folder_is_exactly_certificates(old_bundle: Path, signer: SigningIdentity,
+                                                           tmp_path: Path) -> None:
+    bag = unzip(old_bundle, tmp_path / "bag")
+    pem = signer.certificate.public_bytes(Encoding.PEM)
+    (bag / "TSA-ROOT.pem").write_bytes(pem)
+    assert verify_bundle(bag).intact
+    for data in (pem + b"\n", pem + b"smuggled", b"\n" + pem, pem * 5, pem + b"x" * 20_000):
+        (bag / "TSA-ROOT.pem").write_bytes(data)
+        assert "TSA-ROOT.pem" in verify_bundle(bag).problem_paths(), data[-20:]
