@@ -306,8 +306,9 @@ class VerificationReport:
 
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
-        lines = [f"Bundle: {shown(self.source)} (bag folder {shown(self.bag_name)}, a name the signature does not "
-                 "cover; the signed VERIFY.txt states it)",
+        where = (f"bag folder {shown(self.bag_name)}, a name the signature does not cover; the signed VERIFY.txt "
+                 "states it" if self.bag_name else "no bag folder: the bag lies at the top of the zip")
+        lines = [f"Bundle: {shown(self.source)} ({where})",
                  f"Result: {self.verdict_text()}.", f"  {self.verdict_detail()}"]
         if self.signer is not None:
             label = "Signed by" if self.signer.signature_valid else "Named in signer.pem (NOT proven by any signature)"

@@ -308,7 +308,8 @@ def _locate_bag_in_zip(
                 outside.append(folder)  # an empty folder beside the bag (one with files shows through them)
         elif folder not in occupied and folder != prefix and folder[len(prefix):] != "data/":
             empty.append(folder[len(prefix):])
-    return BagFiles(path, root or path.stem, sizes, sorted(outside), empty, _zip=source, _entries=members,
+    # A bag at the top of the zip has no folder, so no name: never the zip's own file name, which anyone chooses.
+    return BagFiles(path, root, sizes, sorted(outside), empty, _zip=source, _entries=members,
                     named_folder=bool(root))
 
 

@@ -213,8 +213,7 @@ class _Verification(SignerChecks, StampChecks):
         if "Signature-Timestamp" in self.bag_info and TIMESTAMP_FILE not in self.bag.sizes:
             self.add("missing-file", TIMESTAMP_FILE, "is missing, while bag-info.txt (signed) says the signature was "
                      "timestamped: the token was removed, and with it the proof of when the bundle was signed")
-        if self._matches(signed, "VERIFY.txt"):
-            self._check_bag_name()
+        self._check_bag_name(self._matches(signed, "VERIFY.txt"))
         self._check_reader_root(self._matches(signed, "VERIFY.txt"))
         self._check_unjudged()
 
@@ -244,12 +243,17 @@ class _Verification(SignerChecks, StampChecks):
             self.add("extra-file", READER_ROOT, "is not listed in the tag manifests, so the signature does not "
                      "cover it (added after sealing?)")
 
-    def _check_bag_name(self) -> None:
-        """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare."""
-        if not self.bag.named_folder:
-            return
-        data = self._read("VERIFY.txt") or b""
+    def _check_bag_name(self, instructions_intact: bool) -> None:
+        """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare.
+        A zip with the bag at its top (no folder) is no bundle as sealed: its VERIFY.txt steps cannot be followed."""
+        data = (self._read("VERIFY.txt") or b"") if instructions_intact else b""
         match = _SEALED_NAME.search(data.decode("utf-8", "replace"))
+        if not self.bag.named_folder:
+            self.add("bag-renamed", "", "the bag lies at the top of the zip, in no folder: a bundle's zip holds one "
+                     "folder, named as its signed VERIFY.txt says, and that VERIFY.txt's steps cannot be followed "
+                     "on this one (repacked after sealing?)",
+                     expected=match["name"] if match is not None else "a bag folder", found="no folder")
+            return
         if match is not None and match["name"] != self.bag.bag_name:
             self.add("bag-renamed", "", "the bag folder was renamed after sealing: the signed VERIFY.txt names it "
                      "otherwise (the folder's name is not covered by the signature)",

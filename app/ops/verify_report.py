@@ -151,7 +151,8 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
     story += [banner, Spacer(1, 8)]
 
-    rows = [("Bundle", _mono(report.source)), ("Bag", _mono(report.bag_name))]
+    bag = report.bag_name or "(none: the bag lies at the top of the zip)"
+    rows = [("Bundle", _mono(report.source)), ("Bag", _mono(bag))]
     if sha256:
         rows.append(("Bundle SHA-256", _mono(sha256)))
     rows += [("Checked at", _p(f"{moment:%Y-%m-%d %H:%M:%S} UTC", _SMALL)),

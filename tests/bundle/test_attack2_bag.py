@@ -48,3 +48,39 @@ def test_a_reader_root_in_a_folder_is_exactly_certificates(old_bundle: Path, sig
     for data in (pem + b"\n", pem + b"smuggled", b"\n" + pem, pem * 5, pem + b"x" * 20_000):
         (bag / "TSA-ROOT.pem").write_bytes(data)
         assert "TSA-ROOT.pem" in verify_bundle(bag).problem_paths(), data[-20:]
+
+
+@pytest.mark.parametrize("mark", ["\r", "\n", "\x1b", "\t"])
+def test_a_zip_name_with_a_line_break_or_control_character_is_refused(golden_zip_copy: Path, mark: str) -> None:
+    """H2: unzip strips the character, so '01-declaration\\r.pdf' extracts over '01-declaration.pdf'."""
+    from app.core.errors import BundleError
+
+    with zipfile.ZipFile(golden_zip_copy, "a") as archive:
+        archive.writestr(f"{BAG_NAME}/data/documents/declaration{mark}.docx", b"another text")
+    with pytest.raises(BundleError) as caught:
+        verify_bundle(golden_zip_copy)
+    text = caught.value.diagnostics()
+    assert "control character" in text and mark not in text and repr(mark)[1:-1] in text, text
+
+
+def test_a_bag_at_the_top_of_the_zip_is_a_problem_and_has_no_name(golden_zip_copy: Path, tmp_path: Path) -> None:
+    """L2: repacked with no folder under any zip name, the rename check was skipped and the zip's name shown."""
+    top = tmp_path / "Some-Other-Name.zip"
+    with zipfile.ZipFile(golden_zip_copy) as source, zipfile.ZipFile(top, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            info.filename = info.filename.removeprefix(f"{BAG_NAME}/")
+            if info.filename:
+                target.writestr(info, source.read(f"{BAG_NAME}/{info.filename}"))
+    report = verify_bundle(top)
+    assert [(p.code, p.expected) for p in report.problems] == [("bag-renamed", BAG_NAME)], report.to_text()
+    assert report.bag_name == "" and "Some-Other-Name" not in report.to_text().splitlines()[0].split("(")[1]
+    assert "no bag folder" in report.to_text()
+
+
+@pytest.fixture
+def golden_zip_copy(golden: object, tmp_path: Path) -> Path:
+    import shutil
+
+    out = tmp_path / "copy.zip"
+    shutil.copy(golden.path, out)  # type: ignore[attr-defined]
+    return out
