@@ -112,10 +112,16 @@ GLOSSARY = (
 
 def _safe(text: str) -> str:
     # Text from the bundle, escaped; the shipped fonts have no ⟦ ⟧, so the PDF marks with ‹ ›. Cut to
-    # MAX_TEXT characters: a table cell cannot run over a page, and a certificate subject can be any length.
-    if len(text) > MAX_TEXT:
-        text = f"{text[:MAX_TEXT]} ... ({len(text) - MAX_TEXT:,} more characters: evbundle verify --json gives all)"
-    return shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
+    # MAX_TEXT characters AFTER escaping (each invisible character becomes an eight-character marker, so
+    # 1,500 of them would be 12,000): a table cell cannot run over a page, and a subject can be any length.
+    text = shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
+    if len(text) <= MAX_TEXT:
+        return text
+    kept = text[:MAX_TEXT]
+    opened = kept.rfind("\u2039")
+    if opened > kept.rfind("\u203a"):  # never half a marker
+        kept = kept[:opened]
+    return f"{kept} ... ({len(text) - len(kept):,} more characters: evbundle verify --json gives all)"
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:

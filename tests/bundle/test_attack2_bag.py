@@ -84,3 +84,20 @@ def golden_zip_copy(golden: object, tmp_path: Path) -> Path:
     out = tmp_path / "copy.zip"
     shutil.copy(golden.path, out)  # type: ignore[attr-defined]
     return out
+
+
+def test_the_report_pdf_survives_a_long_run_of_invisible_characters(golden: object, tmp_path: Path) -> None:
+    """M1: 1,500 zero-width characters (an authority's name in a home-made token) became 12,000 after escaping,
+    so no page held them and --report gave up (exit 2) on a VALID bundle: the text is cut after escaping."""
+    import dataclasses
+
+    from app.ops.verify_report import _safe, write_report_pdf
+
+    invisible = "\u200b" * 1500
+    cut = _safe(invisible)
+    assert len(cut) < 1600 and cut.count("\u2039") == cut.count("\u203a")  # whole markers only
+    report = verify_bundle(golden.path)  # type: ignore[attr-defined]
+    report.notes.append(f"The authority of a token ({invisible * 2}) is not trusted on this machine.")
+    report = dataclasses.replace(report, bag_name=invisible)
+    out = write_report_pdf(report, tmp_path / "report.pdf")
+    assert out.read_bytes().startswith(b"%PDF")
