@@ -285,8 +285,15 @@ class SignerChecks:
 
 
 def _is_chain(certificates: list[x509.Certificate]) -> bool:
-    """Each certificate after the first issued (and signed) the one before it: a signer and its issuers."""
+    """A signer and its issuers: distinct certificates, each after the first the issuer of the one before it (its
+    subject the other's issuer name, its key verifying the other's signature), none self-issued before the last
+    (a self-signed certificate "issues" itself, and any same-key copy of it, so it ends a chain)."""
+    encoded = [c.public_bytes(Encoding.DER) for c in certificates]
+    if len(set(encoded)) != len(encoded):
+        return False
     for subject, issuer in itertools.pairwise(certificates):
+        if subject.subject == subject.issuer or subject.issuer != issuer.subject:
+            return False
         try:
             subject.verify_directly_issued_by(issuer)
         except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):

@@ -101,3 +101,18 @@ def test_the_report_pdf_survives_a_long_run_of_invisible_characters(golden: obje
     report = dataclasses.replace(report, bag_name=invisible)
     out = write_report_pdf(report, tmp_path / "report.pdf")
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_signer_pem_with_the_same_certificate_twice_is_no_chain(golden_zip_copy: Path, tmp_path: Path,
+                                                                 signer: SigningIdentity) -> None:
+    """L1: a self-signed certificate "issued" itself, so the genuine certificate twice passed as signer and issuer
+    (VALID with the older-PKI note) while the bundle's own stock step 5 failed."""
+    from app.bundle.verify_signer import _is_chain
+
+    pem = signer.certificate.public_bytes(Encoding.PEM)
+    assert not _is_chain([signer.certificate, signer.certificate])
+    bag = unzip(golden_zip_copy, tmp_path / "bag")
+    (bag / "signature" / "signer.pem").write_bytes(pem + pem)
+    report = verify_bundle(bag)
+    assert ("certificate-mismatch", "signature/signer.pem") in {(p.code, p.path) for p in report.problems}, \
+        report.to_text()
