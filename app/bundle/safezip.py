@@ -187,7 +187,11 @@ def open_bag(path: Path, limits: ReadLimits | None = None) -> Iterator[BagFiles]
     path = Path(path)
     limits = limits or ReadLimits()
     if path.is_dir():
-        bag = _open_folder(path, limits)
+        try:
+            bag = _open_folder(path, limits)
+        except OSError as exc:  # a folder of the bag this user may not read: named, never a traceback
+            raise BundleError(f"cannot read the bundle folder: {exc.strerror or exc.__class__.__name__}",
+                              path=_shown_name(str(exc.filename or path))) from exc
     elif path.is_file():
         bag = _open_zip(path, limits)
     else:

@@ -116,3 +116,27 @@ def test_signer_pem_with_the_same_certificate_twice_is_no_chain(golden_zip_copy:
     report = verify_bundle(bag)
     assert ("certificate-mismatch", "signature/signer.pem") in {(p.code, p.path) for p in report.problems}, \
         report.to_text()
+
+
+def test_a_folder_the_user_cannot_read_is_named_not_a_traceback(golden_zip_copy: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """L3: a subfolder of an unzipped bag the verifying user may not read gave "unexpected error (PermissionError)"
+    (simulated: the suite runs as root, who reads everything)."""
+    import os
+
+    from app.bundle import safezip
+    from app.core.errors import BundleError
+
+    bag = unzip(golden_zip_copy, tmp_path / "bag")
+    locked = bag / "data" / "exhibits"
+    original = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return original(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(safezip.os, "scandir", scandir)
+    with pytest.raises(BundleError) as caught:
+        verify_bundle(bag)
+    assert "Permission denied" in caught.value.diagnostics() and "exhibits" in caught.value.diagnostics()
