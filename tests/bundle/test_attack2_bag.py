@@ -140,3 +140,18 @@ def test_a_folder_the_user_cannot_read_is_named_not_a_traceback(golden_zip_copy:
     with pytest.raises(BundleError) as caught:
         verify_bundle(bag)
     assert "Permission denied" in caught.value.diagnostics() and "exhibits" in caught.value.diagnostics()
+
+
+@pytest.mark.parametrize("name", ["declaration.docx.", "declaration.docx ", "declaration:ads.docx", "nul.txt",
+                                  "COM1.pdf", "a?b.txt"])
+def test_names_windows_would_extract_differently_are_refused(golden_zip_copy: Path, name: str) -> None:
+    """L3: on Windows 'exhibit.pdf.' is written as 'exhibit.pdf', ':' opens an alternate data stream, NUL is a
+    device: a zip holding such a name extracts to other files there. The writer's portable_name never makes one."""
+    from app.bundle.names import portable_name, unsafe_reason
+    from app.core.errors import BundleError
+
+    with zipfile.ZipFile(golden_zip_copy, "a") as archive:
+        archive.writestr(f"{BAG_NAME}/data/documents/{name}", b"another text")
+    with pytest.raises(BundleError, match="Windows"):
+        verify_bundle(golden_zip_copy)
+    assert unsafe_reason(f"data/{portable_name(name)}") is None
