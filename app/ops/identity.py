@@ -262,11 +262,11 @@ class IdentityRow:
 
 def identity_rows() -> list[IdentityRow]:
     """Your identities (oldest first), then the trust store's certificates that are not yours."""
-    distrusted = distrusted_fingerprints(trust_dir())
+    distrusted = distrusted_marks(trust_dir())  # fingerprints and keys: as verification judges them
     rows: list[IdentityRow] = []
     for info in list_identities():
         certificate = x509.load_pem_x509_certificate(info.certificate_path.read_bytes())
-        trusted = normalise_fingerprint(info.fingerprint) not in distrusted
+        trusted = not is_distrusted(certificate, distrusted)
         rows.append(_row(certificate, info.fingerprint, info.certificate_path, own=True, trusted=trusted,
                          why="your signing identity" if trusted else "yours, but you said not to trust it",
                          label=info.label))

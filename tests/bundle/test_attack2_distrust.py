@@ -92,3 +92,19 @@ def test_an_old_distrust_list_stays_readable_and_trusting_a_file_again_lifts_its
     assert not is_distrusted(renewed, distrusted_marks(store))
     assert is_distrusted(certificate, distrusted_marks(store))  # the old line (fingerprint only) stays
     assert datetime.datetime.now(datetime.UTC) and hashes.SHA256  # imports used
+
+
+def test_untrusting_your_identity_distrusts_its_key(tmp_path: Path) -> None:
+    """`identity untrust` of one of your identities keeps its key hash, so a renewal under the key is out too."""
+    from app.ops.identity import identity_rows, machine_trust, new_identity, set_trusted, untrust_certificate_file
+
+    made = new_identity("Jordan Sample", "Fictional Corp", "correct horse battery").identity
+    set_trusted(made.fingerprint, False)
+    marks = machine_trust().distrusted
+    renewed = _certificate("Jordan Sample", made.private_key, days=900)  # type: ignore[arg-type]
+    assert is_distrusted(renewed, marks) and not [r for r in identity_rows() if r.trusted and r.own]
+    other = _certificate("Pat", ec.generate_private_key(ec.SECP256R1()))
+    source = tmp_path / "pat.pem"
+    source.write_bytes(other.public_bytes(Encoding.PEM))
+    assert untrust_certificate_file(source) == [fingerprint_of(other)]
+    assert is_distrusted(other, machine_trust().distrusted)
