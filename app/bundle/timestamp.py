@@ -195,6 +195,18 @@ def check_timestamp(
     An untrusted but sound timestamp is returned with ``trusted=False``; the
     caller decides what that means.
     """
+    try:
+        return _check_timestamp(reply, data, trusted, stored, distrusted)
+    except TimestampError:
+        raise
+    except Exception as exc:  # hostile ASN.1 from a bundle or an authority, whatever it raises
+        raise TimestampError(f"the timestamp or its validation data cannot be read ({exc.__class__.__name__})") from exc
+
+
+def _check_timestamp(
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate],
+    stored: ValidationData | Callable[[], ValidationData] | None, distrusted: Collection[str],
+) -> TimestampFacts:
     import rfc3161_client  # loaded only for a bundle that carries a timestamp
 
     try:
