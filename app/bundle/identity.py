@@ -33,6 +33,7 @@ from app.core.errors import IdentityError, WrongPassphrase
 from app.core.files import write_atomic
 from app.core.paths import identities_dir
 
+from .parsing import parsed
 from .pkcs12_mac import strengthen_mac
 
 # PBKDF2-SHA256 iterations for the key and certificate bags (OWASP 2023).
@@ -268,7 +269,7 @@ def list_identities(directory: Path | None = None) -> list[IdentityInfo]:
     for key_path in sorted(folder.glob("*.p12")):
         pem_path = key_path.with_suffix(".pem")
         try:
-            certificate = x509.load_pem_x509_certificate(pem_path.read_bytes())
+            certificate = parsed(x509.load_pem_x509_certificate, pem_path.read_bytes())
         except (OSError, ValueError):
             continue  # a key without its readable certificate is not listable
         meta = _read_meta(key_path.with_suffix(".json"))

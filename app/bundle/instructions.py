@@ -285,8 +285,13 @@ that every file is the one the signer sealed, and nothing was added.
 ---- end timestamp check ----
 
    Each token must print "Verification: OK" and each archive listing "OK"
-   for every file. No command above checks the stored OCSP responses and
-   CRLs (evbundle verify does); to read one:
+   for every file. A token verified against a root you did not save from
+   the authority's own website proves nothing: anyone can make a token in
+   any name at any time. evbundle verify says VALID for a timestamped
+   bundle only once that root is trusted on your machine
+   (evbundle identity trust TSA-ROOT.pem --for tsa). No command above
+   checks the stored OCSP responses and CRLs (evbundle verify does); to
+   read one:
    "openssl ocsp -respin FILE -resp_text -noverify" or
    "openssl crl -inform DER -in FILE -text -noout". Without any .tsr file,
    the bundle was not timestamped and the time of signing rests on the

@@ -14,6 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*')
+_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                      *(f"LPT{n}" for n in range(1, 10))})
 MAX_NAME_BYTES = 1024  # whole path, UTF-8
 MAX_PART_BYTES = 255  # one folder or file name
 
@@ -38,6 +41,14 @@ def unsafe_reason(name: str, *, allow_line_breaks: bool = True) -> str | None:
         return "the name climbs out of its folder ('..')"
     if any(part in ("", ".") for part in parts):
         return "the name has an empty or '.' folder part"
+    # Windows (and its extractors) drop a trailing dot or space, refuse or replace <>:"|?* (':' may open an
+    # alternate data stream), and open a device for CON, NUL, COM1…: each would extract to another name there.
+    if any(part.endswith((".", " ")) for part in parts):
+        return "a part of the name ends with a dot or a space, which Windows drops (another file's name there)"
+    if any(ch in _WINDOWS_FORBIDDEN for ch in name):
+        return 'the name contains a character Windows does not allow in file names (< > : " | ? *)'
+    if any(_is_device(part) for part in parts):
+        return "a part of the name is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         return f"the name is longer than {MAX_NAME_BYTES} bytes"
     if any(len(part.encode("utf-8")) > MAX_PART_BYTES for part in parts):
@@ -55,9 +66,11 @@ def portable_name(name: str) -> str:
     cleaned = "".join(
         "_" if (ord(ch) < 32 or ord(ch) == 127 or ch in '<>:"/\\|?*%') else ch
         for ch in unicodedata.normalize("NFC", name)
-    ).strip().rstrip(".")
+    ).strip().rstrip(". ")
     if cleaned in ("", ".", ".."):
         return "_"
+    if _is_device(cleaned):
+        cleaned = "_" + cleaned
     while len(cleaned.encode("utf-8")) > MAX_PART_BYTES:
         cleaned = cleaned[:-1]
     return cleaned
@@ -88,3 +101,8 @@ def find_clashes(names: Iterable[str]) -> list[tuple[str, str, str]]:
         if key in folders:
             clashes.append((name, folders[key], "a file has the same name as a folder"))
     return clashes
+
+
+def _is_device(part: str) -> bool:
+    """A name Windows opens as a device, whatever its extension (``nul.txt``, ``COM1.pdf``)."""
+    return part.split(".", 1)[0].rstrip(" ").upper() in _DEVICES

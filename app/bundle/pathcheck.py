@@ -29,7 +29,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 
-from .identity import fingerprint_of, normalise_fingerprint, subject_text
+from .distrust import is_distrusted
+from .identity import subject_text
 
 Purpose = Literal["signer", "tsa"]
 # The issuers a path may take from what a bundle carries: real chains are 2 to 4 long, and a signature
@@ -101,7 +102,8 @@ def anchored_path(
 
     ``purpose`` "signer": the path must have at least one issuer (an anchor trusted for signers is a CA, not a
     signer itself) and the certificate must be fit to sign documents; "tsa": the anchor may be the
-    authority's own certificate. No fingerprint in ``distrusted`` (normalised) may be on the path.
+    authority's own certificate. No certificate ``distrusted`` marks (distrust.py: its fingerprint, its
+    public key, its ECDSA twin) may be on the path.
     """
     if not anchors:
         return PathResult(None)
@@ -139,7 +141,7 @@ def _validate(certificate: x509.Certificate, carried: Sequence[x509.Certificate]
     if anchor is None:
         return PathResult(None)
     for member in members:
-        if normalise_fingerprint(fingerprint_of(member)) in distrusted:
+        if is_distrusted(member, distrusted):
             return PathResult(None, f"its path passes through {subject_text(member)}, which you said not to trust")
     if not (anchor.not_valid_before_utc <= moment <= anchor.not_valid_after_utc):
         return PathResult(None, f"the trusted certificate {subject_text(anchor)} was not valid at "

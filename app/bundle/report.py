@@ -150,6 +150,9 @@ class VerificationReport:
     renewal: str | None = None  # why the bundle should be renewed now (evbundle renew), if it should
     checked_at: str | None = None  # the clock verification used (UTC ISO 8601)
     problems_omitted: int = 0  # problems beyond MAX_PROBLEMS: counted, not kept
+    # The signed bag-info.txt says the signature was timestamped, but by an authority not trusted here (its name):
+    # the bundle is intact, but not VALID (exit 3), since anyone can make such a token (verify_stamps.py).
+    unvouched_timestamp: str | None = None
     _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -161,7 +164,7 @@ class VerificationReport:
     def verdict(self) -> str:
         if self.problems or self.signer is None or not self.signer.signature_valid:
             return NOT_VALID
-        return VALID if self.signer.trusted else UNKNOWN_SIGNER
+        return VALID if self.signer.trusted and self.unvouched_timestamp is None else UNKNOWN_SIGNER
 
     @property
     def ok(self) -> bool:
@@ -206,6 +209,7 @@ class VerificationReport:
             "bag_name": self.bag_name,
             "signer": self.signer.to_json() if self.signer else None,
             "signer_trust": self.signer_trust,
+            "unvouched_timestamp": self.unvouched_timestamp,
             "expected_signers": list(self.expected_signers),
             "trust_checked": self.trust_checked,
             "timestamps": [t.to_json() for t in self.timestamps],
@@ -228,6 +232,8 @@ class VerificationReport:
             return "VALID"
         if verdict == UNKNOWN_SIGNER:
             assert self.signer is not None
+            if self.signer.trusted:
+                return "INTACT BUT TIMESTAMPED BY AN AUTHORITY NOT TRUSTED HERE"
             return f"INTACT BUT SIGNED BY AN UNKNOWN KEY (fingerprint {shown(self.signer.fingerprint)})"
         count = len(self.problems) + self.problems_omitted
         if count == 0:
@@ -241,6 +247,12 @@ class VerificationReport:
             assert self.signer is not None
             return ("Every file matches its hashes, the signature is good, and the signer is trusted "
                     f"({shown(self.signer.trusted_as or 'trusted here')}).")
+        if verdict == UNKNOWN_SIGNER and self.signer is not None and self.signer.trusted:
+            return ("Every file matches its hashes and the signer is trusted, but the bundle says (in its signed "
+                    "bag-info.txt) that the signature was timestamped, and the timestamp's authority "
+                    f"({shown(self.unvouched_timestamp or '')}) is not trusted on this machine: anyone can make a "
+                    "token in any name and at any time, so a replaced token looks just like this. Trust the "
+                    "authority's root (evbundle identity trust TSA-ROOT.pem --for tsa) and verify again.")
         if verdict == UNKNOWN_SIGNER:
             return ("Every file matches its hashes and the signature is good, but nothing on this machine "
                     "says whose key made it: a bundle altered and re-signed with someone else's key looks "
@@ -294,8 +306,9 @@ class VerificationReport:
 
     def to_text(self) -> str:
         """The human report: verdict, signer, counts, then one line per problem naming its file."""
-        lines = [f"Bundle: {shown(self.source)} (bag folder {shown(self.bag_name)}, a name the signature does not "
-                 "cover; the signed VERIFY.txt states it)",
+        where = (f"bag folder {shown(self.bag_name)}, a name the signature does not cover; the signed VERIFY.txt "
+                 "states it" if self.bag_name else "no bag folder: the bag lies at the top of the zip")
+        lines = [f"Bundle: {shown(self.source)} ({where})",
                  f"Result: {self.verdict_text()}.", f"  {self.verdict_detail()}"]
         if self.signer is not None:
             label = "Signed by" if self.signer.signature_valid else "Named in signer.pem (NOT proven by any signature)"

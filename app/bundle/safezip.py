@@ -44,6 +44,7 @@ class ReadLimits:
     max_tag_file_size: int = 1024**2  # bagit.txt, bag-info.txt, tag manifests, signature files: read whole
     max_json_size: int = 4 * 1024**2  # case.json is parsed only up to this size (and after its hash matched)
     max_line_size: int = 1024**2  # one manifest line or custody entry
+    max_signature_bytes: int = 64 * 1024**2  # read from signature/ in all (tokens, chains, revocation answers)
 
 
 # Files that mark a folder as a bag even when bagit.txt itself was removed.
@@ -62,6 +63,11 @@ class BagFiles:
     outside_checked: bool = True  # False: a folder given as the bag itself, whose surroundings were not looked at
     named_folder: bool = True  # the bag sits in a folder of its own name (False: a zip with the bag at its top)
     _zip: RangeFile | None = None
+
+    @property
+    def from_zip(self) -> bool:
+        """Whether the bag is read from a zip (else from a folder on disk)."""
+        return self._zip is not None
     _entries: dict[str, ZipEntry] = field(default_factory=dict)
     _root: Path | None = None
 
@@ -181,7 +187,11 @@ def open_bag(path: Path, limits: ReadLimits | None = None) -> Iterator[BagFiles]
     path = Path(path)
     limits = limits or ReadLimits()
     if path.is_dir():
-        bag = _open_folder(path, limits)
+        try:
+            bag = _open_folder(path, limits)
+        except OSError as exc:  # a folder of the bag this user may not read: named, never a traceback
+            raise BundleError(f"cannot read the bundle folder: {exc.strerror or exc.__class__.__name__}",
+                              path=_shown_name(str(exc.filename or path))) from exc
     elif path.is_file():
         bag = _open_zip(path, limits)
     else:
@@ -302,7 +312,8 @@ def _locate_bag_in_zip(
                 outside.append(folder)  # an empty folder beside the bag (one with files shows through them)
         elif folder not in occupied and folder != prefix and folder[len(prefix):] != "data/":
             empty.append(folder[len(prefix):])
-    return BagFiles(path, root or path.stem, sizes, sorted(outside), empty, _zip=source, _entries=members,
+    # A bag at the top of the zip has no folder, so no name: never the zip's own file name, which anyone chooses.
+    return BagFiles(path, root, sizes, sorted(outside), empty, _zip=source, _entries=members,
                     named_folder=bool(root))
 
 

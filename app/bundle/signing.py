@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from app.core.errors import BundleError
 
 from .identity import SigningIdentity
+from .parsing import der_certificate
 
 MAX_CHAIN = 16  # certificates from the signer up to a root: real chains hold 2 to 4
 
@@ -191,7 +192,7 @@ def _certificates(signed: asn1_cms.SignedData) -> list[x509.Certificate]:
         if choice.chosen["signature_value"].contents[:1] != b"\x00":
             # The only byte of a certificate its own signature does not cover.
             raise SignatureInvalid("a certificate's signature field is malformed")
-        found.append(x509.load_der_x509_certificate(choice.chosen.dump()))
+        found.append(der_certificate(choice.chosen.dump()))
     if not found:
         raise SignatureInvalid("the signature carries no certificate")
     return found

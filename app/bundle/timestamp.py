@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -45,6 +45,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from app.core.errors import BundleError
 
 from .identity import fingerprint_of, subject_text
+from .parsing import parsed
 from .pathcheck import anchored_path
 from .signing import SignatureInvalid, verify_embedded
 from .validation import ChainCheck, Fetch, ValidationData, check_at, collect, http_fetch
@@ -180,22 +181,34 @@ class Timestamper:
 
 
 def check_timestamp(
-    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (), stored: ValidationData | None = None,
-    distrusted: Collection[str] = (),
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate] = (),
+    stored: ValidationData | Callable[[], ValidationData] | None = None, distrusted: Collection[str] = (),
 ) -> TimestampFacts:
     """Check a stored timestamp reply against ``data`` (the file it timestamps); raises TimestampError.
 
     ``trusted``: certificates this machine trusts for timestamps (TSA roots or the
     TSA's own certificate; a path to them is validated at the token's time, see
     pathcheck.py); ``distrusted``: fingerprints never trusted on any path.
-    ``stored``: the validation data kept with the token; the
+    ``stored``: the validation data kept with the token (or what reads it, called only once the token's own
+    signature holds, so a garbage token's files are never read); the
     chain is checked with it at the token's time, never against the clock now.
     An untrusted but sound timestamp is returned with ``trusted=False``; the
     caller decides what that means.
     """
+    try:
+        return _check_timestamp(reply, data, trusted, stored, distrusted)
+    except TimestampError:
+        raise
+    except Exception as exc:  # hostile ASN.1 from a bundle or an authority, whatever it raises
+        raise TimestampError(f"the timestamp or its validation data cannot be read ({exc.__class__.__name__})") from exc
+
+
+def _check_timestamp(
+    reply: bytes, data: bytes, trusted: Sequence[x509.Certificate],
+    stored: ValidationData | Callable[[], ValidationData] | None, distrusted: Collection[str],
+) -> TimestampFacts:
     import rfc3161_client  # loaded only for a bundle that carries a timestamp
 
-    stored = stored or ValidationData()
     try:
         response = rfc3161_client.decode_timestamp_response(reply)
     except Exception as exc:
@@ -227,6 +240,9 @@ def check_timestamp(
             "is a timestamp for other data, not for this bundle's signature",
             expected=expected.hex(), found=info.message_imprint.message.hex(),
         )
+    if callable(stored):
+        stored = stored()
+    stored = stored or ValidationData()
     chain = check_at(certificate, facts.certificates, stored, moment)
     if chain.problems:
         raise TimestampError("the timestamp authority's certificate chain was not sound at the timestamp's time: "
@@ -276,14 +292,20 @@ def _check_signing_certificate(token: bytes, certificate: x509.Certificate) -> N
     from cryptography.hazmat.primitives.serialization import Encoding
 
     der = certificate.public_bytes(Encoding.DER)
-    signer = asn1_cms.ContentInfo.load(token)["content"]["signer_infos"][0]
+    signer = parsed(asn1_cms.ContentInfo.load, token)["content"]["signer_infos"][0]
     for attribute in signer["signed_attrs"]:
         kind = attribute["type"].native
         if kind not in ("signing_certificate", "signing_certificate_v2"):
             continue
         for value in attribute["values"]:
+            if not len(value["certs"]):
+                raise TimestampError("the timestamp's signing-certificate attribute lists no certificate "
+                                     "(ESSCertID, RFC 3161 § 2.4.2)")
             first = value["certs"][0]
             algorithm = "sha1" if kind == "signing_certificate" else first["hash_algorithm"]["algorithm"].native
+            if algorithm not in hashlib.algorithms_available:
+                raise TimestampError("the timestamp's signing-certificate hash uses an unknown algorithm",
+                                     found=str(algorithm))
             if first["cert_hash"].native != hashlib.new(algorithm, der).digest():
                 raise TimestampError("the timestamp authority's certificate in the token is not the one it signed "
                                      "for (its ESSCertID hash differs, RFC 5816)")

@@ -16,11 +16,12 @@ trusted for named purposes:
 Purposes do not spill over: a timestamp authority's root trusted for
 timestamps makes no signer trusted, and an organisation's CA trusted for its
 signers makes no timestamp trusted. A fingerprint the user said not to trust
-(``distrusted.txt``) is never trusted, directly or through any path.
+(``distrusted.txt``) is never trusted, directly or through any path, nor is any certificate for its
+public key when that was known (distrust.py).
 
 The trust store is a plain folder, ``<fingerprint>.pem`` per certificate, with
 ``purposes.txt`` (one ``<fingerprint> <purpose>[,<purpose>]`` a line) and
-``distrusted.txt`` (one fingerprint a line), so what a machine trusts can be read
+``distrusted.txt`` (one fingerprint a line, ``key=<SPKI SHA-256>`` beside it), so what a machine trusts can be read
 (and audited) with stock tools. Certificates stored before purposes existed are
 given the narrowest sensible one when the store is read (see :func:`default_purposes`).
 """
@@ -38,7 +39,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from app.core.errors import IdentityError
 from app.core.files import write_atomic
 
+from .distrust import KEY_MARK, key_hash_of
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
+from .parsing import parsed
 from .pathcheck import is_authority
 
 DISTRUSTED_FILE = "distrusted.txt"  # fingerprints the user said not to trust (a leaked key), never trusted
@@ -72,7 +75,7 @@ def list_trusted(directory: Path) -> list[TrustedCertificate]:
     found = []
     for path in sorted(folder.glob("*.pem")):
         try:
-            certificate = x509.load_pem_x509_certificate(path.read_bytes())
+            certificate = parsed(x509.load_pem_x509_certificate, path.read_bytes())
         except (OSError, ValueError):
             continue
         stored = purposes.get(normalise_fingerprint(fingerprint_of(certificate)))
@@ -116,6 +119,20 @@ def _write_purposes(folder: Path, purposes: dict[str, frozenset[str]]) -> None:
     write_atomic(folder / PURPOSES_FILE, "".join(lines).encode("ascii"))
 
 
+def read_certificate_file(source: Path) -> list[x509.Certificate]:
+    """Every certificate of a PEM or DER file the user named; IdentityError, in words, for anything else."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError as exc:
+        raise IdentityError(f"cannot read the certificate file: {exc.strerror}", path=source) from exc
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificates(data)
+        return [x509.load_der_x509_certificate(data)]
+    except Exception as exc:  # ValueError, InvalidVersion…: whatever cryptography raises on bad input
+        raise IdentityError("not an X.509 certificate (PEM or DER)", path=source) from exc
+
+
 def trust_certificate(source: Path, directory: Path, purposes: Collection[str] = ()) -> list[TrustedCertificate]:
     """Add every certificate of a PEM or DER file to the trust store for ``purposes`` (SIGNER, CA, TSA);
     returns those added or present. Without purposes, a signer's or a timestamp authority's own certificate gets
@@ -123,16 +140,7 @@ def trust_certificate(source: Path, directory: Path, purposes: Collection[str] =
     A certificate already trusted keeps its purposes and gains these; one on the list not to trust is taken off it.
     """
     source = Path(source)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise IdentityError(f"cannot read the certificate file: {exc.strerror}", path=source) from exc
-    try:
-        certificates = (
-            x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
-        )
-    except ValueError as exc:
-        raise IdentityError("not an X.509 certificate (PEM or DER)", path=source) from exc
+    certificates = read_certificate_file(source)
     unknown = set(purposes) - set(PURPOSES)
     if unknown:
         raise IdentityError(f"unknown purpose: {', '.join(sorted(unknown))} (one of {', '.join(PURPOSES)})")
@@ -149,7 +157,7 @@ def trust_certificate(source: Path, directory: Path, purposes: Collection[str] =
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored = _stored_purposes(folder)
-    distrusted = distrusted_fingerprints(folder)
+    distrusted = distrust_entries(folder)
     added = []
     for certificate, wanted in zip(certificates, chosen, strict=True):
         fingerprint = normalise_fingerprint(fingerprint_of(certificate))
@@ -159,7 +167,9 @@ def trust_certificate(source: Path, directory: Path, purposes: Collection[str] =
             stored[fingerprint] = wanted
         else:
             stored[fingerprint] = stored.get(fingerprint, default_purposes(certificate)) | wanted
-        distrusted.discard(fingerprint)
+        key = key_hash_of(certificate)  # trusting a certificate file again trusts its key again
+        for other in [f for f, k in distrusted.items() if f == fingerprint or k == key]:
+            distrusted.pop(other)
         added.append(_entry(certificate, target, stored[fingerprint]))
     _write_purposes(folder, stored)
     _write_distrusted(folder, distrusted)
@@ -186,39 +196,67 @@ def untrust_certificate(fingerprint: str, directory: Path) -> bool:
     return True
 
 
+def distrust_entries(directory: Path) -> dict[str, str]:
+    """distrusted.txt as {fingerprint: key hash or ""}: ``<fingerprint>[ key=<SPKI SHA-256>]`` a line
+    (files written before keys were kept hold the fingerprint alone, and stay readable)."""
+    try:
+        text = (Path(directory) / DISTRUSTED_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise IdentityError("the list of identities not to trust cannot be read",
+                            path=Path(directory) / DISTRUSTED_FILE) from exc
+    lines: dict[str, str] = {}
+    for line in text.splitlines():
+        fingerprint, _, rest = line.strip().partition(" ")
+        if not fingerprint:
+            continue
+        key = rest.strip().removeprefix("key=") if rest.strip().startswith("key=") else ""
+        lines[normalise_fingerprint(fingerprint)] = normalise_fingerprint(key)
+    return lines
+
+
 def distrusted_fingerprints(directory: Path) -> set[str]:
     """Fingerprints the user has said not to trust: never trusted, directly or through a CA.
 
     An identity whose key may have leaked stays on the machine (old bundles
     still name it) but no longer vouches for a bundle, even when its CA is
-    trusted. The list is a plain text file in the trust store, one fingerprint a line.
+    trusted. The list is a plain text file in the trust store, one fingerprint a line
+    (with the certificate's public-key hash beside it when it was known: see :func:`distrusted_marks`).
     """
-    try:
-        text = (Path(directory) / DISTRUSTED_FILE).read_text("utf-8")
-    except FileNotFoundError:
-        return set()
-    except (OSError, ValueError) as exc:
-        raise IdentityError("the list of identities not to trust cannot be read",
-                            path=Path(directory) / DISTRUSTED_FILE) from exc
-    return {normalise_fingerprint(line) for line in text.splitlines() if line.strip()}
+    return set(distrust_entries(directory))
 
 
-def set_distrusted(fingerprint: str, distrusted: bool, directory: Path) -> None:
-    """Add a fingerprint to (or take it off) the list of identities not to trust."""
+def distrusted_marks(directory: Path) -> frozenset[str]:
+    """What verification never trusts: every distrusted fingerprint and ``KEY``+hash of every distrusted
+    public key (distrust.py), so a renewed or re-encoded certificate for a leaked key is distrusted too."""
+    lines = distrust_entries(directory)
+    return frozenset(lines) | {KEY_MARK + key for key in lines.values() if key}
+
+
+def set_distrusted(fingerprint: str, distrusted: bool, directory: Path,
+                   certificate: x509.Certificate | None = None) -> None:
+    """Add a fingerprint (and, given its certificate, its public key) to the list of identities not to trust,
+    or take it off."""
     folder = Path(directory)
     wanted = normalise_fingerprint(fingerprint)
-    current = distrusted_fingerprints(folder)
-    changed = (current | {wanted}) if distrusted else (current - {wanted})
+    current = distrust_entries(folder)
+    changed = dict(current)
+    if distrusted:
+        changed[wanted] = key_hash_of(certificate) if certificate is not None else current.get(wanted, "")
+    else:
+        changed.pop(wanted, None)
     if changed == current:
         return
     _write_distrusted(folder, changed)
 
 
-def _write_distrusted(folder: Path, fingerprints: set[str]) -> None:
-    if not fingerprints and not (folder / DISTRUSTED_FILE).exists():
+def _write_distrusted(folder: Path, lines: dict[str, str]) -> None:
+    if not lines and not (folder / DISTRUSTED_FILE).exists():
         return
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / DISTRUSTED_FILE, "".join(f"{f}\n" for f in sorted(fingerprints)).encode("ascii"))
+    text = "".join(f"{f} key={lines[f]}\n" if lines[f] else f"{f}\n" for f in sorted(lines))
+    write_atomic(folder / DISTRUSTED_FILE, text.encode("ascii"))
 
 
 def _entry(certificate: x509.Certificate, path: Path, purposes: frozenset[str]) -> TrustedCertificate:

@@ -50,6 +50,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
+from .parsing import Unparseable, der_crl, der_ocsp, parsed, pem_certificates, pem_crl
+
 # What verification reads of a signature file (ReadLimits.max_tag_file_size): a larger answer (the CRL of
 # a large public CA can be several MiB) is not kept, and noted; OCSP, tried first, is small.
 MAX_FETCH_BYTES = 1024 * 1024
@@ -124,7 +126,7 @@ def read_validation(base: str, files: dict[str, bytes]) -> tuple[ValidationData,
     for name, data in sorted(files.items()):
         if name == base + CHAIN_SUFFIX:
             try:
-                chain = tuple(x509.load_pem_x509_certificates(data))
+                chain = tuple(pem_certificates(data))
             except ValueError:
                 problems.append((name, "is not a readable PEM certificate chain"))
             continue
@@ -133,9 +135,9 @@ def read_validation(base: str, files: dict[str, bytes]) -> tuple[ValidationData,
             continue
         try:
             if match["kind"] == "ocsp":
-                ocsp.load_der_ocsp_response(data)
+                der_ocsp(data)
             else:
-                x509.load_der_x509_crl(data)
+                der_crl(data)
         except ValueError:
             problems.append((name, f"is not a readable {'OCSP response' if match['kind'] == 'ocsp' else 'CRL'}"))
             continue
@@ -214,8 +216,8 @@ def _parse_certificates(data: bytes) -> list[x509.Certificate]:
     for load in (lambda d: [x509.load_der_x509_certificate(d)], x509.load_pem_x509_certificates,
                  pkcs7.load_der_pkcs7_certificates, pkcs7.load_pem_pkcs7_certificates):
         try:
-            return list(load(data))
-        except (ValueError, UnsupportedAlgorithm):
+            return list(parsed(load, data))
+        except Unparseable:
             continue
     return []
 
@@ -245,7 +247,7 @@ def _fetch_crl(subject: x509.Certificate, issuer: x509.Certificate, fetch: Fetch
             continue
         if data.startswith(b"-----BEGIN"):
             with contextlib.suppress(ValueError):
-                data = x509.load_pem_x509_crl(data).public_bytes(Encoding.DER)
+                data = pem_crl(data).public_bytes(Encoding.DER)
         status = check_revocation(Revocation(1, "crl", data), subject, issuer)
         if status.usable:
             return data
@@ -374,12 +376,12 @@ def check_revocation(item: Revocation, subject: x509.Certificate, issuer: x509.C
         if item.kind == "ocsp":
             return _check_ocsp(item.der, subject, issuer)
         return _check_crl(item.der, subject, issuer)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    except Exception as exc:  # noqa: BLE001 - a hostile answer, whatever the parsers raise: unusable, and said so
         return RevocationStatus(False, kind=item.kind, text=f"unreadable ({exc.__class__.__name__})")
 
 
 def _check_crl(der: bytes, subject: x509.Certificate, issuer: x509.Certificate) -> RevocationStatus:
-    crl = x509.load_der_x509_crl(der)
+    crl = der_crl(der)
     if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
         return RevocationStatus(False, kind="crl", text="the CRL is not signed by the certificate's issuer")
     entry = crl.get_revoked_certificate_by_serial_number(subject.serial_number)
@@ -388,7 +390,7 @@ def _check_crl(der: bytes, subject: x509.Certificate, issuer: x509.Certificate) 
 
 
 def _check_ocsp(der: bytes, subject: x509.Certificate, issuer: x509.Certificate) -> RevocationStatus:
-    response = ocsp.load_der_ocsp_response(der)
+    response = der_ocsp(der)
     if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
         return RevocationStatus(False, kind="ocsp", text=f"the responder said {response.response_status.name}")
     expected = ocsp.OCSPRequestBuilder().add_certificate(subject, issuer, response.hash_algorithm).build()

@@ -38,8 +38,9 @@ from app.core.reporting import NULL_REPORTER, Reporter, check_cancelled
 from . import bagit_text
 from .archive import signature_folder
 from .identity import normalise_fingerprint, parse_fingerprint
-from .instructions import TIMESTAMP_FILE
+from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE, TIMESTAMP_FILE
 from .names import unsafe_reason
+from .parsing import pem_certificates
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
 from .streaming import DualHasher
@@ -64,6 +65,7 @@ BATCH_FILES = 256
 READER_ROOT = "TSA-ROOT.pem"
 MAX_READER_ROOT = 256 * 1024
 _OLD_ROOT_STEP = b"into one file, TSA-ROOT.pem, in the folder."
+_MAX_READER_ROOT = 16 * 1024  # a few root certificates; anything larger in TSA-ROOT.pem is carrying something else
 # How VERIFY.txt (a signed tag file) states the bag's name; see instructions.py.
 _SEALED_NAME = re.compile(r"^This bundle is a BagIt 1\.0 bag \(RFC 8493\) named (?P<name>.+), packed in a zip$", re.M)
 
@@ -140,7 +142,10 @@ class _Verification(SignerChecks, StampChecks):
         self.done = 0
         self._progress_lock = threading.Lock()
         self.total = sum(bag.sizes[n] for n in self.payload)
-        self._cache: dict[str, bytes | None] = {}
+        self._cache: dict[str, bytes | None] = {}  # tag files and the signature's two files, read once
+        self._signature_bytes = 0  # bytes read from signature/ so far (ReadLimits.max_signature_bytes)
+        self._counted: set[str] = set()  # the signature/ files those bytes came from
+        self._signature_sha512: dict[str, str | None] = {}  # signature/ files hashed for archive listings
         self.digests: dict[str, Digests | None] = {}  # every payload and tag file; None: unreadable
         self.bag_info: dict[str, str] = {}
         self.signed_manifest_changed = False  # the signature is intact but tagmanifest-sha256.txt is not
@@ -208,24 +213,28 @@ class _Verification(SignerChecks, StampChecks):
         if "Signature-Timestamp" in self.bag_info and TIMESTAMP_FILE not in self.bag.sizes:
             self.add("missing-file", TIMESTAMP_FILE, "is missing, while bag-info.txt (signed) says the signature was "
                      "timestamped: the token was removed, and with it the proof of when the bundle was signed")
-        if self._matches(signed, "VERIFY.txt"):
-            self._check_bag_name()
+        self._check_bag_name(self._matches(signed, "VERIFY.txt"))
         self._check_reader_root(self._matches(signed, "VERIFY.txt"))
         self._check_unjudged()
 
     def _check_reader_root(self, instructions_intact: bool) -> None:
         """TSA-ROOT.pem in the bag: where older bundles' signed VERIFY.txt told the reader to save the timestamp
-        authority's root (step 7). Only then, and only when it holds nothing but certificates, is it a note
-        rather than an added file; newer bundles say to save it beside BUNDLE.zip."""
+        authority's root (step 7). Only in an unzipped folder (a reader saved it there; no reader puts it in a
+        zip), only then, and only when it holds a few certificates and not one byte else, is it a note rather
+        than an added file; verification never uses it. Newer bundles say to save it beside BUNDLE.zip."""
         if not self._reader_root:
             return
-        data = self._read(READER_ROOT) or b""
-        told = instructions_intact and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b"")
-        try:
-            certificates = x509.load_pem_x509_certificates(data)
-            only_certificates = b"".join(c.public_bytes(Encoding.PEM) for c in certificates).strip() == data.strip()
-        except ValueError:
-            only_certificates = False
+        told = (not self.bag.from_zip and instructions_intact
+                and _OLD_ROOT_STEP in (self._read("VERIFY.txt") or b""))
+        only_certificates = False
+        if told and self.bag.sizes.get(READER_ROOT, 0) <= _MAX_READER_ROOT:
+            data = self._read(READER_ROOT) or b""
+            try:
+                certificates = pem_certificates(data)
+                only_certificates = (len(certificates) <= 4
+                                     and b"".join(c.public_bytes(Encoding.PEM) for c in certificates) == data)
+            except ValueError:
+                only_certificates = False
         if told and only_certificates:
             self.report.notes.append(
                 f"{READER_ROOT} is not part of the bundle: the bundle's VERIFY.txt (step 7) tells the reader to save "
@@ -234,12 +243,17 @@ class _Verification(SignerChecks, StampChecks):
             self.add("extra-file", READER_ROOT, "is not listed in the tag manifests, so the signature does not "
                      "cover it (added after sealing?)")
 
-    def _check_bag_name(self) -> None:
-        """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare."""
-        if not self.bag.named_folder:
-            return
-        data = self._read("VERIFY.txt") or b""
+    def _check_bag_name(self, instructions_intact: bool) -> None:
+        """The bag's folder name is covered by nothing but the signed VERIFY.txt, which states it: compare.
+        A zip with the bag at its top (no folder) is no bundle as sealed: its VERIFY.txt steps cannot be followed."""
+        data = (self._read("VERIFY.txt") or b"") if instructions_intact else b""
         match = _SEALED_NAME.search(data.decode("utf-8", "replace"))
+        if not self.bag.named_folder:
+            self.add("bag-renamed", "", "the bag lies at the top of the zip, in no folder: a bundle's zip holds one "
+                     "folder, named as its signed VERIFY.txt says, and that VERIFY.txt's steps cannot be followed "
+                     "on this one (repacked after sealing?)",
+                     expected=match["name"] if match is not None else "a bag folder", found="no folder")
+            return
         if match is not None and match["name"] != self.bag.bag_name:
             self.add("bag-renamed", "", "the bag folder was renamed after sealing: the signed VERIFY.txt names it "
                      "otherwise (the folder's name is not covered by the signature)",
@@ -248,18 +262,34 @@ class _Verification(SignerChecks, StampChecks):
     # --- reading ---------------------------------------------------------------
 
     def _read(self, name: str) -> bytes | None:
-        """A small tag file's bytes, or None (missing, too large or unreadable: reported once)."""
+        """A small tag file's bytes, or None (missing, too large or unreadable: reported once).
+
+        Files in signature/ are not kept (there may be thousands: tokens, chains, revocation answers),
+        except the signature and signer.pem, and all of them together are read only up to
+        ReadLimits.max_signature_bytes: memory stays flat however many a bundle carries."""
         if name in self._cache:
             return self._cache[name]
         data: bytes | None = None
+        in_signature = name.startswith("signature/")
         if name in self.bag.sizes:
+            if in_signature and name not in self._counted and (
+                    self._signature_bytes + self.bag.sizes[name] > self.limits.max_signature_bytes):
+                self.add("unreadable-file", name,
+                         f"was not read: the files read from signature/ would exceed "
+                         f"{self.limits.max_signature_bytes // 1024**2} MiB, far more than a bundle's signature "
+                         "folder holds")
+                return None
             try:
                 data = self.bag.read(name, self.limits.max_tag_file_size)
             except BundleError as exc:
                 self.add("unreadable-file", name, exc.message)
             except _READ_ERRORS as exc:
                 self.add("unreadable-file", name, f"cannot be read ({_reason(exc)})")
-        self._cache[name] = data
+            if in_signature and data is not None and name not in self._counted:
+                self._counted.add(name)
+                self._signature_bytes += len(data)
+        if not in_signature or name in (SIGNATURE_FILE, CERTIFICATE_FILE):
+            self._cache[name] = data
         return data
 
     def _guarded(self, name: str, work: Callable[[], None]) -> None:

@@ -18,8 +18,10 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from .distrust import is_distrusted
 from .identity import fingerprint_of, normalise_fingerprint, subject_text
 from .instructions import CERTIFICATE_FILE, SIGNATURE_FILE
+from .parsing import pem_certificates
 from .pathcheck import anchored_path
 from .report import SignerSummary, VerificationReport
 from .safezip import BagFiles
@@ -61,13 +63,14 @@ class Trust:
         return bool(self.fingerprints or self.signers or self.cas or self.expected)
 
     def distrusts(self, certificate: x509.Certificate) -> bool:
-        return normalise_fingerprint(fingerprint_of(certificate)) in self.distrusted
+        """Whether the user said never to trust it: its fingerprint, its public key or its ECDSA twin."""
+        return is_distrusted(certificate, self.distrusted)
 
     def why_trusted(self, certificate: x509.Certificate, carried: Sequence[x509.Certificate],
                     moment: datetime.datetime) -> tuple[str | None, str | None]:
         """(why the signer is trusted, or None; why a path to a trusted CA does not count, or None)."""
         fingerprint = normalise_fingerprint(fingerprint_of(certificate))
-        if fingerprint in self.distrusted:
+        if self.distrusts(certificate):
             return None, None
         if self.expected:
             return ("the fingerprint you named" if fingerprint in self.expected else None), None
@@ -248,7 +251,7 @@ class SignerChecks:
         if data is None:
             return []
         try:
-            certificates = x509.load_pem_x509_certificates(data)
+            certificates = pem_certificates(data)
         except ValueError:
             self.add("certificate-unreadable", CERTIFICATE_FILE, "is not a readable PEM certificate")
             return []
@@ -282,8 +285,15 @@ class SignerChecks:
 
 
 def _is_chain(certificates: list[x509.Certificate]) -> bool:
-    """Each certificate after the first issued (and signed) the one before it: a signer and its issuers."""
+    """A signer and its issuers: distinct certificates, each after the first the issuer of the one before it (its
+    subject the other's issuer name, its key verifying the other's signature), none self-issued before the last
+    (a self-signed certificate "issues" itself, and any same-key copy of it, so it ends a chain)."""
+    encoded = [c.public_bytes(Encoding.DER) for c in certificates]
+    if len(set(encoded)) != len(encoded):
+        return False
     for subject, issuer in itertools.pairwise(certificates):
+        if subject.subject == subject.issuer or subject.issuer != issuer.subject:
+            return False
         try:
             subject.verify_directly_issued_by(issuer)
         except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):

@@ -12,11 +12,10 @@ than the timestamp it renews.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import itertools
 from collections.abc import Callable
-
-from cryptography.exceptions import UnsupportedAlgorithm
 
 from app.core.hashing import Digests
 
@@ -32,6 +31,9 @@ from .verify_signer import Trust
 # How far ahead of this machine's clock a stated time may be before it is impossible: the verifying
 # machine's clock may be somewhat off, a timestamp authority's is not.
 CLOCK_SKEW = datetime.timedelta(hours=1)
+# How far a signature's token may predate the signer's own signing time (the signer's clock a little ahead) before
+# it cannot be over that signature; only judged as a problem when the token's authority is not trusted here.
+SIGNER_CLOCK_SKEW = datetime.timedelta(minutes=2)
 MAX_LISTING_ERRORS = 20  # lines of one archive listing reported one by one; the rest are counted
 
 
@@ -50,6 +52,8 @@ class StampChecks:
     folder: SignatureFolder
     _signature_facts: SignatureFacts | None
     _stamp_facts: list[tuple[str, TimestampFacts]]
+    _signature_sha512: dict[str, str | None]
+    bag_info: dict[str, str]
 
     def _check_signature_folder(self) -> None:
         """Files in signature/ that this format does not have, or that are out of their place."""
@@ -108,7 +112,9 @@ class StampChecks:
                 self.report.timestamps.append(failed)
                 continue
             try:
-                facts = check_timestamp(reply, data, trusted.tsas, self._stored(name), trusted.distrusted)
+                # The stored validation data is read only once the token itself holds (a garbage token's is not).
+                facts = check_timestamp(reply, data, trusted.tsas, functools.partial(self._stored, name),
+                                        trusted.distrusted)
             except TimestampMismatch as exc:
                 self.add("timestamp-mismatch", name,
                          f"{exc.message.replace('signature', 'file it names')}: "
@@ -121,7 +127,7 @@ class StampChecks:
                          expected=exc.expected, found=exc.found)
                 self.report.timestamps.append(failed)
                 continue
-            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # a hostile certificate in the stored data
+            except Exception as exc:  # noqa: BLE001 - hostile ASN.1 in the token or its stored data, whatever it raises
                 self.add("timestamp-invalid", name, "the timestamp or its stored validation data cannot be read "
                          f"({exc.__class__.__name__})")
                 self.report.timestamps.append(failed)
@@ -148,8 +154,36 @@ class StampChecks:
             if trusted.required and not facts.trusted:
                 self.add("untrusted-timestamp", name,
                          "the timestamp authority is not trusted on this machine", found=facts.authority)
+            if name == TIMESTAMP_FILE:
+                self._judge_signature_stamp(name, facts)
         self._check_chain_of_timestamps()
         self._check_signer_at_timestamp()
+
+    def _judge_signature_stamp(self, name: str, facts: TimestampFacts) -> None:
+        """The signature's timestamp against what the signed bag-info.txt and the signer's own clock say.
+
+        A token made by an authority this machine does not trust proves nothing about time: anyone can make one,
+        in any name, at any time, so a replaced token looks like the genuine one. Where the signed bag-info.txt
+        says the signature was timestamped, the verdict is therefore VALID only with a trusted authority (else
+        exit 3, intact but not vouched for here). A token dated before the signer's own signing time cannot be
+        over this signature, unless the signer's clock ran ahead: from an untrusted authority it is a problem,
+        from a trusted one a note."""
+        if "Signature-Timestamp" in self.bag_info and not facts.trusted:
+            self.report.unvouched_timestamp = facts.authority[:200]
+        signed_at = self._signature_facts.signed_at if self._signature_facts is not None else None
+        if signed_at is None or facts.time >= signed_at - SIGNER_CLOCK_SKEW:
+            return
+        when = (f"is dated {facts.time:%Y-%m-%d %H:%M:%S} UTC, before the signer's own signing time "
+                f"({signed_at:%Y-%m-%d %H:%M:%S} UTC)")
+        if facts.trusted:
+            self.report.notes.append(f"{name} {when}: the trusted authority's time stands, so the signer's clock "
+                                     "ran ahead when it signed.")
+        else:
+            self.add("timestamp-before-signing", name,
+                     f"{when}, and its authority is not trusted here: a token cannot be over a signature made after "
+                     "it, so this one was replaced (or the signer's clock was wrong)",
+                     expected=f"at or after {signed_at:%Y-%m-%d %H:%M:%S} UTC",
+                     found=f"{facts.time:%Y-%m-%d %H:%M:%S} UTC")
 
     def _check_chain_of_timestamps(self) -> None:
         """Each timestamp must have been renewed while it was good, and after it; the last says when to renew."""
@@ -205,7 +239,7 @@ class StampChecks:
         stored = self._stored(SIGNER_BASE) if signer_files else ValidationData()
         try:
             check = check_at(signer, facts.certificates, stored, first.time)
-        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        except Exception as exc:  # noqa: BLE001 - hostile stored data, whatever the parsers raise
             self.add("validation-data-invalid", SIGNER_BASE + ".chain.pem",
                      f"the signer's stored validation data cannot be read ({exc.__class__.__name__})")
             return
@@ -264,9 +298,11 @@ class StampChecks:
                              "in the bundle when it was renewed (added later?)")
 
     def _sha512(self, name: str) -> str | None:
-        if name.startswith("signature/"):
-            data = self._read(name)
-            return hashlib.sha512(data).hexdigest() if data is not None else None
+        if name.startswith("signature/"):  # each listing names every earlier file: hash each one once
+            if name not in self._signature_sha512:
+                data = self._read(name)
+                self._signature_sha512[name] = hashlib.sha512(data).hexdigest() if data is not None else None
+            return self._signature_sha512[name]
         digests = self.digests.get(name)
         return digests.sha512 if digests is not None else None
 

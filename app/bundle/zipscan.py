@@ -249,7 +249,9 @@ def _decode_name(raw: bytes, flags: int) -> str:
             "in another character set)",
             raw.decode("ascii", "backslashreplace"),
         )
-    reason = unsafe_reason(name[:-1] if name.endswith("/") else name)
+    # No CR or LF either (allowed in an unzipped folder, where a file is what it is named): Info-ZIP unzip, the
+    # stock route's extractor, strips control characters, so such an entry extracts over another file's name.
+    reason = unsafe_reason(name[:-1] if name.endswith("/") else name, allow_line_breaks=False)
     if reason:
         raise _refuse(reason, name)
     return name

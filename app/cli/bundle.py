@@ -38,7 +38,9 @@ def register(sub: Any) -> None:
         epilog="exit codes: 0 VALID (intact, signed by a key trusted here or named with --trust);\n"
                "  1 NOT VALID (problems found, or signed by another key than the one named);\n"
                "  2 could not be checked (not a bundle, or a hostile zip refused unread);\n"
-               "  3 INTACT BUT SIGNED BY AN UNKNOWN KEY (compare its fingerprint with the declaration's)")
+               "  3 INTACT BUT SIGNED BY AN UNKNOWN KEY (compare its fingerprint with the declaration's), or\n"
+               "    INTACT BUT TIMESTAMPED BY AN AUTHORITY NOT TRUSTED HERE (bag-info.txt says it was timestamped:\n"
+               "    trust the authority's root with evbundle identity trust TSA-ROOT.pem --for tsa)")
     p.add_argument("bundle", type=Path)
     p.add_argument("--json", action="store_true", help="print the report as one JSON object (also on exit 2)")
     p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT",

@@ -42,8 +42,10 @@ def register(sub: Any) -> None:
                    help="what the certificates are trusted for (repeatable)")
     i.set_defaults(handler=trust)
     i = isub.add_parser("untrust", help="never trust a signer here again (a leaked key): one of your identities, "
-                                        "or any certificate by its whole fingerprint, even one a trusted CA issued")
-    i.add_argument("fingerprint")
+                                        "or any certificate by its whole fingerprint or its certificate file, even "
+                                        "one a trusted CA issued; every certificate for its public key is "
+                                        "distrusted too when the certificate is known")
+    i.add_argument("fingerprint", metavar="FINGERPRINT|CERT.pem")
     i.set_defaults(handler=untrust)
     i = isub.add_parser("use", help="choose the identity that signs a case")
     i.add_argument("case", type=Path)
@@ -104,10 +106,18 @@ def trust(args: argparse.Namespace) -> int:
 
 
 def untrust(args: argparse.Namespace) -> int:
-    from app.ops.identity import set_trusted
+    from app.ops.identity import key_distrusted, set_trusted, untrust_certificate_file
 
+    if Path(args.fingerprint).is_file():
+        for fingerprint in untrust_certificate_file(Path(args.fingerprint)):
+            print(f"no longer trusted here: {fingerprint}, and any certificate for its public key")
+        return EXIT_OK
     set_trusted(args.fingerprint, False)
     print(f"no longer trusted here: {args.fingerprint}")
+    if not key_distrusted(args.fingerprint):
+        print("its certificate is not on this machine, so only that certificate (and re-encodings of it) is "
+              "distrusted: to distrust its public key under any certificate (a renewal keeps the key), "
+              "give its certificate file: evbundle identity untrust CERT.pem")
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from app.bundle.distrust import KEY_MARK, is_distrusted
 from app.bundle.identity import (  # the types these operations hand to the front ends, re-exported
     IdentityInfo as IdentityInfo,
 )
@@ -28,6 +29,7 @@ from app.bundle.identity import (
 from app.bundle.identity import (
     create_identity,
     email_of,
+    fingerprint_of,
     import_pkcs12,
     key_description,
     list_identities,
@@ -42,8 +44,11 @@ from app.bundle.trust import (
     SIGNER,
     TSA,
     TrustedCertificate,
+    distrust_entries,
     distrusted_fingerprints,
+    distrusted_marks,
     list_trusted,
+    read_certificate_file,
     set_distrusted,
     trust_certificate,
     untrust_certificate,
@@ -207,22 +212,32 @@ class MachineTrust:
     signers: list[x509.Certificate]  # trusted as signers themselves
     cas: list[x509.Certificate]  # trusted for the signers they issued
     tsas: list[x509.Certificate]  # trusted for timestamps
-    distrusted: frozenset[str]  # fingerprints never trusted (normalised)
+    distrusted: frozenset[str]  # marks never trusted (normalised fingerprints, KEY+public-key hashes: distrust.py)
 
 
 def machine_trust() -> MachineTrust:
     """What this machine trusts: the user's own identities (unless distrusted) and the trust store, by purpose."""
     names: dict[str, str] = {}
-    distrusted = frozenset(distrusted_fingerprints(trust_dir()))  # fingerprints the user said not to trust
+    distrusted = distrusted_marks(trust_dir())  # fingerprints and keys the user said not to trust
     for info in list_identities():
-        if normalise_fingerprint(info.fingerprint) in distrusted:
+        if normalise_fingerprint(info.fingerprint) in distrusted or _key_distrusted(info.certificate_path, distrusted):
             continue
         names[info.fingerprint] = f"your signing identity '{info.label}'" if info.label else "your signing identity"
-    store = [entry for entry in trusted_certificates() if normalise_fingerprint(entry.fingerprint) not in distrusted]
+    store = [entry for entry in trusted_certificates() if not is_distrusted(entry.certificate, distrusted)]
     return MachineTrust(names, [entry.certificate for entry in store],
                         [e.certificate for e in store if SIGNER in e.purposes],
                         [e.certificate for e in store if CA in e.purposes],
                         [e.certificate for e in store if TSA in e.purposes], distrusted)
+
+
+def _key_distrusted(path: Path, distrusted: frozenset[str]) -> bool:
+    """Whether the certificate stored at ``path`` has a key the user said not to trust (an unreadable one: no)."""
+    if not any(mark.startswith(KEY_MARK) for mark in distrusted):
+        return False
+    try:
+        return is_distrusted(x509.load_pem_x509_certificate(path.read_bytes()), distrusted)
+    except (OSError, ValueError):
+        return False
 
 
 # --- the identities list, as the GUI shows it -------------------------------------
@@ -247,11 +262,11 @@ class IdentityRow:
 
 def identity_rows() -> list[IdentityRow]:
     """Your identities (oldest first), then the trust store's certificates that are not yours."""
-    distrusted = distrusted_fingerprints(trust_dir())
+    distrusted = distrusted_marks(trust_dir())  # fingerprints and keys: as verification judges them
     rows: list[IdentityRow] = []
     for info in list_identities():
         certificate = x509.load_pem_x509_certificate(info.certificate_path.read_bytes())
-        trusted = normalise_fingerprint(info.fingerprint) not in distrusted
+        trusted = not is_distrusted(certificate, distrusted)
         rows.append(_row(certificate, info.fingerprint, info.certificate_path, own=True, trusted=trusted,
                          why="your signing identity" if trusted else "yours, but you said not to trust it",
                          label=info.label))
@@ -294,7 +309,8 @@ def set_trusted(fingerprint: str, trusted: bool) -> Changes:
     wanted = normalise_fingerprint(fingerprint)
     own = [i for i in list_identities() if wanted and normalise_fingerprint(i.fingerprint).startswith(wanted)]
     if len(own) == 1:  # one of yours, named by its fingerprint or a unique prefix of it
-        set_distrusted(own[0].fingerprint, not trusted, trust_dir())
+        certificate = x509.load_pem_x509_certificate(own[0].certificate_path.read_bytes())
+        set_distrusted(own[0].fingerprint, not trusted, trust_dir(), certificate)  # its key too
         if not trusted:
             untrust_certificate(own[0].fingerprint, trust_dir())  # nor through a copy in the trust store
         return CHANGED
@@ -302,9 +318,27 @@ def set_trusted(fingerprint: str, trusted: bool) -> Changes:
         raise IdentityError("to trust a certificate that is not yours, trust its certificate file",
                             found=fingerprint)
     whole = parse_fingerprint(fingerprint)  # a leaked key is named in full: a prefix could name another
+    stored = [e.certificate for e in trusted_certificates()
+              if normalise_fingerprint(e.fingerprint) == normalise_fingerprint(whole)]
     untrust_certificate(whole, trust_dir())
-    set_distrusted(whole, True, trust_dir())
+    set_distrusted(whole, True, trust_dir(), stored[0] if stored else None)  # its key too, when it is known here
     return CHANGED
+
+
+def key_distrusted(fingerprint: str) -> bool:
+    """Whether the public key of the certificate with this fingerprint is on the list not to trust (it is when its
+    certificate was known here, or given as a file, when it was distrusted)."""
+    return bool(distrust_entries(trust_dir()).get(normalise_fingerprint(fingerprint)))
+
+
+def untrust_certificate_file(path: Path) -> list[str]:
+    """Never trust the certificates in this file again, nor any certificate for their public keys (a leaked key:
+    a renewal or re-encoding under the same key is distrusted too); their fingerprints, AB:CD:… form."""
+    certificates = read_certificate_file(path)
+    for certificate in certificates:
+        untrust_certificate(fingerprint_of(certificate), trust_dir())
+        set_distrusted(fingerprint_of(certificate), True, trust_dir(), certificate)
+    return [fingerprint_of(c) for c in certificates]
 
 
 def export_certificate(fingerprint: str, target: Path) -> Path:

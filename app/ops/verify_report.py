@@ -112,10 +112,16 @@ GLOSSARY = (
 
 def _safe(text: str) -> str:
     # Text from the bundle, escaped; the shipped fonts have no ⟦ ⟧, so the PDF marks with ‹ ›. Cut to
-    # MAX_TEXT characters: a table cell cannot run over a page, and a certificate subject can be any length.
-    if len(text) > MAX_TEXT:
-        text = f"{text[:MAX_TEXT]} ... ({len(text) - MAX_TEXT:,} more characters: evbundle verify --json gives all)"
-    return shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
+    # MAX_TEXT characters AFTER escaping (each invisible character becomes an eight-character marker, so
+    # 1,500 of them would be 12,000): a table cell cannot run over a page, and a subject can be any length.
+    text = shown(text, "\u2039", "\u203a").replace("\u27e6", "\u2039").replace("\u27e7", "\u203a")
+    if len(text) <= MAX_TEXT:
+        return text
+    kept = text[:MAX_TEXT]
+    opened = kept.rfind("\u2039")
+    if opened > kept.rfind("\u203a"):  # never half a marker
+        kept = kept[:opened]
+    return f"{kept} ... ({len(text) - len(kept):,} more characters: evbundle verify --json gives all)"
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
@@ -151,7 +157,8 @@ def _story(report: VerificationReport, moment: datetime, sha256: str | None) -> 
                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
     story += [banner, Spacer(1, 8)]
 
-    rows = [("Bundle", _mono(report.source)), ("Bag", _mono(report.bag_name))]
+    bag = report.bag_name or "(none: the bag lies at the top of the zip)"
+    rows = [("Bundle", _mono(report.source)), ("Bag", _mono(bag))]
     if sha256:
         rows.append(("Bundle SHA-256", _mono(sha256)))
     rows += [("Checked at", _p(f"{moment:%Y-%m-%d %H:%M:%S} UTC", _SMALL)),

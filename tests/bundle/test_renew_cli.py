@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.ops.case import open_case
 from app.ops.renewal import bundles_to_renew
@@ -40,6 +41,11 @@ def test_renew_from_the_command_line_records_it_in_the_case(
             assert bundles_to_renew(opened) == []  # the renewed copy's timestamp lasts for years
             entry = opened.custody()[-1]
             assert entry.action == "bundle-renewed" and entry.details["renewed_from"] == bundle.name
+        code, out, _ = run(capsys, "verify", str(renewed))  # the signed bag-info.txt says it was timestamped:
+        assert code == 3 and "TIMESTAMPED BY AN AUTHORITY NOT TRUSTED HERE" in out  # by an authority unknown here
+        root = tmp_path / "short-root.pem"
+        root.write_bytes(short.ca.public_bytes(Encoding.PEM))
+        assert run(capsys, "identity", "trust", str(root), "--for", "tsa")[0] == 0
         code, out, _ = run(capsys, "verify", str(renewed))
         assert code == 0 and "Archive timestamp 1 over signature/archive-01.sha512" in out
 

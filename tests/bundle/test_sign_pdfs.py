@@ -89,6 +89,9 @@ def test_signed_pdfs_validate_with_pyhanko(case: Path, secret: Path, tmp_path: P
             assert len(dss.ocsps) >= 1 and len(dss.crls) >= 1, name
     # Only those three are signed; the bundle carries the signed copies and still verifies.
     assert b"/ByteRange" not in (documents / "04-proposed-order-ex-parte-tro.pdf").read_bytes()
+    root = tmp_path / "tsa-root.pem"  # the bundle says it was timestamped: VALID once its authority is trusted
+    root.write_bytes(tsa.ca.public_bytes(Encoding.PEM))
+    assert run(capsys, "identity", "trust", str(root), "--for", "tsa")[0] == 0
     code, text, _ = run(capsys, "verify", "--json", str(next(out.glob("*.zip"))))
     assert code == 0 and json.loads(text)["verdict"] == "valid"
 

@@ -204,7 +204,11 @@ def test_build_timestamps_with_flag_or_settings(case: Path, secret: Path, tmp_pa
                            "--passphrase-file", str(secret), "--tsa", tsa.url)
         assert code == 0, err
         code, out, _ = run(capsys, "verify", str(out_dir / "Sample-v-Does.zip"))
-        assert code == 0 and "Timestamp: 20" in out and "CN=Test TSA" in out
+        assert code == 3 and "Timestamp: 20" in out and "CN=Test TSA" in out  # its authority is not trusted here
+        root = tmp_path / "tsa-root.pem"
+        root.write_bytes(tsa.ca.public_bytes(serialization.Encoding.PEM))
+        assert run(capsys, "identity", "trust", str(root), "--for", "tsa")[0] == 0
+        assert run(capsys, "verify", str(out_dir / "Sample-v-Does.zip"))[0] == 0
         save_settings(Settings(tsa_urls=(tsa.url,)))
         out_dir = tmp_path / "settings"
         assert run(capsys, "build", str(case), "--out", str(out_dir), "--no-documents",
