@@ -288,8 +288,9 @@ that every file is the one the signer sealed, and nothing was added.
    for every file. A token verified against a root you did not save from
    the authority's own website proves nothing: anyone can make a token in
    any name at any time. evbundle verify says VALID for a timestamped
-   bundle only once that root is trusted on your machine
-   (evbundle identity trust TSA-ROOT.pem --for tsa). No command above
+   bundle only once that root is trusted: for one check,
+   "evbundle verify BUNDLE.zip --trust-tsa TSA-ROOT.pem", or on your
+   machine (evbundle identity trust TSA-ROOT.pem --for tsa). No command above
    checks the stored OCSP responses and CRLs (evbundle verify does); to
    read one:
    "openssl ocsp -respin FILE -resp_text -noverify" or

@@ -252,7 +252,8 @@ class VerificationReport:
                     "bag-info.txt) that the signature was timestamped, and the timestamp's authority "
                     f"({shown(self.unvouched_timestamp or '')}) is not trusted on this machine: anyone can make a "
                     "token in any name and at any time, so a replaced token looks just like this. Trust the "
-                    "authority's root (evbundle identity trust TSA-ROOT.pem --for tsa) and verify again.")
+                    "authority's root for this check (evbundle verify BUNDLE --trust-tsa TSA-ROOT.pem) or on this "
+                    "machine (evbundle identity trust TSA-ROOT.pem --for tsa) and verify again.")
         if verdict == UNKNOWN_SIGNER:
             return ("Every file matches its hashes and the signature is good, but nothing on this machine "
                     "says whose key made it: a bundle altered and re-signed with someone else's key looks "

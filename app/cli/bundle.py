@@ -40,12 +40,16 @@ def register(sub: Any) -> None:
                "  2 could not be checked (not a bundle, or a hostile zip refused unread);\n"
                "  3 INTACT BUT SIGNED BY AN UNKNOWN KEY (compare its fingerprint with the declaration's), or\n"
                "    INTACT BUT TIMESTAMPED BY AN AUTHORITY NOT TRUSTED HERE (bag-info.txt says it was timestamped:\n"
-               "    trust the authority's root with evbundle identity trust TSA-ROOT.pem --for tsa)")
+               "    trust the authority's root: --trust-tsa TSA-ROOT.pem, or evbundle identity trust TSA-ROOT.pem\n"
+               "    --for tsa)")
     p.add_argument("bundle", type=Path)
     p.add_argument("--json", action="store_true", help="print the report as one JSON object (also on exit 2)")
     p.add_argument("--trust", action="append", default=[], metavar="FINGERPRINT",
                    help="the signer you expect (the fingerprint in the sworn declaration); "
                         "a bundle signed by any other key is NOT VALID")
+    p.add_argument("--trust-tsa", action="append", default=[], type=Path, metavar="ROOT.pem",
+                   help="a timestamp authority's root certificate (PEM or DER) to trust for this check only, as "
+                        "VERIFY.txt step 7 says to fetch it from the authority's own site")
     p.add_argument("--require-trusted", action="store_true",
                    help="an unknown signer or timestamp authority is a problem (exit 1, not 3)")
     p.add_argument("--report", type=Path, metavar="PDF", help="also write the result as a PDF report")
@@ -123,7 +127,8 @@ def verify(args: argparse.Namespace) -> int:
     from app.ops.verify import shown, verify_here
 
     try:
-        report = verify_here(args.bundle, expected_signers=args.trust, require_trusted=args.require_trusted)
+        report = verify_here(args.bundle, expected_signers=args.trust, require_trusted=args.require_trusted,
+                             timestamp_roots=args.trust_tsa)
     except EvidenceError as exc:  # not checked at all; the names in it may be hostile: escaped
         if args.debug:
             raise

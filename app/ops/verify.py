@@ -7,6 +7,7 @@ Loads only what verification needs (no document renderers), so that
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.bundle import VerificationReport, verify_bundle
@@ -27,6 +28,7 @@ def verify_here(
     *,
     expected_signers: list[str] | None = None,
     require_trusted: bool = False,
+    timestamp_roots: Sequence[Path] = (),
     reporter: Reporter = NULL_REPORTER,
 ) -> VerificationReport:
     """Verify with what this machine trusts (your identities, the trust store by purpose, what you said
@@ -35,14 +37,19 @@ def verify_here(
     ``expected_signers``: the fingerprints the reader named (``--trust``, the one in the sworn
     declaration, as typed or as openssl prints it); the signer must then be one of them, or the bundle
     is NOT VALID. Anything that is not a whole SHA-256 fingerprint raises IdentityError before any check.
+    ``timestamp_roots``: certificate files of timestamp authorities' roots the reader trusts for this check
+    only (``--trust-tsa``); a file that holds no certificate raises IdentityError before any check.
     """
+    from app.bundle.trust import read_certificate_file
+
+    extra_tsas = [c for file in timestamp_roots for c in read_certificate_file(Path(file))]
     trust = machine_trust()
     report = verify_bundle(
         path,
         trusted_fingerprints=trust.fingerprints,
         trusted_signers=trust.signers,
         trusted_cas=trust.cas,
-        trusted_tsas=trust.tsas,
+        trusted_tsas=[*trust.tsas, *extra_tsas],
         distrusted=trust.distrusted,
         expected_signers=expected_signers or (),
         require_trusted=require_trusted,

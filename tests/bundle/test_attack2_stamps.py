@@ -70,3 +70,23 @@ def test_a_token_dated_before_signing_is_flagged(stamped: tuple[BuiltBundle, Any
 def test_an_unstamped_bundle_is_unaffected(golden: BuiltBundle, signer: SigningIdentity, tmp_path: Path) -> None:
     report = verify_bundle(golden.path, trusted_fingerprints={signer.fingerprint: "yours"})
     assert report.verdict == VALID and report.unvouched_timestamp is None
+
+
+def test_the_reader_trusts_the_authoritys_root_for_one_check_on_the_command_line(
+        stamped: tuple[BuiltBundle, Any], signer: SigningIdentity, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other side verifies on its own machine: --trust FP and --trust-tsa ROOT.pem, nothing stored."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.cli import main
+
+    built, root = stamped
+    monkeypatch.setenv("EVBUNDLE_HOME", str(tmp_path / "elsewhere"))
+    (tmp_path / "TSA-ROOT.pem").write_bytes(root.public_bytes(Encoding.PEM))
+    (tmp_path / "not-a-cert.pem").write_text("hello")
+
+    assert main(["verify", str(built.path), "--trust", signer.fingerprint]) == 3
+    assert main(["verify", str(built.path), "--trust", signer.fingerprint,
+                 "--trust-tsa", str(tmp_path / "TSA-ROOT.pem")]) == 0
+    assert main(["verify", str(built.path), "--trust-tsa", str(tmp_path / "not-a-cert.pem")]) == 2
+    assert not (tmp_path / "elsewhere" / "trusted").exists() or not any((tmp_path / "elsewhere" / "trusted").iterdir())
