@@ -131,9 +131,11 @@ END"""
 
 
 
-def verify_command(bundle: str, fingerprint: str) -> str:
-    """The command that checks ``bundle`` and expects ``fingerprint`` as its signer (VALID, exit 0, if so)."""
-    return f"evbundle verify {shlex.quote(str(bundle))} --trust {fingerprint}"
+def verify_command(bundle: str, fingerprint: str, *, timestamped: bool = False) -> str:
+    """The command that checks ``bundle`` and expects ``fingerprint`` as its signer (VALID, exit 0, if so); for a
+    timestamped bundle also the timestamp authority's root, saved from the authority's own site (step 7)."""
+    stamp = " --trust-tsa TSA-ROOT.pem" if timestamped else ""
+    return f"evbundle verify {shlex.quote(str(bundle))} --trust {fingerprint}{stamp}"
 
 
 def verify_instructions(bag_name: str, signer_subject: str, fingerprint: str) -> bytes:

@@ -97,7 +97,10 @@ def build(args: argparse.Namespace) -> int:
     print(f"signer: {result.fingerprint}")
     for note in result.validation_notes:
         print(f"note: the timestamp's validation data is incomplete: {note}")
-    print(f"verify: {verify_command(str(result.bundle), result.fingerprint)}")
+    print(f"verify: {verify_command(str(result.bundle), result.fingerprint, timestamped=result.timestamped)}")
+    if result.timestamped:
+        print("        (TSA-ROOT.pem: the timestamp authority's root certificate, saved from its own site; "
+              "VERIFY.txt step 7)")
     return EXIT_OK
 
 

@@ -26,5 +26,6 @@ def demo(args: argparse.Namespace) -> int:
     for path in result.build.documents:
         print(f"document: {path}")
     print(f"signer:   {result.build.fingerprint} (throwaway DEMO identity in {result.identity_dir})")
-    print(f"verify:   {verify_command(str(result.build.bundle), result.build.fingerprint)}")
+    built = result.build
+    print(f"verify:   {verify_command(str(built.bundle), built.fingerprint, timestamped=built.timestamped)}")
     return EXIT_OK

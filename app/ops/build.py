@@ -62,6 +62,7 @@ class BuildResult:
     created_identity: bool = False  # the build made the user's first signing identity
     changes: Changes = LOGGED  # the "bundle built" entry
     validation_notes: tuple[str, ...] = ()  # the timestamp's validation data that could not be gathered
+    timestamped: bool = False  # the signature carries a trusted timestamp (verify then needs the authority's root)
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def build_case(
                           path=writing) from exc
 
     return BuildResult(bundle=final_bundle, documents=final_docs, fingerprint=identity.fingerprint,
-                       validation_notes=built.validation_notes)
+                       validation_notes=built.validation_notes, timestamped=built.timestamped)
 
 
 def _exhibit_folder(number: int) -> str:

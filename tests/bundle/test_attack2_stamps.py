@@ -90,3 +90,10 @@ def test_the_reader_trusts_the_authoritys_root_for_one_check_on_the_command_line
                  "--trust-tsa", str(tmp_path / "TSA-ROOT.pem")]) == 0
     assert main(["verify", str(built.path), "--trust-tsa", str(tmp_path / "not-a-cert.pem")]) == 2
     assert not (tmp_path / "elsewhere" / "trusted").exists() or not any((tmp_path / "elsewhere" / "trusted").iterdir())
+
+
+def test_the_printed_verify_command_of_a_timestamped_bundle_names_the_authoritys_root() -> None:
+    from app.bundle.instructions import verify_command
+
+    assert verify_command("b.zip", "AB:CD", timestamped=True) == "evbundle verify b.zip --trust AB:CD --trust-tsa TSA-ROOT.pem"
+    assert verify_command("b.zip", "AB:CD") == "evbundle verify b.zip --trust AB:CD"

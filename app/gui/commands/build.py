@@ -65,10 +65,11 @@ def build_summary(result: BuildResult, draft: bool, no_timestamp: bool = False) 
     kind = "A draft bundle (not for filing)" if draft else "The signed bundle"
     folders = sorted({p.parent for p in result.documents})
     where = str(folders[0]) if len(folders) == 1 else str(result.bundle.parent)
+    check = verify_command(str(result.bundle), result.fingerprint, timestamped=result.timestamped)
     text = (f"{kind} is at:\n  {result.bundle}\n\n{len(result.documents):,} documents, in:\n  {where}\n\n"
             f"Signer certificate fingerprint (SHA-256):\n{fingerprint_lines(result.fingerprint)}\n\n"
             + (NO_AUTHORITY + "\n\n" if no_timestamp else "")
-            + f"To check it:\n  {verify_command(str(result.bundle), result.fingerprint)}")
+            + f"To check it:\n  {check}")
     return text, "\n".join(str(p) for p in result.documents)
 
 
