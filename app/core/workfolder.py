@@ -42,6 +42,7 @@ LOCK_NAME = ".in-use"
 JOURNAL_NAME = "swap.json"  # present from before the first rename until the last one is done
 ASIDE_NAME = "previous"  # the earlier results, moved aside during a swap
 UNLOCKED_GRACE_SECONDS = 600  # a folder without a lock this young may be a command just starting
+REMOVING = ".removing"  # the end of a finished command's work folder's name while it is being removed
 
 
 class SwapFailed(EvidenceError):
@@ -55,12 +56,25 @@ def work_folder(out_dir: Path, prefix: str) -> Iterator[Path]:
     A folder whose swap could not be rolled back (it holds the only copy of earlier results) is kept;
     the next :func:`remove_abandoned_work` tries again."""
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir))
-    try:
-        with _locked(work):
+    with _locked(work):
+        try:
             yield work
-    finally:
-        if not (work / JOURNAL_NAME).exists():
-            shutil.rmtree(work, ignore_errors=True)
+        finally:
+            if not (work / JOURNAL_NAME).exists():
+                _discard(work)
+
+
+def _discard(work: Path) -> None:
+    """Remove a work folder whose results are in place (or were never made). Renamed first, while its lock is
+    still held: a command killed while removing it leaves a folder whose name says it is to go, which the next
+    command removes at once (its lock file may already be gone, and a folder without one is otherwise
+    taken for a command just starting)."""
+    going = work.with_name(work.name + REMOVING)
+    try:
+        os.replace(work, going)  # a fresh name: nothing is there to replace
+    except OSError:
+        going = work
+    shutil.rmtree(going, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -82,6 +96,11 @@ def remove_abandoned_work(out_dir: Path, prefix: str, committed: Callable[[str],
         return removed  # no advisory locks here: a killed command's folder stays, named <prefix>*
     for work in sorted(out_dir.glob(f"{prefix}*")):
         if not work.is_dir() or work.is_symlink():
+            continue
+        if work.name.endswith(REMOVING):  # its command finished and was removing it: nothing in it is needed
+            shutil.rmtree(work, ignore_errors=True)
+            if not work.exists():
+                removed.append(work)
             continue
         try:
             with open(work / LOCK_NAME, "rb") as lock:

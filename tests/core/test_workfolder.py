@@ -196,3 +196,26 @@ def test_a_failing_last_step_puts_the_earlier_set_back(tmp_path: Path) -> None:
             raise RuntimeError("attempt to write a readonly database")
     assert tree(out) == before
     assert not list(out.glob(f"{PREFIX}*"))
+
+
+def test_a_command_killed_while_removing_its_finished_work_folder_leaves_nothing_for_long(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kill harness once landed there (an export killed 2.9 ms into its swap, under load): the lock file
+    was gone, the rest of the folder not, and the next command took it for one just starting."""
+    out = tmp_path / "out"
+    earlier_set(out)
+
+    def killed_midway(path: object, ignore_errors: bool = False) -> None:
+        (Path(str(path)) / workfolder.LOCK_NAME).unlink()  # rmtree had got as far as the lock file
+        raise Killed
+
+    with pytest.raises(Killed):
+        with work_folder(out, PREFIX) as work:
+            swap_into_place(work, out, new_set(work), retire=["03-stale.pdf"])
+            monkeypatch.setattr(workfolder.shutil, "rmtree", killed_midway)
+    monkeypatch.undo()
+    (left,) = out.glob(f"{PREFIX}*")
+    assert left.name.endswith(workfolder.REMOVING) and not (left / workfolder.LOCK_NAME).exists()
+
+    assert remove_abandoned_work(out, PREFIX, NOT_RECORDED) == [left]  # at once, not after the grace period
+    assert not list(out.glob(f"{PREFIX}*"))
