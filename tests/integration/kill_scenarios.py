@@ -455,11 +455,12 @@ def run_kills(operation: Operation, runs: int, seed: str, *, echo: Callable[[str
             time.sleep(0.0005)
         figures.runs += 1
         if process.poll() is None:
-            kill_group(process)
-            figures.killed += 1
+            killed = kill_group(process, must_be_running=False)  # False: it finished as the moment came
         else:
             process.communicate()
-            figures.finished_first += 1
+            killed = False
+        figures.killed += killed
+        figures.finished_first += not killed
         lost = case_losses(operation.home, run / "case.evcase") + operation.losses(run, figures)
         when = f"{moment * 1000:.1f} ms into the swap" if at_swap else f"{moment:.2f} s of {full:.2f} s"
         figures.losses += [f"run {n} (killed {when}): {what}" for what in lost]
