@@ -17,6 +17,7 @@ from typing import Any
 
 from app.documents.drafting import DeclarationParagraph
 from app.documents.model import Document, NumberedParagraph, plain_text
+from app.documents.wording import number_runs
 
 # "within minutes", "within a few hours", "within 24 hours": how fast, in the declarant's own words.
 _HOW_FAST = re.compile(r"\bwithin (?:(?:a few|a matter of|several|a|\d+|[a-z]+-?[a-z]*) )?"
@@ -60,15 +61,7 @@ def cite(numbers: Iterable[int]) -> str:
     ordered = sorted(set(numbers))
     if not ordered:
         return ""
-    runs: list[str] = []
-    start = previous = ordered[0]
-    for n in [*ordered[1:], None]:
-        if n is not None and n == previous + 1:
-            previous = n
-            continue
-        runs.append(str(start) if start == previous else f"{start}\u2013{previous}")
-        if n is not None:
-            start = previous = n
+    runs = [str(first) if first == last else f"{first}\u2013{last}" for first, last in number_runs(ordered)]
     sign = "\u00b6" if len(ordered) == 1 else "\u00b6\u00b6"
     return f"{sign}\u00a0{', '.join(runs)}"
 

@@ -25,6 +25,7 @@ from typing import Any
 from app.core.model import CaseInfo, Counsel, Party, PartyRole
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
+from app.documents.wording import number_runs
 
 BLANK_DATE = "____________, 20__"
 BLANK_TIME = "____ __.m."
@@ -108,15 +109,7 @@ def label_list(numbers: Sequence[int], profile: CourtProfile) -> str:
         return ""
     if len(numbers) == 1:
         return profile.exhibit_label(numbers[0])
-    runs: list[str] = []
-    start = previous = numbers[0]
-    for n in [*numbers[1:], None]:
-        if n is not None and n == previous + 1:
-            previous = n
-            continue
-        runs.append(str(start) if start == previous else f"{start}\u2013{previous}")
-        if n is not None:
-            start = previous = n
+    runs = [str(first) if first == last else f"{first}\u2013{last}" for first, last in number_runs(numbers)]
     word = profile.exhibit_label(0).replace("0", "").strip()
     listed = runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + " and " + runs[-1]
     return f"{word}s {listed}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from app.documents.profile import CourtProfile
 
@@ -25,16 +25,21 @@ def number_word(number: int) -> str:
     return _WORDS[number] if 0 <= number < len(_WORDS) else f"{number:,}"
 
 
-def number_ranges(numbers: Sequence[int]) -> str:
-    """[1, 2, 3, 5, 7, 8] -> "1\u20133, 5, 7 and 8" (an en dash joins three or more in a row)."""
+def number_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Distinct numbers as runs of consecutive ones, in order: [5, 1, 2, 3] -> [(1, 3), (5, 5)]."""
     runs: list[list[int]] = []
     for n in sorted(set(numbers)):
         if runs and n == runs[-1][1] + 1:
             runs[-1][1] = n
         else:
             runs.append([n, n])
+    return [(first, last) for first, last in runs]
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> "1\u20133, 5, 7 and 8" (an en dash joins three or more in a row)."""
     parts: list[str] = []
-    for first, last in runs:
+    for first, last in number_runs(numbers):
         if first == last:
             parts.append(str(first))
         elif last == first + 1:
