@@ -18,8 +18,6 @@ bundle stores, at the same moment.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime
 from collections.abc import Collection, Coroutine, Sequence
 from dataclasses import dataclass
@@ -156,7 +154,11 @@ def _validate(certificate: x509.Certificate, carried: Sequence[x509.Certificate]
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to its end from synchronous code, whether or not this thread runs an event loop."""
+    """Run a coroutine to its end from synchronous code, whether or not this thread runs an event loop. (The
+    event loop's modules load here: most verifications validate no path, and start without them.)"""
+    import asyncio
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

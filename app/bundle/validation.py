@@ -36,9 +36,6 @@ import contextlib
 import datetime
 import itertools
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -71,7 +68,12 @@ class FetchError(Exception):
 
 def http_fetch(url: str, body: bytes | None = None, content_type: str | None = None, *,
                timeout: float = 15.0) -> bytes:
-    """GET (or POST ``body``) ``url``: http and https only, at most MAX_FETCH_BYTES."""
+    """GET (or POST ``body``) ``url``: http and https only, at most MAX_FETCH_BYTES. The HTTP client loads
+    here, when something is fetched: verification never fetches, and starts without it."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise FetchError(f"not an http(s) address: {url}")

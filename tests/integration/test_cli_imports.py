@@ -47,3 +47,19 @@ def test_a_command_loads_only_what_it_uses(demo: tuple[Path, Path, dict[str, str
     loaded = set(line.split()[1:])
     assert "app.cli" in loaded
     assert not loaded & NOT_NEEDED, sorted(loaded & NOT_NEEDED)
+
+
+def test_each_command_is_found_in_the_group_that_registers_it() -> None:
+    """`evbundle COMMAND` builds only the parsers of COMMAND's group (COMMAND_GROUPS): the map must say where
+    every command really is, or a command would be missing from its own parser."""
+    import argparse
+    import importlib
+
+    from app.cli import COMMAND_GROUPS, GROUPS
+
+    registered: dict[str, str] = {}
+    for group in GROUPS:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"app.cli.{group}").register(sub)
+        registered.update(dict.fromkeys(sub.choices, group))
+    assert registered == COMMAND_GROUPS
