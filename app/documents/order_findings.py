@@ -156,8 +156,10 @@ def zone_operators(inp: DeclarationInput, labels: Mapping[int, str]) -> dict[str
             name = str(registrant.get("organization") or registrant.get("name") or "").strip()
             if name and "redacted" not in name.lower():
                 out[domain] = {"name": name, "defendant": False, "exhibits": [e.number], "basis": "record"}
+    defendant_names = {p.name for p in named.values()}
     for facts in out.values():
         facts["cited"] = " and ".join(labels[n] for n in facts["exhibits"] if n in labels)
+        facts["defendant"] = facts["defendant"] or facts["name"] in defendant_names  # named by counsel or a record
     return out
 
 
@@ -251,7 +253,7 @@ def apply_zone_operators(facts: dict[str, Any], inp: DeclarationInput) -> None:
             continue
         party = next((p for p in defendants if p.name == found["name"]), None)
         group["operator"] = plain_name(found["name"])
-        group["operator_defendant"] = found["defendant"] or party is not None
+        group["operator_defendant"] = found["defendant"]
         group["operator_called"] = (f"Defendant {group['operator']}" if group["operator_defendant"]
                                     else group["operator"])
         group["operator_address"] = list(party.addresses) if party else []

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.core.errors import EvidenceError
-from app.core.model import PartyRole, Problem
+from app.core.model import Problem
 from app.documents.filing_documents import (
     ORDER_STEM,
     SEALING,
@@ -64,14 +64,13 @@ def zone_operators_named(case: CaseFile) -> list[Problem]:
     if not any(d.is_subdomain for d in inp.domains):
         return []
     known = zone_operators(inp, {})
-    named = {p.name for p in inp.parties if p.role is PartyRole.DEFENDANT}
     defendants = [Problem(
         "warning", "zone-operator-is-defendant",
         f"{found['name']}, who operates the zone of {parent}, is a defendant: given no notice, it is ordered to"
         " disable the Appendix B subdomains only once served, after the registries have acted, so they stay live"
         " until then. Decide whether that is enough, or whether the registry should take the whole parent domain"
         " out of service (cutting off its other users too)", f"Appendix B: {parent}", f"domain:{parent}")
-        for parent, found in sorted(known.items()) if found.get("defendant") or found["name"] in named]
+        for parent, found in sorted(known.items()) if found["defendant"]]
     return defendants + [Problem(
         BLOCKING, "zone-operator-unidentified",
         f"nothing in the case identifies who operates the zone of {parent}, whose subdomains Appendix B lists: the"

@@ -420,11 +420,12 @@ def check_replies_without_records(case: CaseFile) -> list[Problem]:
     """An exhibit that is a WHOIS or RDAP reply holding no registration record (the server refused, was down or
     answered with an error): the declaration says so, but it proves nothing about a domain. Counsel decides
     whether to leave it out of the exhibits or say why it is offered."""
+    from app.documents.processes import record_facts
+
     profile = load_profile(_input(case).case.court)
     problems = []
     for number, item, _ in case.exhibits():
-        record = item.record or {}
-        if item.kind is ItemKind.DOMAIN_RECORD and not record.get("domain") and not record.get("not_found"):
+        if item.kind is ItemKind.DOMAIN_RECORD and record_facts(item.record or {})["no_record"]:
             problems.append(Problem("warning", "reply-without-record", "a WHOIS or RDAP reply that holds no "
                                     "registration record (the server refused, was down or answered with an error): "
                                     "it shows nothing about any domain; leave it out of the exhibits, or say in the "

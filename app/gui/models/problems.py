@@ -29,6 +29,7 @@ PARAGRAPH = "Documents: select the paragraph and edit its words"
 LINK = "Domains: right-click the domain → Link to exhibit… (or Remove from case)"
 DOMAIN_RECORD = "Domains: right-click the domain → Look up again, or Remove from case"
 REGISTRY = "Domains: select a domain of this registry → Registry…"
+LEAVE_OUT = "Exhibits: right-click the exhibit → Leave out of exhibits, or say why in a paragraph"
 
 # code → how to settle it in the window
 WINDOW_WAY: dict[str, str] = {
@@ -53,8 +54,8 @@ WINDOW_WAY: dict[str, str] = {
     "stale-record": "Domains: right-click the domain → Look up again",
     "entry-gap": "Documents: add a paragraph saying who kept the files between capture and import",
     "zone-operator-is-defendant": "Counsel decides; nothing to change in the case if the order stands as drafted",
-    "exhibit-unreadable": "Exhibits: right-click the exhibit → Leave out of exhibits, or say why in a paragraph",
-    "reply-without-record": "Exhibits: right-click the exhibit → Leave out of exhibits, or say why in a paragraph",
+    "exhibit-unreadable": LEAVE_OUT,
+    "reply-without-record": LEAVE_OUT,
     "not-registered": DOMAIN_RECORD,
     "expired": DOMAIN_RECORD,
     "expires-before-hearing": DOMAIN_RECORD,
