@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -30,7 +30,7 @@ from app.sources.takedown import (
 from app.store import CaseFile
 
 from .domains import registry_table
-from .watch import ServerPace, StoredTarget
+from .watch import PoliteLookups, ServerPace, StoredTarget, targets_of
 
 __all__ = ["CheckRun", "DomainState", "Flag", "latest_readings", "write_run_csv"]
 
@@ -216,3 +216,23 @@ def write_run_csv(run: CheckRun, out: BinaryIO | None = None) -> str:
 def run_digest(run: CheckRun) -> str:
     """SHA-256 of the run's CSV: what the custody entry of the run records."""
     return write_run_csv(run)
+
+
+def judged_as_replies_arrive(lookups: PoliteLookups, domains: Sequence[Domain],
+                             judge: Callable[[Domain, Readings], DomainState]
+                             ) -> tuple[list[DomainState], list[tuple[str, str, str]]]:
+    """Look the domains up and judge each as its target's replies arrive (only the small states stay in
+    memory, never the replies): the states in the domains' order, and the lookups that failed."""
+    by_name = {d.ascii: d for d in domains}
+    states: list[DomainState] = []
+    failures: list[tuple[str, str, str]] = []
+
+    def received(stored: StoredTarget) -> None:
+        failures.extend(stored.failures)
+        readings = Readings()
+        readings.add(stored)
+        states.extend(judge(by_name[name], readings) for name in stored.target.names)
+
+    lookups.run(targets_of(domains), received)
+    order = {d.ascii: i for i, d in enumerate(domains)}
+    return sorted(states, key=lambda state: order[state.domain]), failures

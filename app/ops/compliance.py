@@ -30,10 +30,18 @@ from app.sources.registries import RegistryTable
 from app.sources.takedown import DomainState, Requirement, compliance_state, normalise_servers
 from app.store import CaseFile
 
-from .checks import CheckRun, Readings, base_state, domains_to_check, latest_readings, run_digest
+from .checks import (
+    CheckRun,
+    Readings,
+    base_state,
+    domains_to_check,
+    judged_as_replies_arrive,
+    latest_readings,
+    run_digest,
+)
 from .domains import registry_table
 from .lookups import LookupServers
-from .watch import Pace, PoliteLookups, StoredTarget, targets_of
+from .watch import Pace, PoliteLookups
 
 REMEDIES = ("hold", "redirect")
 
@@ -94,20 +102,8 @@ def run_compliance(
     lookups = PoliteLookups(case, servers=servers or LookupServers(), pace=pace or Pace(), whois=whois,
                             resolve=resolve, reporter=reporter)
     table = registry_table(case)
-    by_name = {d.ascii: d for d in domains}
-    states: list[DomainState] = []
-    failures: list[tuple[str, str, str]] = []
-
-    def received(stored: StoredTarget) -> None:
-        # Each target's states are made as its replies arrive: only the small states stay in memory.
-        failures.extend(stored.failures)
-        readings = Readings()
-        readings.add(stored)
-        states.extend(_state(by_name[name], readings, requirement, table) for name in stored.target.names)
-
-    lookups.run(targets_of(domains), received)
-    order = {d.ascii: i for i, d in enumerate(domains)}
-    states.sort(key=lambda state: order[state.domain])
+    states, failures = judged_as_replies_arrive(
+        lookups, domains, lambda domain, readings: _state(domain, readings, requirement, table))
     run = CheckRun("compliance", started, since=since, remedy=requirement.remedy,
                    sinkholes=tuple(sorted(requirement.sinkholes)), states=states)
     run.failures, run.paces, run.replies = failures, lookups.paces, len(lookups.stored_items)

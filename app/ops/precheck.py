@@ -29,10 +29,18 @@ from app.sources.registries import RegistryTable
 from app.sources.takedown import BLOCKING, DomainState, Flag, PrecheckRules, normalise_servers, precheck_state
 from app.store import CaseFile
 
-from .checks import CheckRun, Readings, base_state, domains_to_check, latest_readings, run_digest
+from .checks import (
+    CheckRun,
+    Readings,
+    base_state,
+    domains_to_check,
+    judged_as_replies_arrive,
+    latest_readings,
+    run_digest,
+)
 from .domains import registry_table
 from .lookups import LookupServers
-from .watch import Pace, PoliteLookups, StoredTarget, targets_of
+from .watch import Pace, PoliteLookups
 
 __all__ = ["Problem", "collateral_flags", "drafting_hints", "review_problems", "run_precheck"]
 
@@ -63,24 +71,13 @@ def run_precheck(
                             registry="rdap" in kinds, whois="whois" in kinds, dns="dns" in kinds,
                             resolve=resolve, reporter=reporter)
     table = registry_table(case)
-    by_name = {d.ascii: d for d in domains}
-    states: list[DomainState] = []
-    failures: list[tuple[str, str, str]] = []
-
-    def received(stored: StoredTarget) -> None:
-        # Each target's states are made as its replies arrive: only the small states stay in memory.
-        failures.extend(stored.failures)
-        readings = Readings()
-        readings.add(stored)
-        states.extend(_state(by_name[name], readings, rules, table, previous) for name in stored.target.names)
-
-    lookups.run(targets_of(domains), received)
+    states, failures = judged_as_replies_arrive(
+        lookups, domains, lambda domain, readings: _state(domain, readings, rules, table, previous))
     run = CheckRun("precheck", started, hearing=hearing.isoformat() if hearing else "",
                    sinkholes=tuple(sorted(rules.sinkholes)), failures=failures, paces=lookups.paces,
                    replies=len(lookups.stored_items), changes=Changes.to_case(items=True, exhibits=True))
     run.collateral = collateral_flags(case, domains)  # with the name servers and addresses just received
-    order = {d.ascii: i for i, d in enumerate(domains)}
-    run.states = with_collateral(sorted(states, key=lambda state: order[state.domain]), run.collateral)
+    run.states = with_collateral(states, run.collateral)
     run.exhibits = case.exhibit_numbers(lookups.stored_items)
     run.finished_at = utc_now()
     counts = run.counts()
