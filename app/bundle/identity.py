@@ -34,7 +34,6 @@ from app.core.files import write_atomic
 from app.core.paths import identities_dir
 
 from .parsing import parsed
-from .pkcs12_mac import strengthen_mac
 
 # PBKDF2-SHA256 iterations for the key and certificate bags (OWASP 2023).
 KDF_ROUNDS = 600_000
@@ -377,6 +376,8 @@ def _store(identity: SigningIdentity, passphrase: str, directory: Path | None) -
         list(identity.chain) or None,
         encryption,
     )
+    from .pkcs12_mac import strengthen_mac  # asn1crypto's PKCS#12 classes: for writing keys only
+
     blob = strengthen_mac(blob, passphrase, KDF_ROUNDS)  # the MAC at the bags' rounds, not 2,048
     pem = b"".join(
         c.public_bytes(serialization.Encoding.PEM) for c in (identity.certificate, *identity.chain)

@@ -14,7 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_WINDOWS_FORBIDDEN = frozenset('<>:"|?*')
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")  # control characters but CR and LF
+_LINE_BREAK = re.compile(r"[\r\n]")
 _DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
                       *(f"LPT{n}" for n in range(1, 10))})
 MAX_NAME_BYTES = 1024  # whole path, UTF-8
@@ -31,11 +33,8 @@ def unsafe_reason(name: str, *, allow_line_breaks: bool = True) -> str | None:
         return "the name contains a backslash (a Windows path separator)"
     if name.startswith("/") or _DRIVE.match(name):
         return "the name is an absolute path"
-    for ch in name:
-        if ord(ch) < 32 or ord(ch) == 127:
-            if ch in "\r\n" and allow_line_breaks:
-                continue
-            return "the name contains a control character"
+    if _CONTROL.search(name) or (not allow_line_breaks and _LINE_BREAK.search(name)):
+        return "the name contains a control character"
     parts = name.split("/")
     if any(part == ".." for part in parts):
         return "the name climbs out of its folder ('..')"
@@ -45,7 +44,7 @@ def unsafe_reason(name: str, *, allow_line_breaks: bool = True) -> str | None:
     # alternate data stream), and open a device for CON, NUL, COM1…: each would extract to another name there.
     if any(part.endswith((".", " ")) for part in parts):
         return "a part of the name ends with a dot or a space, which Windows drops (another file's name there)"
-    if any(ch in _WINDOWS_FORBIDDEN for ch in name):
+    if _WINDOWS_FORBIDDEN.search(name):
         return 'the name contains a character Windows does not allow in file names (< > : " | ? *)'
     if any(_is_device(part) for part in parts):
         return "a part of the name is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"

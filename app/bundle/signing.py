@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from asn1crypto import cms as asn1_cms
 from asn1crypto import tsp as _asn1_tsp  # noqa: F401 - registers the TSTInfo content type (RFC 3161)
@@ -19,12 +20,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.serialization import pkcs7
 
 from app.core.errors import BundleError
 
-from .identity import SigningIdentity
 from .parsing import der_certificate
+
+if TYPE_CHECKING:
+    from .identity import SigningIdentity
 
 MAX_CHAIN = 16  # certificates from the signer up to a root: real chains hold 2 to 4
 
@@ -58,6 +60,8 @@ class SignatureFacts:
 
 def sign_detached(content: bytes, identity: SigningIdentity) -> bytes:
     """A DER detached CMS signature (SHA-256) over ``content``, carrying the certificate and chain."""
+    from cryptography.hazmat.primitives.serialization import pkcs7  # the builder (and e-mail): not for checking
+
     builder = pkcs7.PKCS7SignatureBuilder().set_data(content).add_signer(
         identity.certificate, identity.private_key, hashes.SHA256()
     )

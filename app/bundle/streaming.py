@@ -24,7 +24,6 @@ here) off the thread that reads the evidence and computes the zip's CRCs.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import queue
@@ -394,6 +393,8 @@ class Writeback:
 def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # for writing only: verification never loads it
+
     try:
         function = ctypes.CDLL(None, use_errno=True).sync_file_range
     except (OSError, AttributeError):

@@ -161,6 +161,9 @@ class _Verification(SignerChecks, StampChecks):
 
     def run(self, trusted: Trust) -> None:
         report = self.report
+        # Every file is read and hashed on the pool's threads from the start, while this thread checks the
+        # structure, the signature and the timestamps (hashlib and the reads release the GIL).
+        hashing = self._start_hashing()
         report.payload_files = len(self.payload)
         report.payload_bytes = self.total
         report.tag_files = len(self.tag_files)
@@ -192,7 +195,7 @@ class _Verification(SignerChecks, StampChecks):
             report.notes.append(
                 f"A certificate in the signature or timestamp breaks the rules of its format: {message}"
             )
-        self._hash_everything()
+        self._collect_hashes(hashing)
         self._check_archives()
         self._check_payload(manifests)
         self._check_tag_files(tagmanifests)
@@ -310,9 +313,9 @@ class _Verification(SignerChecks, StampChecks):
             self.done += size
             self.reporter.progress(min(self.done, self.total), self.total, "Checking every file")
 
-    def _hash_everything(self) -> None:
-        """Both hashes of every payload and tag file, each file read once; small files in batches."""
-        pending: list[tuple[list[str], Future[list[tuple[str, Digests | Exception]]] | _Pending]] = []
+    def _start_hashing(self) -> list[tuple[list[str], _Result]]:
+        """Start hashing every payload and tag file (both hashes, each file read once; small files in batches)."""
+        pending: list[tuple[list[str], _Result]] = []
         for names, tick in ((self.payload, self._tick), (self.tag_files, None)):
             for step in self.bag.plan_reads(names, SMALL_FILE, BATCH_BYTES, BATCH_FILES):
                 if isinstance(step, list):
@@ -325,7 +328,11 @@ class _Verification(SignerChecks, StampChecks):
                 except OperationCancelled:
                     raise
                 except _READ_ERRORS as exc:
-                    self._unreadable(step, exc)
+                    pending.append(([step], _Failed(exc)))
+        return pending
+
+    def _collect_hashes(self, pending: list[tuple[list[str], _Result]]) -> None:
+        """Wait for the hashes; a file that could not be read is a problem, in the order the files were planned."""
         for names, future in pending:
             try:
                 results = future.result()
@@ -582,6 +589,19 @@ class _Pending:
 
     def result(self) -> list[tuple[str, Digests | Exception]]:
         return [(self._name, self._result())]
+
+
+class _Failed:
+    """A file that could not even be opened, shaped like a batch's future: reported when the others are."""
+
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def result(self) -> list[tuple[str, Digests | Exception]]:
+        raise self._error
+
+
+_Result = Future[list[tuple[str, Digests | Exception]]] | _Pending | _Failed
 
 
 def _key(name: str) -> str:

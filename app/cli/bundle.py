@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from .exitcodes import EXIT_ERROR, EXIT_OK
-from .passphrase import read_passphrase
 
 
 def register(sub: Any) -> None:
@@ -76,6 +75,7 @@ def build(args: argparse.Namespace) -> int:
     from app.ops.review import FilingBlocked
     from app.ops.verify import verify_command
 
+    from .passphrase import read_passphrase
     from .review import refused
 
     passphrase = read_passphrase(args.passphrase_file, confirm=needs_new_identity())

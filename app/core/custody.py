@@ -15,14 +15,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .model import CustodyEntry
-
 GENESIS = "0" * 64
 
 # Actions that record something done *with* the evidence rather than *to* the
 # case. A bundle includes the log up to the last entry of any other action, so
 # that sealing an unchanged case twice gives the same bundle.
 OUTPUT_ACTIONS = frozenset({"bundle-built", "documents-exported", "wacz-exported", "check-papers-written"})
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    """One line of the hash-chained custody log."""
+
+    seq: int
+    at: str  # UTC ISO 8601 with 'Z'
+    actor: str
+    action: str  # "case-created", "acquired", "parsed", "exhibit-numbered", ...
+    item_id: int | None
+    sha256: str | None  # the evidence object concerned, if any
+    details: dict[str, Any]
+    prev_hash: str
+    entry_hash: str
 
 
 def utc_now() -> str:

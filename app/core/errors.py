@@ -7,7 +7,6 @@ the CLI's single ``except`` and the GUI's plain-text error dialog.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from app.core.files import write_failure
@@ -101,6 +100,8 @@ def explain(error: BaseException, *, case_path: str | Path | None = None) -> str
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{write_failure(error)}"
+    import sqlite3  # here, not above: `evbundle verify` starts without it
+
     if isinstance(error, sqlite3.Error):
         where = f"{case_path}: " if case_path else ""
         if (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_READONLY:

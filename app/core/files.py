@@ -1,11 +1,13 @@
-"""Writing files safely, and saying in plain words why a write failed."""
+"""Writing files safely, and saying in plain words why a write failed.
+
+``tempfile`` and ``sqlite3`` are imported where they are used: `evbundle verify` writes nothing and
+starts without them.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
-import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,8 @@ def atomic_output(path: Path, mode: int = 0o644, *, durable: bool = True, suffix
     folder after it, so that the rename survives a power cut too; derived files that can be made
     again (documents, previews) skip both.
     """
+    import tempfile
+
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     temp = Path(temp_name)
     try:
@@ -62,6 +66,8 @@ def is_disk_full(exc: BaseException) -> bool:
     """Whether a write failed because the disk (or the user's quota, or a file size limit) is full."""
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None))
+    import sqlite3
+
     if isinstance(exc, sqlite3.Error):
         return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
     return False

@@ -223,21 +223,6 @@ class Registry:
 
 
 @dataclass(frozen=True)
-class CustodyEntry:
-    """One line of the hash-chained custody log."""
-
-    seq: int
-    at: str  # UTC ISO 8601 with 'Z'
-    actor: str
-    action: str  # "case-created", "acquired", "parsed", "exhibit-numbered", ...
-    item_id: int | None
-    sha256: str | None  # the evidence object concerned, if any
-    details: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
-
-
-@dataclass(frozen=True)
 class ParagraphEdit:
     """Counsel's version of one declaration paragraph.
 

@@ -3,19 +3,22 @@
 One place, overridable for tests and portable installs: ``EVBUNDLE_HOME``
 replaces every per-user folder (data, settings, identities).
 Resources and templates are read through ``importlib.resources`` so that a
-frozen (PyInstaller) build finds them as well as a source checkout does.
+frozen (PyInstaller) build finds them as well as a source checkout does (imported when first asked
+for: `evbundle verify` needs the folders, not the resources).
 """
 
 from __future__ import annotations
 
 import os
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from app import APP_NAME
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 
 def user_data_dir() -> Path:
@@ -38,6 +41,8 @@ def identities_dir() -> Path:
 
 def resource(*parts: str) -> Traversable:
     """A file or folder under the top-level ``resources/`` package."""
+    from importlib import resources
+
     node = resources.files("resources")
     for part in parts:
         node = node.joinpath(part)
@@ -46,6 +51,8 @@ def resource(*parts: str) -> Traversable:
 
 def template(*parts: str) -> Traversable:
     """A file or folder under the top-level ``templates/`` package."""
+    from importlib import resources
+
     node = resources.files("templates")
     for part in parts:
         node = node.joinpath(part)

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.core.custody import CustodyEntry
 from app.core.files import write_atomic
-from app.core.model import CustodyEntry, Item
+from app.core.model import Item
 from app.store import CaseFile
 
 CONTEXT = {

@@ -56,10 +56,10 @@ from app.bundle.trust import (
 from app.core.changes import Changes
 from app.core.errors import IdentityError
 from app.core.files import write_atomic
-from app.core.model import CaseInfo
 from app.core.paths import user_data_dir
 
 if TYPE_CHECKING:
+    from app.core.model import CaseInfo
     from app.store import CaseFile
 
 CHANGED = Changes(identities=True)  # what creating, importing, trusting or untrusting an identity changes

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core import custody
+from app.core.custody import CustodyEntry
 from app.core.errors import CaseFileError
 from app.core.files import is_disk_full
-from app.core.model import CustodyEntry
 from app.core.text import storable_value
 
 DEFAULT_MAX_ITEM_BYTES = 2 * 1024**3  # an item larger than this is refused, never truncated

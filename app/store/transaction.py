@@ -6,8 +6,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from app.core.custody import CustodyEntry
 from app.core.hashing import Digests, Readable
-from app.core.model import CustodyEntry, Domain, ItemKind, ParseStatus
+from app.core.model import Domain, ItemKind, ParseStatus
 from app.core.reporting import NULL_REPORTER, Reporter
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import pytest
 from app.bundle import BuiltBundle, PayloadFile, SigningIdentity, build_bundle, create_identity
 from app.bundle import identity as identity_module
 from app.core import custody
-from app.core.model import CustodyEntry
+from app.core.custody import CustodyEntry
 
 BUNDLE_DATE = "2024-05-01"
 BAG_NAME = "Civil-Action-1-24-cv-00042"

@@ -4,7 +4,7 @@ import json
 from dataclasses import replace
 
 from app.core import custody
-from app.core.model import CustodyEntry
+from app.core.custody import CustodyEntry
 
 
 def make_chain(n: int) -> list[CustodyEntry]:

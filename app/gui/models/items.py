@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
-from app.core.model import CustodyEntry, Item, ItemKind, ParseStatus
+from app.core.custody import CustodyEntry
+from app.core.model import Item, ItemKind, ParseStatus
 from app.sources.categories import category_label
 from app.sources.visible import reveal_invisible
 
