@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import stat
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+from zlib_ng.zlib_ng import crc32  # zlib's checksum, faster (zipread.py)
 
 from app.core.errors import BundleError
 
@@ -126,7 +127,7 @@ class BagFiles:
                     raise UnreadableEntry("the zip is truncated inside this entry")
                 if entry.method == DEFLATED:
                     yield name, inflate(raw, entry)
-                elif zlib.crc32(raw) != entry.crc:
+                elif crc32(raw) != entry.crc:
                     raise UnreadableEntry(
                         "its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)"
                     )
