@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from app.__main__ import main
+from app.__main__ import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a large import parses in worker processes: this runs them
@@ -13,4 +13,4 @@ if __name__ == "__main__":
         from app.capture.__main__ import main as capture_main
 
         sys.exit(capture_main(sys.argv[2:]))
-    sys.exit(main())
+    run()
