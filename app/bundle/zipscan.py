@@ -161,12 +161,12 @@ def _zip64_end(tail: bytes, size: int, count: int, cd_size: int, cd_offset: int)
     return count64, cd_size64, cd_offset64, expected_offset
 
 
-_Record = tuple[str, bytes, tuple[int, int, int, int, int], int, int, int, int]
+_Record = tuple[str, bytes, tuple[int, int, int, int, int, int], int, int, int, int]
 
 
 def _central_records(directory: bytes, count: int) -> list[_Record]:
-    """(name, raw name, (method, flags, time, date, version needed), crc, compressed, size, offset) per record,
-    checked."""
+    """(name, raw name, (method, flags, time, date, version needed, the least its local header may say), crc,
+    compressed, size, offset) per record, checked."""
     records: list[_Record] = []
     position = 0
     previous_offset = -1
@@ -212,6 +212,9 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
                 "extractors read each in their own way; a bundle's entries come from MS-DOS/Windows or Unix", name,
             )
         _check_kind(name, flags, method, external)
+        # An entry that starts past 4 GiB needs zip64 for its offset, which only the central directory holds:
+        # zip writers (Python's, ours) then say 4.5 there, and in the local header what the entry itself needs.
+        local_floor = 10 if offset == _MAX32 and needed == _MAX_VERSION_NEEDED else needed
         sizes = _resolve_zip64(extra, name, (file_size, compress_size, offset), local=False)
         file_size, compress_size, offset = sizes
         if method == STORED and compress_size != file_size:
@@ -225,7 +228,7 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
             raise _refuse("the central directory lists entries out of their order in the file", name)
         previous_offset = offset
         records.append(
-            (name, raw_name, (method, flags, time, date, needed), crc, compress_size, file_size, offset)
+            (name, raw_name, (method, flags, time, date, needed, local_floor), crc, compress_size, file_size, offset)
         )
     if position != len(directory):
         raise _refuse("the central directory holds more records than the end record counts")
@@ -351,7 +354,7 @@ def _check_local(
     header: bytes,
     name: str,
     raw_name: bytes,
-    fields: tuple[int, int, int, int, int],
+    fields: tuple[int, int, int, int, int, int],
     crc: int,
     compress_size: int,
     file_size: int,
@@ -385,7 +388,8 @@ def _check_local(
         )
     if (method, flags, time, date) != fields[:4]:
         raise _refuse("the local header and the central directory disagree on method, flags or date", name)
-    if needed + 256 * needed_system != fields[4]:
+    local_needed = needed + 256 * needed_system
+    if local_needed != fields[4] and not fields[5] <= local_needed < fields[4]:
         raise _refuse("the local header and the central directory disagree on the version needed", name)
     extra = header[_LOCAL.size + name_length :]
     local_size, local_compressed = _resolve_zip64(extra, name, (local_size, local_compressed), local=True)
