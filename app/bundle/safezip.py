@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from zlib_ng.zlib_ng import crc32  # zlib's checksum, faster (zipread.py)
-
 from app.core.errors import BundleError
 
 from .names import find_clashes, unsafe_reason
-from .zipread import InflatedEntry, RangeFile, StoredEntry, UnreadableEntry, inflate
+from .zipread import InflatedEntry, RangeFile, StoredEntry, UnreadableEntry, crc32, inflate
 from .zipscan import DEFLATED, ZipEntry, scan_zip
 
 __all__ = ["BagFiles", "ReadLimits", "UnreadableEntry", "open_bag"]
@@ -82,7 +80,10 @@ class BagFiles:
                 return InflatedEntry(self._zip, entry)  # type: ignore[return-value]
             return StoredEntry(self._zip, entry)  # type: ignore[return-value]
         assert self._root is not None
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        # Opened without blocking: a file swapped for a named pipe since the folder was listed would
+        # otherwise wait for a writer forever; a regular file reads the same either way.
+        flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+                 | getattr(os, "O_NONBLOCK", 0))
         descriptor = os.open(self._root.joinpath(*name.split("/")), flags)
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.close(descriptor)
@@ -127,7 +128,7 @@ class BagFiles:
                     raise UnreadableEntry("the zip is truncated inside this entry")
                 if entry.method == DEFLATED:
                     yield name, inflate(raw, entry)
-                elif crc32(raw) != entry.crc:
+                elif crc32(raw, 0) != entry.crc:
                     raise UnreadableEntry(
                         "its CRC-32 does not match its bytes (unzip and bsdtar report it as damaged)"
                     )
@@ -142,7 +143,9 @@ class BagFiles:
         """How to read ``names`` fast: small files in batches (for :meth:`read_many`), larger ones alone.
 
         In a zip, a batch is a run of neighbouring entries whose span (with what
-        lies between them) stays within ``batch_bytes``, so one read fetches it.
+        lies between them) stays within ``batch_bytes``, so one read fetches it;
+        an entry is small only if its stored bytes are small too (a deflate stream
+        padded with empty blocks inflates to a few bytes: it is read as a stream).
         """
         plan: list[list[str] | str] = []
         batch: list[str] = []
@@ -152,7 +155,7 @@ class BagFiles:
         )
         for name in ordered:
             size = self.sizes[name]
-            if size > small:
+            if size > small or (self._zip is not None and self._entries[name].compress_size > small):
                 if batch:
                     plan.append(batch)
                     batch = []

@@ -189,10 +189,14 @@ class DualHasher:
         ``tick`` raises (it is then called on the worker), come out of
         ``result()``. A large one is read here, as :meth:`hash_stream_async`.
         """
-        if size > self._whole_file_limit:
+        if self.reads_here(size):
             with open_stream() as stream:
                 return self.hash_stream_async(stream, None, tick, block_size=block_size)
         return PendingDigests(self._pool.submit(_hash_whole_file, open_stream, tick, block_size).result)
+
+    def reads_here(self, size: int) -> bool:
+        """Whether :meth:`hash_file_async` reads a file of ``size`` bytes on the calling thread (a large one)."""
+        return size > self._whole_file_limit
 
     def hash_stream(
         self,

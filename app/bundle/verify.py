@@ -43,7 +43,7 @@ from .names import unsafe_reason
 from .parsing import pem_certificates
 from .report import Problem, SignerSummary, VerificationReport
 from .safezip import BagFiles, ReadLimits, UnreadableEntry, open_bag
-from .streaming import DualHasher
+from .streaming import DualHasher, PendingDigests
 from .verify_signer import SignerChecks, Trust, claimed_signer
 from .verify_stamps import StampChecks
 from .verify_tags import check_custody, read_case_json, read_manifest
@@ -161,8 +161,9 @@ class _Verification(SignerChecks, StampChecks):
 
     def run(self, trusted: Trust) -> None:
         report = self.report
-        # Every file is read and hashed on the pool's threads from the start, while this thread checks the
-        # structure, the signature and the timestamps (hashlib and the reads release the GIL).
+        # Files are hashed on the pool's threads from here on, while this thread checks the structure, the
+        # signature and the timestamps (hashlib and the reads release the GIL); large files, which this
+        # thread reads itself, after those checks (_start_hashing).
         hashing = self._start_hashing()
         report.payload_files = len(self.payload)
         report.payload_bytes = self.total
@@ -314,17 +315,22 @@ class _Verification(SignerChecks, StampChecks):
             self.reporter.progress(min(self.done, self.total), self.total, "Checking every file")
 
     def _start_hashing(self) -> list[tuple[list[str], _Result]]:
-        """Start hashing every payload and tag file (both hashes, each file read once; small files in batches)."""
+        """Start hashing every payload and tag file on the pool (both hashes, each file read once; small files
+        in batches). A large file, which this thread must read itself, waits for its turn in
+        :meth:`_collect_hashes`, so that the checks run first, beside the rest."""
         pending: list[tuple[list[str], _Result]] = []
         for names, tick in ((self.payload, self._tick), (self.tag_files, None)):
             for step in self.bag.plan_reads(names, SMALL_FILE, BATCH_BYTES, BATCH_FILES):
                 if isinstance(step, list):
                     pending.append((step, self.hasher.submit(_hash_batch, self.bag, step, tick)))
                     continue
-                opener = functools.partial(self.bag.open, step)
+                hash_it = functools.partial(self.hasher.hash_file_async, functools.partial(self.bag.open, step),
+                                            self.bag.sizes[step], tick)
+                if self.hasher.reads_here(self.bag.sizes[step]):
+                    pending.append(([step], _Pending(step, functools.partial(_read_and_hash, hash_it))))
+                    continue
                 try:
-                    result = self.hasher.hash_file_async(opener, self.bag.sizes[step], tick)
-                    pending.append(([step], _Pending(step, result.result)))
+                    pending.append(([step], _Pending(step, hash_it().result)))
                 except OperationCancelled:
                     raise
                 except _READ_ERRORS as exc:
@@ -333,6 +339,7 @@ class _Verification(SignerChecks, StampChecks):
 
     def _collect_hashes(self, pending: list[tuple[list[str], _Result]]) -> None:
         """Wait for the hashes; a file that could not be read is a problem, in the order the files were planned."""
+        check_cancelled(self.reporter, "Verification cancelled.")  # pressed during the checks, after the hashing
         for names, future in pending:
             try:
                 results = future.result()
@@ -589,6 +596,11 @@ class _Pending:
 
     def result(self) -> list[tuple[str, Digests | Exception]]:
         return [(self._name, self._result())]
+
+
+def _read_and_hash(start: Callable[[], PendingDigests]) -> Digests:
+    """A large file's hashes, read on this thread when its turn comes (see _start_hashing)."""
+    return start().result()
 
 
 class _Failed:

@@ -50,6 +50,7 @@ _DOS_FOLDER = 0x10
 # The highest "version needed to extract" a bundle's entries ever need: 4.5 (zip64). Our writer and
 # Info-ZIP zip write 1.0, 2.0 or 4.5; a higher one makes some extractors skip the entry.
 _MAX_VERSION_NEEDED = 45
+_ZIP64_OFFSETS_FROM = 0x7FFFFFFF  # Python's zipfile.ZIP64_LIMIT: entries starting beyond it get zip64 offsets
 
 
 @dataclass(frozen=True)
@@ -212,11 +213,13 @@ def _central_records(directory: bytes, count: int) -> list[_Record]:
                 "extractors read each in their own way; a bundle's entries come from MS-DOS/Windows or Unix", name,
             )
         _check_kind(name, flags, method, external)
-        # An entry that starts past 4 GiB needs zip64 for its offset, which only the central directory holds:
-        # zip writers (Python's, ours) then say 4.5 there, and in the local header what the entry itself needs.
-        local_floor = 10 if offset == _MAX32 and needed == _MAX_VERSION_NEEDED else needed
+        offset_in_zip64 = offset == _MAX32
         sizes = _resolve_zip64(extra, name, (file_size, compress_size, offset), local=False)
         file_size, compress_size, offset = sizes
+        # An entry that starts past 2 GiB gets a zip64 offset from Python's zip writer (ours), which only the
+        # central directory holds: it then says 4.5 there, and in the local header what the entry itself needs.
+        large_offset = offset_in_zip64 and offset > _ZIP64_OFFSETS_FROM and needed == _MAX_VERSION_NEEDED
+        local_floor = 10 if large_offset else needed
         if method == STORED and compress_size != file_size:
             raise _refuse(
                 "a stored entry gives two different sizes (extractors would write another number of "

@@ -1,10 +1,10 @@
 """Benchmark (issue 20): `evbundle verify` at every size, beside bagit-python and the hashing floor.
 
-    python tests/bench/bench_verify_sizes.py [--sets sample,10k,100M,1G,5G] [--repeat N] [--dir DIR]
+    python tests/bench/bench_verify_sizes.py [--sets sample,10k,100M,500M,1G,5G] [--repeat N] [--dir DIR]
 
 Sets, all built with the app's own bundle writer (then unzipped for the
 folder form): the 2 MB sample bundle (`evbundle demo`); 10,000 files of
-4 KB; 100 MB and 1 GiB of screenshot-sized files (random bytes named .png,
+4 KB; 100 MB, 500 MB and 1 GiB of screenshot-sized files (random bytes named .png,
 4.3 MB each, stored in the zip); 5 GB of the same (for memory). Each is
 timed as a whole process, the page cache warm (one untimed run first),
 best of ``--repeat`` rounds, with its peak RSS:
@@ -155,7 +155,7 @@ def _synthetic(name: str, folder: Path) -> tuple[Path, str]:
     if name == "10k":
         count, size = 10_000, 4096
     else:
-        total = {"100M": 100 * 1000**2, "1G": 1024**3, "5G": 5 * 1000**3}[name]
+        total = {"100M": 100 * 1000**2, "500M": 500 * 1000**2, "1G": 1024**3, "5G": 5 * 1000**3}[name]
         count, size = max(1, total // SHOT), SHOT
     seed = os.urandom(size + 4096)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bundle import ReadLimits, verify_bundle
+from app.bundle import BuiltBundle, ReadLimits, verify_bundle
 from app.core.errors import BundleError
 
 from .conftest import BAG_NAME, unzip
@@ -168,3 +168,31 @@ def test_local_header_naming_another_file_is_refused(golden, tmp_path: Path) -> 
 def test_built_bundle_hash_is_the_files_hash(golden) -> None:  # type: ignore[no-untyped-def]
     """The zip's SHA-256 is computed while writing (no second pass); it must be the file's."""
     assert golden.sha256 == hashlib.sha256(golden.path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_file_swapped_for_a_named_pipe_after_listing_does_not_hang(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Between listing a folder and reading a file, the file becomes a named pipe: opening it would wait for a
+    writer forever; it is refused as not a regular file instead."""
+    import threading
+
+    from app.bundle.safezip import open_bag
+
+    bag = unzip(golden.path, tmp_path / "u")
+    outcome: list[BaseException | None] = []
+
+    def read(files: object) -> None:
+        try:
+            files.open("bagit.txt").close()  # type: ignore[attr-defined]
+            outcome.append(None)
+        except BundleError as exc:
+            outcome.append(exc)
+
+    with open_bag(bag) as files:
+        (bag / "bagit.txt").unlink()
+        os.mkfifo(bag / "bagit.txt")
+        reader = threading.Thread(target=read, args=(files,), daemon=True)
+        reader.start()
+        reader.join(timeout=10)
+    assert not reader.is_alive()
+    assert isinstance(outcome[0], BundleError) and "not a regular file" in str(outcome[0])

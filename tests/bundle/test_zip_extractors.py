@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bundle import BuiltBundle, verify_bundle
+from app.bundle import BuiltBundle, verify_bundle, zipscan
 from app.bundle.safezip import open_bag
 from app.cli import main
 from app.core.errors import BundleError
@@ -395,13 +395,14 @@ def test_cli_exit_2_names_the_entry_and_json_too(
     assert data["ok"] is False and data["exit_code"] == 2 and data["error"]["path"] == FOLDER_ENTRY
 
 
-def test_a_bundle_larger_than_4_gib_verifies(build: Callable[..., BuiltBundle], tmp_path: Path,
+def test_a_bundle_larger_than_2_gib_verifies(build: Callable[..., BuiltBundle], tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past 4 GiB the writer gives each later entry a zip64 offset, in the central directory only, which then
+    """Past 2 GiB the writer gives each later entry a zip64 offset, in the central directory only, which then
     says "version 4.5 needed" while the local header says what the entry itself needs (2.0). Our own reader once
-    refused such a bundle (a 5 GB one, in the benchmark). Here in miniature: the writer's zip64 threshold lowered
-    to 4 KiB lays out a small bundle exactly as it lays out a large one."""
+    refused such a bundle (a 5 GB one, in the benchmark). Here in miniature: the writer's zip64 threshold and the
+    reader's lowered alike to 4 KiB lay out and read a small bundle exactly as a large one."""
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 4096)
+    monkeypatch.setattr(zipscan, "_ZIP64_OFFSETS_FROM", 4096)
     built = build(tmp_path / "big.zip")
     with zipfile.ZipFile(built.path) as archive:
         later = [i for i in archive.infolist() if i.header_offset > 4096]
@@ -411,3 +412,30 @@ def test_a_bundle_larger_than_4_gib_verifies(build: Callable[..., BuiltBundle], 
     assert verify_bundle(built.path).intact
     if HAVE_TOOLS:
         assert subprocess.run(["unzip", "-tqq", str(built.path)], capture_output=True).returncode == 0
+
+
+def test_the_version_exception_needs_a_really_large_offset(golden: BuiltBundle, tmp_path: Path) -> None:
+    """A small zip whose central directory puts offsets in zip64 fields and says 4.5 while the local headers say
+    2.0 is no large bundle: the disagreement is refused as before."""
+    layout = zc.Layout(genuine(golden))
+    for entry in layout.entries:
+        entry.needed, entry.central_needed, entry.zip64_offset = 20, 45, True
+    bundle = tmp_path / "fake64.zip"
+    bundle.write_bytes(zc.build(layout))
+    with pytest.raises(BundleError, match="version needed"):
+        verify_bundle(bundle)
+
+
+def test_a_padded_deflate_stream_is_read_as_a_stream(golden: BuiltBundle, tmp_path: Path) -> None:
+    """Empty deflate blocks (5 bytes each, inflating to nothing) can make a tiny file's stored bytes as large as
+    one likes; extractors accept it and so does verify (the bytes are intact), but such an entry is read as a
+    stream, not whole with its small neighbours: memory stays flat however large the padding."""
+    entries = genuine(golden)
+    victim = next(e for e in entries if e.method == 8 and b"/data/" in e.name)
+    victim.payload = b"\x00\x00\x00\xff\xff" * (2 * 1024 * 1024 // 5) + victim.stored()
+    bundle = tmp_path / "padded.zip"
+    bundle.write_bytes(zc.build(zc.Layout(entries)))
+    assert verify_bundle(bundle).intact
+    name = victim.name.decode().split("/", 1)[1]
+    with open_bag(bundle) as bag:
+        assert name in bag.plan_reads(sorted(bag.sizes), 1024**2, 8 * 1024**2, 256)  # alone, not in a batch

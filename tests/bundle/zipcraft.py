@@ -37,6 +37,8 @@ class Entry:
     time: tuple[int, int] = (0, 0x5862)  # DOS time, date
     needed: int = 20  # version needed to extract (both headers)
     central_sizes: tuple[int, int] | None = None  # (compressed, uncompressed) in the central record
+    central_needed: int | None = None  # the central record's version needed (None: ``needed``)
+    zip64_offset: bool = False  # the central record gives its offset in a zip64 field
 
     def stored(self) -> bytes:
         if self.payload is not None:
@@ -102,12 +104,16 @@ def build(layout: Layout) -> bytes:
     for offset, entry in records:
         body = entry.stored()
         crc = zlib.crc32(entry.data) if entry.crc is None else entry.crc
+        central_extra = entry.central_extra
+        if entry.zip64_offset:
+            central_extra = extra(0x0001, struct.pack("<Q", offset)) + central_extra
+            offset = 0xFFFFFFFF
         out += struct.pack(
             "<4s4B4HL2L5H2L",
             b"PK\x01\x02",
             20,
             entry.create_system,
-            entry.needed,
+            entry.needed if entry.central_needed is None else entry.central_needed,
             0,
             entry.flags,
             entry.method,
@@ -115,14 +121,14 @@ def build(layout: Layout) -> bytes:
             crc,
             *(entry.central_sizes or (len(body), len(entry.data))),
             len(entry.name),
-            len(entry.central_extra),
+            len(central_extra),
             len(entry.comment),
             0,
             0,
             entry.external,
             offset,
         )
-        out += entry.name + entry.central_extra + entry.comment
+        out += entry.name + central_extra + entry.comment
     size = len(out) - directory_start
     count = len(records) if layout.count_override is None else layout.count_override
     out += struct.pack(
