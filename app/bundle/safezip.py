@@ -80,14 +80,18 @@ class BagFiles:
                 return InflatedEntry(self._zip, entry)  # type: ignore[return-value]
             return StoredEntry(self._zip, entry)  # type: ignore[return-value]
         assert self._root is not None
-        # Opened without blocking: a file swapped for a named pipe since the folder was listed would
-        # otherwise wait for a writer forever; a regular file reads the same either way.
-        flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-                 | getattr(os, "O_NONBLOCK", 0))
-        descriptor = os.open(self._root.joinpath(*name.split("/")), flags)
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        descriptor = _open_beneath(self._root, name.split("/"))
+        try:
+            found = os.fstat(descriptor)
+            if not stat.S_ISREG(found.st_mode):
+                raise BundleError("not a regular file", path=name)
+            if found.st_size != self.sizes[name]:
+                raise BundleError("changed since the folder was listed (it is not the same size)", path=name)
+            if _NONBLOCK:
+                os.set_blocking(descriptor, True)  # a regular file: blocking reads, as every reader expects
+        except BaseException:
             os.close(descriptor)
-            raise BundleError("not a regular file", path=name)
+            raise
         return os.fdopen(descriptor, "rb")
 
     def read(self, name: str, limit: int) -> bytes:
@@ -113,7 +117,10 @@ class BagFiles:
             for name in names:
                 try:
                     with self.open(name) as stream:
-                        yield name, stream.read()
+                        data = stream.read(self.sizes[name] + 1)
+                    if len(data) != self.sizes[name]:
+                        raise BundleError("changed while it was read (it is not the size listed)", path=name)
+                    yield name, data
                 except (OSError, BundleError) as exc:
                     yield name, exc
             return
@@ -379,6 +386,32 @@ def _open_folder(path: Path, limits: ReadLimits) -> BagFiles:
         raise BundleError(f"two files of the bag are one file elsewhere ({why})", path=f"{first} / {second}")
     return BagFiles(root, _shown_name(root.name), sizes, outside, [e for e in empty if e != "data/"],
                     outside_checked=root != path, _root=root)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_READ = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0)
+
+
+def _open_beneath(root: Path, parts: list[str]) -> int:
+    """A descriptor of the listed file at ``parts`` under ``root``, following no link on the way.
+
+    Each folder is opened from the one before it, never through a link, so that a folder swapped for a link
+    after the listing cannot lead outside the bag (where the system allows: elsewhere only the file itself
+    is opened without following a link); and the file is opened without blocking, so that a file swapped for
+    a named pipe is refused rather than waited on forever."""
+    if not _DIRECTORY or os.open not in os.supports_dir_fd:
+        return os.open(root.joinpath(*parts), _READ)
+    folder = os.open(root, os.O_RDONLY | _DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(parts[-1], _READ, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 def _shown_name(name: str) -> str:

@@ -314,12 +314,16 @@ class _Verification(SignerChecks, StampChecks):
             self.done += size
             self.reporter.progress(min(self.done, self.total), self.total, "Checking every file")
 
+    def _still_wanted(self, size: int) -> None:
+        """Between blocks of tag files (which the progress does not count): stop if the user cancelled."""
+        check_cancelled(self.reporter, "Verification cancelled.")
+
     def _start_hashing(self) -> list[tuple[list[str], _Result]]:
         """Start hashing every payload and tag file on the pool (both hashes, each file read once; small files
         in batches). A large file, which this thread must read itself, waits for its turn in
         :meth:`_collect_hashes`, so that the checks run first, beside the rest."""
         pending: list[tuple[list[str], _Result]] = []
-        for names, tick in ((self.payload, self._tick), (self.tag_files, None)):
+        for names, tick in ((self.payload, self._tick), (self.tag_files, self._still_wanted)):
             for step in self.bag.plan_reads(names, SMALL_FILE, BATCH_BYTES, BATCH_FILES):
                 if isinstance(step, list):
                     pending.append((step, self.hasher.submit(_hash_batch, self.bag, step, tick)))

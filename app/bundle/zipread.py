@@ -29,8 +29,11 @@ def _fastest_crc32() -> Callable[[bytes | memoryview, int], int]:
         from zlib_ng.zlib_ng import crc32 as fast
     except ImportError:
         return zlib.crc32
-    sample = bytes(range(256)) * 1100 + b"odd"  # past 256 KiB and of odd length, where CRC code paths differ
-    agrees = all(fast(sample[skip:], start) == zlib.crc32(sample[skip:], start) for skip, start in ((0, 0), (3, 12345)))
+    # Odd lengths on both sides of 64 KiB and 256 KiB (where CRC code paths change), unaligned starts.
+    sample = memoryview(bytes(range(251)) * 1100)
+    lengths = (255, 65543, 262143, 262207)
+    cases = [(skip, skip + length, start) for skip, start in ((0, 0), (3, 12345)) for length in lengths]
+    agrees = all(fast(sample[a:b], start) == zlib.crc32(sample[a:b], start) for a, b, start in cases)
     return fast if agrees else zlib.crc32
 
 

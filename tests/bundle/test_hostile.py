@@ -196,3 +196,37 @@ def test_a_file_swapped_for_a_named_pipe_after_listing_does_not_hang(golden: Bui
         reader.join(timeout=10)
     assert not reader.is_alive()
     assert isinstance(outcome[0], BundleError) and "not a regular file" in str(outcome[0])
+
+
+@pytest.mark.skipif(os.open not in os.supports_dir_fd, reason="folders cannot be opened one by one here")
+def test_a_folder_swapped_for_a_link_after_listing_leads_nowhere(golden: BuiltBundle, tmp_path: Path) -> None:
+    """A folder of the bag replaced, after the listing, by a link to a folder outside holding a file of the same
+    name and size: the file outside is never opened (each folder is opened from the one before, no link followed)."""
+    from app.bundle.safezip import open_bag
+
+    bag = unzip(golden.path, tmp_path / "u")
+    name = "data/documents/declaration.docx"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "declaration.docx").write_bytes(b"x" * (bag / name).stat().st_size)
+    with open_bag(bag) as files:
+        (bag / name).unlink()
+        (bag / "data/documents").rmdir()
+        (bag / "data/documents").symlink_to(outside)
+        with pytest.raises(OSError):
+            files.open(name)
+
+
+def test_a_file_grown_after_listing_is_not_read(golden: BuiltBundle, tmp_path: Path) -> None:
+    """A file that is not the size the listing found is refused, not read to its (perhaps endless) end."""
+    from app.bundle.safezip import open_bag
+
+    bag = unzip(golden.path, tmp_path / "u")
+    name = "data/documents/declaration.docx"
+    with open_bag(bag) as files:
+        with open(bag / name, "r+b") as grown:
+            grown.truncate(2 * 1024**3)  # sparse: 2 GiB that take no disk
+        with pytest.raises(BundleError, match="not the same size"):
+            files.open(name)
+        ((_, problem),) = list(files.read_many([name]))
+        assert isinstance(problem, BundleError)

@@ -6,6 +6,8 @@ import sys
 import threading
 import types
 import zlib
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +46,21 @@ def test_the_zip_reader_falls_back_to_zlibs_crc(monkeypatch: pytest.MonkeyPatch)
     faulty.crc32 = lambda data, start=0: zlib.crc32(data, start) ^ (len(data) > 256 * 1024)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "zlib_ng.zlib_ng", faulty)
     assert zipread._fastest_crc32() is zlib.crc32
+
+
+class CancelOnlyWhileHashing:
+    """A reporter whose Cancel is seen only from the hashing threads (the checks on this thread never see it)."""
+
+    def progress(self, done: int, total: int, stage: str = "") -> None:
+        return None
+
+    def cancelled(self) -> bool:
+        return threading.current_thread() is not threading.main_thread()
+
+
+def test_cancel_is_heard_while_tag_files_are_hashed(build: Callable[..., BuiltBundle], tmp_path: Path) -> None:
+    """Tag files are not counted in the progress, but a Cancel pressed while they are hashed (a large one takes
+    seconds) stops the verification all the same."""
+    built = build(tmp_path / "tags-only.zip", files={})
+    with pytest.raises(OperationCancelled):
+        verify_bundle(built.path, reporter=CancelOnlyWhileHashing())
