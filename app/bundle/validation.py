@@ -455,23 +455,21 @@ def _verify(key: object, signature: bytes, data: bytes, algorithm: hashes.HashAl
         raise InvalidSignature
 
 
-def _self_issued(certificate: x509.Certificate) -> bool:
-    if certificate.subject != certificate.issuer:
+def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer`` issued ``certificate``: its subject is the certificate's issuer name and its key verifies
+    the certificate's signature."""
+    if certificate.issuer != issuer.subject:
         return False
     try:
-        certificate.verify_directly_issued_by(certificate)
+        certificate.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
         return False
     return True
 
 
+def _self_issued(certificate: x509.Certificate) -> bool:
+    return issued_by(certificate, certificate)
+
+
 def _find_issuer(certificate: x509.Certificate, pool: Iterable[x509.Certificate]) -> x509.Certificate | None:
-    for candidate in pool:
-        if candidate.subject != certificate.issuer or candidate == certificate:
-            continue
-        try:
-            certificate.verify_directly_issued_by(candidate)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-            continue
-        return candidate
-    return None
+    return next((c for c in pool if c != certificate and issued_by(certificate, c)), None)

@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Callable, Collection, Sequence
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .distrust import is_distrusted
@@ -27,6 +26,7 @@ from .report import SignerSummary, VerificationReport
 from .safezip import BagFiles
 from .signing import ContentChanged, SignatureFacts, SignatureInvalid, verify_detached
 from .timestamp import TimestampFacts
+from .validation import issued_by
 
 
 def colon_fingerprint(text: str) -> str:
@@ -291,14 +291,8 @@ def _is_chain(certificates: list[x509.Certificate]) -> bool:
     encoded = [c.public_bytes(Encoding.DER) for c in certificates]
     if len(set(encoded)) != len(encoded):
         return False
-    for subject, issuer in itertools.pairwise(certificates):
-        if subject.subject == subject.issuer or subject.issuer != issuer.subject:
-            return False
-        try:
-            subject.verify_directly_issued_by(issuer)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-            return False
-    return True
+    return not any(subject.subject == subject.issuer or not issued_by(subject, issuer)
+                   for subject, issuer in itertools.pairwise(certificates))
 
 
 def claimed_signer(case: object) -> str | None:

@@ -18,9 +18,9 @@ from typing import Any
 from PIL import Image as PILImage
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
-from app.documents.facts import text, utc_time
 from app.documents.inputs import ExhibitEntry
 from app.documents.profile import CourtProfile
+from app.documents.wording import text, utc_time
 
 ROLE_NAMES = {
     "screenshot-full": "Full-page screenshot (PNG)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.documents.facts import text, utc_time
+from app.documents.wording import text, utc_time
 
 
 def capture_facts(record: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:

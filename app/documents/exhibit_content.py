@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.model import ItemKind, MessageView
-from app.documents.facts import sworn_metadata, text, utc_time
+from app.documents.facts import sworn_metadata
 from app.documents.inputs import ExhibitEntry
+from app.documents.wording import text, utc_time
 
 MAIL = (ItemKind.EMAIL, ItemKind.MAILBOX_MESSAGE)
 

@@ -44,13 +44,13 @@ from reportlab.platypus import (
 from app.core.model import CaseInfo, ItemKind, MessageView
 from app.documents import fonts
 from app.documents.exhibit_content import Fields, Picture, Text, exhibit_sections
-from app.documents.facts import text
 from app.documents.inputs import ExhibitEntry
 from app.documents.layout import pdf_date
 from app.documents.pdf_parts import PdfPart, part_label, split_pages, split_ranges
 from app.documents.pdf_writer import draw_draft_mark, draw_legend
 from app.documents.profile import CourtProfile
 from app.documents.redaction import Redactor, no_redaction, redact_entry, redact_message, redactor
+from app.documents.wording import text
 
 MAX_IMAGE_PIXELS = 80_000_000
 MONO_BLOCK_LINES = 8

@@ -22,54 +22,10 @@ from app.documents.parties_facts import parties_from_text, party_facts
 from app.documents.processes import acquisition, certification_rules, mail_route, process_groups, record_facts
 from app.documents.profile import CourtProfile
 from app.documents.support import MAIL, target_domains
+from app.documents.wording import long_date, short_utc_date, text, utc_time
 
 UNKNOWN_REGISTRY = "Registry not identified"
 DATE_AT_END = re.compile(r"\b[A-Z][a-z]+ \d{1,2}, \d{4}$")  # "October 14, 2026": a comma closes it mid-sentence
-
-
-def text(value: Any) -> str:
-    """A field as one line of text; missing, None and containers become ""."""
-    if value is None or isinstance(value, (dict, list, tuple, set)):
-        return ""
-    return " ".join(str(value).split())
-
-
-def long_date(value: str) -> str:
-    """"2025-03-01" -> "March 1, 2025"; anything unparsable is returned as given."""
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        return text(value)
-    return f"{day.strftime('%B')} {day.day}, {day.year}"
-
-
-def utc_time(value: Any) -> str:
-    """An ISO 8601 time as "March 1, 2025 at 14:03:07 UTC"; says so when no zone was recorded."""
-    raw = text(value)
-    if not raw:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
-    except ValueError:
-        return raw
-    suffix = "UTC"
-    if moment.tzinfo is None:
-        suffix = "(time zone not recorded)"
-    else:
-        moment = moment.astimezone(dt.UTC)
-    return f"{moment.strftime('%B')} {moment.day}, {moment.year} at {moment.strftime('%H:%M:%S')} {suffix}"
-
-
-def short_utc_date(value: Any) -> str:
-    """An ISO 8601 time as its UTC calendar date, "2025-03-01" ("" when unreadable)."""
-    raw = text(value)
-    try:
-        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
-    except ValueError:
-        return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return moment.date().isoformat()
 
 
 def _attachments(record: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -17,7 +17,6 @@ Anything the case leaves open is a blank line for the court or counsel to fill, 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from app.core.model import CaseInfo, Counsel, Party, PartyRole
 from app.documents.inputs import DeclarationInput
 from app.documents.profile import CourtProfile
-from app.documents.wording import number_runs
+from app.documents.wording import long_date, number_runs
 
 BLANK_DATE = "____________, 20__"
 BLANK_TIME = "____ __.m."
@@ -234,9 +233,9 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
         "sinkholes": list(info.sinkhole_nameservers),
         "tro_days": tro_days,
         "tro_term": count_of(tro_days, "day"),
-        "hearing_date": _long_date(info.hearing_date) or BLANK_DATE,
+        "hearing_date": long_date(info.hearing_date) or BLANK_DATE,
         "hearing_time": info.hearing_time.strip() or BLANK_TIME,
-        "opposition_by": (f"on or before {_long_date(info.opposition_deadline)}" if info.opposition_deadline.strip()
+        "opposition_by": (f"on or before {long_date(info.opposition_deadline)}" if info.opposition_deadline.strip()
                           else f"no later than {count_of(defaults.opposition_days_before_hearing, 'day')} before"
                                " the hearing"),
         "reply_by": f"no later than {count_of(defaults.reply_days_before_hearing, 'day')} before the hearing",
@@ -259,13 +258,3 @@ def order_facts(facts: dict[str, Any], inp: DeclarationInput, profile: CourtProf
     return facts
 
 
-def _long_date(value: str) -> str:
-    """"2026-11-20" -> "November 20, 2026" (as facts.long_date); "" when unset, as given when unreadable."""
-    text = value.strip()
-    if not text:
-        return ""
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{day.strftime('%B')} {day.day}, {day.year}"

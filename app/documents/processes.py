@@ -15,14 +15,13 @@ recorded, never from what a user typed:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.model import Item, ItemKind
 from app.documents.inputs import ExhibitEntry
 from app.documents.profile import CourtProfile
-from app.documents.wording import exhibit_labels
+from app.documents.wording import exhibit_labels, long_date, short_utc_date, text
 
 APP_CAPTURE_TOOLS = ("evbundle",)  # the in-app capture records its tool as "evbundle in-app capture"
 
@@ -38,54 +37,36 @@ def acquisition(item: Item) -> str:
     return "copy"
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list, tuple, set)):
-        return ""
-    return " ".join(str(value).split())
-
-
-def _day(value: Any) -> str:
-    """An ISO 8601 time as "August 14, 2026" (UTC); "" when unreadable."""
-    raw = _text(value)
-    try:
-        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return f"{moment.strftime('%B')} {moment.day}, {moment.year}"
-
-
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
 def _list(value: Any) -> list[str]:
-    return [_text(v) for v in value if _text(v)] if isinstance(value, (list, tuple)) else []
+    return [text(v) for v in value if text(v)] if isinstance(value, (list, tuple)) else []
 
 
 def record_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     """A registration record's or lookup reply's facts, read through the parsers' keys."""
     registrant = _mapping(record.get("registrant"))
     lookup = _mapping(record.get("lookup"))
-    fmt = _text(record.get("format")).lower()
+    fmt = text(record.get("format")).lower()
     statuses = _list(record.get("epp_status")) or _list(record.get("status"))
     return {
-        "domain": _text(record.get("domain")),
-        "registrar": _text(record.get("registrar")),
+        "domain": text(record.get("domain")),
+        "registrar": text(record.get("registrar")),
         "record_format": {"rdap": "RDAP", "whois": "WHOIS", "dns": "DNS"}.get(fmt, ""),
-        "created": _day(record.get("created_utc") or record.get("created")),
-        "expires": _day(record.get("expires_utc") or record.get("expires")),
+        "created": long_date(short_utc_date(record.get("created_utc") or record.get("created"))),
+        "expires": long_date(short_utc_date(record.get("expires_utc") or record.get("expires"))),
         "statuses": statuses,
         "name_servers": _list(record.get("name_servers")),
-        "registrant": {str(k): _text(v) for k, v in registrant.items() if _text(v)},
+        "registrant": {str(k): text(v) for k, v in registrant.items() if text(v)},
         "registrant_proxy": bool(record.get("registrant_proxy")),
-        "database_updated": _text(record.get("database_updated")),
-        "lookup_server": _text(lookup.get("final_url") or lookup.get("server")),
-        "lookup_at": _text(lookup.get("queried_at")),
+        "database_updated": text(record.get("database_updated")),
+        "lookup_server": text(lookup.get("final_url") or lookup.get("server")),
+        "lookup_at": text(lookup.get("queried_at")),
         "not_registered": bool(record.get("not_found")),
-        "no_record": not _text(record.get("domain")) and not record.get("not_found"),  # a refusal or an error
-        "top_level": bool(_text(record.get("domain"))) and "." not in _text(record.get("domain")),
+        "no_record": not text(record.get("domain")) and not record.get("not_found"),  # a refusal or an error
+        "top_level": bool(text(record.get("domain"))) and "." not in text(record.get("domain")),
     }
 
 
@@ -99,12 +80,12 @@ def mail_route(record: Mapping[str, Any]) -> dict[str, Any]:
     for result in record.get("authentication_results") or []:
         if isinstance(result, Mapping) and isinstance(result.get("verdicts"), Mapping):
             for key, value in result["verdicts"].items():
-                verdicts.setdefault(str(key), _text(value))
+                verdicts.setdefault(str(key), text(value))
     return {
         "hop_count": len(hops),
-        "origin_ip": _text(origin.get("ip")),
-        "origin_host": _text(origin.get("from")),
-        "received_by": _text(origin.get("by")),
+        "origin_ip": text(origin.get("ip")),
+        "origin_host": text(origin.get("from")),
+        "received_by": text(origin.get("by")),
         "spf": verdicts.get("spf", ""),
         "dkim": verdicts.get("dkim", ""),
         "dmarc": verdicts.get("dmarc", ""),

@@ -25,10 +25,10 @@ from app.core.errors import EvidenceError
 from app.core.files import atomic_output, write_atomic
 from app.core.text import file_slug
 from app.documents import load_profile, render_docx_bytes, render_pdf_bytes
-from app.documents.facts import long_date
 from app.documents.parties_facts import party_facts
 from app.documents.profile import CourtProfile
 from app.documents.template import render_document
+from app.documents.wording import long_date
 from app.sources.takedown import DomainState
 from app.store import CaseFile
 

@@ -94,6 +94,18 @@ def golden(signer: SigningIdentity, tmp_path_factory: pytest.TempPathFactory) ->
                         {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE)
 
 
+@pytest.fixture
+def old_bundle(signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bundle whose signed VERIFY.txt says, as older ones did, to save TSA-ROOT.pem in the folder."""
+    from app.bundle import bag as bag_module
+
+    original = bag_module.verify_instructions
+    monkeypatch.setattr(bag_module, "verify_instructions", lambda *args: original(*args).replace(
+        b"TSA-ROOT.pem, beside BUNDLE.zip", b"TSA-ROOT.pem, in the folder."))
+    return build_bundle(tmp_path / "old.zip", BAG_NAME, payload_files(), tag_files(signer),
+                        {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE).path
+
+
 def unzip(zip_path: Path, target: Path) -> Path:
     """Extract a bundle we built ourselves (its names are known safe); returns the bag folder."""
     with zipfile.ZipFile(zip_path) as archive:

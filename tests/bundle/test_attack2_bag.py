@@ -15,21 +15,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app.bundle import SigningIdentity, build_bundle, verify_bundle
+from app.bundle import SigningIdentity, verify_bundle
 
-from .conftest import BAG_NAME, BUNDLE_DATE, payload_files, tag_files, unzip
-
-
-@pytest.fixture
-def old_bundle(signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A bundle whose signed VERIFY.txt says, as older ones did, to save TSA-ROOT.pem in the folder."""
-    from app.bundle import bag as bag_module
-
-    original = bag_module.verify_instructions
-    monkeypatch.setattr(bag_module, "verify_instructions", lambda *args: original(*args).replace(
-        b"TSA-ROOT.pem, beside BUNDLE.zip", b"TSA-ROOT.pem, in the folder."))
-    return build_bundle(tmp_path / "old.zip", BAG_NAME, payload_files(), tag_files(signer),
-                        {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE).path
+from .conftest import BAG_NAME, unzip
 
 
 def test_a_reader_root_inside_a_zip_is_an_added_file(old_bundle: Path, signer: SigningIdentity) -> None:

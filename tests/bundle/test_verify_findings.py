@@ -151,20 +151,13 @@ def test_an_expired_signer_certificate_is_remarked(golden: BuiltBundle) -> None:
 
 @pytest.mark.parametrize("old_instructions", [True, False])
 def test_the_root_where_old_instructions_said_to_save_it(
-    signer: SigningIdentity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_instructions: bool
+    signer: SigningIdentity, tmp_path: Path, request: pytest.FixtureRequest, old_instructions: bool
 ) -> None:
     """Finding 13 (a19): older bundles' VERIFY.txt said to save TSA-ROOT.pem in the bag folder; doing so made the
     bundle NOT VALID. Where the signed instructions said so, a file of certificates there is a note; else an
     added file."""
-    from app.bundle import bag as bag_module
-
-    if old_instructions:
-        original = bag_module.verify_instructions
-        monkeypatch.setattr(bag_module, "verify_instructions", lambda *args: original(*args).replace(
-            b"TSA-ROOT.pem, beside BUNDLE.zip", b"TSA-ROOT.pem, in the folder."))
-    built = build_bundle(tmp_path / "b.zip", BAG_NAME, payload_files(), tag_files(signer),
-                         {"External-Identifier": "1:24-cv-00042"}, signer, BUNDLE_DATE)
-    bag = unzip(built.path, tmp_path / "bag")
+    bundle = request.getfixturevalue("old_bundle") if old_instructions else request.getfixturevalue("golden").path
+    bag = unzip(bundle, tmp_path / "bag")
     (bag / "TSA-ROOT.pem").write_bytes(signer.certificate.public_bytes(Encoding.PEM))
     report = verify_bundle(bag)
     assert report.intact is old_instructions, report.to_text()

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.model import CaseInfo
 from app.gui.app import build_window
+from app.gui.pages.documents import DocumentsPage
 from app.gui.window import MainWindow
 from app.ops.case import CaseFile
 from app.ops.intake import add_domains, import_files
@@ -196,6 +197,21 @@ def banner_text(window: MainWindow) -> str:
     banner = window.signer_banner
     banner.showEvent(QShowEvent())
     return banner.text.text()
+
+
+def show_documents(window: MainWindow, case_path: Path, qtbot: QtBot) -> DocumentsPage:
+    """The case open on the Documents page of a shown window at a laptop's size, once the preview has its pages
+    and the window is idle."""
+    window.open_case(case_path)
+    page = window.documents_page
+    window.tabs.setCurrentWidget(page)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    preview = page.preview
+    qtbot.waitUntil(lambda: preview.page_count() > 1 and not preview.is_rendering(), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)
+    return page
 
 
 # A window shown on the offscreen platform logs that it cannot pass size hints (or raise itself): harmless.

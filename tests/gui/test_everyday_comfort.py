@@ -25,7 +25,7 @@ from app.ops.case import CaseFile
 from app.ops.domains import registry_table
 from app.ops.intake import import_files
 
-from .conftest import OFFSCREEN_SHOW, Messages
+from .conftest import OFFSCREEN_SHOW, Messages, show_documents
 
 REPO = Path(__file__).resolve().parents[2]
 ATTACHED = (
@@ -263,15 +263,8 @@ def test_file_dialogs_start_in_the_case_folder_then_where_they_were_last(
 def test_the_preview_zooms_and_follows_the_selected_paragraph(
     window: MainWindow, case_path: Path, qtbot: QtBot
 ) -> None:
-    window.open_case(case_path)
-    page = window.documents_page
-    window.tabs.setCurrentWidget(page)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    page = show_documents(window, case_path, qtbot)
     preview = page.preview
-    qtbot.waitUntil(lambda: preview.page_count() > 1 and not preview.is_rendering(), timeout=30_000)
-    _idle(qtbot, window)
     zoom = preview.zoom()
     preview.zoom_in.click()
     assert preview.zoom() > zoom and not preview.fit_width.isChecked()

@@ -12,7 +12,7 @@ from app.gui.window import MainWindow
 from app.ops.case import CaseFile
 from app.ops.paragraphs import add_paragraph, confirm_paragraph
 
-from .conftest import OFFSCREEN_SHOW
+from .conftest import OFFSCREEN_SHOW, show_documents
 
 SAME_START = "A true and correct copy of the record that the investigators kept for the"
 
@@ -27,15 +27,8 @@ def test_the_preview_turns_to_the_paragraph_among_alike_ones(
             confirm_paragraph(case, added.key)  # printed without the mark, as the layout this test was made on
         for n in range(3):  # more after them, so that none sits where the view can no longer scroll
             add_paragraph(case, "exhibits", f"Another paragraph, number {n}, unlike the others. " * 12)
-    window.open_case(case_path)
-    page = window.documents_page
-    window.tabs.setCurrentWidget(page)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    page = show_documents(window, case_path, qtbot)
     preview = page.preview
-    qtbot.waitUntil(lambda: preview.page_count() > 1 and not preview.is_rendering(), timeout=30_000)
-    qtbot.waitUntil(lambda: not window.operations.is_busy(), timeout=30_000)
     rows = [r for r in range(page.model.rowCount()) if page.model.paragraph(r).text.startswith(SAME_START)]
     assert len(rows) == 6
     bar = preview.view.verticalScrollBar()
